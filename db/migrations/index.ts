@@ -1,0 +1,10 @@
+/**
+ * The list of migrations, imported statically so that the Workers bundle carries them too
+ * (FileMigrationProvider needs a file system). Names are timestamps; order is by name.
+ */
+import type { Migration } from 'kysely/migration';
+import * as initial from './20261122T0900_initial';
+
+export const migrations: Record<string, Migration> = {
+  '20261122T0900_initial': initial,
+};

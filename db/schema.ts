@@ -1,0 +1,256 @@
+/**
+ * The database as kysely sees it. Row types stay inside repositories; services see domain objects.
+ * Instants are UTC strings (see src/platform/instant.ts); booleans are 0/1; JSON is stored as text.
+ */
+import type { Generated } from 'kysely';
+
+type Instant = string;
+type Flag = number;
+
+export interface CompetitionsTable {
+  id: string;
+  name: string;
+  name_en: string;
+  time_zone: string;
+  /** The validated competition file, normalised, as JSON. */
+  definition: string;
+  definition_hash: string;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface StagesTable {
+  competition_id: string;
+  code: string;
+  seq: number;
+  name: string;
+  name_en: string;
+  starts_on: string;
+  ends_on: string;
+  /** First instant of `starts_on` in the competition's time zone. */
+  starts_at: Instant;
+  /** First instant after `ends_on` (the stage is the half-open interval [starts_at, ends_at)). */
+  ends_at: Instant;
+}
+
+export interface TracksTable {
+  competition_id: string;
+  code: string;
+  seq: number;
+  name: string;
+  name_en: string;
+  aspects: string;
+  department: string;
+  quota_collectives: number;
+  quota_individuals: number;
+}
+
+export interface UnitsTable {
+  competition_id: string;
+  code: string;
+  seq: number;
+  name: string;
+  short_name: string;
+  aliases: string;
+}
+
+export interface PeopleTable {
+  open_id: string;
+  name: string | null;
+  email: string | null;
+  mobile: string | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface RoleGrantsTable {
+  id: string;
+  competition_id: string;
+  open_id: string;
+  /** office | contact | judge | leader */
+  role: string;
+  /** '' for competition-wide roles, a unit code for contacts, a track code for judges. */
+  scope: string;
+  /** env | file | chat */
+  source: string;
+  granted_by: string | null;
+  created_at: Instant;
+}
+
+export interface ChatsTable {
+  chat_id: string;
+  competition_id: string | null;
+  name: string | null;
+  chat_type: string;
+  /** '' | unit | announcement */
+  purpose: string;
+  unit_code: string | null;
+  bot_present: Flag;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface ProjectsTable {
+  id: string;
+  competition_id: string;
+  code: string;
+  unit_code: string;
+  track_code: string;
+  /** Running number of the unit's projects in the track, never reused (it is part of the code). */
+  seq: number;
+  /** 1..limit while active, NULL once withdrawn: the unique key on it enforces the per-track limit. */
+  slot: number | null;
+  /** The name while active, NULL once withdrawn: the unique key on it forbids same-named projects. */
+  active_name: string | null;
+  name: string;
+  lead_name: string;
+  summary: string;
+  goals: string;
+  phone: string;
+  /** active | withdrawn */
+  status: string;
+  created_by: string;
+  created_at: Instant;
+  updated_at: Instant;
+  withdrawn_at: Instant | null;
+}
+
+export interface ReportsTable {
+  id: string;
+  competition_id: string;
+  project_id: string;
+  period_code: string;
+  revision: number;
+  work_done: string;
+  results: string;
+  completion: number;
+  evidence: string;
+  problems: string;
+  late: Flag;
+  submitted_by: string;
+  submitted_at: Instant;
+}
+
+export interface ScoresTable {
+  id: string;
+  competition_id: string;
+  project_id: string;
+  judge_open_id: string;
+  /** JSON: { criterionCode: score } */
+  criteria: string;
+  comment: string;
+  recused: Flag;
+  recusal_reason: string;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface AwardsTable {
+  id: string;
+  competition_id: string;
+  track_code: string;
+  /** collective | individual */
+  kind: string;
+  project_id: string | null;
+  nominee_name: string;
+  unit_code: string;
+  /** nominated | allocated | materials_submitted | approved | rejected */
+  status: string;
+  nominated_by: string;
+  decided_by: string | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface ReceiptsTable {
+  /** event | message | card_action */
+  kind: string;
+  receipt_key: string;
+  created_at: Instant;
+}
+
+export interface OutboxTable {
+  id: string;
+  /** Deterministic per logical message; Lark drops repeats of a uuid within an hour. */
+  uuid: string;
+  competition_id: string | null;
+  /** send | reply | patch | card_update */
+  op: string;
+  receive_id_type: string;
+  receive_id: string;
+  /** The rate-limit bucket this message counts against (a chat or a user). */
+  rate_key: string;
+  msg_type: string;
+  content: string;
+  /** pending | sending | sent | failed */
+  status: string;
+  attempts: number;
+  next_attempt_at: Instant;
+  lease_owner: string | null;
+  lease_until: Instant | null;
+  last_error: string | null;
+  message_id: string | null;
+  created_at: Instant;
+  sent_at: Instant | null;
+}
+
+export interface ReminderOccurrencesTable {
+  id: string;
+  competition_id: string;
+  rule: string;
+  deadline_key: string;
+  unit_code: string;
+  step: string;
+  due_at: Instant;
+  /** planned | sent | skipped | snoozed */
+  status: string;
+  outbox_uuid: string | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface AuditLogTable {
+  id: string;
+  competition_id: string | null;
+  actor: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  before_json: string | null;
+  after_json: string | null;
+  at: Instant;
+}
+
+export interface LeasesTable {
+  name: string;
+  owner: string;
+  expires_at: Instant;
+}
+
+export interface CronRunsTable {
+  slot: string;
+  owner: string;
+  at: Instant;
+}
+
+export interface Database {
+  competitions: CompetitionsTable;
+  stages: StagesTable;
+  tracks: TracksTable;
+  units: UnitsTable;
+  people: PeopleTable;
+  role_grants: RoleGrantsTable;
+  chats: ChatsTable;
+  projects: ProjectsTable;
+  reports: ReportsTable;
+  scores: ScoresTable;
+  awards: AwardsTable;
+  receipts: ReceiptsTable;
+  outbox: OutboxTable;
+  reminder_occurrences: ReminderOccurrencesTable;
+  audit_log: AuditLogTable;
+  leases: LeasesTable;
+  cron_runs: CronRunsTable;
+}
+
+export type { Generated };

@@ -1,0 +1,61 @@
+/**
+ * The HTTP app: routes, request ids, JSON access logs, a body size limit and one error handler.
+ * Runtime glue (Node server, Workers fetch) lives in src/entry/.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { sql } from 'kysely';
+import type { Container } from './container';
+import { isMigrated } from './platform/migrate';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export type AppEnv = { Variables: { requestId: string } };
+
+export function createApp(container: Container): Hono<AppEnv> {
+  const { logger } = container;
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    logger.info('request', {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  });
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json({ error: 'payload_too_large', message: `body over ${MAX_BODY_BYTES} bytes` }, 413),
+    }),
+  );
+
+  /** Liveness: the process answers. */
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  /** Readiness: the database answers and every migration has been applied. */
+  app.get('/readyz', async (c) => {
+    try {
+      await sql`select 1`.execute(container.database.db);
+      if (!(await isMigrated(container.database.db))) return c.json({ status: 'not_ready', reason: 'migrations pending' }, 503);
+      return c.json({ status: 'ready', database: container.database.dialect });
+    } catch (err) {
+      logger.warn('readiness check failed', { err });
+      return c.json({ status: 'not_ready', reason: 'database unreachable' }, 503);
+    }
+  });
+
+  app.notFound((c) => c.json({ error: 'not_found' }, 404));
+  app.onError((err, c) => {
+    logger.error('unhandled error', { requestId: c.get('requestId'), path: c.req.path, err });
+    return c.json({ error: 'internal', requestId: c.get('requestId') }, 500);
+  });
+
+  return app;
+}

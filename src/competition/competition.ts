@@ -1,0 +1,118 @@
+/**
+ * The competition as the rest of the bot sees it: the validated file with the reporting rhythm expanded into
+ * periods and the working calendar built. Pure.
+ */
+import type { CompetitionFile } from './competition.schema';
+import {
+  addDays,
+  calendarFrom,
+  endOfLocalDay,
+  intervalAt,
+  startOfLocalDay,
+  workingDayOnOrBefore,
+  type LocalDate,
+  type WorkingCalendar,
+} from './calendar';
+
+export type StageCode = 'registration' | 'implementation' | 'evaluation';
+
+export interface Stage {
+  readonly code: StageCode;
+  readonly name: string;
+  readonly nameEn: string;
+  readonly start: LocalDate;
+  readonly end: LocalDate;
+}
+
+export interface Period {
+  readonly code: string;
+  readonly name: string;
+  readonly nameEn: string;
+  readonly opens: LocalDate;
+  /** The last day on which a report counts as on time (already moved to a working day where the rule says so). */
+  readonly due: LocalDate;
+  readonly kind: 'routine' | 'midterm' | 'final';
+  readonly selfEvaluation: boolean;
+}
+
+export interface Competition {
+  readonly file: CompetitionFile;
+  readonly id: string;
+  readonly timeZone: string;
+  readonly stages: readonly Stage[];
+  readonly periods: readonly Period[];
+  readonly calendar: WorkingCalendar;
+}
+
+const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** Monthly periods from the rhythm plus the explicit check points, ordered by due date. */
+export function expandPeriods(file: CompetitionFile, calendar: WorkingCalendar): Period[] {
+  const periods: Period[] = [];
+  const monthly = file.reporting.monthly;
+  if (monthly) {
+    let [y, m] = monthly.from.split('-').map(Number) as [number, number];
+    const [ty, tm] = monthly.to.split('-').map(Number) as [number, number];
+    while (y < ty || (y === ty && m <= tm)) {
+      const mm = String(m).padStart(2, '0');
+      const nominal = `${y}-${mm}-${String(monthly.dueDay).padStart(2, '0')}`;
+      periods.push({
+        code: `${y}-${mm}`,
+        name: `${m}月进展`,
+        nameEn: `${MONTHS_EN[m - 1]} progress`,
+        opens: `${y}-${mm}-01`,
+        due: monthly.dueOnWorkingDayBefore ? workingDayOnOrBefore(nominal, calendar) : nominal,
+        kind: 'routine',
+        selfEvaluation: false,
+      });
+      m += 1;
+      if (m > 12) {
+        m = 1;
+        y += 1;
+      }
+    }
+  }
+  for (const p of file.reporting.periods) periods.push({ ...p });
+  return periods.sort((a, b) => (a.due === b.due ? a.code.localeCompare(b.code) : a.due < b.due ? -1 : 1));
+}
+
+export function buildCompetition(file: CompetitionFile): Competition {
+  const calendar = calendarFrom(file.calendar.holidays, file.calendar.workdays);
+  return {
+    file,
+    id: file.id,
+    timeZone: file.timeZone,
+    stages: file.stages.map((s) => ({ ...s, code: s.code as StageCode })),
+    periods: expandPeriods(file, calendar),
+    calendar,
+  };
+}
+
+/** The stage open at `ms`, or undefined before the first and after the last. */
+export function stageAt(c: Competition, ms: number): Stage | undefined {
+  return intervalAt(c.stages, ms, c.timeZone);
+}
+
+export function stageByCode(c: Competition, code: StageCode): Stage {
+  const stage = c.stages.find((s) => s.code === code);
+  if (!stage) throw new Error(`competition ${c.id} has no stage ${code}`);
+  return stage;
+}
+
+export function isStageOpen(c: Competition, code: StageCode, ms: number): boolean {
+  const s = stageByCode(c, code);
+  return ms >= startOfLocalDay(s.start, c.timeZone) && ms < endOfLocalDay(s.end, c.timeZone);
+}
+
+/** The instant a dated deadline passes: the end of its day in the competition's time zone. */
+export const deadlineInstant = (c: Competition, date: LocalDate): number => endOfLocalDay(date, c.timeZone);
+
+/** The period whose window [opens, due] holds `ms`; if none, the next one still to come. */
+export function currentPeriod(c: Competition, ms: number): Period | undefined {
+  return (
+    c.periods.find((p) => ms >= startOfLocalDay(p.opens, c.timeZone) && ms < endOfLocalDay(p.due, c.timeZone)) ??
+    c.periods.find((p) => ms < startOfLocalDay(p.opens, c.timeZone))
+  );
+}
+
+export const nextDay = (d: LocalDate) => addDays(d, 1);

@@ -1,0 +1,95 @@
+/**
+ * Operations from the shell: `npm run cli -- <command>`.
+ *   migrate                               apply pending database migrations
+ *   competition load <file> [--dry-run]   validate a competition file, show what would change, apply it
+ *   competition schema [--out <file>]     print (or write) the JSON Schema of competition files
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { loadConfig, ConfigError } from '../config';
+import { competitionJsonSchema } from '../competition/competition.schema';
+import { CompetitionRefused, loadCompetition } from '../competition/competition.service';
+import { describeChange } from '../competition/competition.sync';
+import { readCompetitionFile } from '../competition/loader';
+import { openNodeDatabase as openDatabase } from '../platform/db-node';
+import { ValidationFailed } from '../platform/errors';
+import { migrateToLatest } from '../platform/migrate';
+
+const USAGE = `usage: npm run cli -- <command>
+  migrate                               apply pending database migrations
+  competition load <file> [--dry-run]   validate a competition file, show what would change, apply it
+  competition schema [--out <file>]     print or write the JSON Schema of competition files`;
+
+type Out = (line: string) => void;
+
+export async function runCli(argv: string[], env: Record<string, string | undefined>, out: Out = console.log): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'dry-run': { type: 'boolean', default: false }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, sub, arg] = positionals;
+  if (values.help || !command) {
+    out(USAGE);
+    return command ? 0 : 2;
+  }
+
+  if (command === 'competition' && sub === 'schema') {
+    const json = `${JSON.stringify(competitionJsonSchema(), null, 2)}\n`;
+    if (values.out) {
+      await writeFile(values.out, json);
+      out(`wrote ${values.out}`);
+    } else out(json);
+    return 0;
+  }
+
+  const config = loadConfig(env);
+  if (command === 'migrate') {
+    const database = await openDatabase(config.DATABASE_URL);
+    try {
+      const { applied } = await migrateToLatest(database.db);
+      out(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      return 0;
+    } finally {
+      await database.destroy();
+    }
+  }
+
+  if (command === 'competition' && sub === 'load') {
+    if (!arg) {
+      out(USAGE);
+      return 2;
+    }
+    const competition = await readCompetitionFile(arg);
+    const database = await openDatabase(config.DATABASE_URL);
+    try {
+      await migrateToLatest(database.db);
+      const dryRun = values['dry-run'] ?? false;
+      const { plan, applied } = await loadCompetition(database.db, competition, { dryRun, now: Date.now(), actor: 'cli' });
+      out(`${competition.id}: ${plan.changes.length === 0 ? 'no changes' : `${plan.changes.length} change(s)`}${dryRun ? ' (dry run, nothing written)' : ''}`);
+      for (const c of plan.changes) out(`  ${describeChange(c)}`);
+      for (const who of plan.unresolved) out(`  ? ${who}: named by e-mail or mobile; bound once resolved through the contact API`);
+      if (applied) out('applied');
+      return 0;
+    } finally {
+      await database.destroy();
+    }
+  }
+
+  out(`unknown command: ${positionals.join(' ')}\n${USAGE}`);
+  return 2;
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('cli.ts');
+if (isMain) {
+  runCli(process.argv.slice(2), process.env)
+    .then((code) => process.exit(code))
+    .catch((err) => {
+      if (err instanceof ValidationFailed) {
+        console.error(`refused, nothing written:\n${err.problems.map((p) => `  ${p}`).join('\n')}`);
+      } else if (err instanceof ConfigError || err instanceof CompetitionRefused) {
+        console.error(err.message);
+      } else console.error(err);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,65 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../../db/schema';
+import { newId } from '../../platform/ids';
+import { toDbInstant } from '../../platform/instant';
+
+export interface AuditEntry {
+  competitionId: string | null;
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+  at: number;
+}
+
+const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+
+/** Written in the caller's transaction, so that a change and its audit record commit together. */
+export async function recordAudit(db: Kysely<Database> | Transaction<Database>, e: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      id: newId('aud'),
+      competition_id: e.competitionId,
+      actor: e.actor,
+      action: e.action,
+      entity_type: e.entityType,
+      entity_id: e.entityId,
+      before_json: json(e.before),
+      after_json: json(e.after),
+      at: toDbInstant(e.at),
+    })
+    .execute();
+}
+
+export interface AuditRecord {
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: unknown;
+  after: unknown;
+  at: string;
+}
+
+export async function listAudit(db: Kysely<Database>, competitionId: string, limit = 100): Promise<AuditRecord[]> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('competition_id', '=', competitionId)
+    .orderBy('at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    actor: r.actor,
+    action: r.action,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    before: r.before_json ? JSON.parse(r.before_json) : null,
+    after: r.after_json ? JSON.parse(r.after_json) : null,
+    at: r.at,
+  }));
+}

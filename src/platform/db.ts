@@ -1,0 +1,60 @@
+import { Kysely, MysqlDialect, MysqlAdapter, type Dialect } from 'kysely';
+import type { Database } from '../../db/schema';
+
+export type DialectName = 'mysql' | 'sqlite';
+
+export interface DbHandle {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  destroy(): Promise<void>;
+}
+
+export function dialectOf(db: Kysely<any>): DialectName {
+  return db.getExecutor().adapter instanceof MysqlAdapter ? 'mysql' : 'sqlite';
+}
+
+/** `mysql://user:pass@host:port/db` or `sqlite:<path>` (`sqlite::memory:` for a throw-away database). */
+export function parseDatabaseUrl(url: string): { dialect: DialectName; target: string } {
+  if (url.startsWith('mysql://') || url.startsWith('mariadb://')) return { dialect: 'mysql', target: url.replace(/^mariadb:/, 'mysql:') };
+  if (url.startsWith('sqlite:')) return { dialect: 'sqlite', target: url.slice('sqlite:'.length).replace(/^\/\//, '') };
+  throw new Error(`DATABASE_URL must start with mysql:// or sqlite: (got ${url.split(':')[0]}:…)`);
+}
+
+export interface MysqlOptions {
+  /** Workers: mysql2 must not use eval (no code generation there). */
+  disableEval?: boolean;
+  connectionLimit?: number;
+}
+
+export async function mysqlDialect(url: string, options: MysqlOptions = {}): Promise<Dialect> {
+  const { createPool } = await import('mysql2');
+  const u = new URL(url);
+  const pool = createPool({
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 3306,
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: u.pathname.replace(/^\//, ''),
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    // Instants are compared and returned as UTC strings on both dialects (see platform/instant.ts).
+    dateStrings: true,
+    supportBigNumbers: true,
+    connectionLimit: options.connectionLimit ?? 10,
+    ...(options.disableEval ? { disableEval: true } : {}),
+  } as Parameters<typeof createPool>[0]);
+  return new MysqlDialect({ pool: pool as never });
+}
+
+export interface DatabaseOpeners extends MysqlOptions {
+  /** Embedded SQLite exists only on Node; the Workers bundle never imports it. */
+  sqlite?: (path: string) => Promise<Dialect>;
+}
+
+export async function openDatabase(url: string, options: DatabaseOpeners = {}): Promise<DbHandle> {
+  const { dialect, target } = parseDatabaseUrl(url);
+  if (dialect === 'sqlite' && !options.sqlite) throw new Error('SQLite is not available in this runtime: set DATABASE_URL to a mysql:// URL');
+  const kdialect = dialect === 'mysql' ? await mysqlDialect(target, options) : await options.sqlite!(target);
+  const db = new Kysely<Database>({ dialect: kdialect });
+  return { db, dialect, destroy: () => db.destroy() };
+}
