@@ -3,11 +3,11 @@
  * (db/competitions/competition.schema.json) is generated from this schema: `npm run schema:competition`.
  */
 import { z } from 'zod';
-import { isValidLocalDate, isValidTimeZone, parseLocalDate } from './calendar';
+import { isValidLocalDate, isValidTimeZone } from './calendar';
 
 const date = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date written YYYY-MM-DD', abort: true })
   .refine(isValidLocalDate, 'is not a real calendar date')
   .describe('A date, YYYY-MM-DD, in the competition time zone');
 
@@ -167,9 +167,9 @@ export const competitionFileSchema = z
     const order = ['registration', 'implementation', 'evaluation'];
     file.stages.forEach((s, i) => {
       if (s.code !== order[i]) issue(['stages', i, 'code'], `stage ${i + 1} must be "${order[i]}"`);
-      if (safeDate(s.end) < safeDate(s.start)) issue(['stages', i, 'end'], 'ends before it starts');
+      if (bothDates(s.start, s.end) && s.end < s.start) issue(['stages', i, 'end'], 'ends before it starts');
       const next = file.stages[i + 1];
-      if (next && safeDate(next.start) <= safeDate(s.end)) issue(['stages', i + 1, 'start'], `must be after the end of ${s.code} (${s.end})`);
+      if (next && bothDates(s.end, next.start) && next.start <= s.end) issue(['stages', i + 1, 'start'], `must be after the end of ${s.code} (${s.end})`);
     });
 
     const trackCodes = new Set(file.tracks.map((t) => t.code));
@@ -180,7 +180,7 @@ export const competitionFileSchema = z
     if (individuals !== file.awards.individuals) issue(['awards', 'individuals'], `is ${file.awards.individuals} but the track quotas add up to ${individuals}`);
 
     file.reporting.periods.forEach((p, i) => {
-      if (p.due < p.opens) issue(['reporting', 'periods', i, 'due'], 'is before the period opens');
+      if (bothDates(p.opens, p.due) && p.due < p.opens) issue(['reporting', 'periods', i, 'due'], 'is before the period opens');
     });
     const m = file.reporting.monthly;
     if (m && m.to < m.from) issue(['reporting', 'monthly', 'to'], 'is before "from"');
@@ -207,15 +207,8 @@ export const competitionFileSchema = z
     duplicates(file.chats, (c) => c.chatId, 'chats', 'chatId');
   });
 
-/** Dates that failed their own check compare as empty so that only one message is reported for them. */
-function safeDate(d: string): string {
-  try {
-    parseLocalDate(d);
-    return d;
-  } catch {
-    return '';
-  }
-}
+/** Dates that failed their own check are not compared, so that each problem is reported once. */
+const bothDates = (a: string, b: string) => isValidLocalDate(a) && isValidLocalDate(b);
 
 export type CompetitionFile = z.infer<typeof competitionFileSchema>;
 export type CompetitionFileInput = z.input<typeof competitionFileSchema>;
