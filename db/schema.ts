@@ -174,6 +174,8 @@ export interface OutboxTable {
   /** Deterministic per logical message; Lark drops repeats of a uuid within an hour. */
   uuid: string;
   competition_id: string | null;
+  /** What kind of message this is (help, welcome, reminder, failure-notice…): for operators and loop guards. */
+  purpose: string;
   /** send | reply | patch | card_update */
   op: string;
   receive_id_type: string;

@@ -8,6 +8,7 @@ import { requestId } from 'hono/request-id';
 import { sql } from 'kysely';
 import type { Container } from './container';
 import { isMigrated } from './platform/migrate';
+import { mountLarkRoutes } from './lark/routes';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -50,6 +51,8 @@ export function createApp(container: Container): Hono<AppEnv> {
       return c.json({ status: 'not_ready', reason: 'database unreachable' }, 503);
     }
   });
+
+  mountLarkRoutes(app, { bot: container.bot, settings: container.verify, clock: container.clock, logger });
 
   app.notFound((c) => c.json({ error: 'not_found' }, 404));
   app.onError((err, c) => {

@@ -3,9 +3,20 @@
  * build a container and hand it to createApp or to the services.
  */
 import type { Config } from './config';
+import { findCompetition } from './competition/competition.repository';
+import type { Competition } from './competition/competition';
+import { failuresCommand, noticeGiveUp } from './features/admin/outbox.handlers';
+import { helpCommand, showHelpAction } from './features/help/help.handlers';
+import { Bot } from './lark/bot';
+import { DisabledLarkApi, SdkLarkApi, type LarkApi } from './lark/client';
+import type { BotServices, CardActionSpec, CommandSpec } from './lark/handlers';
+import { enqueueMessages } from './lark/outbox.repository';
+import { OutboxSender, type SenderOptions } from './lark/outbox.sender';
+import type { VerifySettings } from './lark/verify';
 import type { Clock } from './platform/clock';
 import type { DbHandle } from './platform/db';
 import type { Defer } from './platform/defer';
+import { newId } from './platform/ids';
 import type { Logger } from './platform/logger';
 
 export interface Container {
@@ -16,6 +27,13 @@ export interface Container {
   readonly defer: Defer;
   /** The competition the bot runs (the id of COMPETITION_FILE once loaded). */
   readonly competitionId: string;
+  readonly lark: LarkApi;
+  readonly sender: OutboxSender;
+  readonly services: BotServices;
+  readonly bot: Bot;
+  readonly verify: VerifySettings;
+  /** Wakes the outbox sender after the current request (no-op when Lark is disabled). */
+  kickOutbox(): void;
 }
 
 export interface ContainerParts {
@@ -25,8 +43,70 @@ export interface ContainerParts {
   database: DbHandle;
   defer: Defer;
   competitionId: string;
+  /** Tests and benchmarks inject a client pointed at the emulator; by default it comes from the configuration. */
+  lark?: LarkApi;
+  sender?: Partial<SenderOptions>;
+  callbackBudgetMs?: number;
 }
 
+/** Every chat command, in the order the help card lists them. */
+export const COMMANDS: readonly CommandSpec[] = [helpCommand, failuresCommand];
+/** Every card action. */
+export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [showHelpAction];
+
 export function createContainer(parts: ContainerParts): Container {
-  return Object.freeze({ ...parts });
+  const { config, logger, clock, database, defer, competitionId } = parts;
+  const db = database.db;
+  const lark =
+    parts.lark ??
+    (config.larkEnabled
+      ? new SdkLarkApi({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN, logger })
+      : new DisabledLarkApi());
+
+  // The stored definition rarely changes: re-read it at most every 30 s.
+  let cached: { at: number; competition: Promise<Competition> } | undefined;
+  const competition = () => {
+    const now = Date.now();
+    if (!cached || now - cached.at > 30_000) {
+      const loading = findCompetition(db, competitionId).then((c) => {
+        if (!c) throw new Error(`competition ${competitionId} is not loaded`);
+        return c;
+      });
+      loading.catch(() => (cached = undefined));
+      cached = { at: now, competition: loading };
+    }
+    return cached.competition;
+  };
+
+  let sender: OutboxSender;
+  const kickOutbox = () => {
+    if (lark.enabled) defer.run('outbox drain', () => sender.drain(20_000));
+  };
+  const services: BotServices = {
+    db,
+    clock,
+    logger,
+    competitionId,
+    admins: config.BOT_ADMINS,
+    lark,
+    competition,
+    commands: COMMANDS,
+    enqueue: async (messages) => {
+      const n = await enqueueMessages(db, messages, clock.now());
+      if (n > 0) kickOutbox();
+      return n;
+    },
+  };
+  sender = new OutboxSender(db, lark, logger.child({ component: 'outbox' }), {
+    owner: newId('srv'),
+    onGiveUp: (row, reason) => noticeGiveUp(services, row, reason),
+    ...parts.sender,
+  });
+  const bot = new Bot(services, CARD_ACTIONS, defer, { callbackBudgetMs: parts.callbackBudgetMs ?? 2_000 });
+  const verify: VerifySettings = {
+    encryptKey: config.LARK_ENCRYPT_KEY,
+    verificationToken: config.LARK_VERIFICATION_TOKEN,
+    maxAgeSeconds: config.LARK_SIGNATURE_MAX_AGE_SECONDS,
+  };
+  return Object.freeze({ config, logger, clock, database, defer, competitionId, lark, sender, services, bot, verify, kickOutbox });
 }

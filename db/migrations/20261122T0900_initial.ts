@@ -193,6 +193,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       .addColumn('id', 'varchar(32)', (c) => c.primaryKey())
       .addColumn('uuid', 'varchar(50)', (c) => c.notNull().unique())
       .addColumn('competition_id', 'varchar(64)')
+      .addColumn('purpose', 'varchar(64)', (c) => c.notNull())
       .addColumn('op', 'varchar(16)', (c) => c.notNull())
       .addColumn('receive_id_type', 'varchar(16)', (c) => c.notNull())
       .addColumn('receive_id', 'varchar(128)', (c) => c.notNull())

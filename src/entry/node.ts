@@ -16,12 +16,17 @@ async function main(): Promise<void> {
     logger.info('listening', { url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`, database: container.database.dialect, competition: container.competitionId });
   });
 
+  // Retries come due later: look at the outbox every few seconds, not only when something is enqueued.
+  const drainTimer = setInterval(() => container.kickOutbox(), 3_000);
+  drainTimer.unref();
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
     // Stop accepting, let in-flight requests finish, then deferred work, then close the pool.
+    clearInterval(drainTimer);
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await container.defer.idle();
     await container.database.destroy();

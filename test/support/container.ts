@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config';
-import { createContainer, type Container } from '../../src/container';
+import { createContainer, type Container, type ContainerParts } from '../../src/container';
 import { ManualClock } from '../../src/platform/clock';
 import { TrackedDefer } from '../../src/platform/defer';
 import { createLogger, type Logger } from '../../src/platform/logger';
@@ -11,11 +11,16 @@ export interface TestContainer extends Container {
 }
 
 /** A container over a test database with a manual clock and captured JSON logs. */
-export function testContainer(database: DbHandle, env: Record<string, string> = {}, now = Date.parse('2024-03-20T02:00:00Z')): TestContainer {
+export function testContainer(
+  database: DbHandle,
+  env: Record<string, string> = {},
+  now = Date.parse('2024-03-20T02:00:00Z'),
+  extra: Partial<Pick<ContainerParts, 'lark' | 'sender' | 'callbackBudgetMs'>> = {},
+): TestContainer {
   const logs: string[] = [];
   const logger: Logger = createLogger('debug', (line) => logs.push(line));
   const config = loadConfig({ LOG_LEVEL: 'debug', ...env });
   const clock = new ManualClock(now);
-  const container = createContainer({ config, logger, clock, database, defer: new TrackedDefer(logger), competitionId: 'shanghai-2024' });
-  return Object.assign(Object.create(null), container, { clock, logs }) as TestContainer;
+  const container = createContainer({ config, logger, clock, database, defer: new TrackedDefer(logger), competitionId: 'shanghai-2024', ...extra });
+  return { ...container, clock, logs };
 }

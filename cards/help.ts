@@ -1,0 +1,45 @@
+import { text, type Text } from '../src/platform/i18n';
+import { card, divider, markdown, type Card } from './kit';
+
+export interface HelpEntry {
+  words: readonly string[];
+  summary: Text;
+  usage?: Text;
+}
+
+export interface HelpView {
+  /** The roles the person holds, already described in both languages (e.g. 联络员（黄浦区）). */
+  roles: Text[];
+  commands: HelpEntry[];
+  inGroup: boolean;
+}
+
+const line = (e: HelpEntry): Text => {
+  const zhWords = e.words.filter((w) => /[^\x00-\x7f]/.test(w));
+  const enWords = e.words.filter((w) => /^[\x00-\x7f]+$/.test(w));
+  const zh = `**${zhWords[0] ?? enWords[0]}**${enWords[0] ? ` (${enWords[0]})` : ''}：${e.summary.zh}${e.usage ? `\n　用法：${e.usage.zh}` : ''}`;
+  const en = `**${enWords[0] ?? zhWords[0]}**${zhWords[0] ? ` (${zhWords[0]})` : ''}: ${e.summary.en}${e.usage ? `\n  Usage: ${e.usage.en}` : ''}`;
+  return text(zh, en);
+};
+
+export function helpCard(view: HelpView): Card {
+  const who =
+    view.roles.length === 0
+      ? text('你还没有角色。请联系竞赛办为你绑定单位或赛道。', 'You have no role yet. Ask the competition office to bind you to a unit or a track.')
+      : text(`你的角色：${view.roles.map((r) => r.zh).join('、')}`, `Your roles: ${view.roles.map((r) => r.en).join(', ')}`);
+  const how = view.inGroup
+    ? text('在群里请先 @我 再发命令。', 'In a group, @mention me before the command.')
+    : text('直接发送命令即可，例如「帮助」。', 'Just send a command, for example "help".');
+  return card({
+    title: text('赛道助手 · 帮助', 'Saidao · Help'),
+    template: 'blue',
+    elements: [markdown(who), markdown(how), divider(), ...view.commands.map((c) => markdown(line(c)))],
+  });
+}
+
+/** The short answer to text the bot did not understand. */
+export const unknownCommandHint = (word: string): Text =>
+  text(
+    `没有「${word}」这个命令。发送「帮助」查看你可以做什么。`,
+    `There is no command "${word}". Send "help" to see what you can do.`,
+  );

@@ -1,0 +1,49 @@
+/**
+ * Who may do what. A person may hold several roles; authorisation is always decided here, on the server, from the
+ * database, whatever a card or a message claims.
+ */
+export type Role = 'office' | 'contact' | 'judge' | 'leader';
+
+export interface Roles {
+  readonly office: boolean;
+  readonly leader: boolean;
+  /** Unit codes this person is the contact (联络员) of. */
+  readonly contactOf: readonly string[];
+  /** Track codes this person judges. */
+  readonly judgeOf: readonly string[];
+}
+
+export const NO_ROLES: Roles = { office: false, leader: false, contactOf: [], judgeOf: [] };
+
+export const hasAnyRole = (r: Roles) => r.office || r.leader || r.contactOf.length > 0 || r.judgeOf.length > 0;
+
+export function rolesFromGrants(grants: ReadonlyArray<{ role: string; scope: string }>, isAdmin: boolean): Roles {
+  return {
+    office: isAdmin || grants.some((g) => g.role === 'office'),
+    leader: grants.some((g) => g.role === 'leader'),
+    contactOf: grants.filter((g) => g.role === 'contact').map((g) => g.scope).sort(),
+    judgeOf: grants.filter((g) => g.role === 'judge').map((g) => g.scope).sort(),
+  };
+}
+
+/** Who a command is for. */
+export type Audience = 'everyone' | Role;
+
+export function inAudience(roles: Roles, audience: Audience): boolean {
+  switch (audience) {
+    case 'everyone':
+      return true;
+    case 'office':
+      return roles.office;
+    case 'leader':
+      return roles.leader || roles.office;
+    case 'contact':
+      return roles.contactOf.length > 0;
+    case 'judge':
+      return roles.judgeOf.length > 0;
+    default: {
+      const never: never = audience;
+      return never;
+    }
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * Dispatch of verified deliveries: claim, acknowledge, then work.
+ * - Events: the event id (and a message's id) is claimed before any effect; duplicates stop there. The work runs
+ *   after the 200 through the defer port [LARK.md §1.7].
+ * - Card callbacks: claimed by event id, authorised, and answered within the budget with a toast and/or the
+ *   replacement card; a handler that overruns finishes afterwards and updates the card with the callback token
+ *   [LARK.md §3.3, §3.5].
+ */
+import { actionValueSchema, type ActionName } from '../../cards/actions';
+import { unknownCommandHint } from '../../cards/help';
+import { welcomeCard } from '../../cards/welcome';
+import type { Card } from '../../cards/kit';
+import { rememberChatMembership } from '../features/chats/chats.repository';
+import { inAudience, NO_ROLES } from '../features/people/roles';
+import { rolesOf } from '../features/people/roles.repository';
+import type { Defer } from '../platform/defer';
+import { isUserError } from '../platform/errors';
+import { bilingual, larkI18n, text, type Text } from '../platform/i18n';
+import { parseCommand } from './commands';
+import { normaliseCardAction, normaliseEvent, type CardAction, type InboundEvent } from './envelope';
+import type { BotServices, CardActionSpec, CardResponse, CommandSpec, MessageEvent } from './handlers';
+import { claimReceipt } from './receipts';
+
+export interface BotOptions {
+  /** Hard budget for a card callback's answer; Lark gives up at 3 s [LARK.md §3.3]. */
+  callbackBudgetMs: number;
+}
+
+/** The JSON body answered to Lark for a card callback. */
+export type CallbackBody = Record<string, unknown>;
+
+const GENERIC_ERROR = text('出了点问题，请稍后再试。', 'Something went wrong. Please try again later.');
+const NOT_ALLOWED = text('你没有权限进行这个操作。', 'You are not allowed to do this.');
+const STALE_BUTTON = text('这个按钮已失效，请重新发送命令获取新卡片。', 'This button is no longer valid. Send the command again for a new card.');
+const WORKING = text('正在处理，稍后更新卡片。', 'Working on it; the card will update shortly.');
+
+export function callbackBody(r: CardResponse): CallbackBody {
+  const body: CallbackBody = {};
+  if (r.toast) body.toast = { type: r.toast.type, content: r.toast.text.zh, i18n: larkI18n(r.toast.text) };
+  if (r.card) body.card = { type: 'raw', data: r.card };
+  return body;
+}
+
+export class Bot {
+  private readonly commandByWord = new Map<string, CommandSpec>();
+  private readonly words: string[];
+  private readonly actions = new Map<string, CardActionSpec>();
+
+  constructor(
+    private readonly services: BotServices,
+    actions: readonly CardActionSpec<any>[],
+    private readonly defer: Defer,
+    private readonly options: BotOptions,
+  ) {
+    for (const c of services.commands) for (const w of c.words) this.commandByWord.set(w.toLowerCase(), c);
+    this.words = [...this.commandByWord.keys()];
+    for (const a of actions) this.actions.set(a.action, a);
+  }
+
+  /** A verified v2 event (not a card callback). Answers once the event is claimed; the work is deferred. */
+  async onEvent(eventId: string, eventType: string, event: unknown): Promise<'accepted' | 'duplicate' | 'ignored'> {
+    const inbound = normaliseEvent(eventId, eventType, event);
+    const { logger, db, clock } = this.services;
+    if (inbound.kind === 'unknown') {
+      logger.info('event type not handled', { eventType, eventId });
+      return 'ignored';
+    }
+    const now = clock.now();
+    if (!(await claimReceipt(db, 'event', eventId, now))) return 'duplicate';
+    // Lark may re-deliver the same message under another event id: the message id is claimed too [LARK.md §2.1].
+    if (inbound.kind === 'message' && !(await claimReceipt(db, 'message', inbound.messageId, now))) return 'duplicate';
+    this.defer.run(`event ${eventType}`, () => this.handle(inbound));
+    return 'accepted';
+  }
+
+  private async handle(e: InboundEvent): Promise<void> {
+    switch (e.kind) {
+      case 'message':
+        return this.onMessage(e);
+      case 'bot_added':
+      case 'bot_removed':
+        return this.onMembership(e);
+      case 'p2p_entered':
+        return this.onP2pEntered(e);
+      case 'unknown':
+        return;
+      default: {
+        const never: never = e;
+        throw new Error(`unhandled event ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private async onMessage(e: MessageEvent): Promise<void> {
+    const s = this.services;
+    const botOpenId = s.lark.enabled ? await s.lark.botInfo().then((b) => b.openId, () => undefined) : undefined;
+    const command = parseCommand(e.text ?? '', e.mentions, botOpenId, this.words);
+    // In groups the bot answers only when it is @mentioned (when its own id is unknown, any mention counts).
+    const addressed = e.chatType === 'p2p' || command.botMentioned || (botOpenId === undefined && e.mentions.length > 0);
+    if (!addressed) return;
+    let replies = 0;
+    const reply = async (content: Card | Text, purpose: string) => {
+      const isCard = 'schema' in content;
+      replies += 1;
+      await s.enqueue([
+        {
+          key: `reply:${e.messageId}:${replies}`,
+          purpose,
+          op: 'reply',
+          receiveIdType: 'message_id',
+          receiveId: e.messageId,
+          rateKey: `chat:${e.chatId}`,
+          msgType: isCard ? 'interactive' : 'text',
+          content: isCard ? content : { text: bilingual(content) },
+          competitionId: s.competitionId,
+        },
+      ]);
+    };
+    if (e.text === undefined) {
+      if (e.chatType === 'p2p') await reply(text('我只看得懂文字命令。发送「帮助」查看你可以做什么。', 'I only understand text commands. Send "help" to see what you can do.'), 'hint');
+      return;
+    }
+    const spec = this.commandByWord.get(command.word);
+    if (!spec) {
+      await reply(command.word ? unknownCommandHint(command.word) : text('发送「帮助」查看你可以做什么。', 'Send "help" to see what you can do.'), 'hint');
+      return;
+    }
+    const roles = await rolesOf(s.db, s.competitionId, e.senderOpenId, s.admins);
+    if (!inAudience(roles, spec.audience)) {
+      await reply(text(`你没有权限使用「${spec.words[0]}」。发送「帮助」查看你可以做什么。`, `You may not use "${spec.words.find((w) => /^[\x00-\x7f]+$/.test(w)) ?? spec.name}". Send "help" to see what you can do.`), 'refusal');
+      return;
+    }
+    try {
+      await spec.run({ services: s, event: e, command, roles, reply });
+    } catch (err) {
+      if (isUserError(err)) return reply(err.text, 'refusal');
+      s.logger.error('command failed', { command: spec.name, err });
+      await reply(GENERIC_ERROR, 'error');
+    }
+  }
+
+  private async onMembership(e: Extract<InboundEvent, { kind: 'bot_added' | 'bot_removed' }>): Promise<void> {
+    const s = this.services;
+    const present = e.kind === 'bot_added';
+    await rememberChatMembership(s.db, { chatId: e.chatId, name: e.chatName, chatType: 'group', present, competitionId: s.competitionId }, s.clock.now());
+    if (!present) return;
+    const c = await s.competition();
+    await s.enqueue([
+      {
+        key: `welcome:group:${e.chatId}:${e.eventId}`,
+        purpose: 'welcome',
+        op: 'send',
+        receiveIdType: 'chat_id',
+        receiveId: e.chatId,
+        rateKey: `chat:${e.chatId}`,
+        msgType: 'interactive',
+        content: welcomeCard({ competitionName: c.file.name, competitionNameEn: c.file.nameEn, inGroup: true }),
+        competitionId: s.competitionId,
+      },
+    ]);
+  }
+
+  private async onP2pEntered(e: Extract<InboundEvent, { kind: 'p2p_entered' }>): Promise<void> {
+    const s = this.services;
+    const c = await s.competition();
+    // The event comes every time someone opens the chat; they are welcomed once.
+    await s.enqueue([
+      {
+        key: `welcome:p2p:${e.operatorOpenId}`,
+        purpose: 'welcome',
+        op: 'send',
+        receiveIdType: 'chat_id',
+        receiveId: e.chatId,
+        rateKey: `chat:${e.chatId}`,
+        msgType: 'interactive',
+        content: welcomeCard({ competitionName: c.file.name, competitionNameEn: c.file.nameEn, inGroup: false }),
+        competitionId: s.competitionId,
+      },
+    ]);
+  }
+
+  /** A verified card callback; always resolves to a body for a 200 answer. */
+  async onCardAction(eventId: string, event: unknown): Promise<CallbackBody> {
+    return this.onAction(normaliseCardAction(eventId, event));
+  }
+
+  async onAction(action: CardAction): Promise<CallbackBody> {
+    const s = this.services;
+    const parsed = actionValueSchema.safeParse(action.value);
+    if (!parsed.success) return callbackBody({ toast: { type: 'error', text: STALE_BUTTON } });
+    if (!(await claimReceipt(s.db, 'card_action', action.eventId, s.clock.now()))) return {};
+    const spec = this.actions.get(parsed.data.a);
+    if (!spec) return callbackBody({ toast: { type: 'error', text: STALE_BUTTON } });
+    const roles = action.operatorOpenId ? await rolesOf(s.db, s.competitionId, action.operatorOpenId, s.admins) : NO_ROLES;
+    if (!inAudience(roles, spec.audience)) return callbackBody({ toast: { type: 'error', text: NOT_ALLOWED } });
+
+    const work = this.runAction(spec, action, roles, parsed.data.a);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const overrun = new Promise<'overrun'>((resolve) => {
+      timer = setTimeout(() => resolve('overrun'), this.options.callbackBudgetMs);
+    });
+    const first = await Promise.race([work, overrun]);
+    clearTimeout(timer);
+    if (first !== 'overrun') return callbackBody(first);
+    // Too slow for the callback: answer now, update the card with the callback's token when the work is done.
+    this.defer.run('card action overrun', async () => {
+      const late = await work;
+      if (late.card && action.updateToken) {
+        await s.enqueue([
+          {
+            key: `card-update:${action.eventId}`,
+            purpose: 'card-update',
+            op: 'card_update',
+            receiveIdType: 'token',
+            receiveId: action.updateToken,
+            rateKey: `message:${action.messageId ?? action.eventId}`,
+            msgType: 'interactive',
+            content: late.card,
+            competitionId: s.competitionId,
+          },
+        ]);
+      }
+    });
+    return callbackBody({ toast: { type: 'info', text: WORKING } });
+  }
+
+  private async runAction(spec: CardActionSpec, action: CardAction, roles: Awaited<ReturnType<typeof rolesOf>>, name: ActionName): Promise<CardResponse> {
+    try {
+      return await spec.run({ services: this.services, action, roles }, actionValueSchema.parse(action.value) as never);
+    } catch (err) {
+      if (isUserError(err)) return { toast: { type: 'error', text: err.text } };
+      this.services.logger.error('card action failed', { action: name, err });
+      return { toast: { type: 'error', text: GENERIC_ERROR } };
+    }
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Outgoing messages as rows. A row's `uuid` is derived from its logical key, so enqueueing the same message twice
+ * (a duplicate event, a second server, a retried tick) stores it once, and Lark's own one-hour uuid dedupe backs it
+ * when a row is re-sent after a crash [LARK.md §4.1].
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../../db/schema';
+import { dialectOf } from '../platform/db';
+import { newId } from '../platform/ids';
+import { toDbInstant } from '../platform/instant';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export type OutboxOp = 'send' | 'reply' | 'patch' | 'card_update';
+
+export interface OutgoingMessage {
+  /** The logical identity of the message, e.g. `help:<message_id>`: same key, same message. */
+  key: string;
+  /** What kind of message this is, e.g. 'help' or 'reminder'. */
+  purpose: string;
+  op: OutboxOp;
+  /** open_id / chat_id for sends; the message id for replies and patches; the callback token for card updates. */
+  receiveIdType: 'open_id' | 'chat_id' | 'user_id' | 'union_id' | 'email' | 'message_id' | 'token';
+  receiveId: string;
+  /** Which per-user/per-chat limit the message counts against. */
+  rateKey: string;
+  msgType: 'text' | 'interactive' | 'post';
+  /** The message content object; serialised once here. */
+  content: unknown;
+  competitionId?: string | null;
+  /** Do not send before this instant (epoch ms). */
+  notBefore?: number;
+}
+
+export interface OutboxRow {
+  id: string;
+  uuid: string;
+  purpose: string;
+  op: OutboxOp;
+  receiveIdType: OutgoingMessage['receiveIdType'];
+  receiveId: string;
+  rateKey: string;
+  msgType: string;
+  content: string;
+  attempts: number;
+}
+
+/** Lark's uuid is at most 50 characters: a digest of the key keeps any key within that. */
+export async function uuidFor(key: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
+  return `sd-${[...new Uint8Array(digest)].slice(0, 20).map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** Inserts the messages not already present; returns how many were new. */
+export async function enqueueMessages(db: Db, messages: readonly OutgoingMessage[], now: number): Promise<number> {
+  if (!messages.length) return 0;
+  const mysql = dialectOf(db) === 'mysql';
+  let inserted = 0;
+  for (const m of messages) {
+    const values = {
+      id: newId('out'),
+      uuid: await uuidFor(m.key),
+      competition_id: m.competitionId ?? null,
+      purpose: m.purpose,
+      op: m.op,
+      receive_id_type: m.receiveIdType,
+      receive_id: m.receiveId,
+      rate_key: m.rateKey,
+      msg_type: m.msgType,
+      content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content),
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: toDbInstant(Math.max(now, m.notBefore ?? now)),
+      lease_owner: null,
+      lease_until: null,
+      // The key is kept for operators; the uuid is what Lark sees.
+      last_error: null,
+      message_id: null,
+      created_at: toDbInstant(now),
+      sent_at: null,
+    };
+    const q = db.insertInto('outbox').values(values);
+    const result = await (mysql ? q.ignore() : q.onConflict((oc) => oc.column('uuid').doNothing())).executeTakeFirst();
+    inserted += Number(result.numInsertedOrUpdatedRows ?? 0n);
+  }
+  return inserted;
+}
+
+const duePredicate = (now: string) =>
+  sql<boolean>`((status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and lease_until < ${now}))`;
+
+/**
+ * Marks up to `limit` due rows as being sent by `owner`. Rows left 'sending' by a crashed server are due again once
+ * their lease has passed: they are re-sent with the same uuid, which Lark drops if the first attempt arrived.
+ */
+export async function claimDue(db: Kysely<Database>, owner: string, now: number, leaseMs: number, limit: number): Promise<OutboxRow[]> {
+  const at = toDbInstant(now);
+  const until = toDbInstant(now + leaseMs);
+  const candidates = await db
+    .selectFrom('outbox')
+    .select('id')
+    .where(duePredicate(at))
+    .orderBy('next_attempt_at')
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  if (!candidates.length) return [];
+  const ids = candidates.map((c) => c.id);
+  await db.updateTable('outbox').set({ status: 'sending', lease_owner: owner, lease_until: until }).where('id', 'in', ids).where(duePredicate(at)).execute();
+  const rows = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('id', 'in', ids)
+    .where('lease_owner', '=', owner)
+    .where('lease_until', '=', until)
+    .where('status', '=', 'sending')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id, uuid: r.uuid, purpose: r.purpose, op: r.op as OutboxOp, receiveIdType: r.receive_id_type as OutboxRow['receiveIdType'], receiveId: r.receive_id,
+    rateKey: r.rate_key, msgType: r.msg_type, content: r.content, attempts: r.attempts,
+  }));
+}
+
+export async function markSent(db: Kysely<Database>, id: string, messageId: string, now: number): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'sent', message_id: messageId || null, sent_at: toDbInstant(now), lease_owner: null, lease_until: null, last_error: null })
+    .where('id', '=', id).execute();
+}
+
+export async function markRetry(db: Kysely<Database>, id: string, attempts: number, nextAttemptAt: number, error: string): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'pending', attempts, next_attempt_at: toDbInstant(nextAttemptAt), lease_owner: null, lease_until: null, last_error: error.slice(0, 1000) })
+    .where('id', '=', id).execute();
+}
+
+export async function markFailed(db: Kysely<Database>, id: string, attempts: number, reason: string): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'failed', attempts, lease_owner: null, lease_until: null, last_error: reason.slice(0, 1000) })
+    .where('id', '=', id).execute();
+}
+
+export interface OutboxCounts {
+  pending: number;
+  sending: number;
+  sent: number;
+  failed: number;
+}
+
+export async function outboxCounts(db: Kysely<Database>): Promise<OutboxCounts> {
+  const rows = await db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  const counts: OutboxCounts = { pending: 0, sending: 0, sent: 0, failed: 0 };
+  for (const r of rows) counts[r.status as keyof OutboxCounts] = Number(r.n);
+  return counts;
+}
+
+export interface FailedMessage {
+  id: string;
+  purpose: string;
+  receiveId: string;
+  receiveIdType: string;
+  reason: string;
+  attempts: number;
+  createdAt: string;
+}
+
+export async function recentFailures(db: Kysely<Database>, limit = 20): Promise<FailedMessage[]> {
+  const rows = await db.selectFrom('outbox').select(['id', 'purpose', 'receive_id', 'receive_id_type', 'last_error', 'attempts', 'created_at'])
+    .where('status', '=', 'failed').orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, purpose: r.purpose, receiveId: r.receive_id, receiveIdType: r.receive_id_type, reason: r.last_error ?? '', attempts: r.attempts, createdAt: r.created_at }));
+}

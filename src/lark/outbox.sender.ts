@@ -1,0 +1,223 @@
+/**
+ * Drains the outbox into the Open API within Lark's limits. One server at a time holds the drain lease, so the
+ * in-memory limiter counts for the whole deployment and no row is sent by two servers. Failures:
+ * - 429 / 5xx / timeouts / "rate limited" codes: retried with exponential backoff, or after `x-ogw-ratelimit-reset`;
+ * - anything else (bot not in the chat, user left, content rejected): given up at once, the reason stored and the
+ *   office told.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import type { Logger } from '../platform/logger';
+import { acquireLease, releaseLease } from '../platform/lease';
+import { toDbInstant } from '../platform/instant';
+import { toLarkApiError, type LarkApi, type LarkApiError } from './client';
+import { SlidingWindowLimiter, type RateLimits } from './limiter';
+import { claimDue, markFailed, markRetry, markSent, type OutboxRow } from './outbox.repository';
+
+export interface RealTime {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realTime: RealTime = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+
+export interface SenderOptions {
+  owner: string;
+  /** How long a claimed batch (and the drain lease) stays ours without renewal. */
+  leaseMs?: number;
+  batchSize?: number;
+  /** Requests in flight at once (Lark answers in ~100 ms; 50/s needs several at a time). */
+  concurrency?: number;
+  maxAttempts?: number;
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  limits?: RateLimits;
+  time?: RealTime;
+  /** Told about every message given up on, for the office. */
+  onGiveUp?: (row: OutboxRow, reason: string) => Promise<void>;
+}
+
+export interface DrainReport {
+  sent: number;
+  retried: number;
+  failed: number;
+  /** Set when the drain did not run. */
+  skipped?: 'disabled' | 'lease';
+}
+
+const LEASE_NAME = 'outbox-drain';
+
+export function backoffMs(attempts: number, base: number, max: number, jitter: number): number {
+  return Math.min(max, base * 2 ** Math.max(0, attempts - 1)) * (0.8 + 0.4 * jitter);
+}
+
+export class OutboxSender {
+  private readonly limiter: SlidingWindowLimiter;
+  private readonly time: RealTime;
+  private readonly o: Required<Omit<SenderOptions, 'onGiveUp' | 'limits' | 'time'>>;
+  private pausedUntil = 0;
+  private running: Promise<DrainReport> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly api: LarkApi,
+    private readonly logger: Logger,
+    private readonly options: SenderOptions,
+  ) {
+    this.limiter = new SlidingWindowLimiter(options.limits);
+    this.time = options.time ?? realTime;
+    this.o = {
+      owner: options.owner,
+      leaseMs: options.leaseMs ?? 30_000,
+      batchSize: options.batchSize ?? 200,
+      concurrency: options.concurrency ?? 8,
+      maxAttempts: options.maxAttempts ?? 10,
+      baseBackoffMs: options.baseBackoffMs ?? 1_000,
+      maxBackoffMs: options.maxBackoffMs ?? 5 * 60_000,
+    };
+  }
+
+  /**
+   * Drains until nothing is due (or `budgetMs` has passed). Concurrent calls on one server share one drain; a call
+   * made while a drain runs makes it look again before it stops.
+   */
+  drain(budgetMs = Number.POSITIVE_INFINITY): Promise<DrainReport> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.drainLoop(budgetMs).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async drainLoop(budgetMs: number): Promise<DrainReport> {
+    const report: DrainReport = { sent: 0, retried: 0, failed: 0 };
+    if (!this.api.enabled) return { ...report, skipped: 'disabled' };
+    const started = this.time.now();
+    if (!(await acquireLease(this.db, LEASE_NAME, this.o.owner, started, this.o.leaseMs))) return { ...report, skipped: 'lease' };
+    try {
+      do {
+        this.again = false;
+        for (;;) {
+          const now = this.time.now();
+          if (now - started > budgetMs) return report;
+          if (!(await acquireLease(this.db, LEASE_NAME, this.o.owner, now, this.o.leaseMs))) return { ...report, skipped: 'lease' };
+          const rows = await claimDue(this.db, this.o.owner, now, this.o.leaseMs, this.o.batchSize);
+          if (!rows.length) break;
+          await this.sendBatch(rows, report);
+        }
+      } while (this.again);
+      return report;
+    } finally {
+      await releaseLease(this.db, LEASE_NAME, this.o.owner).catch(() => {});
+    }
+  }
+
+  /** Sends a batch with bounded concurrency, in order per chat or user, never faster than the limits allow. */
+  private async sendBatch(rows: OutboxRow[], report: DrainReport): Promise<void> {
+    const queue = [...rows];
+    const busyKeys = new Set<string>();
+    let lastRenewal = this.time.now();
+    let lostLease = false;
+    const worker = async () => {
+      while (queue.length && !lostLease) {
+        const now = this.time.now();
+        // Keep the drain lease (and the batch's row leases) while a long batch is under way.
+        if (now - lastRenewal > this.o.leaseMs / 3) {
+          lastRenewal = now;
+          if (!(await renewLeases(this.db, LEASE_NAME, this.o.owner, now, this.o.leaseMs))) {
+            lostLease = true;
+            this.logger.warn('outbox drain lease lost; leaving the rest of the batch to its new holder');
+            return;
+          }
+        }
+        const picked = this.pick(queue, busyKeys, now);
+        if (typeof picked === 'number') {
+          await this.time.sleep(Math.max(1, Math.min(picked, 1_000)));
+          continue;
+        }
+        busyKeys.add(picked.rateKey);
+        this.limiter.record(picked.rateKey, this.time.now());
+        try {
+          await this.sendOne(picked, report);
+        } finally {
+          busyKeys.delete(picked.rateKey);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.o.concurrency, rows.length) }, worker));
+  }
+
+  /** The first queued row that may go now (removed from the queue), or how long to wait before looking again. */
+  private pick(queue: OutboxRow[], busyKeys: ReadonlySet<string>, now: number): OutboxRow | number {
+    const global = Math.max(this.pausedUntil - now, this.limiter.appWaitFor(now));
+    if (global > 0) return global;
+    let soonest = 5;
+    for (let i = 0; i < queue.length; i++) {
+      const row = queue[i]!;
+      if (busyKeys.has(row.rateKey)) continue;
+      const wait = this.limiter.waitFor(row.rateKey, now);
+      if (wait === 0) return queue.splice(i, 1)[0]!;
+      soonest = Math.min(soonest, wait);
+    }
+    return soonest;
+  }
+
+  private async sendOne(row: OutboxRow, report: DrainReport): Promise<void> {
+    const attempts = row.attempts + 1;
+    try {
+      const messageId = await this.deliver(row);
+      await markSent(this.db, row.id, messageId, this.time.now());
+      report.sent += 1;
+    } catch (err) {
+      const error = toLarkApiError(err);
+      const reason = describe(error);
+      if (error.retryable && attempts < this.o.maxAttempts) {
+        if (error.httpStatus === 429 && error.retryAfterMs) this.pausedUntil = Math.max(this.pausedUntil, this.time.now() + error.retryAfterMs);
+        const delay = error.retryAfterMs ?? backoffMs(attempts, this.o.baseBackoffMs, this.o.maxBackoffMs, Math.random());
+        await markRetry(this.db, row.id, attempts, this.time.now() + delay, reason);
+        report.retried += 1;
+        this.logger.debug('outbox retry', { id: row.id, attempts, delayMs: Math.round(delay), reason });
+      } else {
+        const final = error.retryable ? `gave up after ${attempts} attempts: ${reason}` : reason;
+        await markFailed(this.db, row.id, attempts, final);
+        report.failed += 1;
+        this.logger.warn('outbox gave up', { id: row.id, receiveId: row.receiveId, reason: final });
+        await this.options.onGiveUp?.(row, final).catch((e) => this.logger.error('failure notice not queued', { err: e }));
+      }
+    }
+  }
+
+  private async deliver(row: OutboxRow): Promise<string> {
+    switch (row.op) {
+      case 'send':
+        return (await this.api.send({ receiveIdType: row.receiveIdType as never, receiveId: row.receiveId, msgType: row.msgType, content: row.content, uuid: row.uuid })).messageId;
+      case 'reply':
+        return (await this.api.reply({ messageId: row.receiveId, msgType: row.msgType, content: row.content, uuid: row.uuid })).messageId;
+      case 'patch':
+        await this.api.patch({ messageId: row.receiveId, content: row.content });
+        return row.receiveId;
+      case 'card_update':
+        await this.api.delayedCardUpdate({ token: row.receiveId, card: JSON.parse(row.content) });
+        return '';
+      default: {
+        const never: never = row.op;
+        throw new Error(`unknown outbox op ${String(never)}`);
+      }
+    }
+  }
+}
+
+function describe(e: LarkApiError): string {
+  return `${e.httpStatus ? `HTTP ${e.httpStatus}` : 'network'}${e.code !== undefined ? ` code ${e.code}` : ''}${e.msg ? `: ${e.msg}` : ''}`;
+}
+
+/** Extends the drain lease and the leases of the rows this owner is sending; false when the drain lease is gone. */
+async function renewLeases(db: Kysely<Database>, name: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+  if (!(await acquireLease(db, name, owner, now, leaseMs))) return false;
+  await db.updateTable('outbox').set({ lease_until: toDbInstant(now + leaseMs) }).where('lease_owner', '=', owner).where('status', '=', 'sending').execute();
+  return true;
+}

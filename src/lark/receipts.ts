@@ -1,0 +1,23 @@
+/**
+ * Receipts make every delivery take effect once: the first server to insert (kind, key) owns the work, every other
+ * delivery of the same event, message or click finds the row and does nothing [LARK.md §1.7, STYLE.md §4].
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema';
+import { dialectOf } from '../platform/db';
+import { toDbInstant } from '../platform/instant';
+
+export type ReceiptKind = 'event' | 'message' | 'card_action';
+
+/** True when this call made the claim; false when it was claimed before (a duplicate). */
+export async function claimReceipt(db: Kysely<Database> | Transaction<Database>, kind: ReceiptKind, key: string, now: number): Promise<boolean> {
+  const insert = db.insertInto('receipts').values({ kind, receipt_key: key.slice(0, 191), created_at: toDbInstant(now) });
+  const result = await (dialectOf(db) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.columns(['kind', 'receipt_key']).doNothing())).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+/** Receipts older than Lark's longest re-delivery window (about 7.1 h) can go; we keep a week. */
+export async function pruneReceipts(db: Kysely<Database>, now: number, keepMs = 7 * 86_400_000): Promise<number> {
+  const r = await db.deleteFrom('receipts').where('created_at', '<', toDbInstant(now - keepMs)).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
