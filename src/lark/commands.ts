@@ -28,18 +28,23 @@ const isCjk = (ch: string | undefined) => ch !== undefined && /[\u3000-\u9fff\uf
 export function parseCommand(text: string, mentions: readonly Mention[], botOpenId: string | undefined, words: readonly string[]): ParsedCommand {
   const people: Mention[] = [];
   let botMentioned = false;
-  // Longest keys first: @_user_10 must not be read as @_user_1 followed by "0".
-  const byKey = [...mentions].sort((a, b) => b.key.length - a.key.length);
-  let marked = text;
-  for (const m of byKey) {
-    const isBot = botOpenId !== undefined && m.openId === botOpenId;
-    marked = marked.split(m.key).join(isBot ? ' ' : ` ${MENTION_MARK}${m.key}${MENTION_MARK} `);
-    if (isBot && text.includes(m.key)) botMentioned = true;
-  }
+  // One pass, longest keys first, so that @_user_10 is never read as @_user_1 followed by "0".
+  const byKey = new Map(mentions.map((m) => [m.key, m]));
+  const keys = [...byKey.keys()].sort((a, b) => b.length - a.length).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const marked = keys.length
+    ? text.replace(new RegExp(keys.join('|'), 'g'), (key) => {
+        const m = byKey.get(key)!;
+        if (botOpenId !== undefined && m.openId === botOpenId) {
+          botMentioned = true;
+          return ' ';
+        }
+        return ` ${MENTION_MARK}${key}${MENTION_MARK} `;
+      })
+    : text;
   // Mentions in the order they appear in the text.
   const order = [...marked.matchAll(new RegExp(`${MENTION_MARK}([^${MENTION_MARK}]+)${MENTION_MARK}`, 'g'))].map((x) => x[1]);
   for (const key of order) {
-    const m = mentions.find((mm) => mm.key === key);
+    const m = byKey.get(key!);
     if (m) people.push(m);
   }
   const plain = normaliseText(marked.replace(new RegExp(`${MENTION_MARK}[^${MENTION_MARK}]*${MENTION_MARK}`, 'g'), ' ')).replace(/^\/+\s*/, '');

@@ -1,0 +1,131 @@
+/**
+ * Verification of what claims to come from Lark, with an independent implementation (node:crypto) of how Lark
+ * signs and encrypts [LARK.md §1.5, §1.6].
+ */
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { decryptPayload, encryptPayload } from '../../src/lark/crypto';
+import { verifyEventRequest, verifyLegacyCardRequest, type VerifySettings } from '../../src/lark/verify';
+
+const KEY = 'test-encrypt-key';
+const TOKEN = 'test-verification-token';
+const NOW = Date.parse('2024-04-01T02:00:00Z');
+const ts = String(Math.floor(NOW / 1000));
+const withKey: VerifySettings = { encryptKey: KEY, verificationToken: TOKEN, maxAgeSeconds: 300 };
+const tokenOnly: VerifySettings = { encryptKey: undefined, verificationToken: TOKEN, maxAgeSeconds: 300 };
+
+function larkEncrypt(plain: string, key = KEY): string {
+  const iv = randomBytes(16);
+  const cipher = createCipheriv('aes-256-cbc', createHash('sha256').update(key).digest(), iv);
+  return Buffer.concat([iv, cipher.update(plain, 'utf8'), cipher.final()]).toString('base64');
+}
+function larkSign(timestamp: string, nonce: string, raw: Buffer, key = KEY): string {
+  return createHash('sha256').update(timestamp + nonce + key).update(raw).digest('hex');
+}
+const event = (token = TOKEN) => JSON.stringify({ schema: '2.0', header: { event_id: 'ev_1', event_type: 'im.message.receive_v1', token, create_time: String(NOW) }, event: {} });
+
+function signed(inner: string, options: { timestamp?: string; key?: string; tamper?: boolean } = {}) {
+  const raw = Buffer.from(JSON.stringify({ encrypt: larkEncrypt(inner) }));
+  const timestamp = options.timestamp ?? ts;
+  const headers: Record<string, string> = {
+    'x-lark-request-timestamp': timestamp,
+    'x-lark-request-nonce': 'n0nce',
+    'x-lark-signature': larkSign(timestamp, 'n0nce', raw, options.key),
+  };
+  if (options.tamper) raw[raw.length - 3] = raw[raw.length - 3]! ^ 1;
+  return { raw: new Uint8Array(raw), header: (n: string) => headers[n] };
+}
+
+describe('signed and encrypted events', () => {
+  it('accepts a correctly signed, encrypted event and hands back the decrypted envelope', async () => {
+    const r = signed(event());
+    const v = await verifyEventRequest(r.raw, r.header, withKey, NOW);
+    expect(v.kind).toBe('v2');
+    if (v.kind === 'v2') expect(v.envelope.header.event_id).toBe('ev_1');
+  });
+
+  it('accepts a signature over a body with whitespace (the raw bytes are hashed, not re-serialised JSON)', async () => {
+    const raw = Buffer.from(`{ "encrypt" :  "${larkEncrypt(event())}" }\n`);
+    const sig = larkSign(ts, 'n', raw);
+    const v = await verifyEventRequest(new Uint8Array(raw), (n) => ({ 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': 'n', 'x-lark-signature': sig })[n], withKey, NOW);
+    expect(v.kind).toBe('v2');
+  });
+
+  it.each([
+    ['one byte changed', { tamper: true }],
+    ['signed with another key', { key: 'other-key' }],
+    ['a timestamp 6 minutes old', { timestamp: String(Math.floor(NOW / 1000) - 360) }],
+    ['a timestamp 6 minutes in the future', { timestamp: String(Math.floor(NOW / 1000) + 360) }],
+    ['a timestamp that is not a number', { timestamp: 'yesterday' }],
+  ])('rejects %s with 401', async (_, options) => {
+    const r = signed(event(), options);
+    const v = await verifyEventRequest(r.raw, r.header, withKey, NOW);
+    expect(v).toMatchObject({ kind: 'rejected', status: 401 });
+  });
+
+  it('rejects a correctly signed event whose verification token is wrong', async () => {
+    const r = signed(event('wrong-token'));
+    expect(await verifyEventRequest(r.raw, r.header, withKey, NOW)).toMatchObject({ kind: 'rejected', status: 401, reason: 'verification token mismatch' });
+  });
+
+  it('rejects an event without signature headers when an Encrypt Key is configured', async () => {
+    const raw = new TextEncoder().encode(JSON.stringify({ encrypt: larkEncrypt(event()) }));
+    expect(await verifyEventRequest(raw, () => undefined, withKey, NOW)).toMatchObject({ kind: 'rejected', status: 401 });
+  });
+
+  it('answers 400 for ciphertext that does not decrypt and for bodies that are not JSON', async () => {
+    const bad = new TextEncoder().encode(JSON.stringify({ encrypt: 'AAAA' }));
+    const sig = larkSign(ts, 'n', Buffer.from(bad));
+    expect(await verifyEventRequest(bad, (n) => ({ 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': 'n', 'x-lark-signature': sig })[n], withKey, NOW)).toMatchObject({ status: 400 });
+    expect(await verifyEventRequest(new TextEncoder().encode('{"encrypt":'), () => undefined, withKey, NOW)).toMatchObject({ status: 400 });
+    expect(await verifyEventRequest(new Uint8Array([0xff, 0xfe, 0x7b]), () => undefined, withKey, NOW)).toMatchObject({ status: 400, reason: 'body is not UTF-8' });
+    expect(await verifyEventRequest(new TextEncoder().encode('[1,2]'), () => undefined, withKey, NOW)).toMatchObject({ status: 400 });
+  });
+});
+
+describe('the verification token, without an Encrypt Key', () => {
+  const plain = (body: string) => new TextEncoder().encode(body);
+  it('accepts the right token and rejects a wrong or missing one', async () => {
+    expect((await verifyEventRequest(plain(event()), () => undefined, tokenOnly, NOW)).kind).toBe('v2');
+    expect(await verifyEventRequest(plain(event('nope')), () => undefined, tokenOnly, NOW)).toMatchObject({ status: 401 });
+    const noToken = JSON.stringify({ schema: '2.0', header: { event_id: 'e', event_type: 'x' }, event: {} });
+    expect(await verifyEventRequest(plain(noToken), () => undefined, tokenOnly, NOW)).toMatchObject({ status: 401 });
+  });
+
+  it('rejects everything when neither a token nor a key is configured', async () => {
+    const none: VerifySettings = { encryptKey: undefined, verificationToken: undefined, maxAgeSeconds: 300 };
+    expect(await verifyEventRequest(plain(event()), () => undefined, none, NOW)).toMatchObject({ status: 401 });
+  });
+});
+
+describe('url_verification', () => {
+  it('answers a plain challenge with the right token, refuses a wrong one', async () => {
+    const body = (token: string) => new TextEncoder().encode(JSON.stringify({ challenge: 'ch-123', token, type: 'url_verification' }));
+    expect(await verifyEventRequest(body(TOKEN), () => undefined, tokenOnly, NOW)).toEqual({ kind: 'challenge', challenge: 'ch-123' });
+    expect(await verifyEventRequest(body('bad'), () => undefined, tokenOnly, NOW)).toMatchObject({ status: 401 });
+  });
+
+  it('answers an encrypted challenge (unsigned, as Lark sends it)', async () => {
+    const raw = new TextEncoder().encode(JSON.stringify({ encrypt: larkEncrypt(JSON.stringify({ challenge: 'ch-enc', token: TOKEN, type: 'url_verification' })) }));
+    expect(await verifyEventRequest(raw, () => undefined, withKey, NOW)).toEqual({ kind: 'challenge', challenge: 'ch-enc' });
+  });
+});
+
+describe('the legacy card request URL (SHA-1 with the verification token)', () => {
+  it('accepts a correct signature and rejects a tampered body', async () => {
+    const raw = Buffer.from(JSON.stringify({ open_id: 'ou_1', open_message_id: 'om_1', token: 'c-1', action: { value: { a: 'help.show' } } }));
+    const sig = createHash('sha1').update(ts + 'nn' + TOKEN).update(raw).digest('hex');
+    const header = (n: string) => ({ 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': 'nn', 'x-lark-signature': sig })[n];
+    expect((await verifyLegacyCardRequest(new Uint8Array(raw), header, tokenOnly, NOW)).kind).toBe('action');
+    raw[5] = raw[5]! ^ 1;
+    expect(await verifyLegacyCardRequest(new Uint8Array(raw), header, tokenOnly, NOW)).toMatchObject({ status: 401 });
+  });
+});
+
+describe('AES round trip', () => {
+  it('decrypts what Lark encrypts and what we encrypt, including Chinese', async () => {
+    expect(await decryptPayload(larkEncrypt('{"a":"黄浦区"}'), KEY)).toBe('{"a":"黄浦区"}');
+    expect(await decryptPayload(await encryptPayload('{"b":"报名"}', KEY), KEY)).toBe('{"b":"报名"}');
+    await expect(decryptPayload(larkEncrypt('{}'), 'wrong')).rejects.toThrow();
+  });
+});
