@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireLease, releaseLease } from '../../src/platform/lease';
+import { claimDue, enqueueMessages, markRetry, uuidFor, type OutgoingMessage } from '../../src/lark/outbox.repository';
+import { claimReceipt } from '../../src/lark/receipts';
+import { freshDatabase, type TestDatabase } from '../support/database';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await freshDatabase();
+});
+afterAll(async () => t.destroy());
+
+const NOW = Date.parse('2024-04-01T02:00:00Z');
+const msg = (key: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
+  key, purpose: 'test', op: 'send', receiveIdType: 'open_id', receiveId: 'ou_a', rateKey: 'user:ou_a', msgType: 'text', content: { text: key }, ...extra,
+});
+
+describe('the outbox table', () => {
+  it('stores a logical message once, however often it is enqueued, with a deterministic uuid of at most 50 characters', async () => {
+    expect(await enqueueMessages(t.db, [msg('same'), msg('same')], NOW)).toBe(1);
+    expect(await enqueueMessages(t.db, [msg('same')], NOW + 5)).toBe(0);
+    const rows = await t.db.selectFrom('outbox').selectAll().execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.uuid).toBe(await uuidFor('same'));
+    expect(rows[0]!.uuid.length).toBeLessThanOrEqual(50);
+  });
+
+  it('concurrent enqueues of the same message from many requests store one row', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => enqueueMessages(t.db, [msg('burst')], NOW)));
+    expect(results.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
+  it('claims due rows once; a crashed sender\'s rows come back only after their lease', async () => {
+    await enqueueMessages(t.db, [msg('later', { notBefore: NOW + 60_000 })], NOW);
+    const first = await claimDue(t.db, 'srv-a', NOW, 30_000, 100);
+    expect(first.map((r) => r.purpose)).toEqual(['test', 'test']);
+    expect(await claimDue(t.db, 'srv-b', NOW + 1_000, 30_000, 100)).toEqual([]);
+    // srv-a died without marking anything: after the lease, the rows (and the one now due) are claimable again.
+    const again = await claimDue(t.db, 'srv-b', NOW + 61_000, 30_000, 100);
+    expect(again).toHaveLength(3);
+  });
+
+  it('a row scheduled for a retry is not due before its time', async () => {
+    const [row] = await claimDue(t.db, 'srv-c', NOW + 200_000, 30_000, 1);
+    await markRetry(t.db, row!.id, 1, NOW + 300_000, 'HTTP 500');
+    const due = await claimDue(t.db, 'srv-c', NOW + 250_000, 30_000, 100);
+    expect(due.map((r) => r.id)).not.toContain(row!.id);
+  });
+});
+
+describe('leases and receipts', () => {
+  it('one owner at a time holds a lease; another takes over once it expires', async () => {
+    expect(await acquireLease(t.db, 'drain', 'a', NOW, 10_000)).toBe(true);
+    expect(await acquireLease(t.db, 'drain', 'b', NOW + 1, 10_000)).toBe(false);
+    expect(await acquireLease(t.db, 'drain', 'a', NOW + 2, 10_000)).toBe(true);
+    expect(await acquireLease(t.db, 'drain', 'b', NOW + 10_003, 10_000)).toBe(true);
+    await releaseLease(t.db, 'drain', 'b');
+    expect(await acquireLease(t.db, 'drain', 'c', NOW + 10_004, 10_000)).toBe(true);
+  });
+
+  it('contended leases: of 20 simultaneous claimants exactly one wins', async () => {
+    const wins = await Promise.all(Array.from({ length: 20 }, (_, i) => acquireLease(t.db, 'contended', `o${i}`, NOW, 10_000)));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('a receipt is claimed once, even by 25 concurrent deliveries', async () => {
+    const claims = await Promise.all(Array.from({ length: 25 }, () => claimReceipt(t.db, 'event', 'ev-dup', NOW)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await claimReceipt(t.db, 'event', 'ev-dup', NOW + 7 * 3_600_000)).toBe(false);
+    expect(await claimReceipt(t.db, 'message', 'ev-dup', NOW)).toBe(true);
+  });
+});
