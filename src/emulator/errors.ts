@@ -1,0 +1,72 @@
+/**
+ * The error answers the emulator gives, with the HTTP status and code the real platform uses.
+ * Sources: [ERR] server error codes, [SEND]/[PATCH]/[DELAY] per-API tables, [TAT], and a probe of the live
+ * gateway (HTTP 400 + `error.log_id` for auth failures, HTTP 200 for token-exchange failures).
+ */
+
+export const LarkCode = {
+  ok: 0,
+  /** Token exchange with malformed or unknown app id [TAT]. */
+  invalidParam: 10003,
+  /** Token exchange with the wrong secret [TAT]. */
+  appSecretInvalid: 10014,
+  /** Internal error; the emulator uses it for injected 5xx faults. */
+  internal: 1500,
+  /** Card delayed-update payload over 100 KB [DELAY]. */
+  cardTooLarge: 100000,
+  /** Delayed update: token format invalid / not issued / expired / used too often [DELAY]. */
+  cardTokenFormat: 300020,
+  cardTokenExpired: 300030,
+  cardTokenOverused: 300040,
+  /** IM message API errors [SEND][PATCH]. */
+  messageParam: 230001,
+  botNotInChat: 230002,
+  noAvailability: 230013,
+  messageRateLimited: 230020,
+  contentTooLong: 230025,
+  messageTooOld: 230031,
+  userStoppedBot: 230053,
+  cardBuildFailed: 230099,
+  /** Chat API errors. */
+  chatIdInvalid: 232006,
+  operatorNotInChat: 232011,
+  fileTooLarge: 234006,
+  /** Gateway errors [ERR][RATE]. */
+  frequencyLimit: 99991400,
+  tokenMissing: 99991661,
+  tokenInvalid: 99991663,
+  fieldValidation: 99992402,
+} as const;
+
+export type LarkCodeValue = (typeof LarkCode)[keyof typeof LarkCode];
+
+/** A refusal with the platform's status, code and message; `app.onError` turns it into the JSON answer. */
+export class LarkApiError extends Error {
+  constructor(
+    readonly status: 200 | 400 | 429 | 500,
+    readonly code: LarkCodeValue,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'LarkApiError';
+  }
+}
+
+/** Business errors of the newer Open APIs come back as HTTP 400 with the code in the body [SEND]. */
+export const badRequest = (code: LarkCodeValue, msg: string) => new LarkApiError(400, code, msg);
+
+export const fieldValidation = (field: string, description: string) =>
+  badRequest(LarkCode.fieldValidation, `field validation failed: ${field}: ${description}`);
+
+export const MSG = {
+  tokenMissing: 'Missing access token for authorization. Please make a request with token attached.',
+  tokenInvalid: 'Invalid access token for authorization. Please make a request with token attached.',
+  frequencyLimit: 'request trigger frequency limit',
+  botNotInChat: 'Bot/User can NOT be out of the chat.',
+  noAvailability: 'Bot has NO availability to this user.',
+  userStoppedBot: 'The user has stopped the bot from sending messages.',
+  contentTooLong: 'message content too long',
+  messageTooOld: 'The message can only be updated within 14 days after it was sent.',
+  internal: 'internal error',
+} as const;
