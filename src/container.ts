@@ -47,6 +47,8 @@ export interface ContainerParts {
   lark?: LarkApi;
   sender?: Partial<SenderOptions>;
   callbackBudgetMs?: number;
+  /** The card actions; default CARD_ACTIONS (tests wrap them, e.g. to make one slow). */
+  cardActions?: readonly CardActionSpec<any>[];
 }
 
 /** Every chat command, in the order the help card lists them. */
@@ -102,7 +104,7 @@ export function createContainer(parts: ContainerParts): Container {
     onGiveUp: (row, reason) => noticeGiveUp(services, row, reason),
     ...parts.sender,
   });
-  const bot = new Bot(services, CARD_ACTIONS, defer, { callbackBudgetMs: parts.callbackBudgetMs ?? 2_000 });
+  const bot = new Bot(services, parts.cardActions ?? CARD_ACTIONS, defer, { callbackBudgetMs: parts.callbackBudgetMs ?? 2_000 });
   const verify: VerifySettings = {
     encryptKey: config.LARK_ENCRYPT_KEY,
     verificationToken: config.LARK_VERIFICATION_TOKEN,
