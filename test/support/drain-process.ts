@@ -1,0 +1,21 @@
+/**
+ * A separate bot process that only drains the outbox: tests kill it with SIGKILL midway to prove that a crash loses
+ * nothing and sends nothing twice. Configured through the environment: DATABASE_URL, LARK_DOMAIN, LARK_APP_ID,
+ * LARK_APP_SECRET, OWNER.
+ */
+import { SdkLarkApi } from '../../src/lark/client';
+import { OutboxSender } from '../../src/lark/outbox.sender';
+import { openNodeDatabase } from '../../src/platform/db-node';
+import { createLogger } from '../../src/platform/logger';
+
+const env = process.env;
+const logger = createLogger('warn');
+const database = await openNodeDatabase(env.DATABASE_URL!);
+const api = new SdkLarkApi({ appId: env.LARK_APP_ID!, appSecret: env.LARK_APP_SECRET!, domain: env.LARK_DOMAIN!, logger, timeoutMs: 1_000 });
+const sender = new OutboxSender(database.db, api, logger, { owner: env.OWNER ?? 'child', baseBackoffMs: 50, maxBackoffMs: 400, leaseMs: 3_000, maxAttempts: 50 });
+console.log('draining');
+for (;;) {
+  const r = await sender.drain();
+  console.log(JSON.stringify(r));
+  await new Promise((res) => setTimeout(res, 50));
+}
