@@ -19,7 +19,7 @@ import { bilingual, larkI18n, text, type Text } from '../platform/i18n';
 import { parseCommand } from './commands';
 import { normaliseCardAction, normaliseEvent, type CardAction, type InboundEvent } from './envelope';
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec, MessageEvent } from './handlers';
-import { claimReceipt } from './receipts';
+import { claimReceipt, RecentReceipts } from './receipts';
 
 export interface BotOptions {
   /** Hard budget for a card callback's answer; Lark gives up at 3 s [LARK.md §3.3]. */
@@ -45,6 +45,7 @@ export class Bot {
   private readonly commandByWord = new Map<string, CommandSpec>();
   private readonly words: string[];
   private readonly actions = new Map<string, CardActionSpec>();
+  private readonly recent = new RecentReceipts();
 
   constructor(
     private readonly services: BotServices,
@@ -59,6 +60,7 @@ export class Bot {
 
   /** A verified v2 event (not a card callback). Answers once the event is claimed; the work is deferred. */
   async onEvent(eventId: string, eventType: string, event: unknown): Promise<'accepted' | 'duplicate' | 'ignored'> {
+    if (this.recent.has('event', eventId)) return 'duplicate';
     const inbound = normaliseEvent(eventId, eventType, event);
     const { logger, db, clock } = this.services;
     if (inbound.kind === 'unknown') {
@@ -66,7 +68,9 @@ export class Bot {
       return 'ignored';
     }
     const now = clock.now();
-    if (!(await claimReceipt(db, 'event', eventId, now))) return 'duplicate';
+    const claimed = await claimReceipt(db, 'event', eventId, now);
+    this.recent.add('event', eventId);
+    if (!claimed) return 'duplicate';
     // Lark may re-deliver the same message under another event id: the message id is claimed too [LARK.md §2.1].
     if (inbound.kind === 'message' && !(await claimReceipt(db, 'message', inbound.messageId, now))) return 'duplicate';
     this.defer.run(`event ${eventType}`, () => this.handle(inbound));

@@ -29,7 +29,7 @@ export class SlidingWindowLimiter {
 
   constructor(
     private readonly limits: RateLimits = LARK_MESSAGE_LIMITS,
-    private readonly marginMs = 25,
+    private readonly marginMs = 60,
   ) {}
 
   /** Milliseconds to wait before a request for `key` may go out at `now` (0: now). */

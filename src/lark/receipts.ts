@@ -21,3 +21,24 @@ export async function pruneReceipts(db: Kysely<Database>, now: number, keepMs = 
   const r = await db.deleteFrom('receipts').where('created_at', '<', toDbInstant(now - keepMs)).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/**
+ * A per-process memory of receipts this server has already seen, in front of the database: a duplicate that comes
+ * back to the same server (Lark's retries, concurrent copies) is answered without a database round trip. The
+ * database stays the authority across servers: a key missing here is always claimed there.
+ */
+export class RecentReceipts {
+  private readonly seen = new Map<string, true>();
+  constructor(private readonly capacity = 10_000) {}
+
+  has(kind: ReceiptKind, key: string): boolean {
+    return this.seen.has(`${kind}:${key}`);
+  }
+
+  add(kind: ReceiptKind, key: string): void {
+    const k = `${kind}:${key}`;
+    this.seen.delete(k);
+    this.seen.set(k, true);
+    if (this.seen.size > this.capacity) this.seen.delete(this.seen.keys().next().value!);
+  }
+}
