@@ -147,37 +147,28 @@ export class Bot {
     const s = this.services;
     const present = e.kind === 'bot_added';
     await rememberChatMembership(s.db, { chatId: e.chatId, name: e.chatName, chatType: 'group', present, competitionId: s.competitionId }, s.clock.now());
-    if (!present) return;
-    const c = await s.competition();
-    await s.enqueue([
-      {
-        key: `welcome:group:${e.chatId}:${e.eventId}`,
-        purpose: 'welcome',
-        op: 'send',
-        receiveIdType: 'chat_id',
-        receiveId: e.chatId,
-        rateKey: `chat:${e.chatId}`,
-        msgType: 'interactive',
-        content: welcomeCard({ competitionName: c.file.name, competitionNameEn: c.file.nameEn, inGroup: true }),
-        competitionId: s.competitionId,
-      },
-    ]);
+    // Re-adding the bot later is a new event, and brings a new welcome.
+    if (present) await this.welcome(e.chatId, `welcome:group:${e.chatId}:${e.eventId}`, true);
   }
 
   private async onP2pEntered(e: Extract<InboundEvent, { kind: 'p2p_entered' }>): Promise<void> {
+    // The event comes every time someone opens the chat; they are welcomed once.
+    await this.welcome(e.chatId, `welcome:p2p:${e.operatorOpenId}`, false);
+  }
+
+  private async welcome(chatId: string, key: string, inGroup: boolean): Promise<void> {
     const s = this.services;
     const c = await s.competition();
-    // The event comes every time someone opens the chat; they are welcomed once.
     await s.enqueue([
       {
-        key: `welcome:p2p:${e.operatorOpenId}`,
+        key,
         purpose: 'welcome',
         op: 'send',
         receiveIdType: 'chat_id',
-        receiveId: e.chatId,
-        rateKey: `chat:${e.chatId}`,
+        receiveId: chatId,
+        rateKey: `chat:${chatId}`,
         msgType: 'interactive',
-        content: welcomeCard({ competitionName: c.file.name, competitionNameEn: c.file.nameEn, inGroup: false }),
+        content: welcomeCard({ competitionName: c.file.name, competitionNameEn: c.file.nameEn, inGroup }),
         competitionId: s.competitionId,
       },
     ]);

@@ -1,13 +1,6 @@
-/** A small seeded PRNG (mulberry32) for property-style tests: failures reproduce from the printed seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded randomness for property-style tests: failures reproduce from the seed. The emulator's PRNG serves both. */
+import { seededRandom } from '../../src/emulator/random';
+
+export const seeded = seededRandom;
 
 export const between = (rand: () => number, lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo));
