@@ -1,0 +1,26 @@
+/**
+ * A named lease in the database: whoever holds it does the work (drains the outbox) until it expires; any server can
+ * take it over after that. Conditional updates count matched rows on both engines (mysql2 sets FOUND_ROWS).
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { dialectOf } from './db';
+import { toDbInstant } from './instant';
+
+export async function acquireLease(db: Kysely<Database>, name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
+  const expires = toDbInstant(now + ttlMs);
+  const insert = db.insertInto('leases').values({ name, owner, expires_at: expires });
+  const inserted = await (dialectOf(db) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.column('name').doNothing())).executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return true;
+  const updated = await db
+    .updateTable('leases')
+    .set({ owner, expires_at: expires })
+    .where('name', '=', name)
+    .where((eb) => eb.or([eb('owner', '=', owner), eb('expires_at', '<', toDbInstant(now))]))
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+export async function releaseLease(db: Kysely<Database>, name: string, owner: string): Promise<void> {
+  await db.deleteFrom('leases').where('name', '=', name).where('owner', '=', owner).execute();
+}
