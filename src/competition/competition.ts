@@ -4,7 +4,6 @@
  */
 import type { CompetitionFile } from './competition.schema';
 import {
-  addDays,
   calendarFrom,
   endOfLocalDay,
   intervalAt,
@@ -115,4 +114,3 @@ export function currentPeriod(c: Competition, ms: number): Period | undefined {
   );
 }
 
-export const nextDay = (d: LocalDate) => addDays(d, 1);

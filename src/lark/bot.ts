@@ -29,7 +29,7 @@ export interface BotOptions {
 /** The JSON body answered to Lark for a card callback. */
 export type CallbackBody = Record<string, unknown>;
 
-const GENERIC_ERROR = text('出了点问题，请稍后再试。', 'Something went wrong. Please try again later.');
+export const GENERIC_ERROR = text('出了点问题，请稍后再试。', 'Something went wrong. Please try again later.');
 const NOT_ALLOWED = text('你没有权限进行这个操作。', 'You are not allowed to do this.');
 const STALE_BUTTON = text('这个按钮已失效，请重新发送命令获取新卡片。', 'This button is no longer valid. Send the command again for a new card.');
 const WORKING = text('正在处理，稍后更新卡片。', 'Working on it; the card will update shortly.');

@@ -7,8 +7,7 @@
 import type { Hono } from 'hono';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
-import { callbackBody, type Bot } from './bot';
-import { text } from '../platform/i18n';
+import { callbackBody, GENERIC_ERROR, type Bot } from './bot';
 import { EnvelopeError, legacyCardActionSchema } from './envelope';
 import { verifyEventRequest, verifyLegacyCardRequest, type VerifySettings } from './verify';
 
@@ -47,7 +46,7 @@ export function mountLarkRoutes(app: Hono<any>, deps: LarkRouteDeps): void {
           return c.json(await bot.onCardAction(header.event_id, event).catch((err) => {
             if (err instanceof EnvelopeError) throw err;
             logger.error('card callback failed', { err, eventId: header.event_id });
-            return callbackBody({ toast: { type: 'error', text: text('出了点问题，请稍后再试。', 'Something went wrong. Please try again later.') } });
+            return callbackBody({ toast: { type: 'error', text: GENERIC_ERROR } });
           }));
         }
         const result = await bot.onEvent(header.event_id, header.event_type, event);

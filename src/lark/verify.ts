@@ -54,6 +54,14 @@ function tokenMatches(expected: string | undefined, actual: unknown): boolean {
   return expected !== undefined && typeof actual === 'string' && constantTimeEqual(actual, expected);
 }
 
+/** The URL check, on both request URLs: answered once its Verification Token matches. */
+function answerChallenge(body: Record<string, unknown>, settings: VerifySettings): Extract<Verified, { kind: 'challenge' | 'rejected' }> {
+  const challenge = challengeSchema.safeParse(body);
+  if (!challenge.success) return { kind: 'rejected', status: 400, reason: 'malformed url_verification' };
+  if (!tokenMatches(settings.verificationToken, challenge.data.token)) return { kind: 'rejected', status: 401, reason: 'verification token mismatch' };
+  return { kind: 'challenge', challenge: challenge.data.challenge };
+}
+
 export async function verifyEventRequest(raw: Uint8Array, header: (name: string) => string | undefined, settings: VerifySettings, nowMs: number): Promise<Verified> {
   const outer = parseJsonBody(raw);
   if (!outer.ok) return reject(400, outer.reason);
@@ -82,12 +90,7 @@ export async function verifyEventRequest(raw: Uint8Array, header: (name: string)
     body = inner.value;
   }
 
-  if (body.type === 'url_verification') {
-    const challenge = challengeSchema.safeParse(body);
-    if (!challenge.success) return reject(400, 'malformed url_verification');
-    if (!tokenMatches(settings.verificationToken, challenge.data.token)) return reject(401, 'verification token mismatch');
-    return { kind: 'challenge', challenge: challenge.data.challenge };
-  }
+  if (body.type === 'url_verification') return answerChallenge(body, settings);
 
   if (settings.encryptKey && !signed) return reject(401, 'missing signature headers');
   if (!settings.encryptKey && !settings.verificationToken) return reject(401, 'no LARK_VERIFICATION_TOKEN or LARK_ENCRYPT_KEY configured: requests cannot be verified');
@@ -114,12 +117,7 @@ export async function verifyLegacyCardRequest(
   const parsed = parseJsonBody(raw);
   if (!parsed.ok) return { kind: 'rejected', status: 400, reason: parsed.reason };
   const body = parsed.value;
-  if (body.type === 'url_verification') {
-    const challenge = challengeSchema.safeParse(body);
-    if (!challenge.success) return { kind: 'rejected', status: 400, reason: 'malformed url_verification' };
-    if (!tokenMatches(settings.verificationToken, challenge.data.token)) return { kind: 'rejected', status: 401, reason: 'verification token mismatch' };
-    return { kind: 'challenge', challenge: challenge.data.challenge };
-  }
+  if (body.type === 'url_verification') return answerChallenge(body, settings);
   if (!settings.verificationToken) return { kind: 'rejected', status: 401, reason: 'no LARK_VERIFICATION_TOKEN configured' };
   const timestamp = header('x-lark-request-timestamp');
   const nonce = header('x-lark-request-nonce');

@@ -23,7 +23,3 @@ export async function rememberChatMembership(
       .execute();
   }
 }
-
-export async function findChat(db: Kysely<Database>, chatId: string) {
-  return db.selectFrom('chats').selectAll().where('chat_id', '=', chatId).executeTakeFirst();
-}

@@ -15,8 +15,6 @@ export interface Roles {
 
 export const NO_ROLES: Roles = { office: false, leader: false, contactOf: [], judgeOf: [] };
 
-export const hasAnyRole = (r: Roles) => r.office || r.leader || r.contactOf.length > 0 || r.judgeOf.length > 0;
-
 export function rolesFromGrants(grants: ReadonlyArray<{ role: string; scope: string }>, isAdmin: boolean): Roles {
   return {
     office: isAdmin || grants.some((g) => g.role === 'office'),
