@@ -169,6 +169,20 @@ export interface ReceiptsTable {
   created_at: Instant;
 }
 
+export interface InboxTable {
+  event_id: string;
+  event_type: string;
+  /** The event body as Lark sent it (decrypted), JSON. */
+  payload: string;
+  /** pending | done | failed */
+  status: string;
+  attempts: Generated<number>;
+  lease_until: Instant;
+  last_error: string | null;
+  received_at: Instant;
+  finished_at: Instant | null;
+}
+
 export interface OutboxTable {
   id: string;
   /** Deterministic per logical message; Lark drops repeats of a uuid within an hour. */
@@ -248,6 +262,7 @@ export interface Database {
   scores: ScoresTable;
   awards: AwardsTable;
   receipts: ReceiptsTable;
+  inbox: InboxTable;
   outbox: OutboxTable;
   reminder_occurrences: ReminderOccurrencesTable;
   audit_log: AuditLogTable;

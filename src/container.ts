@@ -10,7 +10,9 @@ import { helpCommand, showHelpAction } from './features/help/help.handlers';
 import { Bot } from './lark/bot';
 import { DisabledLarkApi, SdkLarkApi, type LarkApi } from './lark/client';
 import type { BotServices, CardActionSpec, CommandSpec } from './lark/handlers';
+import { pruneInbox } from './lark/inbox.repository';
 import { enqueueMessages } from './lark/outbox.repository';
+import { pruneReceipts } from './lark/receipts';
 import { OutboxSender, type SenderOptions } from './lark/outbox.sender';
 import type { VerifySettings } from './lark/verify';
 import type { Clock } from './platform/clock';
@@ -34,6 +36,12 @@ export interface Container {
   readonly verify: VerifySettings;
   /** Wakes the outbox sender after the current request (no-op when Lark is disabled). */
   kickOutbox(): void;
+  /**
+   * Housekeeping run on start and on every tick (Node's interval, the Worker's cron trigger): finish events whose
+   * work was cut short, drain the outbox, and once an hour prune old receipts and inbox rows. Overlapping calls in
+   * one process are folded into the one already running; across servers the rows' leases keep work single.
+   */
+  tick(): Promise<void>;
 }
 
 export interface ContainerParts {
@@ -110,5 +118,19 @@ export function createContainer(parts: ContainerParts): Container {
     verificationToken: config.LARK_VERIFICATION_TOKEN,
     maxAgeSeconds: config.LARK_SIGNATURE_MAX_AGE_SECONDS,
   };
-  return Object.freeze({ config, logger, clock, database, defer, competitionId, lark, sender, services, bot, verify, kickOutbox });
+  let running: Promise<void> | undefined;
+  let lastPrune = 0;
+  const tick = () =>
+    (running ??= (async () => {
+      await bot.sweepInbox();
+      if (lark.enabled) await sender.drain(20_000);
+      const now = clock.now();
+      if (now - lastPrune >= 3_600_000) {
+        lastPrune = now;
+        const receipts = await pruneReceipts(db, now);
+        const events = await pruneInbox(db, now);
+        if (receipts + events > 0) logger.info('pruned', { receipts, events });
+      }
+    })().finally(() => (running = undefined)));
+  return Object.freeze({ config, logger, clock, database, defer, competitionId, lark, sender, services, bot, verify, kickOutbox, tick });
 }

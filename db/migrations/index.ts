@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely/migration';
 import * as initial from './20261122T0900_initial';
+import * as inbox from './20261122T1400_inbox';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0900_initial': initial,
+  '20261122T1400_inbox': inbox,
 };

@@ -16,8 +16,11 @@ async function main(): Promise<void> {
     logger.info('listening', { url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`, database: container.database.dialect, competition: container.competitionId });
   });
 
-  // Retries come due later: look at the outbox every few seconds, not only when something is enqueued.
-  const drainTimer = setInterval(() => container.kickOutbox(), 3_000);
+  // Unfinished events and outbox retries come due later: look every few seconds, and once now for what a previous
+  // process left behind.
+  const tick = () => container.defer.run('tick', () => container.tick());
+  tick();
+  const drainTimer = setInterval(tick, 3_000);
   drainTimer.unref();
 
   let stopping = false;

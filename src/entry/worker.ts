@@ -5,7 +5,7 @@
  */
 import { createApp } from '../app';
 import { loadConfig } from '../config';
-import { createContainer } from '../container';
+import { createContainer, type Container } from '../container';
 import { latestCompetitionId } from '../competition/competition.repository';
 import { systemClock } from '../platform/clock';
 import { openDatabase } from '../platform/db';
@@ -27,18 +27,27 @@ function stringEnv(env: Env): Record<string, string | undefined> {
   return out;
 }
 
+/** Builds the request's container, runs `use`, and hands the deferred work and the pool's closing to waitUntil. */
+async function withContainer<T>(env: Env, ctx: ExecutionContextLike, use: (container: Container) => Promise<T>): Promise<T> {
+  const config = loadConfig({ ...stringEnv(env), DATABASE_URL: env.HYPERDRIVE.connectionString });
+  const logger = createLogger(config.LOG_LEVEL);
+  const database = await openDatabase(config.DATABASE_URL, { disableEval: true, connectionLimit: 1 });
+  const defer = new TrackedDefer(logger);
+  try {
+    const competitionId = (await latestCompetitionId(database.db)) ?? 'none';
+    return await use(createContainer({ config, logger, clock: systemClock, database, defer, competitionId }));
+  } finally {
+    ctx.waitUntil(defer.idle().finally(() => database.destroy()));
+  }
+}
+
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContextLike): Promise<Response> {
-    const config = loadConfig({ ...stringEnv(env), DATABASE_URL: env.HYPERDRIVE.connectionString });
-    const logger = createLogger(config.LOG_LEVEL);
-    const database = await openDatabase(config.DATABASE_URL, { disableEval: true, connectionLimit: 1 });
-    const defer = new TrackedDefer(logger);
-    try {
-      const competitionId = (await latestCompetitionId(database.db)) ?? 'none';
-      const container = createContainer({ config, logger, clock: systemClock, database, defer, competitionId });
-      return await createApp(container).fetch(request);
-    } finally {
-      ctx.waitUntil(defer.idle().finally(() => database.destroy()));
-    }
+    return withContainer(env, ctx, (container) => Promise.resolve(createApp(container).fetch(request)));
+  },
+
+  /** Cron Trigger (wrangler.toml [triggers]): the same housekeeping tick the Node entry runs on its interval. */
+  async scheduled(_controller: unknown, env: Env, ctx: ExecutionContextLike): Promise<void> {
+    await withContainer(env, ctx, (container) => container.tick());
   },
 };

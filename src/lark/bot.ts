@@ -19,6 +19,7 @@ import { bilingual, larkI18n, text, type Text } from '../platform/i18n';
 import { parseCommand } from './commands';
 import { normaliseCardAction, normaliseEvent, type CardAction, type InboundEvent } from './envelope';
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec, MessageEvent } from './handlers';
+import { acceptEvent, claimDueEvents, finishEvent, retryEventLater } from './inbox.repository';
 import { claimReceipt, RecentReceipts } from './receipts';
 
 export interface BotOptions {
@@ -58,7 +59,10 @@ export class Bot {
     for (const a of actions) this.actions.set(a.action, a);
   }
 
-  /** A verified v2 event (not a card callback). Answers once the event is claimed; the work is deferred. */
+  /**
+   * A verified v2 event (not a card callback). Answers once the event is stored in the inbox (its claim); the work
+   * is deferred, and a sweep finishes it if this process does not.
+   */
   async onEvent(eventId: string, eventType: string, event: unknown): Promise<'accepted' | 'duplicate' | 'ignored'> {
     if (this.recent.has('event', eventId)) return 'duplicate';
     const inbound = normaliseEvent(eventId, eventType, event);
@@ -67,14 +71,38 @@ export class Bot {
       logger.info('event type not handled', { eventType, eventId });
       return 'ignored';
     }
-    const now = clock.now();
-    const claimed = await claimReceipt(db, 'event', eventId, now);
+    const messageId = inbound.kind === 'message' ? inbound.messageId : undefined;
+    const result = await acceptEvent(db, { eventId, eventType, payload: event, messageId }, clock.now());
     this.recent.add('event', eventId);
-    if (!claimed) return 'duplicate';
-    // Lark may re-deliver the same message under another event id: the message id is claimed too [LARK.md §2.1].
-    if (inbound.kind === 'message' && !(await claimReceipt(db, 'message', inbound.messageId, now))) return 'duplicate';
-    this.defer.run(`event ${eventType}`, () => this.handle(inbound));
+    if (result === 'duplicate') return 'duplicate';
+    this.defer.run(`event ${eventType}`, () => this.work(eventId, inbound, 1));
     return 'accepted';
+  }
+
+  /**
+   * Picks up events whose work did not finish where they were received (crash, deploy, transient failure).
+   * Returns how many were worked on.
+   */
+  async sweepInbox(): Promise<number> {
+    const { db, clock, logger } = this.services;
+    const { due, failed } = await claimDueEvents(db, clock.now());
+    for (const id of failed) logger.error('event set aside after repeated failures', { eventId: id });
+    for (const d of due) {
+      logger.info('resuming unfinished event', { eventId: d.eventId, eventType: d.eventType, attempt: d.attempts });
+      await this.work(d.eventId, normaliseEvent(d.eventId, d.eventType, d.payload), d.attempts);
+    }
+    return due.length;
+  }
+
+  private async work(eventId: string, inbound: InboundEvent, attempt: number): Promise<void> {
+    const { db, clock, logger } = this.services;
+    try {
+      await this.handle(inbound);
+      await finishEvent(db, eventId, clock.now());
+    } catch (err) {
+      logger.error('event work failed; it will be retried', { eventId, attempt, err });
+      await retryEventLater(db, eventId, attempt, String((err as Error)?.message ?? err), clock.now()).catch(() => undefined);
+    }
   }
 
   private async handle(e: InboundEvent): Promise<void> {

@@ -15,7 +15,7 @@ export function testContainer(
   database: DbHandle,
   env: Record<string, string> = {},
   now = Date.parse('2024-03-20T02:00:00Z'),
-  extra: Partial<Pick<ContainerParts, 'lark' | 'sender' | 'callbackBudgetMs' | 'cardActions'>> = {},
+  extra: Partial<Pick<ContainerParts, 'lark' | 'sender' | 'callbackBudgetMs' | 'cardActions' | 'defer'>> = {},
 ): TestContainer {
   const logs: string[] = [];
   const logger: Logger = createLogger('debug', (line) => logs.push(line));

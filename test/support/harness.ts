@@ -10,6 +10,7 @@ import { createLarkSender, type LarkSender } from '../../src/emulator/lark-sende
 import type { EmulatorOptions } from '../../src/emulator/emulator';
 import { loadCompetition } from '../../src/competition/competition.service';
 import type { CardActionSpec } from '../../src/lark/handlers';
+import type { Defer } from '../../src/platform/defer';
 import { testContainer, type TestContainer } from './container';
 import type { TestDatabase } from './database';
 import { competition2024 } from './fixtures';
@@ -32,7 +33,7 @@ let counter = 0;
 
 export async function startHarness(
   db: TestDatabase,
-  options: { encrypt?: boolean; emulator?: EmulatorOptions; now?: number; callbackBudgetMs?: number; env?: Record<string, string>; cardActions?: readonly CardActionSpec<any>[] } = {},
+  options: { encrypt?: boolean; emulator?: EmulatorOptions; now?: number; callbackBudgetMs?: number; env?: Record<string, string>; cardActions?: readonly CardActionSpec<any>[]; defer?: Defer } = {},
 ): Promise<Harness> {
   const appId = `cli_test_${process.pid}_${++counter}`;
   const emu = await startEmulatorServer({ appId, appSecret: 'secret', tokenTtlSeconds: 30 * 86_400, ...options.emulator });
@@ -48,6 +49,7 @@ export async function startHarness(
   const container = testContainer(db, env, options.now, {
     callbackBudgetMs: options.callbackBudgetMs,
     cardActions: options.cardActions,
+    ...(options.defer ? { defer: options.defer } : {}),
     sender: { baseBackoffMs: 50, maxBackoffMs: 500 },
   });
   await loadCompetition(db.db, competition2024(), { dryRun: false, now: container.clock.now(), actor: 'test' });
@@ -90,7 +92,7 @@ export async function startHarness(
 }
 
 export async function rowCounts(db: TestDatabase) {
-  const count = async (table: 'receipts' | 'outbox' | 'audit_log' | 'chats') =>
+  const count = async (table: 'receipts' | 'inbox' | 'outbox' | 'audit_log' | 'chats') =>
     Number((await db.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  return { receipts: await count('receipts'), outbox: await count('outbox'), chats: await count('chats') };
+  return { receipts: await count('receipts'), inbox: await count('inbox'), outbox: await count('outbox'), chats: await count('chats') };
 }

@@ -1,0 +1,116 @@
+/**
+ * The inbox holds every accepted event until its work is done. Lark stops re-delivering once it has its 200, so an
+ * event whose deferred work was cut short (a crash, a deploy, the database away for a moment) would be lost without
+ * it: a sweep on start and on every tick picks up rows whose lease ran out [STYLE.md §4].
+ * Inserting the row is the event's claim; a message's id is claimed in the same transaction, because Lark may
+ * re-deliver a message under a new event id [LARK.md §2.1].
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { dialectOf } from '../platform/db';
+import { toDbInstant } from '../platform/instant';
+import { claimReceipt } from './receipts';
+
+/** How long the receiving server has to finish before a sweep elsewhere may take the event over. */
+export const INBOX_LEASE_MS = 60_000;
+/** Attempts (the first one included) before an event is set aside as failed. */
+export const INBOX_MAX_ATTEMPTS = 5;
+
+export interface InboxEntry {
+  eventId: string;
+  eventType: string;
+  payload: unknown;
+  /** For message events: the message id, claimed with the event. */
+  messageId?: string;
+}
+
+export interface DueEvent {
+  eventId: string;
+  eventType: string;
+  payload: unknown;
+  attempts: number;
+}
+
+/** 'accepted' when this call claimed the event (and its message); 'duplicate' when either was claimed before. */
+export async function acceptEvent(db: Kysely<Database>, e: InboxEntry, now: number): Promise<'accepted' | 'duplicate'> {
+  return db.transaction().execute(async (trx) => {
+    const insert = trx.insertInto('inbox').values({
+      event_id: e.eventId.slice(0, 191),
+      event_type: e.eventType.slice(0, 128),
+      payload: JSON.stringify(e.payload ?? null),
+      status: 'pending',
+      attempts: 1,
+      lease_until: toDbInstant(now + INBOX_LEASE_MS),
+      received_at: toDbInstant(now),
+    });
+    const r = await (dialectOf(trx) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.column('event_id').doNothing())).executeTakeFirst();
+    if (Number(r.numInsertedOrUpdatedRows ?? 0n) !== 1) return 'duplicate';
+    if (e.messageId !== undefined && !(await claimReceipt(trx, 'message', e.messageId, now))) {
+      await trx
+        .updateTable('inbox')
+        .set({ status: 'done', last_error: 'duplicate message', finished_at: toDbInstant(now) })
+        .where('event_id', '=', e.eventId.slice(0, 191))
+        .execute();
+      return 'duplicate';
+    }
+    return 'accepted';
+  });
+}
+
+export async function finishEvent(db: Kysely<Database>, eventId: string, now: number): Promise<void> {
+  await db.updateTable('inbox').set({ status: 'done', finished_at: toDbInstant(now) }).where('event_id', '=', eventId).where('status', '=', 'pending').execute();
+}
+
+/** The work failed: leave the row pending for a later sweep, a little later each time. */
+export async function retryEventLater(db: Kysely<Database>, eventId: string, attempts: number, error: string, now: number): Promise<void> {
+  await db
+    .updateTable('inbox')
+    .set({ lease_until: toDbInstant(now + 15_000 * 2 ** Math.min(attempts, 6)), last_error: error.slice(0, 500) })
+    .where('event_id', '=', eventId)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/**
+ * Takes over pending events whose lease ran out, one conditional update each so that two servers sweeping at once
+ * never both take the same row. Events past the attempt limit are marked failed instead (a poison event must not
+ * crash every server in turn forever); they are returned separately for logging.
+ */
+export async function claimDueEvents(db: Kysely<Database>, now: number, limit = 20): Promise<{ due: DueEvent[]; failed: string[] }> {
+  const rows = await db
+    .selectFrom('inbox')
+    .select(['event_id', 'event_type', 'payload', 'attempts', 'lease_until'])
+    .where('status', '=', 'pending')
+    .where('lease_until', '<=', toDbInstant(now))
+    .orderBy('lease_until')
+    .limit(limit)
+    .execute();
+  const due: DueEvent[] = [];
+  const failed: string[] = [];
+  for (const row of rows) {
+    const giveUp = row.attempts >= INBOX_MAX_ATTEMPTS;
+    const r = await db
+      .updateTable('inbox')
+      .set(giveUp ? { status: 'failed', finished_at: toDbInstant(now) } : { attempts: row.attempts + 1, lease_until: toDbInstant(now + INBOX_LEASE_MS) })
+      .where('event_id', '=', row.event_id)
+      .where('status', '=', 'pending')
+      .where('lease_until', '=', row.lease_until)
+      .where('attempts', '=', row.attempts)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) continue;
+    if (giveUp) failed.push(row.event_id);
+    else due.push({ eventId: row.event_id, eventType: row.event_type, payload: JSON.parse(row.payload), attempts: row.attempts + 1 });
+  }
+  return { due, failed };
+}
+
+/** Finished events older than Lark's re-delivery window (about 7.1 h) can go; we keep a week, like receipts. */
+export async function pruneInbox(db: Kysely<Database>, now: number, keepMs = 7 * 86_400_000): Promise<number> {
+  const r = await db.deleteFrom('inbox').where('status', '!=', 'pending').where('received_at', '<', toDbInstant(now - keepMs)).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export async function inboxCounts(db: Kysely<Database>): Promise<Record<string, number>> {
+  const rows = await db.selectFrom('inbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}

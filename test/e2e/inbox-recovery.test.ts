@@ -1,0 +1,83 @@
+/**
+ * An event acknowledged to Lark whose work never ran (the process died right after the 200) is finished by the
+ * next process's sweep, exactly once; a poison event is set aside after a bounded number of attempts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptEvent, claimDueEvents, inboxCounts, INBOX_LEASE_MS, INBOX_MAX_ATTEMPTS } from '../../src/lark/inbox.repository';
+import type { Defer } from '../../src/platform/defer';
+import { testContainer } from '../support/container';
+import { freshDatabase, type TestDatabase } from '../support/database';
+import { OFFICE, startHarness, type Harness } from '../support/harness';
+
+/** A process that answers Lark and then dies: deferred work never runs. */
+const dyingDefer: Defer = { run: () => undefined, idle: async () => undefined };
+
+let db: TestDatabase;
+let h: Harness;
+beforeAll(async () => {
+  db = await freshDatabase();
+  h = await startHarness(db, { defer: dyingDefer });
+});
+afterAll(async () => {
+  await h.close();
+  await db.destroy();
+});
+
+describe('the inbox', () => {
+  it('finishes, after a restart, the work of events that were acknowledged but not done, once', async () => {
+    const e = h.emu.emulator;
+    e.ensureGroupChat('oc_unit_group', ['ou_member']);
+    const help = await h.lark.messageReceived({ sender: 'ou_someone', text: '帮助' });
+    const added = await h.lark.botAdded({ chatId: 'oc_unit_group', operator: OFFICE, name: '黄浦区工作群' });
+    expect([help.reply.status, added.reply.status]).toEqual([200, 200]);
+    // Lark retries a few times before the crash is noticed: still one row each.
+    await h.lark.redeliver(help);
+    expect(await inboxCounts(db.db)).toEqual({ pending: 2 });
+    expect(e.state.messages).toHaveLength(0);
+
+    // The next process, over the same database and the same Lark.
+    const next = testContainer(db, { BOT_ADMINS: OFFICE }, h.container.clock.now(), { lark: h.container.lark });
+    await next.tick();
+    expect(e.state.messages).toHaveLength(0); // the lease of the server that received them has not run out yet
+
+    next.clock.advance(INBOX_LEASE_MS + 1);
+    await next.tick();
+    await next.defer.idle();
+    await next.sender.drain();
+    const sent = e.state.messages;
+    expect(sent).toHaveLength(2);
+    expect(sent.map((m) => m.chatType).sort()).toEqual(['group', 'p2p']);
+    expect(JSON.stringify(sent.find((m) => m.chatType === 'p2p')!.content)).toContain('你还没有角色');
+    expect(await inboxCounts(db.db)).toEqual({ done: 2 });
+
+    // Another tick later, and the same events delivered again hours later: nothing more.
+    next.clock.advance(3 * 3_600_000);
+    await next.tick();
+    await h.lark.redeliver(help);
+    await next.sender.drain();
+    expect(e.state.messages).toHaveLength(2);
+  });
+
+  it('two servers sweeping at once take each event once; a poison event is set aside after its attempts', async () => {
+    const t0 = h.container.clock.now() + 86_400_000;
+    for (let i = 0; i < 30; i++) await acceptEvent(db.db, { eventId: `ev-sweep-${i}`, eventType: 'x', payload: { i } }, t0);
+    const later = t0 + INBOX_LEASE_MS + 1;
+    const [a, b] = await Promise.all([claimDueEvents(db.db, later, 50), claimDueEvents(db.db, later, 50)]);
+    const taken = [...a.due, ...b.due].map((d) => d.eventId).filter((id) => id.startsWith('ev-sweep-'));
+    expect(taken).toHaveLength(30);
+    expect(new Set(taken).size).toBe(30);
+
+    // Every attempt dies with its process: the row comes back once per lease, until it is set aside.
+    let at = later;
+    let retaken = 0;
+    let failed: string[] = [];
+    while (!failed.includes('ev-sweep-0') && retaken < 20) {
+      at += INBOX_LEASE_MS + 1;
+      const r = await claimDueEvents(db.db, at, 50);
+      failed = r.failed;
+      retaken += r.due.filter((d) => d.eventId === 'ev-sweep-0').length;
+    }
+    expect(retaken + 1).toBe(INBOX_MAX_ATTEMPTS - 1); // taken by the first sweep above, then again until the limit
+    expect((await inboxCounts(db.db)).failed).toBe(30);
+  });
+});
