@@ -22,10 +22,22 @@ export const LARK_MESSAGE_LIMITS: RateLimits = {
   perKey: [{ limit: 5, windowMs: 1_000 }],
 };
 
+/**
+ * When Lark counts a request is somewhere between our sending it and our getting the answer. So a request occupies
+ * its windows from the moment it starts (while in flight it counts as "now") until its answer, and it is then
+ * remembered at the time of the answer: the next request can never land within a window of it. A request whose
+ * fate is unknown (a timeout: Lark may still be working on it) is remembered as landing later still.
+ */
+interface Window {
+  /** Answer times, ascending. */
+  readonly done: number[];
+  inFlight: number;
+}
+
 export class SlidingWindowLimiter {
-  private readonly app: number[] = [];
-  private readonly byKey = new Map<string, number[]>();
-  private recorded = 0;
+  private readonly app: Window = { done: [], inFlight: 0 };
+  private readonly byKey = new Map<string, Window>();
+  private finished = 0;
 
   constructor(
     private readonly limits: RateLimits = LARK_MESSAGE_LIMITS,
@@ -34,7 +46,8 @@ export class SlidingWindowLimiter {
 
   /** Milliseconds to wait before a request for `key` may go out at `now` (0: now). */
   waitFor(key: string, now: number): number {
-    return Math.max(this.waitIn(this.app, this.limits.app, now), this.waitIn(this.byKey.get(key) ?? [], this.limits.perKey, now));
+    const perKey = this.byKey.get(key);
+    return Math.max(this.appWaitFor(now), perKey ? this.waitIn(perKey, this.limits.perKey, now) : 0);
   }
 
   /** The part of the wait imposed by the app-wide limits alone (it holds for every key). */
@@ -42,37 +55,69 @@ export class SlidingWindowLimiter {
     return this.waitIn(this.app, this.limits.app, now);
   }
 
-  record(key: string, now: number): void {
-    this.app.push(now);
-    let list = this.byKey.get(key);
-    if (!list) this.byKey.set(key, (list = []));
-    list.push(now);
-    this.prune(list, now);
+  /** A request for `key` is going out now. */
+  start(key: string): void {
+    this.app.inFlight += 1;
+    this.windowOf(key).inFlight += 1;
   }
 
-  private waitIn(times: readonly number[], limits: readonly WindowLimit[], now: number): number {
+  /** The request started for `key` got its answer (or gave up) at `at`. */
+  finish(key: string, at: number): void {
+    const w = this.windowOf(key);
+    for (const win of [this.app, w]) {
+      win.inFlight = Math.max(0, win.inFlight - 1);
+      insertSorted(win.done, at);
+    }
+    this.prune(w, at);
+  }
+
+  /** Requests another server answered recently (read from the outbox), so that taking over never overshoots. */
+  remember(key: string, at: number): void {
+    for (const win of [this.app, this.windowOf(key)]) insertSorted(win.done, at);
+  }
+
+  private windowOf(key: string): Window {
+    let w = this.byKey.get(key);
+    if (!w) this.byKey.set(key, (w = { done: [], inFlight: 0 }));
+    return w;
+  }
+
+  private waitIn(w: Window, limits: readonly WindowLimit[], now: number): number {
     let wait = 0;
     for (const { limit, windowMs } of limits) {
       const span = windowMs + this.marginMs;
-      const recent = times.filter((t) => t > now - span);
-      if (recent.length >= limit) wait = Math.max(wait, recent[recent.length - limit]! + span - now);
+      // In-flight requests hold their slot until answered: only answered ones can age out.
+      const free = limit - w.inFlight;
+      if (free <= 0) {
+        wait = Math.max(wait, 5);
+        continue;
+      }
+      let recent = 0;
+      for (let i = w.done.length - 1; i >= 0 && w.done[i]! > now - span; i--) recent++;
+      if (recent >= free) wait = Math.max(wait, w.done[w.done.length - free]! + span - now);
     }
-    return wait;
+    return Math.max(0, wait);
   }
 
-  private prune(keyList: number[], now: number): void {
+  private prune(keyWindow: Window, now: number): void {
     const longest = Math.max(...this.limits.app.map((l) => l.windowMs), ...this.limits.perKey.map((l) => l.windowMs)) + this.marginMs;
-    const drop = (list: number[]) => {
-      while (list.length && list[0]! <= now - longest) list.shift();
+    const drop = (w: Window) => {
+      while (w.done.length && w.done[0]! <= now - longest) w.done.shift();
     };
     drop(this.app);
-    drop(keyList);
+    drop(keyWindow);
     // Forget idle keys now and then, not on every send (there can be thousands of them).
-    if (++this.recorded % 1000 === 0) {
-      for (const [k, list] of this.byKey) {
-        drop(list);
-        if (!list.length) this.byKey.delete(k);
+    if (++this.finished % 1000 === 0) {
+      for (const [k, w] of this.byKey) {
+        drop(w);
+        if (!w.done.length && !w.inFlight) this.byKey.delete(k);
       }
     }
   }
+}
+
+function insertSorted(list: number[], t: number): void {
+  let i = list.length;
+  while (i > 0 && list[i - 1]! > t) i--;
+  list.splice(i, 0, t);
 }

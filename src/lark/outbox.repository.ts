@@ -7,7 +7,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { dialectOf } from '../platform/db';
 import { newId } from '../platform/ids';
-import { toDbInstant } from '../platform/instant';
+import { fromDbInstant, toDbInstant } from '../platform/instant';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -167,4 +167,10 @@ export async function recentFailures(db: Kysely<Database>, limit = 20): Promise<
   const rows = await db.selectFrom('outbox').select(['id', 'purpose', 'receive_id', 'receive_id_type', 'last_error', 'attempts', 'created_at'])
     .where('status', '=', 'failed').orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
   return rows.map((r) => ({ id: r.id, purpose: r.purpose, receiveId: r.receive_id, receiveIdType: r.receive_id_type, reason: r.last_error ?? '', attempts: r.attempts, createdAt: r.created_at }));
+}
+
+/** Rows sent since `since` (by any server), with their rate keys: the sends that still count against the limits. */
+export async function recentlySent(db: Db, since: number): Promise<{ id: string; rateKey: string; sentAt: number }[]> {
+  const rows = await db.selectFrom('outbox').select(['id', 'rate_key', 'sent_at']).where('sent_at', '>', toDbInstant(since)).execute();
+  return rows.map((r) => ({ id: r.id, rateKey: r.rate_key, sentAt: fromDbInstant(r.sent_at!) }));
 }

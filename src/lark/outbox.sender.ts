@@ -12,7 +12,7 @@ import { acquireLease, releaseLease } from '../platform/lease';
 import { toDbInstant } from '../platform/instant';
 import { toLarkApiError, type LarkApi, type LarkApiError } from './client';
 import { SlidingWindowLimiter, type RateLimits } from './limiter';
-import { claimDue, markFailed, markRetry, markSent, type OutboxRow } from './outbox.repository';
+import { claimDue, markFailed, markRetry, markSent, recentlySent, type OutboxRow } from './outbox.repository';
 
 export interface RealTime {
   now(): number;
@@ -46,6 +46,8 @@ export interface DrainReport {
 }
 
 const LEASE_NAME = 'outbox-drain';
+/** A request that timed out may still be counted by Lark a while later: assume it landed up to this much later. */
+const UNKNOWN_FATE_MS = 2_000;
 
 export function backoffMs(attempts: number, base: number, max: number, jitter: number): number {
   return Math.min(max, base * 2 ** Math.max(0, attempts - 1)) * (0.8 + 0.4 * jitter);
@@ -56,6 +58,8 @@ export class OutboxSender {
   private readonly time: RealTime;
   private readonly o: Required<Omit<SenderOptions, 'onGiveUp' | 'limits' | 'time'>>;
   private pausedUntil = 0;
+  /** Rows this server sent in the last minute (id → answer time), to tell them from other servers' sends. */
+  private readonly sentHere = new Map<string, number>();
   private running: Promise<DrainReport> | undefined;
   private again = false;
 
@@ -99,6 +103,7 @@ export class OutboxSender {
     const started = this.time.now();
     if (!(await acquireLease(this.db, LEASE_NAME, this.o.owner, started, this.o.leaseMs))) return { ...report, skipped: 'lease' };
     try {
+      await this.rememberOthersSends(started);
       do {
         this.again = false;
         for (;;) {
@@ -140,10 +145,12 @@ export class OutboxSender {
           continue;
         }
         busyKeys.add(picked.rateKey);
-        this.limiter.record(picked.rateKey, this.time.now());
+        this.limiter.start(picked.rateKey);
+        let landedBy = Number.POSITIVE_INFINITY;
         try {
-          await this.sendOne(picked, report);
+          landedBy = await this.sendOne(picked, report);
         } finally {
+          this.limiter.finish(picked.rateKey, Math.min(landedBy, this.time.now() + UNKNOWN_FATE_MS));
           busyKeys.delete(picked.rateKey);
         }
       }
@@ -166,14 +173,21 @@ export class OutboxSender {
     return soonest;
   }
 
-  private async sendOne(row: OutboxRow, report: DrainReport): Promise<void> {
+  /** Sends one row and records the outcome; returns by when Lark has surely counted the request. */
+  private async sendOne(row: OutboxRow, report: DrainReport): Promise<number> {
     const attempts = row.attempts + 1;
+    let answeredAt = Number.POSITIVE_INFINITY;
     try {
       const messageId = await this.deliver(row);
-      await markSent(this.db, row.id, messageId, this.time.now());
+      answeredAt = this.time.now();
+      this.sentHere.set(row.id, answeredAt);
+      await markSent(this.db, row.id, messageId, answeredAt);
       report.sent += 1;
+      return answeredAt;
     } catch (err) {
       const error = toLarkApiError(err);
+      // An answer (even an error) means Lark has counted the request; a timeout leaves it unknown.
+      if (error.httpStatus !== 0) answeredAt = Math.min(answeredAt, this.time.now());
       const reason = describe(error);
       if (error.retryable && attempts < this.o.maxAttempts) {
         if (error.httpStatus === 429 && error.retryAfterMs) this.pausedUntil = Math.max(this.pausedUntil, this.time.now() + error.retryAfterMs);
@@ -187,6 +201,21 @@ export class OutboxSender {
         report.failed += 1;
         this.logger.warn('outbox gave up', { id: row.id, receiveId: row.receiveId, reason: final });
         await this.options.onGiveUp?.(row, final).catch((e) => this.logger.error('failure notice not queued', { err: e }));
+      }
+      return answeredAt;
+    }
+  }
+
+  /**
+   * Another server may have drained since this one last held the lease: what it sent in the last minute counts
+   * against the same limits, so it is read back from the outbox before sending anything.
+   */
+  private async rememberOthersSends(now: number): Promise<void> {
+    for (const [id, at] of this.sentHere) if (at < now - 61_000) this.sentHere.delete(id);
+    for (const r of await recentlySent(this.db, now - 61_000)) {
+      if (!this.sentHere.has(r.id)) {
+        this.sentHere.set(r.id, r.sentAt);
+        this.limiter.remember(r.rateKey, r.sentAt);
       }
     }
   }
