@@ -5,9 +5,25 @@
  */
 import { z } from 'zod';
 
+const unitCode = z.string().regex(/^[A-Z][A-Z0-9]{0,7}$/);
+const projectId = z.string().regex(/^prj_[A-Za-z0-9_-]{1,40}$/);
+
 export const actionValueSchema = z.discriminatedUnion('a', [
   /** Show what the operator may do (the help card). */
   z.strictObject({ a: z.literal('help.show') }),
+  // Registration. `u` is a unit code, `p` a project id: both are re-checked against the operator's roles.
+  /** Open the registration form for a unit. */
+  z.strictObject({ a: z.literal('reg.open'), u: unitCode }),
+  /** Submit the registration form (its fields arrive as form_value). */
+  z.strictObject({ a: z.literal('reg.submit'), u: unitCode }),
+  /** Show the unit's projects. */
+  z.strictObject({ a: z.literal('reg.list'), u: unitCode }),
+  /** Open the edit form of a project, then save it. */
+  z.strictObject({ a: z.literal('reg.edit'), p: projectId }),
+  z.strictObject({ a: z.literal('reg.save'), p: projectId }),
+  /** Ask to confirm a withdrawal, then withdraw. */
+  z.strictObject({ a: z.literal('reg.withdraw'), p: projectId }),
+  z.strictObject({ a: z.literal('reg.withdraw.confirm'), p: projectId }),
 ]);
 
 export type ActionValue = z.infer<typeof actionValueSchema>;
