@@ -3,6 +3,7 @@
  * messages, card tokens, files and contact look-ups. Pure in-memory logic driven by an injected clock; the
  * routes (routes.ts) only parse HTTP and call in here. Refusals are thrown as LarkApiError.
  */
+import { cardProblems } from './card-rules';
 import { badRequest, fieldValidation, LarkApiError, LarkCode, MSG } from './errors';
 import { AttemptLog, MultiWindowLimiter, SlidingWindow } from './limiter';
 import { hexIds, seededRandom } from './random';
@@ -515,6 +516,13 @@ export class PlatformModel {
     if (msgType === 'interactive' && Object.keys(parsed).length === 0) {
       throw badRequest(LarkCode.messageParam, 'invalid interactive content: empty card');
     }
+    if (msgType === 'interactive') {
+      const problems = cardProblems(parsed);
+      if (problems.length) {
+        this.violation('card_invalid', 'send', problems.join('; '));
+        throw badRequest(LarkCode.cardBuildFailed, `card build failed: ${problems.join('; ')}`);
+      }
+    }
   }
 
   private priorByUuid(uuid: string | undefined): RecordedMessage | undefined {
@@ -650,12 +658,20 @@ export class PlatformModel {
       this.violation('card_schema_downgrade', message.messageId, 'a JSON 2.0 card cannot become a 1.0 card');
       throw new LarkApiError(200, LarkCode.cardBuildFailed, 'card build failure: a JSON 2.0 card cannot be replaced by a 1.0 card');
     }
+    const problems = cardProblems(shown);
+    if (problems.length) {
+      this.violation('card_invalid', message.messageId, problems.join('; '));
+      throw new LarkApiError(200, LarkCode.cardBuildFailed, `card build failed: ${problems.join('; ')}`);
+    }
     record.uses++;
     this.applyContent(message, shown, JSON.stringify(shown), 'card_update');
   }
 
   /** Lark applies a callback answer's `{card:{type:"raw",data}}` (or a legacy bare card) to the message. */
   applyCallbackCard(messageId: string, card: unknown): void {
+    const problems = cardProblems(card);
+    // The client would show error 200673 and keep the old card.
+    if (problems.length) return this.violation('card_invalid', messageId, problems.join('; '));
     const message = this.outbound.get(messageId);
     if (message) this.applyContent(message, card, JSON.stringify(card), 'callback');
   }

@@ -205,7 +205,8 @@ export type ViolationKind =
   | 'card_update_before_answer'
   | 'card_not_shared'
   | 'card_schema_downgrade'
-  | 'card_callback_error';
+  | 'card_callback_error'
+  | 'card_invalid';
 
 /** Something the bot did that the real platform rejects or warns against. Tests assert there are none. */
 export interface Violation {

@@ -2,7 +2,7 @@
  * Registration end to end: a contact sends 报名 through the emulator, fills the form card, and gets the confirmation
  * card; every server-side check answers a toast that says what to fix and stores nothing.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/features/audit/audit.repository';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { at } from '../support/fixtures';
@@ -32,6 +32,8 @@ afterAll(async () => {
   await h.close();
   await db.destroy();
 });
+// Every card the bot sent or answered passed Lark's structure rules, and no limit was broken.
+afterEach(() => expect(h.emu.emulator.state.violations).toEqual([]));
 beforeEach(() => {
   h.emu.emulator.reset();
   h.container.clock.set(at('2024-03-20 10:00:00'));

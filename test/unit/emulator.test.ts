@@ -760,3 +760,20 @@ describe('lark-sender: signed and encrypted delivery', () => {
     expect(receiver.rejected).toEqual(['legacy-signature']);
   });
 });
+
+describe('card structure rules', () => {
+  const c = (elements: unknown[]) => ({ schema: '2.0', body: { elements } });
+  const submit = { tag: 'button', name: 'go', form_action_type: 'submit' };
+  it('accepts the shapes the bot uses', async () => {
+    const { cardProblems } = await import('../../src/emulator/card-rules');
+    expect(cardProblems(c([{ tag: 'markdown', content: 'x' }, { tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'a', required: true }, submit] }, { tag: 'table', columns: [], rows: [] }]))).toEqual([]);
+  });
+  it('refuses what Lark refuses: nameless or duplicate names, nested forms, tables off the root, forms without submit, required outside forms', async () => {
+    const { cardProblems } = await import('../../src/emulator/card-rules');
+    expect(cardProblems(c([{ tag: 'form', name: 'f', elements: [{ tag: 'input' }, submit] }]))[0]).toContain('needs a name');
+    expect(cardProblems(c([{ tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'go' }, submit] }]))[0]).toContain('used 2 times');
+    expect(cardProblems(c([{ tag: 'column_set', columns: [{ tag: 'column', elements: [{ tag: 'form', name: 'f', elements: [submit] }] }] }]))[0]).toContain('only at the card root');
+    expect(cardProblems(c([{ tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'a' }] }]))[0]).toContain('no submit button');
+    expect(cardProblems(c([{ tag: 'input', name: 'a', required: true }]))[0]).toContain('only inside a form');
+  });
+});
