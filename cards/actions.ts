@@ -7,6 +7,7 @@ import { z } from 'zod';
 
 const unitCode = z.string().regex(/^[A-Z][A-Z0-9]{0,7}$/);
 const projectId = z.string().regex(/^prj_[A-Za-z0-9_-]{1,40}$/);
+const periodCode = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
 
 export const actionValueSchema = z.discriminatedUnion('a', [
   /** Show what the operator may do (the help card). */
@@ -24,6 +25,16 @@ export const actionValueSchema = z.discriminatedUnion('a', [
   /** Ask to confirm a withdrawal, then withdraw. */
   z.strictObject({ a: z.literal('reg.withdraw'), p: projectId }),
   z.strictObject({ a: z.literal('reg.withdraw.confirm'), p: projectId }),
+  // Progress reports and self-evaluation.
+  /** Open the report form of a project (the period is chosen in the form). */
+  z.strictObject({ a: z.literal('rpt.open'), p: projectId }),
+  z.strictObject({ a: z.literal('rpt.submit'), p: projectId }),
+  /** A project's timeline of reports. */
+  z.strictObject({ a: z.literal('rpt.history'), p: projectId }),
+  /** The office's view of one period. */
+  z.strictObject({ a: z.literal('rpt.overview'), period: periodCode }),
+  z.strictObject({ a: z.literal('sev.open'), p: projectId, period: periodCode }),
+  z.strictObject({ a: z.literal('sev.submit'), p: projectId, period: periodCode }),
 ]);
 
 export type ActionValue = z.infer<typeof actionValueSchema>;

@@ -131,6 +131,20 @@ export interface ReportsTable {
   submitted_at: Instant;
 }
 
+export interface SelfEvaluationsTable {
+  id: string;
+  competition_id: string;
+  project_id: string;
+  period_code: string;
+  revision: number;
+  /** JSON: { criterionCode: score } */
+  scores: string;
+  justification: string;
+  late: Flag;
+  submitted_by: string;
+  submitted_at: Instant;
+}
+
 export interface ScoresTable {
   id: string;
   competition_id: string;
@@ -259,6 +273,7 @@ export interface Database {
   chats: ChatsTable;
   projects: ProjectsTable;
   reports: ReportsTable;
+  self_evaluations: SelfEvaluationsTable;
   scores: ScoresTable;
   awards: AwardsTable;
   receipts: ReceiptsTable;

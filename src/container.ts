@@ -8,6 +8,7 @@ import type { Competition } from './competition/competition';
 import { failuresCommand, noticeGiveUp } from './features/admin/outbox.handlers';
 import { helpCommand, showHelpAction } from './features/help/help.handlers';
 import { REGISTRATION_ACTIONS, REGISTRATION_COMMANDS } from './features/registration/registration.handlers';
+import { REPORT_ACTIONS, REPORT_COMMANDS } from './features/reports/reports.handlers';
 import { Bot } from './lark/bot';
 import { DisabledLarkApi, SdkLarkApi, type LarkApi } from './lark/client';
 import type { BotServices, CardActionSpec, CommandSpec } from './lark/handlers';
@@ -61,9 +62,9 @@ export interface ContainerParts {
 }
 
 /** Every chat command, in the order the help card lists them. */
-export const COMMANDS: readonly CommandSpec[] = [helpCommand, ...REGISTRATION_COMMANDS, failuresCommand];
+export const COMMANDS: readonly CommandSpec[] = [helpCommand, ...REGISTRATION_COMMANDS, ...REPORT_COMMANDS, failuresCommand];
 /** Every card action. */
-export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [showHelpAction, ...REGISTRATION_ACTIONS];
+export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [showHelpAction, ...REGISTRATION_ACTIONS, ...REPORT_ACTIONS];
 
 export function createContainer(parts: ContainerParts): Container {
   const { config, logger, clock, database, defer, competitionId } = parts;

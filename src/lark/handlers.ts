@@ -48,7 +48,8 @@ export interface CommandSpec {
   readonly words: readonly string[];
   readonly summary: Text;
   readonly usage?: Text;
-  readonly audience: Audience;
+  /** Who may use it (several audiences: anyone in any of them); handlers narrow further by unit or track. */
+  readonly audience: Audience | readonly Audience[];
   run(ctx: CommandContext): Promise<void>;
 }
 
@@ -65,6 +66,6 @@ export interface CardResponse {
 
 export interface CardActionSpec<N extends ActionName = ActionName> {
   readonly action: N;
-  readonly audience: Audience;
+  readonly audience: Audience | readonly Audience[];
   run(ctx: CardActionContext, value: Extract<ActionValue, { a: N }>): Promise<CardResponse>;
 }

@@ -27,8 +27,10 @@ export function rolesFromGrants(grants: ReadonlyArray<{ role: string; scope: str
 /** Who a command is for. */
 export type Audience = 'everyone' | Role;
 
-export function inAudience(roles: Roles, audience: Audience): boolean {
-  switch (audience) {
+/** True when the roles fall in the audience, or in any of several. */
+export function inAudience(roles: Roles, audience: Audience | readonly Audience[]): boolean {
+  if (Array.isArray(audience)) return audience.some((a) => inAudience(roles, a));
+  switch (audience as Audience) {
     case 'everyone':
       return true;
     case 'office':
@@ -39,9 +41,7 @@ export function inAudience(roles: Roles, audience: Audience): boolean {
       return roles.contactOf.length > 0;
     case 'judge':
       return roles.judgeOf.length > 0;
-    default: {
-      const never: never = audience;
-      return never;
-    }
+    default:
+      return false;
   }
 }

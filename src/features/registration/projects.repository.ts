@@ -68,6 +68,15 @@ export async function activeProjectsOf(db: Kysely<Database>, competitionId: stri
   return rows.map(toProject);
 }
 
+/** Every active project of the competition, optionally only in some tracks. */
+export async function allActiveProjects(db: Kysely<Database>, competitionId: string, tracks?: readonly string[]): Promise<Project[]> {
+  if (tracks && !tracks.length) return [];
+  let q = db.selectFrom('projects').select(COLUMNS).where('competition_id', '=', competitionId).where('status', '=', 'active');
+  if (tracks) q = q.where('track_code', 'in', tracks);
+  const rows = await q.orderBy('unit_code').orderBy('track_code').orderBy('seq').execute();
+  return rows.map(toProject);
+}
+
 /** Active projects per track for one unit. */
 export async function activeCountsOf(db: Kysely<Database>, competitionId: string, unit: string): Promise<Map<string, number>> {
   const rows = await db

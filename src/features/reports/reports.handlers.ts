@@ -1,0 +1,409 @@
+/**
+ * Progress reporting through chat and cards: `进展` (the form, or a project's timeline with a code), `自评`,
+ * `进展情况` (the office's per-period view; judges see their tracks) and `日程` (stages, deadlines, what is owed).
+ * Everything is re-checked on the server: the operator's unit or track, the period's window, the fields.
+ */
+import {
+  historyCard,
+  projectPicker,
+  reportForm,
+  reportReceived,
+  reportsOverviewCard,
+  scheduleCard,
+  selfEvaluationForm,
+  selfEvaluationReceived,
+  type PeriodChoice,
+  type ProjectLabel,
+  type TimelineEntry,
+} from '../../../cards/reports';
+import { localDateOf, startOfLocalDay } from '../../competition/calendar';
+import { deadlineInstant, stageAt, type Competition } from '../../competition/competition';
+import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
+import { UserError } from '../../platform/errors';
+import { text, type Text } from '../../platform/i18n';
+import type { Roles } from '../people/roles';
+import { activeProjectsOf, allActiveProjects, findProject, type Project } from '../registration/projects.repository';
+import { problemsText } from '../registration/registration.rules';
+import {
+  decideSubmission,
+  defaultPeriod,
+  periodOverview,
+  reportState,
+  stillOwed,
+  validateReportFields,
+  validateSelfEvaluation,
+  type PeriodWindow,
+} from './reporting.rules';
+import {
+  firstReportTimes,
+  insertReport,
+  insertSelfEvaluation,
+  lastReport,
+  latestSelfEvaluations,
+  reportsOf,
+  revisionCount,
+  RevisionTaken,
+  selfEvaluationRevisions,
+} from './reports.repository';
+
+const fail = (code: string, zh: string, en: string): never => {
+  throw new UserError(code, text(zh, en));
+};
+const toastError = (t: Text): CardResponse => ({ toast: { type: 'error', text: t } });
+
+/** The reporting periods with their windows as instants (start of `opens`, end of `due`, competition time zone). */
+export function periodWindows(c: Competition): PeriodWindow[] {
+  return c.periods.map((p) => ({ code: p.code, name: p.name, nameEn: p.nameEn, opens: p.opens, due: p.due, opensAt: startOfLocalDay(p.opens, c.timeZone), dueAt: deadlineInstant(c, p.due), selfEvaluation: p.selfEvaluation }));
+}
+
+function label(c: Competition, p: Project): ProjectLabel {
+  const t = c.file.tracks.find((x) => x.code === p.track);
+  const u = c.file.units.find((x) => x.code === p.unit);
+  return { id: p.id, code: p.code, name: p.name, trackName: t ? `${t.code} ${t.name}` : p.track, trackNameEn: t ? `${t.code} ${t.nameEn}` : p.track, unitName: u?.shortName ?? p.unit };
+}
+
+const unitName = (c: Competition, code: string) => c.file.units.find((u) => u.code === code)?.shortName ?? code;
+const periodName = (p: PeriodWindow): Text => text(p.name, p.nameEn);
+
+/** Who may read a project's reports: its unit's contacts, its track's judges, the office and the leadership. */
+function canRead(roles: Roles, p: Project): boolean {
+  return roles.office || roles.leader || roles.contactOf.includes(p.unit) || roles.judgeOf.includes(p.track);
+}
+
+async function projectFor(s: BotServices, c: Competition, roles: Roles, id: string, mode: 'write' | 'read'): Promise<Project> {
+  const p = await findProject(s.db, s.competitionId, id);
+  if (!p || p.status !== 'active') fail('reports.no_project', '找不到这个项目，或它已撤回。', 'This project does not exist or has been withdrawn.');
+  const allowed = mode === 'write' ? roles.contactOf.includes(p!.unit) : canRead(roles, p!);
+  if (!allowed) {
+    const u = unitName(c, p!.unit);
+    if (mode === 'write') fail('reports.not_contact', `项目 ${p!.code} 属于${u}，只有${u}的联络员可以填报。`, `Project ${p!.code} belongs to ${u}; only ${u}'s contacts can report on it.`);
+    fail('reports.not_allowed', `你不能查看项目 ${p!.code} 的进展。`, `You may not read the reports of project ${p!.code}.`);
+  }
+  return p!;
+}
+
+/** Reporting is for projects under way: from the start of implementation until judging closes. */
+function requireReportingOpen(c: Competition, now: number): void {
+  const stage = stageAt(c, now);
+  if (stage?.code === 'implementation' || stage?.code === 'evaluation') {
+    const closing = c.file.milestones.find((m) => m.code === 'judging-close');
+    if (!closing || now < deadlineInstant(c, closing.date)) return;
+    fail('reports.closed', `评审已于 ${closing.date} 结束，不能再填报进展。`, `Judging closed on ${closing.date}; reports can no longer be submitted.`);
+  }
+  const impl = c.stages.find((x) => x.code === 'implementation')!;
+  fail('reports.not_started', `实施推进阶段 ${impl.start} 开始，届时才能填报进展。`, `Progress reports open with the implementation stage on ${impl.start}.`);
+}
+
+async function periodChoices(s: BotServices, c: Competition, p: Project, now: number): Promise<PeriodChoice[]> {
+  const first = await firstReportTimes(s.db, s.competitionId);
+  return periodWindows(c)
+    .filter((w) => w.opensAt <= now && p.createdAt < w.dueAt)
+    .map((w) => {
+      const state = reportState(w, first.get(`${p.id}|${w.code}`), now);
+      return { code: w.code, name: w.name, nameEn: w.nameEn, due: w.due, state, locked: now >= w.dueAt && (state === 'on_time' || state === 'late') };
+    });
+}
+
+async function formFor(s: BotServices, c: Competition, p: Project) {
+  const now = s.clock.now();
+  requireReportingOpen(c, now);
+  const periods = await periodChoices(s, c, p, now);
+  if (!periods.length) fail('reports.no_period', '还没有开始填报的期次。发送「日程」查看安排。', 'No reporting period has opened yet. Send "schedule" to see the plan.');
+  const windows = periodWindows(c).filter((w) => periods.some((x) => x.code === w.code));
+  // Pre-select the open period this project has not reported yet, else the default one.
+  const open = periods.find((x) => x.state === 'pending') ?? periods.find((x) => x.state === 'missing');
+  const selected = open?.code ?? defaultPeriod(windows, now)?.code;
+  const last = await lastReport(s.db, p.id);
+  const from = last && windows.find((w) => w.code === last.period);
+  return reportForm({ project: label(c, p), periods, selected, prefill: last, prefillFrom: from ? text(`「${from.name}」的报告`, `the "${from.nameEn}" report`) : undefined });
+}
+
+async function timeline(s: BotServices, c: Competition, p: Project) {
+  const now = s.clock.now();
+  const reports = await reportsOf(s.db, p.id);
+  const selfs = await latestSelfEvaluations(s.db, p.id);
+  const max = c.file.rubric.reduce((n, r) => n + r.max, 0);
+  const entries: TimelineEntry[] = periodWindows(c)
+    .filter((w) => w.opensAt <= now && p.createdAt < w.dueAt)
+    .map((w) => {
+      const mine = reports.filter((r) => r.period === w.code);
+      const latest = mine.at(-1);
+      const sev = selfs.find((x) => x.period === w.code);
+      return {
+        periodName: periodName(w),
+        due: w.due,
+        state: reportState(w, mine[0]?.submittedAt, now),
+        revisions: mine.length,
+        latest: latest && { ...latest, submittedAt: `${localDateOf(latest.submittedAt, c.timeZone)}` },
+        selfEvaluation: sev && { total: Object.values(sev.scores).reduce((a, b) => a + b, 0), max, justification: sev.justification },
+      };
+    });
+  return historyCard({ project: label(c, p), entries });
+}
+
+/** The contact's projects for a command: of the unit group it is said in, else of all the sender's units. */
+async function contactProjects(s: BotServices, roles: Roles, chatType: 'p2p' | 'group', chatId: string): Promise<Project[]> {
+  let units = roles.contactOf;
+  if (chatType === 'group') {
+    const chat = await s.db.selectFrom('chats').select(['purpose', 'unit_code']).where('chat_id', '=', chatId).executeTakeFirst();
+    if (chat?.purpose === 'unit' && chat.unit_code && units.includes(chat.unit_code)) units = [chat.unit_code];
+  }
+  const all: Project[] = [];
+  for (const u of units) all.push(...(await activeProjectsOf(s.db, s.competitionId, u)));
+  return all;
+}
+
+const PROJECT_CODE = /^[A-Za-z0-9]{1,8}-[A-Z0-9]{1,16}-[A-Z][A-Z0-9]{0,7}-\d+$/;
+
+export const progressCommand: CommandSpec = {
+  name: 'progress',
+  words: ['进展', 'progress', '填报'],
+  summary: text('填报项目进展；「进展 项目编号」查看某个项目的进展记录', 'Report progress; "progress <project code>" shows a project\'s timeline'),
+  usage: text('进展 2024-T02-HP-1', 'progress 2024-T02-HP-1'),
+  audience: ['contact', 'judge', 'leader'],
+  async run(ctx) {
+    const s = ctx.services;
+    const c = await s.competition();
+    const code = ctx.command.args.join('').trim().toUpperCase();
+    if (code) {
+      if (!PROJECT_CODE.test(code)) fail('reports.bad_code', `「${code}」不是项目编号，编号形如 2024-T02-HP-1。`, `"${code}" is not a project code; codes look like 2024-T02-HP-1.`);
+      const row = await s.db.selectFrom('projects').select('id').where('competition_id', '=', s.competitionId).where('code', '=', code).executeTakeFirst();
+      if (!row) fail('reports.unknown_code', `没有编号为 ${code} 的项目。`, `There is no project ${code}.`);
+      const p = await projectFor(s, c, ctx.roles, row!.id, 'read');
+      return ctx.reply(await timeline(s, c, p), 'report-history');
+    }
+    if (!ctx.roles.contactOf.length) {
+      fail('reports.code_needed', '请在命令后加项目编号查看进展，例如「进展 2024-T02-HP-1」；各单位的填报情况请用「进展情况」。', 'Add a project code to read its timeline, e.g. "progress 2024-T02-HP-1"; for everyone\'s reporting use "reports".');
+    }
+    requireReportingOpen(c, s.clock.now());
+    const projects = await contactProjects(s, ctx.roles, ctx.event.chatType, ctx.event.chatId);
+    if (!projects.length) fail('reports.no_projects', '你的单位还没有报名的项目。', 'Your unit has no registered project.');
+    if (projects.length === 1) return ctx.reply(await formFor(s, c, projects[0]!), 'report-form');
+    const now = s.clock.now();
+    const current = defaultPeriod(periodWindows(c), now);
+    const first = current ? await firstReportTimes(s.db, s.competitionId, current.code) : new Map<string, number>();
+    await ctx.reply(
+      projectPicker({
+        unitName: [...new Set(projects.map((p) => unitName(c, p.unit)))].join('、'),
+        purpose: 'report',
+        projects: projects.map((p) => ({ ...label(c, p), ...(current ? { state: reportState(current, first.get(`${p.id}|${current.code}`), now), periodName: periodName(current) } : {}) })),
+      }),
+      'report-picker',
+    );
+  },
+};
+
+export const selfEvaluationCommand: CommandSpec = {
+  name: 'self-evaluation',
+  words: ['自评', 'self-evaluation', 'selfeval'],
+  summary: text('中途检查和年终时为本单位项目自评', "Score your unit's projects at the mid-term check and at year end"),
+  audience: 'contact',
+  async run(ctx) {
+    const s = ctx.services;
+    const c = await s.competition();
+    const now = s.clock.now();
+    requireReportingOpen(c, now);
+    const period = periodWindows(c)
+      .filter((w) => w.selfEvaluation && w.opensAt <= now)
+      .sort((a, b) => Math.abs(a.dueAt - now) - Math.abs(b.dueAt - now))[0];
+    if (!period) {
+      const next = periodWindows(c).find((w) => w.selfEvaluation);
+      fail('reports.no_self_evaluation', `现在不是自评时间${next ? `，下一次是「${next.name}」（${next.opens} 起）` : ''}。`, `Self-evaluation is not open now${next ? `; the next one is "${next.nameEn}" (from ${next.opens})` : ''}.`);
+    }
+    const projects = await contactProjects(s, ctx.roles, ctx.event.chatType, ctx.event.chatId);
+    if (!projects.length) fail('reports.no_projects', '你的单位还没有报名的项目。', 'Your unit has no registered project.');
+    await ctx.reply(projectPicker({ unitName: [...new Set(projects.map((p) => unitName(c, p.unit)))].join('、'), purpose: 'self-evaluation', period: period!.code, projects: projects.map((p) => label(c, p)) }), 'self-evaluation-picker');
+  },
+};
+
+async function overviewCard(s: BotServices, c: Competition, roles: Roles, periodCode: string | undefined) {
+  const now = s.clock.now();
+  const windows = periodWindows(c);
+  const due = windows.filter((w) => w.opensAt <= now);
+  const period = periodCode ? windows.find((w) => w.code === periodCode) : (due.filter((w) => w.dueAt <= now).at(-1) ?? defaultPeriod(windows, now));
+  if (!period) fail('reports.no_period', '还没有开始填报的期次。', 'No reporting period has opened yet.');
+  const wide = roles.office || roles.leader;
+  const tracks = wide ? undefined : roles.judgeOf;
+  const projects = await allActiveProjects(s.db, s.competitionId, tracks);
+  const first = await firstReportTimes(s.db, s.competitionId, period!.code);
+  const byProject = new Map([...first].map(([k, v]) => [k.split('|')[0]!, v]));
+  const o = periodOverview(period!, projects.map((p) => ({ id: p.id, code: p.code, unit: p.unit, track: p.track, createdAt: p.createdAt })), byProject, now);
+  const byId = new Map(projects.map((p) => [p.id, p]));
+  return reportsOverviewCard({
+    overview: o,
+    units: c.file.units.map((u) => ({ code: u.code, name: u.shortName })),
+    tracks: c.file.tracks,
+    missingProjects: o.missing.map((id) => ({ code: byId.get(id)!.code, unitName: unitName(c, byId.get(id)!.unit) })),
+    otherPeriods: due.filter((w) => w.code !== period!.code).map((w) => ({ code: w.code, name: w.name, nameEn: w.nameEn })),
+    scope: wide ? undefined : text(`你评审的赛道：${roles.judgeOf.join('、')}`, `Your tracks: ${roles.judgeOf.join(', ')}`),
+  });
+}
+
+export const reportsCommand: CommandSpec = {
+  name: 'reports',
+  words: ['进展情况', 'reports'],
+  summary: text('各期进展的按时、逾期、缺报情况（评委看自己的赛道）', 'On-time, late and missing reports per period (judges: their tracks)'),
+  usage: text('进展情况 [期次，如 2024-06 或 midterm]', 'reports [period, e.g. 2024-06 or midterm]'),
+  audience: ['judge', 'leader'],
+  async run(ctx) {
+    const s = ctx.services;
+    const c = await s.competition();
+    const wanted = ctx.command.args.join('').trim();
+    if (wanted && !c.periods.some((p) => p.code === wanted)) {
+      fail('reports.unknown_period', `没有「${wanted}」这个期次。可选：${c.periods.map((p) => p.code).join('、')}`, `There is no period "${wanted}". Choose from: ${c.periods.map((p) => p.code).join(', ')}`);
+    }
+    await ctx.reply(await overviewCard(s, c, ctx.roles, wanted || undefined), 'reports-overview');
+  },
+};
+
+export const scheduleCommand: CommandSpec = {
+  name: 'schedule',
+  words: ['日程', 'schedule'],
+  summary: text('竞赛阶段、接下来的截止日，以及本单位还欠什么', 'Stages, the next deadlines, and what your unit still owes'),
+  audience: 'everyone',
+  async run(ctx) {
+    const s = ctx.services;
+    const c = await s.competition();
+    const now = s.clock.now();
+    const current = stageAt(c, now);
+    const windows = periodWindows(c);
+    const deadlines = [
+      ...c.stages.filter((st) => st.code === 'registration').map((st) => ({ name: `${st.name}截止`, nameEn: `${st.nameEn} closes`, date: st.end, at: deadlineInstant(c, st.end) })),
+      ...windows.map((w) => ({ name: `${w.name}截止`, nameEn: `${w.nameEn} due`, date: w.due, at: w.dueAt })),
+      ...c.file.milestones.map((m) => ({ name: m.name, nameEn: m.nameEn, date: m.date, at: deadlineInstant(c, m.date) })),
+    ]
+      .filter((d) => d.at > now)
+      .sort((a, b) => a.at - b.at)
+      .slice(0, 5);
+    let owed: Array<NonNullable<Parameters<typeof scheduleCard>[0]['owed']>[number]> | undefined;
+    if (ctx.roles.contactOf.length) {
+      const first = await firstReportTimes(s.db, s.competitionId);
+      owed = [];
+      for (const unit of ctx.roles.contactOf) {
+        const projects = await activeProjectsOf(s.db, s.competitionId, unit);
+        const items = stillOwed(windows, projects.map((p) => ({ id: p.id, code: p.code, unit: p.unit, track: p.track, createdAt: p.createdAt })), new Set(first.keys()), now);
+        owed.push({ unitName: unitName(c, unit), items: items.map((i) => ({ projectCode: i.project.code, periodName: periodName(i.period), due: i.period.due, overdue: i.overdue })) });
+      }
+    }
+    await ctx.reply(
+      scheduleCard({ stages: c.stages.map((st) => ({ name: st.name, nameEn: st.nameEn, start: st.start, end: st.end, current: current?.code === st.code })), deadlines, owed }),
+      'schedule',
+    );
+  },
+};
+
+export const openReportAction: CardActionSpec<'rpt.open'> = {
+  action: 'rpt.open',
+  audience: 'contact',
+  async run(ctx, v) {
+    const c = await ctx.services.competition();
+    const p = await projectFor(ctx.services, c, ctx.roles, v.p, 'write');
+    return { card: await formFor(ctx.services, c, p) };
+  },
+};
+
+export const submitReportAction: CardActionSpec<'rpt.submit'> = {
+  action: 'rpt.submit',
+  audience: 'contact',
+  async run(ctx, v) {
+    const s = ctx.services;
+    const c = await s.competition();
+    const now = s.clock.now();
+    const p = await projectFor(s, c, ctx.roles, v.p, 'write');
+    requireReportingOpen(c, now);
+    const form = ctx.action.formValue;
+    const period = periodWindows(c).find((w) => w.code === form.period);
+    const checked = validateReportFields(form);
+    const problems = [...(period ? [] : [text('请选择填报期', 'Choose the period')]), ...(checked.ok ? [] : checked.problems)];
+    if (!period || !checked.ok) return toastError(problemsText(problems));
+    if (p.createdAt >= period.dueAt) return toastError(text(`项目 ${p.code} 报名时「${period.name}」已截止，不需要填报这一期。`, `Project ${p.code} was registered after "${period.nameEn}" was due; it does not owe that period.`));
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const decision = decideSubmission(period, await revisionCount(s.db, p.id, period.code), now);
+      if (decision.kind === 'refuse') return toastError(decision.text);
+      try {
+        await insertReport(s.db, { competitionId: s.competitionId, projectId: p.id, projectCode: p.code, period: period.code, revision: decision.revision, late: decision.late, fields: checked.value, actor: ctx.action.operatorOpenId, now });
+      } catch (err) {
+        if (err instanceof RevisionTaken) continue; // another submission for this period landed first: decide again
+        throw err;
+      }
+      const sevDone = period.selfEvaluation ? (await selfEvaluationRevisions(s.db, p.id, period.code)) > 0 : true;
+      return {
+        card: reportReceived({ project: label(c, p), periodName: periodName(period), revision: decision.revision, late: decision.late, selfEvaluation: sevDone ? undefined : { period: period.code } }),
+        toast: { type: decision.late ? 'warning' : 'success', text: decision.late ? text('已提交（逾期补报）', 'Submitted (late)') : text('已提交', 'Submitted') },
+      };
+    }
+    return toastError(text('同时提交的人较多，请再点一次提交。', 'Many submissions at once; please press submit again.'));
+  },
+};
+
+export const historyAction: CardActionSpec<'rpt.history'> = {
+  action: 'rpt.history',
+  audience: ['contact', 'judge', 'leader'] as const,
+  async run(ctx, v) {
+    const c = await ctx.services.competition();
+    const p = await projectFor(ctx.services, c, ctx.roles, v.p, 'read');
+    return { card: await timeline(ctx.services, c, p) };
+  },
+};
+
+export const overviewAction: CardActionSpec<'rpt.overview'> = {
+  action: 'rpt.overview',
+  audience: ['judge', 'leader'] as const,
+  async run(ctx, v) {
+    const c = await ctx.services.competition();
+    if (!c.periods.some((p) => p.code === v.period)) fail('reports.unknown_period', '这个期次已不存在。', 'This period no longer exists.');
+    return { card: await overviewCard(ctx.services, c, ctx.roles, v.period) };
+  },
+};
+
+function selfEvaluationPeriod(c: Competition, code: string): PeriodWindow {
+  const w = periodWindows(c).find((x) => x.code === code && x.selfEvaluation);
+  if (!w) fail('reports.no_self_evaluation', '这一期不需要自评。', 'This period asks for no self-evaluation.');
+  return w!;
+}
+
+export const openSelfEvaluationAction: CardActionSpec<'sev.open'> = {
+  action: 'sev.open',
+  audience: 'contact',
+  async run(ctx, v) {
+    const s = ctx.services;
+    const c = await s.competition();
+    const p = await projectFor(s, c, ctx.roles, v.p, 'write');
+    requireReportingOpen(c, s.clock.now());
+    const w = selfEvaluationPeriod(c, v.period);
+    if (s.clock.now() < w.opensAt) fail('reports.not_open', `「${w.name}」${w.opens} 才开始。`, `"${w.nameEn}" opens on ${w.opens}.`);
+    const prior = (await latestSelfEvaluations(s.db, p.id)).find((x) => x.period === w.code);
+    return { card: selfEvaluationForm({ project: label(c, p), periodName: periodName(w), period: w.code, rubric: c.file.rubric, prefill: prior }) };
+  },
+};
+
+export const submitSelfEvaluationAction: CardActionSpec<'sev.submit'> = {
+  action: 'sev.submit',
+  audience: 'contact',
+  async run(ctx, v) {
+    const s = ctx.services;
+    const c = await s.competition();
+    const now = s.clock.now();
+    const p = await projectFor(s, c, ctx.roles, v.p, 'write');
+    requireReportingOpen(c, now);
+    const w = selfEvaluationPeriod(c, v.period);
+    const checked = validateSelfEvaluation(ctx.action.formValue, c.file.rubric);
+    if (!checked.ok) return toastError(problemsText(checked.problems));
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const decision = decideSubmission(w, await selfEvaluationRevisions(s.db, p.id, w.code), now);
+      if (decision.kind === 'refuse') return toastError(decision.text);
+      try {
+        await insertSelfEvaluation(s.db, { competitionId: s.competitionId, projectId: p.id, projectCode: p.code, period: w.code, revision: decision.revision, late: decision.late, ...checked.value, actor: ctx.action.operatorOpenId, now });
+      } catch (err) {
+        if (err instanceof RevisionTaken) continue;
+        throw err;
+      }
+      const total = Object.values(checked.value.scores).reduce((a, b) => a + b, 0);
+      return { card: selfEvaluationReceived({ project: label(c, p), periodName: periodName(w), total, max: c.file.rubric.reduce((n, r) => n + r.max, 0), revision: decision.revision }), toast: { type: 'success', text: text('自评已提交', 'Self-evaluation submitted') } };
+    }
+    return toastError(text('同时提交的人较多，请再点一次提交。', 'Many submissions at once; please press submit again.'));
+  },
+};
+
+export const REPORT_COMMANDS = [progressCommand, selfEvaluationCommand, scheduleCommand, reportsCommand] as const;
+export const REPORT_ACTIONS = [openReportAction, submitReportAction, historyAction, overviewAction, openSelfEvaluationAction, submitSelfEvaluationAction] as const;

@@ -1,0 +1,166 @@
+/**
+ * Reports and self-evaluations in the database. Every submission is a new revision row (unique per project, period
+ * and revision), so history is never overwritten and two concurrent submissions cannot both become revision n.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema';
+import { newId } from '../../platform/ids';
+import { fromDbInstant, toDbInstant } from '../../platform/instant';
+import { recordAudit } from '../audit/audit.repository';
+import type { ReportFields } from './reporting.rules';
+
+export interface StoredReport extends ReportFields {
+  id: string;
+  projectId: string;
+  period: string;
+  revision: number;
+  late: boolean;
+  submittedBy: string;
+  submittedAt: number;
+}
+
+const toReport = (r: Database['reports']): StoredReport => ({
+  id: r.id,
+  projectId: r.project_id,
+  period: r.period_code,
+  revision: r.revision,
+  workDone: r.work_done,
+  results: r.results,
+  completion: r.completion,
+  evidence: JSON.parse(r.evidence) as string[],
+  problems: r.problems,
+  late: r.late === 1,
+  submittedBy: r.submitted_by,
+  submittedAt: fromDbInstant(r.submitted_at),
+});
+
+export async function revisionCount(db: Kysely<Database>, projectId: string, period: string): Promise<number> {
+  const r = await db.selectFrom('reports').select((eb) => eb.fn.max('revision').as('n')).where('project_id', '=', projectId).where('period_code', '=', period).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** The project's most recent report, whatever the period: what the next form is pre-filled with. */
+export async function lastReport(db: Kysely<Database>, projectId: string): Promise<StoredReport | undefined> {
+  const r = await db.selectFrom('reports').selectAll().where('project_id', '=', projectId).orderBy('submitted_at', 'desc').orderBy('revision', 'desc').executeTakeFirst();
+  return r && toReport(r);
+}
+
+/** Every revision of every report of a project. */
+export async function reportsOf(db: Kysely<Database>, projectId: string): Promise<StoredReport[]> {
+  const rows = await db.selectFrom('reports').selectAll().where('project_id', '=', projectId).orderBy('submitted_at').orderBy('revision').execute();
+  return rows.map(toReport);
+}
+
+/** For each (project, period) that has a report: the instant of its first revision. Keys `projectId|period`. */
+export async function firstReportTimes(db: Kysely<Database>, competitionId: string, period?: string): Promise<Map<string, number>> {
+  let q = db
+    .selectFrom('reports')
+    .select(['project_id', 'period_code', (eb) => eb.fn.min('submitted_at').as('first')])
+    .where('competition_id', '=', competitionId)
+    .groupBy(['project_id', 'period_code']);
+  if (period) q = q.where('period_code', '=', period);
+  const rows = await q.execute();
+  return new Map(rows.map((r) => [`${r.project_id}|${r.period_code}`, fromDbInstant(String(r.first))]));
+}
+
+/** Thrown when another submission took this revision number a moment ago. */
+export class RevisionTaken extends Error {}
+
+const isUnique = (err: unknown) => {
+  const e = err as { code?: string; errno?: number };
+  return e?.code === 'ER_DUP_ENTRY' || e?.errno === 1062 || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+};
+
+export async function insertReport(
+  db: Kysely<Database>,
+  r: { competitionId: string; projectId: string; projectCode: string; period: string; revision: number; late: boolean; fields: ReportFields; actor: string; now: number },
+): Promise<StoredReport> {
+  const row: Database['reports'] = {
+    id: newId('rpt'),
+    competition_id: r.competitionId,
+    project_id: r.projectId,
+    period_code: r.period,
+    revision: r.revision,
+    work_done: r.fields.workDone,
+    results: r.fields.results,
+    completion: r.fields.completion,
+    evidence: JSON.stringify(r.fields.evidence),
+    problems: r.fields.problems,
+    late: r.late ? 1 : 0,
+    submitted_by: r.actor,
+    submitted_at: toDbInstant(r.now),
+  };
+  try {
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('reports').values(row).execute();
+      await recordAudit(trx, { competitionId: r.competitionId, actor: r.actor, action: r.revision > 1 ? 'report.revise' : 'report.submit', entityType: 'report', entityId: `${r.projectCode}/${r.period}/${r.revision}`, after: { ...r.fields, late: r.late }, at: r.now });
+    });
+  } catch (err) {
+    if (isUnique(err)) throw new RevisionTaken();
+    throw err;
+  }
+  return toReport(row);
+}
+
+export interface StoredSelfEvaluation {
+  projectId: string;
+  period: string;
+  revision: number;
+  scores: Record<string, number>;
+  justification: string;
+  late: boolean;
+  submittedBy: string;
+  submittedAt: number;
+}
+
+const toSelfEvaluation = (r: Database['self_evaluations']): StoredSelfEvaluation => ({
+  projectId: r.project_id,
+  period: r.period_code,
+  revision: r.revision,
+  scores: JSON.parse(r.scores) as Record<string, number>,
+  justification: r.justification,
+  late: r.late === 1,
+  submittedBy: r.submitted_by,
+  submittedAt: fromDbInstant(r.submitted_at),
+});
+
+export async function selfEvaluationRevisions(db: Kysely<Database>, projectId: string, period: string): Promise<number> {
+  const r = await db.selectFrom('self_evaluations').select((eb) => eb.fn.max('revision').as('n')).where('project_id', '=', projectId).where('period_code', '=', period).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** The latest self-evaluation of a project per period. */
+export async function latestSelfEvaluations(db: Kysely<Database>, projectId: string): Promise<StoredSelfEvaluation[]> {
+  const rows = await db.selectFrom('self_evaluations').selectAll().where('project_id', '=', projectId).orderBy('period_code').orderBy('revision', 'desc').execute();
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.period_code) && seen.add(r.period_code)).map(toSelfEvaluation);
+}
+
+export async function insertSelfEvaluation(
+  db: Kysely<Database>,
+  r: { competitionId: string; projectId: string; projectCode: string; period: string; revision: number; late: boolean; scores: Record<string, number>; justification: string; actor: string; now: number },
+): Promise<void> {
+  try {
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('self_evaluations')
+        .values({
+          id: newId('sev'),
+          competition_id: r.competitionId,
+          project_id: r.projectId,
+          period_code: r.period,
+          revision: r.revision,
+          scores: JSON.stringify(r.scores),
+          justification: r.justification,
+          late: r.late ? 1 : 0,
+          submitted_by: r.actor,
+          submitted_at: toDbInstant(r.now),
+        })
+        .execute();
+      await recordAudit(trx, { competitionId: r.competitionId, actor: r.actor, action: 'self-evaluation.submit', entityType: 'self_evaluation', entityId: `${r.projectCode}/${r.period}/${r.revision}`, after: { scores: r.scores, justification: r.justification, late: r.late }, at: r.now });
+    });
+  } catch (err) {
+    if (isUnique(err)) throw new RevisionTaken();
+    throw err;
+  }
+}

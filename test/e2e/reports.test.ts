@@ -1,0 +1,170 @@
+/**
+ * Progress reports end to end through the emulator: the form, revisions, late reports, the timeline,
+ * self-evaluation, the office's per-period view, and who may see what.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { listAudit } from '../../src/features/audit/audit.repository';
+import { createProject, type Project } from '../../src/features/registration/projects.repository';
+import { freshDatabase, type TestDatabase } from '../support/database';
+import { at } from '../support/fixtures';
+import { OFFICE, startHarness, type Harness } from '../support/harness';
+import { grantRole } from '../support/people';
+
+const HP = 'ou_rpt_hp';
+const JA = 'ou_rpt_ja';
+const JUDGE_T02 = 'ou_rpt_judge_t02';
+const LEADER = 'ou_rpt_leader';
+
+let db: TestDatabase;
+let h: Harness;
+let hpT02: Project;
+let hpT04: Project;
+let jaT02: Project;
+
+async function register(unit: string, track: string, name: string): Promise<Project> {
+  const r = await createProject(db.db, { competitionId: 'shanghai-2024', codePrefix: '2024', unit, track, limit: 2, fields: { name, lead: '负责人', summary: '简介', goals: '目标', phone: '' }, actor: 'seed', now: at('2024-04-01 10:00:00') });
+  if (r.kind !== 'created') throw new Error(r.kind);
+  return r.project;
+}
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  h = await startHarness(db, { now: at('2024-05-10 10:00:00') });
+  await grantRole(db, HP, 'contact', 'HP');
+  await grantRole(db, JA, 'contact', 'JA');
+  await grantRole(db, JUDGE_T02, 'judge', 'T02');
+  await grantRole(db, LEADER, 'leader');
+  hpT02 = await register('HP', 'T02', '执法规范化');
+  hpT04 = await register('HP', 'T04', '专项整治');
+  jaT02 = await register('JA', 'T02', '静安法治');
+});
+afterAll(async () => {
+  await h.close();
+  await db.destroy();
+});
+afterEach(() => expect(h.emu.emulator.state.violations).toEqual([]));
+beforeEach(() => {
+  h.emu.emulator.reset();
+  h.container.clock.set(at('2024-05-10 10:00:00'));
+});
+
+const json = (x: unknown) => String(JSON.stringify(x));
+const toastText = (d: { toast?: unknown }) => json(d.toast);
+const report = (over: Record<string, unknown> = {}) => ({ period: '2024-05', work_done: '完成流程梳理', results: '办结 120 件，提升 15%', completion: '30', evidence: 'https://example.com/a\nhttps://example.com/b', problems: '', ...over });
+
+async function say(who: string, words: string) {
+  await h.lark.messageReceived({ sender: who, text: words });
+  await h.settle();
+  return h.emu.emulator.state.messages.at(-1)!;
+}
+
+const submitReport = (messageId: string, who: string, project: Project, form: Record<string, unknown>) =>
+  h.lark.cardAction({ messageId, operator: who, value: { a: 'rpt.submit', p: project.id }, formValue: form, name: 'submit' });
+
+const rows = (project: Project) => db.db.selectFrom('reports').selectAll().where('project_id', '=', project.id).orderBy('period_code').orderBy('revision').execute();
+
+describe('progress reports', () => {
+  it('a contact with two projects picks one, reports, revises; revisions are kept and the form is pre-filled from the last', async () => {
+    const picker = await say(HP, '进展');
+    expect(json(picker.content)).toContain('rpt.open');
+    const open = await h.lark.cardAction({ messageId: picker.messageId, operator: HP, value: { a: 'rpt.open', p: hpT02.id } });
+    expect(json(open.card)).toContain('"initial_option":"2024-05"');
+    const first = await submitReport(picker.messageId, HP, hpT02, report());
+    expect(json(first.card)).toContain('进展已提交');
+    expect(json(first.card)).toContain('按时提交');
+    const second = await submitReport(picker.messageId, HP, hpT02, report({ completion: '35%', work_done: '流程梳理完成，开始试点' }));
+    expect(json(second.card)).toContain('第 2 次修改');
+    const stored = await rows(hpT02);
+    expect(stored.map((r) => [r.period_code, r.revision, r.late, r.completion])).toEqual([
+      ['2024-05', 1, 0, 30],
+      ['2024-05', 2, 0, 35],
+    ]);
+    expect(JSON.parse(stored[0]!.evidence)).toEqual(['https://example.com/a', 'https://example.com/b']);
+    const again = await h.lark.cardAction({ messageId: picker.messageId, operator: HP, value: { a: 'rpt.open', p: hpT02.id } });
+    expect(json(again.card)).toContain('"default_value":"流程梳理完成，开始试点"');
+    expect(json(again.card)).toContain('已按「5月进展」的报告预先填好');
+    const audit = await listAudit(db.db, 'shanghai-2024', 50);
+    expect(audit.filter((a) => a.entityId.startsWith(`${hpT02.code}/2024-05`)).map((a) => a.action).sort()).toEqual(['report.revise', 'report.submit']);
+  });
+
+  it('the due day ends at midnight in Shanghai: 23:59 is on time, 00:00 late; a closed period cannot be revised', async () => {
+    const form = await say(JA, '进展');
+    h.container.clock.set(at('2024-05-24 23:59:00')); // 25 May 2024 is a Saturday: due on Friday the 24th
+    expect(json((await submitReport(form.messageId, JA, jaT02, report())).card)).toContain('按时提交');
+    h.container.clock.set(at('2024-05-25 00:00:00'));
+    const locked = await submitReport(form.messageId, JA, jaT02, report({ work_done: '补充' }));
+    expect(toastText(locked)).toContain('已于 2024-05-24 截止，已报的内容不能再修改');
+    const late = await submitReport(form.messageId, HP, hpT04, report());
+    expect(json(late.card)).toContain('记为补报');
+    expect((await rows(hpT04)).map((r) => r.late)).toEqual([1]);
+    expect((await rows(jaT02)).map((r) => r.late)).toEqual([0]);
+  });
+
+  it('bad fields get one toast naming each problem and store nothing', async () => {
+    const form = await say(JA, '进展');
+    const before = (await rows(jaT02)).length;
+    const bad = await submitReport(form.messageId, JA, jaT02, report({ period: 'nope', work_done: '', completion: '150', evidence: 'javascript:alert(1) ftp://x.y/z https://ok.example/a', problems: '问'.repeat(1001) }));
+    for (const s of ['请选择填报期', '请填写本期完成的工作', '完成度请填 0 到 100 之间的整数', '这些不是有效链接', 'javascript:alert(1)', '问题与需要的帮助最多 1000 个字']) expect(toastText(bad)).toContain(s);
+    expect((await rows(jaT02)).length).toBe(before);
+  });
+
+  it('a contact cannot report on or read another unit\'s project; a judge reads only their tracks', async () => {
+    const form = await say(JA, '进展');
+    expect(toastText(await submitReport(form.messageId, JA, jaT02, report({ period: '2024-05' })))).not.toContain('属于');
+    expect(toastText(await submitReport(form.messageId, JA, hpT02, report()))).toContain(`项目 ${hpT02.code} 属于黄浦，只有黄浦的联络员可以填报`);
+    expect(json((await say(JA, `进展 ${hpT02.code}`)).content)).toContain(`你不能查看项目 ${hpT02.code} 的进展`);
+    expect(json((await say(JUDGE_T02, `进展 ${hpT02.code}`)).content)).toContain('进展记录');
+    expect(json((await say(JUDGE_T02, `进展 ${hpT04.code}`)).content)).toContain(`你不能查看项目 ${hpT04.code} 的进展`);
+    const judgeView = json((await say(JUDGE_T02, '进展情况 2024-05')).content);
+    expect(judgeView).toContain('你评审的赛道：T02');
+    expect(judgeView).not.toContain('T04');
+    for (const stranger of ['ou_nobody']) expect(json((await say(stranger, '进展情况')).content)).toContain('你没有权限使用「进展情况」');
+    expect(json((await say('ou_nobody', `进展 ${hpT02.code}`)).content)).toContain('你没有权限使用「进展」');
+  });
+
+  it('the office\'s view counts on time, late and missing per period; leaders see it too', async () => {
+    h.container.clock.set(at('2024-06-03 09:00:00'));
+    const card = json((await say(OFFICE, '进展情况 2024-05')).content);
+    // hpT02 on time (10 May), jaT02 on time (24 May 23:59), hpT04 late (25 May 00:00): no one missing.
+    expect(card).toContain('按时 2 · 逾期补报 1 · 缺报 0');
+    expect(card).toContain('按时率 **67%**');
+    const june = json((await say(LEADER, '进展情况 2024-06')).content);
+    expect(june).toContain('待报 3');
+    h.container.clock.set(at('2024-06-26 09:00:00'));
+    const overdue = json((await say(OFFICE, '进展情况')).content);
+    expect(overdue).toContain('6月进展');
+    expect(overdue).toContain('缺报 3');
+    expect(overdue).toContain(hpT02.code);
+  });
+
+  it('mid-term self-evaluation through the card, checked against the rubric, shown on the timeline', async () => {
+    h.container.clock.set(at('2024-07-20 10:00:00'));
+    const form = await say(JA, '进展');
+    const sent = await submitReport(form.messageId, JA, jaT02, report({ period: 'midterm', completion: '50' }));
+    expect(json(sent.card)).toContain('sev.open');
+    const sevForm = await h.lark.cardAction({ messageId: form.messageId, operator: JA, value: { a: 'sev.open', p: jaT02.id, period: 'midterm' } });
+    expect(json(sevForm.card)).toContain('score_effectiveness');
+    const scores = (n: string) => ({ score_effectiveness: n, score_results: '20', score_feasibility: '18', score_exemplary: '15', justification: '数据支撑' });
+    const bad = await h.lark.cardAction({ messageId: form.messageId, operator: JA, value: { a: 'sev.submit', p: jaT02.id, period: 'midterm' }, formValue: scores('30') });
+    expect(toastText(bad)).toContain('请填 0 到 25 的整数');
+    const ok = await h.lark.cardAction({ messageId: form.messageId, operator: JA, value: { a: 'sev.submit', p: jaT02.id, period: 'midterm' }, formValue: scores('22') });
+    expect(json(ok.card)).toContain('**75/100**');
+    const notMidterm = await h.lark.cardAction({ messageId: form.messageId, operator: JA, value: { a: 'sev.submit', p: jaT02.id, period: '2024-07' }, formValue: scores('22') });
+    expect(toastText(notMidterm)).toContain('这一期不需要自评');
+    expect(json((await say(JA, `进展 ${jaT02.code}`)).content)).toContain('自评 **75/100**');
+  });
+
+  it('日程 shows the stages, the next deadlines and what the unit still owes', async () => {
+    h.container.clock.set(at('2024-06-26 09:00:00'));
+    const card = json((await say(HP, '日程')).content);
+    expect(card).toContain('▶ **实施推进**');
+    expect(card).toContain('2024-07-25 7月进展截止');
+    expect(card).toContain(`${hpT02.code} 6月进展（2024-06-25，已逾期）`);
+    expect(card).not.toContain(`${hpT02.code} 5月进展`);
+  });
+
+  it('before implementation starts, 进展 says when reporting opens', async () => {
+    h.container.clock.set(at('2024-04-10 10:00:00'));
+    expect(json((await say(HP, '进展')).content)).toContain('实施推进阶段 2024-04-16 开始');
+  });
+});
