@@ -145,15 +145,19 @@ export function projectsCard(view: { unit: UnitRef; projects: ProjectView[]; ope
   if (!view.projects.length) elements.push(markdown(text('还没有报名的项目。', 'No project registered yet.')));
   for (const p of view.projects) {
     elements.push(divider(), ...projectDetails(p));
-    if (view.open) {
-      elements.push({
-        tag: 'column_set',
-        columns: [
-          { tag: 'column', width: 'auto', elements: [button(text('修改', 'Edit'), { a: 'reg.edit', p: p.id })] },
-          { tag: 'column', width: 'auto', elements: [button(text('撤回', 'Withdraw'), { a: 'reg.withdraw', p: p.id }, 'danger')] },
-        ],
-      });
-    }
+    const history = button(text('进展记录', 'Timeline'), { a: 'rpt.history', p: p.id });
+    elements.push({
+      tag: 'column_set',
+      columns: [
+        ...(view.open
+          ? [
+              { tag: 'column', width: 'auto', elements: [button(text('修改', 'Edit'), { a: 'reg.edit', p: p.id })] },
+              { tag: 'column', width: 'auto', elements: [button(text('撤回', 'Withdraw'), { a: 'reg.withdraw', p: p.id }, 'danger')] },
+            ]
+          : []),
+        { tag: 'column', width: 'auto', elements: [history] },
+      ],
+    });
   }
   if (view.open && view.canAddMore) elements.push(divider(), button(text('报名新项目', 'Register a project'), { a: 'reg.open', u: view.unit.code }, 'primary'));
   return card({ title: text(`我的项目 · ${view.unit.name}`, `My projects · ${view.unit.name}`), template: 'blue', elements });

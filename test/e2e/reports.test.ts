@@ -163,6 +163,14 @@ describe('progress reports', () => {
     expect(card).not.toContain(`${hpT02.code} 5月进展`);
   });
 
+  it('我的项目 has a timeline button per project', async () => {
+    const list = await say(HP, '我的项目');
+    expect(json(list.content)).toContain(`"a":"rpt.history","p":"${hpT02.id}"`);
+    const t = await h.lark.cardAction({ messageId: list.messageId, operator: HP, value: { a: 'rpt.history', p: hpT02.id } });
+    expect(json(t.card)).toContain('进展记录');
+    expect(json(t.card)).toContain('5月进展');
+  });
+
   it('before implementation starts, 进展 says when reporting opens', async () => {
     h.container.clock.set(at('2024-04-10 10:00:00'));
     expect(json((await say(HP, '进展')).content)).toContain('实施推进阶段 2024-04-16 开始');
