@@ -52,21 +52,107 @@ export interface LoadPlan {
   readonly unresolved: readonly string[];
 }
 
-export function desiredState(c: Competition, definitionJson: string, definitionHash: string): DesiredState {
-  const f = c.file;
-  const id = c.id;
-  const people: Row[] = [];
-  const grants: Row[] = [];
-  const unresolved: string[] = [];
-  for (const p of f.people) {
-    if (!p.openId) {
-      unresolved.push(p.email ?? p.mobile ?? '?');
+/** What the contact API is asked: the e-mails and mobiles of the people the file names without an open_id. */
+export interface Lookup {
+  emails: string[];
+  mobiles: string[];
+}
+
+/** One answer of the contact API (batch_get_id): no openId when the directory has nobody by that e-mail or mobile. */
+export interface DirectoryAnswer {
+  email?: string;
+  mobile?: string;
+  openId?: string;
+}
+
+export type UnresolvedReason = 'not-found' | 'not-asked';
+
+export interface Resolution {
+  /** E-mail (lower case) or mobile → open_id. */
+  openIds: ReadonlyMap<string, string>;
+  resolved: Array<{ who: string; openId: string; via: 'contact-api' | 'stored' }>;
+  unresolved: Array<{ who: string; reason: UnresolvedReason }>;
+}
+
+const emailKey = (email: string) => email.trim().toLowerCase();
+
+/** The key a person named only by e-mail or mobile is looked up by (the e-mail when both are given). */
+function lookupKey(p: { openId?: string; email?: string; mobile?: string }): string | undefined {
+  if (p.openId) return undefined;
+  return p.email ? emailKey(p.email) : p.mobile;
+}
+
+export function lookupsNeeded(people: Competition['file']['people']): Lookup {
+  const emails = new Set<string>();
+  const mobiles = new Set<string>();
+  for (const p of people) {
+    if (p.openId) continue;
+    if (p.email) emails.add(emailKey(p.email));
+    else if (p.mobile) mobiles.add(p.mobile);
+  }
+  return { emails: [...emails], mobiles: [...mobiles] };
+}
+
+/**
+ * Who the people named by e-mail or mobile are: the contact API's answers first; for those it was not asked about
+ * (Lark not configured, or the call failed) the open_id an earlier load stored with the same e-mail or mobile. That
+ * fallback keeps a load without Lark (a CLI run elsewhere, an outage at start) from dropping the roles these
+ * people were given before; a clear "not found" from the directory does drop them (the person left).
+ */
+export function resolvePeople(needed: Lookup, answers: readonly DirectoryAnswer[] | undefined, stored: readonly Row[]): Resolution {
+  const answered = new Map<string, string | undefined>();
+  for (const a of answers ?? []) {
+    if (a.email !== undefined) answered.set(emailKey(a.email), a.openId || undefined);
+    else if (a.mobile !== undefined) answered.set(a.mobile, a.openId || undefined);
+  }
+  const remembered = new Map<string, string>();
+  for (const p of stored) {
+    if (typeof p.email === 'string' && p.email) remembered.set(emailKey(p.email), String(p.open_id));
+    if (typeof p.mobile === 'string' && p.mobile) remembered.set(p.mobile, String(p.open_id));
+  }
+  const openIds = new Map<string, string>();
+  const out: Resolution = { openIds, resolved: [], unresolved: [] };
+  for (const who of [...needed.emails, ...needed.mobiles]) {
+    if (answered.has(who)) {
+      const openId = answered.get(who);
+      if (openId) {
+        openIds.set(who, openId);
+        out.resolved.push({ who, openId, via: 'contact-api' });
+      } else out.unresolved.push({ who, reason: 'not-found' });
       continue;
     }
-    people.push({ open_id: p.openId, name: p.name ?? null, email: p.email ?? null, mobile: p.mobile ?? null });
+    const openId = remembered.get(who);
+    if (openId) {
+      openIds.set(who, openId);
+      out.resolved.push({ who, openId, via: 'stored' });
+    } else out.unresolved.push({ who, reason: 'not-asked' });
+  }
+  return out;
+}
+
+export function desiredState(c: Competition, definitionJson: string, definitionHash: string, resolved: ReadonlyMap<string, string> = new Map()): DesiredState {
+  const f = c.file;
+  const id = c.id;
+  // Keyed by open_id and by grant: two entries of the file may turn out to be one person once resolved.
+  const people = new Map<string, Row>();
+  const grants = new Map<string, Row>();
+  const unresolved: string[] = [];
+  for (const p of f.people) {
+    const key = lookupKey(p);
+    const openId = p.openId ?? (key !== undefined ? resolved.get(key) : undefined);
+    if (!openId) {
+      unresolved.push(key ?? '?');
+      continue;
+    }
+    // Only what the file says: a name remembered from a chat mention is not erased by a file that gives none.
+    const row: Row = { ...people.get(openId), open_id: openId };
+    if (p.name) row.name = p.name;
+    if (p.email) row.email = p.email;
+    if (p.mobile) row.mobile = p.mobile;
+    people.set(openId, row);
     for (const r of p.roles) {
       const scope = r.role === 'contact' ? r.unit : r.role === 'judge' ? r.track : '';
-      grants.push({ open_id: p.openId, role: r.role, scope });
+      grants.set(`${openId}:${r.role}:${scope}`, { open_id: openId, role: r.role, scope });
     }
   }
   return {
@@ -85,8 +171,8 @@ export function desiredState(c: Competition, definitionJson: string, definitionH
     units: f.units.map((u, i) => ({
       competition_id: id, code: u.code, seq: i + 1, name: u.name, short_name: u.shortName, aliases: JSON.stringify(u.aliases),
     })),
-    people,
-    grants,
+    people: [...people.values()],
+    grants: [...grants.values()],
     chats: f.chats.map((ch) => ({ chat_id: ch.chatId, competition_id: id, purpose: ch.purpose, unit_code: ch.unit ?? null })),
     unresolved,
   };
@@ -102,7 +188,8 @@ function diffByKey(entity: Change['entity'], current: Row[], desired: Row[], key
     const existing = now.get(k);
     if (!existing) changes.push({ entity, key: k, op: 'add', row });
     else {
-      const differing = fields.filter((f) => String(existing[f] ?? '') !== String(row[f] ?? ''));
+      // A field the desired row leaves out is not the file's to decide (people's names, when the file gives none).
+      const differing = fields.filter((f) => f in row && String(existing[f] ?? '') !== String(row[f] ?? ''));
       if (differing.length) changes.push({ entity, key: k, op: 'update', fields: differing, row });
     }
   }

@@ -5,7 +5,7 @@
 import { loadConfig, type Config } from '../config';
 import { createContainer, type Container } from '../container';
 import { readCompetitionFile } from '../competition/loader';
-import { loadCompetition } from '../competition/competition.service';
+import { loadCompetition, unresolvedLines } from '../competition/competition.service';
 import { systemClock, type Clock } from '../platform/clock';
 import { openNodeDatabase as openDatabase } from '../platform/db-node';
 import { TrackedDefer } from '../platform/defer';
@@ -29,14 +29,30 @@ export async function boot(options: BootOptions = {}): Promise<Container> {
     const { applied } = await migrateToLatest(database.db);
     if (applied.length) logger.info('migrations applied', { applied });
     const competition = await readCompetitionFile(config.COMPETITION_FILE);
+    // Built before the load, so that the load can ask the contact API through the container's Lark client.
+    const container = createContainer({ config, logger, clock, database, defer: new TrackedDefer(logger), competitionId: competition.id });
     if (options.loadCompetitionFile !== false) {
-      const { plan, applied: changed } = await loadCompetition(database.db, competition, { dryRun: false, now: clock.now(), actor: 'system' });
-      logger.info('competition loaded', { competition: competition.id, changes: plan.changes.length, changed, unresolvedPeople: plan.unresolved.length });
+      const lark = container.lark;
+      const result = await loadCompetition(database.db, competition, {
+        dryRun: false,
+        now: clock.now(),
+        actor: 'system',
+        ...(lark.enabled ? { resolve: (lookup) => lark.resolveIds(lookup) } : {}),
+      });
+      logger.info('competition loaded', {
+        competition: competition.id,
+        changes: result.plan.changes.length,
+        changed: result.applied,
+        resolvedPeople: result.resolution.resolved.length,
+        unresolvedPeople: result.resolution.unresolved.length,
+      });
+      const problems = unresolvedLines(result);
+      if (problems.length) logger.warn('people in the competition file could not be resolved', { people: problems });
     }
     if (!config.larkEnabled) {
       logger.warn('LARK_APP_ID / LARK_APP_SECRET not set: outgoing messages are disabled (events are still verified and handled)');
     }
-    return createContainer({ config, logger, clock, database, defer: new TrackedDefer(logger), competitionId: competition.id });
+    return container;
   } catch (err) {
     await database.destroy();
     throw err;

@@ -8,11 +8,13 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from '../config';
 import { competitionJsonSchema } from '../competition/competition.schema';
-import { CompetitionRefused, loadCompetition } from '../competition/competition.service';
+import { CompetitionRefused, loadCompetition, unresolvedLines } from '../competition/competition.service';
 import { describeChange } from '../competition/competition.sync';
 import { readCompetitionFile } from '../competition/loader';
+import { SdkLarkApi } from '../lark/client';
 import { openNodeDatabase as openDatabase } from '../platform/db-node';
 import { ValidationFailed } from '../platform/errors';
+import { silentLogger } from '../platform/logger';
 import { migrateToLatest } from '../platform/migrate';
 
 const USAGE = `usage: npm run cli -- <command>
@@ -65,10 +67,17 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     try {
       await migrateToLatest(database.db);
       const dryRun = values['dry-run'] ?? false;
-      const { plan, applied } = await loadCompetition(database.db, competition, { dryRun, now: Date.now(), actor: 'cli' });
+      // People named by e-mail or mobile are looked up through the contact API when Lark is configured (a dry run
+      // asks too: it only reads).
+      const lark = config.larkEnabled
+        ? new SdkLarkApi({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN, logger: silentLogger })
+        : undefined;
+      const result = await loadCompetition(database.db, competition, { dryRun, now: Date.now(), actor: 'cli', ...(lark ? { resolve: (l) => lark.resolveIds(l) } : {}) });
+      const { plan, applied } = result;
       out(`${competition.id}: ${plan.changes.length === 0 ? 'no changes' : `${plan.changes.length} change(s)`}${dryRun ? ' (dry run, nothing written)' : ''}`);
       for (const c of plan.changes) out(`  ${describeChange(c)}`);
-      for (const who of plan.unresolved) out(`  ? ${who}: named by e-mail or mobile; bound once resolved through the contact API`);
+      for (const r of result.resolution.resolved) out(`  = ${r.who} → ${r.openId} (${r.via === 'contact-api' ? 'contact API' : 'stored by an earlier load'})`);
+      for (const line of unresolvedLines(result)) out(`  ? ${line}`);
       if (applied) out('applied');
       return 0;
     } finally {
