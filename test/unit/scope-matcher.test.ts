@@ -110,6 +110,9 @@ describe('several names', () => {
     expect(matchSeveral(tracks, 'Rule of law', matchTrack)).toEqual({ ok: true, items: [tracks[1]] });
     expect(matchSeveral(tracks, 'T02 T03', matchTrack)).toEqual({ ok: true, items: [tracks[1], tracks[2]] });
     expect(matchSeveral(tracks, '法治建设、数字化转型，T02', matchTrack)).toEqual({ ok: true, items: [tracks[1], tracks[2]] });
+    // The whole text contains a name, but its parts name two tracks.
+    expect(matchSeveral(tracks, '法治建设 T03', matchTrack)).toEqual({ ok: true, items: [tracks[1], tracks[2]] });
+    expect(matchSeveral(units, '上海市 黄浦区', matchUnit)).toEqual({ ok: true, items: [units[1]] });
   });
 
   it('names each part that failed', () => {

@@ -1,6 +1,10 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
-import { rolesFromGrants, type Roles } from './roles';
+import { dialectOf } from '../../platform/db';
+import { newId } from '../../platform/ids';
+import { toDbInstant } from '../../platform/instant';
+import { isRole, type Grant } from './grants';
+import { rolesFromGrants, type Role, type Roles } from './roles';
 
 export async function rolesOf(db: Kysely<Database>, competitionId: string, openId: string, admins: readonly string[]): Promise<Roles> {
   const grants = openId
@@ -13,4 +17,50 @@ export async function rolesOf(db: Kysely<Database>, competitionId: string, openI
 export async function officeOpenIds(db: Kysely<Database>, competitionId: string, admins: readonly string[]): Promise<string[]> {
   const rows = await db.selectFrom('role_grants').select('open_id').where('competition_id', '=', competitionId).where('role', '=', 'office').execute();
   return [...new Set([...admins, ...rows.map((r) => r.open_id)])].sort();
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const toGrant = (r: { open_id: string; role: string; scope: string; source: string }): Grant | undefined =>
+  isRole(r.role) ? { openId: r.open_id, role: r.role, scope: r.scope, source: r.source === 'file' ? 'file' : 'chat' } : undefined;
+
+/** The stored grants of some people (all of the competition when `openIds` is omitted). */
+export async function storedGrants(db: Db, competitionId: string, openIds?: readonly string[]): Promise<Grant[]> {
+  if (openIds && openIds.length === 0) return [];
+  let q = db.selectFrom('role_grants').select(['open_id', 'role', 'scope', 'source']).where('competition_id', '=', competitionId);
+  if (openIds) q = q.where('open_id', 'in', [...openIds]);
+  const rows = await q.orderBy('open_id').orderBy('role').orderBy('scope').execute();
+  return rows.map(toGrant).filter((g): g is Grant => g !== undefined);
+}
+
+/**
+ * Stores a grant made in chat. The unique key (competition, person, role, scope) makes a repeat, or a concurrent
+ * identical command on another server, a no-op: false means someone else had already made it.
+ */
+export async function insertChatGrant(
+  trx: Transaction<Database>,
+  g: { competitionId: string; openId: string; role: Role; scope: string; grantedBy: string },
+  now: number,
+): Promise<boolean> {
+  const insert = trx.insertInto('role_grants').values({
+    id: newId('rol'), competition_id: g.competitionId, open_id: g.openId, role: g.role, scope: g.scope, source: 'chat',
+    granted_by: g.grantedBy, created_at: toDbInstant(now),
+  });
+  const result = await (dialectOf(trx) === 'mysql'
+    ? insert.ignore()
+    : insert.onConflict((oc) => oc.columns(['competition_id', 'open_id', 'role', 'scope']).doNothing())
+  ).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+/** True when the grant was there (and is now gone). */
+export async function deleteGrant(trx: Transaction<Database>, competitionId: string, g: Pick<Grant, 'openId' | 'role' | 'scope'>): Promise<boolean> {
+  const r = await trx
+    .deleteFrom('role_grants')
+    .where('competition_id', '=', competitionId)
+    .where('open_id', '=', g.openId)
+    .where('role', '=', g.role)
+    .where('scope', '=', g.scope)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
 }

@@ -19,7 +19,8 @@ export interface TrackNames {
 }
 
 export type Match<T> =
-  | { kind: 'one'; item: T }
+  /** `partial`: found as a part of a name, or a name inside the text, rather than as a whole name. */
+  | { kind: 'one'; item: T; partial?: boolean }
   /** The text fits several: say which. */
   | { kind: 'many'; query: string; candidates: T[] }
   /** Nothing fits (candidates: the near misses, possibly none). */
@@ -85,7 +86,7 @@ function match<T>(items: readonly T[], query: string, m: Matcher<T>): Match<T> {
   // 3. Part of a name (法治 → 法治建设), or a longer text that contains a name (上海市黄浦区城管执法局). Accepted alone only
   //    when it is unambiguous and says enough: two Chinese characters or three letters (黄 or "of" bind nobody).
   const partial = pick((it) => stems(it).some((n) => n.includes(qs) || (weight(n) >= 4 && qs.includes(n))));
-  if (partial.length === 1 && weight(qs) >= 3) return { kind: 'one', item: partial[0]! };
+  if (partial.length === 1 && weight(qs) >= 3) return { kind: 'one', item: partial[0]!, partial: true };
   if (partial.length >= 1) return { kind: 'many', query, candidates: partial };
   return { kind: 'none', query, candidates: [] };
 }
@@ -123,12 +124,13 @@ export type ManyMatch<T> = { ok: true; items: T[] } | { ok: false; problems: Arr
  */
 export function matchSeveral<T>(items: readonly T[], query: string, one: (items: readonly T[], q: string) => Match<T>): ManyMatch<T> {
   const whole = one(items, query);
-  if (whole.kind === 'one') return { ok: true, items: [whole.item] };
+  if (whole.kind === 'one' && !whole.partial) return { ok: true, items: [whole.item] };
   const normalised = query.normalize('NFKC').trim();
   const parts = (/[,;、]/.test(normalised) ? normalised.split(/\s*[,;、]\s*/) : normalised.split(/\s+/)).filter(Boolean);
-  if (parts.length < 2) return { ok: false, problems: [whole] };
-  const results = parts.map((p) => one(items, p));
+  const results = parts.length >= 2 ? parts.map((p) => one(items, p)) : [];
   const problems = results.filter((r): r is Exclude<Match<T>, { kind: 'one' }> => r.kind !== 'one');
-  if (problems.length) return { ok: false, problems };
-  return { ok: true, items: [...new Set(results.map((r) => (r as { item: T }).item))] };
+  // `法治建设 T03` contains the name 法治建设, but its parts say more: two tracks.
+  if (results.length && !problems.length) return { ok: true, items: [...new Set(results.map((r) => (r as { item: T }).item))] };
+  if (whole.kind === 'one') return { ok: true, items: [whole.item] };
+  return { ok: false, problems: problems.length ? problems : [whole] };
 }

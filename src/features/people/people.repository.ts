@@ -1,0 +1,41 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../../db/schema';
+import { dialectOf } from '../../platform/db';
+import { toDbInstant } from '../../platform/instant';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Remembers a person (by open_id), with the name a mention gave. Outside any transaction on purpose: an insert that
+ * meets an existing row takes a shared lock on it, and two transactions holding that lock and then updating the row
+ * deadlock on MySQL. Remembering someone is not a role change, so it may commit on its own.
+ */
+export async function rememberPerson(db: Kysely<Database>, person: { openId: string; name?: string }, now: number): Promise<void> {
+  const at = toDbInstant(now);
+  const name = person.name?.trim() || null;
+  const insert = db.insertInto('people').values({ open_id: person.openId, name, email: null, mobile: null, created_at: at, updated_at: at });
+  const inserted = await (dialectOf(db) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.column('open_id').doNothing())).executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0 && name) {
+    await db.updateTable('people').set({ name, updated_at: at }).where('open_id', '=', person.openId).where((eb) => eb.or([eb('name', 'is', null), eb('name', '!=', name)])).execute();
+  }
+}
+
+/**
+ * Takes the row locks of these people (remembered before) for the rest of the transaction. Run before reading their
+ * grants, it makes concurrent commands about the same person, on any server, run one after the other, each seeing
+ * what the other did (on MySQL the transaction's snapshot starts at its first plain read, after the lock).
+ */
+export async function lockPeople(trx: Transaction<Database>, openIds: readonly string[]): Promise<void> {
+  if (!openIds.length) return;
+  // Sorted, so that two transactions locking the same people take the locks in the same order.
+  const ids = [...new Set(openIds)].sort();
+  if (dialectOf(trx) === 'mysql') await trx.selectFrom('people').select('open_id').where('open_id', 'in', ids).orderBy('open_id').forUpdate().execute();
+  // SQLite runs one write transaction at a time: there is nothing to lock.
+}
+
+/** Known names by open_id (people without a name are left out). */
+export async function peopleNames(db: Db, openIds: readonly string[]): Promise<Map<string, string>> {
+  if (!openIds.length) return new Map();
+  const rows = await db.selectFrom('people').select(['open_id', 'name']).where('open_id', 'in', [...new Set(openIds)]).execute();
+  return new Map(rows.filter((r) => r.name).map((r) => [r.open_id, r.name!]));
+}
