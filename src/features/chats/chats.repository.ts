@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { dialectOf } from '../../platform/db';
 import { toDbInstant } from '../../platform/instant';
@@ -22,4 +22,58 @@ export async function rememberChatMembership(
       .where('chat_id', '=', chat.chatId)
       .execute();
   }
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export type ChatPurpose = '' | 'unit' | 'announcement';
+
+export interface ChatBinding {
+  chatId: string;
+  competitionId: string | null;
+  name: string | null;
+  purpose: ChatPurpose;
+  unitCode: string | null;
+}
+
+const toBinding = (r: { chat_id: string; competition_id: string | null; name: string | null; purpose: string; unit_code: string | null }): ChatBinding => ({
+  chatId: r.chat_id,
+  competitionId: r.competition_id,
+  name: r.name,
+  purpose: r.purpose === 'unit' || r.purpose === 'announcement' ? r.purpose : '',
+  unitCode: r.unit_code,
+});
+
+export async function findChatBinding(db: Db, chatId: string): Promise<ChatBinding | undefined> {
+  const row = await db.selectFrom('chats').select(['chat_id', 'competition_id', 'name', 'purpose', 'unit_code']).where('chat_id', '=', chatId).executeTakeFirst();
+  return row && toBinding(row);
+}
+
+/** The competition's chats with a purpose (for a unit purpose, of that unit), other than `except`. */
+export async function chatsWithPurpose(db: Db, competitionId: string, purpose: Exclude<ChatPurpose, ''>, unitCode: string | null, except: string): Promise<ChatBinding[]> {
+  let q = db
+    .selectFrom('chats')
+    .select(['chat_id', 'competition_id', 'name', 'purpose', 'unit_code'])
+    .where('competition_id', '=', competitionId)
+    .where('purpose', '=', purpose)
+    .where('chat_id', '!=', except);
+  if (unitCode !== null) q = q.where('unit_code', '=', unitCode);
+  return (await q.orderBy('chat_id').execute()).map(toBinding);
+}
+
+export async function updateChatPurpose(trx: Transaction<Database>, chatId: string, to: { competitionId: string; purpose: ChatPurpose; unitCode: string | null }, now: number): Promise<void> {
+  await trx
+    .updateTable('chats')
+    .set({ competition_id: to.competitionId, purpose: to.purpose, unit_code: to.unitCode, updated_at: toDbInstant(now) })
+    .where('chat_id', '=', chatId)
+    .execute();
+}
+
+/**
+ * Serialises changes of chat purposes within a competition (on MySQL, a lock on the competition's row): "one
+ * announcement group" and "one group per unit" are checked and changed by one command at a time, on any server.
+ */
+export async function lockChatPurposes(trx: Transaction<Database>, competitionId: string): Promise<void> {
+  // SQLite runs one write transaction at a time: there is nothing to lock.
+  if (dialectOf(trx) === 'mysql') await trx.selectFrom('competitions').select('id').where('id', '=', competitionId).forUpdate().execute();
 }

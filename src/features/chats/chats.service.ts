@@ -1,0 +1,74 @@
+/**
+ * What a group chat is for: a unit's group (`本群绑定 黄浦区`) or the competition's announcement group (`设为通知群`).
+ *
+ * A unit has one group and the competition one announcement group: notices and reminders then go to exactly one
+ * place, and naming a new one moves the purpose there (the reply and the audit name the chat that lost it). A chat
+ * has one purpose, so binding an announcement group to a unit ends its announcing, and the reverse.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema';
+import { recordAudit } from '../audit/audit.repository';
+import { chatsWithPurpose, findChatBinding, lockChatPurposes, rememberChatMembership, updateChatPurpose, type ChatBinding, type ChatPurpose } from './chats.repository';
+
+export type WantedPurpose = { purpose: 'unit'; unitCode: string } | { purpose: 'announcement' } | { purpose: '' };
+
+export interface PurposeResult {
+  /** The chat as it was (purpose '' when the bot had no record of it). */
+  before: ChatBinding;
+  /** Nothing to do: the chat already had that purpose in this competition. */
+  already: boolean;
+  /** Other chats that had the purpose and lost it to this one. */
+  displaced: ChatBinding[];
+}
+
+const unitOf = (w: WantedPurpose) => (w.purpose === 'unit' ? w.unitCode : null);
+
+/** Pure: whether the chat already has the wanted purpose in this competition. */
+export function hasPurpose(chat: ChatBinding, competitionId: string, wanted: WantedPurpose): boolean {
+  if (wanted.purpose === '') return chat.purpose === '' || chat.competitionId !== competitionId;
+  return chat.competitionId === competitionId && chat.purpose === wanted.purpose && chat.unitCode === unitOf(wanted);
+}
+
+const snapshot = (c: ChatBinding) => ({ competitionId: c.competitionId, purpose: c.purpose, unitCode: c.unitCode });
+
+export async function setChatPurpose(
+  db: Kysely<Database>,
+  req: { competitionId: string; chatId: string; actor: string; wanted: WantedPurpose; now: number },
+): Promise<PurposeResult> {
+  // The command came from the chat, so the bot is in it, whether or not it was told when it was added. Outside the
+  // transaction for the same reason as rememberPerson: insert-then-update on one row deadlocks on MySQL.
+  await rememberChatMembership(db, { chatId: req.chatId, name: undefined, chatType: 'group', present: true, competitionId: req.competitionId }, req.now);
+  return db.transaction().execute(async (trx) => {
+    await lockChatPurposes(trx, req.competitionId);
+    const before = (await findChatBinding(trx, req.chatId))!;
+    if (hasPurpose(before, req.competitionId, req.wanted)) return { before, already: true, displaced: [] };
+    const purpose: ChatPurpose = req.wanted.purpose;
+    const displaced = purpose === '' ? [] : await chatsWithPurpose(trx, req.competitionId, purpose, unitOf(req.wanted), req.chatId);
+    for (const other of displaced) {
+      await updateChatPurpose(trx, other.chatId, { competitionId: req.competitionId, purpose: '', unitCode: null }, req.now);
+      await recordAudit(trx, {
+        competitionId: req.competitionId,
+        actor: req.actor,
+        action: 'chat.unbind',
+        entityType: 'chat',
+        entityId: other.chatId,
+        before: snapshot(other),
+        after: { competitionId: req.competitionId, purpose: '', unitCode: null, replacedBy: req.chatId },
+        at: req.now,
+      });
+    }
+    const after = { competitionId: req.competitionId, purpose, unitCode: unitOf(req.wanted) };
+    await updateChatPurpose(trx, req.chatId, after, req.now);
+    await recordAudit(trx, {
+      competitionId: req.competitionId,
+      actor: req.actor,
+      action: purpose === '' ? 'chat.unbind' : 'chat.bind',
+      entityType: 'chat',
+      entityId: req.chatId,
+      before: snapshot(before),
+      after,
+      at: req.now,
+    });
+    return { before, already: false, displaced };
+  });
+}
