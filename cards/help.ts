@@ -1,11 +1,23 @@
+import type { Audience } from '../src/features/people/roles';
 import { text, type Text } from '../src/platform/i18n';
-import { card, divider, markdown, type Card } from './kit';
+import { card, divider, markdown, type Card, type Element } from './kit';
 
 export interface HelpEntry {
   words: readonly string[];
   summary: Text;
   usage?: Text;
+  /** The heading the command is listed under (the card has one heading per role). */
+  section: Audience;
 }
+
+/** Headings in the order a person meets them: what everyone can do first, the office's tools last. */
+export const SECTIONS: ReadonlyArray<readonly [Audience, Text]> = [
+  ['everyone', text('所有人', 'Everyone')],
+  ['contact', text('单位联络员', 'Unit contacts')],
+  ['judge', text('赛道评委', 'Track judges')],
+  ['leader', text('领导小组（竞赛办也可用）', 'Leadership (and the office)')],
+  ['office', text('竞赛办', 'Competition office')],
+];
 
 export interface HelpView {
   /** The roles the person holds, already described in both languages (e.g. 联络员（黄浦区）). */
@@ -33,8 +45,18 @@ export function helpCard(view: HelpView): Card {
   return card({
     title: text('赛道助手 · 帮助', 'Saidao · Help'),
     template: 'blue',
-    elements: [markdown(who), markdown(how), divider(), ...view.commands.map((c) => markdown(line(c)))],
+    elements: [markdown(who), markdown(how), ...sections(view.commands)],
   });
+}
+
+function sections(commands: readonly HelpEntry[]): Element[] {
+  const out: Element[] = [];
+  for (const [audience, heading] of SECTIONS) {
+    const mine = commands.filter((c) => c.section === audience);
+    if (!mine.length) continue;
+    out.push(divider(), markdown(text(`**${heading.zh}**`, `**${heading.en}**`)), ...mine.map((c) => markdown(line(c))));
+  }
+  return out;
 }
 
 /** The short answer to text the bot did not understand. */

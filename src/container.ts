@@ -6,7 +6,9 @@ import type { Config } from './config';
 import { findCompetition } from './competition/competition.repository';
 import type { Competition } from './competition/competition';
 import { failuresCommand, noticeGiveUp } from './features/admin/outbox.handlers';
+import { CHAT_COMMANDS } from './features/chats/chats.handlers';
 import { helpCommand, showHelpAction } from './features/help/help.handlers';
+import { PEOPLE_COMMANDS } from './features/people/people.handlers';
 import { REGISTRATION_ACTIONS, REGISTRATION_COMMANDS } from './features/registration/registration.handlers';
 import { REPORT_ACTIONS, REPORT_COMMANDS } from './features/reports/reports.handlers';
 import { Bot } from './lark/bot';
@@ -62,7 +64,7 @@ export interface ContainerParts {
 }
 
 /** Every chat command, in the order the help card lists them. */
-export const COMMANDS: readonly CommandSpec[] = [helpCommand, ...REGISTRATION_COMMANDS, ...REPORT_COMMANDS, failuresCommand];
+export const COMMANDS: readonly CommandSpec[] = [helpCommand, ...REGISTRATION_COMMANDS, ...REPORT_COMMANDS, ...PEOPLE_COMMANDS, ...CHAT_COMMANDS, failuresCommand];
 /** Every card action. */
 export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [showHelpAction, ...REGISTRATION_ACTIONS, ...REPORT_ACTIONS];
 

@@ -1,22 +1,41 @@
 import { helpCard } from '../../../cards/help';
 import { text, type Text } from '../../platform/i18n';
 import type { BotServices, CardActionSpec, CommandSpec } from '../../lark/handlers';
-import { inAudience, type Roles } from '../people/roles';
+import { trackText, unitText, type ScopeNames } from '../people/grants';
+import { inAudience, type Audience, type Roles } from '../people/roles';
 
-export function describeRoles(roles: Roles): Text[] {
+/** The person's roles, with unit and track names when the competition is at hand (codes otherwise). */
+export function describeRoles(roles: Roles, names: ScopeNames = { units: [], tracks: [] }): Text[] {
   const out: Text[] = [];
+  const list = (codes: readonly string[], one: (n: ScopeNames, code: string) => Text) => {
+    const ts = codes.map((c) => one(names, c));
+    return text(ts.map((t) => t.zh).join('、'), ts.map((t) => t.en).join(', '));
+  };
   if (roles.office) out.push(text('竞赛办', 'competition office'));
   if (roles.leader) out.push(text('领导小组', 'leadership'));
-  if (roles.contactOf.length) out.push(text(`联络员（${roles.contactOf.join('、')}）`, `unit contact (${roles.contactOf.join(', ')})`));
-  if (roles.judgeOf.length) out.push(text(`评委（${roles.judgeOf.join('、')}）`, `judge (${roles.judgeOf.join(', ')})`));
+  if (roles.contactOf.length) {
+    const units = list(roles.contactOf, unitText);
+    out.push(text(`联络员（${units.zh}）`, `unit contact (${units.en})`));
+  }
+  if (roles.judgeOf.length) {
+    const tracks = list(roles.judgeOf, trackText);
+    out.push(text(`评委（${tracks.zh}）`, `judge (${tracks.en})`));
+  }
   return out;
 }
 
-export function helpFor(services: BotServices, roles: Roles, inGroup: boolean) {
+/** A command for several audiences is listed under the first one the person belongs to. */
+const headingFor = (roles: Roles, audience: Audience | readonly Audience[]): Audience =>
+  Array.isArray(audience) ? (audience.find((a) => inAudience(roles, a)) ?? audience[0]!) : (audience as Audience);
+
+export async function helpFor(services: BotServices, roles: Roles, inGroup: boolean) {
+  const c = await services.competition().catch(() => undefined);
   return helpCard({
-    roles: describeRoles(roles),
+    roles: describeRoles(roles, c && { units: c.file.units, tracks: c.file.tracks }),
     inGroup,
-    commands: services.commands.filter((c) => inAudience(roles, c.audience)).map((c) => ({ words: c.words, summary: c.summary, usage: c.usage })),
+    commands: services.commands
+      .filter((cmd) => inAudience(roles, cmd.audience))
+      .map((cmd) => ({ words: cmd.words, summary: cmd.summary, usage: cmd.usage, section: headingFor(roles, cmd.audience) })),
   });
 }
 
@@ -25,11 +44,11 @@ export const helpCommand: CommandSpec = {
   words: ['帮助', 'help', '?', '菜单', 'menu'],
   summary: text('查看你可以做什么', 'See what you can do'),
   audience: 'everyone',
-  run: (ctx) => ctx.reply(helpFor(ctx.services, ctx.roles, ctx.event.chatType === 'group'), 'help'),
+  run: async (ctx) => ctx.reply(await helpFor(ctx.services, ctx.roles, ctx.event.chatType === 'group'), 'help'),
 };
 
 export const showHelpAction: CardActionSpec<'help.show'> = {
   action: 'help.show',
   audience: 'everyone',
-  run: async (ctx) => ({ card: helpFor(ctx.services, ctx.roles, false) }),
+  run: async (ctx) => ({ card: await helpFor(ctx.services, ctx.roles, false) }),
 };
