@@ -35,6 +35,9 @@ export const actionValueSchema = z.discriminatedUnion('a', [
   z.strictObject({ a: z.literal('rpt.overview'), period: periodCode }),
   z.strictObject({ a: z.literal('sev.open'), p: projectId, period: periodCode }),
   z.strictObject({ a: z.literal('sev.submit'), p: projectId, period: periodCode }),
+  // Reminders.
+  /** Remind me again in two hours (within the deadline). */
+  z.strictObject({ a: z.literal('rem.snooze'), r: z.enum(['registration', 'report', 'self-evaluation', 'judging', 'materials']), k: periodCode, u: z.string().regex(/^[A-Za-z0-9:]{1,16}$/) }),
 ]);
 
 export type ActionValue = z.infer<typeof actionValueSchema>;

@@ -239,6 +239,14 @@ export interface ReminderOccurrencesTable {
   updated_at: Instant;
 }
 
+export interface ReminderPausesTable {
+  competition_id: string;
+  /** '' pauses the whole competition. */
+  unit_code: string;
+  paused_by: string;
+  paused_at: Instant;
+}
+
 export interface AuditLogTable {
   id: string;
   competition_id: string | null;
@@ -280,6 +288,7 @@ export interface Database {
   inbox: InboxTable;
   outbox: OutboxTable;
   reminder_occurrences: ReminderOccurrencesTable;
+  reminder_pauses: ReminderPausesTable;
   audit_log: AuditLogTable;
   leases: LeasesTable;
   cron_runs: CronRunsTable;

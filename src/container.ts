@@ -17,6 +17,9 @@ import type { BotServices, CardActionSpec, CommandSpec } from './lark/handlers';
 import { pruneInbox } from './lark/inbox.repository';
 import { enqueueMessages } from './lark/outbox.repository';
 import { pruneReceipts } from './lark/receipts';
+import { claimCronSlot, minuteSlot, pruneCronRuns } from './platform/cron-runs';
+import { runReminders } from './features/reminders/reminders.service';
+import { REMINDER_ACTIONS, REMINDER_COMMANDS } from './features/reminders/reminders.handlers';
 import { OutboxSender, type SenderOptions } from './lark/outbox.sender';
 import type { VerifySettings } from './lark/verify';
 import type { Clock } from './platform/clock';
@@ -41,11 +44,16 @@ export interface Container {
   /** Wakes the outbox sender after the current request (no-op when Lark is disabled). */
   kickOutbox(): void;
   /**
-   * Housekeeping run on start and on every tick (Node's interval, the Worker's cron trigger): finish events whose
-   * work was cut short, drain the outbox, and once an hour prune old receipts and inbox rows. Overlapping calls in
-   * one process are folded into the one already running; across servers the rows' leases keep work single.
+   * The minute tick (node-cron on Node, Cron Triggers on Workers, `npm run cli -- tick --at`): plans the reminders
+   * due at `at` (default now) on the one server that claims the minute, then runs `maintain`.
    */
-  tick(): Promise<void>;
+  tick(at?: number): Promise<void>;
+  /**
+   * Housekeeping, also every few seconds on Node: finish events whose work was cut short, drain the outbox, and
+   * once an hour prune old receipts, inbox rows and run slots. Overlapping calls in one process are folded into
+   * the one already running; across servers the rows' leases keep work single.
+   */
+  maintain(): Promise<void>;
 }
 
 export interface ContainerParts {
@@ -64,9 +72,9 @@ export interface ContainerParts {
 }
 
 /** Every chat command, in the order the help card lists them. */
-export const COMMANDS: readonly CommandSpec[] = [helpCommand, ...REGISTRATION_COMMANDS, ...REPORT_COMMANDS, ...PEOPLE_COMMANDS, ...CHAT_COMMANDS, failuresCommand];
+export const COMMANDS: readonly CommandSpec[] = [helpCommand, ...REGISTRATION_COMMANDS, ...REPORT_COMMANDS, ...REMINDER_COMMANDS, ...PEOPLE_COMMANDS, ...CHAT_COMMANDS, failuresCommand];
 /** Every card action. */
-export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [showHelpAction, ...REGISTRATION_ACTIONS, ...REPORT_ACTIONS];
+export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [showHelpAction, ...REGISTRATION_ACTIONS, ...REPORT_ACTIONS, ...REMINDER_ACTIONS];
 
 export function createContainer(parts: ContainerParts): Container {
   const { config, logger, clock, database, defer, competitionId } = parts;
@@ -92,6 +100,8 @@ export function createContainer(parts: ContainerParts): Container {
     return cached.competition;
   };
 
+  // This process, as the owner of leases and run slots.
+  const owner = newId('srv');
   let sender: OutboxSender;
   const kickOutbox = () => {
     if (lark.enabled) defer.run('outbox drain', () => sender.drain(20_000));
@@ -112,7 +122,7 @@ export function createContainer(parts: ContainerParts): Container {
     },
   };
   sender = new OutboxSender(db, lark, logger.child({ component: 'outbox' }), {
-    owner: newId('srv'),
+    owner,
     onGiveUp: (row, reason) => noticeGiveUp(services, row, reason),
     ...parts.sender,
   });
@@ -122,10 +132,10 @@ export function createContainer(parts: ContainerParts): Container {
     verificationToken: config.LARK_VERIFICATION_TOKEN,
     maxAgeSeconds: config.LARK_SIGNATURE_MAX_AGE_SECONDS,
   };
-  let running: Promise<void> | undefined;
+  let maintaining: Promise<void> | undefined;
   let lastPrune = 0;
-  const tick = () =>
-    (running ??= (async () => {
+  const maintain = () =>
+    (maintaining ??= (async () => {
       await bot.sweepInbox();
       if (lark.enabled) await sender.drain(20_000);
       const now = clock.now();
@@ -133,8 +143,18 @@ export function createContainer(parts: ContainerParts): Container {
         lastPrune = now;
         const receipts = await pruneReceipts(db, now);
         const events = await pruneInbox(db, now);
-        if (receipts + events > 0) logger.info('pruned', { receipts, events });
+        const slots = await pruneCronRuns(db, now - 7 * 86_400_000);
+        if (receipts + events + slots > 0) logger.info('pruned', { receipts, events, slots });
       }
-    })().finally(() => (running = undefined)));
-  return Object.freeze({ config, logger, clock, database, defer, competitionId, lark, sender, services, bot, verify, kickOutbox, tick });
+    })().finally(() => (maintaining = undefined)));
+  const tick = async (at?: number) => {
+    const now = at ?? clock.now();
+    // One server plans each minute's reminders; the occurrences' unique key keeps them single anyway.
+    if (await claimCronSlot(db, minuteSlot('reminders', now), owner, now)) {
+      const run = await runReminders(services, now);
+      if (run.sent || run.dropped) logger.info('reminders', { ...run, at: new Date(now).toISOString() });
+    }
+    await maintain();
+  };
+  return Object.freeze({ config, logger, clock, database, defer, competitionId, lark, sender, services, bot, verify, kickOutbox, tick, maintain });
 }

@@ -2,10 +2,12 @@
  * Node entry: configuration → container → HTTP server, graceful drain on SIGTERM/SIGINT.
  */
 import { serve } from '@hono/node-server';
+import cron from 'node-cron';
 import { createApp } from '../app';
 import { ConfigError } from '../config';
 import { ValidationFailed } from '../platform/errors';
 import { CompetitionRefused } from '../competition/competition.service';
+import { databaseRunCoordinator } from '../platform/cron-runs';
 import { boot } from './bootstrap';
 
 async function main(): Promise<void> {
@@ -18,10 +20,17 @@ async function main(): Promise<void> {
 
   // Unfinished events and outbox retries come due later: look every few seconds, and once now for what a previous
   // process left behind.
-  const tick = () => container.defer.run('tick', () => container.tick());
-  tick();
-  const drainTimer = setInterval(tick, 3_000);
+  const maintain = () => container.defer.run('maintain', () => container.maintain());
+  maintain();
+  const drainTimer = setInterval(maintain, 3_000);
   drainTimer.unref();
+  // The minute tick: reminders (and anything else due at the minute), coordinated across servers in the database.
+  const minuteTask = cron.schedule('* * * * *', (ctx) => container.tick(ctx.date.getTime()), {
+    name: 'saidao-tick',
+    noOverlap: true,
+    distributed: true,
+    runCoordinator: databaseRunCoordinator(container.database.db, `node-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, () => container.clock.now()),
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -30,6 +39,7 @@ async function main(): Promise<void> {
     logger.info('shutting down', { signal });
     // Stop accepting, let in-flight requests finish, then deferred work, then close the pool.
     clearInterval(drainTimer);
+    await minuteTask.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await container.defer.idle();
     await container.database.destroy();

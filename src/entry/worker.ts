@@ -34,7 +34,14 @@ async function withContainer<T>(env: Env, ctx: ExecutionContextLike, use: (conta
   const database = await openDatabase(config.DATABASE_URL, { disableEval: true, connectionLimit: 1 });
   const defer = new TrackedDefer(logger);
   try {
-    const competitionId = (await latestCompetitionId(database.db)) ?? 'none';
+    // This lookup is the request's first query. Were its failure to escape, an unreachable database would turn every
+    // answer into the runtime's bare 500, /healthz included, and card clicks would get no toast. Go on as when no
+    // competition is loaded, and let the app meet the outage the way it does on Node.
+    const competitionId =
+      (await latestCompetitionId(database.db).catch((err: unknown) => {
+        logger.warn('competition lookup failed', { err });
+        return undefined;
+      })) ?? 'none';
     return await use(createContainer({ config, logger, clock: systemClock, database, defer, competitionId }));
   } finally {
     ctx.waitUntil(defer.idle().finally(() => database.destroy()));
@@ -47,7 +54,7 @@ export default {
   },
 
   /** Cron Trigger (wrangler.toml [triggers]): the same housekeeping tick the Node entry runs on its interval. */
-  async scheduled(_controller: unknown, env: Env, ctx: ExecutionContextLike): Promise<void> {
-    await withContainer(env, ctx, (container) => container.tick());
+  async scheduled(controller: { scheduledTime: number }, env: Env, ctx: ExecutionContextLike): Promise<void> {
+    await withContainer(env, ctx, (container) => container.tick(controller.scheduledTime));
   },
 };

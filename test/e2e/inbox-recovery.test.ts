@@ -37,11 +37,11 @@ describe('the inbox', () => {
 
     // The next process, over the same database and the same Lark.
     const next = testContainer(db, { BOT_ADMINS: OFFICE }, h.container.clock.now(), { lark: h.container.lark });
-    await next.tick();
+    await next.maintain();
     expect(e.state.messages).toHaveLength(0); // the lease of the server that received them has not run out yet
 
     next.clock.advance(INBOX_LEASE_MS + 1);
-    await next.tick();
+    await next.maintain();
     await next.defer.idle();
     await next.sender.drain();
     const sent = e.state.messages;
@@ -52,7 +52,7 @@ describe('the inbox', () => {
 
     // Another tick later, and the same events delivered again hours later: nothing more.
     next.clock.advance(3 * 3_600_000);
-    await next.tick();
+    await next.maintain();
     await h.lark.redeliver(help);
     await next.sender.drain();
     expect(e.state.messages).toHaveLength(2);

@@ -1,0 +1,105 @@
+/**
+ * Who still owes what for a deadline, read from the database at the moment of the tick: reminders reach exactly
+ * those, and stop as soon as the thing is done.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema';
+import type { ActionValue } from '../../../cards/actions';
+import type { Competition } from '../../competition/competition';
+import { text, type Text } from '../../platform/i18n';
+import { fromDbInstant } from '../../platform/instant';
+import type { Deadline } from './deadlines';
+
+export interface Obligation {
+  /** The occurrence subject: a unit code, or `J:<digest>` for a judge (the column holds 16 characters). */
+  subject: string;
+  /** The unit that owes, when a unit owes ('' for judges). */
+  unit: string;
+  /** How people name the subject: the unit's short name, or the judge's name. */
+  label: string;
+  /** Who is told directly: the unit's contacts, or the judge. */
+  recipients: string[];
+  /** What is missing, one line each. */
+  items: Text[];
+  /** The button that opens the right form. */
+  action?: ActionValue;
+}
+
+async function contactsByUnit(db: Kysely<Database>, competitionId: string): Promise<Map<string, string[]>> {
+  const rows = await db.selectFrom('role_grants').select(['open_id', 'scope']).where('competition_id', '=', competitionId).where('role', '=', 'contact').orderBy('open_id').execute();
+  const out = new Map<string, string[]>();
+  for (const r of rows) out.set(r.scope, [...(out.get(r.scope) ?? []), r.open_id]);
+  return out;
+}
+
+async function judgeKey(openId: string): Promise<string> {
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(openId)));
+  return `J:${[...d.slice(0, 7)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export async function obligationsFor(db: Kysely<Database>, c: Competition, deadline: Deadline): Promise<Obligation[]> {
+  const competitionId = c.id;
+  const unitLabel = (code: string) => c.file.units.find((u) => u.code === code)?.shortName ?? code;
+  const contacts = await contactsByUnit(db, competitionId);
+  const active = await db
+    .selectFrom('projects')
+    .select(['id', 'code', 'name', 'unit_code', 'track_code', 'created_at'])
+    .where('competition_id', '=', competitionId)
+    .where('status', '=', 'active')
+    .orderBy('code')
+    .execute();
+  const byUnit = (projects: typeof active, item: (p: (typeof active)[number]) => Text, action: (p: (typeof active)[number]) => ActionValue): Obligation[] => {
+    const units = [...new Set(projects.map((p) => p.unit_code))].sort();
+    return units.map((unit) => {
+      const mine = projects.filter((p) => p.unit_code === unit);
+      return { subject: unit, unit, label: unitLabel(unit), recipients: contacts.get(unit) ?? [], items: mine.map(item), action: action(mine[0]!) };
+    });
+  };
+
+  switch (deadline.rule) {
+    case 'registration': {
+      const registered = new Set(active.map((p) => p.unit_code));
+      return c.file.units
+        .filter((u) => !registered.has(u.code))
+        .map((u) => ({ subject: u.code, unit: u.code, label: u.shortName, recipients: contacts.get(u.code) ?? [], items: [text('还没有报名任何项目', 'no project registered yet')], action: { a: 'reg.open', u: u.code } as ActionValue }));
+    }
+    case 'report':
+    case 'self-evaluation': {
+      const table = deadline.rule === 'report' ? 'reports' : 'self_evaluations';
+      const done = await db.selectFrom(table).select('project_id').distinct().where('competition_id', '=', competitionId).where('period_code', '=', deadline.key).execute();
+      const doneIds = new Set(done.map((r) => r.project_id));
+      // A project registered after the due date does not owe the period.
+      const owing = active.filter((p) => !doneIds.has(p.id) && fromDbInstant(p.created_at) < deadline.dueAt);
+      return byUnit(
+        owing,
+        (p) => text(`${p.code} ${p.name}`, `${p.code} ${p.name}`),
+        (p) => (deadline.rule === 'report' ? { a: 'rpt.open', p: p.id } : { a: 'sev.open', p: p.id, period: deadline.key }),
+      );
+    }
+    case 'judging': {
+      const judges = await db.selectFrom('role_grants').select(['open_id', 'scope']).where('competition_id', '=', competitionId).where('role', '=', 'judge').execute();
+      const scored = await db.selectFrom('scores').select(['project_id', 'judge_open_id']).where('competition_id', '=', competitionId).execute();
+      const done = new Set(scored.map((s) => `${s.judge_open_id}|${s.project_id}`));
+      const people = await db.selectFrom('people').select(['open_id', 'name']).where('open_id', 'in', [...new Set(judges.map((j) => j.open_id)), '']).execute();
+      const names = new Map(people.flatMap((p) => (p.name ? [[p.open_id, p.name] as const] : [])));
+      const out: Obligation[] = [];
+      for (const openId of [...new Set(judges.map((j) => j.open_id))].sort()) {
+        const tracks = new Set(judges.filter((j) => j.open_id === openId).map((j) => j.scope));
+        const missing = active.filter((p) => tracks.has(p.track_code) && !done.has(`${openId}|${p.id}`));
+        if (missing.length) out.push({ subject: await judgeKey(openId), unit: '', label: names.get(openId) ?? openId, recipients: [openId], items: [text(`还有 ${missing.length} 个项目未评分（或未回避）`, `${missing.length} projects not scored (or recused) yet`)] });
+      }
+      return out;
+    }
+    case 'materials': {
+      const awards = await db.selectFrom('awards').select(['unit_code', 'nominee_name', 'kind']).where('competition_id', '=', competitionId).where('status', '=', 'allocated').orderBy('unit_code').execute();
+      const units = [...new Set(awards.map((a) => a.unit_code))];
+      return units.map((unit) => ({
+        subject: unit,
+        unit,
+        label: unitLabel(unit),
+        recipients: contacts.get(unit) ?? [],
+        items: awards.filter((a) => a.unit_code === unit).map((a) => text(`${a.kind === 'collective' ? '先进集体' : '先进个人'}：${a.nominee_name}`, `${a.kind === 'collective' ? 'collective' : 'individual'}: ${a.nominee_name}`)),
+      }));
+    }
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * People in control of reminders: a contact snoozes one (稍后提醒, two hours, never past the deadline); the office
+ * pauses and resumes reminders for a unit or for everyone, and sees the plan and what was sent (提醒计划).
+ */
+import { remindersPlanCard, type PlanRow } from '../../../cards/reminders';
+import { localDateOf } from '../../competition/calendar';
+import type { CardActionSpec, CommandSpec } from '../../lark/handlers';
+import { dialectOf } from '../../platform/db';
+import { UserError } from '../../platform/errors';
+import { text } from '../../platform/i18n';
+import { fromDbInstant, toDbInstant } from '../../platform/instant';
+import type { Competition } from '../../competition/competition';
+import { recordAudit } from '../audit/audit.repository';
+import { deadlinesOf } from './deadlines';
+import { obligationsFor } from './obligations.repository';
+import { pausedUnits, recordOccurrence, scheduleOf, shortHash } from './reminders.service';
+import { deadlineSteps, snoozeUntil } from './schedule.rules';
+
+const SNOOZE_HOURS = 2;
+const MAX_SNOOZES = 5;
+
+const fail = (code: string, zh: string, en: string): never => {
+  throw new UserError(code, text(zh, en));
+};
+
+const hhmm = (c: Competition, ms: number) => new Intl.DateTimeFormat('en-GB', { timeZone: c.timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(ms);
+const localTime = (c: Competition, ms: number) => `${localDateOf(ms, c.timeZone)} ${hhmm(c, ms)}`;
+
+export const snoozeAction: CardActionSpec<'rem.snooze'> = {
+  action: 'rem.snooze',
+  audience: 'contact',
+  async run(ctx, v) {
+    const s = ctx.services;
+    const c = await s.competition();
+    const now = s.clock.now();
+    if (!ctx.roles.contactOf.includes(v.u)) fail('reminders.not_yours', '这条提醒不是发给你的单位的。', 'This reminder is not for your unit.');
+    const d = deadlinesOf(c).find((x) => x.rule === v.r && x.key === v.k);
+    if (!d || now >= d.dueAt) fail('reminders.past', '已经截止，不能再推迟提醒。', 'The deadline has passed; the reminder cannot be postponed.');
+    const owing = (await obligationsFor(s.db, c, d!)).some((o) => o.subject === v.u);
+    if (!owing) return { toast: { type: 'success', text: text('已经完成了，不会再提醒。', 'Already done: no more reminders.') } };
+    const until = snoozeUntil(scheduleOf(c), now, SNOOZE_HOURS, d!.dueAt);
+    if (until === undefined) fail('reminders.too_late', `离截止不到 ${SNOOZE_HOURS} 个工作小时，请现在处理。`, `Less than ${SNOOZE_HOURS} working hours are left before the deadline; please do it now.`);
+    const mine = await shortHash(ctx.action.operatorOpenId);
+    const existing = await s.db.selectFrom('reminder_occurrences').select(['step', 'status']).where('competition_id', '=', s.competitionId).where('rule', '=', d!.rule).where('deadline_key', '=', d!.key).where('unit_code', '=', v.u).where('step', 'like', 'snooze:%').execute();
+    const minePlanned = existing.filter((e) => e.step.endsWith(`:${mine}`));
+    if (minePlanned.some((e) => e.status === 'planned')) return { toast: { type: 'info', text: text('已经设置过稍后提醒了。', 'A later reminder is already set.') } };
+    if (minePlanned.length >= MAX_SNOOZES) fail('reminders.snoozed_enough', `已推迟 ${MAX_SNOOZES} 次，请尽快处理。`, `Postponed ${MAX_SNOOZES} times already; please do it soon.`);
+    await recordOccurrence(s.db, { competitionId: s.competitionId, rule: d!.rule, key: d!.key, subject: v.u, step: `snooze:${minePlanned.length + 1}:${mine}`, dueAt: until!, status: 'planned' }, now);
+    return { toast: { type: 'success', text: text(`好的，${localTime(c, until!)} 再提醒你。`, `OK, I will remind you again at ${localTime(c, until!)}.`) } };
+  },
+};
+
+/** A unit named by code, full name, short name or alias; '' for none given. */
+function unitArg(c: Competition, words: string[]): string {
+  const wanted = words.join('').trim();
+  if (!wanted) return '';
+  const u = c.file.units.find((x) => x.code === wanted.toUpperCase() || x.name === wanted || x.shortName === wanted || x.aliases.includes(wanted));
+  if (!u) fail('reminders.unknown_unit', `没有找到单位「${wanted}」。`, `No unit matches "${wanted}".`);
+  return u!.code;
+}
+
+export const pauseCommand: CommandSpec = {
+  name: 'pause-reminders',
+  words: ['暂停提醒', 'pause reminders', 'pause'],
+  summary: text('暂停某个单位（或全部）的提醒', 'Pause reminders for a unit (or for everyone)'),
+  usage: text('暂停提醒 [单位]', 'pause reminders [unit]'),
+  audience: 'office',
+  async run(ctx) {
+    const s = ctx.services;
+    const c = await s.competition();
+    const unit = unitArg(c, ctx.command.args);
+    const now = s.clock.now();
+    await s.db.transaction().execute(async (trx) => {
+      const insert = trx.insertInto('reminder_pauses').values({ competition_id: s.competitionId, unit_code: unit, paused_by: ctx.event.senderOpenId, paused_at: toDbInstant(now) });
+      const r = await (dialectOf(trx) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.columns(['competition_id', 'unit_code']).doNothing())).executeTakeFirst();
+      if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 1) await recordAudit(trx, { competitionId: s.competitionId, actor: ctx.event.senderOpenId, action: 'reminders.pause', entityType: 'reminders', entityId: unit || '*', before: { paused: false }, after: { paused: true }, at: now });
+    });
+    const who = unit ? c.file.units.find((u) => u.code === unit)!.shortName : '';
+    await ctx.reply(unit ? text(`已暂停${who}的提醒。发送「恢复提醒 ${who}」恢复。`, `Reminders for ${who} are paused. Send "resume reminders ${who}" to resume.`) : text('已暂停全部提醒。发送「恢复提醒」恢复。', 'All reminders are paused. Send "resume reminders" to resume.'), 'reminders-pause');
+  },
+};
+
+export const resumeCommand: CommandSpec = {
+  name: 'resume-reminders',
+  words: ['恢复提醒', 'resume reminders', 'resume'],
+  summary: text('恢复某个单位（或全部）的提醒', 'Resume reminders for a unit (or for everyone)'),
+  usage: text('恢复提醒 [单位]', 'resume reminders [unit]'),
+  audience: 'office',
+  async run(ctx) {
+    const s = ctx.services;
+    const c = await s.competition();
+    const unit = unitArg(c, ctx.command.args);
+    const now = s.clock.now();
+    await s.db.transaction().execute(async (trx) => {
+      const r = await trx.deleteFrom('reminder_pauses').where('competition_id', '=', s.competitionId).where('unit_code', '=', unit).executeTakeFirst();
+      if (Number(r.numDeletedRows) > 0) await recordAudit(trx, { competitionId: s.competitionId, actor: ctx.event.senderOpenId, action: 'reminders.resume', entityType: 'reminders', entityId: unit || '*', before: { paused: true }, after: { paused: false }, at: now });
+    });
+    const who = unit ? c.file.units.find((u) => u.code === unit)!.shortName : '';
+    await ctx.reply(unit ? text(`已恢复${who}的提醒。`, `Reminders for ${who} resumed.`) : text('已恢复全部提醒（单独暂停的单位仍暂停）。', 'Reminders resumed (units paused one by one stay paused).'), 'reminders-resume');
+  },
+};
+
+export const planCommand: CommandSpec = {
+  name: 'reminders',
+  words: ['提醒计划', 'reminders'],
+  summary: text('接下来要发的提醒和最近发过的提醒', 'Reminders coming up and reminders sent'),
+  audience: 'office',
+  async run(ctx) {
+    const s = ctx.services;
+    const c = await s.competition();
+    const now = s.clock.now();
+    const horizon = now + 14 * 86_400_000;
+    const sched = scheduleOf(c);
+    const upcoming: PlanRow[] = [];
+    for (const d of deadlinesOf(c)) {
+      const steps = deadlineSteps(sched, d.dueDate, d.dueAt).filter((st) => st.at > now && st.at <= horizon && st.at >= d.from && st.kind !== 'digest');
+      if (!steps.length) continue;
+      const owing = (await obligationsFor(s.db, c, d)).length;
+      for (const st of steps) upcoming.push({ deadlineName: d.name, dueDate: d.dueDate, step: st.code, at: localTime(c, st.at), owing });
+    }
+    upcoming.sort((a, b) => a.at.localeCompare(b.at));
+    const rows = await s.db
+      .selectFrom('reminder_occurrences')
+      .select(['rule', 'deadline_key', 'step', 'created_at'])
+      .where('competition_id', '=', s.competitionId)
+      .where('status', '=', 'sent')
+      .where('created_at', '>=', toDbInstant(now - 14 * 86_400_000))
+      .execute();
+    const groups = new Map<string, { rule: string; key: string; step: string; count: number; last: number }>();
+    for (const r of rows) {
+      const step = r.step.startsWith('snooze') ? 'snooze' : r.step;
+      const k = `${r.rule}|${r.deadline_key}|${step}`;
+      const g = groups.get(k) ?? { rule: r.rule, key: r.deadline_key, step, count: 0, last: 0 };
+      g.count++;
+      g.last = Math.max(g.last, fromDbInstant(r.created_at));
+      groups.set(k, g);
+    }
+    const deadlines = deadlinesOf(c);
+    const sent = [...groups.values()]
+      .sort((a, b) => b.last - a.last)
+      .slice(0, 20)
+      .map((g) => ({ deadlineName: deadlines.find((d) => d.rule === g.rule && d.key === g.key)?.name ?? text(g.key, g.key), step: g.step, count: g.count, last: localTime(c, g.last) }));
+    const paused = await pausedUnits(s.db, s.competitionId);
+    await ctx.reply(
+      remindersPlanCard({ upcoming: upcoming.slice(0, 25), sent, allPaused: paused.has(''), paused: [...paused].filter(Boolean).map((u) => c.file.units.find((x) => x.code === u)?.shortName ?? u) }),
+      'reminders-plan',
+    );
+  },
+};
+
+export const REMINDER_COMMANDS = [planCommand, pauseCommand, resumeCommand] as const;
+export const REMINDER_ACTIONS = [snoozeAction] as const;

@@ -1,0 +1,167 @@
+/**
+ * The reminder run of one tick: for every deadline with a step due now (see schedule.rules), read who still owes
+ * (obligations.repository), and for each (rule, deadline, subject, step) not yet recorded, record it and enqueue its
+ * messages in one transaction. The occurrence's unique key makes it exactly once across servers, overlapping ticks
+ * and restarts; the outbox's deterministic keys back that up.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema';
+import { digestCard, escalationCard, groupReminderCard, reminderCard, type ReminderView } from '../../../cards/reminders';
+import { daysBetween, localDateOf } from '../../competition/calendar';
+import type { Competition } from '../../competition/competition';
+import type { BotServices } from '../../lark/handlers';
+import { enqueueMessages, type OutgoingMessage } from '../../lark/outbox.repository';
+import { dialectOf } from '../../platform/db';
+import { newId } from '../../platform/ids';
+import { toDbInstant } from '../../platform/instant';
+import { officeOpenIds } from '../people/roles.repository';
+import { deadlinesOf, type Deadline } from './deadlines';
+import { obligationsFor, type Obligation } from './obligations.repository';
+import { deadlineSteps, dueSteps, isWorkingSlot, type Schedule, type Step } from './schedule.rules';
+
+export const scheduleOf = (c: Competition): Schedule => ({ rules: c.file.reminders, calendar: c.calendar, timeZone: c.timeZone });
+
+export interface ReminderRun {
+  /** Occurrences recorded and enqueued by this run. */
+  sent: number;
+  /** Snoozed reminders dropped because the thing was done or the deadline passed. */
+  dropped: number;
+}
+
+/** Records an occurrence; true when this call made it (so it, and only it, enqueues the messages). */
+async function recordOccurrence(db: Kysely<Database>, row: { competitionId: string; rule: string; key: string; subject: string; step: string; dueAt: number; status: 'sent' | 'planned' }, now: number): Promise<boolean> {
+  const at = toDbInstant(now);
+  const insert = db.insertInto('reminder_occurrences').values({
+    id: newId('rem'),
+    competition_id: row.competitionId,
+    rule: row.rule,
+    deadline_key: row.key,
+    unit_code: row.subject,
+    step: row.step,
+    due_at: toDbInstant(row.dueAt),
+    status: row.status,
+    outbox_uuid: null,
+    created_at: at,
+    updated_at: at,
+  });
+  const r = await (dialectOf(db) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.columns(['competition_id', 'rule', 'deadline_key', 'unit_code', 'step']).doNothing())).executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+export async function pausedUnits(db: Kysely<Database>, competitionId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('reminder_pauses').select('unit_code').where('competition_id', '=', competitionId).execute();
+  return new Set(rows.map((r) => r.unit_code));
+}
+
+async function unitGroups(db: Kysely<Database>, competitionId: string): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('chats').select(['chat_id', 'unit_code']).where('competition_id', '=', competitionId).where('purpose', '=', 'unit').where('bot_present', '=', 1).orderBy('updated_at').execute();
+  return new Map(rows.flatMap((r) => (r.unit_code ? [[r.unit_code, r.chat_id] as const] : [])));
+}
+
+async function unitLeaders(db: Kysely<Database>, competitionId: string, unit: string): Promise<string[]> {
+  const rows = await db.selectFrom('role_grants').select('open_id').where('competition_id', '=', competitionId).where('role', '=', 'unit_leader').where('scope', '=', unit).orderBy('open_id').execute();
+  return rows.map((r) => r.open_id);
+}
+
+/** A short, stable digest of an open_id (snooze steps name their contact within 32 characters). */
+export async function shortHash(value: string): Promise<string> {
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value)));
+  return [...d.slice(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function view(c: Competition, d: Deadline, o: Obligation, now: number, snooze: boolean): ReminderView {
+  const daysLeft = daysBetween(localDateOf(now, c.timeZone), d.dueDate);
+  return {
+    deadlineName: d.name,
+    dueDate: d.dueDate,
+    daysLeft: now >= d.dueAt ? Math.min(-1, daysLeft) : daysLeft,
+    unitName: o.label,
+    items: o.items,
+    action: o.action,
+    snooze: snooze && now < d.dueAt && o.unit ? { a: 'rem.snooze', r: d.rule, k: d.key, u: o.subject } : undefined,
+  };
+}
+
+/** The messages of one step for one subject. */
+function stepMessages(c: Competition, d: Deadline, o: Obligation, step: Step, now: number, ctx: { groups: Map<string, string>; leaders: string[]; recipients?: string[] }): OutgoingMessage[] {
+  const key = (to: string) => `rem:${c.id}:${d.rule}:${d.key}:${o.subject}:${step.code}:${to}`;
+  const v = view(c, d, o, now, step.kind === 'before');
+  const direct = (to: string, content: unknown, purpose: string): OutgoingMessage => ({ key: key(to), purpose, op: 'send', receiveIdType: 'open_id', receiveId: to, rateKey: `user:${to}`, msgType: 'interactive', content, competitionId: c.id });
+  if (step.kind === 'escalate') return ctx.leaders.map((to) => direct(to, escalationCard(v), 'reminder-escalation'));
+  const out = (ctx.recipients ?? o.recipients).map((to) => direct(to, reminderCard(v), step.kind === 'overdue' ? 'reminder-overdue' : 'reminder'));
+  const group = o.unit ? ctx.groups.get(o.unit) : undefined;
+  if (step.group && group && !ctx.recipients) {
+    out.push({ key: key(`group:${group}`), purpose: 'reminder-group', op: 'send', receiveIdType: 'chat_id', receiveId: group, rateKey: `chat:${group}`, msgType: 'interactive', content: groupReminderCard({ ...v, snooze: undefined, contacts: o.recipients }), competitionId: c.id });
+  }
+  return out;
+}
+
+export async function runReminders(s: BotServices, now: number): Promise<ReminderRun> {
+  const run: ReminderRun = { sent: 0, dropped: 0 };
+  const c = await s.competition();
+  const sched = scheduleOf(c);
+  if (!isWorkingSlot(sched, now)) return run;
+  const paused = await pausedUnits(s.db, s.competitionId);
+  if (paused.has('')) return run;
+  const groups = await unitGroups(s.db, s.competitionId);
+  const deadlines = deadlinesOf(c);
+  const owedCache = new Map<string, Obligation[]>();
+  const owed = async (d: Deadline) => {
+    const k = `${d.rule}|${d.key}`;
+    if (!owedCache.has(k)) owedCache.set(k, (await obligationsFor(s.db, c, d)).filter((o) => !o.unit || !paused.has(o.unit)));
+    return owedCache.get(k)!;
+  };
+
+  for (const d of deadlines) {
+    if (now < d.from) continue;
+    const due = dueSteps(sched, deadlineSteps(sched, d.dueDate, d.dueAt), d.dueAt, now);
+    if (!due.length) continue;
+    const obligations = await owed(d);
+    if (!obligations.length) continue;
+    for (const step of due) {
+      if (step.kind === 'digest') {
+        const office = await officeOpenIds(s.db, s.competitionId, s.admins);
+        const card = digestCard({ deadlineName: d.name, dueDate: d.dueDate, missing: obligations.map((o) => ({ name: o.label, items: o.items, contacts: o.recipients.length })) });
+        const messages = office.map((to): OutgoingMessage => ({ key: `rem:${c.id}:${d.rule}:${d.key}::digest:${to}`, purpose: 'reminder-digest', op: 'send', receiveIdType: 'open_id', receiveId: to, rateKey: `user:${to}`, msgType: 'interactive', content: card, competitionId: c.id }));
+        if (await recordAndEnqueue(s.db, { competitionId: c.id, rule: d.rule, key: d.key, subject: '', step: step.code, dueAt: step.at, status: 'sent' }, messages, now)) run.sent++;
+        continue;
+      }
+      for (const o of obligations) {
+        const leaders = step.kind === 'escalate' && o.unit ? await unitLeaders(s.db, s.competitionId, o.unit) : [];
+        const messages = stepMessages(c, d, o, step, now, { groups, leaders });
+        if (!messages.length) continue; // e.g. no leader to escalate to: nothing to record
+        if (await recordAndEnqueue(s.db, { competitionId: c.id, rule: d.rule, key: d.key, subject: o.subject, step: step.code, dueAt: step.at, status: 'sent' }, messages, now)) run.sent++;
+      }
+    }
+  }
+
+  // Snoozed reminders that are due: sent once (planned → sent), dropped when done or past the deadline.
+  const planned = await s.db.selectFrom('reminder_occurrences').selectAll().where('competition_id', '=', s.competitionId).where('status', '=', 'planned').where('due_at', '<=', toDbInstant(now)).execute();
+  for (const row of planned) {
+    const d = deadlines.find((x) => x.rule === row.rule && x.key === row.deadline_key);
+    const o = d && now < d.dueAt ? (await owed(d)).find((x) => x.subject === row.unit_code) : undefined;
+    const status = o ? 'sent' : 'skipped';
+    const r = await s.db.transaction().execute(async (trx) => {
+      const u = await trx.updateTable('reminder_occurrences').set({ status, updated_at: toDbInstant(now) }).where('id', '=', row.id).where('status', '=', 'planned').executeTakeFirst();
+      if (Number(u.numUpdatedRows) !== 1 || !o || !d) return false;
+      const hash = row.step.split(':')[2];
+      const recipients: string[] = [];
+      for (const r of o.recipients) if ((await shortHash(r)) === hash) recipients.push(r);
+      await enqueueMessages(trx, stepMessages(c, d, o, { code: row.step, kind: 'before', at: now, group: false }, now, { groups, leaders: [], recipients }), now);
+      return true;
+    });
+    if (r) run.sent++;
+    else if (!o) run.dropped++;
+  }
+  return run;
+}
+
+async function recordAndEnqueue(db: Kysely<Database>, row: Parameters<typeof recordOccurrence>[1], messages: OutgoingMessage[], now: number): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await recordOccurrence(trx as unknown as Kysely<Database>, row, now))) return false;
+    await enqueueMessages(trx, messages, now);
+    return true;
+  });
+}
+
+export { recordOccurrence };
