@@ -103,6 +103,15 @@ describe('绑定 / bind: unit contacts', () => {
     expect(await grantsOf('ou_zhao')).toEqual([]);
   });
 
+  it("works in a group too, where the bot's own @mention is not taken for a person", async () => {
+    h.emu.emulator.ensureGroupChat('oc_office_group', [OFFICE]);
+    await h.lark.messageReceived({ sender: OFFICE, chatType: 'group', chatId: 'oc_office_group', mentionBot: true, text: '绑定 @_user_2 闵行', mentions: [{ open_id: 'ou_group_bound', name: '周九' }] });
+    await h.settle();
+    expect(lastReply()).toBe('✓ 周九：已设为闵行区城管执法局（MH）联络员\n✓ 周九: now contact of 闵行 (MH)');
+    expect(await grantsOf('ou_group_bound')).toEqual([{ role: 'contact', scope: 'MH', source: 'chat', granted_by: OFFICE }]);
+    expect(await grantsOf(h.emu.emulator.config.botOpenId)).toEqual([]);
+  });
+
   it('a duplicated delivery of the command binds once, audits once and answers once', async () => {
     const person = { open_id: 'ou_dup', name: '重复' };
     const before = (await audits('role.grant')).length;
