@@ -18,7 +18,7 @@ import { pruneInbox } from './lark/inbox.repository';
 import { enqueueMessages } from './lark/outbox.repository';
 import { pruneReceipts } from './lark/receipts';
 import { claimCronSlot, minuteSlot, pruneCronRuns } from './platform/cron-runs';
-import { runReminders } from './features/reminders/reminders.service';
+import { runReminders, type ReminderRun } from './features/reminders/reminders.service';
 import { REMINDER_ACTIONS, REMINDER_COMMANDS } from './features/reminders/reminders.handlers';
 import { OutboxSender, type SenderOptions } from './lark/outbox.sender';
 import type { VerifySettings } from './lark/verify';
@@ -47,13 +47,19 @@ export interface Container {
    * The minute tick (node-cron on Node, Cron Triggers on Workers, `npm run cli -- tick --at`): plans the reminders
    * due at `at` (default now) on the one server that claims the minute, then runs `maintain`.
    */
-  tick(at?: number): Promise<void>;
+  tick(at?: number): Promise<TickReport>;
   /**
    * Housekeeping, also every few seconds on Node: finish events whose work was cut short, drain the outbox, and
    * once an hour prune old receipts, inbox rows and run slots. Overlapping calls in one process are folded into
    * the one already running; across servers the rows' leases keep work single.
    */
   maintain(): Promise<void>;
+}
+
+export interface TickReport {
+  /** False when another server (or an earlier tick) had already run this minute's reminders. */
+  ranReminders: boolean;
+  reminders: ReminderRun;
 }
 
 export interface ContainerParts {
@@ -147,14 +153,16 @@ export function createContainer(parts: ContainerParts): Container {
         if (receipts + events + slots > 0) logger.info('pruned', { receipts, events, slots });
       }
     })().finally(() => (maintaining = undefined)));
-  const tick = async (at?: number) => {
+  const tick = async (at?: number): Promise<TickReport> => {
     const now = at ?? clock.now();
+    let report: TickReport = { ranReminders: false, reminders: { sent: 0, dropped: 0 } };
     // One server plans each minute's reminders; the occurrences' unique key keeps them single anyway.
     if (await claimCronSlot(db, minuteSlot('reminders', now), owner, now)) {
-      const run = await runReminders(services, now);
-      if (run.sent || run.dropped) logger.info('reminders', { ...run, at: new Date(now).toISOString() });
+      report = { ranReminders: true, reminders: await runReminders(services, now) };
+      if (report.reminders.sent || report.reminders.dropped) logger.info('reminders', { ...report.reminders, at: new Date(now).toISOString() });
     }
     await maintain();
+    return report;
   };
   return Object.freeze({ config, logger, clock, database, defer, competitionId, lark, sender, services, bot, verify, kickOutbox, tick, maintain });
 }

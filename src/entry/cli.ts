@@ -3,6 +3,7 @@
  *   migrate                               apply pending database migrations
  *   competition load <file> [--dry-run]   validate a competition file, show what would change, apply it
  *   competition schema [--out <file>]     print (or write) the JSON Schema of competition files
+ *   tick [--at <ISO time>]                run the minute tick as if it were that instant (reminders due then)
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -16,11 +17,17 @@ import { openNodeDatabase as openDatabase } from '../platform/db-node';
 import { ValidationFailed } from '../platform/errors';
 import { silentLogger } from '../platform/logger';
 import { migrateToLatest } from '../platform/migrate';
+import { ManualClock } from '../platform/clock';
+import { TrackedDefer } from '../platform/defer';
+import { createContainer } from '../container';
+import { latestCompetitionId } from '../competition/competition.repository';
 
 const USAGE = `usage: npm run cli -- <command>
   migrate                               apply pending database migrations
   competition load <file> [--dry-run]   validate a competition file, show what would change, apply it
-  competition schema [--out <file>]     print or write the JSON Schema of competition files`;
+  competition schema [--out <file>]     print or write the JSON Schema of competition files
+  tick [--at <ISO time>]                run the minute tick at that instant: plan the reminders due then and send
+                                        what the outbox holds (never twice, whatever --at says)`;
 
 type Out = (line: string) => void;
 
@@ -28,7 +35,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'dry-run': { type: 'boolean', default: false }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { 'dry-run': { type: 'boolean', default: false }, out: { type: 'string' }, at: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, sub, arg] = positionals;
   if (values.help || !command) {
@@ -79,6 +86,36 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       for (const r of result.resolution.resolved) out(`  = ${r.who} → ${r.openId} (${r.via === 'contact-api' ? 'contact API' : 'stored by an earlier load'})`);
       for (const line of unresolvedLines(result)) out(`  ? ${line}`);
       if (applied) out('applied');
+      return 0;
+    } finally {
+      await database.destroy();
+    }
+  }
+
+  if (command === 'tick') {
+    const at = values.at === undefined ? Date.now() : Date.parse(values.at);
+    if (Number.isNaN(at)) {
+      out(`--at needs an ISO time, e.g. 2024-04-08T09:30:00+08:00 (got "${values.at}")`);
+      return 2;
+    }
+    const database = await openDatabase(config.DATABASE_URL);
+    const logger = silentLogger;
+    const defer = new TrackedDefer(logger);
+    try {
+      await migrateToLatest(database.db);
+      const competitionId = await latestCompetitionId(database.db);
+      if (!competitionId) {
+        out('no competition is loaded: run `npm run cli -- competition load <file>` first');
+        return 2;
+      }
+      const container = createContainer({ config, logger, clock: new ManualClock(at), database, defer, competitionId });
+      const report = await container.tick(at);
+      await defer.idle();
+      const pending = await database.db.selectFrom('outbox').select('id').where('status', 'in', ['pending', 'sending']).execute();
+      out(
+        `${new Date(at).toISOString()}: ${report.ranReminders ? `${report.reminders.sent} reminder(s) planned, ${report.reminders.dropped} snoozed dropped` : 'this minute had already run'}; ` +
+          `${pending.length} message(s) waiting in the outbox${config.larkEnabled ? '' : ' (Lark is not configured: nothing is sent)'}`,
+      );
       return 0;
     } finally {
       await database.destroy();

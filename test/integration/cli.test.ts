@@ -65,3 +65,19 @@ describe('npm run cli', () => {
     expect(r.out).toContain('usage: npm run cli');
   });
 });
+
+describe('npm run cli -- tick', () => {
+  it('plans the reminders due at --at, once, whatever --at says later', async () => {
+    const { grantRole } = await import('../support/people');
+    await grantRole(t, 'ou_cli_contact_ja', 'contact', 'JA');
+    const first = await cli('tick', '--at', '2024-04-08T09:30:00+08:00');
+    // No unit has registered, but only JA has a contact to remind (the others show up in the office's digest).
+    expect(first.out).toMatch(/^2024-04-08T01:30:00.000Z: 1 reminder\(s\) planned, 0 snoozed dropped; 1 message\(s\) waiting in the outbox \(Lark is not configured: nothing is sent\)$/);
+    expect((await cli('tick', '--at', '2024-04-08T09:30:00+08:00')).out).toContain('this minute had already run');
+    expect((await cli('tick', '--at', '2024-04-08T09:45:00+08:00')).out).toContain('0 reminder(s) planned');
+    expect((await cli('tick', '--at', '2024-04-06T10:00:00+08:00')).out).toContain('0 reminder(s) planned'); // Qingming
+    expect((await cli('tick', '--at', 'yesterday')).code).toBe(2);
+    const rows = await t.db.selectFrom('outbox').select(['receive_id', 'purpose']).execute();
+    expect(rows).toEqual([{ receive_id: 'ou_cli_contact_ja', purpose: 'reminder' }]);
+  });
+});
