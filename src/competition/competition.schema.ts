@@ -108,6 +108,7 @@ const personRole = z.discriminatedUnion('role', [
   z.strictObject({ role: z.literal('leader') }),
   z.strictObject({ role: z.literal('contact'), unit: z.string() }),
   z.strictObject({ role: z.literal('judge'), track: z.string() }),
+  z.strictObject({ role: z.literal('unit_leader'), unit: z.string() }).describe("The unit's leader: told when the unit is overdue (escalation)"),
 ]);
 
 export const personSchema = z
@@ -196,7 +197,7 @@ export const competitionFileSchema = z
 
     file.people.forEach((p, i) =>
       p.roles.forEach((r, j) => {
-        if (r.role === 'contact' && !unitCodes.has(r.unit)) issue(['people', i, 'roles', j, 'unit'], `unknown unit code "${r.unit}"`);
+        if ((r.role === 'contact' || r.role === 'unit_leader') && !unitCodes.has(r.unit)) issue(['people', i, 'roles', j, 'unit'], `unknown unit code "${r.unit}"`);
         if (r.role === 'judge' && !trackCodes.has(r.track)) issue(['people', i, 'roles', j, 'track'], `unknown track code "${r.track}"`);
       }),
     );

@@ -151,7 +151,7 @@ export function desiredState(c: Competition, definitionJson: string, definitionH
     if (p.mobile) row.mobile = p.mobile;
     people.set(openId, row);
     for (const r of p.roles) {
-      const scope = r.role === 'contact' ? r.unit : r.role === 'judge' ? r.track : '';
+      const scope = r.role === 'contact' || r.role === 'unit_leader' ? r.unit : r.role === 'judge' ? r.track : '';
       grants.set(`${openId}:${r.role}:${scope}`, { open_id: openId, role: r.role, scope });
     }
   }

@@ -21,6 +21,7 @@ async function setUp(): Promise<void> {
   db = await freshDatabase();
   h = await startHarness(db, { now: at('2024-03-20 10:00:00') });
   for (const [unit, who] of Object.entries(CONTACT)) await grantRole(db, who, 'contact', unit);
+  await grantRole(db, 'ou_rem_ja_leader', 'unit_leader', 'JA');
   h.emu.emulator.ensureGroupChat('oc_rem_hp', [CONTACT.HP]);
   await bindUnitChat(db, 'oc_rem_hp', 'HP');
 }
@@ -66,6 +67,7 @@ describe('registration reminders over the 2024 season', () => {
       'T-3@2024-04-12 09:30',
       'T-0@2024-04-15 09:30', // T-1 (Sunday 14th) merged into the deadline morning
       'overdue@2024-04-16 09:30',
+      'escalate@2024-04-17 09:30',
     ]);
     expect(toUser(CONTACT.JA)).toHaveLength(4);
     expect(json(toUser(CONTACT.JA)[0]!.content)).toContain('还有 7 天截止（2024-04-15）');
@@ -75,6 +77,11 @@ describe('registration reminders over the 2024 season', () => {
     // HP registered on the 10th: reminded on the 8th only, never in its group (group posts start at T-1).
     expect((await occurrences('HP')).map((o) => o.step)).toEqual(['T-7']);
     expect(toChat('oc_rem_hp')).toHaveLength(0);
+    // JA's leader is told two working days after the deadline (Wednesday 17 April), once.
+    const escalation = toUser('ou_rem_ja_leader');
+    expect(escalation).toHaveLength(1);
+    expect(json(escalation[0]!.content)).toContain('请督办：静安项目报名逾期');
+    expect((await occurrences('JA')).some((o) => o.step === 'escalate' && localTime(Date.parse(`${o.due_at.replace(' ', 'T')}Z`)) === '2024-04-17 09:30')).toBe(true);
     // PD is paused: nothing.
     expect(toUser(CONTACT.PD)).toHaveLength(0);
     // The office digest after the 15th lists exactly the units still missing (all but HP; PD is paused).

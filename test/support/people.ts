@@ -3,7 +3,7 @@ import { toDbInstant } from '../../src/platform/instant';
 import type { TestDatabase } from './database';
 
 /** Gives a role directly in the database (as the competition file would): contact of a unit, judge of a track… */
-export async function grantRole(db: TestDatabase, openId: string, role: 'office' | 'contact' | 'judge' | 'leader', scope = '', competitionId = 'shanghai-2024'): Promise<void> {
+export async function grantRole(db: TestDatabase, openId: string, role: 'office' | 'contact' | 'judge' | 'leader' | 'unit_leader', scope = '', competitionId = 'shanghai-2024'): Promise<void> {
   await db.db
     .insertInto('role_grants')
     .values({ id: newId('grt'), competition_id: competitionId, open_id: openId, role, scope, source: 'file', granted_by: null, created_at: toDbInstant(Date.now()) })
