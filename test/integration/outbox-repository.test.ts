@@ -70,3 +70,22 @@ describe('leases and receipts', () => {
     expect(await claimReceipt(t.db, 'message', 'ev-dup', NOW)).toBe(true);
   });
 });
+
+describe('the run coordinator', () => {
+  it('one claim per slot, however many servers ask at once; node-cron keys go through it', async () => {
+    const { claimCronSlot, databaseRunCoordinator, minuteSlot } = await import('../../src/platform/cron-runs');
+    const t = await freshDatabase();
+    try {
+      const slot = minuteSlot('reminders', Date.parse('2024-04-08T01:30:42Z'));
+      expect(slot).toBe('reminders:2024-04-08T01:30');
+      const claims = await Promise.all(Array.from({ length: 12 }, (_, i) => claimCronSlot(t.db, slot, `srv-${i}`, Date.now())));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      const a = databaseRunCoordinator(t.db, 'a', () => Date.now());
+      const b = databaseRunCoordinator(t.db, 'b', () => Date.now());
+      const key = 'saidao-tick:2024-04-08T01:31:00.000Z';
+      expect((await Promise.all([a.shouldRun(key), b.shouldRun(key)])).filter(Boolean)).toHaveLength(1);
+    } finally {
+      await t.destroy();
+    }
+  });
+});
