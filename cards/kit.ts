@@ -32,6 +32,29 @@ export const userText = (value: string, label?: Text): Element =>
 
 export const divider = (): Element => ({ tag: 'hr' });
 
+export interface TableColumn {
+  name: string;
+  /** Tables have no per-field i18n: headers carry both languages, e.g. 单位 Unit. */
+  header: string;
+  type: 'text' | 'number';
+}
+
+/**
+ * A JSON 2.0 table (at the card root only), ten rows a page, the first column kept in view while the others scroll.
+ * Cells are plain values: nothing in them is rendered as markup.
+ */
+export function table(columns: readonly TableColumn[], rows: ReadonlyArray<Record<string, string | number>>): Element {
+  return {
+    tag: 'table',
+    page_size: 10,
+    row_height: 'low',
+    freeze_first_column: true,
+    header_style: { text_align: 'center', bold: true, background_style: 'grey' },
+    columns: columns.map((c) => ({ name: c.name, display_name: c.header, data_type: c.type, width: 'auto', ...(c.type === 'number' ? { format: { precision: 0 } } : {}) })),
+    rows,
+  };
+}
+
 export function button(label: Text, value: ActionValue, type: 'primary' | 'default' | 'danger' = 'default'): Element {
   return { tag: 'button', text: plainText(label), type, behaviors: [{ type: 'callback', value }] };
 }

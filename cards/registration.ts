@@ -6,7 +6,7 @@ import { text, type Text } from '../src/platform/i18n';
 import { FIELD_LABELS, LIMITS, type ProjectFields } from '../src/features/registration/registration.rules';
 import type { Overview } from '../src/features/registration/registration.rules';
 import type { ActionValue } from './actions';
-import { button, card, divider, markdown, plainText, userText, type Card, type Element } from './kit';
+import { button, card, divider, markdown, plainText, table, userText, type Card, type Element } from './kit';
 
 export interface TrackChoice {
   code: string;
@@ -201,23 +201,11 @@ export function unitNoticeCard(view: { unit: UnitRef; project: ProjectView }): C
 /** The office's overview: counts per unit and track, units with nothing yet, tracks with few entries. */
 export function registrationsCard(view: { overview: Overview; trackCodes: string[]; closesOn: string; open: boolean; limit: number }): Card {
   const o = view.overview;
-  // A table component (JSON 2.0): the unit column stays in view while the track columns scroll.
-  const table: Element = {
-    tag: 'table',
-    page_size: 10,
-    row_height: 'low',
-    freeze_first_column: true,
-    header_style: { text_align: 'center', bold: true, background_style: 'grey' },
-    columns: [
-      { name: 'unit', display_name: '单位 Unit', data_type: 'text', width: 'auto' },
-      ...view.trackCodes.map((code, i) => ({ name: `t${i}`, display_name: code, data_type: 'number', width: 'auto', format: { precision: 0 } })),
-      { name: 'total', display_name: '合计 Total', data_type: 'number', width: 'auto', format: { precision: 0 } },
-    ],
-    rows: [
-      ...o.rows.map((r) => ({ unit: r.name, ...Object.fromEntries(r.byTrack.map((n, i) => [`t${i}`, n])), total: r.total })),
-      { unit: '合计 Total', ...Object.fromEntries(o.trackTotals.map((n, i) => [`t${i}`, n])), total: o.total },
-    ],
-  };
+  const counts = (cells: number[]) => Object.fromEntries(cells.map((n, i) => [`t${i}`, n]));
+  const grid = table(
+    [{ name: 'unit', header: '单位 Unit', type: 'text' }, ...view.trackCodes.map((code, i) => ({ name: `t${i}`, header: code, type: 'number' as const })), { name: 'total', header: '合计 Total', type: 'number' }],
+    [...o.rows.map((r) => ({ unit: r.name, ...counts(r.byTrack), total: r.total })), { unit: '合计 Total', ...counts(o.trackTotals), total: o.total }],
+  );
   return card({
     title: text('报名情况', 'Registrations'),
     template: 'indigo',
@@ -228,7 +216,7 @@ export function registrationsCard(view: { overview: Overview; trackCodes: string
           `**${o.total}** projects; ${o.rows.length - o.unitsWithout.length} of ${o.rows.length} units have registered. Registration ${view.open ? `closes at the end of ${view.closesOn}` : 'is closed'}; at most ${view.limit} per unit and track.`,
         ),
       ),
-      table,
+      grid,
       divider(),
       markdown(
         o.unitsWithout.length

@@ -4,7 +4,7 @@
  */
 import { text, type Text } from '../src/platform/i18n';
 import { REPORT_LIMITS, type PeriodOverview, type PeriodTally, type ReportFields, type ReportState } from '../src/features/reports/reporting.rules';
-import { button, card, divider, markdown, plainText, userText, type Card, type Element } from './kit';
+import { button, card, divider, markdown, plainText, table, userText, type Card, type Element } from './kit';
 
 export interface ProjectLabel {
   id: string;
@@ -196,26 +196,21 @@ export function reportsOverviewCard(view: {
   scope?: Text;
 }): Card {
   const o = view.overview;
-  const table: Element = {
-    tag: 'table',
-    page_size: 10,
-    row_height: 'low',
-    freeze_first_column: true,
-    header_style: { text_align: 'center', bold: true, background_style: 'grey' },
-    columns: [
-      { name: 'unit', display_name: '单位 Unit', data_type: 'text', width: 'auto' },
-      { name: 'on_time', display_name: '按时 On time', data_type: 'number', width: 'auto', format: { precision: 0 } },
-      { name: 'late', display_name: '逾期 Late', data_type: 'number', width: 'auto', format: { precision: 0 } },
-      { name: 'missing', display_name: '缺报 Missing', data_type: 'number', width: 'auto', format: { precision: 0 } },
-      { name: 'share', display_name: '按时率 On-time', data_type: 'text', width: 'auto' },
+  const grid = table(
+    [
+      { name: 'unit', header: '单位 Unit', type: 'text' },
+      { name: 'on_time', header: '按时 On time', type: 'number' },
+      { name: 'late', header: '逾期 Late', type: 'number' },
+      { name: 'missing', header: '缺报 Missing', type: 'number' },
+      { name: 'share', header: '按时率 On-time', type: 'text' },
     ],
-    rows: view.units
+    view.units
       .filter((u) => o.byUnit.has(u.code))
       .map((u) => {
         const t = o.byUnit.get(u.code)!;
         return { unit: u.name, on_time: t.onTime, late: t.late, missing: t.missing, share: t.owed ? pct(t.onTimeShare) : '—' };
       }),
-  };
+  );
   const tracks = view.tracks
     .filter((t) => o.byTrack.has(t.code))
     .map((t) => ({ t, tally: o.byTrack.get(t.code)! }));
@@ -229,7 +224,7 @@ export function reportsOverviewCard(view: {
           `${view.scope ? `${view.scope.en}. ` : ''}Due ${o.period.due}. ${tallyText(o.total).en}${o.total.owed ? `; on-time share **${pct(o.total.onTimeShare)}**` : ''}.`,
         ),
       ),
-      table,
+      grid,
       divider(),
       markdown(text(`**按赛道**\n${tracks.map(({ t, tally: x }) => `${t.code} ${t.name}：${tallyText(x).zh}`).join('\n')}`, `**By track**\n${tracks.map(({ t, tally: x }) => `${t.code} ${t.nameEn}: ${tallyText(x).en}`).join('\n')}`)),
       markdown(

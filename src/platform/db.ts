@@ -58,3 +58,9 @@ export async function openDatabase(url: string, options: DatabaseOpeners = {}): 
   const db = new Kysely<Database>({ dialect: kdialect });
   return { db, dialect, destroy: () => db.destroy() };
 }
+
+/** A statement ran into a unique key, on either engine (MySQL/MariaDB 1062, SQLite UNIQUE or PRIMARY KEY). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number } | undefined;
+  return e?.code === 'ER_DUP_ENTRY' || e?.errno === 1062 || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

@@ -16,6 +16,11 @@ export class UserError extends Error {
 
 export const isUserError = (e: unknown): e is UserError => e instanceof UserError;
 
+/** Stops a handler with a message for the user, Chinese first: the edge turns it into a toast or a reply. */
+export function refuse(code: string, zh: string, en: string): never {
+  throw new UserError(code, { zh, en });
+}
+
 /** A configuration or input file problem, reported with the path of each bad value. */
 export class ValidationFailed extends Error {
   constructor(readonly problems: readonly string[]) {

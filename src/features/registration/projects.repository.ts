@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
+import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
 import { recordAudit } from '../audit/audit.repository';
@@ -106,10 +107,8 @@ export type CreateOutcome = { kind: 'created'; project: Project } | { kind: 'ful
 
 /** Which unique key a failed insert or update ran into, on either engine; undefined for other errors. */
 function uniqueViolation(err: unknown): 'name' | 'other' | undefined {
-  const e = err as { code?: string; errno?: number; message?: string };
-  const unique = e?.code === 'ER_DUP_ENTRY' || e?.errno === 1062 || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-  if (!unique) return undefined;
-  return /projects_name_uq|active_name/.test(e.message ?? '') ? 'name' : 'other';
+  if (!isUniqueViolation(err)) return undefined;
+  return /projects_name_uq|active_name/.test((err as Error).message ?? '') ? 'name' : 'other';
 }
 
 /** Lock waits and deadlocks under contention: the statement can simply be tried again. */

@@ -20,7 +20,7 @@ import { button, card, markdown } from '../../../cards/kit';
 import { startOfLocalDay } from '../../competition/calendar';
 import { isStageOpen, stageByCode, type Competition } from '../../competition/competition';
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
-import { UserError } from '../../platform/errors';
+import { refuse } from '../../platform/errors';
 import { text } from '../../platform/i18n';
 import type { Roles } from '../people/roles';
 import {
@@ -36,10 +36,6 @@ import {
   type Project,
 } from './projects.repository';
 import { nameKey, problemsText, registrationOverview, validateProjectFields, type ProjectFields } from './registration.rules';
-
-const fail = (code: string, zh: string, en: string): never => {
-  throw new UserError(code, text(zh, en));
-};
 
 function unitRef(c: Competition, code: string): UnitRef {
   const u = c.file.units.find((x) => x.code === code);
@@ -57,22 +53,22 @@ const closesOn = (c: Competition) => stageByCode(c, 'registration').end;
 function requireRegistrationOpen(c: Competition, now: number): void {
   if (isStageOpen(c, 'registration', now)) return;
   const s = stageByCode(c, 'registration');
-  if (now < startOfLocalDay(s.start, c.timeZone)) fail('registration.not_open', `报名 ${s.start} 才开始，届时再来。`, `Registration opens on ${s.start}; come back then.`);
-  fail('registration.closed', `报名已于 ${s.end} 截止，不能再报名、修改或撤回。如有特殊情况请联系竞赛办。`, `Registration closed at the end of ${s.end}: projects can no longer be registered, edited or withdrawn. Contact the competition office if something is wrong.`);
+  if (now < startOfLocalDay(s.start, c.timeZone)) refuse('registration.not_open', `报名 ${s.start} 才开始，届时再来。`, `Registration opens on ${s.start}; come back then.`);
+  refuse('registration.closed', `报名已于 ${s.end} 截止，不能再报名、修改或撤回。如有特殊情况请联系竞赛办。`, `Registration closed at the end of ${s.end}: projects can no longer be registered, edited or withdrawn. Contact the competition office if something is wrong.`);
 }
 
 /** The operator must be a contact of this unit: a card forwarded to someone else, or a stale role, stops here. */
 function requireContactOf(c: Competition, roles: Roles, unit: string): void {
   if (roles.contactOf.includes(unit)) return;
   const name = unitRef(c, unit).name;
-  fail('registration.not_contact', `这张卡片属于${name}，只有${name}的联络员可以操作。`, `This card belongs to ${name}; only ${name}'s contacts can use it.`);
+  refuse('registration.not_contact', `这张卡片属于${name}，只有${name}的联络员可以操作。`, `This card belongs to ${name}; only ${name}'s contacts can use it.`);
 }
 
 async function loadProject(s: BotServices, c: Competition, roles: Roles, id: string): Promise<Project> {
   const p = await findProject(s.db, s.competitionId, id);
-  if (!p) fail('registration.no_project', '找不到这个项目，可能已被删除。发送「我的项目」查看最新情况。', 'This project no longer exists. Send "projects" to see the current list.');
+  if (!p) refuse('registration.no_project', '找不到这个项目，可能已被删除。发送「我的项目」查看最新情况。', 'This project no longer exists. Send "projects" to see the current list.');
   requireContactOf(c, roles, p!.unit);
-  if (p!.status !== 'active') fail('registration.withdrawn', `项目 ${p!.code} 已撤回。发送「我的项目」查看最新情况。`, `Project ${p!.code} has been withdrawn. Send "projects" to see the current list.`);
+  if (p!.status !== 'active') refuse('registration.withdrawn', `项目 ${p!.code} 已撤回。发送「我的项目」查看最新情况。`, `Project ${p!.code} has been withdrawn. Send "projects" to see the current list.`);
   return p!;
 }
 
@@ -81,7 +77,7 @@ async function formFor(s: BotServices, c: Competition, unit: string) {
   const limit = c.file.projectsPerUnitPerTrack;
   const tracks = c.file.tracks.map((t) => ({ code: t.code, name: t.name, nameEn: t.nameEn, left: Math.max(0, limit - (counts.get(t.code) ?? 0)) }));
   if (tracks.every((t) => t.left === 0)) {
-    fail('registration.all_full', `${unitRef(c, unit).name}在每个赛道都已报满 ${limit} 个项目。要换项目，请先在「我的项目」里撤回一个。`, `${unitRef(c, unit).name} has ${limit} projects in every track. To enter another, withdraw one first (send "projects").`);
+    refuse('registration.all_full', `${unitRef(c, unit).name}在每个赛道都已报满 ${limit} 个项目。要换项目，请先在「我的项目」里撤回一个。`, `${unitRef(c, unit).name} has ${limit} projects in every track. To enter another, withdraw one first (send "projects").`);
   }
   return registrationForm({ unit: unitRef(c, unit), tracks, closesOn: closesOn(c), limit });
 }
@@ -106,7 +102,7 @@ async function unitForCommand(s: BotServices, c: Competition, roles: Roles, chat
       requireContactOf(c, roles, chat.unit_code);
       return [chat.unit_code];
     }
-    fail('registration.wrong_group', '请在一对一聊天中，或在本单位的群里使用这个命令。', 'Use this command in a one-to-one chat with me, or in your unit\'s group.');
+    refuse('registration.wrong_group', '请在一对一聊天中，或在本单位的群里使用这个命令。', 'Use this command in a one-to-one chat with me, or in your unit\'s group.');
   }
   const wanted = args.join('').trim();
   if (wanted) {

@@ -6,7 +6,7 @@ import { remindersPlanCard, type PlanRow } from '../../../cards/reminders';
 import { localDateOf } from '../../competition/calendar';
 import type { CardActionSpec, CommandSpec } from '../../lark/handlers';
 import { dialectOf } from '../../platform/db';
-import { UserError } from '../../platform/errors';
+import { refuse } from '../../platform/errors';
 import { text } from '../../platform/i18n';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
 import type { Competition } from '../../competition/competition';
@@ -19,10 +19,6 @@ import { deadlineSteps, snoozeUntil } from './schedule.rules';
 const SNOOZE_HOURS = 2;
 const MAX_SNOOZES = 5;
 
-const fail = (code: string, zh: string, en: string): never => {
-  throw new UserError(code, text(zh, en));
-};
-
 const hhmm = (c: Competition, ms: number) => new Intl.DateTimeFormat('en-GB', { timeZone: c.timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(ms);
 const localTime = (c: Competition, ms: number) => `${localDateOf(ms, c.timeZone)} ${hhmm(c, ms)}`;
 
@@ -33,18 +29,18 @@ export const snoozeAction: CardActionSpec<'rem.snooze'> = {
     const s = ctx.services;
     const c = await s.competition();
     const now = s.clock.now();
-    if (!ctx.roles.contactOf.includes(v.u)) fail('reminders.not_yours', '这条提醒不是发给你的单位的。', 'This reminder is not for your unit.');
+    if (!ctx.roles.contactOf.includes(v.u)) refuse('reminders.not_yours', '这条提醒不是发给你的单位的。', 'This reminder is not for your unit.');
     const d = deadlinesOf(c).find((x) => x.rule === v.r && x.key === v.k);
-    if (!d || now >= d.dueAt) fail('reminders.past', '已经截止，不能再推迟提醒。', 'The deadline has passed; the reminder cannot be postponed.');
+    if (!d || now >= d.dueAt) refuse('reminders.past', '已经截止，不能再推迟提醒。', 'The deadline has passed; the reminder cannot be postponed.');
     const owing = (await obligationsFor(s.db, c, d!)).some((o) => o.subject === v.u);
     if (!owing) return { toast: { type: 'success', text: text('已经完成了，不会再提醒。', 'Already done: no more reminders.') } };
     const until = snoozeUntil(scheduleOf(c), now, SNOOZE_HOURS, d!.dueAt);
-    if (until === undefined) fail('reminders.too_late', `离截止不到 ${SNOOZE_HOURS} 个工作小时，请现在处理。`, `Less than ${SNOOZE_HOURS} working hours are left before the deadline; please do it now.`);
+    if (until === undefined) refuse('reminders.too_late', `离截止不到 ${SNOOZE_HOURS} 个工作小时，请现在处理。`, `Less than ${SNOOZE_HOURS} working hours are left before the deadline; please do it now.`);
     const mine = await shortHash(ctx.action.operatorOpenId);
     const existing = await s.db.selectFrom('reminder_occurrences').select(['step', 'status']).where('competition_id', '=', s.competitionId).where('rule', '=', d!.rule).where('deadline_key', '=', d!.key).where('unit_code', '=', v.u).where('step', 'like', 'snooze:%').execute();
     const minePlanned = existing.filter((e) => e.step.endsWith(`:${mine}`));
     if (minePlanned.some((e) => e.status === 'planned')) return { toast: { type: 'info', text: text('已经设置过稍后提醒了。', 'A later reminder is already set.') } };
-    if (minePlanned.length >= MAX_SNOOZES) fail('reminders.snoozed_enough', `已推迟 ${MAX_SNOOZES} 次，请尽快处理。`, `Postponed ${MAX_SNOOZES} times already; please do it soon.`);
+    if (minePlanned.length >= MAX_SNOOZES) refuse('reminders.snoozed_enough', `已推迟 ${MAX_SNOOZES} 次，请尽快处理。`, `Postponed ${MAX_SNOOZES} times already; please do it soon.`);
     await recordOccurrence(s.db, { competitionId: s.competitionId, rule: d!.rule, key: d!.key, subject: v.u, step: `snooze:${minePlanned.length + 1}:${mine}`, dueAt: until!, status: 'planned' }, now);
     return { toast: { type: 'success', text: text(`好的，${localTime(c, until!)} 再提醒你。`, `OK, I will remind you again at ${localTime(c, until!)}.`) } };
   },
@@ -55,7 +51,7 @@ function unitArg(c: Competition, words: string[]): string {
   const wanted = words.join('').trim();
   if (!wanted) return '';
   const u = c.file.units.find((x) => x.code === wanted.toUpperCase() || x.name === wanted || x.shortName === wanted || x.aliases.includes(wanted));
-  if (!u) fail('reminders.unknown_unit', `没有找到单位「${wanted}」。`, `No unit matches "${wanted}".`);
+  if (!u) refuse('reminders.unknown_unit', `没有找到单位「${wanted}」。`, `No unit matches "${wanted}".`);
   return u!.code;
 }
 

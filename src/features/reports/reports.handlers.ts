@@ -19,7 +19,7 @@ import {
 import { localDateOf, startOfLocalDay } from '../../competition/calendar';
 import { deadlineInstant, stageAt, type Competition } from '../../competition/competition';
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
-import { UserError } from '../../platform/errors';
+import { refuse } from '../../platform/errors';
 import { text, type Text } from '../../platform/i18n';
 import type { Roles } from '../people/roles';
 import { activeProjectsOf, allActiveProjects, findProject, type Project } from '../registration/projects.repository';
@@ -33,6 +33,7 @@ import {
   validateReportFields,
   validateSelfEvaluation,
   type PeriodWindow,
+  type SubmissionDecision,
 } from './reporting.rules';
 import {
   firstReportTimes,
@@ -46,10 +47,28 @@ import {
   selfEvaluationRevisions,
 } from './reports.repository';
 
-const fail = (code: string, zh: string, en: string): never => {
-  throw new UserError(code, text(zh, en));
-};
 const toastError = (t: Text): CardResponse => ({ toast: { type: 'error', text: t } });
+
+type Accepted = Extract<SubmissionDecision, { kind: 'accept' }>;
+
+/**
+ * Stores the next revision of a report or self-evaluation: decides from the revisions so far, and decides again
+ * when a concurrent submission took the number first. A refusal or a lost race becomes the toast.
+ */
+async function submitRevision(period: PeriodWindow, now: number, revisions: () => Promise<number>, insert: (d: Accepted) => Promise<unknown>): Promise<{ decision: Accepted } | { toast: NonNullable<CardResponse['toast']> }> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const decision = decideSubmission(period, await revisions(), now);
+    if (decision.kind === 'refuse') return { toast: { type: 'error', text: decision.text } };
+    try {
+      await insert(decision);
+      return { decision };
+    } catch (err) {
+      if (err instanceof RevisionTaken) continue;
+      throw err;
+    }
+  }
+  return { toast: { type: 'error', text: text('同时提交的人较多，请再点一次提交。', 'Many submissions at once; please press submit again.') } };
+}
 
 /** The reporting periods with their windows as instants (start of `opens`, end of `due`, competition time zone). */
 export function periodWindows(c: Competition): PeriodWindow[] {
@@ -72,12 +91,12 @@ function canRead(roles: Roles, p: Project): boolean {
 
 async function projectFor(s: BotServices, c: Competition, roles: Roles, id: string, mode: 'write' | 'read'): Promise<Project> {
   const p = await findProject(s.db, s.competitionId, id);
-  if (!p || p.status !== 'active') fail('reports.no_project', '找不到这个项目，或它已撤回。', 'This project does not exist or has been withdrawn.');
+  if (!p || p.status !== 'active') refuse('reports.no_project', '找不到这个项目，或它已撤回。', 'This project does not exist or has been withdrawn.');
   const allowed = mode === 'write' ? roles.contactOf.includes(p!.unit) : canRead(roles, p!);
   if (!allowed) {
     const u = unitName(c, p!.unit);
-    if (mode === 'write') fail('reports.not_contact', `项目 ${p!.code} 属于${u}，只有${u}的联络员可以填报。`, `Project ${p!.code} belongs to ${u}; only ${u}'s contacts can report on it.`);
-    fail('reports.not_allowed', `你不能查看项目 ${p!.code} 的进展。`, `You may not read the reports of project ${p!.code}.`);
+    if (mode === 'write') refuse('reports.not_contact', `项目 ${p!.code} 属于${u}，只有${u}的联络员可以填报。`, `Project ${p!.code} belongs to ${u}; only ${u}'s contacts can report on it.`);
+    refuse('reports.not_allowed', `你不能查看项目 ${p!.code} 的进展。`, `You may not read the reports of project ${p!.code}.`);
   }
   return p!;
 }
@@ -88,10 +107,10 @@ function requireReportingOpen(c: Competition, now: number): void {
   if (stage?.code === 'implementation' || stage?.code === 'evaluation') {
     const closing = c.file.milestones.find((m) => m.code === 'judging-close');
     if (!closing || now < deadlineInstant(c, closing.date)) return;
-    fail('reports.closed', `评审已于 ${closing.date} 结束，不能再填报进展。`, `Judging closed on ${closing.date}; reports can no longer be submitted.`);
+    refuse('reports.closed', `评审已于 ${closing.date} 结束，不能再填报进展。`, `Judging closed on ${closing.date}; reports can no longer be submitted.`);
   }
   const impl = c.stages.find((x) => x.code === 'implementation')!;
-  fail('reports.not_started', `实施推进阶段 ${impl.start} 开始，届时才能填报进展。`, `Progress reports open with the implementation stage on ${impl.start}.`);
+  refuse('reports.not_started', `实施推进阶段 ${impl.start} 开始，届时才能填报进展。`, `Progress reports open with the implementation stage on ${impl.start}.`);
 }
 
 async function periodChoices(s: BotServices, c: Competition, p: Project, now: number): Promise<PeriodChoice[]> {
@@ -108,7 +127,7 @@ async function formFor(s: BotServices, c: Competition, p: Project) {
   const now = s.clock.now();
   requireReportingOpen(c, now);
   const periods = await periodChoices(s, c, p, now);
-  if (!periods.length) fail('reports.no_period', '还没有开始填报的期次。发送「日程」查看安排。', 'No reporting period has opened yet. Send "schedule" to see the plan.');
+  if (!periods.length) refuse('reports.no_period', '还没有开始填报的期次。发送「日程」查看安排。', 'No reporting period has opened yet. Send "schedule" to see the plan.');
   const windows = periodWindows(c).filter((w) => periods.some((x) => x.code === w.code));
   // Pre-select the open period this project has not reported yet, else the default one.
   const open = periods.find((x) => x.state === 'pending') ?? periods.find((x) => x.state === 'missing');
@@ -166,18 +185,18 @@ export const progressCommand: CommandSpec = {
     const c = await s.competition();
     const code = ctx.command.args.join('').trim().toUpperCase();
     if (code) {
-      if (!PROJECT_CODE.test(code)) fail('reports.bad_code', `「${code}」不是项目编号，编号形如 2024-T02-HP-1。`, `"${code}" is not a project code; codes look like 2024-T02-HP-1.`);
+      if (!PROJECT_CODE.test(code)) refuse('reports.bad_code', `「${code}」不是项目编号，编号形如 2024-T02-HP-1。`, `"${code}" is not a project code; codes look like 2024-T02-HP-1.`);
       const row = await s.db.selectFrom('projects').select('id').where('competition_id', '=', s.competitionId).where('code', '=', code).executeTakeFirst();
-      if (!row) fail('reports.unknown_code', `没有编号为 ${code} 的项目。`, `There is no project ${code}.`);
+      if (!row) refuse('reports.unknown_code', `没有编号为 ${code} 的项目。`, `There is no project ${code}.`);
       const p = await projectFor(s, c, ctx.roles, row!.id, 'read');
       return ctx.reply(await timeline(s, c, p), 'report-history');
     }
     if (!ctx.roles.contactOf.length) {
-      fail('reports.code_needed', '请在命令后加项目编号查看进展，例如「进展 2024-T02-HP-1」；各单位的填报情况请用「进展情况」。', 'Add a project code to read its timeline, e.g. "progress 2024-T02-HP-1"; for everyone\'s reporting use "reports".');
+      refuse('reports.code_needed', '请在命令后加项目编号查看进展，例如「进展 2024-T02-HP-1」；各单位的填报情况请用「进展情况」。', 'Add a project code to read its timeline, e.g. "progress 2024-T02-HP-1"; for everyone\'s reporting use "reports".');
     }
     requireReportingOpen(c, s.clock.now());
     const projects = await contactProjects(s, ctx.roles, ctx.event.chatType, ctx.event.chatId);
-    if (!projects.length) fail('reports.no_projects', '你的单位还没有报名的项目。', 'Your unit has no registered project.');
+    if (!projects.length) refuse('reports.no_projects', '你的单位还没有报名的项目。', 'Your unit has no registered project.');
     if (projects.length === 1) return ctx.reply(await formFor(s, c, projects[0]!), 'report-form');
     const now = s.clock.now();
     const current = defaultPeriod(periodWindows(c), now);
@@ -208,10 +227,10 @@ export const selfEvaluationCommand: CommandSpec = {
       .sort((a, b) => Math.abs(a.dueAt - now) - Math.abs(b.dueAt - now))[0];
     if (!period) {
       const next = periodWindows(c).find((w) => w.selfEvaluation);
-      fail('reports.no_self_evaluation', `现在不是自评时间${next ? `，下一次是「${next.name}」（${next.opens} 起）` : ''}。`, `Self-evaluation is not open now${next ? `; the next one is "${next.nameEn}" (from ${next.opens})` : ''}.`);
+      refuse('reports.no_self_evaluation', `现在不是自评时间${next ? `，下一次是「${next.name}」（${next.opens} 起）` : ''}。`, `Self-evaluation is not open now${next ? `; the next one is "${next.nameEn}" (from ${next.opens})` : ''}.`);
     }
     const projects = await contactProjects(s, ctx.roles, ctx.event.chatType, ctx.event.chatId);
-    if (!projects.length) fail('reports.no_projects', '你的单位还没有报名的项目。', 'Your unit has no registered project.');
+    if (!projects.length) refuse('reports.no_projects', '你的单位还没有报名的项目。', 'Your unit has no registered project.');
     await ctx.reply(projectPicker({ unitName: [...new Set(projects.map((p) => unitName(c, p.unit)))].join('、'), purpose: 'self-evaluation', period: period!.code, projects: projects.map((p) => label(c, p)) }), 'self-evaluation-picker');
   },
 };
@@ -221,7 +240,7 @@ async function overviewCard(s: BotServices, c: Competition, roles: Roles, period
   const windows = periodWindows(c);
   const due = windows.filter((w) => w.opensAt <= now);
   const period = periodCode ? windows.find((w) => w.code === periodCode) : (due.filter((w) => w.dueAt <= now).at(-1) ?? defaultPeriod(windows, now));
-  if (!period) fail('reports.no_period', '还没有开始填报的期次。', 'No reporting period has opened yet.');
+  if (!period) refuse('reports.no_period', '还没有开始填报的期次。', 'No reporting period has opened yet.');
   const wide = roles.office || roles.leader;
   const tracks = wide ? undefined : roles.judgeOf;
   const projects = await allActiveProjects(s.db, s.competitionId, tracks);
@@ -250,7 +269,7 @@ export const reportsCommand: CommandSpec = {
     const c = await s.competition();
     const wanted = ctx.command.args.join('').trim();
     if (wanted && !c.periods.some((p) => p.code === wanted)) {
-      fail('reports.unknown_period', `没有「${wanted}」这个期次。可选：${c.periods.map((p) => p.code).join('、')}`, `There is no period "${wanted}". Choose from: ${c.periods.map((p) => p.code).join(', ')}`);
+      refuse('reports.unknown_period', `没有「${wanted}」这个期次。可选：${c.periods.map((p) => p.code).join('、')}`, `There is no period "${wanted}". Choose from: ${c.periods.map((p) => p.code).join(', ')}`);
     }
     await ctx.reply(await overviewCard(s, c, ctx.roles, wanted || undefined), 'reports-overview');
   },
@@ -317,22 +336,16 @@ export const submitReportAction: CardActionSpec<'rpt.submit'> = {
     const problems = [...(period ? [] : [text('请选择填报期', 'Choose the period')]), ...(checked.ok ? [] : checked.problems)];
     if (!period || !checked.ok) return toastError(problemsText(problems));
     if (p.createdAt >= period.dueAt) return toastError(text(`项目 ${p.code} 报名时「${period.name}」已截止，不需要填报这一期。`, `Project ${p.code} was registered after "${period.nameEn}" was due; it does not owe that period.`));
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const decision = decideSubmission(period, await revisionCount(s.db, p.id, period.code), now);
-      if (decision.kind === 'refuse') return toastError(decision.text);
-      try {
-        await insertReport(s.db, { competitionId: s.competitionId, projectId: p.id, projectCode: p.code, period: period.code, revision: decision.revision, late: decision.late, fields: checked.value, actor: ctx.action.operatorOpenId, now });
-      } catch (err) {
-        if (err instanceof RevisionTaken) continue; // another submission for this period landed first: decide again
-        throw err;
-      }
-      const sevDone = period.selfEvaluation ? (await selfEvaluationRevisions(s.db, p.id, period.code)) > 0 : true;
-      return {
-        card: reportReceived({ project: label(c, p), periodName: periodName(period), revision: decision.revision, late: decision.late, selfEvaluation: sevDone ? undefined : { period: period.code } }),
-        toast: { type: decision.late ? 'warning' : 'success', text: decision.late ? text('已提交（逾期补报）', 'Submitted (late)') : text('已提交', 'Submitted') },
-      };
-    }
-    return toastError(text('同时提交的人较多，请再点一次提交。', 'Many submissions at once; please press submit again.'));
+    const outcome = await submitRevision(period, now, () => revisionCount(s.db, p.id, period.code), (decision) =>
+      insertReport(s.db, { competitionId: s.competitionId, projectId: p.id, projectCode: p.code, period: period.code, revision: decision.revision, late: decision.late, fields: checked.value, actor: ctx.action.operatorOpenId, now }),
+    );
+    if ('toast' in outcome) return outcome;
+    const { decision } = outcome;
+    const sevDone = period.selfEvaluation ? (await selfEvaluationRevisions(s.db, p.id, period.code)) > 0 : true;
+    return {
+      card: reportReceived({ project: label(c, p), periodName: periodName(period), revision: decision.revision, late: decision.late, selfEvaluation: sevDone ? undefined : { period: period.code } }),
+      toast: { type: decision.late ? 'warning' : 'success', text: decision.late ? text('已提交（逾期补报）', 'Submitted (late)') : text('已提交', 'Submitted') },
+    };
   },
 };
 
@@ -351,14 +364,14 @@ export const overviewAction: CardActionSpec<'rpt.overview'> = {
   audience: ['judge', 'leader'] as const,
   async run(ctx, v) {
     const c = await ctx.services.competition();
-    if (!c.periods.some((p) => p.code === v.period)) fail('reports.unknown_period', '这个期次已不存在。', 'This period no longer exists.');
+    if (!c.periods.some((p) => p.code === v.period)) refuse('reports.unknown_period', '这个期次已不存在。', 'This period no longer exists.');
     return { card: await overviewCard(ctx.services, c, ctx.roles, v.period) };
   },
 };
 
 function selfEvaluationPeriod(c: Competition, code: string): PeriodWindow {
   const w = periodWindows(c).find((x) => x.code === code && x.selfEvaluation);
-  if (!w) fail('reports.no_self_evaluation', '这一期不需要自评。', 'This period asks for no self-evaluation.');
+  if (!w) refuse('reports.no_self_evaluation', '这一期不需要自评。', 'This period asks for no self-evaluation.');
   return w!;
 }
 
@@ -371,7 +384,7 @@ export const openSelfEvaluationAction: CardActionSpec<'sev.open'> = {
     const p = await projectFor(s, c, ctx.roles, v.p, 'write');
     requireReportingOpen(c, s.clock.now());
     const w = selfEvaluationPeriod(c, v.period);
-    if (s.clock.now() < w.opensAt) fail('reports.not_open', `「${w.name}」${w.opens} 才开始。`, `"${w.nameEn}" opens on ${w.opens}.`);
+    if (s.clock.now() < w.opensAt) refuse('reports.not_open', `「${w.name}」${w.opens} 才开始。`, `"${w.nameEn}" opens on ${w.opens}.`);
     const prior = (await latestSelfEvaluations(s.db, p.id)).find((x) => x.period === w.code);
     return { card: selfEvaluationForm({ project: label(c, p), periodName: periodName(w), period: w.code, rubric: c.file.rubric, prefill: prior }) };
   },
@@ -389,19 +402,15 @@ export const submitSelfEvaluationAction: CardActionSpec<'sev.submit'> = {
     const w = selfEvaluationPeriod(c, v.period);
     const checked = validateSelfEvaluation(ctx.action.formValue, c.file.rubric);
     if (!checked.ok) return toastError(problemsText(checked.problems));
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const decision = decideSubmission(w, await selfEvaluationRevisions(s.db, p.id, w.code), now);
-      if (decision.kind === 'refuse') return toastError(decision.text);
-      try {
-        await insertSelfEvaluation(s.db, { competitionId: s.competitionId, projectId: p.id, projectCode: p.code, period: w.code, revision: decision.revision, late: decision.late, ...checked.value, actor: ctx.action.operatorOpenId, now });
-      } catch (err) {
-        if (err instanceof RevisionTaken) continue;
-        throw err;
-      }
-      const total = Object.values(checked.value.scores).reduce((a, b) => a + b, 0);
-      return { card: selfEvaluationReceived({ project: label(c, p), periodName: periodName(w), total, max: c.file.rubric.reduce((n, r) => n + r.max, 0), revision: decision.revision }), toast: { type: 'success', text: text('自评已提交', 'Self-evaluation submitted') } };
-    }
-    return toastError(text('同时提交的人较多，请再点一次提交。', 'Many submissions at once; please press submit again.'));
+    const outcome = await submitRevision(w, now, () => selfEvaluationRevisions(s.db, p.id, w.code), (decision) =>
+      insertSelfEvaluation(s.db, { competitionId: s.competitionId, projectId: p.id, projectCode: p.code, period: w.code, revision: decision.revision, late: decision.late, ...checked.value, actor: ctx.action.operatorOpenId, now }),
+    );
+    if ('toast' in outcome) return outcome;
+    const total = Object.values(checked.value.scores).reduce((a, b) => a + b, 0);
+    return {
+      card: selfEvaluationReceived({ project: label(c, p), periodName: periodName(w), total, max: c.file.rubric.reduce((n, r) => n + r.max, 0), revision: outcome.decision.revision }),
+      toast: { type: 'success', text: text('自评已提交', 'Self-evaluation submitted') },
+    };
   },
 };
 

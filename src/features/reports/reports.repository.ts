@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
+import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
 import { recordAudit } from '../audit/audit.repository';
@@ -66,11 +67,6 @@ export async function firstReportTimes(db: Kysely<Database>, competitionId: stri
 /** Thrown when another submission took this revision number a moment ago. */
 export class RevisionTaken extends Error {}
 
-const isUnique = (err: unknown) => {
-  const e = err as { code?: string; errno?: number };
-  return e?.code === 'ER_DUP_ENTRY' || e?.errno === 1062 || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-};
-
 export async function insertReport(
   db: Kysely<Database>,
   r: { competitionId: string; projectId: string; projectCode: string; period: string; revision: number; late: boolean; fields: ReportFields; actor: string; now: number },
@@ -96,7 +92,7 @@ export async function insertReport(
       await recordAudit(trx, { competitionId: r.competitionId, actor: r.actor, action: r.revision > 1 ? 'report.revise' : 'report.submit', entityType: 'report', entityId: `${r.projectCode}/${r.period}/${r.revision}`, after: { ...r.fields, late: r.late }, at: r.now });
     });
   } catch (err) {
-    if (isUnique(err)) throw new RevisionTaken();
+    if (isUniqueViolation(err)) throw new RevisionTaken();
     throw err;
   }
   return toReport(row);
@@ -160,7 +156,7 @@ export async function insertSelfEvaluation(
       await recordAudit(trx, { competitionId: r.competitionId, actor: r.actor, action: 'self-evaluation.submit', entityType: 'self_evaluation', entityId: `${r.projectCode}/${r.period}/${r.revision}`, after: { scores: r.scores, justification: r.justification, late: r.late }, at: r.now });
     });
   } catch (err) {
-    if (isUnique(err)) throw new RevisionTaken();
+    if (isUniqueViolation(err)) throw new RevisionTaken();
     throw err;
   }
 }
