@@ -103,7 +103,7 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
   if (!isWorkingSlot(sched, now)) return run;
   const paused = await pausedUnits(s.db, s.competitionId);
   if (paused.has('')) return run;
-  const groups = await unitGroups(s.db, s.competitionId);
+  let groups: Map<string, string> | undefined;
   const deadlines = deadlinesOf(c);
   const owedCache = new Map<string, Obligation[]>();
   const owed = async (d: Deadline) => {
@@ -116,10 +116,17 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
     if (now < d.from) continue;
     const due = dueSteps(sched, deadlineSteps(sched, d.dueDate, d.dueAt), d.dueAt, now);
     if (!due.length) continue;
+    // What is already recorded for this deadline: most minutes, everything due is, and nothing is written.
+    const done = new Set(
+      (await s.db.selectFrom('reminder_occurrences').select(['unit_code', 'step']).where('competition_id', '=', s.competitionId).where('rule', '=', d.rule).where('deadline_key', '=', d.key).execute()).map(
+        (r) => `${r.unit_code}|${r.step}`,
+      ),
+    );
     const obligations = await owed(d);
     if (!obligations.length) continue;
     for (const step of due) {
       if (step.kind === 'digest') {
+        if (done.has(`|${step.code}`)) continue;
         const office = await officeOpenIds(s.db, s.competitionId, s.admins);
         const card = digestCard({ deadlineName: d.name, dueDate: d.dueDate, missing: obligations.map((o) => ({ name: o.label, items: o.items, contacts: o.recipients.length })) });
         const messages = office.map((to): OutgoingMessage => ({ key: `rem:${c.id}:${d.rule}:${d.key}::digest:${to}`, purpose: 'reminder-digest', op: 'send', receiveIdType: 'open_id', receiveId: to, rateKey: `user:${to}`, msgType: 'interactive', content: card, competitionId: c.id }));
@@ -127,6 +134,8 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
         continue;
       }
       for (const o of obligations) {
+        if (done.has(`${o.subject}|${step.code}`)) continue;
+        groups ??= await unitGroups(s.db, s.competitionId);
         const leaders = step.kind === 'escalate' && o.unit ? await unitLeaders(s.db, s.competitionId, o.unit) : [];
         const messages = stepMessages(c, d, o, step, now, { groups, leaders });
         if (!messages.length) continue; // e.g. no leader to escalate to: nothing to record
@@ -147,7 +156,7 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
       const hash = row.step.split(':')[2];
       const recipients: string[] = [];
       for (const r of o.recipients) if ((await shortHash(r)) === hash) recipients.push(r);
-      await enqueueMessages(trx, stepMessages(c, d, o, { code: row.step, kind: 'before', at: now, group: false }, now, { groups, leaders: [], recipients }), now);
+      await enqueueMessages(trx, stepMessages(c, d, o, { code: row.step, kind: 'before', at: now, group: false }, now, { groups: new Map(), leaders: [], recipients }), now);
       return true;
     });
     if (r) run.sent++;
