@@ -145,7 +145,8 @@ export function createContainer(parts: ContainerParts): Container {
       await bot.sweepInbox();
       if (lark.enabled) await sender.drain(20_000);
       const now = clock.now();
-      if (now - lastPrune >= 3_600_000) {
+      // Hourly, at the top of the hour: a Worker builds a container per invocation, so its memory cannot pace this.
+      if (now - lastPrune >= 3_600_000 && new Date(now).getUTCMinutes() === 0) {
         lastPrune = now;
         const receipts = await pruneReceipts(db, now);
         const events = await pruneInbox(db, now);
