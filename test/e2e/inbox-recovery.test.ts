@@ -81,3 +81,25 @@ describe('the inbox', () => {
     expect((await inboxCounts(db.db)).failed).toBe(30);
   });
 });
+
+describe('pruning', () => {
+  it('once an hour at the top of the hour, finished events and receipts older than a week go; recent and pending ones stay', async () => {
+    const now = Date.parse('2024-05-06T02:00:00Z');
+    const { toDbInstant } = await import('../../src/platform/instant');
+    const old = toDbInstant(now - 8 * 86_400_000);
+    const recent = toDbInstant(now - 86_400_000);
+    await db.db.insertInto('inbox').values([
+      { event_id: 'ev-prune-old', event_type: 'x', payload: '{}', status: 'done', attempts: 1, lease_until: old, last_error: null, received_at: old, finished_at: old },
+      { event_id: 'ev-prune-recent', event_type: 'x', payload: '{}', status: 'done', attempts: 1, lease_until: recent, last_error: null, received_at: recent, finished_at: recent },
+      { event_id: 'ev-prune-pending', event_type: 'x', payload: '{}', status: 'pending', attempts: 9, lease_until: toDbInstant(now + 86_400_000), last_error: null, received_at: old, finished_at: null },
+    ]).execute();
+    await db.db.insertInto('receipts').values([{ kind: 'message', receipt_key: 'om-prune-old', created_at: old }, { kind: 'message', receipt_key: 'om-prune-recent', created_at: recent }]).execute();
+    const c = testContainer(db, { BOT_ADMINS: OFFICE }, now - 30 * 60_000, { lark: h.container.lark });
+    await c.maintain(); // half past: not yet
+    expect((await db.db.selectFrom('inbox').select('event_id').where('event_id', 'like', 'ev-prune-%').execute()).length).toBe(3);
+    c.clock.set(now);
+    await c.maintain();
+    expect((await db.db.selectFrom('inbox').select('event_id').where('event_id', 'like', 'ev-prune-%').orderBy('event_id').execute()).map((r) => r.event_id)).toEqual(['ev-prune-pending', 'ev-prune-recent']);
+    expect((await db.db.selectFrom('receipts').select('receipt_key').where('receipt_key', 'like', 'om-prune-%').execute()).map((r) => r.receipt_key)).toEqual(['om-prune-recent']);
+  });
+});
