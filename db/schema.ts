@@ -292,6 +292,35 @@ export interface Database {
   audit_log: AuditLogTable;
   leases: LeasesTable;
   cron_runs: CronRunsTable;
+  ranking_snapshots: RankingSnapshotsTable;
+  summary_runs: SummaryRunsTable;
 }
 
 export type { Generated };
+
+export interface RankingSnapshotsTable {
+  id: string;
+  competition_id: string;
+  /** The publication: one version number per 发布排行, shared by the tracks it froze. */
+  version: number;
+  track_code: string;
+  method: string;
+  seed: number | string;
+  /** SHA-256 of the snapshot's canonical JSON (also in the audit log). */
+  hash: string;
+  ranked: number;
+  /** JSON: the RankingSnapshot (inputs, parameters, results, hash). */
+  snapshot: string;
+  published_by: string;
+  published_at: Instant;
+}
+
+export interface SummaryRunsTable {
+  competition_id: string;
+  /** Local date and time of the scheduled slot, e.g. 2024-11-04T09:00. */
+  slot: string;
+  chat_id: string;
+  /** What was posted: participation | rankings. */
+  kind: string;
+  created_at: Instant;
+}

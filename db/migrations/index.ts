@@ -7,10 +7,12 @@ import * as initial from './20261122T0900_initial';
 import * as inbox from './20261122T1400_inbox';
 import * as selfEvaluations from './20261122T1500_self_evaluations';
 import * as reminderPauses from './20261122T1600_reminder_pauses';
+import * as rankings from './20261122T1700_rankings';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0900_initial': initial,
   '20261122T1400_inbox': inbox,
   '20261122T1500_self_evaluations': selfEvaluations,
   '20261122T1600_reminder_pauses': reminderPauses,
+  '20261122T1700_rankings': rankings,
 };

@@ -103,11 +103,25 @@ export const calendarSchema = z.strictObject({
   workdays: z.array(date).default([]).describe('Weekend days that are working days (make-up days, 调休)'),
 });
 
+export const summariesSchema = z
+  .strictObject({
+    days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1).max(7).default(['mon']).describe('Days of the week the digest goes out'),
+    at: timeOfDay.default('09:00').describe('Local time at which the digest goes out'),
+    workingDaysOnly: z.boolean().default(true).describe('Skip days off (weekends and public holidays in the calendar)'),
+  })
+  .describe(
+    'A digest posted to the announcement group on a schedule, from the start of registration to the end of evaluation: participation and punctuality (never scores) until the rankings are published, the published rankings after',
+  );
+
 const personRole = z.discriminatedUnion('role', [
   z.strictObject({ role: z.literal('office') }),
   z.strictObject({ role: z.literal('leader') }),
   z.strictObject({ role: z.literal('contact'), unit: z.string() }),
-  z.strictObject({ role: z.literal('judge'), track: z.string() }),
+  z.strictObject({
+    role: z.literal('judge'),
+    track: z.string(),
+    unit: z.string().optional().describe("The judge's own unit, if any: they are recused from its projects automatically"),
+  }),
   z.strictObject({ role: z.literal('unit_leader'), unit: z.string() }).describe("The unit's leader: told when the unit is overdue (escalation)"),
 ]);
 
@@ -147,6 +161,7 @@ export const competitionFileSchema = z
     calendar: calendarSchema,
     people: z.array(personSchema).default([]),
     chats: z.array(chatSchema).default([]),
+    summaries: summariesSchema.optional(),
   })
   .superRefine((file, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -199,6 +214,7 @@ export const competitionFileSchema = z
       p.roles.forEach((r, j) => {
         if ((r.role === 'contact' || r.role === 'unit_leader') && !unitCodes.has(r.unit)) issue(['people', i, 'roles', j, 'unit'], `unknown unit code "${r.unit}"`);
         if (r.role === 'judge' && !trackCodes.has(r.track)) issue(['people', i, 'roles', j, 'track'], `unknown track code "${r.track}"`);
+        if (r.role === 'judge' && r.unit !== undefined && !unitCodes.has(r.unit)) issue(['people', i, 'roles', j, 'unit'], `unknown unit code "${r.unit}"`);
       }),
     );
     file.chats.forEach((c, i) => {
