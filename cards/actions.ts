@@ -8,6 +8,10 @@ import { z } from 'zod';
 const unitCode = z.string().regex(/^[A-Z][A-Z0-9]{0,7}$/);
 const projectId = z.string().regex(/^prj_[A-Za-z0-9_-]{1,40}$/);
 const periodCode = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
+const trackCode = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,15}$/);
+const trackOrAll = z.union([trackCode, z.literal('*')]);
+const offset = z.int().min(0).max(100_000);
+const version = z.int().min(0).max(1_000_000);
 
 export const actionValueSchema = z.discriminatedUnion('a', [
   /** Show what the operator may do (the help card). */
@@ -38,6 +42,20 @@ export const actionValueSchema = z.discriminatedUnion('a', [
   // Reminders.
   /** Remind me again in two hours (within the deadline). */
   z.strictObject({ a: z.literal('rem.snooze'), r: z.enum(['registration', 'report', 'self-evaluation', 'judging', 'materials']), k: periodCode, u: z.string().regex(/^[A-Za-z0-9:]{1,16}$/) }),
+  // Judging. `p` is a project id, `t` a track code or '*' (all the judge's tracks), `o` a list offset: all re-checked.
+  /** A judge's projects, a page from offset `o`. */
+  z.strictObject({ a: z.literal('judge.list'), t: trackOrAll, o: offset }),
+  /** Open the scoring form of a project, then submit it (the scores arrive as form_value). */
+  z.strictObject({ a: z.literal('judge.open'), p: projectId }),
+  z.strictObject({ a: z.literal('judge.submit'), p: projectId }),
+  /** Open the recusal form, then submit it with the reason. */
+  z.strictObject({ a: z.literal('judge.recuse'), p: projectId }),
+  z.strictObject({ a: z.literal('judge.recuse.submit'), p: projectId }),
+  // Rankings. `v` is a published version, 0 for the live (unpublished) standings, which never reach a group.
+  /** A track's ranking from offset `o`. */
+  z.strictObject({ a: z.literal('rank.track'), t: trackCode, v: version, o: offset }),
+  /** The cross-track overview, its table from offset `o`. */
+  z.strictObject({ a: z.literal('rank.overview'), v: version, o: offset }),
 ]);
 
 export type ActionValue = z.infer<typeof actionValueSchema>;

@@ -37,6 +37,8 @@ export interface TableColumn {
   /** Tables have no per-field i18n: headers carry both languages, e.g. 单位 Unit. */
   header: string;
   type: 'text' | 'number';
+  /** Decimals shown for a number column (default 0). */
+  precision?: number;
 }
 
 /**
@@ -50,7 +52,7 @@ export function table(columns: readonly TableColumn[], rows: ReadonlyArray<Recor
     row_height: 'low',
     freeze_first_column: true,
     header_style: { text_align: 'center', bold: true, background_style: 'grey' },
-    columns: columns.map((c) => ({ name: c.name, display_name: c.header, data_type: c.type, width: 'auto', ...(c.type === 'number' ? { format: { precision: 0 } } : {}) })),
+    columns: columns.map((c) => ({ name: c.name, display_name: c.header, data_type: c.type, width: 'auto', ...(c.type === 'number' ? { format: { precision: c.precision ?? 0 } } : {}) })),
     rows,
   };
 }
@@ -76,3 +78,43 @@ export function card(options: { title: Text; template?: Template; elements: Elem
 
 /** Lark refuses cards over 30 KB [LARK.md §4.1]; builders keep well under it and tests check. */
 export const cardBytes = (c: Card) => new TextEncoder().encode(JSON.stringify(c)).length;
+
+/**
+ * What a card builder aims at: Lark refuses cards over 30 KB [LARK.md §4.1]; the margin covers the escaping of the
+ * card inside the request's `content` string.
+ */
+export const CARD_BUDGET = 25_000;
+
+/**
+ * The largest n in 0..max for which build(n) is within the budget, by bisection (a card grows with n), with the
+ * card it gives. Builders of long lists use it to paginate or truncate with a note instead of being refused.
+ */
+export function fitCard(build: (n: number) => Card, max: number, budget = CARD_BUDGET): { card: Card; n: number } {
+  let lo = 0;
+  let hi = Math.max(0, max);
+  let best = build(hi);
+  if (cardBytes(best) <= budget) return { card: best, n: hi };
+  best = build(0);
+  while (lo < hi - 1) {
+    const mid = (lo + hi) >> 1;
+    const c = build(mid);
+    if (cardBytes(c) <= budget) {
+      lo = mid;
+      best = c;
+    } else hi = mid;
+  }
+  return { card: best, n: lo };
+}
+
+/**
+ * A chart (Card JSON 2.0 `chart` component, drawn by VChart [https://open.larkoffice.com/document/feishu-cards/
+ * card-json-v2-components/content-components/chart]): the spec is plain data (no JavaScript), and texts in it are
+ * bilingual strings because charts have no per-field i18n. Fine on phones: no texture, conical gradient or grid
+ * word-cloud, which mobile clients cannot draw.
+ */
+export function chart(spec: Record<string, unknown>, aspectRatio: '1:1' | '2:1' | '4:3' | '16:9' = '4:3'): Element {
+  return { tag: 'chart', aspect_ratio: aspectRatio, color_theme: 'brand', chart_spec: spec, preview: true };
+}
+
+/** Plain text we wrote that may contain names people typed: bilingual, never rendered as markup. */
+export const plain = (t: Text): Element => ({ tag: 'div', text: plainText(t) });
