@@ -1,0 +1,165 @@
+/**
+ * Judges' score sheets in the database: one row per (project, judge), held by the unique key scores_judge_uq. A
+ * revision updates the row; what it was before is in the audit record written in the same transaction, so the
+ * history of every sheet can be read back from the audit log. Concurrent first submissions of the same sheet (a
+ * double click, two devices) meet at the unique key: the loser reads again and revises.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../../db/schema';
+import { dialectOf, isUniqueViolation } from '../../platform/db';
+import { newId } from '../../platform/ids';
+import { fromDbInstant, toDbInstant } from '../../platform/instant';
+import { recordAudit } from '../audit/audit.repository';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface StoredSheet {
+  projectId: string;
+  judge: string;
+  /** Criterion code → score; empty for a recusal. */
+  scores: Record<string, number>;
+  comment: string;
+  recused: boolean;
+  recusalReason: string;
+  updatedAt: number;
+}
+
+type Row = Pick<Database['scores'], 'project_id' | 'judge_open_id' | 'criteria' | 'comment' | 'recused' | 'recusal_reason' | 'updated_at'>;
+const COLUMNS = ['project_id', 'judge_open_id', 'criteria', 'comment', 'recused', 'recusal_reason', 'updated_at'] as const;
+
+function parseScores(json: string): Record<string, number> {
+  try {
+    const v = JSON.parse(json) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).filter(([, n]) => typeof n === 'number')) as Record<string, number>;
+  } catch {
+    // A damaged row counts as an empty sheet: the ranking then reports it as incomplete rather than failing.
+  }
+  return {};
+}
+
+const toSheet = (r: Row): StoredSheet => ({
+  projectId: r.project_id,
+  judge: r.judge_open_id,
+  scores: parseScores(r.criteria),
+  comment: r.comment,
+  recused: r.recused === 1,
+  recusalReason: r.recusal_reason,
+  updatedAt: fromDbInstant(r.updated_at),
+});
+
+export async function sheetOf(db: Db, projectId: string, judge: string): Promise<StoredSheet | undefined> {
+  const r = await db.selectFrom('scores').select(COLUMNS).where('project_id', '=', projectId).where('judge_open_id', '=', judge).executeTakeFirst();
+  return r && toSheet(r);
+}
+
+/** Every sheet a judge has left in the competition. */
+export async function sheetsOfJudge(db: Db, competitionId: string, judge: string): Promise<StoredSheet[]> {
+  const rows = await db.selectFrom('scores').select(COLUMNS).where('competition_id', '=', competitionId).where('judge_open_id', '=', judge).execute();
+  return rows.map(toSheet);
+}
+
+/** Every sheet on the active projects of some tracks (all tracks when omitted), in a stable order. */
+export async function sheetsOfTracks(db: Db, competitionId: string, tracks?: readonly string[]): Promise<Array<StoredSheet & { track: string }>> {
+  if (tracks && !tracks.length) return [];
+  let q = db
+    .selectFrom('scores')
+    .innerJoin('projects', 'projects.id', 'scores.project_id')
+    .select(['scores.project_id', 'scores.judge_open_id', 'scores.criteria', 'scores.comment', 'scores.recused', 'scores.recusal_reason', 'scores.updated_at', 'projects.track_code'])
+    .where('scores.competition_id', '=', competitionId)
+    .where('projects.status', '=', 'active');
+  if (tracks) q = q.where('projects.track_code', 'in', [...tracks]);
+  const rows = await q.orderBy('scores.project_id').orderBy('scores.judge_open_id').execute();
+  return rows.map((r) => ({ ...toSheet(r), track: r.track_code }));
+}
+
+/**
+ * Role grants that matter to judging: judges per track, and the units people belong to (see unitsOfPeople), of
+ * everyone or of one person.
+ */
+export async function judgingGrants(db: Db, competitionId: string, openId?: string): Promise<Array<{ openId: string; role: string; scope: string }>> {
+  let q = db
+    .selectFrom('role_grants')
+    .select(['open_id', 'role', 'scope'])
+    .where('competition_id', '=', competitionId)
+    .where('role', 'in', ['judge', 'judge_unit', 'contact']);
+  if (openId !== undefined) q = q.where('open_id', '=', openId);
+  const rows = await q
+    .orderBy('open_id')
+    .orderBy('role')
+    .orderBy('scope')
+    .execute();
+  return rows.map((r) => ({ openId: r.open_id, role: r.role, scope: r.scope }));
+}
+
+export type SheetChange =
+  | { kind: 'score'; scores: Record<string, number>; comment: string }
+  | { kind: 'recuse'; reason: string };
+
+export type SaveOutcome = { kind: 'created' | 'revised' | 'unchanged'; sheet: StoredSheet } | { kind: 'busy' };
+
+/** Lock waits and deadlocks under contention (MySQL gap locks on a first insert): try again. */
+const transient = (err: unknown) => {
+  const e = err as { code?: string; errno?: number };
+  return e?.errno === 1213 || e?.errno === 1205 || e?.code === 'SQLITE_BUSY';
+};
+
+const sameSheet = (a: StoredSheet, change: SheetChange) =>
+  change.kind === 'score'
+    ? !a.recused && a.comment === change.comment && JSON.stringify(a.scores) === JSON.stringify(change.scores)
+    : a.recused && a.recusalReason === change.reason;
+
+/** What the audit keeps of a sheet. */
+const auditView = (s: StoredSheet) => (s.recused ? { recused: true, reason: s.recusalReason } : { scores: s.scores, comment: s.comment });
+
+/**
+ * Stores a judge's score (or recusal) of a project, with its audit record, in one transaction: a first sheet is
+ * `score.submit` (or `score.recuse`), a change `score.revise` with before and after; the same sheet again changes
+ * nothing and writes no audit. A recusal keeps no scores: a judge who scores again after recusing starts afresh.
+ */
+export async function saveSheet(
+  db: Kysely<Database>,
+  s: { competitionId: string; project: { id: string; code: string }; judge: string; change: SheetChange; now: number },
+): Promise<SaveOutcome> {
+  const at = toDbInstant(s.now);
+  const values =
+    s.change.kind === 'score'
+      ? { criteria: JSON.stringify(s.change.scores), comment: s.change.comment, recused: 0, recusal_reason: '' }
+      : { criteria: '{}', comment: '', recused: 1, recusal_reason: s.change.reason };
+  for (let attempt = 0; attempt < 8; attempt++) {
+    try {
+      return await db.transaction().execute(async (trx) => {
+        let q = trx.selectFrom('scores').select(COLUMNS).where('project_id', '=', s.project.id).where('judge_open_id', '=', s.judge);
+        if (dialectOf(trx) === 'mysql') q = q.forUpdate();
+        const found = await q.executeTakeFirst();
+        const before = found && toSheet(found);
+        if (before && sameSheet(before, s.change)) return { kind: 'unchanged', sheet: before } as const;
+        if (before) {
+          await trx.updateTable('scores').set({ ...values, updated_at: at }).where('project_id', '=', s.project.id).where('judge_open_id', '=', s.judge).execute();
+        } else {
+          await trx
+            .insertInto('scores')
+            .values({ id: newId('scr'), competition_id: s.competitionId, project_id: s.project.id, judge_open_id: s.judge, ...values, created_at: at, updated_at: at })
+            .execute();
+        }
+        const sheet: StoredSheet = { projectId: s.project.id, judge: s.judge, scores: s.change.kind === 'score' ? s.change.scores : {}, comment: values.comment, recused: values.recused === 1, recusalReason: values.recusal_reason, updatedAt: s.now };
+        const action = !before ? (s.change.kind === 'score' ? 'score.submit' : 'score.recuse') : s.change.kind === 'recuse' ? 'score.recuse' : 'score.revise';
+        await recordAudit(trx, {
+          competitionId: s.competitionId,
+          actor: s.judge,
+          action,
+          entityType: 'score',
+          entityId: `${s.project.code}/${s.judge}`,
+          before: before ? auditView(before) : null,
+          after: auditView(sheet),
+          at: s.now,
+        });
+        return { kind: before ? 'revised' : 'created', sheet } as const;
+      });
+    } catch (err) {
+      // Another submission created the row a moment ago, or the engine chose us as a deadlock victim: read again.
+      if (isUniqueViolation(err) || transient(err)) continue;
+      throw err;
+    }
+  }
+  return { kind: 'busy' };
+}

@@ -1,0 +1,229 @@
+/**
+ * Judging end to end through the emulator: a judge lists the projects of their track with the latest progress and
+ * self-evaluation, scores, revises, recuses with a reason; the server refuses after the deadline, before the
+ * evaluation stage, for another track and for the judge's own unit (from the competition file, or as a contact);
+ * every change is audited; two clicks at once store one sheet.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cardBytes, type Card } from '../../cards/kit';
+import { loadCompetition } from '../../src/competition/competition.service';
+import { listAudit } from '../../src/features/audit/audit.repository';
+import { createProject, type Project } from '../../src/features/registration/projects.repository';
+import { insertReport, insertSelfEvaluation } from '../../src/features/reports/reports.repository';
+import { freshDatabase, type TestDatabase } from '../support/database';
+import { at, competition2024 } from '../support/fixtures';
+import { startHarness, type Harness } from '../support/harness';
+import { grantRole } from '../support/people';
+
+const JUDGE = 'ou_jdg_t02';
+/** Judges T02; the competition file says they belong to 黄浦 (HP). */
+const JUDGE_HP = 'ou_jdg_t02_hp';
+/** Judges T02 and is also a contact of 静安 (JA). */
+const JUDGE_JA = 'ou_jdg_t02_ja';
+const JUDGE_T03 = 'ou_jdg_t03';
+const CONTACT = 'ou_jdg_contact_pd';
+
+let db: TestDatabase;
+let h: Harness;
+let hp: Project;
+let ja: Project;
+let pd: Project;
+let t03: Project;
+
+async function register(unit: string, track: string, name: string): Promise<Project> {
+  const r = await createProject(db.db, { competitionId: 'shanghai-2024', codePrefix: '2024', unit, track, limit: 2, fields: { name, lead: '负责人', summary: '简介', goals: '目标', phone: '' }, actor: 'seed', now: at('2024-04-01 10:00:00') });
+  if (r.kind !== 'created') throw new Error(r.kind);
+  return r.project;
+}
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  h = await startHarness(db, { now: at('2024-11-05 10:00:00') });
+  // The file gives JUDGE_HP their unit; loading it again (as every start does) stores it as a judge_unit grant.
+  await loadCompetition(db.db, competition2024((f) => (f.people = [{ openId: JUDGE_HP, name: '评委甲', roles: [{ role: 'judge', track: 'T02', unit: 'HP' }] }])), { dryRun: false, now: at('2024-11-01 09:00:00'), actor: 'test' });
+  await grantRole(db, JUDGE, 'judge', 'T02');
+  await grantRole(db, JUDGE_JA, 'judge', 'T02');
+  await grantRole(db, JUDGE_JA, 'contact', 'JA');
+  await grantRole(db, JUDGE_T03, 'judge', 'T03');
+  await grantRole(db, CONTACT, 'contact', 'PD');
+  hp = await register('HP', 'T02', '黄浦执法规范化');
+  ja = await register('JA', 'T02', '静安法治<b>示范</b>');
+  pd = await register('PD', 'T02', '浦东法治');
+  t03 = await register('HP', 'T03', '黄浦数字化');
+  await insertReport(db.db, { competitionId: 'shanghai-2024', projectId: ja.id, projectCode: ja.code, period: 'year-end', revision: 1, late: false, fields: { workDone: '全年完成', results: '办结 320 件，投诉下降 40%', completion: 95, evidence: [], problems: '' }, actor: 'seed', now: at('2024-10-20 10:00:00') });
+  await insertSelfEvaluation(db.db, { competitionId: 'shanghai-2024', projectId: ja.id, projectCode: ja.code, period: 'year-end', revision: 1, late: false, scores: { effectiveness: 22, results: 23, feasibility: 20, exemplary: 21 }, justification: '成效显著', actor: 'seed', now: at('2024-10-21 10:00:00') });
+});
+afterAll(async () => {
+  await h.close();
+  await db.destroy();
+});
+beforeEach(() => {
+  h.emu.emulator.reset();
+  h.container.clock.set(at('2024-11-05 10:00:00'));
+});
+afterEach(() => {
+  expect(h.emu.emulator.state.violations).toEqual([]);
+  for (const m of h.emu.emulator.state.messages) if (m.msgType === 'interactive') expect(cardBytes(m.content as Card)).toBeLessThan(30_000);
+});
+
+const json = (x: unknown) => String(JSON.stringify(x));
+const scores = (over: Record<string, unknown> = {}) => ({ score_effectiveness: '20', score_results: '21', score_feasibility: '18', score_exemplary: '15', comment: '数据扎实', ...over });
+
+async function say(who: string, words: string, group?: string) {
+  await h.lark.messageReceived({ sender: who, text: words, ...(group ? { chatType: 'group' as const, chatId: group, mentionBot: true } : {}) });
+  await h.settle();
+  return h.emu.emulator.state.messages.at(-1)!;
+}
+
+const click = (messageId: string, who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>) => h.lark.cardAction({ messageId, operator: who, value, formValue });
+const sheet = (project: Project, judge: string) => db.db.selectFrom('scores').selectAll().where('project_id', '=', project.id).where('judge_open_id', '=', judge).executeTakeFirst();
+const audits = async (entity: string) => (await listAudit(db.db, 'shanghai-2024', 500)).filter((a) => a.entityId === entity).reverse();
+
+describe('a judge scores the projects of their track', () => {
+  it('评分 lists the track with progress and self-evaluation at hand, a timeline button each, and cannot be forwarded', async () => {
+    const list = await say(JUDGE, '评分');
+    const card = json(list.content);
+    for (const p of [hp, ja, pd]) expect(card).toContain(`${p.code} · `);
+    expect(card).not.toContain(t03.code);
+    expect(card).toContain('年终总结完成度 95%');
+    expect(card).toContain('自评 86/100');
+    expect(card).toContain(`"a":"rpt.history","p":"${ja.id}"`);
+    expect(card).toContain(`"a":"judge.open","p":"${ja.id}"`);
+    expect(card).toContain('"enable_forward":false');
+    expect(card).toContain('未评 **3**');
+    // The project name is shown as typed (plain text), never as markup.
+    expect(card).toContain('"tag":"plain_text","content":"' + `${ja.code} · 静安法治<b>示范</b>`);
+    const timeline = await click(list.messageId, JUDGE, { a: 'rpt.history', p: ja.id });
+    expect(json(timeline.card)).toContain('进展记录');
+  });
+
+  it('the form shows the latest report and the self-evaluation; scores are stored, revised and audited', async () => {
+    const list = await say(JUDGE, '评分');
+    const form = await click(list.messageId, JUDGE, { a: 'judge.open', p: ja.id });
+    const f = json(form.card);
+    expect(f).toContain('办结 320 件，投诉下降 40%');
+    expect(f).toContain('**单位自评**（年终总结）：86/100');
+    expect(f).toContain('score_effectiveness');
+    const saved = await click(list.messageId, JUDGE, { a: 'judge.submit', p: ja.id }, scores());
+    expect(json(saved.toast)).toContain('评分已保存');
+    expect(json(saved.card)).toContain('加权总分 **74.0**');
+    expect(json(saved.card)).toContain(`下一个：${pd.code}`);
+    const row = await sheet(ja, JUDGE);
+    expect(JSON.parse(row!.criteria)).toEqual({ effectiveness: 20, results: 21, feasibility: 18, exemplary: 15 });
+    expect(row).toMatchObject({ comment: '数据扎实', recused: 0 });
+
+    h.container.clock.set(at('2024-11-05 10:05:00'));
+    const again = await click(list.messageId, JUDGE, { a: 'judge.open', p: ja.id });
+    expect(json(again.card)).toContain('"default_value":"数据扎实"');
+    const revised = await click(list.messageId, JUDGE, { a: 'judge.submit', p: ja.id }, scores({ score_exemplary: '19', comment: '示范性强' }));
+    expect(json(revised.toast)).toContain('评分已修改');
+    const same = await click(list.messageId, JUDGE, { a: 'judge.submit', p: ja.id }, scores({ score_exemplary: '19', comment: '示范性强' }));
+    expect(json(same.card)).toContain('与上次相同');
+
+    const trail = await audits(`${ja.code}/${JUDGE}`);
+    expect(trail.map((a) => a.action)).toEqual(['score.submit', 'score.revise']);
+    expect(trail[1]).toMatchObject({ actor: JUDGE, before: { scores: { exemplary: 15 }, comment: '数据扎实' }, after: { scores: { exemplary: 19 }, comment: '示范性强' } });
+  });
+
+  it('bad scores get one toast naming each thing to fix, and store nothing', async () => {
+    const list = await say(JUDGE, '评分');
+    const bad = await click(list.messageId, JUDGE, { a: 'judge.submit', p: pd.id }, scores({ score_effectiveness: '30', score_results: '', comment: '' }));
+    for (const s of ['「成效」请填 0 到 25 的整数', '请给「实绩」打分', '请写一句简短评语']) expect(json(bad.toast)).toContain(s);
+    expect(bad.card).toBeUndefined();
+    expect(await sheet(pd, JUDGE)).toBeUndefined();
+  });
+
+  it('scores can be revised until the end of 29 November, not after; not before the evaluation stage either', async () => {
+    const list = await say(JUDGE, '评分');
+    h.container.clock.set(at('2024-11-29 23:59:00'));
+    expect(json((await click(list.messageId, JUDGE, { a: 'judge.submit', p: pd.id }, scores())).toast)).toContain('评分已保存');
+    h.container.clock.set(at('2024-11-30 00:00:00'));
+    const late = await click(list.messageId, JUDGE, { a: 'judge.submit', p: pd.id }, scores({ score_results: '5' }));
+    expect(json(late.toast)).toContain('评分已于 2024-11-29 截止');
+    expect(JSON.parse((await sheet(pd, JUDGE))!.criteria).results).toBe(21);
+    expect(json((await click(list.messageId, JUDGE, { a: 'judge.open', p: pd.id })).toast)).toContain('评分已于 2024-11-29 截止');
+    expect(json((await click(list.messageId, JUDGE, { a: 'judge.recuse.submit', p: pd.id }, { reason: '迟来的回避' })).toast)).toContain('评分已于 2024-11-29 截止');
+    // The list is still there to read, without scoring buttons.
+    const closed = json((await say(JUDGE, '评分')).content);
+    expect(closed).toContain('评分已于 2024-11-29 截止');
+    expect(closed).not.toContain('judge.open');
+    h.container.clock.set(at('2024-10-31 23:59:00'));
+    expect(json((await click(list.messageId, JUDGE, { a: 'judge.submit', p: hp.id }, scores())).toast)).toContain('评分 2024-11-01 才开始');
+    expect(await sheet(hp, JUDGE)).toBeUndefined();
+  });
+
+  it('another track\'s project is refused, from a card or by code', async () => {
+    const list = await say(JUDGE, '评分');
+    expect(json((await click(list.messageId, JUDGE, { a: 'judge.submit', p: t03.id }, scores())).toast)).toContain(`你不是 T03 赛道的评委，不能查看或评分项目 ${t03.code}`);
+    expect(json((await click(list.messageId, JUDGE, { a: 'judge.open', p: t03.id })).toast)).toContain('不能查看或评分');
+    expect(json((await say(JUDGE, `评分 ${t03.code}`)).content)).toContain(`你不是 T03 赛道的评委`);
+    expect(json((await click(list.messageId, JUDGE, { a: 'judge.list', t: 'T03', o: 0 })).toast)).toContain('你不是 T03 赛道的评委');
+    expect(await sheet(t03, JUDGE)).toBeUndefined();
+    // 评分 <code> of their own track opens the form straight away.
+    expect(json((await say(JUDGE_T03, `评分 ${t03.code.toLowerCase()}`)).content)).toContain('score_effectiveness');
+  });
+
+  it('judges are recused automatically from their own unit: from the competition file, and as a contact', async () => {
+    const unit = await db.db.selectFrom('role_grants').select(['role', 'scope', 'source']).where('open_id', '=', JUDGE_HP).orderBy('role').execute();
+    expect(unit).toEqual([
+      { role: 'judge', scope: 'T02', source: 'file' },
+      { role: 'judge_unit', scope: 'HP', source: 'file' },
+    ]);
+    const list = await say(JUDGE_HP, '评分');
+    const card = json(list.content);
+    expect(card).toContain('本单位项目，已自动回避');
+    expect(card).not.toContain(`"a":"judge.open","p":"${hp.id}"`);
+    expect(card).toContain(`"a":"judge.open","p":"${ja.id}"`);
+    const refused = await click(list.messageId, JUDGE_HP, { a: 'judge.submit', p: hp.id }, scores());
+    expect(json(refused.toast)).toContain(`项目 ${hp.code} 属于黄浦，是你所在单位的项目：你已自动回避，不能评分`);
+    expect(await sheet(hp, JUDGE_HP)).toBeUndefined();
+    const contact = await click(list.messageId, JUDGE_JA, { a: 'judge.open', p: ja.id });
+    expect(json(contact.toast)).toContain('属于静安，是你所在单位的项目');
+    expect(json((await click(list.messageId, JUDGE_JA, { a: 'judge.open', p: hp.id })).card)).toContain('score_effectiveness');
+  });
+
+  it('a judge recuses themselves with a reason (required), audited; scoring again withdraws the recusal', async () => {
+    const list = await say(JUDGE_T03, '评分');
+    const form = await click(list.messageId, JUDGE_T03, { a: 'judge.recuse', p: t03.id });
+    expect(json(form.card)).toContain('"name":"reason"');
+    expect(json((await click(list.messageId, JUDGE_T03, { a: 'judge.recuse.submit', p: t03.id }, { reason: ' ' })).toast)).toContain('请写明回避理由');
+    const done = await click(list.messageId, JUDGE_T03, { a: 'judge.recuse.submit', p: t03.id }, { reason: '与项目负责人有亲属关系' });
+    expect(json(done.toast)).toContain('已回避');
+    expect(json(done.card)).toContain('与项目负责人有亲属关系');
+    expect(await sheet(t03, JUDGE_T03)).toMatchObject({ recused: 1, recusal_reason: '与项目负责人有亲属关系', criteria: '{}' });
+    expect(json((await say(JUDGE_T03, '评分')).content)).toContain('已回避');
+    const reopened = await click(list.messageId, JUDGE_T03, { a: 'judge.open', p: t03.id });
+    expect(json(reopened.card)).toContain('提交评分即取消回避');
+    h.container.clock.set(at('2024-11-05 10:05:00'));
+    await click(list.messageId, JUDGE_T03, { a: 'judge.submit', p: t03.id }, scores());
+    expect(await sheet(t03, JUDGE_T03)).toMatchObject({ recused: 0, recusal_reason: '' });
+    expect((await audits(`${t03.code}/${JUDGE_T03}`)).map((a) => a.action)).toEqual(['score.recuse', 'score.revise']);
+  });
+
+  it('scoring stays out of groups: 评分 in a group is refused and shows nothing', async () => {
+    await h.lark.botAdded({ chatId: 'oc_jdg_group', operator: CONTACT, name: '评审群' });
+    await h.settle();
+    const reply = await say(JUDGE, '评分', 'oc_jdg_group');
+    expect(json(reply.content)).toContain('评分请在与我的一对一聊天中进行');
+    expect(json(reply.content)).not.toContain(ja.code);
+    // A scoring button clicked from a group card is refused too, whatever it says.
+    const groupCard = h.emu.emulator.state.messages.find((m) => m.chatId === 'oc_jdg_group' && m.msgType === 'interactive')!;
+    expect(json((await click(groupCard.messageId, JUDGE, { a: 'judge.open', p: ja.id })).toast)).toContain('评分请在与我的一对一聊天中进行');
+  });
+
+  it('two submissions of one sheet at the same moment store one row', async () => {
+    const list = await say(JUDGE, '评分');
+    const [a, b] = await Promise.all([
+      click(list.messageId, JUDGE, { a: 'judge.submit', p: hp.id }, scores({ score_results: '10' })),
+      click(list.messageId, JUDGE, { a: 'judge.submit', p: hp.id }, scores({ score_results: '10' })),
+    ]);
+    for (const d of [a, b]) expect(json(d.toast)).toContain('评分已保存');
+    const rows = await db.db.selectFrom('scores').select('id').where('project_id', '=', hp.id).where('judge_open_id', '=', JUDGE).execute();
+    expect(rows).toHaveLength(1);
+    expect((await audits(`${hp.code}/${JUDGE}`)).map((x) => x.action)).toEqual(['score.submit']);
+  });
+
+  it('only judges may score', async () => {
+    expect(json((await say(CONTACT, '评分')).content)).toContain('你没有权限使用「评分」');
+  });
+});
