@@ -28,13 +28,21 @@ export type Verified =
 
 const reject = (status: 400 | 401, reason: string): Verified => ({ kind: 'rejected', status, reason });
 
-export function parseJsonBody(raw: Uint8Array): { ok: true; value: Record<string, unknown> } | { ok: false; reason: string } {
+type JsonBody = { ok: true; value: Record<string, unknown> } | { ok: false; reason: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function parseJsonBody(raw: Uint8Array): JsonBody {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    text = utf8.decode(raw);
   } catch {
     return { ok: false, reason: 'body is not UTF-8' };
   }
+  return parseJsonText(text);
+}
+
+function parseJsonText(text: string): JsonBody {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -85,7 +93,8 @@ export async function verifyEventRequest(raw: Uint8Array, header: (name: string)
     } catch {
       return reject(400, 'encrypted body cannot be decrypted');
     }
-    const inner = parseJsonBody(new TextEncoder().encode(plain));
+    // Already decoded (strictly) as UTF-8 by decryptPayload; a decoder drops one leading BOM, as parseJsonBody would.
+    const inner = parseJsonText(plain.charCodeAt(0) === 0xfeff ? plain.slice(1) : plain);
     if (!inner.ok) return reject(400, `decrypted ${inner.reason}`);
     body = inner.value;
   }

@@ -4,7 +4,7 @@
  */
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decryptPayload, encryptPayload } from '../../src/lark/crypto';
+import { cryptoImplementations, decryptPayload, encryptPayload } from '../../src/lark/crypto';
 import { verifyEventRequest, verifyLegacyCardRequest, type VerifySettings } from '../../src/lark/verify';
 
 const KEY = 'test-encrypt-key';
@@ -49,6 +49,15 @@ describe('signed and encrypted events', () => {
     const sig = larkSign(ts, 'n', raw);
     const v = await verifyEventRequest(new Uint8Array(raw), (n) => ({ 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': 'n', 'x-lark-signature': sig })[n], withKey, NOW);
     expect(v.kind).toBe('v2');
+  });
+
+  it('accepts an encrypted event whose plaintext starts with a byte-order mark (or two, as before)', async () => {
+    for (const bom of ['\ufeff', '\ufeff\ufeff']) {
+      const r = signed(bom + event());
+      expect((await verifyEventRequest(r.raw, r.header, withKey, NOW)).kind).toBe('v2');
+    }
+    const r = signed('\ufeff\ufeff\ufeff' + event());
+    expect(await verifyEventRequest(r.raw, r.header, withKey, NOW)).toMatchObject({ kind: 'rejected', status: 400, reason: 'decrypted body is not JSON' });
   });
 
   it.each([
@@ -127,5 +136,53 @@ describe('AES round trip', () => {
     expect(await decryptPayload(larkEncrypt('{"a":"黄浦区"}'), KEY)).toBe('{"a":"黄浦区"}');
     expect(await decryptPayload(await encryptPayload('{"b":"报名"}', KEY), KEY)).toBe('{"b":"报名"}');
     await expect(decryptPayload(larkEncrypt('{}'), 'wrong')).rejects.toThrow();
+  });
+});
+
+describe('WebCrypto (Workers) and node:crypto (Node) implementations', () => {
+  const { web, node } = cryptoImplementations;
+
+  it('node:crypto is the one in use on Node', () => {
+    expect(node).toBeDefined();
+  });
+
+  it('give the same signatures and decrypt each other, on random and edge-case inputs', async () => {
+    const texts = ['', '{}', '{"a":"黄浦区"}', 'x'.repeat(15), 'y'.repeat(16), 'z'.repeat(17), '\ufeff{"bom":1}', randomBytes(700).toString('base64')];
+    for (const plain of texts) {
+      const raw = new Uint8Array(randomBytes(1 + plain.length));
+      expect(await node!.sha256Signature(ts, 'n0nce', KEY, raw)).toBe(await web.sha256Signature(ts, 'n0nce', KEY, raw));
+      expect(await node!.sha1Signature(ts, 'n0nce', TOKEN, raw)).toBe(await web.sha1Signature(ts, 'n0nce', TOKEN, raw));
+      // Both decode with a UTF-8 decoder, which drops a leading byte-order mark.
+      const decoded = plain.replace(/^\ufeff/, '');
+      expect(await node!.decryptPayload(await web.encryptPayload(plain, KEY), KEY)).toBe(decoded);
+      expect(await web.decryptPayload(await node!.encryptPayload(plain, KEY), KEY)).toBe(decoded);
+      expect(await node!.decryptPayload(larkEncrypt(plain), KEY)).toBe(await web.decryptPayload(larkEncrypt(plain), KEY));
+    }
+  });
+
+  it('refuse the same malformed ciphertexts', async () => {
+    const good = larkEncrypt('{"a":1}');
+    const bytes = Buffer.from(good, 'base64');
+    const flipped = Buffer.from(bytes);
+    flipped[flipped.length - 1] = flipped[flipped.length - 1]! ^ 0xff;
+    const notUtf8 = (() => {
+      const iv = randomBytes(16);
+      const cipher = createCipheriv('aes-256-cbc', createHash('sha256').update(KEY).digest(), iv);
+      return Buffer.concat([iv, cipher.update(Buffer.from([0xff, 0xfe, 0x7b])), cipher.final()]).toString('base64');
+    })();
+    const cases: Array<[string, string]> = [
+      ['too short', 'AAAA'],
+      ['not a multiple of the block size', bytes.subarray(0, bytes.length - 1).toString('base64')],
+      ['a stray character in the base64', `${good.slice(0, 10)}!${good.slice(10)}`],
+      ['a bad padding', flipped.toString('base64')],
+      ['plaintext that is not UTF-8', notUtf8],
+      ['the wrong key', good],
+    ];
+    for (const [what, encrypted] of cases) {
+      const key = what === 'the wrong key' ? 'wrong' : KEY;
+      const outcome = async (impl: typeof web) => impl.decryptPayload(encrypted, key).then((p) => `ok ${p}`, () => 'rejected');
+      expect(await outcome(node!), what).toBe(await outcome(web));
+      if (what !== 'the wrong key') expect(await outcome(node!), what).toBe('rejected');
+    }
   });
 });
