@@ -30,12 +30,24 @@ export function createApp(container: Container): Hono<AppEnv> {
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
   });
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: 'payload_too_large', message: `body over ${MAX_BODY_BYTES} bytes` }, 413),
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ error: 'payload_too_large', message: `body over ${MAX_BODY_BYTES} bytes` }, 413),
+  });
+  app.use((c, next) => {
+    // Hono's bodyLimit first asks for the request's body stream: on Node that builds a full web Request over a
+    // ReadableStream of the socket, and the handler's arrayBuffer() then reads through it instead of straight from
+    // the socket. A declared Content-Length without Transfer-Encoding is decided from the header alone, exactly as
+    // bodyLimit does (Node's parser never delivers more bytes than declared); everything else goes through it.
+    const method = c.req.method;
+    if (method !== 'GET' && method !== 'HEAD') {
+      const length = c.req.header('content-length');
+      if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+        return parseInt(length || '0', 10) > MAX_BODY_BYTES ? limit(c, next) : next();
+      }
+    }
+    return limit(c, next);
+  });
 
   /** Liveness: the process answers. */
   app.get('/healthz', (c) => c.json({ status: 'ok' }));

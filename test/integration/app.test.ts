@@ -1,3 +1,6 @@
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import { freshDatabase, type TestDatabase } from '../support/database';
@@ -56,6 +59,37 @@ describe('the HTTP edge', () => {
     const big = 'x'.repeat(1024 * 1024 + 1);
     const res = await createApp(testContainer(migrated)).request('/anything', { method: 'POST', body: big, headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(413);
+  });
+
+  it('decides from a declared Content-Length, and counts the bytes of a body sent without one, over a real socket', async () => {
+    const server = serve({ fetch: createApp(testContainer(migrated)).fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const port = (server.address() as AddressInfo).port;
+    const post = (body: Buffer, headers: Record<string, string>) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/anything', method: 'POST', headers }, (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? resolve({ status: -1, text: '' }) : reject(err)));
+        req.end(body);
+      });
+    try {
+      const small = Buffer.from('{}');
+      const big = Buffer.alloc(1024 * 1024 + 1, 0x78);
+      // Under the limit the request goes on (to the 404 of an unknown path), declared or chunked.
+      expect((await post(small, { 'content-length': String(small.length) })).status).toBe(404);
+      expect((await post(small, { 'transfer-encoding': 'chunked' })).status).toBe(404);
+      // Over it: 413 with the JSON error, or a reset when the server answered before the whole body was written.
+      for (const headers of [{ 'content-length': String(big.length) }, { 'transfer-encoding': 'chunked' }] as Array<Record<string, string>>) {
+        const res = await post(big, headers);
+        expect([413, -1], JSON.stringify(headers)).toContain(res.status);
+        if (res.status === 413) expect(JSON.parse(res.text)).toMatchObject({ error: 'payload_too_large' });
+      }
+    } finally {
+      server.close();
+    }
   });
 
   it('answers unknown paths with a JSON 404', async () => {
