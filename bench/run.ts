@@ -9,9 +9,13 @@
  *      baseline's statements (bench/raw-statements.ts); for reference, the floor of any HTTP callback path (a route
  *      that only makes the same statements) and a bare "200 OK" on the same server stack;
  *  (c) outbox drain of N messages through the real SDK into the emulator: achieved rate as a share of Lark's allowed
- *      rate, lost and duplicated counts, without and with 5% injected faults.
+ *      rate, lost and duplicated counts, without and with 5% injected faults;
+ *  (d) reminder fan-out (bench/fanout.ts): 10,000 reminder cards from one tick, drained against the limits with 5%
+ *      faults, as a ratio of the rate-limit floor;
+ *  (e) rankings (bench/ranking.ts): time per track ranking with the bootstrap, against one plain pass.
  * Runs on MySQL when it is reachable (BENCH_DATABASE_URL, default the CI test user), else on SQLite.
  */
+import { spawnSync } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -146,7 +150,13 @@ async function benchDrain(faults: boolean): Promise<void> {
 
 // `npm run bench` runs them all; `npm run bench -- b` (or `a c`, …) only those named.
 const only = process.argv.slice(2);
-const wanted = (name: 'a' | 'b' | 'c') => only.length === 0 || only.includes(name);
+const wanted = (name: 'a' | 'b' | 'c' | 'd' | 'e') => only.length === 0 || only.includes(name);
+
+/** The benchmarks that are scripts of their own, run as child processes with their output passed through. */
+function script(file: string, args: string[] = []): void {
+  const r = spawnSync(process.execPath, ['node_modules/.bin/tsx', file, ...args], { stdio: 'inherit', env: process.env });
+  if (r.status !== 0) console.log(`${file} failed (exit ${r.status})`);
+}
 const url = await pickDatabase();
 process.env.TEST_DATABASE_URL = url;
 console.log(`database: ${url === 'sqlite' ? 'embedded SQLite (MySQL not reachable)' : 'MySQL'}`);
@@ -166,4 +176,8 @@ if (wanted('c')) {
   await benchDrain(false);
   await benchDrain(true);
 }
+// (d) reminder fan-out: 10,000 cards planned by the tick, drained against Lark's limits with 5% faults.
+if (wanted('d')) script('bench/fanout.ts');
+// (e) rankings: 10 tracks x 1,000 projects x 7 judges with the bootstrap.
+if (wanted('e')) script('bench/ranking.ts');
 process.exit(0);
