@@ -21,6 +21,8 @@ import { claimCronSlot, minuteSlot, pruneCronRuns } from './platform/cron-runs';
 import { runReminders, type ReminderRun } from './features/reminders/reminders.service';
 import { REMINDER_ACTIONS, REMINDER_COMMANDS } from './features/reminders/reminders.handlers';
 import { JUDGING_ACTIONS, JUDGING_COMMANDS } from './features/judging/judging.handlers';
+import { RANKING_ACTIONS, RANKING_COMMANDS } from './features/judging/rankings.handlers';
+import { runScheduledSummaries } from './features/judging/summaries.service';
 import { OutboxSender, type SenderOptions } from './lark/outbox.sender';
 import type { VerifySettings } from './lark/verify';
 import type { Clock } from './platform/clock';
@@ -79,9 +81,9 @@ export interface ContainerParts {
 }
 
 /** Every chat command, in the order the help card lists them. */
-export const COMMANDS: readonly CommandSpec[] = [helpCommand, ...REGISTRATION_COMMANDS, ...REPORT_COMMANDS, ...JUDGING_COMMANDS, ...REMINDER_COMMANDS, ...PEOPLE_COMMANDS, ...CHAT_COMMANDS, failuresCommand];
+export const COMMANDS: readonly CommandSpec[] = [helpCommand, ...REGISTRATION_COMMANDS, ...REPORT_COMMANDS, ...JUDGING_COMMANDS, ...RANKING_COMMANDS, ...REMINDER_COMMANDS, ...PEOPLE_COMMANDS, ...CHAT_COMMANDS, failuresCommand];
 /** Every card action. */
-export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [showHelpAction, ...REGISTRATION_ACTIONS, ...REPORT_ACTIONS, ...REMINDER_ACTIONS, ...JUDGING_ACTIONS];
+export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [showHelpAction, ...REGISTRATION_ACTIONS, ...REPORT_ACTIONS, ...REMINDER_ACTIONS, ...JUDGING_ACTIONS, ...RANKING_ACTIONS];
 
 export function createContainer(parts: ContainerParts): Container {
   const { config, logger, clock, database, defer, competitionId } = parts;
@@ -163,6 +165,8 @@ export function createContainer(parts: ContainerParts): Container {
       report = { ranReminders: true, reminders: await runReminders(services, now) };
       if (report.reminders.sent || report.reminders.dropped) logger.info('reminders', { ...report.reminders, at: new Date(now).toISOString() });
     }
+    // The scheduled digest: its slot's row (not the minute's claim) keeps it to once per slot on any number of servers.
+    await runScheduledSummaries(services, now);
     await maintain();
     return report;
   };

@@ -1,0 +1,200 @@
+/**
+ * Rankings from the stored scores: the inputs of each track (rankings.rules), the live standings, and publication
+ * (发布排行), which freezes one snapshot per track, checks each by recomputing it, stores them with their hashes in the
+ * audit log, and posts the overview to the announcement group, all in one transaction.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema';
+import { publishedCard, rankingsOverviewCard, trackRankingCard, type CrossRow, type RankingMode, type RankRow, type TrackRef, type TrackSummary, type UnitRow } from '../../../cards/rankings';
+import type { Card } from '../../../cards/kit';
+import { localDateOf, localMinutesOf } from '../../competition/calendar';
+import type { Competition } from '../../competition/competition';
+import type { BotServices } from '../../lark/handlers';
+import { enqueueMessages } from '../../lark/outbox.repository';
+import { recordAudit } from '../audit/audit.repository';
+import { allActiveProjects, type Project } from '../registration/projects.repository';
+import { unitsOfPeople } from './judging.rules';
+import { computeTrackRanking, rankingParameters, type TrackRanking } from './ranking';
+import { freezeRanking, verifySnapshot, type RankingSnapshot } from './ranking.snapshot';
+import { crossTrackOverview, unitSummaries } from './ranking.views';
+import { rankingSeed, trackRankingInput, type SkippedSheet } from './rankings.rules';
+import type { TrackRankingInput } from './ranking.input';
+import { judgingGrants, sheetsOfTracks } from './scores.repository';
+import { findPublication, insertSnapshots, latestVersion, lockPublications, type Publication } from './snapshots.repository';
+import { announcementChat } from './summaries.repository';
+
+export interface TrackInputs {
+  track: string;
+  input: TrackRankingInput;
+  skipped: SkippedSheet[];
+}
+
+/** The ranking inputs of some tracks (all of the file's, in its order, when omitted), read from the database. */
+export async function loadTrackInputs(db: Kysely<Database>, c: Competition, tracks?: readonly string[]): Promise<TrackInputs[]> {
+  const wanted = c.file.tracks.filter((t) => !tracks || tracks.includes(t.code));
+  const codes = wanted.map((t) => t.code);
+  const [projects, sheets, grants] = await Promise.all([allActiveProjects(db, c.id, codes), sheetsOfTracks(db, c.id, codes), judgingGrants(db, c.id)]);
+  const unitsOf = unitsOfPeople(grants);
+  return wanted.map((t) => {
+    const built = trackRankingInput({
+      track: t.code,
+      // Projects are entered by units: a track's ranking line is its quota of advanced collectives.
+      quota: t.quota.collectives,
+      rubric: c.file.rubric,
+      projects: projects.filter((p) => p.track === t.code).map((p) => ({ id: p.id, unit: p.unit, code: p.code })),
+      sheets: sheets.filter((s) => s.track === t.code).map((s) => ({ judge: s.judge, project: s.projectId, scores: s.scores, recused: s.recused })),
+      judges: grants.filter((g) => g.role === 'judge' && g.scope === t.code).map((g) => g.openId),
+      unitsOf,
+    });
+    return { track: t.code, ...built };
+  });
+}
+
+export async function parametersFor(competitionId: string, track: string) {
+  return rankingParameters({ seed: await rankingSeed(competitionId, track) });
+}
+
+/** The standings now, from the stored scores, for some tracks (not stored, not published). */
+export async function liveRankings(db: Kysely<Database>, c: Competition, tracks?: readonly string[]): Promise<TrackRanking[]> {
+  const inputs = await loadTrackInputs(db, c, tracks);
+  return Promise.all(inputs.map(async (t) => computeTrackRanking(t.input, await parametersFor(c.id, t.track))));
+}
+
+export interface PublishOutcome {
+  version: number;
+  tracks: Array<{ track: string; hash: string; ranked: number; projects: number; closeCalls: number; skipped: number }>;
+  verified: boolean;
+  /** The announcement group's name ('' when unnamed) when the overview was posted there; undefined when there is none. */
+  posted?: string;
+}
+
+/**
+ * Freezes every track's ranking as version n+1. Each snapshot is verified (recomputed from its own inputs and
+ * parameters) before it is stored; the snapshots, one audit record per track with its hash, and the overview for the
+ * announcement group commit together or not at all.
+ */
+export async function publishRankings(s: BotServices, c: Competition, actor: string, now: number): Promise<PublishOutcome> {
+  const inputs = await loadTrackInputs(s.db, c);
+  const snapshots: RankingSnapshot[] = [];
+  let verified = true;
+  for (const t of inputs) {
+    const snapshot = await freezeRanking(t.input, await parametersFor(c.id, t.track));
+    verified &&= (await verifySnapshot(snapshot)).ok;
+    snapshots.push(snapshot);
+  }
+  const projects = await allActiveProjects(s.db, c.id);
+  const chat = await announcementChat(s.db, c.id);
+  const version = await s.db.transaction().execute(async (trx) => {
+    await lockPublications(trx, c.id);
+    const v = (await latestVersion(trx, c.id)) + 1;
+    await insertSnapshots(trx, c.id, v, snapshots, actor, now);
+    for (const snap of snapshots) {
+      await recordAudit(trx, {
+        competitionId: c.id,
+        actor,
+        action: 'ranking.publish',
+        entityType: 'ranking_snapshot',
+        entityId: `v${v}/${snap.inputs.track}`,
+        after: { version: v, track: snap.inputs.track, hash: snap.hash, method: snap.method, seed: snap.parameters.seed, resamples: snap.parameters.resamples, ranked: snap.results.ranked },
+        at: now,
+      });
+    }
+    if (chat) {
+      const publication: Publication = { version: v, publishedAt: now, publishedBy: actor, snapshots: new Map(snapshots.map((x) => [x.inputs.track, x])) };
+      const card = overviewCard(c, publication, projects, 0);
+      await enqueueMessages(trx, [{ key: `ranking-published:${c.id}:${v}:${chat.chatId}`, purpose: 'ranking-published', op: 'send', receiveIdType: 'chat_id', receiveId: chat.chatId, rateKey: `chat:${chat.chatId}`, msgType: 'interactive', content: card, competitionId: c.id }], now);
+    }
+    return v;
+  });
+  // The outbox row goes out with the drain that the office's reply starts.
+  return {
+    version,
+    verified,
+    tracks: inputs.map((t, i) => ({ track: t.track, hash: snapshots[i]!.hash, ranked: snapshots[i]!.results.ranked, projects: t.input.projects.length, closeCalls: snapshots[i]!.results.projects.filter((p) => p.closeCall).length, skipped: t.skipped.length })),
+    ...(chat ? { posted: chat.name ?? '' } : {}),
+  };
+}
+
+export const latestPublication = (db: Kysely<Database>, competitionId: string, version?: number) => findPublication(db, competitionId, version);
+
+// ── view models for the cards ─────────────────────────────────────────────────────────────────────────────────────
+
+const trackRef = (c: Competition, code: string): TrackRef => {
+  const t = c.file.tracks.find((x) => x.code === code);
+  return { code, name: t?.name ?? code, nameEn: t?.nameEn ?? code };
+};
+const unitName = (c: Competition, code: string) => c.file.units.find((u) => u.code === code)?.shortName ?? code;
+
+/** Names of projects by id; a project withdrawn since a snapshot is still named by its code. */
+const namesOf = (projects: readonly Project[]) => new Map(projects.map((p) => [p.id, p.name]));
+
+export function rankRows(c: Competition, r: TrackRanking, names: ReadonlyMap<string, string>): { rows: RankRow[]; unscored: Array<{ code: string; name: string }> } {
+  const rows: RankRow[] = [];
+  const unscored: Array<{ code: string; name: string }> = [];
+  for (const p of r.projects) {
+    if (p.rank === null) unscored.push({ code: p.code, name: names.get(p.id) ?? '' });
+    else rows.push({ rank: p.rank, code: p.code, name: names.get(p.id) ?? '', unitName: unitName(c, p.unit), score: p.score!, rawMean: p.rawMean!, judges: p.judges, inQuota: p.inQuota, closeCall: p.closeCall });
+  }
+  return { rows, unscored };
+}
+
+/** A local wall-clock stamp, e.g. 2024-11-20 14:05, in the competition's time zone. */
+function localStamp(c: Competition, ms: number): string {
+  const m = localMinutesOf(ms, c.timeZone);
+  return `${localDateOf(ms, c.timeZone)} ${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
+const modeOf = (c: Competition, publication: Publication | undefined, now: number, track?: string): RankingMode =>
+  publication
+    ? { kind: 'published', version: publication.version, publishedOn: localDateOf(publication.publishedAt, c.timeZone), ...(track ? { hash: publication.snapshots.get(track)?.hash } : {}) }
+    : { kind: 'live', asOf: localStamp(c, now) };
+
+/** One track's ranking card: from a publication, or live (publication undefined) as of `now`. */
+export function trackCard(c: Competition, ranking: TrackRanking, publication: Publication | undefined, projects: readonly Project[], offset: number, now: number): Card {
+  const { rows, unscored } = rankRows(c, ranking, namesOf(projects));
+  const version = publication?.version ?? 0;
+  return trackRankingCard({
+    track: trackRef(c, ranking.track),
+    mode: modeOf(c, publication, now, ranking.track),
+    quota: ranking.quota,
+    rows,
+    unscored,
+    flatJudges: ranking.judges.filter((j) => j.status === 'flat').length,
+    offset,
+    page: (o) => ({ a: 'rank.track', t: ranking.track, v: version, o }),
+    overview: { a: 'rank.overview', v: version, o: 0 },
+  });
+}
+
+/** The cross-track overview card of some rankings: a publication's, or live ones. */
+export function overviewOf(c: Competition, rankings: readonly TrackRanking[], mode: RankingMode, version: number, projects: readonly Project[], offset: number): Card {
+  const names = namesOf(projects);
+  const tracks: TrackSummary[] = rankings.map((r) => ({
+    ...trackRef(c, r.track),
+    ranked: r.ranked,
+    quota: r.quota,
+    closeCalls: r.projects.filter((p) => p.closeCall).length,
+    inQuota: r.projects.filter((p) => p.inQuota).map((p) => ({ rank: p.rank!, code: p.code, name: names.get(p.id) ?? '', unitName: unitName(c, p.unit), closeCall: p.closeCall })),
+  }));
+  const units: UnitRow[] = unitSummaries(rankings).map((u) => ({ unitName: unitName(c, u.unit), meanPercentile: u.meanPercentile, ranked: u.ranked, inQuota: u.inQuota, closeCalls: u.closeCalls }));
+  const entries: CrossRow[] = crossTrackOverview(rankings).map((e) => ({ position: e.position, trackCode: e.track, code: e.code, name: names.get(e.id) ?? '', unitName: unitName(c, e.unit), percentile: e.percentile, rank: e.rank, of: e.of, inQuota: e.inQuota, closeCall: e.closeCall }));
+  return rankingsOverviewCard({ mode, tracks, units, entries, offset, page: (o) => ({ a: 'rank.overview', v: version, o }), trackAction: (t) => ({ a: 'rank.track', t, v: version, o: 0 }) });
+}
+
+/** A publication's overview card, its cross-track table from `offset`. */
+export function overviewCard(c: Competition, publication: Publication, projects: readonly Project[], offset: number): Card {
+  const rankings = [...publication.snapshots.values()].map((s) => s.results);
+  return overviewOf(c, rankings, modeOf(c, publication, publication.publishedAt), publication.version, projects, offset);
+}
+
+export const liveMode = (c: Competition, now: number): RankingMode => modeOf(c, undefined, now);
+
+/** The office's receipt card for a publication. */
+export function publishedReceipt(c: Competition, o: PublishOutcome): Card {
+  return publishedCard({
+    version: o.version,
+    verified: o.verified,
+    posted: o.posted,
+    tracks: o.tracks.map((t) => ({ track: trackRef(c, t.track), ranked: t.ranked, projects: t.projects, closeCalls: t.closeCalls, hash: t.hash, skipped: t.skipped })),
+  });
+}
