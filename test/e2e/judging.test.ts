@@ -223,6 +223,16 @@ describe('a judge scores the projects of their track', () => {
     expect((await audits(`${hp.code}/${JUDGE}`)).map((x) => x.action)).toEqual(['score.submit']);
   });
 
+  it('the judging reminder counts what a judge still owes without their own unit, and opens the list', async () => {
+    await h.container.tick(at('2024-11-22 09:30:00'));
+    await h.settle();
+    const reminder = h.emu.emulator.state.messages.filter((m) => m.receiverOpenId === JUDGE_HP);
+    expect(reminder).toHaveLength(1);
+    // T02 has three projects; HP's is JUDGE_HP's own unit, so two are owed.
+    expect(json(reminder[0]!.content)).toContain('还有 2 个项目未评分');
+    expect(json(reminder[0]!.content)).toContain('"a":"judge.list","t":"*","o":0');
+  });
+
   it('only judges may score', async () => {
     expect(json((await say(CONTACT, '评分')).content)).toContain('你没有权限使用「评分」');
   });

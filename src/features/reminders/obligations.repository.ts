@@ -78,6 +78,10 @@ export async function obligationsFor(db: Kysely<Database>, c: Competition, deadl
     }
     case 'judging': {
       const judges = await db.selectFrom('role_grants').select(['open_id', 'scope']).where('competition_id', '=', competitionId).where('role', '=', 'judge').execute();
+      // Projects of a judge's own unit (judge_unit from the file, or a unit they are a contact of) are recused
+      // automatically and never get a sheet: they are not owed (src/features/judging/judging.rules.ts).
+      const ownUnits = await db.selectFrom('role_grants').select(['open_id', 'scope']).where('competition_id', '=', competitionId).where('role', 'in', ['judge_unit', 'contact']).execute();
+      const own = new Set(ownUnits.map((g) => `${g.open_id}|${g.scope}`));
       const scored = await db.selectFrom('scores').select(['project_id', 'judge_open_id']).where('competition_id', '=', competitionId).execute();
       const done = new Set(scored.map((s) => `${s.judge_open_id}|${s.project_id}`));
       const people = await db.selectFrom('people').select(['open_id', 'name']).where('open_id', 'in', [...new Set(judges.map((j) => j.open_id)), '']).execute();
@@ -85,8 +89,8 @@ export async function obligationsFor(db: Kysely<Database>, c: Competition, deadl
       const out: Obligation[] = [];
       for (const openId of [...new Set(judges.map((j) => j.open_id))].sort()) {
         const tracks = new Set(judges.filter((j) => j.open_id === openId).map((j) => j.scope));
-        const missing = active.filter((p) => tracks.has(p.track_code) && !done.has(`${openId}|${p.id}`));
-        if (missing.length) out.push({ subject: await judgeKey(openId), unit: '', label: names.get(openId) ?? openId, recipients: [openId], items: [text(`还有 ${missing.length} 个项目未评分（或未回避）`, `${missing.length} projects not scored (or recused) yet`)] });
+        const missing = active.filter((p) => tracks.has(p.track_code) && !done.has(`${openId}|${p.id}`) && !own.has(`${openId}|${p.unit_code}`));
+        if (missing.length) out.push({ subject: await judgeKey(openId), unit: '', label: names.get(openId) ?? openId, recipients: [openId], items: [text(`还有 ${missing.length} 个项目未评分（或未回避）`, `${missing.length} projects not scored (or recused) yet`)], action: { a: 'judge.list', t: '*', o: 0 } });
       }
       return out;
     }
