@@ -4,8 +4,10 @@
  *   competition load <file> [--dry-run]   validate a competition file, show what would change, apply it
  *   competition schema [--out <file>]     print (or write) the JSON Schema of competition files
  *   tick [--at <ISO time>]                run the minute tick as if it were that instant (reminders due then)
+ *   ranking export [--version N] [--out <file>]   the published snapshots (latest version by default) as JSON
+ *   ranking verify [--version N | --file <export>] recompute published snapshots and check their results and hashes
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from '../config';
 import { competitionJsonSchema } from '../competition/competition.schema';
@@ -21,13 +23,20 @@ import { ManualClock } from '../platform/clock';
 import { TrackedDefer } from '../platform/defer';
 import { createContainer } from '../container';
 import { latestCompetitionId } from '../competition/competition.repository';
+import { verifySnapshot, type RankingSnapshot } from '../features/judging/ranking.snapshot';
+import { findPublication } from '../features/judging/snapshots.repository';
 
 const USAGE = `usage: npm run cli -- <command>
   migrate                               apply pending database migrations
   competition load <file> [--dry-run]   validate a competition file, show what would change, apply it
   competition schema [--out <file>]     print or write the JSON Schema of competition files
   tick [--at <ISO time>]                run the minute tick at that instant: plan the reminders due then and send
-                                        what the outbox holds (never twice, whatever --at says)`;
+                                        what the outbox holds (never twice, whatever --at says)
+  ranking export [--version N] [--out <file>]
+                                        print or write the published ranking snapshots (latest version by default)
+  ranking verify [--version N | --file <export>]
+                                        recompute each snapshot from its own inputs and parameters and check the
+                                        results and the hash (from the database, or from an exported file)`;
 
 type Out = (line: string) => void;
 
@@ -35,7 +44,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'dry-run': { type: 'boolean', default: false }, out: { type: 'string' }, at: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { 'dry-run': { type: 'boolean', default: false }, out: { type: 'string' }, at: { type: 'string' }, version: { type: 'string' }, file: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, sub, arg] = positionals;
   if (values.help || !command) {
@@ -51,6 +60,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     } else out(json);
     return 0;
   }
+
+  if (command === 'ranking' && sub === 'verify' && values.file) return verifySnapshots(JSON.parse(await readFile(values.file, 'utf8')) as RankingExport, out);
 
   const config = loadConfig(env);
   if (command === 'migrate') {
@@ -122,8 +133,59 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     }
   }
 
+  if (command === 'ranking' && (sub === 'export' || sub === 'verify')) {
+    const version = values.version === undefined ? undefined : Number(values.version);
+    if (version !== undefined && !(Number.isInteger(version) && version > 0)) {
+      out(`--version needs a published version number (got "${values.version}")`);
+      return 2;
+    }
+    const database = await openDatabase(config.DATABASE_URL);
+    try {
+      await migrateToLatest(database.db);
+      const competitionId = await latestCompetitionId(database.db);
+      const publication = competitionId ? await findPublication(database.db, competitionId, version) : undefined;
+      if (!competitionId || !publication) {
+        out(version ? `no version ${version} of the rankings` : 'no ranking has been published');
+        return 2;
+      }
+      const exported: RankingExport = { competitionId, version: publication.version, publishedAt: new Date(publication.publishedAt).toISOString(), snapshots: [...publication.snapshots.values()] };
+      if (sub === 'verify') return verifySnapshots(exported, out);
+      const json = `${JSON.stringify(exported, null, 2)}\n`;
+      if (values.out) {
+        await writeFile(values.out, json);
+        out(`wrote ${values.out}: version ${exported.version}, ${exported.snapshots.length} track(s)`);
+      } else out(json);
+      return 0;
+    } finally {
+      await database.destroy();
+    }
+  }
+
   out(`unknown command: ${positionals.join(' ')}\n${USAGE}`);
   return 2;
+}
+
+/** What `ranking export` writes: a publication's snapshots, enough for anyone to recompute them. */
+interface RankingExport {
+  competitionId: string;
+  version: number;
+  publishedAt: string;
+  snapshots: RankingSnapshot[];
+}
+
+/** One line per track: ok and the hash, or what differs. Exit code 1 when any snapshot fails. */
+async function verifySnapshots(e: RankingExport, out: Out): Promise<number> {
+  let failed = 0;
+  for (const s of e.snapshots) {
+    const check = await verifySnapshot(s);
+    if (check.ok) out(`${s.inputs.track}: ok, ${s.results.ranked} ranked, hash ${check.hash}`);
+    else {
+      failed++;
+      out(`${s.inputs.track}: FAILED (${check.problem}) ${check.detail}`);
+    }
+  }
+  out(`${e.competitionId} version ${e.version}: ${failed ? `${failed} of ${e.snapshots.length} snapshot(s) failed` : `all ${e.snapshots.length} snapshot(s) recomputed to the same results and hashes`}`);
+  return failed ? 1 : 0;
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('cli.ts');
