@@ -32,7 +32,7 @@ export interface RankRow {
 }
 
 /** Rows a page holds at most; fewer when the card would pass the size budget. */
-export const RANK_PAGE = 40;
+export const RANK_PAGE = 100;
 
 /** At most `max` items joined, then how many more: long lists never decide whether a card fits. */
 function capped(items: readonly string[], max: number, sep: string, more: (n: number) => string): string {
