@@ -13,7 +13,10 @@ export interface RateLimits {
   readonly perKey: readonly WindowLimit[];
 }
 
-/** Each window is widened by a small margin so that network jitter never makes Lark see one request too many. */
+/**
+ * Windows are counted from answers (see below), so Lark's count of a request is never later than ours; the small
+ * margin only absorbs millisecond rounding between the two clocks.
+ */
 export const LARK_MESSAGE_LIMITS: RateLimits = {
   app: [
     { limit: 50, windowMs: 1_000 },
@@ -41,7 +44,7 @@ export class SlidingWindowLimiter {
 
   constructor(
     private readonly limits: RateLimits = LARK_MESSAGE_LIMITS,
-    private readonly marginMs = 60,
+    private readonly marginMs = 10,
   ) {}
 
   /** Milliseconds to wait before a request for `key` may go out at `now` (0: now). */
@@ -69,6 +72,13 @@ export class SlidingWindowLimiter {
       insertSorted(win.done, at);
     }
     this.prune(w, at);
+  }
+
+  /** The request started for `key` was turned away by the rate limiter itself (429): it did not count. */
+  abandon(key: string): void {
+    this.app.inFlight = Math.max(0, this.app.inFlight - 1);
+    const w = this.windowOf(key);
+    w.inFlight = Math.max(0, w.inFlight - 1);
   }
 
   /** Requests another server answered recently (read from the outbox), so that taking over never overshoots. */

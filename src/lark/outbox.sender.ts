@@ -146,11 +146,12 @@ export class OutboxSender {
         }
         busyKeys.add(picked.rateKey);
         this.limiter.start(picked.rateKey);
-        let landedBy = Number.POSITIVE_INFINITY;
+        let landedBy: number | 'not counted' = Number.POSITIVE_INFINITY;
         try {
           landedBy = await this.sendOne(picked, report);
         } finally {
-          this.limiter.finish(picked.rateKey, Math.min(landedBy, this.time.now() + UNKNOWN_FATE_MS));
+          if (landedBy === 'not counted') this.limiter.abandon(picked.rateKey);
+          else this.limiter.finish(picked.rateKey, Math.min(landedBy, this.time.now() + UNKNOWN_FATE_MS));
           busyKeys.delete(picked.rateKey);
         }
       }
@@ -173,8 +174,11 @@ export class OutboxSender {
     return soonest;
   }
 
-  /** Sends one row and records the outcome; returns by when Lark has surely counted the request. */
-  private async sendOne(row: OutboxRow, report: DrainReport): Promise<number> {
+  /**
+   * Sends one row and records the outcome; returns by when Lark has surely counted the request, or 'not counted'
+   * when Lark's rate limiter turned it away (a 429 is refused before it is admitted, so it uses no quota).
+   */
+  private async sendOne(row: OutboxRow, report: DrainReport): Promise<number | 'not counted'> {
     const attempts = row.attempts + 1;
     let answeredAt = Number.POSITIVE_INFINITY;
     try {
@@ -188,6 +192,7 @@ export class OutboxSender {
       const error = toLarkApiError(err);
       // An answer (even an error) means Lark has counted the request; a timeout leaves it unknown.
       if (error.httpStatus !== 0) answeredAt = Math.min(answeredAt, this.time.now());
+      const counted = error.httpStatus !== 429;
       const reason = describe(error);
       if (error.retryable && attempts < this.o.maxAttempts) {
         if (error.httpStatus === 429 && error.retryAfterMs) this.pausedUntil = Math.max(this.pausedUntil, this.time.now() + error.retryAfterMs);
@@ -202,7 +207,7 @@ export class OutboxSender {
         this.logger.warn('outbox gave up', { id: row.id, receiveId: row.receiveId, reason: final });
         await this.options.onGiveUp?.(row, final).catch((e) => this.logger.error('failure notice not queued', { err: e }));
       }
-      return answeredAt;
+      return counted ? answeredAt : 'not counted';
     }
   }
 

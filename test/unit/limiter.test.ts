@@ -75,3 +75,13 @@ describe('the sliding-window limiter', () => {
     expect(limiter.appWaitFor(30_000)).toBe(30_000);
   });
 });
+
+describe('abandoned requests', () => {
+  it('a request turned away by the rate limiter frees its slot without counting', () => {
+    const limiter = new SlidingWindowLimiter({ app: [{ limit: 1, windowMs: 1000 }], perKey: [] }, 0);
+    limiter.start('a');
+    expect(limiter.waitFor('b', 0)).toBeGreaterThan(0);
+    limiter.abandon('a');
+    expect(limiter.waitFor('b', 0)).toBe(0);
+  });
+});
