@@ -7,7 +7,7 @@ import type { Card } from '../../../cards/kit';
 import type { Competition } from '../../competition/competition';
 import type { BotServices, CardActionSpec, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
-import { text, type Text } from '../../platform/i18n';
+import { text } from '../../platform/i18n';
 import type { Roles } from '../people/roles';
 import { matchTrack } from '../people/scope-matcher';
 import { allActiveProjects } from '../registration/projects.repository';
@@ -111,9 +111,9 @@ async function publication(s: BotServices, version: number): Promise<Publication
   return p!;
 }
 
-const ensureTrack = (c: Competition, track: string, t: Text = text(`没有 ${track} 赛道。`, `There is no track ${track}.`)) => {
-  if (!c.file.tracks.some((x) => x.code === track)) refuse('ranking.no_track', t.zh, t.en);
-};
+function ensureTrack(c: Competition, track: string): void {
+  if (!c.file.tracks.some((x) => x.code === track)) refuse('ranking.no_track', `没有 ${track} 赛道。`, `There is no track ${track}.`);
+}
 
 export const rankTrackAction: CardActionSpec<'rank.track'> = {
   action: 'rank.track',

@@ -69,9 +69,10 @@ export interface PublishOutcome {
 }
 
 /**
- * Freezes every track's ranking as version n+1. Each snapshot is verified (recomputed from its own inputs and
- * parameters) before it is stored; the snapshots, one audit record per track with its hash, and the overview for the
- * announcement group commit together or not at all.
+ * Freezes every track's ranking as version n+1. Each snapshot is recomputed from its own inputs and parameters
+ * before it is stored (the receipt says whether that held: it could only fail on an engine that rounds differently);
+ * the snapshots, one audit record per track with its hash, and the overview for the announcement group commit
+ * together or not at all.
  */
 export async function publishRankings(s: BotServices, c: Competition, actor: string, now: number): Promise<PublishOutcome> {
   const inputs = await loadTrackInputs(s.db, c);
