@@ -45,11 +45,16 @@ const COMMAND_ARGS: Record<string, { text: string; mentions?: boolean }> = {
   'announce-here': { text: '' },
   'unbind-chat': { text: '' },
   failures: { text: '' },
+  score: { text: '' },
+  ranking: { text: '' },
+  'publish-rankings': { text: '' },
 };
 
 let db: TestDatabase;
 let h: Harness;
 let hp: Project;
+/** In track T02, which the judge persona judges. */
+let hpT02: Project;
 /** Withdrawn by the withdrawal samples (so that the others keep an active project). */
 let hpToWithdraw: Project;
 
@@ -77,6 +82,9 @@ beforeAll(async () => {
   const w = await createProject(db.db, { competitionId: 'shanghai-2024', codePrefix: '2024', unit: 'HP', track: 'T06', limit: 2, fields: { name: '待撤回', lead: '甲', summary: 's', goals: 'g', phone: '' }, actor: 'seed', now: at('2024-04-01 10:00:00') });
   if (w.kind !== 'created') throw new Error(w.kind);
   hpToWithdraw = w.project;
+  const t2 = await createProject(db.db, { competitionId: 'shanghai-2024', codePrefix: '2024', unit: 'HP', track: 'T02', limit: 2, fields: { name: '法治项目', lead: '甲', summary: 's', goals: 'g', phone: '' }, actor: 'seed', now: at('2024-04-01 10:00:00') });
+  if (t2.kind !== 'created') throw new Error(t2.kind);
+  hpT02 = t2.project;
 });
 afterAll(async () => {
   await h.close();
@@ -125,6 +133,7 @@ describe('commands', () => {
 /** A value for each action, aimed at unit HP, track T02 or HP's project: only HP's contact (or T02's judge) owns it. */
 function actionSample(name: string): { value: Record<string, unknown>; form?: Record<string, unknown>; owner: (roles: Roles) => boolean } | undefined {
   const hpContact = (r: Roles) => r.contactOf.includes('HP');
+  const t02Judge = (r: Roles) => r.judgeOf.includes('T02');
   const reportForm = { period: '2024-05', work_done: 'w', results: 'r', completion: '10', evidence: '', problems: '' };
   const samples: Record<string, ReturnType<typeof actionSample>> = {
     'help.show': { value: { a: 'help.show' }, owner: () => true },
@@ -142,6 +151,13 @@ function actionSample(name: string): { value: Record<string, unknown>; form?: Re
     'sev.open': { value: { a: 'sev.open', p: hp.id, period: 'midterm' }, owner: hpContact },
     'sev.submit': { value: { a: 'sev.submit', p: hp.id, period: 'midterm' }, form: { score_effectiveness: '1', score_results: '1', score_feasibility: '1', score_exemplary: '1', justification: 'j' }, owner: hpContact },
     'rem.snooze': { value: { a: 'rem.snooze', r: 'registration', k: 'registration', u: 'HP' }, owner: hpContact },
+    'judge.list': { value: { a: 'judge.list', t: '*', o: 0 }, owner: (r) => r.judgeOf.length > 0 },
+    'judge.open': { value: { a: 'judge.open', p: hpT02.id }, owner: t02Judge },
+    'judge.submit': { value: { a: 'judge.submit', p: hpT02.id }, form: { score_effectiveness: '20', score_results: '20', score_feasibility: '20', score_exemplary: '20', comment: 'c' }, owner: t02Judge },
+    'judge.recuse': { value: { a: 'judge.recuse', p: hpT02.id }, owner: t02Judge },
+    'judge.recuse.submit': { value: { a: 'judge.recuse.submit', p: hpT02.id }, form: { reason: '亲属关系' }, owner: t02Judge },
+    'rank.track': { value: { a: 'rank.track', t: 'T02', v: 0, o: 0 }, owner: (r) => r.office || r.leader || t02Judge(r) },
+    'rank.overview': { value: { a: 'rank.overview', v: 0, o: 0 }, owner: (r) => r.office || r.leader },
   };
   return samples[name];
 }
@@ -169,7 +185,9 @@ describe('card actions', () => {
           expect(await state()).toBe(before);
         } else if (!sample.owner(p.roles)) {
           // In the audience but not the owner of this unit, project or track: the handler refuses, nothing changes.
-          expect(json(d.toast)).toMatch(/只有黄浦的联络员|不是发给你的单位|不能查看|属于黄浦/);
+          expect(d.toast).toMatchObject({ type: 'error' });
+          expect(d.card).toBeUndefined();
+          expect(json(d.toast)).not.toContain('出了点问题');
           expect(await state()).toBe(before);
         } else {
           expect(json(d.toast)).not.toContain('你没有权限');
