@@ -12,7 +12,8 @@
  *      rate, lost and duplicated counts, without and with 5% injected faults;
  *  (d) reminder fan-out (bench/fanout.ts): 10,000 reminder cards from one tick, drained against the limits with 5%
  *      faults, as a ratio of the rate-limit floor;
- *  (e) rankings (bench/ranking.ts): time per track ranking with the bootstrap, against one plain pass.
+ *  (e) rankings (bench/ranking.ts): time per track ranking with the bootstrap, against one plain pass;
+ *  (f) summary cards (bench/summaries.ts): rendering time against serialising the card, and sizes against 30 KB.
  * Runs on MySQL when it is reachable (BENCH_DATABASE_URL, default the CI test user), else on SQLite.
  */
 import { spawnSync } from 'node:child_process';
@@ -150,7 +151,7 @@ async function benchDrain(faults: boolean): Promise<void> {
 
 // `npm run bench` runs them all; `npm run bench -- b` (or `a c`, …) only those named.
 const only = process.argv.slice(2);
-const wanted = (name: 'a' | 'b' | 'c' | 'd' | 'e') => only.length === 0 || only.includes(name);
+const wanted = (name: 'a' | 'b' | 'c' | 'd' | 'e' | 'f') => only.length === 0 || only.includes(name);
 
 /** The benchmarks that are scripts of their own, run as child processes with their output passed through. */
 function script(file: string, args: string[] = []): void {
@@ -180,4 +181,6 @@ if (wanted('c')) {
 if (wanted('d')) script('bench/fanout.ts');
 // (e) rankings: 10 tracks x 1,000 projects x 7 judges with the bootstrap.
 if (wanted('e')) script('bench/ranking.ts');
+// (f) summary cards for 10 tracks x 1,000 projects: time per card against serialising it, sizes against 30 KB.
+if (wanted('f')) script('bench/summaries.ts');
 process.exit(0);
