@@ -6,7 +6,7 @@
 import { JUDGE_PAGE, judgeListCard, recusalForm, recusedCard, scoreForm, scoreSaved } from '../../../cards/judging';
 import type { Card } from '../../../cards/kit';
 import type { Competition } from '../../competition/competition';
-import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
+import type { BotServices, CardActionContext, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
 import { text, type Text } from '../../platform/i18n';
 import type { Roles } from '../people/roles';
@@ -74,6 +74,21 @@ async function formCard(s: BotServices, c: Competition, judge: string, projectId
   });
 }
 
+/**
+ * What every action on a judge's sheet checks first, whatever the card says: a one-to-one chat, a project of the
+ * judge's tracks, not of the judge's own unit, and scoring open now.
+ */
+async function sheetAction(ctx: CardActionContext, projectId: string) {
+  const s = ctx.services;
+  await refuseInGroup(s, ctx.action.chatId, PRIVATE_ONLY);
+  const c = await s.competition();
+  const judge = ctx.action.operatorOpenId;
+  const p = await projectForJudge(s, c, ctx.roles, projectId);
+  refuseOwnUnit(c, p, await unitsOfJudge(s, judge));
+  requireOpen(c, s.clock.now());
+  return { c, judge, p };
+}
+
 const PROJECT_CODE = /^[A-Za-z0-9]{1,8}-[A-Z0-9]{1,16}-[A-Z][A-Z0-9]{0,7}-\d+$/;
 
 export const scoreCommand: CommandSpec = {
@@ -129,12 +144,7 @@ export const judgeSubmitAction: CardActionSpec<'judge.submit'> = {
   audience: 'judge',
   async run(ctx, v) {
     const s = ctx.services;
-    await refuseInGroup(s, ctx.action.chatId, PRIVATE_ONLY);
-    const c = await s.competition();
-    const judge = ctx.action.operatorOpenId;
-    const p = await projectForJudge(s, c, ctx.roles, v.p);
-    refuseOwnUnit(c, p, await unitsOfJudge(s, judge));
-    requireOpen(c, s.clock.now());
+    const { c, judge, p } = await sheetAction(ctx, v.p);
     const checked = validateScoreSheet(ctx.action.formValue, c.file.rubric);
     if (!checked.ok) return toastError(problemsText(checked.problems));
     const outcome = await storeSheet(s, c, judge, p, { kind: 'score', ...checked.value });
@@ -151,12 +161,8 @@ export const judgeRecuseAction: CardActionSpec<'judge.recuse'> = {
   audience: 'judge',
   async run(ctx, v) {
     const s = ctx.services;
-    await refuseInGroup(s, ctx.action.chatId, PRIVATE_ONLY);
-    const c = await s.competition();
-    const p = await projectForJudge(s, c, ctx.roles, v.p);
-    refuseOwnUnit(c, p, await unitsOfJudge(s, ctx.action.operatorOpenId));
-    requireOpen(c, s.clock.now());
-    const ctxSheet = await scoringContext(s, c, ctx.action.operatorOpenId, p);
+    const { c, judge, p } = await sheetAction(ctx, v.p);
+    const ctxSheet = await scoringContext(s, c, judge, p);
     return { card: recusalForm({ project: judgedProject(c, p), closes: judgingWindow(c).closes, reason: ctxSheet.sheet?.recused ? ctxSheet.sheet.recusalReason : undefined }) };
   },
 };
@@ -166,12 +172,7 @@ export const judgeRecuseSubmitAction: CardActionSpec<'judge.recuse.submit'> = {
   audience: 'judge',
   async run(ctx, v) {
     const s = ctx.services;
-    await refuseInGroup(s, ctx.action.chatId, PRIVATE_ONLY);
-    const c = await s.competition();
-    const judge = ctx.action.operatorOpenId;
-    const p = await projectForJudge(s, c, ctx.roles, v.p);
-    refuseOwnUnit(c, p, await unitsOfJudge(s, judge));
-    requireOpen(c, s.clock.now());
+    const { c, judge, p } = await sheetAction(ctx, v.p);
     const checked = validateRecusalReason(ctx.action.formValue);
     if (!checked.ok) return toastError(problemsText(checked.problems));
     await storeSheet(s, c, judge, p, { kind: 'recuse', reason: checked.value });

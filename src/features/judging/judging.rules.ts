@@ -3,6 +3,7 @@
  * projects a judge is recused from because they belong to the judge's own unit. The handlers apply them on the
  * server whatever a card sent.
  */
+import { readRubricScores, type RubricLine } from '../../competition/rubric';
 import { startOfLocalDay, type LocalDate } from '../../competition/calendar';
 import { deadlineInstant, stageByCode, type Competition } from '../../competition/competition';
 import { text, type Text } from '../../platform/i18n';
@@ -38,12 +39,7 @@ export function scoringClosed(w: JudgingWindow, now: number): Text | undefined {
   return undefined;
 }
 
-export interface RubricLine {
-  readonly code: string;
-  readonly name: string;
-  readonly nameEn: string;
-  readonly max: number;
-}
+export type { RubricLine } from '../../competition/rubric';
 
 export interface ScoreFields {
   scores: Record<string, number>;
@@ -57,15 +53,7 @@ const length = (s: string) => [...s].length;
  * (fields `score_<code>`; full-width digits are fine) and a short comment. Every problem is named at once.
  */
 export function validateScoreSheet(form: Record<string, unknown>, rubric: readonly RubricLine[]): Validated<ScoreFields> {
-  const problems: Text[] = [];
-  const scores: Record<string, number> = {};
-  for (const c of rubric) {
-    const raw = cleanInput(form[`score_${c.code}`]).normalize('NFKC');
-    const n = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
-    if (!raw) problems.push(text(`请给「${c.name}」打分`, `Score "${c.nameEn}"`));
-    else if (!(n >= 0 && n <= c.max)) problems.push(text(`「${c.name}」请填 0 到 ${c.max} 的整数（现在是「${[...raw].slice(0, 8).join('')}」）`, `"${c.nameEn}" must be a whole number from 0 to ${c.max} (got "${[...raw].slice(0, 8).join('')}")`));
-    else scores[c.code] = n;
-  }
+  const { scores, problems } = readRubricScores(form, rubric);
   const comment = cleanInput(form.comment);
   if (!comment) problems.push(text('请写一句简短评语（依据哪些成效和数据）', 'Write a short comment (which results and figures support the scores)'));
   else if (length(comment) > SCORE_LIMITS.comment) problems.push(text(`评语最多 ${SCORE_LIMITS.comment} 个字（现在 ${length(comment)} 个）`, `Comment: at most ${SCORE_LIMITS.comment} characters (now ${length(comment)})`));

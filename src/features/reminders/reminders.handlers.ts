@@ -4,7 +4,8 @@
  */
 import { remindersPlanCard, type PlanRow } from '../../../cards/reminders';
 import { localDateOf } from '../../competition/calendar';
-import type { CardActionSpec, CommandSpec } from '../../lark/handlers';
+import type { CardActionSpec, CommandContext, CommandSpec } from '../../lark/handlers';
+import { matchUnit } from '../people/scope-matcher';
 import { dialectOf } from '../../platform/db';
 import { refuse } from '../../platform/errors';
 import { text } from '../../platform/i18n';
@@ -46,13 +47,38 @@ export const snoozeAction: CardActionSpec<'rem.snooze'> = {
   },
 };
 
-/** A unit named by code, full name, short name or alias; '' for none given. */
+/** A unit named by code, full name, short name or alias (the same matching as binding); '' for none given. */
 function unitArg(c: Competition, words: string[]): string {
-  const wanted = words.join('').trim();
+  const wanted = words.join(' ').trim();
   if (!wanted) return '';
-  const u = c.file.units.find((x) => x.code === wanted.toUpperCase() || x.name === wanted || x.shortName === wanted || x.aliases.includes(wanted));
-  if (!u) refuse('reminders.unknown_unit', `没有找到单位「${wanted}」。`, `No unit matches "${wanted}".`);
-  return u!.code;
+  const m = matchUnit(c.file.units, wanted);
+  if (m.kind === 'one') return m.item.code;
+  const names = m.candidates.map((u) => u.shortName).join('、');
+  return refuse('reminders.unknown_unit', `「${[...wanted].slice(0, 20).join('')}」${m.kind === 'many' ? `能对上几个单位：${names}，请写全称` : `不是单位${names ? `，是不是：${names}` : ''}`}。`, `"${[...wanted].slice(0, 20).join('')}" ${m.kind === 'many' ? `matches several units: ${names}; write the full name` : `is not a unit${names ? `; did you mean: ${names}` : ''}`}.`);
+}
+
+/** Pauses (or resumes) reminders for a unit or everyone; the change and its audit record commit together. */
+async function setPause(ctx: CommandContext, paused: boolean): Promise<{ c: Competition; unit: string; who: string }> {
+  const s = ctx.services;
+  const c = await s.competition();
+  const unit = unitArg(c, ctx.command.args);
+  const now = s.clock.now();
+  const actor = ctx.event.senderOpenId;
+  await s.db.transaction().execute(async (trx) => {
+    let changed: boolean;
+    if (paused) {
+      const insert = trx.insertInto('reminder_pauses').values({ competition_id: s.competitionId, unit_code: unit, paused_by: actor, paused_at: toDbInstant(now) });
+      const r = await (dialectOf(trx) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.columns(['competition_id', 'unit_code']).doNothing())).executeTakeFirst();
+      changed = Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+    } else {
+      const r = await trx.deleteFrom('reminder_pauses').where('competition_id', '=', s.competitionId).where('unit_code', '=', unit).executeTakeFirst();
+      changed = Number(r.numDeletedRows) > 0;
+    }
+    if (changed) {
+      await recordAudit(trx, { competitionId: s.competitionId, actor, action: paused ? 'reminders.pause' : 'reminders.resume', entityType: 'reminders', entityId: unit || '*', before: { paused: !paused }, after: { paused }, at: now });
+    }
+  });
+  return { c, unit, who: unit ? c.file.units.find((u) => u.code === unit)!.shortName : '' };
 }
 
 export const pauseCommand: CommandSpec = {
@@ -62,16 +88,7 @@ export const pauseCommand: CommandSpec = {
   usage: text('暂停提醒 [单位]', 'pause reminders [unit]'),
   audience: 'office',
   async run(ctx) {
-    const s = ctx.services;
-    const c = await s.competition();
-    const unit = unitArg(c, ctx.command.args);
-    const now = s.clock.now();
-    await s.db.transaction().execute(async (trx) => {
-      const insert = trx.insertInto('reminder_pauses').values({ competition_id: s.competitionId, unit_code: unit, paused_by: ctx.event.senderOpenId, paused_at: toDbInstant(now) });
-      const r = await (dialectOf(trx) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.columns(['competition_id', 'unit_code']).doNothing())).executeTakeFirst();
-      if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 1) await recordAudit(trx, { competitionId: s.competitionId, actor: ctx.event.senderOpenId, action: 'reminders.pause', entityType: 'reminders', entityId: unit || '*', before: { paused: false }, after: { paused: true }, at: now });
-    });
-    const who = unit ? c.file.units.find((u) => u.code === unit)!.shortName : '';
+    const { unit, who } = await setPause(ctx, true);
     await ctx.reply(unit ? text(`已暂停${who}的提醒。发送「恢复提醒 ${who}」恢复。`, `Reminders for ${who} are paused. Send "resume reminders ${who}" to resume.`) : text('已暂停全部提醒。发送「恢复提醒」恢复。', 'All reminders are paused. Send "resume reminders" to resume.'), 'reminders-pause');
   },
 };
@@ -83,15 +100,7 @@ export const resumeCommand: CommandSpec = {
   usage: text('恢复提醒 [单位]', 'resume reminders [unit]'),
   audience: 'office',
   async run(ctx) {
-    const s = ctx.services;
-    const c = await s.competition();
-    const unit = unitArg(c, ctx.command.args);
-    const now = s.clock.now();
-    await s.db.transaction().execute(async (trx) => {
-      const r = await trx.deleteFrom('reminder_pauses').where('competition_id', '=', s.competitionId).where('unit_code', '=', unit).executeTakeFirst();
-      if (Number(r.numDeletedRows) > 0) await recordAudit(trx, { competitionId: s.competitionId, actor: ctx.event.senderOpenId, action: 'reminders.resume', entityType: 'reminders', entityId: unit || '*', before: { paused: true }, after: { paused: false }, at: now });
-    });
-    const who = unit ? c.file.units.find((u) => u.code === unit)!.shortName : '';
+    const { unit, who } = await setPause(ctx, false);
     await ctx.reply(unit ? text(`已恢复${who}的提醒。`, `Reminders for ${who} resumed.`) : text('已恢复全部提醒（单独暂停的单位仍暂停）。', 'Reminders resumed (units paused one by one stay paused).'), 'reminders-resume');
   },
 };

@@ -3,6 +3,7 @@
  * time, late, a revision or refused, and the on-time / late / missing counts the office and the reminders use.
  * Instants are epoch ms; a period's window is [start of `opens`, end of `due`] in the competition's time zone.
  */
+import { readRubricScores, type RubricLine } from '../../competition/rubric';
 import { text, type Text } from '../../platform/i18n';
 import { cleanInput, type Validated } from '../registration/registration.rules';
 
@@ -184,17 +185,9 @@ export function stillOwed(periods: readonly PeriodWindow[], projects: readonly P
 /** Self-evaluation scores: one per rubric criterion, whole numbers from 0 to the criterion's maximum. */
 export function validateSelfEvaluation(
   form: Record<string, unknown>,
-  rubric: ReadonlyArray<{ code: string; name: string; nameEn: string; max: number }>,
+  rubric: readonly RubricLine[],
 ): Validated<{ scores: Record<string, number>; justification: string }> {
-  const problems: Text[] = [];
-  const scores: Record<string, number> = {};
-  for (const c of rubric) {
-    const raw = cleanInput(form[`score_${c.code}`]).normalize('NFKC');
-    const n = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
-    if (!raw) problems.push(text(`请给「${c.name}」打分`, `Score "${c.nameEn}"`));
-    else if (!(n >= 0 && n <= c.max)) problems.push(text(`「${c.name}」请填 0 到 ${c.max} 的整数`, `"${c.nameEn}" must be a whole number from 0 to ${c.max}`));
-    else scores[c.code] = n;
-  }
+  const { scores, problems } = readRubricScores(form, rubric);
   const justification = cleanInput(form.justification);
   if (!justification) problems.push(text('请简要说明打分理由', 'Give a short justification'));
   else if (length(justification) > REPORT_LIMITS.justification) problems.push(text(`打分理由最多 ${REPORT_LIMITS.justification} 个字`, `Justification: at most ${REPORT_LIMITS.justification} characters`));
