@@ -10,7 +10,7 @@ import type { Database } from '../db/schema';
 import { newEventId } from '../src/emulator/wire';
 import { rolesOf } from '../src/features/people/roles.repository';
 import { claimReceipt } from '../src/lark/receipts';
-import { parseDatabaseUrl } from '../src/platform/db';
+import { mysqlPoolOptions, parseDatabaseUrl } from '../src/platform/db';
 
 export interface CallbackContext {
   /** The bot's database: mysql://… or sqlite:<file>. */
@@ -81,20 +81,8 @@ export async function openRawStatements(ctx: CallbackContext): Promise<RawStatem
   };
   if (dialect === 'mysql') {
     const { createPool } = await import('mysql2/promise');
-    const u = new URL(target);
-    // The options of src/platform/db.ts's pool.
-    const pool = createPool({
-      host: u.hostname,
-      port: u.port ? Number(u.port) : 3306,
-      user: decodeURIComponent(u.username),
-      password: decodeURIComponent(u.password),
-      database: u.pathname.replace(/^\//, ''),
-      charset: 'utf8mb4_unicode_ci',
-      timezone: 'Z',
-      dateStrings: true,
-      supportBigNumbers: true,
-      connectionLimit: ctx.poolSize,
-    });
+    // The app's own pool options.
+    const pool = createPool(mysqlPoolOptions(target, { connectionLimit: ctx.poolSize }));
     return {
       statements,
       run: async () => {

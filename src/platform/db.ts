@@ -26,10 +26,10 @@ export interface MysqlOptions {
   connectionLimit?: number;
 }
 
-export async function mysqlDialect(url: string, options: MysqlOptions = {}): Promise<Dialect> {
-  const { createPool } = await import('mysql2');
+/** The pool options for a mysql:// URL, shared by the app and the benchmark's raw baseline. */
+export function mysqlPoolOptions(url: string, options: MysqlOptions = {}) {
   const u = new URL(url);
-  const pool = createPool({
+  return {
     host: u.hostname,
     port: u.port ? Number(u.port) : 3306,
     user: decodeURIComponent(u.username),
@@ -42,7 +42,12 @@ export async function mysqlDialect(url: string, options: MysqlOptions = {}): Pro
     supportBigNumbers: true,
     connectionLimit: options.connectionLimit ?? 10,
     ...(options.disableEval ? { disableEval: true } : {}),
-  } as Parameters<typeof createPool>[0]);
+  };
+}
+
+export async function mysqlDialect(url: string, options: MysqlOptions = {}): Promise<Dialect> {
+  const { createPool } = await import('mysql2');
+  const pool = createPool(mysqlPoolOptions(url, options) as Parameters<typeof createPool>[0]);
   return new MysqlDialect({ pool: pool as never });
 }
 
