@@ -6,8 +6,9 @@ import { remindersPlanCard, type PlanRow } from '../../../cards/reminders';
 import { localDateOf } from '../../competition/calendar';
 import type { CardActionSpec, CommandContext, CommandSpec } from '../../lark/handlers';
 import { matchUnit } from '../people/scope-matcher';
+import { matchProblem, unitChoice } from '../people/people.text';
 import { dialectOf } from '../../platform/db';
-import { refuse } from '../../platform/errors';
+import { refuse, UserError } from '../../platform/errors';
 import { text } from '../../platform/i18n';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
 import type { Competition } from '../../competition/competition';
@@ -53,8 +54,8 @@ function unitArg(c: Competition, words: string[]): string {
   if (!wanted) return '';
   const m = matchUnit(c.file.units, wanted);
   if (m.kind === 'one') return m.item.code;
-  const names = m.candidates.map((u) => u.shortName).join('、');
-  return refuse('reminders.unknown_unit', `「${[...wanted].slice(0, 20).join('')}」${m.kind === 'many' ? `能对上几个单位：${names}，请写全称` : `不是单位${names ? `，是不是：${names}` : ''}`}。`, `"${[...wanted].slice(0, 20).join('')}" ${m.kind === 'many' ? `matches several units: ${names}; write the full name` : `is not a unit${names ? `; did you mean: ${names}` : ''}`}.`);
+  const names = { units: c.file.units, tracks: c.file.tracks };
+  throw new UserError('reminders.unknown_unit', matchProblem(m, text('单位', 'unit'), unitChoice(names), c.file.units));
 }
 
 /** Pauses (or resumes) reminders for a unit or everyone; the change and its audit record commit together. */
