@@ -7,11 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS, COMMANDS } from '../../src/container';
 import { inAudience, type Roles } from '../../src/features/people/roles';
-import { createProject, type Project } from '../../src/features/registration/projects.repository';
+import type { Project } from '../../src/features/registration/projects.repository';
+import { json } from '../support/cards';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { at } from '../support/fixtures';
 import { OFFICE, startHarness, type Harness } from '../support/harness';
-import { bindUnitChat, grantRole } from '../support/people';
+import { bindUnitChat, grantRole, registerProject } from '../support/people';
 
 const PERSONAS: Record<string, { openId: string; roles: Roles }> = {
   office: { openId: OFFICE, roles: { office: true, leader: false, contactOf: [], judgeOf: [] } },
@@ -76,22 +77,15 @@ beforeAll(async () => {
   h.emu.emulator.ensureGroupChat('oc_az_group', Object.values(PERSONAS).map((p) => p.openId));
   await bindUnitChat(db, 'oc_az_hp', 'HP');
   h.emu.emulator.ensureGroupChat('oc_az_hp', [PERSONAS.contact!.openId]);
-  const r = await createProject(db.db, { competitionId: 'shanghai-2024', codePrefix: '2024', unit: 'HP', track: 'T04', limit: 2, fields: { name: '黄浦项目', lead: '甲', summary: 's', goals: 'g', phone: '' }, actor: 'seed', now: at('2024-04-01 10:00:00') });
-  if (r.kind !== 'created') throw new Error(r.kind);
-  hp = r.project;
-  const w = await createProject(db.db, { competitionId: 'shanghai-2024', codePrefix: '2024', unit: 'HP', track: 'T06', limit: 2, fields: { name: '待撤回', lead: '甲', summary: 's', goals: 'g', phone: '' }, actor: 'seed', now: at('2024-04-01 10:00:00') });
-  if (w.kind !== 'created') throw new Error(w.kind);
-  hpToWithdraw = w.project;
-  const t2 = await createProject(db.db, { competitionId: 'shanghai-2024', codePrefix: '2024', unit: 'HP', track: 'T02', limit: 2, fields: { name: '法治项目', lead: '甲', summary: 's', goals: 'g', phone: '' }, actor: 'seed', now: at('2024-04-01 10:00:00') });
-  if (t2.kind !== 'created') throw new Error(t2.kind);
-  hpT02 = t2.project;
+  hp = await registerProject(db, 'HP', 'T04', '黄浦项目');
+  hpToWithdraw = await registerProject(db, 'HP', 'T06', '待撤回');
+  hpT02 = await registerProject(db, 'HP', 'T02', '法治项目');
 });
 afterAll(async () => {
   await h.close();
   await db.destroy();
 });
 
-const json = (x: unknown) => String(JSON.stringify(x));
 
 describe('commands', () => {
   it('every command has a sample in this matrix', () => {

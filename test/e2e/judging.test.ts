@@ -8,12 +8,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { cardBytes, type Card } from '../../cards/kit';
 import { loadCompetition } from '../../src/competition/competition.service';
 import { listAudit } from '../../src/features/audit/audit.repository';
-import { createProject, type Project } from '../../src/features/registration/projects.repository';
+import type { Project } from '../../src/features/registration/projects.repository';
 import { insertReport, insertSelfEvaluation } from '../../src/features/reports/reports.repository';
+import { json } from '../support/cards';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { at, competition2024 } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
-import { grantRole } from '../support/people';
+import { grantRole, registerProject } from '../support/people';
 
 const JUDGE = 'ou_jdg_t02';
 /** Judges T02; the competition file says they belong to 黄浦 (HP). */
@@ -30,12 +31,6 @@ let ja: Project;
 let pd: Project;
 let t03: Project;
 
-async function register(unit: string, track: string, name: string): Promise<Project> {
-  const r = await createProject(db.db, { competitionId: 'shanghai-2024', codePrefix: '2024', unit, track, limit: 2, fields: { name, lead: '负责人', summary: '简介', goals: '目标', phone: '' }, actor: 'seed', now: at('2024-04-01 10:00:00') });
-  if (r.kind !== 'created') throw new Error(r.kind);
-  return r.project;
-}
-
 beforeAll(async () => {
   db = await freshDatabase();
   h = await startHarness(db, { now: at('2024-11-05 10:00:00') });
@@ -46,10 +41,10 @@ beforeAll(async () => {
   await grantRole(db, JUDGE_JA, 'contact', 'JA');
   await grantRole(db, JUDGE_T03, 'judge', 'T03');
   await grantRole(db, CONTACT, 'contact', 'PD');
-  hp = await register('HP', 'T02', '黄浦执法规范化');
-  ja = await register('JA', 'T02', '静安法治<b>示范</b>');
-  pd = await register('PD', 'T02', '浦东法治');
-  t03 = await register('HP', 'T03', '黄浦数字化');
+  hp = await registerProject(db, 'HP', 'T02', '黄浦执法规范化');
+  ja = await registerProject(db, 'JA', 'T02', '静安法治<b>示范</b>');
+  pd = await registerProject(db, 'PD', 'T02', '浦东法治');
+  t03 = await registerProject(db, 'HP', 'T03', '黄浦数字化');
   await insertReport(db.db, { competitionId: 'shanghai-2024', projectId: ja.id, projectCode: ja.code, period: 'year-end', revision: 1, late: false, fields: { workDone: '全年完成', results: '办结 320 件，投诉下降 40%', completion: 95, evidence: [], problems: '' }, actor: 'seed', now: at('2024-10-20 10:00:00') });
   await insertSelfEvaluation(db.db, { competitionId: 'shanghai-2024', projectId: ja.id, projectCode: ja.code, period: 'year-end', revision: 1, late: false, scores: { effectiveness: 22, results: 23, feasibility: 20, exemplary: 21 }, justification: '成效显著', actor: 'seed', now: at('2024-10-21 10:00:00') });
 });
@@ -66,7 +61,6 @@ afterEach(() => {
   for (const m of h.emu.emulator.state.messages) if (m.msgType === 'interactive') expect(cardBytes(m.content as Card)).toBeLessThan(30_000);
 });
 
-const json = (x: unknown) => String(JSON.stringify(x));
 const scores = (over: Record<string, unknown> = {}) => ({ score_effectiveness: '20', score_results: '21', score_feasibility: '18', score_exemplary: '15', comment: '数据扎实', ...over });
 
 async function say(who: string, words: string, group?: string) {

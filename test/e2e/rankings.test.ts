@@ -11,13 +11,14 @@ import { computeTrackRanking } from '../../src/features/judging/ranking';
 import { verifySnapshot, type RankingSnapshot } from '../../src/features/judging/ranking.snapshot';
 import { loadTrackInputs, parametersFor } from '../../src/features/judging/rankings.service';
 import { saveSheet } from '../../src/features/judging/scores.repository';
-import { createProject, type Project } from '../../src/features/registration/projects.repository';
+import type { Project } from '../../src/features/registration/projects.repository';
 import { newId } from '../../src/platform/ids';
 import { toDbInstant } from '../../src/platform/instant';
+import { json } from '../support/cards';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { at } from '../support/fixtures';
 import { OFFICE, startHarness, type Harness } from '../support/harness';
-import { bindUnitChat, grantRole } from '../support/people';
+import { bindUnitChat, grantRole, registerProject } from '../support/people';
 
 const LEADER = 'ou_rnk_leader';
 const CONTACT = 'ou_rnk_contact_hp';
@@ -32,12 +33,6 @@ let db: TestDatabase;
 let h: Harness;
 const t02: Record<string, Project> = {};
 const t03: Record<string, Project> = {};
-
-async function register(unit: string, track: string): Promise<Project> {
-  const r = await createProject(db.db, { competitionId: 'shanghai-2024', codePrefix: '2024', unit, track, limit: 2, fields: { name: `${unit}${track}项目`, lead: '负责人', summary: '简介', goals: '目标', phone: '' }, actor: 'seed', now: at('2024-04-01 10:00:00') });
-  if (r.kind !== 'created') throw new Error(r.kind);
-  return r.project;
-}
 
 /** A sheet whose four criteria add up to `total` (the 2024 rubric: four criteria of 25, equal weights). */
 async function score(judge: string, p: Project, total: number): Promise<void> {
@@ -64,8 +59,8 @@ beforeAll(async () => {
   await grantRole(db, K1, 'judge', 'T03');
   await group(ANNOUNCE, 'announcement');
   await group(HP_GROUP, 'unit', 'HP');
-  for (const u of ['HP', 'JA', 'PD', 'XH']) t02[u] = await register(u, 'T02');
-  for (const u of ['HP', 'CN', 'PT']) t03[u] = await register(u, 'T03');
+  for (const u of ['HP', 'JA', 'PD', 'XH']) t02[u] = await registerProject(db, u, 'T02');
+  for (const u of ['HP', 'CN', 'PT']) t03[u] = await registerProject(db, u, 'T03');
   // Same order of merit from J1, J2 and J3, on very different scales; J4 scored HP before their unit was recorded.
   const totals: Record<string, Record<string, number>> = {
     [J1]: { HP: 80, JA: 70, PD: 60, XH: 50 },
@@ -89,7 +84,6 @@ afterEach(() => {
   for (const m of h.emu.emulator.state.messages) if (m.msgType === 'interactive') expect(cardBytes(m.content as Card)).toBeLessThan(30_000);
 });
 
-const json = (x: unknown) => String(JSON.stringify(x));
 
 async function say(who: string, words: string, chatId?: string) {
   h.emu.emulator.reset();

@@ -4,6 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/features/audit/audit.repository';
+import { json, toastText } from '../support/cards';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { at } from '../support/fixtures';
 import { OFFICE, startHarness, type Harness } from '../support/harness';
@@ -39,8 +40,6 @@ beforeEach(() => {
   h.container.clock.set(at('2024-03-20 10:00:00'));
 });
 
-const json = (x: unknown) => String(JSON.stringify(x));
-const toastText = (d: { toast?: unknown }) => json(d.toast);
 
 /** Sends `报名` as `who` and returns the form card's message id. */
 async function openForm(who: string): Promise<string> {

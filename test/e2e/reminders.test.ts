@@ -5,13 +5,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createProject } from '../../src/features/registration/projects.repository';
 import { testContainer } from '../support/container';
+import { json } from '../support/cards';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { at } from '../support/fixtures';
 import { OFFICE, startHarness, type Harness } from '../support/harness';
 import { bindUnitChat, grantRole } from '../support/people';
 
 const CONTACT = { HP: 'ou_rem_hp', JA: 'ou_rem_ja', PD: 'ou_rem_pd' } as const;
-const json = (x: unknown) => String(JSON.stringify(x));
 const localTime = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 
 let db: TestDatabase;

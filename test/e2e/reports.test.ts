@@ -4,11 +4,12 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/features/audit/audit.repository';
-import { createProject, type Project } from '../../src/features/registration/projects.repository';
+import type { Project } from '../../src/features/registration/projects.repository';
+import { json, toastText } from '../support/cards';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { at } from '../support/fixtures';
 import { OFFICE, startHarness, type Harness } from '../support/harness';
-import { grantRole } from '../support/people';
+import { grantRole, registerProject } from '../support/people';
 
 const HP = 'ou_rpt_hp';
 const JA = 'ou_rpt_ja';
@@ -21,12 +22,6 @@ let hpT02: Project;
 let hpT04: Project;
 let jaT02: Project;
 
-async function register(unit: string, track: string, name: string): Promise<Project> {
-  const r = await createProject(db.db, { competitionId: 'shanghai-2024', codePrefix: '2024', unit, track, limit: 2, fields: { name, lead: '负责人', summary: '简介', goals: '目标', phone: '' }, actor: 'seed', now: at('2024-04-01 10:00:00') });
-  if (r.kind !== 'created') throw new Error(r.kind);
-  return r.project;
-}
-
 beforeAll(async () => {
   db = await freshDatabase();
   h = await startHarness(db, { now: at('2024-05-10 10:00:00') });
@@ -34,9 +29,9 @@ beforeAll(async () => {
   await grantRole(db, JA, 'contact', 'JA');
   await grantRole(db, JUDGE_T02, 'judge', 'T02');
   await grantRole(db, LEADER, 'leader');
-  hpT02 = await register('HP', 'T02', '执法规范化');
-  hpT04 = await register('HP', 'T04', '专项整治');
-  jaT02 = await register('JA', 'T02', '静安法治');
+  hpT02 = await registerProject(db, 'HP', 'T02', '执法规范化');
+  hpT04 = await registerProject(db, 'HP', 'T04', '专项整治');
+  jaT02 = await registerProject(db, 'JA', 'T02', '静安法治');
 });
 afterAll(async () => {
   await h.close();
@@ -48,8 +43,6 @@ beforeEach(() => {
   h.container.clock.set(at('2024-05-10 10:00:00'));
 });
 
-const json = (x: unknown) => String(JSON.stringify(x));
-const toastText = (d: { toast?: unknown }) => json(d.toast);
 const report = (over: Record<string, unknown> = {}) => ({ period: '2024-05', work_done: '完成流程梳理', results: '办结 120 件，提升 15%', completion: '30', evidence: 'https://example.com/a\nhttps://example.com/b', problems: '', ...over });
 
 async function say(who: string, words: string) {

@@ -10,6 +10,7 @@ import { createProject, type Project } from '../../src/features/registration/pro
 import { insertReport } from '../../src/features/reports/reports.repository';
 import { toDbInstant } from '../../src/platform/instant';
 import { testContainer, type TestContainer } from '../support/container';
+import { json } from '../support/cards';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { at } from '../support/fixtures';
 import { OFFICE, startHarness, type Harness } from '../support/harness';
@@ -48,7 +49,6 @@ afterEach(() => {
   for (const m of h.emu.emulator.state.messages) if (m.msgType === 'interactive') expect(cardBytes(m.content as Card)).toBeLessThan(30_000);
 });
 
-const json = (x: unknown) => String(JSON.stringify(x));
 const digests = () => h.emu.emulator.state.messages.filter((m) => m.chatId === ANNOUNCE);
 
 /** Both servers tick every minute from `from` to `to` (local Shanghai times), as node-cron would; then delivery. */
