@@ -77,3 +77,12 @@ export async function lockChatPurposes(trx: Transaction<Database>, competitionId
   // SQLite runs one write transaction at a time: there is nothing to lock.
   if (dialectOf(trx) === 'mysql') await trx.selectFrom('competitions').select('id').where('id', '=', competitionId).forUpdate().execute();
 }
+
+/** Each unit's group chat (one per unit) that the bot is still in: unit code → chat id. */
+export async function unitGroupChats(db: Db, competitionId: string, unit?: string): Promise<Map<string, string>> {
+  let q = db.selectFrom('chats').select(['chat_id', 'unit_code']).where('competition_id', '=', competitionId).where('purpose', '=', 'unit').where('bot_present', '=', 1);
+  if (unit !== undefined) q = q.where('unit_code', '=', unit);
+  // Should two ever coexist, the one changed last wins.
+  const rows = await q.orderBy('updated_at').execute();
+  return new Map(rows.flatMap((r) => (r.unit_code ? [[r.unit_code, r.chat_id] as const] : [])));
+}

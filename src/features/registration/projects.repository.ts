@@ -219,17 +219,3 @@ export async function withdrawProject(db: Kysely<Database>, p: { competitionId: 
     return { kind: 'changed', project: { ...p.project, status: 'withdrawn', updatedAt: p.now } } as const;
   });
 }
-
-/** The unit's group chat, when one is bound and the bot is still in it. */
-export async function unitGroupChat(db: Kysely<Database>, competitionId: string, unit: string): Promise<string | undefined> {
-  const r = await db
-    .selectFrom('chats')
-    .select('chat_id')
-    .where('competition_id', '=', competitionId)
-    .where('purpose', '=', 'unit')
-    .where('unit_code', '=', unit)
-    .where('bot_present', '=', 1)
-    .orderBy('updated_at', 'desc')
-    .executeTakeFirst();
-  return r?.chat_id;
-}

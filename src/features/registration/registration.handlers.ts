@@ -22,6 +22,7 @@ import { isStageOpen, stageByCode, type Competition } from '../../competition/co
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
 import { text } from '../../platform/i18n';
+import { findChatBinding, unitGroupChats } from '../chats/chats.repository';
 import type { Roles } from '../people/roles';
 import {
   activeCounts,
@@ -30,7 +31,6 @@ import {
   createProject,
   findActiveByName,
   findProject,
-  unitGroupChat,
   updateProject,
   withdrawProject,
   type Project,
@@ -97,10 +97,10 @@ async function listFor(s: BotServices, c: Competition, unit: string) {
 /** Which unit a command is about: the unit of the group it is said in, or the sender's one unit, or the one named. */
 async function unitForCommand(s: BotServices, c: Competition, roles: Roles, chatType: 'p2p' | 'group', chatId: string, args: string[]): Promise<string[]> {
   if (chatType === 'group') {
-    const chat = await s.db.selectFrom('chats').select(['purpose', 'unit_code']).where('chat_id', '=', chatId).executeTakeFirst();
-    if (chat?.purpose === 'unit' && chat.unit_code) {
-      requireContactOf(c, roles, chat.unit_code);
-      return [chat.unit_code];
+    const chat = await findChatBinding(s.db, chatId);
+    if (chat?.purpose === 'unit' && chat.unitCode) {
+      requireContactOf(c, roles, chat.unitCode);
+      return [chat.unitCode];
     }
     refuse('registration.wrong_group', '请在一对一聊天中，或在本单位的群里使用这个命令。', 'Use this command in a one-to-one chat with me, or in your unit\'s group.');
   }
@@ -205,7 +205,7 @@ export const submitRegistrationAction: CardActionSpec<'reg.submit'> = {
     switch (outcome.kind) {
       case 'created': {
         const project = projectView(c, outcome.project);
-        const group = await unitGroupChat(s.db, s.competitionId, v.u);
+        const group = (await unitGroupChats(s.db, s.competitionId, v.u)).get(v.u);
         if (group && group !== ctx.action.chatId) {
           await s.enqueue([{ key: `registered:${outcome.project.id}`, purpose: 'registration-notice', op: 'send', receiveIdType: 'chat_id', receiveId: group, rateKey: `chat:${group}`, msgType: 'interactive', content: unitNoticeCard({ unit, project }), competitionId: s.competitionId }]);
         }

@@ -14,6 +14,7 @@ import { enqueueMessages, type OutgoingMessage } from '../../lark/outbox.reposit
 import { dialectOf } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { toDbInstant } from '../../platform/instant';
+import { unitGroupChats } from '../chats/chats.repository';
 import { officeOpenIds } from '../people/roles.repository';
 import { deadlinesOf, type Deadline } from './deadlines';
 import { obligationsFor, type Obligation } from './obligations.repository';
@@ -51,11 +52,6 @@ async function recordOccurrence(db: Kysely<Database>, row: { competitionId: stri
 export async function pausedUnits(db: Kysely<Database>, competitionId: string): Promise<Set<string>> {
   const rows = await db.selectFrom('reminder_pauses').select('unit_code').where('competition_id', '=', competitionId).execute();
   return new Set(rows.map((r) => r.unit_code));
-}
-
-async function unitGroups(db: Kysely<Database>, competitionId: string): Promise<Map<string, string>> {
-  const rows = await db.selectFrom('chats').select(['chat_id', 'unit_code']).where('competition_id', '=', competitionId).where('purpose', '=', 'unit').where('bot_present', '=', 1).orderBy('updated_at').execute();
-  return new Map(rows.flatMap((r) => (r.unit_code ? [[r.unit_code, r.chat_id] as const] : [])));
 }
 
 async function unitLeaders(db: Kysely<Database>, competitionId: string, unit: string): Promise<string[]> {
@@ -135,7 +131,7 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
       }
       for (const o of obligations) {
         if (done.has(`${o.subject}|${step.code}`)) continue;
-        groups ??= await unitGroups(s.db, s.competitionId);
+        groups ??= await unitGroupChats(s.db, s.competitionId);
         const leaders = step.kind === 'escalate' && o.unit ? await unitLeaders(s.db, s.competitionId, o.unit) : [];
         const messages = stepMessages(c, d, o, step, now, { groups, leaders });
         if (!messages.length) continue; // e.g. no leader to escalate to: nothing to record

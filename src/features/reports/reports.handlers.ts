@@ -21,6 +21,7 @@ import { deadlineInstant, stageAt, type Competition } from '../../competition/co
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
 import { text, type Text } from '../../platform/i18n';
+import { findChatBinding } from '../chats/chats.repository';
 import type { Roles } from '../people/roles';
 import { activeProjectsOf, allActiveProjects, findProject, type Project } from '../registration/projects.repository';
 import { problemsText } from '../registration/registration.rules';
@@ -164,8 +165,8 @@ async function timeline(s: BotServices, c: Competition, p: Project) {
 async function contactProjects(s: BotServices, roles: Roles, chatType: 'p2p' | 'group', chatId: string): Promise<Project[]> {
   let units = roles.contactOf;
   if (chatType === 'group') {
-    const chat = await s.db.selectFrom('chats').select(['purpose', 'unit_code']).where('chat_id', '=', chatId).executeTakeFirst();
-    if (chat?.purpose === 'unit' && chat.unit_code && units.includes(chat.unit_code)) units = [chat.unit_code];
+    const chat = await findChatBinding(s.db, chatId);
+    if (chat?.purpose === 'unit' && chat.unitCode && units.includes(chat.unitCode)) units = [chat.unitCode];
   }
   const all: Project[] = [];
   for (const u of units) all.push(...(await activeProjectsOf(s.db, s.competitionId, u)));
