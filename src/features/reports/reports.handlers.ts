@@ -115,7 +115,7 @@ function requireReportingOpen(c: Competition, now: number): void {
 }
 
 async function periodChoices(s: BotServices, c: Competition, p: Project, now: number): Promise<PeriodChoice[]> {
-  const first = await firstReportTimes(s.db, s.competitionId);
+  const first = await firstReportTimes(s.db, s.competitionId, undefined, [p.id]);
   return periodWindows(c)
     .filter((w) => w.opensAt <= now && p.createdAt < w.dueAt)
     .map((w) => {
@@ -201,7 +201,7 @@ export const progressCommand: CommandSpec = {
     if (projects.length === 1) return ctx.reply(await formFor(s, c, projects[0]!), 'report-form');
     const now = s.clock.now();
     const current = defaultPeriod(periodWindows(c), now);
-    const first = current ? await firstReportTimes(s.db, s.competitionId, current.code) : new Map<string, number>();
+    const first = current ? await firstReportTimes(s.db, s.competitionId, current.code, projects.map((p) => p.id)) : new Map<string, number>();
     await ctx.reply(
       projectPicker({
         unitName: [...new Set(projects.map((p) => unitName(c, p.unit)))].join('、'),
@@ -297,10 +297,10 @@ export const scheduleCommand: CommandSpec = {
       .slice(0, 5);
     let owed: Array<NonNullable<Parameters<typeof scheduleCard>[0]['owed']>[number]> | undefined;
     if (ctx.roles.contactOf.length) {
-      const first = await firstReportTimes(s.db, s.competitionId);
       owed = [];
       for (const unit of ctx.roles.contactOf) {
         const projects = await activeProjectsOf(s.db, s.competitionId, unit);
+        const first = await firstReportTimes(s.db, s.competitionId, undefined, projects.map((p) => p.id));
         const items = stillOwed(windows, projects.map((p) => ({ id: p.id, code: p.code, unit: p.unit, track: p.track, createdAt: p.createdAt })), new Set(first.keys()), now);
         owed.push({ unitName: unitName(c, unit), items: items.map((i) => ({ projectCode: i.project.code, periodName: periodName(i.period), due: i.period.due, overdue: i.overdue })) });
       }

@@ -52,14 +52,19 @@ export async function reportsOf(db: Kysely<Database>, projectId: string): Promis
   return rows.map(toReport);
 }
 
-/** For each (project, period) that has a report: the instant of its first revision. Keys `projectId|period`. */
-export async function firstReportTimes(db: Kysely<Database>, competitionId: string, period?: string): Promise<Map<string, number>> {
+/**
+ * For each (project, period) that has a report: the instant of its first revision. Keys `projectId|period`.
+ * Narrowed to one period and/or some projects when given.
+ */
+export async function firstReportTimes(db: Kysely<Database>, competitionId: string, period?: string, projectIds?: readonly string[]): Promise<Map<string, number>> {
+  if (projectIds && !projectIds.length) return new Map();
   let q = db
     .selectFrom('reports')
     .select(['project_id', 'period_code', (eb) => eb.fn.min('submitted_at').as('first')])
     .where('competition_id', '=', competitionId)
     .groupBy(['project_id', 'period_code']);
   if (period) q = q.where('period_code', '=', period);
+  if (projectIds) q = q.where('project_id', 'in', projectIds);
   const rows = await q.execute();
   return new Map(rows.map((r) => [`${r.project_id}|${r.period_code}`, fromDbInstant(String(r.first))]));
 }
