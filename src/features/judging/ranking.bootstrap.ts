@@ -12,18 +12,9 @@
  * as floor(rand() · J); values are rounded to 9 decimals before they are compared, and ties inside a resample go to
  * the project with the better published rank.
  */
+import { mulberry32 } from '../../platform/random';
 
-/** mulberry32 (Tommy Ettinger): 32-bit state, floats in [0, 1). Never change it: stored seeds must replay. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Rounds to 9 decimals: values that are equal in exact arithmetic compare equal whatever the summation order. */
 export const round9 = (x: number): number => Math.round(x * 1e9) / 1e9;
