@@ -13,7 +13,10 @@ import { parseDatabaseUrl } from '../src/platform/db';
 import type { TestDatabase } from '../test/support/database';
 import { ENCRYPT_KEY, VERIFICATION_TOKEN, type Harness } from '../test/support/harness';
 import type { LoadConfig, LoadResult } from './callback-load';
-import { callbackStatements, openRawStatements, type CallbackContext } from './raw-statements';
+import { createProject } from '../src/features/registration/projects.repository';
+import { grantRole } from '../test/support/people';
+import { at } from '../test/support/fixtures';
+import { callbackStatements, openRawStatements, type BenchProject, type CallbackContext, type CallbackKind, clickOf } from './raw-statements';
 
 /** The connection pool of the bot's database in these benchmarks (test/support/database.ts). */
 const POOL_SIZE = 20;
@@ -25,7 +28,7 @@ const TSX_CLI = 'node_modules/.bin/tsx';
  * callback path that answers over HTTP.
  */
 async function referenceServer(ctx: CallbackContext): Promise<{ bareUrl: string; statementsUrl: string; close: () => Promise<void> }> {
-  const raw = await openRawStatements(ctx);
+  const raw = await openRawStatements(ctx, 10_000_000);
   const app = new Hono();
   app.post('/ok', (c) => c.text('OK'));
   app.post('/statements', async (c) => {
@@ -54,16 +57,17 @@ async function referenceServer(ctx: CallbackContext): Promise<{ bareUrl: string;
  */
 async function observeCallbackStatements(h: Harness, ctx: CallbackContext, messageId: string, n = 20): Promise<{ perCallback: number; sameAsBaseline: boolean } | undefined> {
   if (parseDatabaseUrl(ctx.databaseUrl).dialect !== 'mysql') return undefined;
-  const baseline = await callbackStatements('mysql', ctx, '?');
+  const baseline = await callbackStatements('mysql', ctx);
+  const click = (i: number) => h.lark.cardAction({ messageId, operator: ctx.operator, ...clickOf(ctx, i) });
   // One callback first: what is cached (the competition, re-read every 30 s) is then in place, as in the timed run.
-  await h.lark.cardAction({ messageId, operator: ctx.operator, value: { a: 'help.show' } });
+  await click(0);
   const seen: Array<{ query: string; values: unknown }> = [];
   const channel = tracingChannel<object, { query: string; values: unknown }>('mysql2:query');
   const ignore = () => {};
   const subscribers = { start: (m: { query: string; values: unknown }) => void seen.push({ query: m.query, values: m.values }), end: ignore, asyncStart: ignore, asyncEnd: ignore, error: ignore };
   channel.subscribe(subscribers);
   try {
-    for (let i = 0; i < n; i++) await h.lark.cardAction({ messageId, operator: ctx.operator, value: { a: 'help.show' } });
+    for (let i = 1; i <= n; i++) await click(i);
   } finally {
     channel.unsubscribe(subscribers);
   }
@@ -85,18 +89,52 @@ export interface CallbackRun {
   observed: { perCallback: number; sameAsBaseline: boolean } | undefined;
 }
 
-export async function runCallbackLoad(h: Harness, db: TestDatabase, load: Partial<typeof DEFAULT_LOAD> & { callbacksOnly?: boolean } = {}): Promise<CallbackRun> {
+/** Projects per side for the report callbacks: well above the 16 in flight (see CallbackContext.botProjects). */
+const PROJECTS_PER_SIDE = 64;
+const OPERATOR = 'ou_cb';
+/** A day the 2024 competition takes May's progress reports, on time. */
+const REPORTING_DAY = '2024-05-10 10:00:00';
+const REPORT_FORM = { period: '2024-05', work_done: '完成流程梳理，开始试点', results: '办结 120 件，提升 15%', completion: '40', evidence: 'https://example.com/a', problems: '' };
+
+/** A contact of unit HP with 2 x 64 projects in track T02, registered in the window: half for the bot, half for the baseline. */
+async function seedReporting(db: TestDatabase, competitionId: string): Promise<{ bot: BenchProject[]; raw: BenchProject[] }> {
+  await grantRole(db, OPERATOR, 'contact', 'HP', competitionId);
+  const projects: BenchProject[] = [];
+  for (let i = 0; i < 2 * PROJECTS_PER_SIDE; i++) {
+    const r = await createProject(db.db, {
+      competitionId, codePrefix: '2024', unit: 'HP', track: 'T02', limit: 10 * PROJECTS_PER_SIDE, actor: 'bench', now: at('2024-04-01 10:00:00'),
+      fields: { name: `基准项目${i}`, lead: '负责人', summary: '简介', goals: '目标', phone: '' },
+    });
+    if (r.kind !== 'created') throw new Error(`bench: could not register project ${i}: ${r.kind}`);
+    projects.push({ id: r.project.id, code: r.project.code });
+  }
+  return { bot: projects.slice(0, PROJECTS_PER_SIDE), raw: projects.slice(PROJECTS_PER_SIDE) };
+}
+
+/** Seeded once per database: the runs of both kinds in one process share the contact and the projects. */
+const seeded = new WeakMap<TestDatabase, Promise<{ bot: BenchProject[]; raw: BenchProject[] }>>();
+
+export async function runCallbackLoad(h: Harness, db: TestDatabase, kind: CallbackKind, load: Partial<typeof DEFAULT_LOAD> & { callbacksOnly?: boolean } = {}): Promise<CallbackRun> {
+  h.container.clock.set(at(REPORTING_DAY));
+  const competitionId = h.container.competitionId;
+  if (!seeded.has(db)) seeded.set(db, seedReporting(db, competitionId));
+  const projects = await seeded.get(db)!;
   // The card the callbacks click: the welcome card of a one-to-one chat.
-  await h.lark.p2pChatEntered({ operator: 'ou_cb' });
+  await h.lark.p2pChatEntered({ operator: OPERATOR });
   await h.settle();
   const welcome = h.emu.emulator.state.messages.at(-1)!;
   const ctx: CallbackContext = {
     databaseUrl: db.url,
     poolSize: POOL_SIZE,
     now: h.container.clock.now(),
-    competitionId: h.container.competitionId,
-    operator: 'ou_cb',
+    competitionId,
+    operator: OPERATOR,
     admins: [...h.container.config.BOT_ADMINS],
+    kind,
+    period: REPORT_FORM.period,
+    form: REPORT_FORM,
+    botProjects: projects.bot,
+    rawProjects: projects.raw,
   };
   const observed = await observeCallbackStatements(h, ctx, welcome.messageId);
   const refs = await referenceServer(ctx);

@@ -13,7 +13,7 @@
  */
 import { Agent, request } from 'node:http';
 import { createLarkSender, judgeCardAnswer, type BotReply } from '../src/emulator/lark-sender';
-import { openRawStatements, type CallbackContext } from './raw-statements';
+import { clickOf, openRawStatements, type CallbackContext } from './raw-statements';
 
 export interface LoadConfig extends CallbackContext {
   /** The bot's callback URL. */
@@ -83,7 +83,7 @@ async function prepareCallbacks(n: number): Promise<Prepared[]> {
     },
   });
   for (let i = 0; i < n; i++) {
-    await sender.cardAction({ messageId: config.messageId, chatId: config.chatId, operator: config.operator, value: { a: 'help.show' } });
+    await sender.cardAction({ messageId: config.messageId, chatId: config.chatId, operator: config.operator, ...clickOf(config, i) });
   }
   return out;
 }
