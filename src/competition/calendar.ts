@@ -93,8 +93,26 @@ export function zoneOffsetMs(ms: number, tz: string): number {
   return Date.UTC(w.y, w.m - 1, w.d, w.hh, w.mm, w.ss) - whole;
 }
 
+/**
+ * Instants already worked out, by date, minutes and zone. The rules convert the same few dates of the competition file
+ * on every request, and Intl's formatToParts is the costliest call on the busiest path (a report submitted).
+ * Bounded: cleared when full.
+ */
+const instants = new Map<string, number>();
+const INSTANTS_KEPT = 10_000;
+
 /** The instant at which the wall clock in `tz` shows `date` `minutes` after midnight. */
 export function zonedInstant(date: LocalDate, minutes: number, tz: string): number {
+  const key = `${date}|${minutes}|${tz}`;
+  const known = instants.get(key);
+  if (known !== undefined) return known;
+  const instant = computeZonedInstant(date, minutes, tz);
+  if (instants.size >= INSTANTS_KEPT) instants.clear();
+  instants.set(key, instant);
+  return instant;
+}
+
+function computeZonedInstant(date: LocalDate, minutes: number, tz: string): number {
   const { y, m, d } = parseLocalDate(date);
   const local = Date.UTC(y, m - 1, d) + minutes * 60_000;
   // Two passes settle the offset, also next to a daylight-saving change.
