@@ -125,7 +125,7 @@ function computeZonedInstant(date: LocalDate, minutes: number, tz: string): numb
 export const startOfLocalDay = (date: LocalDate, tz: string): number => zonedInstant(date, 0, tz);
 
 /** "An end date means the end of that day there": the first instant of the following day (exclusive bound). */
-export const endOfLocalDay = (date: LocalDate, tz: string): number => startOfLocalDay(addDays(date, 1), tz);
+export const endOfLocalDay = (date: LocalDate, tz: string): number => zonedInstant(date, 24 * 60, tz); // 24:00 is the next day's 00:00
 
 export function localDateOf(ms: number, tz: string): LocalDate {
   const w = wallClock(ms, tz);

@@ -6,7 +6,7 @@
  *   replacement card; a handler that overruns finishes afterwards and updates the card with the callback token
  *   [LARK.md §3.3, §3.5].
  */
-import { actionValueSchema, type ActionName } from '../../cards/actions';
+import { actionValueSchema, type ActionValue } from '../../cards/actions';
 import { unknownCommandHint } from '../../cards/help';
 import { welcomeCard } from '../../cards/welcome';
 import type { Card } from '../../cards/kit';
@@ -217,7 +217,7 @@ export class Bot {
     const roles = action.operatorOpenId ? await rolesOf(s.db, s.competitionId, action.operatorOpenId, s.admins) : NO_ROLES;
     if (!inAudience(roles, spec.audience)) return callbackBody({ toast: { type: 'error', text: NOT_ALLOWED } });
 
-    const work = this.runAction(spec, action, roles, parsed.data.a);
+    const work = this.runAction(spec, action, roles, parsed.data);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const overrun = new Promise<'overrun'>((resolve) => {
       timer = setTimeout(() => resolve('overrun'), this.options.callbackBudgetMs);
@@ -247,9 +247,10 @@ export class Bot {
     return callbackBody({ toast: { type: 'info', text: WORKING } });
   }
 
-  private async runAction(spec: CardActionSpec, action: CardAction, roles: Awaited<ReturnType<typeof rolesOf>>, name: ActionName): Promise<CardResponse> {
+  private async runAction(spec: CardActionSpec, action: CardAction, roles: Awaited<ReturnType<typeof rolesOf>>, value: ActionValue): Promise<CardResponse> {
+    const name = value.a;
     try {
-      return await spec.run({ services: this.services, action, roles }, actionValueSchema.parse(action.value) as never);
+      return await spec.run({ services: this.services, action, roles }, value as never);
     } catch (err) {
       if (isUserError(err)) return { toast: { type: 'error', text: err.text } };
       this.services.logger.error('card action failed', { action: name, err });

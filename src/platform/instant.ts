@@ -6,7 +6,8 @@
 export type DbInstant = string;
 
 export function toDbInstant(ms: number): DbInstant {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+  const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
 }
 
 export function fromDbInstant(value: DbInstant | Date): number {
