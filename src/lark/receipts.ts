@@ -6,14 +6,19 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { dialectOf } from '../platform/db';
 import { toDbInstant } from '../platform/instant';
+import { prepare } from '../platform/prepared';
 
 export type ReceiptKind = 'event' | 'message' | 'card_action';
 
+const insertReceipt = prepare<{ kind: ReceiptKind; receipt_key: string; created_at: string }>(['kind', 'receipt_key', 'created_at'], (db, v) => {
+  const insert = db.insertInto('receipts').values(v);
+  return dialectOf(db) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.columns(['kind', 'receipt_key']).doNothing());
+});
+
 /** True when this call made the claim; false when it was claimed before (a duplicate). */
 export async function claimReceipt(db: Kysely<Database> | Transaction<Database>, kind: ReceiptKind, key: string, now: number): Promise<boolean> {
-  const insert = db.insertInto('receipts').values({ kind, receipt_key: key.slice(0, 191), created_at: toDbInstant(now) });
-  const result = await (dialectOf(db) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.columns(['kind', 'receipt_key']).doNothing())).executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  const result = await insertReceipt(db, { kind, receipt_key: key.slice(0, 191), created_at: toDbInstant(now) });
+  return Number(result.numAffectedRows ?? 0n) === 1;
 }
 
 /** Receipts older than Lark's longest re-delivery window (about 7.1 h) can go; we keep a week. */

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { newId } from '../../platform/ids';
 import { toDbInstant } from '../../platform/instant';
+import { prepare } from '../../platform/prepared';
 
 export interface AuditEntry {
   competitionId: string | null;
@@ -16,22 +17,22 @@ export interface AuditEntry {
 
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
+const AUDIT_COLUMNS = ['id', 'competition_id', 'actor', 'action', 'entity_type', 'entity_id', 'before_json', 'after_json', 'at'] as const;
+const insertAudit = prepare([...AUDIT_COLUMNS], (db, v: Database['audit_log']) => db.insertInto('audit_log').values(v));
+
 /** Written in the caller's transaction, so that a change and its audit record commit together. */
 export async function recordAudit(db: Kysely<Database> | Transaction<Database>, e: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      id: newId('aud'),
-      competition_id: e.competitionId,
-      actor: e.actor,
-      action: e.action,
-      entity_type: e.entityType,
-      entity_id: e.entityId,
-      before_json: json(e.before),
-      after_json: json(e.after),
-      at: toDbInstant(e.at),
-    })
-    .execute();
+  await insertAudit(db, {
+    id: newId('aud'),
+    competition_id: e.competitionId,
+    actor: e.actor,
+    action: e.action,
+    entity_type: e.entityType,
+    entity_id: e.entityId,
+    before_json: json(e.before),
+    after_json: json(e.after),
+    at: toDbInstant(e.at),
+  });
 }
 
 export interface AuditRecord {

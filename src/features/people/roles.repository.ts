@@ -3,13 +3,17 @@ import type { Database } from '../../../db/schema';
 import { dialectOf } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { toDbInstant } from '../../platform/instant';
+import { prepare } from '../../platform/prepared';
 import { isRole, type Grant } from './grants';
 import { rolesFromGrants, type Role, type Roles } from './roles';
 
+const selectGrantsOf = prepare<{ competitionId: string; openId: string }, { role: string; scope: string }>(['competitionId', 'openId'], (db, v) =>
+  db.selectFrom('role_grants').select(['role', 'scope']).where('competition_id', '=', v.competitionId).where('open_id', '=', v.openId),
+);
+
+/** Someone's roles in a competition (from their grants), with BOT_ADMINS always office. */
 export async function rolesOf(db: Kysely<Database>, competitionId: string, openId: string, admins: readonly string[]): Promise<Roles> {
-  const grants = openId
-    ? await db.selectFrom('role_grants').select(['role', 'scope']).where('competition_id', '=', competitionId).where('open_id', '=', openId).execute()
-    : [];
+  const grants = openId ? (await selectGrantsOf(db, { competitionId, openId })).rows : [];
   return rolesFromGrants(grants, admins.includes(openId));
 }
 

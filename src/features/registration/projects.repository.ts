@@ -8,6 +8,7 @@ import type { Database } from '../../../db/schema';
 import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
+import { prepare } from '../../platform/prepared';
 import { recordAudit } from '../audit/audit.repository';
 import { freeSlot, nameKey, projectCode, type ProjectFields } from './registration.rules';
 
@@ -44,8 +45,12 @@ function toProject(r: Pick<ProjectRow, 'id' | 'code' | 'unit_code' | 'track_code
 
 const COLUMNS = ['id', 'code', 'unit_code', 'track_code', 'name', 'lead_name', 'summary', 'goals', 'phone', 'status', 'created_by', 'created_at', 'updated_at'] as const;
 
+const selectProject = prepare(['competitionId', 'id'], (db, v: { competitionId: string; id: string }) =>
+  db.selectFrom('projects').select(COLUMNS).where('competition_id', '=', v.competitionId).where('id', '=', v.id),
+);
+
 export async function findProject(db: Kysely<Database>, competitionId: string, id: string): Promise<Project | undefined> {
-  const r = await db.selectFrom('projects').select(COLUMNS).where('competition_id', '=', competitionId).where('id', '=', id).executeTakeFirst();
+  const r = (await selectProject(db, { competitionId, id })).rows[0];
   return r && toProject(r);
 }
 

@@ -7,6 +7,7 @@ import type { Database } from '../../../db/schema';
 import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
+import { prepare } from '../../platform/prepared';
 import { recordAudit } from '../audit/audit.repository';
 import type { ReportFields } from './reporting.rules';
 
@@ -35,8 +36,12 @@ const toReport = (r: Database['reports']): StoredReport => ({
   submittedAt: fromDbInstant(r.submitted_at),
 });
 
+const selectLastRevision = prepare(['projectId', 'period'], (db, v: { projectId: string; period: string }) =>
+  db.selectFrom('reports').select((eb) => eb.fn.max('revision').as('n')).where('project_id', '=', v.projectId).where('period_code', '=', v.period),
+);
+
 export async function revisionCount(db: Kysely<Database>, projectId: string, period: string): Promise<number> {
-  const r = await db.selectFrom('reports').select((eb) => eb.fn.max('revision').as('n')).where('project_id', '=', projectId).where('period_code', '=', period).executeTakeFirst();
+  const r = (await selectLastRevision(db, { projectId, period })).rows[0];
   return Number(r?.n ?? 0);
 }
 
@@ -72,6 +77,9 @@ export async function firstReportTimes(db: Kysely<Database>, competitionId: stri
 /** Thrown when another submission took this revision number a moment ago. */
 export class RevisionTaken extends Error {}
 
+const REPORT_COLUMNS = ['id', 'competition_id', 'project_id', 'period_code', 'revision', 'work_done', 'results', 'completion', 'evidence', 'problems', 'late', 'submitted_by', 'submitted_at'] as const;
+const insertReportRow = prepare([...REPORT_COLUMNS], (db, v: Database['reports']) => db.insertInto('reports').values(v));
+
 export async function insertReport(
   db: Kysely<Database>,
   r: { competitionId: string; projectId: string; projectCode: string; period: string; revision: number; late: boolean; fields: ReportFields; actor: string; now: number },
@@ -93,7 +101,7 @@ export async function insertReport(
   };
   try {
     await db.transaction().execute(async (trx) => {
-      await trx.insertInto('reports').values(row).execute();
+      await insertReportRow(trx, row);
       await recordAudit(trx, { competitionId: r.competitionId, actor: r.actor, action: r.revision > 1 ? 'report.revise' : 'report.submit', entityType: 'report', entityId: `${r.projectCode}/${r.period}/${r.revision}`, after: { ...r.fields, late: r.late }, at: r.now });
     });
   } catch (err) {
