@@ -77,7 +77,7 @@ async function observeCallbackStatements(h: Harness, ctx: CallbackContext, messa
   return { perCallback: seen.length / n, sameAsBaseline };
 }
 
-export const DEFAULT_LOAD = { rate: 200, seconds: 5, concurrency: 16, saturationSeconds: 4.5, rounds: 3, warmup: 500 };
+export const DEFAULT_LOAD = { rate: 200, seconds: 5, concurrency: 16, saturationSeconds: 10, rounds: 5, warmup: 500 };
 
 export interface CallbackRun {
   config: LoadConfig;
