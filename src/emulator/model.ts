@@ -678,7 +678,7 @@ export class PlatformModel {
 
   // ── files ──────────────────────────────────────────────────────────────────────────────────────
 
-  addFile(input: { fileType: string; fileName: string; size: number }): RecordedFile {
+  addFile(input: { fileType: string; fileName: string; size: number; data?: Uint8Array }): RecordedFile {
     const file: RecordedFile = { fileKey: this.newId('file_v3_', 36), ...input, at: this.now() };
     this.state.files.push(file);
     return file;

@@ -98,7 +98,8 @@ function mountOpenApi(app: Hono<EmulatorEnv>, model: PlatformModel): void {
     if (!fileName) throw fieldValidation('file_name', 'required');
     if (!file || file.data.length === 0) throw fieldValidation('file', 'required and not empty');
     if (file.data.length > MAX_FILE_BYTES) throw new LarkApiError(400, LarkCode.fileTooLarge, 'file size exceeds 30 MB');
-    const recorded = model.addFile({ fileType, fileName, size: file.data.length });
+    // A copy: the part is a view into the whole request body.
+    const recorded = model.addFile({ fileType, fileName, size: file.data.length, data: file.data.slice() });
     return c.json({ code: 0, msg: 'success', data: { file_key: recorded.fileKey } });
   });
 
@@ -258,7 +259,8 @@ function mountControlApi(app: Hono<EmulatorEnv>, model: PlatformModel): void {
     const receiveId = c.req.query('receive_id');
     return c.json(receiveId ? model.messagesTo(receiveId) : state.messages);
   });
-  app.get('/_emulator/files', (c) => c.json(state.files));
+  // The bytes stay out of the listing (a JSON array of numbers would be huge); their size is there.
+  app.get('/_emulator/files', (c) => c.json(state.files.map(({ data: _data, ...file }) => file)));
   app.get('/_emulator/violations', (c) => c.json(state.violations));
   app.get('/_emulator/users', (c) => c.json([...state.users.values()]));
   app.get('/_emulator/chats', (c) => c.json([...state.chats.values()]));

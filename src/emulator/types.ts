@@ -174,6 +174,8 @@ export interface RecordedFile {
   fileType: string;
   fileName: string;
   size: number;
+  /** The uploaded bytes, so that tests can open what the bot sent. */
+  data?: Uint8Array;
   at: number;
 }
 

@@ -483,6 +483,7 @@ describe('contacts, chats and files', () => {
 
     expect(uploaded?.file_key).toMatch(/^file_v3_/);
     expect(emulator.state.files).toMatchObject([{ fileKey: uploaded?.file_key, fileName: 'export.csv', fileType: 'stream', size: bytes.length }]);
+    expect(Buffer.from(emulator.state.files[0]!.data!)).toEqual(bytes);
     const sent = await client.im.message.create({
       params: { receive_id_type: 'chat_id' },
       data: { receive_id: 'oc_team', msg_type: 'file', content: JSON.stringify({ file_key: uploaded?.file_key }) },
