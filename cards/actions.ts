@@ -12,6 +12,7 @@ const trackCode = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,15}$/);
 const trackOrAll = z.union([trackCode, z.literal('*')]);
 const offset = z.int().min(0).max(100_000);
 const version = z.int().min(0).max(1_000_000);
+const awardId = z.string().regex(/^awd_[0-9a-z]{20}$/);
 
 export const actionValueSchema = z.discriminatedUnion('a', [
   /** Show what the operator may do (the help card). */
@@ -56,6 +57,21 @@ export const actionValueSchema = z.discriminatedUnion('a', [
   z.strictObject({ a: z.literal('rank.track'), t: trackCode, v: version, o: offset }),
   /** The cross-track overview, its table from offset `o`. */
   z.strictObject({ a: z.literal('rank.overview'), v: version, o: offset }),
+  // Awards. `t` is a track code, `w` an award id: both re-checked against the operator's roles and the award's state.
+  /** A judge opens the nomination form of one of their tracks, then submits it. */
+  z.strictObject({ a: z.literal('award.nominate.open'), t: trackCode }),
+  z.strictObject({ a: z.literal('award.nominate'), t: trackCode }),
+  /** A judge withdraws a nomination of their track (before the office confirms it). */
+  z.strictObject({ a: z.literal('award.withdraw'), w: awardId }),
+  /** The office confirms a nomination (the place is allocated) or declines it. */
+  z.strictObject({ a: z.literal('award.confirm'), w: awardId }),
+  z.strictObject({ a: z.literal('award.decline'), w: awardId }),
+  /** A contact of the nominee's unit opens the materials form, then submits it. */
+  z.strictObject({ a: z.literal('award.materials.open'), w: awardId }),
+  z.strictObject({ a: z.literal('award.materials'), w: awardId }),
+  /** A leader opens the decision form, then approves or rejects. */
+  z.strictObject({ a: z.literal('award.decide.open'), w: awardId }),
+  z.strictObject({ a: z.literal('award.decide'), w: awardId, d: z.enum(['approve', 'reject']) }),
 ]);
 
 export type ActionValue = z.infer<typeof actionValueSchema>;

@@ -168,12 +168,29 @@ export interface AwardsTable {
   project_id: string | null;
   nominee_name: string;
   unit_code: string;
-  /** nominated | allocated | materials_submitted | approved | rejected */
+  /** nominated | allocated | materials_submitted | approved | rejected | withdrawn | declined (awards.rules.ts) */
   status: string;
   nominated_by: string;
   decided_by: string | null;
   created_at: Instant;
   updated_at: Instant;
+  /** The quota place (1..quota) a live nomination holds; NULL once withdrawn, declined or rejected. */
+  slot: number | null;
+  /** kind|project[|person]: unique while live, NULL after. */
+  active_key: string | null;
+  /** An individual's position (职务). */
+  nominee_title: string | null;
+  /** The judge's recommendation (推荐理由). */
+  reason: string | null;
+  /** The unit's materials (事迹材料) and links, as JSON string[]. */
+  materials: string | null;
+  materials_links: string | null;
+  materials_by: string | null;
+  materials_at: Instant | null;
+  allocated_by: string | null;
+  /** The leadership's note (required when rejecting). */
+  decision_note: string | null;
+  decided_at: Instant | null;
 }
 
 export interface ReceiptsTable {

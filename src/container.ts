@@ -22,6 +22,7 @@ import { runReminders, type ReminderRun } from './features/reminders/reminders.s
 import { REMINDER_ACTIONS, REMINDER_COMMANDS } from './features/reminders/reminders.handlers';
 import { JUDGING_ACTIONS, JUDGING_COMMANDS } from './features/judging/judging.handlers';
 import { RANKING_ACTIONS, RANKING_COMMANDS } from './features/judging/rankings.handlers';
+import { AWARD_ACTIONS, AWARD_COMMANDS } from './features/awards/awards.handlers';
 import { runScheduledSummaries } from './features/judging/summaries.service';
 import { OutboxSender, type SenderOptions } from './lark/outbox.sender';
 import type { VerifySettings } from './lark/verify';
@@ -81,9 +82,9 @@ export interface ContainerParts {
 }
 
 /** Every chat command, in the order the help card lists them. */
-export const COMMANDS: readonly CommandSpec[] = [helpCommand, ...REGISTRATION_COMMANDS, ...REPORT_COMMANDS, ...JUDGING_COMMANDS, ...RANKING_COMMANDS, ...REMINDER_COMMANDS, ...PEOPLE_COMMANDS, ...CHAT_COMMANDS, failuresCommand];
+export const COMMANDS: readonly CommandSpec[] = [helpCommand, ...REGISTRATION_COMMANDS, ...REPORT_COMMANDS, ...JUDGING_COMMANDS, ...RANKING_COMMANDS, ...REMINDER_COMMANDS, ...PEOPLE_COMMANDS, ...CHAT_COMMANDS, ...AWARD_COMMANDS, failuresCommand];
 /** Every card action. */
-export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [showHelpAction, ...REGISTRATION_ACTIONS, ...REPORT_ACTIONS, ...REMINDER_ACTIONS, ...JUDGING_ACTIONS, ...RANKING_ACTIONS];
+export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [showHelpAction, ...REGISTRATION_ACTIONS, ...REPORT_ACTIONS, ...REMINDER_ACTIONS, ...JUDGING_ACTIONS, ...RANKING_ACTIONS, ...AWARD_ACTIONS];
 
 export function createContainer(parts: ContainerParts): Container {
   const { config, logger, clock, database, defer, competitionId } = parts;
@@ -129,6 +130,7 @@ export function createContainer(parts: ContainerParts): Container {
       if (n > 0) kickOutbox();
       return n;
     },
+    wakeOutbox: kickOutbox,
   };
   sender = new OutboxSender(db, lark, logger.child({ component: 'outbox' }), {
     owner,

@@ -8,6 +8,7 @@ import * as inbox from './20261122T1400_inbox';
 import * as selfEvaluations from './20261122T1500_self_evaluations';
 import * as reminderPauses from './20261122T1600_reminder_pauses';
 import * as rankings from './20261122T1700_rankings';
+import * as awards from './20261122T1800_awards';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0900_initial': initial,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T1500_self_evaluations': selfEvaluations,
   '20261122T1600_reminder_pauses': reminderPauses,
   '20261122T1700_rankings': rankings,
+  '20261122T1800_awards': awards,
 };

@@ -27,6 +27,8 @@ export interface BotServices {
   competition(): Promise<Competition>;
   /** Stores messages in the outbox (duplicates by key are ignored) and wakes the sender. */
   enqueue(messages: OutgoingMessage[]): Promise<number>;
+  /** Starts a drain for messages a handler stored in its own transaction (enqueueMessages(trx, …)). */
+  wakeOutbox(): void;
   /** Every command the bot knows, for the help card. */
   readonly commands: readonly CommandSpec[];
 }

@@ -13,6 +13,8 @@ import { freshDatabase, type TestDatabase } from '../support/database';
 import { at } from '../support/fixtures';
 import { OFFICE, startHarness, type Harness } from '../support/harness';
 import { bindUnitChat, grantRole, registerProject } from '../support/people';
+import { newId } from '../../src/platform/ids';
+import { toDbInstant } from '../../src/platform/instant';
 
 const PERSONAS: Record<string, { openId: string; roles: Roles }> = {
   office: { openId: OFFICE, roles: { office: true, leader: false, contactOf: [], judgeOf: [] } },
@@ -49,6 +51,8 @@ const COMMAND_ARGS: Record<string, { text: string; mentions?: boolean }> = {
   score: { text: '' },
   ranking: { text: '' },
   'publish-rankings': { text: '' },
+  awards: { text: '' },
+  'announce-awards': { text: '' },
 };
 
 let db: TestDatabase;
@@ -58,10 +62,12 @@ let hp: Project;
 let hpT02: Project;
 /** Withdrawn by the withdrawal samples (so that the others keep an active project). */
 let hpToWithdraw: Project;
+/** A nomination of HP's T02 project: T02's judge, the office, HP's contact and the leadership each own a step of it. */
+let hpAward: string;
 
 /** Everything a command or an action could change (the outbox, receipts and inbox change with every message). */
 async function state(): Promise<string> {
-  const tables = ['role_grants', 'people', 'chats', 'projects', 'reports', 'self_evaluations', 'reminder_pauses', 'reminder_occurrences', 'scores', 'audit_log'] as const;
+  const tables = ['role_grants', 'people', 'chats', 'projects', 'reports', 'self_evaluations', 'reminder_pauses', 'reminder_occurrences', 'scores', 'awards', 'audit_log'] as const;
   const out: Record<string, unknown> = {};
   for (const t of tables) out[t] = await db.db.selectFrom(t as 'audit_log').selectAll().execute();
   return JSON.stringify(out);
@@ -80,6 +86,13 @@ beforeAll(async () => {
   hp = await registerProject(db, 'HP', 'T04', '黄浦项目');
   hpToWithdraw = await registerProject(db, 'HP', 'T06', '待撤回');
   hpT02 = await registerProject(db, 'HP', 'T02', '法治项目');
+  hpAward = newId('awd');
+  const now = toDbInstant(Date.now());
+  await db.db.insertInto('awards').values({
+    id: hpAward, competition_id: 'shanghai-2024', track_code: 'T02', kind: 'collective', project_id: hpT02.id, nominee_name: '法治项目 项目组', unit_code: 'HP', status: 'nominated',
+    nominated_by: 'ou_az_someone', decided_by: null, created_at: now, updated_at: now, slot: 1, active_key: `collective|${hpT02.id}`, nominee_title: null, reason: '理由',
+    materials: null, materials_links: null, materials_by: null, materials_at: null, allocated_by: null, decision_note: null, decided_at: null,
+  }).execute();
 });
 afterAll(async () => {
   await h.close();
@@ -152,6 +165,15 @@ function actionSample(name: string): { value: Record<string, unknown>; form?: Re
     'judge.recuse.submit': { value: { a: 'judge.recuse.submit', p: hpT02.id }, form: { reason: '亲属关系' }, owner: t02Judge },
     'rank.track': { value: { a: 'rank.track', t: 'T02', v: 0, o: 0 }, owner: (r) => r.office || r.leader || t02Judge(r) },
     'rank.overview': { value: { a: 'rank.overview', v: 0, o: 0 }, owner: (r) => r.office || r.leader },
+    'award.nominate.open': { value: { a: 'award.nominate.open', t: 'T02' }, owner: t02Judge },
+    'award.nominate': { value: { a: 'award.nominate', t: 'T02' }, form: { kind: 'individual', project: hpT02.id, nominee: '甲', title: '科长', reason: '理由' }, owner: t02Judge },
+    'award.withdraw': { value: { a: 'award.withdraw', w: hpAward }, owner: t02Judge },
+    'award.confirm': { value: { a: 'award.confirm', w: hpAward }, owner: (r) => r.office },
+    'award.decline': { value: { a: 'award.decline', w: hpAward }, owner: (r) => r.office },
+    'award.materials.open': { value: { a: 'award.materials.open', w: hpAward }, owner: hpContact },
+    'award.materials': { value: { a: 'award.materials', w: hpAward }, form: { materials: '事迹', links: '' }, owner: hpContact },
+    'award.decide.open': { value: { a: 'award.decide.open', w: hpAward }, owner: (r) => r.leader },
+    'award.decide': { value: { a: 'award.decide', w: hpAward, d: 'approve' }, form: { note: '' }, owner: (r) => r.leader },
   };
   return samples[name];
 }

@@ -1,0 +1,432 @@
+/**
+ * The award process in chat (DOMAIN.md, "Awards"). `表彰` shows each person the awards they deal with and the buttons
+ * of the steps they may take; `公布表彰` posts the approved list. Every step re-checks on the server who is acting,
+ * the award's state and the window, whatever the card says; nominations and their materials are only shown in
+ * one-to-one chats, and a group only ever sees the announced list.
+ */
+import { announcementCard, awardsCard, awardStepCard, decisionForm, materialsForm, nominationForm, placeConfirmedCard, type AwardRow, type QuotaRow } from '../../../cards/awards';
+import type { Card } from '../../../cards/kit';
+import type { Competition } from '../../competition/competition';
+import type { BotServices, CardActionContext, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
+import { enqueueMessages, type OutgoingMessage } from '../../lark/outbox.repository';
+import { sha256Hex } from '../../competition/competition.service';
+import { refuse } from '../../platform/errors';
+import { text, type Text } from '../../platform/i18n';
+import { toDbInstant } from '../../platform/instant';
+import { recordAudit } from '../audit/audit.repository';
+import { unitGroupChats } from '../chats/chats.repository';
+import { unitsOfJudge } from '../judging/judging.service';
+import { liveRankings } from '../judging/rankings.service';
+import { announcementChat } from '../judging/summaries.repository';
+import type { Roles } from '../people/roles';
+import { matchTrack } from '../people/scope-matcher';
+import { allActiveProjects } from '../registration/projects.repository';
+import { problemsText } from '../registration/registration.rules';
+import { contactsOf, findAward, insertNomination, listAwards, stepAward, usedPlaces, type Award } from './awards.repository';
+import {
+  awardWindows, decisionsClosed, isLive, KIND_NAME, materialsClosed, nominationClosed, stepRefused, trackFull, trackQuota,
+  validateDecision, validateMaterials, validateNomination, type AwardKind, type AwardStatus, type Step,
+} from './awards.rules';
+
+const toastError = (t: Text): CardResponse => ({ toast: { type: 'error', text: t } });
+const PRIVATE_ONLY = text('提名和申报材料只在与我的一对一聊天中处理；群里只显示公布后的名单。', 'Nominations and materials are dealt with in a one-to-one chat with me; a group only sees the announced list.');
+const unitName = (c: Competition, code: string) => c.file.units.find((u) => u.code === code)?.shortName ?? code;
+
+/** The statuses a unit's contacts see: from the office's confirmation on. */
+const CONTACT_SEES: readonly AwardStatus[] = ['allocated', 'materials_submitted', 'approved', 'rejected'];
+
+function canSee(roles: Roles, a: Award): boolean {
+  return roles.office || roles.leader || roles.judgeOf.includes(a.track) || (roles.contactOf.includes(a.unit) && CONTACT_SEES.includes(a.status));
+}
+
+/** The steps `roles` may take on `a` now (the same checks the actions make). */
+function buttonsFor(c: Competition, roles: Roles, a: Award, now: number): AwardRow['buttons'] {
+  const out: AwardRow['buttons'] = [];
+  const can = (step: Step) => !stepRefused(step, a.status);
+  if (!nominationClosed(c, now)) {
+    if (roles.judgeOf.includes(a.track) && can('withdraw')) out.push({ label: text('撤回提名', 'Withdraw'), value: { a: 'award.withdraw', w: a.id } });
+    if (roles.office && can('confirm')) {
+      out.push({ label: text('确认名额', 'Confirm the place'), value: { a: 'award.confirm', w: a.id }, type: 'primary' });
+      out.push({ label: text('不予确认', 'Decline'), value: { a: 'award.decline', w: a.id }, type: 'danger' });
+    }
+  }
+  if (roles.contactOf.includes(a.unit) && can('materials') && !materialsClosed(c, now)) {
+    out.push({ label: a.status === 'allocated' ? text('报送材料', 'Submit materials') : text('修改材料', 'Revise materials'), value: { a: 'award.materials.open', w: a.id }, type: 'primary' });
+  }
+  if (roles.leader && can('decide') && !decisionsClosed(c, now)) out.push({ label: text('审定', 'Decide'), value: { a: 'award.decide.open', w: a.id }, type: 'primary' });
+  return out;
+}
+
+async function projectNames(s: BotServices, ids: readonly string[]): Promise<Map<string, { code: string; name: string }>> {
+  if (!ids.length) return new Map();
+  const rows = await s.db.selectFrom('projects').select(['id', 'code', 'name']).where('competition_id', '=', s.competitionId).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((r) => [r.id, { code: r.code, name: r.name }]));
+}
+
+async function rowsOf(s: BotServices, c: Competition, roles: Roles, awards: readonly Award[], now: number): Promise<AwardRow[]> {
+  const projects = await projectNames(s, awards.map((a) => a.projectId));
+  return awards.map((a) => toRow(c, a, projects, roles, now));
+}
+
+function toRow(c: Competition, a: Award, projects: ReadonlyMap<string, { code: string; name: string }>, roles: Roles | undefined, now: number): AwardRow {
+  const p = projects.get(a.projectId);
+  return {
+    id: a.id, track: a.track, kind: a.kind, status: a.status, nominee: a.nominee, title: a.title, unitName: unitName(c, a.unit),
+    projectCode: p?.code ?? '', projectName: p?.name ?? '', reason: a.reason,
+    ...(a.materials ? { materials: a.materials } : {}), ...(a.decisionNote ? { decisionNote: a.decisionNote } : {}),
+    buttons: roles ? buttonsFor(c, roles, a, now) : [],
+  };
+}
+
+function windowLine(c: Competition): Text {
+  const w = awardWindows(c);
+  const evaluation = c.stages.find((x) => x.code === 'evaluation') ?? c.stages.at(-1)!;
+  return text(`提名与名额确认：${evaluation.start} 至 ${w.materialsDue}；材料报送截止 ${w.materialsDue}；领导小组审定至 ${evaluation.end}。`, `Nominations and confirmations: ${evaluation.start} to ${w.materialsDue}; materials due ${w.materialsDue}; leadership decisions until ${evaluation.end}.`);
+}
+
+/** The list card for `roles`, narrowed to one track when given. */
+async function listCard(s: BotServices, c: Competition, roles: Roles, track: string | undefined, now: number, note?: Text): Promise<Card> {
+  const all = await listAwards(s.db, s.competitionId);
+  const visible = all.filter((a) => canSee(roles, a) && (!track || a.track === track));
+  // Live ones first (by track, kind), the ended ones after.
+  visible.sort((x, y) => Number(!isLive(x.status)) - Number(!isLive(y.status)));
+  const used = usedPlaces(all);
+  const quotaTracks = roles.office || roles.leader ? c.file.tracks.map((t) => t.code) : roles.judgeOf;
+  const quotas: QuotaRow[] = c.file.tracks
+    .filter((t) => quotaTracks.includes(t.code) && (!track || t.code === track))
+    .map((t) => ({
+      track: t.code, trackName: t.name, trackNameEn: t.nameEn,
+      collectives: { used: used.get(`${t.code}|collective`) ?? 0, quota: t.quota.collectives },
+      individuals: { used: used.get(`${t.code}|individual`) ?? 0, quota: t.quota.individuals },
+    }));
+  const nominate = nominationClosed(c, now)
+    ? []
+    : roles.judgeOf
+        .filter((t) => !track || t === track)
+        .map((t) => ({ track: t, left: (['collective', 'individual'] as const).reduce((n, k) => n + trackQuota(c, t, k) - (used.get(`${t}|${k}`) ?? 0), 0) }))
+        .filter((t) => t.left > 0);
+  const scope = roles.office || roles.leader ? text('全部赛道', 'All tracks') : text([...new Set([...roles.judgeOf, ...roles.contactOf.map((u) => unitName(c, u))])].join('、'), [...new Set([...roles.judgeOf, ...roles.contactOf.map((u) => unitName(c, u))])].join(', '));
+  return awardsCard({ scope, quotas, rows: await rowsOf(s, c, roles, visible, now), nominate, window: windowLine(c), ...(note ? { note } : {}) });
+}
+
+/** The announced list, for groups: the latest announcement's awards as they stand. */
+async function announcedCard(s: BotServices, c: Competition): Promise<Card | undefined> {
+  const last = await s.db.selectFrom('audit_log').select('at').where('competition_id', '=', s.competitionId).where('action', '=', 'award.announce').orderBy('at', 'desc').executeTakeFirst();
+  if (!last) return undefined;
+  return announcement(s, c, await listAwards(s.db, s.competitionId, { statuses: ['approved'] }));
+}
+
+async function announcement(s: BotServices, c: Competition, approved: readonly Award[]): Promise<Card> {
+  return announcementCard({
+    competitionName: c.file.name,
+    competitionNameEn: c.file.nameEn,
+    rows: approved.map((a) => ({ kind: a.kind, track: a.track, nominee: a.nominee, title: a.title, unitName: unitName(c, a.unit) })),
+  });
+}
+
+export const awardsCommand: CommandSpec = {
+  name: 'awards',
+  words: ['表彰', '评比表彰', 'awards', 'award'],
+  summary: text('评比表彰：评委在名额内提名，竞赛办确认名额，单位报送材料，领导小组审定；群里显示公布后的名单', 'Awards: judges nominate within their quota, the office confirms, units submit materials, the leadership decides; groups see the announced list'),
+  usage: text('表彰 [赛道]', 'awards [track]'),
+  audience: 'everyone',
+  async run(ctx) {
+    const s = ctx.services;
+    const c = await s.competition();
+    const now = s.clock.now();
+    if (ctx.event.chatType !== 'p2p') {
+      const announced = await announcedCard(s, c);
+      return ctx.reply(announced ?? text('表彰名单经领导小组审定、竞赛办公布后会在这里显示。', 'The award list will be shown here once the leadership has approved it and the office has announced it.'), 'awards');
+    }
+    const r = ctx.roles;
+    if (!r.office && !r.leader && !r.judgeOf.length && !r.contactOf.length) refuse('awards.no_role', '表彰由评委提名、竞赛办确认、单位联络员报送材料、领导小组审定；你目前没有这些角色。', 'Awards are nominated by judges, confirmed by the office, documented by unit contacts and decided by the leadership; you hold none of these roles.');
+    const q = ctx.command.args.join(' ').trim();
+    let track: string | undefined;
+    if (q) {
+      const m = matchTrack(c.file.tracks, q);
+      if (m.kind !== 'one') refuse('awards.unknown_track', `「${[...q].slice(0, 20).join('')}」不是一个赛道。`, `"${[...q].slice(0, 20).join('')}" is not a track.`);
+      track = m.kind === 'one' ? m.item.code : undefined;
+    }
+    await ctx.reply(await listCard(s, c, r, track, now), 'awards');
+  },
+};
+
+export const announceAwardsCommand: CommandSpec = {
+  name: 'announce-awards',
+  words: ['公布表彰', 'announce awards', 'announce-awards'],
+  summary: text('把领导小组审定通过的表彰名单发到通知群和获奖单位的群；名单有变化可再次公布', 'Post the approved award list to the announcement group and the groups of the units on it; announce again after a change'),
+  audience: 'office',
+  async run(ctx) {
+    const s = ctx.services;
+    const c = await s.competition();
+    const now = s.clock.now();
+    const all = await listAwards(s.db, s.competitionId);
+    const approved = all.filter((a) => a.status === 'approved');
+    if (!approved.length) refuse('awards.nothing_approved', '还没有审定通过的表彰，暂时不能公布。', 'Nothing has been approved yet: there is nothing to announce.');
+    const pending = all.filter((a) => a.status === 'nominated' || a.status === 'allocated' || a.status === 'materials_submitted').length;
+    // The same list announced twice is one message per chat (the key carries the list's hash); a changed list is new.
+    const hash = (await sha256Hex(approved.map((a) => a.id).sort().join(','))).slice(0, 16);
+    const before = await s.db.selectFrom('audit_log').select('id').where('competition_id', '=', s.competitionId).where('action', '=', 'award.announce').where('entity_id', '=', hash).executeTakeFirst();
+    if (before) return ctx.reply(text(`这份表彰名单（${approved.length} 项）已经公布过，没有再发。名单有变化后可以再次公布。`, `This award list (${approved.length}) has already been announced; nothing was posted again. Announce again once it changes.`), 'awards-announce');
+    const card = await announcement(s, c, approved);
+    const targets = new Map<string, string>();
+    const main = await announcementChat(s.db, s.competitionId);
+    if (main) targets.set(main.chatId, 'announcement');
+    const groups = await unitGroupChats(s.db, s.competitionId);
+    for (const unit of new Set(approved.map((a) => a.unit))) {
+      const chat = groups.get(unit);
+      if (chat) targets.set(chat, unit);
+    }
+    const messages: OutgoingMessage[] = [...targets.keys()].map((chatId) => ({
+      key: `awards-announced:${s.competitionId}:${hash}:${chatId}`, purpose: 'awards-announced', op: 'send', receiveIdType: 'chat_id', receiveId: chatId,
+      rateKey: `chat:${chatId}`, msgType: 'interactive', content: card, competitionId: s.competitionId,
+    }));
+    await s.db.transaction().execute(async (trx) => {
+      await recordAudit(trx, { competitionId: s.competitionId, actor: ctx.event.senderOpenId, action: 'award.announce', entityType: 'award_list', entityId: hash, after: { approved: approved.map((a) => a.id).sort(), chats: [...targets.keys()] }, at: now });
+      await enqueueMessages(trx, messages, now);
+    });
+    s.wakeOutbox();
+    const where = targets.size
+      ? text(`已发到 ${targets.size} 个群${main ? '（含通知群）' : '（还没有设置通知群：可在通知群里发送「设为通知群」）'}。`, `Posted to ${targets.size} group(s)${main ? ' (the announcement group among them)' : ' (no announcement group is set: send "announce-here" in it)'}.`)
+      : text('没有可发的群：请先在通知群里发送「设为通知群」，或把单位群绑定到单位。', 'No group to post to: send "announce-here" in the announcement group, or bind the units\' groups first.');
+    const note = pending ? text(`另有 ${pending} 个提名尚未走完流程，不在这次名单里。`, `${pending} more nominations have not finished the process and are not on this list.`) : text('', '');
+    await ctx.reply(text(`表彰名单（${approved.length} 项）${where.zh}${note.zh}`, `The award list (${approved.length}). ${where.en}${note.en ? ` ${note.en}` : ''}`), 'awards-announce');
+  },
+};
+
+// ── card actions ──────────────────────────────────────────────────────────────────────────────────
+
+async function requirePrivate(ctx: CardActionContext): Promise<void> {
+  const chatId = ctx.action.chatId;
+  if (!chatId) return;
+  const known = await ctx.services.db.selectFrom('chats').select('chat_type').where('chat_id', '=', chatId).executeTakeFirst();
+  if (known && known.chat_type !== 'p2p') refuse('awards.group', PRIVATE_ONLY.zh, PRIVATE_ONLY.en);
+}
+
+async function awardFor(ctx: CardActionContext, id: string): Promise<{ c: Competition; a: Award }> {
+  await requirePrivate(ctx);
+  const c = await ctx.services.competition();
+  const a = await findAward(ctx.services.db, ctx.services.competitionId, id);
+  if (!a) refuse('awards.unknown', '找不到这个提名。', 'This nomination does not exist.');
+  return { c, a: a! };
+}
+
+function requireStep(step: Step, a: Award): void {
+  const why = stepRefused(step, a.status);
+  if (why) refuse('awards.stale', why.zh, why.en);
+}
+
+function requireOpen(why: Text | undefined): void {
+  if (why) refuse('awards.closed', why.zh, why.en);
+}
+
+/** A judge of the track, not of the nominee's unit: judges neither nominate nor withdraw for their own unit. */
+async function requireTrackJudge(ctx: CardActionContext, c: Competition, track: string, unit?: string): Promise<void> {
+  const t = c.file.tracks.find((x) => x.code === track);
+  if (!t) refuse('awards.no_track', `没有 ${track} 赛道。`, `There is no track ${track}.`);
+  if (!ctx.roles.judgeOf.includes(track)) refuse('awards.not_judge', `你不是 ${track} 赛道的评委，不能在这个赛道提名。`, `You are not a judge of track ${track}: you cannot nominate there.`);
+  if (unit && (await unitsOfJudge(ctx.services, ctx.action.operatorOpenId)).has(unit)) {
+    refuse('awards.own_unit', `这是你所在单位（${unitName(c, unit)}）的项目，需要回避，不能提名。`, `This project is of your own unit (${unitName(c, unit)}): you must recuse yourself and cannot nominate it.`);
+  }
+}
+
+/** After a step: the award as it now stands, or the toast that says someone else was first. */
+async function stepped(ctx: CardActionContext, c: Competition, a: Award | undefined, done: Text): Promise<CardResponse> {
+  const s = ctx.services;
+  if (!a) return toastError(text('这个提名刚被其他人处理过；请重新发送「表彰」查看最新情况。', 'Someone else has just dealt with this nomination. Send "awards" for the latest.'));
+  const row = toRow(c, a, await projectNames(s, [a.projectId]), ctx.roles, s.clock.now());
+  return { card: awardStepCard({ row, done }), toast: { type: 'success', text: done } };
+}
+
+async function nominationCard(ctx: CardActionContext, c: Competition, track: string): Promise<Card> {
+  const s = ctx.services;
+  const used = usedPlaces(await listAwards(s.db, s.competitionId, { tracks: [track] }));
+  const left = { collective: trackQuota(c, track, 'collective') - (used.get(`${track}|collective`) ?? 0), individual: trackQuota(c, track, 'individual') - (used.get(`${track}|individual`) ?? 0) };
+  if (left.collective <= 0 && left.individual <= 0) refuse('awards.full', `${track} 赛道的名额已经提满；可以先撤回一个提名。`, `Track ${track} has used all its places; withdraw a nomination first.`);
+  const own = await unitsOfJudge(s, ctx.action.operatorOpenId);
+  const projects = (await allActiveProjects(s.db, s.competitionId, [track])).filter((p) => !own.has(p.unit));
+  // By the live ranking when there is one, so that the judge nominates from the top.
+  const [ranking] = await liveRankings(s.db, c, [track]);
+  const rank = new Map((ranking?.projects ?? []).flatMap((p) => (p.rank ? [[p.id, p.rank] as const] : [])));
+  projects.sort((x, y) => (rank.get(x.id) ?? 1e9) - (rank.get(y.id) ?? 1e9) || x.code.localeCompare(y.code));
+  const t = c.file.tracks.find((x) => x.code === track)!;
+  return nominationForm({ track, trackName: t.name, trackNameEn: t.nameEn, left, projects: projects.map((p) => ({ id: p.id, code: p.code, name: p.name, unitName: unitName(c, p.unit), ...(rank.has(p.id) ? { rank: rank.get(p.id)! } : {}) })) });
+}
+
+export const openNominationAction: CardActionSpec<'award.nominate.open'> = {
+  action: 'award.nominate.open',
+  audience: 'judge',
+  async run(ctx, v) {
+    await requirePrivate(ctx);
+    const c = await ctx.services.competition();
+    await requireTrackJudge(ctx, c, v.t);
+    requireOpen(nominationClosed(c, ctx.services.clock.now()));
+    return { card: await nominationCard(ctx, c, v.t) };
+  },
+};
+
+export const nominateAction: CardActionSpec<'award.nominate'> = {
+  action: 'award.nominate',
+  audience: 'judge',
+  async run(ctx, v) {
+    const s = ctx.services;
+    await requirePrivate(ctx);
+    const c = await s.competition();
+    const now = s.clock.now();
+    await requireTrackJudge(ctx, c, v.t);
+    requireOpen(nominationClosed(c, now));
+    const projects = await allActiveProjects(s.db, s.competitionId, [v.t]);
+    const checked = validateNomination(ctx.action.formValue, projects);
+    if (!checked.ok) return toastError(problemsText(checked.problems));
+    const project = projects.find((p) => p.id === checked.value.projectId)!;
+    await requireTrackJudge(ctx, c, v.t, project.unit);
+    const kind: AwardKind = checked.value.kind;
+    const quota = trackQuota(c, v.t, kind);
+    const outcome = await insertNomination(s.db, { ...checked.value, competitionId: s.competitionId, track: v.t, unit: project.unit, quota, actor: ctx.action.operatorOpenId, now });
+    if (outcome.kind === 'full') return toastError(trackFull(v.t, kind, quota));
+    if (outcome.kind === 'duplicate') return toastError(text(`「${checked.value.nominee}」已经被提名为${KIND_NAME[kind].zh}。`, `"${checked.value.nominee}" is already nominated as an ${KIND_NAME[kind].en.toLowerCase()}.`));
+    return stepped(ctx, c, outcome.award, text(`已提名${KIND_NAME[kind].zh}「${outcome.award.nominee}」，等待竞赛办确认名额。`, `Nominated "${outcome.award.nominee}" as an ${KIND_NAME[kind].en.toLowerCase()}; the office will confirm the place.`));
+  },
+};
+
+export const withdrawNominationAction: CardActionSpec<'award.withdraw'> = {
+  action: 'award.withdraw',
+  audience: 'judge',
+  async run(ctx, v) {
+    const s = ctx.services;
+    const { c, a } = await awardFor(ctx, v.w);
+    await requireTrackJudge(ctx, c, a.track);
+    requireStep('withdraw', a);
+    requireOpen(nominationClosed(c, s.clock.now()));
+    const after = await stepAward(s.db, s.competitionId, a.id, ['nominated'], { status: 'withdrawn', audit: { action: 'award.withdraw', actor: ctx.action.operatorOpenId } }, s.clock.now());
+    return stepped(ctx, c, after, text('已撤回提名，名额空出。', 'Nomination withdrawn; its place is free again.'));
+  },
+};
+
+export const confirmPlaceAction: CardActionSpec<'award.confirm'> = {
+  action: 'award.confirm',
+  audience: 'office',
+  async run(ctx, v) {
+    const s = ctx.services;
+    const { c, a } = await awardFor(ctx, v.w);
+    requireStep('confirm', a);
+    const now = s.clock.now();
+    requireOpen(nominationClosed(c, now));
+    const contacts = await contactsOf(s.db, s.competitionId, a.unit);
+    const due = awardWindows(c).materialsDue;
+    const projects = await projectNames(s, [a.projectId]);
+    const after = await stepAward(
+      s.db, s.competitionId, a.id, ['nominated'],
+      {
+        status: 'allocated', set: { allocated_by: ctx.action.operatorOpenId },
+        audit: { action: 'award.confirm', actor: ctx.action.operatorOpenId },
+        // The unit's contacts learn that materials are now owed; the reminders take it from there.
+        messages: (x) => contacts.map((openId) => ({
+          key: `award-confirmed:${x.id}:${openId}`, purpose: 'award-confirmed', op: 'send', receiveIdType: 'open_id', receiveId: openId, rateKey: `user:${openId}`,
+          msgType: 'interactive', content: placeConfirmedCard({ row: toRow(c, x, projects, undefined, now), due }), competitionId: s.competitionId,
+        })),
+      },
+      now,
+    );
+    if (after) s.wakeOutbox();
+    return stepped(ctx, c, after, text(`已确认名额，已通知${unitName(c, a.unit)}的联络员 ${due} 前报送材料。`, `Place confirmed; ${unitName(c, a.unit)}'s contacts are asked for the materials by ${due}.`));
+  },
+};
+
+export const declinePlaceAction: CardActionSpec<'award.decline'> = {
+  action: 'award.decline',
+  audience: 'office',
+  async run(ctx, v) {
+    const s = ctx.services;
+    const { c, a } = await awardFor(ctx, v.w);
+    requireStep('decline', a);
+    requireOpen(nominationClosed(c, s.clock.now()));
+    const after = await stepAward(s.db, s.competitionId, a.id, ['nominated'], { status: 'declined', set: { decided_by: ctx.action.operatorOpenId }, audit: { action: 'award.decline', actor: ctx.action.operatorOpenId } }, s.clock.now());
+    return stepped(ctx, c, after, text('已不予确认，名额空出，评委可另行提名。', 'Declined; the place is free again for another nomination.'));
+  },
+};
+
+function requireContact(ctx: CardActionContext, c: Competition, a: Award): void {
+  if (!ctx.roles.contactOf.includes(a.unit)) {
+    const u = unitName(c, a.unit);
+    refuse('awards.not_contact', `这个表彰属于${u}，只有${u}的联络员可以报送材料。`, `This award belongs to ${u}: only ${u}'s contacts can submit its materials.`);
+  }
+}
+
+export const openMaterialsAction: CardActionSpec<'award.materials.open'> = {
+  action: 'award.materials.open',
+  audience: 'contact',
+  async run(ctx, v) {
+    const s = ctx.services;
+    const { c, a } = await awardFor(ctx, v.w);
+    requireContact(ctx, c, a);
+    requireStep('materials', a);
+    requireOpen(materialsClosed(c, s.clock.now()));
+    const row = toRow(c, a, await projectNames(s, [a.projectId]), undefined, s.clock.now());
+    return { card: materialsForm({ row, due: awardWindows(c).materialsDue, ...(a.materials ? { prefill: { materials: a.materials, links: a.materialsLinks } } : {}) }) };
+  },
+};
+
+export const submitMaterialsAction: CardActionSpec<'award.materials'> = {
+  action: 'award.materials',
+  audience: 'contact',
+  async run(ctx, v) {
+    const s = ctx.services;
+    const { c, a } = await awardFor(ctx, v.w);
+    requireContact(ctx, c, a);
+    requireStep('materials', a);
+    const now = s.clock.now();
+    requireOpen(materialsClosed(c, now));
+    const checked = validateMaterials(ctx.action.formValue);
+    if (!checked.ok) return toastError(problemsText(checked.problems));
+    const after = await stepAward(
+      s.db, s.competitionId, a.id, ['allocated', 'materials_submitted'],
+      {
+        status: 'materials_submitted',
+        set: { materials: checked.value.materials, materials_links: JSON.stringify(checked.value.links), materials_by: ctx.action.operatorOpenId, materials_at: toDbInstant(now) },
+        audit: { action: a.status === 'allocated' ? 'award.materials' : 'award.materials.revise', actor: ctx.action.operatorOpenId, after: checked.value },
+      },
+      now,
+    );
+    return stepped(ctx, c, after, text('材料已报送，等待领导小组审定；截止前还可以修改。', 'Materials submitted for the leadership’s decision; you may still revise them until the due day.'));
+  },
+};
+
+export const openDecisionAction: CardActionSpec<'award.decide.open'> = {
+  action: 'award.decide.open',
+  audience: 'leader',
+  async run(ctx, v) {
+    const s = ctx.services;
+    const { c, a } = await awardFor(ctx, v.w);
+    requireStep('decide', a);
+    requireOpen(decisionsClosed(c, s.clock.now()));
+    return { card: decisionForm({ row: toRow(c, a, await projectNames(s, [a.projectId]), undefined, s.clock.now()), links: a.materialsLinks }) };
+  },
+};
+
+export const decideAction: CardActionSpec<'award.decide'> = {
+  action: 'award.decide',
+  audience: 'leader',
+  async run(ctx, v) {
+    const s = ctx.services;
+    const { c, a } = await awardFor(ctx, v.w);
+    requireStep('decide', a);
+    const now = s.clock.now();
+    requireOpen(decisionsClosed(c, now));
+    const checked = validateDecision(v.d, ctx.action.formValue);
+    if (!checked.ok) return toastError(problemsText(checked.problems));
+    const approve = checked.value.decision === 'approve';
+    const after = await stepAward(
+      s.db, s.competitionId, a.id, ['materials_submitted'],
+      { status: approve ? 'approved' : 'rejected', set: { decided_by: ctx.action.operatorOpenId, decision_note: checked.value.note || null, decided_at: toDbInstant(now) }, audit: { action: approve ? 'award.approve' : 'award.reject', actor: ctx.action.operatorOpenId, after: { note: checked.value.note } } },
+      now,
+    );
+    return stepped(ctx, c, after, approve ? text('已审定通过。', 'Approved.') : text('已审定为不通过。', 'Not approved.'));
+  },
+};
+
+export const AWARD_COMMANDS: readonly CommandSpec[] = [awardsCommand, announceAwardsCommand];
+export const AWARD_ACTIONS: readonly CardActionSpec<any>[] = [
+  openNominationAction, nominateAction, withdrawNominationAction, confirmPlaceAction, declinePlaceAction,
+  openMaterialsAction, submitMaterialsAction, openDecisionAction, decideAction,
+];

@@ -1,0 +1,189 @@
+/**
+ * The award process as pure rules (DOMAIN.md, "Awards"): track judges nominate within their track's quota, the office
+ * confirms each nomination (allocates the place), the unit submits the materials, the leadership approves or rejects,
+ * the office announces. Who may do what, in which state and until when, is decided here; the handlers only load and
+ * store.
+ *
+ *   nominated ──office confirms──▶ allocated ──unit submits──▶ materials_submitted ──leader──▶ approved | rejected
+ *       │ judge withdraws / office declines                      (resubmitted until the due day)
+ *       ▼
+ *   withdrawn | declined
+ */
+import { deadlineInstant, type Competition } from '../../competition/competition';
+import { startOfLocalDay } from '../../competition/calendar';
+import { text, type Text } from '../../platform/i18n';
+import { cleanInput } from '../registration/registration.rules';
+import { parseEvidence } from '../reports/reporting.rules';
+
+export type AwardKind = 'collective' | 'individual';
+export type AwardStatus = 'nominated' | 'allocated' | 'materials_submitted' | 'approved' | 'rejected' | 'withdrawn' | 'declined';
+
+export const KIND_NAME: Record<AwardKind, Text> = {
+  collective: text('先进集体', 'Advanced collective'),
+  individual: text('先进个人', 'Advanced individual'),
+};
+
+export const STATUS_NAME: Record<AwardStatus, Text> = {
+  nominated: text('已提名，待竞赛办确认', 'nominated, awaiting the office'),
+  allocated: text('名额已确认，待单位报送材料', 'place confirmed, awaiting the unit’s materials'),
+  materials_submitted: text('材料已报送，待领导小组审定', 'materials in, awaiting the leadership'),
+  approved: text('已审定通过', 'approved'),
+  rejected: text('未通过审定', 'not approved'),
+  withdrawn: text('已撤回', 'withdrawn'),
+  declined: text('竞赛办未确认', 'declined by the office'),
+};
+
+/** Statuses that hold a quota place. */
+export const LIVE: readonly AwardStatus[] = ['nominated', 'allocated', 'materials_submitted', 'approved'];
+export const isLive = (s: string): boolean => (LIVE as readonly string[]).includes(s);
+
+export const AWARD_LIMITS = { nominee: 30, title: 30, reason: 500, materials: 2000, note: 200 } as const;
+
+const length = (s: string) => [...s].length;
+
+// ── windows ──────────────────────────────────────────────────────────────────────────────────────
+
+export interface AwardWindows {
+  /** Nominations and the office's confirmations: from the start of the evaluation stage to the materials' due day. */
+  nominateFrom: number;
+  nominateUntil: number;
+  /** Materials: until the end of the materials' due day. */
+  materialsUntil: number;
+  materialsDue: string;
+  /** Decisions: until the end of the evaluation stage. */
+  decideUntil: number;
+}
+
+export function awardWindows(c: Competition): AwardWindows {
+  const evaluation = c.stages.find((s) => s.code === 'evaluation') ?? c.stages.at(-1)!;
+  const materials = c.file.milestones.find((m) => m.code === 'materials-due');
+  const materialsDue = materials?.date ?? evaluation.end;
+  return {
+    nominateFrom: startOfLocalDay(evaluation.start, c.timeZone),
+    nominateUntil: deadlineInstant(c, materialsDue),
+    materialsUntil: deadlineInstant(c, materialsDue),
+    materialsDue,
+    decideUntil: deadlineInstant(c, evaluation.end),
+  };
+}
+
+/** Why nominating (or confirming) is not possible now, if it is not. */
+export function nominationClosed(c: Competition, now: number): Text | undefined {
+  const w = awardWindows(c);
+  const evaluation = c.stages.find((s) => s.code === 'evaluation') ?? c.stages.at(-1)!;
+  if (now < w.nominateFrom) return text(`评比表彰阶段 ${evaluation.start} 开始，届时才能提名。`, `Nominations open with the evaluation stage on ${evaluation.start}.`);
+  if (now >= w.nominateUntil) return text(`提名和名额确认已于 ${w.materialsDue} 截止。`, `Nominations and confirmations closed on ${w.materialsDue}.`);
+  return undefined;
+}
+
+export function materialsClosed(c: Competition, now: number): Text | undefined {
+  const w = awardWindows(c);
+  if (now >= w.materialsUntil) return text(`申报材料已于 ${w.materialsDue} 截止报送。`, `Award materials were due on ${w.materialsDue}.`);
+  return undefined;
+}
+
+export function decisionsClosed(c: Competition, now: number): Text | undefined {
+  const evaluation = c.stages.find((s) => s.code === 'evaluation') ?? c.stages.at(-1)!;
+  if (now >= awardWindows(c).decideUntil) return text(`评比表彰阶段已于 ${evaluation.end} 结束。`, `The evaluation stage ended on ${evaluation.end}.`);
+  return undefined;
+}
+
+// ── quotas ───────────────────────────────────────────────────────────────────────────────────────
+
+export function trackQuota(c: Competition, track: string, kind: AwardKind): number {
+  const t = c.file.tracks.find((x) => x.code === track);
+  if (!t) return 0;
+  return kind === 'collective' ? t.quota.collectives : t.quota.individuals;
+}
+
+/** What a judge is told when the track's places of that kind are all taken. */
+export function trackFull(track: string, kind: AwardKind, quota: number): Text {
+  return text(`${track} 赛道的${KIND_NAME[kind].zh}名额（${quota} 个）已经提满；可以先撤回一个提名。`, `Track ${track} has used all ${quota} of its ${KIND_NAME[kind].en.toLowerCase()} places; withdraw a nomination first.`);
+}
+
+// ── the forms ────────────────────────────────────────────────────────────────────────────────────
+
+export interface Nomination {
+  kind: AwardKind;
+  projectId: string;
+  nominee: string;
+  title: string;
+  reason: string;
+}
+
+type Validated<T> = { ok: true; value: T } | { ok: false; problems: Text[] };
+
+/**
+ * A nomination form. A collective is the project's team: its name defaults to "<project> 项目组". An individual needs
+ * a name and a position.
+ */
+export function validateNomination(form: Record<string, unknown>, projects: ReadonlyArray<{ id: string; name: string }>): Validated<Nomination> {
+  const problems: Text[] = [];
+  const kind = form.kind === 'collective' || form.kind === 'individual' ? form.kind : undefined;
+  if (!kind) problems.push(text('请选择奖项类别（先进集体或先进个人）', 'Choose the award (advanced collective or individual)'));
+  const project = projects.find((p) => p.id === form.project);
+  if (!project) problems.push(text('请选择所依托的项目', 'Choose the project the nomination rests on'));
+  const nominee = cleanInput(form.nominee);
+  const title = cleanInput(form.title);
+  const reason = cleanInput(form.reason);
+  if (kind === 'individual') {
+    if (!nominee) problems.push(text('请填写先进个人的姓名', 'Enter the individual’s name'));
+    if (!title) problems.push(text('请填写先进个人的职务', 'Enter the individual’s position'));
+  }
+  if (length(nominee) > AWARD_LIMITS.nominee) problems.push(text(`名称最多 ${AWARD_LIMITS.nominee} 个字`, `Name: at most ${AWARD_LIMITS.nominee} characters`));
+  if (length(title) > AWARD_LIMITS.title) problems.push(text(`职务最多 ${AWARD_LIMITS.title} 个字`, `Position: at most ${AWARD_LIMITS.title} characters`));
+  if (!reason) problems.push(text('请填写推荐理由', 'Enter the reason for the nomination'));
+  else if (length(reason) > AWARD_LIMITS.reason) problems.push(text(`推荐理由最多 ${AWARD_LIMITS.reason} 个字（现在 ${length(reason)} 个）`, `Reason: at most ${AWARD_LIMITS.reason} characters (now ${length(reason)})`));
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, value: { kind: kind!, projectId: project!.id, nominee: nominee || `${project!.name} 项目组`, title: kind === 'individual' ? title : '', reason } };
+}
+
+/** Who a nomination is, for the uniqueness of live nominations: the project's team, or a person of the project. */
+export function activeKey(kind: AwardKind, projectId: string, nominee: string): string {
+  const person = nominee.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
+  return kind === 'collective' ? `collective|${projectId}` : `individual|${projectId}|${person}`.slice(0, 200);
+}
+
+export interface Materials {
+  materials: string;
+  links: string[];
+}
+
+export function validateMaterials(form: Record<string, unknown>): Validated<Materials> {
+  const problems: Text[] = [];
+  const materials = cleanInput(form.materials);
+  const { links, bad } = parseEvidence(cleanInput(form.links));
+  if (!materials) problems.push(text('请填写事迹材料', 'Enter the account of achievements'));
+  else if (length(materials) > AWARD_LIMITS.materials) problems.push(text(`事迹材料最多 ${AWARD_LIMITS.materials} 个字（现在 ${length(materials)} 个）`, `Achievements: at most ${AWARD_LIMITS.materials} characters (now ${length(materials)})`));
+  if (bad.length) problems.push(text(`这些不是有效链接（需以 http:// 或 https:// 开头）：${bad.slice(0, 3).join(' ')}`, `Not valid links (they must start with http:// or https://): ${bad.slice(0, 3).join(' ')}`));
+  else if (links.length > 10) problems.push(text('附件链接最多 10 个', 'At most 10 links'));
+  return problems.length ? { ok: false, problems } : { ok: true, value: { materials, links } };
+}
+
+export type Decision = 'approve' | 'reject';
+
+export function validateDecision(decision: Decision, form: Record<string, unknown>): Validated<{ decision: Decision; note: string }> {
+  const note = cleanInput(form.note);
+  if (decision === 'reject' && !note) return { ok: false, problems: [text('不通过时请写明原因', 'Say why when not approving')] };
+  if (length(note) > AWARD_LIMITS.note) return { ok: false, problems: [text(`意见最多 ${AWARD_LIMITS.note} 个字`, `Note: at most ${AWARD_LIMITS.note} characters`)] };
+  return { ok: true, value: { decision, note } };
+}
+
+// ── transitions ──────────────────────────────────────────────────────────────────────────────────
+
+export type Step = 'withdraw' | 'confirm' | 'decline' | 'materials' | 'decide';
+
+const FROM: Record<Step, readonly AwardStatus[]> = {
+  withdraw: ['nominated'],
+  confirm: ['nominated'],
+  decline: ['nominated'],
+  materials: ['allocated', 'materials_submitted'],
+  decide: ['materials_submitted'],
+};
+
+/** Why `step` cannot be taken from `status`, if it cannot (a stale button, or someone else was first). */
+export function stepRefused(step: Step, status: string): Text | undefined {
+  if ((FROM[step] as readonly string[]).includes(status)) return undefined;
+  const now = STATUS_NAME[status as AwardStatus] ?? text(status, status);
+  return text(`这个提名现在的状态是「${now.zh}」，不能再这样操作；请重新发送「表彰」查看最新情况。`, `This nomination is now "${now.en}": that can no longer be done. Send "awards" for the latest.`);
+}

@@ -1,0 +1,177 @@
+/**
+ * The award process end to end through the emulator: a judge nominates within the track's quota, the office confirms
+ * (the unit's contact is asked for materials), the contact submits them, a leader decides, the office announces to
+ * the announcement group and the units' groups. Also: the quota holds under concurrent nominations, stale and
+ * double clicks change nothing, windows and roles are enforced on the server whatever the card says.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cardBytes, type Card } from '../../cards/kit';
+import { listAudit } from '../../src/features/audit/audit.repository';
+import type { Project } from '../../src/features/registration/projects.repository';
+import { newId } from '../../src/platform/ids';
+import { toDbInstant } from '../../src/platform/instant';
+import { json, toastText } from '../support/cards';
+import { freshDatabase, type TestDatabase } from '../support/database';
+import { at } from '../support/fixtures';
+import { OFFICE, startHarness, type Harness } from '../support/harness';
+import { bindUnitChat, grantRole, registerProject } from '../support/people';
+
+const JUDGE = 'ou_awd_judge_t02';
+/** Judges T02 and belongs to 黄浦 (HP): may not nominate HP's projects. */
+const JUDGE_HP = 'ou_awd_judge_t02_hp';
+const JUDGE_T03 = 'ou_awd_judge_t03';
+const CONTACT_JA = 'ou_awd_contact_ja';
+const CONTACT_PD = 'ou_awd_contact_pd';
+const LEADER = 'ou_awd_leader';
+const ANNOUNCE = 'oc_awd_announce';
+const JA_GROUP = 'oc_awd_ja';
+const PEOPLE = [OFFICE, JUDGE, JUDGE_HP, JUDGE_T03, CONTACT_JA, CONTACT_PD, LEADER];
+
+let db: TestDatabase;
+let h: Harness;
+const t02: Record<string, Project> = {};
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  h = await startHarness(db, { now: at('2024-11-05 10:00:00') });
+  await grantRole(db, JUDGE, 'judge', 'T02');
+  await grantRole(db, JUDGE_HP, 'judge', 'T02');
+  await db.db.insertInto('role_grants').values({ id: newId('grt'), competition_id: 'shanghai-2024', open_id: JUDGE_HP, role: 'judge_unit', scope: 'HP', source: 'file', granted_by: null, created_at: toDbInstant(Date.now()) }).execute();
+  await grantRole(db, JUDGE_T03, 'judge', 'T03');
+  await grantRole(db, CONTACT_JA, 'contact', 'JA');
+  await grantRole(db, CONTACT_PD, 'contact', 'PD');
+  await grantRole(db, LEADER, 'leader');
+  for (const u of ['HP', 'JA', 'PD', 'XH', 'CN']) t02[u] = await registerProject(db, u, 'T02', `${u}法治示范`);
+  h.emu.emulator.ensureGroupChat(ANNOUNCE, PEOPLE);
+  h.emu.emulator.ensureGroupChat(JA_GROUP, PEOPLE);
+  const now = toDbInstant(Date.now());
+  await db.db.insertInto('chats').values({ chat_id: ANNOUNCE, competition_id: 'shanghai-2024', name: '竞赛通知群', chat_type: 'group', purpose: 'announcement', unit_code: null, bot_present: 1, created_at: now, updated_at: now }).execute();
+  await bindUnitChat(db, JA_GROUP, 'JA');
+});
+afterAll(async () => {
+  await h.close();
+  await db.destroy();
+});
+beforeEach(() => {
+  h.emu.emulator.reset();
+  h.container.clock.set(at('2024-11-05 10:00:00'));
+});
+afterEach(() => {
+  expect(h.emu.emulator.state.violations).toEqual([]);
+  for (const m of h.emu.emulator.state.messages) if (m.msgType === 'interactive') expect(cardBytes(m.content as Card)).toBeLessThan(30_000);
+});
+
+async function say(who: string, words: string, chatId?: string) {
+  await h.lark.messageReceived({ sender: who, text: words, ...(chatId ? { chatType: 'group' as const, chatId, mentionBot: true } : {}) });
+  await h.settle();
+  return h.emu.emulator.state.messages.at(-1)!;
+}
+
+const click = (messageId: string, who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>) =>
+  h.lark.cardAction({ messageId, operator: who, value, ...(formValue ? { formValue, name: 'submit' } : {}) });
+
+const awards = () => db.db.selectFrom('awards').selectAll().where('competition_id', '=', 'shanghai-2024').orderBy('created_at').orderBy('id').execute();
+const nomination = (p: Project, over: Record<string, unknown> = {}) => ({ kind: 'collective', project: p.id, nominee: '', title: '', reason: '全年办结 320 件，投诉下降 40%', ...over });
+
+describe('the award process', () => {
+  it('nominate → confirm → materials → approve → announce, with every step audited and announced once', async () => {
+    const list = await say(JUDGE, '表彰');
+    expect(json(list.content)).toContain('award.nominate.open');
+    const form = await click(list.messageId, JUDGE, { a: 'award.nominate.open', t: 'T02' });
+    expect(json(form.card)).toContain('提交提名');
+    // The judge forgets the reason: one toast says what to fix, nothing stored.
+    const bad = await click(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.JA!, { reason: '' }));
+    expect(toastText(bad)).toContain('请填写推荐理由');
+    expect(await awards()).toHaveLength(0);
+    const ok = await click(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.JA!));
+    expect(toastText(ok)).toContain('已提名先进集体');
+    const [nominated] = await awards();
+    expect(nominated).toMatchObject({ status: 'nominated', kind: 'collective', unit_code: 'JA', slot: 1, nominee_name: 'JA法治示范 项目组' });
+
+    // The office confirms: the unit's contact is asked for the materials, one-to-one.
+    const office = await say(OFFICE, '表彰');
+    expect(json(office.content)).toContain('award.confirm');
+    const confirmed = await click(office.messageId, OFFICE, { a: 'award.confirm', w: nominated!.id });
+    expect(toastText(confirmed)).toContain('已确认名额');
+    await h.settle();
+    const asked = h.emu.emulator.state.messages.filter((m) => json(m.content).includes('表彰名额已确认'));
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatchObject({ chatType: 'p2p' });
+    expect(h.emu.emulator.state.calls.some((c) => JSON.stringify(c).includes(CONTACT_JA) && JSON.stringify(c).includes('表彰名额已确认'))).toBe(true);
+    // A second click on the same button (or a second office member) changes nothing.
+    const again = await click(office.messageId, OFFICE, { a: 'award.confirm', w: nominated!.id });
+    expect(toastText(again)).toMatch(/名额已确认|不能再这样操作/);
+
+    // Another unit's contact cannot submit JA's materials, whatever the card says.
+    const foreign = await click(office.messageId, CONTACT_PD, { a: 'award.materials', w: nominated!.id }, { materials: '冒充', links: '' });
+    expect(toastText(foreign)).toContain('只有');
+    const contactList = await say(CONTACT_JA, '表彰');
+    expect(json(contactList.content)).toContain('award.materials.open');
+    const noLinks = await click(contactList.messageId, CONTACT_JA, { a: 'award.materials', w: nominated!.id }, { materials: '事迹', links: 'ftp://x' });
+    expect(toastText(noLinks)).toContain('不是有效链接');
+    const sent = await click(contactList.messageId, CONTACT_JA, { a: 'award.materials', w: nominated!.id }, { materials: '全年办结 320 件', links: 'https://example.com/deeds' });
+    expect(toastText(sent)).toContain('材料已报送');
+
+    // A leader must say why when not approving; then approves.
+    const leaderList = await say(LEADER, '表彰');
+    expect(json(leaderList.content)).toContain('award.decide.open');
+    const noReason = await click(leaderList.messageId, LEADER, { a: 'award.decide', w: nominated!.id, d: 'reject' }, { note: '' });
+    expect(toastText(noReason)).toContain('写明原因');
+    const approved = await click(leaderList.messageId, LEADER, { a: 'award.decide', w: nominated!.id, d: 'approve' }, { note: '同意' });
+    expect(toastText(approved)).toContain('已审定通过');
+    expect((await awards())[0]).toMatchObject({ status: 'approved', decided_by: LEADER, decision_note: '同意', materials: '全年办结 320 件' });
+
+    // Before the announcement a group sees no names; the office announces to the announcement group and JA's group.
+    const early = await say(CONTACT_JA, '表彰', JA_GROUP);
+    expect(json(early.content)).not.toContain('JA法治示范');
+    await say(OFFICE, '公布表彰');
+    const posted = () => h.emu.emulator.state.messages.filter((m) => m.chatType === 'group' && json(m.content).includes('"content":"表彰名单"'));
+    expect(posted().map((m) => m.chatId).sort()).toEqual([ANNOUNCE, JA_GROUP].sort());
+    expect(json(posted()[0]!.content)).toContain('JA法治示范 项目组');
+    // Announcing the same list again posts nothing new.
+    await say(OFFICE, '公布表彰');
+    expect(posted()).toHaveLength(2);
+    const inGroup = await say(CONTACT_JA, '表彰', JA_GROUP);
+    expect(json(inGroup.content)).toContain('JA法治示范 项目组');
+
+    const audit = await listAudit(db.db, 'shanghai-2024', 50);
+    expect(audit.filter((a) => a.entityType === 'award' || a.entityType === 'award_list').map((a) => a.action).sort()).toEqual(['award.announce', 'award.approve', 'award.confirm', 'award.materials', 'award.nominate']);
+  });
+
+  it('the quota holds: a full track refuses, a withdrawal frees a place, two nominations racing for the last place get one', async () => {
+    const list = await say(JUDGE, '表彰');
+    // T02 has 3 collective places; one is taken by the approved JA nomination above.
+    expect(toastText(await click(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.PD!)))).toContain('已提名');
+    const [x, y] = await Promise.all([
+      click(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.XH!)),
+      click(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.CN!)),
+    ]);
+    expect([toastText(x), toastText(y)].filter((t) => t.includes('已提名'))).toHaveLength(1);
+    expect([toastText(x), toastText(y)].filter((t) => t.includes('已经提满'))).toHaveLength(1);
+    const live = (await awards()).filter((a) => a.kind === 'collective' && a.slot !== null);
+    expect(live.map((a) => a.slot).sort()).toEqual([1, 2, 3]);
+    // The same project cannot be put forward twice; a withdrawal frees its place.
+    const pd = live.find((a) => a.unit_code === 'PD')!;
+    expect(toastText(await click(list.messageId, JUDGE, { a: 'award.withdraw', w: pd.id }))).toContain('已撤回');
+    expect(toastText(await click(list.messageId, JUDGE, { a: 'award.withdraw', w: pd.id }))).toContain('不能再这样操作');
+    expect(toastText(await click(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.PD!)))).toContain('已提名');
+    expect(toastText(await click(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.PD!, { kind: 'individual', nominee: '张三', title: '科长' })))).toContain('已提名先进个人');
+    expect(toastText(await click(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.PD!, { kind: 'individual', nominee: '张 三', title: '科长' })))).toContain('已经被提名');
+  });
+
+  it('judges nominate only in their tracks and never their own unit; nothing before the stage or after the due day', async () => {
+    const list = await say(JUDGE_HP, '表彰');
+    expect(toastText(await click(list.messageId, JUDGE_HP, { a: 'award.nominate', t: 'T02' }, nomination(t02.HP!, { kind: 'individual', nominee: '李四', title: '队长' })))).toContain('需要回避');
+    expect(toastText(await click(list.messageId, JUDGE_T03, { a: 'award.nominate.open', t: 'T02' }))).toContain('不是 T02 赛道的评委');
+    expect(toastText(await click(list.messageId, CONTACT_JA, { a: 'award.nominate', t: 'T02' }, nomination(t02.JA!)))).toContain('没有权限');
+    const before = (await awards()).length;
+    h.container.clock.set(at('2024-10-30 10:00:00'));
+    expect(toastText(await click(list.messageId, JUDGE, { a: 'award.nominate.open', t: 'T02' }))).toContain('评比表彰阶段 2024-11-01 开始');
+    h.container.clock.set(at('2024-12-14 10:00:00'));
+    expect(toastText(await click(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.XH!, { kind: 'individual', nominee: '王五', title: '所长' })))).toContain('已于 2024-12-13 截止');
+    expect(await awards()).toHaveLength(before);
+    // In a group, nominations are never shown, whoever asks.
+    const inGroup = await say(JUDGE, '表彰', JA_GROUP);
+    expect(json(inGroup.content)).not.toContain('award.withdraw');
+  });
+});
