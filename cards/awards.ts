@@ -6,7 +6,7 @@
 import { AWARD_LIMITS, KIND_NAME, STATUS_NAME, type AwardKind, type AwardStatus } from '../src/features/awards/awards.rules';
 import { text, type Text } from '../src/platform/i18n';
 import type { ActionValue } from './actions';
-import { button, card, divider, fitCard, markdown, plainText, table, userText, type Card, type Element } from './kit';
+import { button, card, formInput, divider, fitCard, markdown, plainText, table, userText, type Card, type Element } from './kit';
 
 export interface AwardRow {
   id: string;
@@ -78,18 +78,6 @@ export function awardsCard(view: { scope: Text; quotas: QuotaRow[]; rows: AwardR
   return fitCard(build, view.rows.length).card;
 }
 
-const input = (name: string, label: Text, opts: { required: boolean; max: number; multiline?: boolean; placeholder: Text; value?: string }): Element => ({
-  tag: 'input',
-  name,
-  required: opts.required,
-  max_length: Math.min(1000, opts.max),
-  label: plainText(opts.required ? label : text(`${label.zh}（选填）`, `${label.en} (optional)`)),
-  label_position: 'top',
-  placeholder: plainText(opts.placeholder),
-  width: 'fill',
-  ...(opts.multiline ? { input_type: 'multiline_text', rows: 3, auto_resize: true, max_rows: 10 } : {}),
-  ...(opts.value ? { default_value: opts.value } : {}),
-});
 
 export function nominationForm(view: { track: string; trackName: string; trackNameEn: string; left: Record<AwardKind, number>; projects: Array<{ id: string; code: string; name: string; unitName: string; rank?: number }> }): Card {
   const kinds = (['collective', 'individual'] as const).filter((k) => view.left[k] > 0);
@@ -123,9 +111,9 @@ export function nominationForm(view: { track: string; trackName: string; trackNa
             placeholder: plainText(text('所依托的项目（按排名）', 'The project (by rank)')),
             options: view.projects.map((p) => ({ text: plainText(text(`${p.rank ? `第 ${p.rank} 名 · ` : ''}${p.code} ${p.name} · ${p.unitName}`, `${p.rank ? `#${p.rank} · ` : ''}${p.code} ${p.name} · ${p.unitName}`)), value: p.id })),
           },
-          input('nominee', text('名称或姓名', 'Name'), { required: false, max: AWARD_LIMITS.nominee, placeholder: text('先进集体可不填（默认为“项目名 项目组”）；先进个人填姓名', 'For a collective, leave empty for "<project> team"; for an individual, the name') }),
-          input('title', text('职务（先进个人）', 'Position (individuals)'), { required: false, max: AWARD_LIMITS.title, placeholder: text('例如：执法科科长', 'e.g. head of the enforcement section') }),
-          input('reason', text('推荐理由', 'Reason for the nomination'), { required: true, multiline: true, max: AWARD_LIMITS.reason, placeholder: text('比成效、比实绩、比可行性、比示范性', 'Effectiveness, results, feasibility, exemplary value') }),
+          formInput('nominee', text('名称或姓名', 'Name'), { required: false, max: AWARD_LIMITS.nominee, placeholder: text('先进集体可不填（默认为“项目名 项目组”）；先进个人填姓名', 'For a collective, leave empty for "<project> team"; for an individual, the name') }),
+          formInput('title', text('职务（先进个人）', 'Position (individuals)'), { required: false, max: AWARD_LIMITS.title, placeholder: text('例如：执法科科长', 'e.g. head of the enforcement section') }),
+          formInput('reason', text('推荐理由', 'Reason for the nomination'), { required: true, multiline: true, max: AWARD_LIMITS.reason, placeholder: text('比成效、比实绩、比可行性、比示范性', 'Effectiveness, results, feasibility, exemplary value') }),
           { tag: 'button', name: 'submit', text: plainText(text('提交提名', 'Nominate')), type: 'primary', form_action_type: 'submit', behaviors: [{ type: 'callback', value: { a: 'award.nominate', t: view.track } }] },
         ],
       },
@@ -144,8 +132,8 @@ export function materialsForm(view: { row: AwardRow; due: string; prefill?: { ma
         tag: 'form',
         name: 'materials',
         elements: [
-          input('materials', text('事迹材料', 'Account of achievements'), { required: true, multiline: true, max: AWARD_LIMITS.materials, value: view.prefill?.materials, placeholder: text('主要事迹、取得的成效（含数据）', 'Main achievements and results (with figures)') }),
-          input('links', text('附件链接', 'Links to attachments'), { required: false, multiline: true, max: 2000, value: view.prefill?.links.join('\n'), placeholder: text('每行一个 http(s) 链接，最多 10 个', 'One http(s) link per line, up to 10') }),
+          formInput('materials', text('事迹材料', 'Account of achievements'), { required: true, multiline: true, max: AWARD_LIMITS.materials, value: view.prefill?.materials, placeholder: text('主要事迹、取得的成效（含数据）', 'Main achievements and results (with figures)') }),
+          formInput('links', text('附件链接', 'Links to attachments'), { required: false, multiline: true, max: 2000, value: view.prefill?.links.join('\n'), placeholder: text('每行一个 http(s) 链接，最多 10 个', 'One http(s) link per line, up to 10') }),
           { tag: 'button', name: 'submit', text: plainText(text('报送', 'Submit')), type: 'primary', form_action_type: 'submit', behaviors: [{ type: 'callback', value: { a: 'award.materials', w: view.row.id } }] },
         ],
       },
@@ -164,7 +152,7 @@ export function decisionForm(view: { row: AwardRow; links: string[] }): Card {
         tag: 'form',
         name: 'decision',
         elements: [
-          input('note', text('审定意见', 'Note'), { required: false, max: AWARD_LIMITS.note, placeholder: text('不通过时必填', 'Required when not approving') }),
+          formInput('note', text('审定意见', 'Note'), { required: false, max: AWARD_LIMITS.note, placeholder: text('不通过时必填', 'Required when not approving') }),
           { tag: 'button', name: 'approve', text: plainText(text('通过', 'Approve')), type: 'primary', form_action_type: 'submit', behaviors: [{ type: 'callback', value: { a: 'award.decide', w: view.row.id, d: 'approve' } }] },
           { tag: 'button', name: 'reject', text: plainText(text('不通过', 'Do not approve')), type: 'danger', form_action_type: 'submit', behaviors: [{ type: 'callback', value: { a: 'award.decide', w: view.row.id, d: 'reject' } }] },
         ],

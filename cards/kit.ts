@@ -3,7 +3,7 @@
  * reads the card in their client's language (Chinese first). Text that people typed is only ever shown as
  * plain_text, so markup or mentions in it are displayed verbatim and never rendered.
  */
-import type { Text } from '../src/platform/i18n';
+import { text, type Text } from '../src/platform/i18n';
 import type { ActionValue } from './actions';
 
 export type Template = 'blue' | 'wathet' | 'turquoise' | 'green' | 'yellow' | 'orange' | 'red' | 'carmine' | 'violet' | 'purple' | 'indigo' | 'grey' | 'default';
@@ -118,3 +118,20 @@ export function chart(spec: Record<string, unknown>, aspectRatio: '1:1' | '2:1' 
 
 /** Plain text we wrote that may contain names people typed: bilingual, never rendered as markup. */
 export const plain = (t: Text): Element => ({ tag: 'div', text: plainText(t) });
+
+/**
+ * A text input of a form, with its label on top ("(optional)" added when not required) and Lark's 1,000-character
+ * cap on max_length; the server checks the real limit.
+ */
+export const formInput = (name: string, label: Text, opts: { required: boolean; multiline?: boolean; max: number; value?: string; placeholder: Text }): Element => ({
+  tag: 'input',
+  name,
+  required: opts.required,
+  max_length: Math.min(1000, opts.max),
+  label: plainText(opts.required ? label : text(`${label.zh}（选填）`, `${label.en} (optional)`)),
+  label_position: 'top',
+  placeholder: plainText(opts.placeholder),
+  width: 'fill',
+  ...(opts.multiline ? { input_type: 'multiline_text', rows: 3, auto_resize: true, max_rows: 10 } : {}),
+  ...(opts.value ? { default_value: opts.value } : {}),
+});

@@ -4,7 +4,7 @@
  */
 import { text, type Text } from '../src/platform/i18n';
 import { REPORT_LIMITS, type PeriodOverview, type PeriodTally, type ReportFields, type ReportState } from '../src/features/reports/reporting.rules';
-import { button, card, divider, markdown, plainText, table, userText, type Card, type Element } from './kit';
+import { button, card, formInput, divider, markdown, plainText, table, userText, type Card, type Element } from './kit';
 
 export interface ProjectLabel {
   id: string;
@@ -36,18 +36,6 @@ const STATE: Record<ReportState, Text> = {
 const periodLabel = (p: PeriodChoice): Text =>
   text(`${p.name}（${p.due} 截止 · ${STATE[p.state].zh}${p.locked ? ' · 不能再改' : ''}）`, `${p.nameEn} (due ${p.due} · ${STATE[p.state].en}${p.locked ? ' · locked' : ''})`);
 
-const field = (name: string, label: Text, opts: { required: boolean; multiline?: boolean; max: number; value?: string; placeholder: Text }): Element => ({
-  tag: 'input',
-  name,
-  required: opts.required,
-  max_length: Math.min(1000, opts.max),
-  label: plainText(opts.required ? label : text(`${label.zh}（选填）`, `${label.en} (optional)`)),
-  label_position: 'top',
-  placeholder: plainText(opts.placeholder),
-  width: 'fill',
-  ...(opts.multiline ? { input_type: 'multiline_text', rows: 3, auto_resize: true, max_rows: 10 } : {}),
-  ...(opts.value ? { default_value: opts.value } : {}),
-});
 
 const projectLine = (p: ProjectLabel): Element => userText(`${p.code} · ${p.name}`);
 
@@ -76,11 +64,11 @@ export function reportForm(view: { project: ProjectLabel; periods: PeriodChoice[
             options: view.periods.map((p) => ({ text: plainText(periodLabel(p)), value: p.code })),
             ...(view.selected ? { initial_option: view.selected } : {}),
           },
-          field('work_done', text('本期完成的工作', 'Work done this period'), { required: true, multiline: true, max: REPORT_LIMITS.workDone, value: f?.workDone, placeholder: text('做了什么', 'What was done') }),
-          field('results', text('取得的成效（含数据）', 'Results (with figures)'), { required: true, multiline: true, max: REPORT_LIMITS.results, value: f?.results, placeholder: text('例如：办结案件 120 件，同比提升 15%', 'e.g. 120 cases closed, up 15% on last year') }),
-          field('completion', text('完成度（0-100）', 'Completion (0-100)'), { required: true, max: 4, value: f ? String(f.completion) : undefined, placeholder: text('例如 60', 'e.g. 60') }),
-          field('evidence', text('佐证链接', 'Evidence links'), { required: false, multiline: true, max: REPORT_LIMITS.evidence, value: f?.evidence.join('\n'), placeholder: text('每行一个 http(s) 链接，最多 10 个', 'One http(s) link per line, up to 10') }),
-          field('problems', text('问题与需要的帮助', 'Problems and help needed'), { required: false, multiline: true, max: REPORT_LIMITS.problems, value: f?.problems, placeholder: text('没有可不填', 'Leave empty if none') }),
+          formInput('work_done', text('本期完成的工作', 'Work done this period'), { required: true, multiline: true, max: REPORT_LIMITS.workDone, value: f?.workDone, placeholder: text('做了什么', 'What was done') }),
+          formInput('results', text('取得的成效（含数据）', 'Results (with figures)'), { required: true, multiline: true, max: REPORT_LIMITS.results, value: f?.results, placeholder: text('例如：办结案件 120 件，同比提升 15%', 'e.g. 120 cases closed, up 15% on last year') }),
+          formInput('completion', text('完成度（0-100）', 'Completion (0-100)'), { required: true, max: 4, value: f ? String(f.completion) : undefined, placeholder: text('例如 60', 'e.g. 60') }),
+          formInput('evidence', text('佐证链接', 'Evidence links'), { required: false, multiline: true, max: REPORT_LIMITS.evidence, value: f?.evidence.join('\n'), placeholder: text('每行一个 http(s) 链接，最多 10 个', 'One http(s) link per line, up to 10') }),
+          formInput('problems', text('问题与需要的帮助', 'Problems and help needed'), { required: false, multiline: true, max: REPORT_LIMITS.problems, value: f?.problems, placeholder: text('没有可不填', 'Leave empty if none') }),
           { tag: 'button', name: 'submit', text: plainText(text('提交进展', 'Submit')), type: 'primary', form_action_type: 'submit', behaviors: [{ type: 'callback', value: { a: 'rpt.submit', p: view.project.id } }] },
         ],
       },
@@ -162,8 +150,8 @@ export function selfEvaluationForm(view: { project: ProjectLabel; periodName: Te
         tag: 'form',
         name: 'self_evaluation',
         elements: [
-          ...view.rubric.map((c) => field(`score_${c.code}`, text(`${c.name}（0-${c.max}）`, `${c.nameEn} (0-${c.max})`), { required: true, max: 5, value: view.prefill?.scores[c.code]?.toString(), placeholder: text(`0 到 ${c.max}`, `0 to ${c.max}`) })),
-          field('justification', text('打分理由', 'Justification'), { required: true, multiline: true, max: REPORT_LIMITS.justification, value: view.prefill?.justification, placeholder: text('依据哪些成效和数据', 'Which results and figures support it') }),
+          ...view.rubric.map((c) => formInput(`score_${c.code}`, text(`${c.name}（0-${c.max}）`, `${c.nameEn} (0-${c.max})`), { required: true, max: 5, value: view.prefill?.scores[c.code]?.toString(), placeholder: text(`0 到 ${c.max}`, `0 to ${c.max}`) })),
+          formInput('justification', text('打分理由', 'Justification'), { required: true, multiline: true, max: REPORT_LIMITS.justification, value: view.prefill?.justification, placeholder: text('依据哪些成效和数据', 'Which results and figures support it') }),
           { tag: 'button', name: 'submit', text: plainText(text('提交自评', 'Submit')), type: 'primary', form_action_type: 'submit', behaviors: [{ type: 'callback', value: { a: 'sev.submit', p: view.project.id, period: view.period } }] },
         ],
       },

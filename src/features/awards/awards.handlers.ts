@@ -203,17 +203,23 @@ async function requirePrivate(ctx: CardActionContext): Promise<void> {
   if (known && known.chat_type !== 'p2p') refuse('awards.group', PRIVATE_ONLY.zh, PRIVATE_ONLY.en);
 }
 
-async function awardFor(ctx: CardActionContext, id: string): Promise<{ c: Competition; a: Award }> {
+/**
+ * What every step on an award checks first, whatever the card says: a one-to-one chat, the award, that the operator
+ * is the one who may take this step on it (`owner`), the step from its status, and the step's window.
+ */
+async function awardFor(ctx: CardActionContext, id: string, step: Step, closed: (c: Competition, now: number) => Text | undefined, owner?: (c: Competition, a: Award) => void | Promise<void>) {
   await requirePrivate(ctx);
-  const c = await ctx.services.competition();
-  const a = await findAward(ctx.services.db, ctx.services.competitionId, id);
-  if (!a) refuse('awards.unknown', '找不到这个提名。', 'This nomination does not exist.');
-  return { c, a: a! };
-}
-
-function requireStep(step: Step, a: Award): void {
+  const s = ctx.services;
+  const c = await s.competition();
+  const found = await findAward(s.db, s.competitionId, id);
+  if (!found) refuse('awards.unknown', '找不到这个提名。', 'This nomination does not exist.');
+  const a = found!;
+  await owner?.(c, a);
   const why = stepRefused(step, a.status);
   if (why) refuse('awards.stale', why.zh, why.en);
+  const now = s.clock.now();
+  requireOpen(closed(c, now));
+  return { s, c, a, now };
 }
 
 function requireOpen(why: Text | undefined): void {
@@ -293,12 +299,8 @@ export const withdrawNominationAction: CardActionSpec<'award.withdraw'> = {
   action: 'award.withdraw',
   audience: 'judge',
   async run(ctx, v) {
-    const s = ctx.services;
-    const { c, a } = await awardFor(ctx, v.w);
-    await requireTrackJudge(ctx, c, a.track);
-    requireStep('withdraw', a);
-    requireOpen(nominationClosed(c, s.clock.now()));
-    const after = await stepAward(s.db, s.competitionId, a.id, ['nominated'], { status: 'withdrawn', audit: { action: 'award.withdraw', actor: ctx.action.operatorOpenId } }, s.clock.now());
+    const { s, c, a, now } = await awardFor(ctx, v.w, 'withdraw', nominationClosed, (c, a) => requireTrackJudge(ctx, c, a.track));
+    const after = await stepAward(s.db, s.competitionId, a.id, ['nominated'], { status: 'withdrawn', audit: { action: 'award.withdraw', actor: ctx.action.operatorOpenId } }, now);
     return stepped(ctx, c, after, text('已撤回提名，名额空出。', 'Nomination withdrawn; its place is free again.'));
   },
 };
@@ -307,11 +309,7 @@ export const confirmPlaceAction: CardActionSpec<'award.confirm'> = {
   action: 'award.confirm',
   audience: 'office',
   async run(ctx, v) {
-    const s = ctx.services;
-    const { c, a } = await awardFor(ctx, v.w);
-    requireStep('confirm', a);
-    const now = s.clock.now();
-    requireOpen(nominationClosed(c, now));
+    const { s, c, a, now } = await awardFor(ctx, v.w, 'confirm', nominationClosed);
     const contacts = await contactsOf(s.db, s.competitionId, a.unit);
     const due = awardWindows(c).materialsDue;
     const projects = await projectNames(s, [a.projectId]);
@@ -337,11 +335,8 @@ export const declinePlaceAction: CardActionSpec<'award.decline'> = {
   action: 'award.decline',
   audience: 'office',
   async run(ctx, v) {
-    const s = ctx.services;
-    const { c, a } = await awardFor(ctx, v.w);
-    requireStep('decline', a);
-    requireOpen(nominationClosed(c, s.clock.now()));
-    const after = await stepAward(s.db, s.competitionId, a.id, ['nominated'], { status: 'declined', set: { decided_by: ctx.action.operatorOpenId }, audit: { action: 'award.decline', actor: ctx.action.operatorOpenId } }, s.clock.now());
+    const { s, c, a, now } = await awardFor(ctx, v.w, 'decline', nominationClosed);
+    const after = await stepAward(s.db, s.competitionId, a.id, ['nominated'], { status: 'declined', set: { decided_by: ctx.action.operatorOpenId }, audit: { action: 'award.decline', actor: ctx.action.operatorOpenId } }, now);
     return stepped(ctx, c, after, text('已不予确认，名额空出，评委可另行提名。', 'Declined; the place is free again for another nomination.'));
   },
 };
@@ -357,12 +352,8 @@ export const openMaterialsAction: CardActionSpec<'award.materials.open'> = {
   action: 'award.materials.open',
   audience: 'contact',
   async run(ctx, v) {
-    const s = ctx.services;
-    const { c, a } = await awardFor(ctx, v.w);
-    requireContact(ctx, c, a);
-    requireStep('materials', a);
-    requireOpen(materialsClosed(c, s.clock.now()));
-    const row = toRow(c, a, await projectNames(s, [a.projectId]), undefined, s.clock.now());
+    const { s, c, a, now } = await awardFor(ctx, v.w, 'materials', materialsClosed, (c, a) => requireContact(ctx, c, a));
+    const row = toRow(c, a, await projectNames(s, [a.projectId]), undefined, now);
     return { card: materialsForm({ row, due: awardWindows(c).materialsDue, ...(a.materials ? { prefill: { materials: a.materials, links: a.materialsLinks } } : {}) }) };
   },
 };
@@ -371,12 +362,7 @@ export const submitMaterialsAction: CardActionSpec<'award.materials'> = {
   action: 'award.materials',
   audience: 'contact',
   async run(ctx, v) {
-    const s = ctx.services;
-    const { c, a } = await awardFor(ctx, v.w);
-    requireContact(ctx, c, a);
-    requireStep('materials', a);
-    const now = s.clock.now();
-    requireOpen(materialsClosed(c, now));
+    const { s, c, a, now } = await awardFor(ctx, v.w, 'materials', materialsClosed, (c, a) => requireContact(ctx, c, a));
     const checked = validateMaterials(ctx.action.formValue);
     if (!checked.ok) return toastError(problemsText(checked.problems));
     const after = await stepAward(
@@ -396,11 +382,8 @@ export const openDecisionAction: CardActionSpec<'award.decide.open'> = {
   action: 'award.decide.open',
   audience: 'leader',
   async run(ctx, v) {
-    const s = ctx.services;
-    const { c, a } = await awardFor(ctx, v.w);
-    requireStep('decide', a);
-    requireOpen(decisionsClosed(c, s.clock.now()));
-    return { card: decisionForm({ row: toRow(c, a, await projectNames(s, [a.projectId]), undefined, s.clock.now()), links: a.materialsLinks }) };
+    const { s, c, a, now } = await awardFor(ctx, v.w, 'decide', decisionsClosed);
+    return { card: decisionForm({ row: toRow(c, a, await projectNames(s, [a.projectId]), undefined, now), links: a.materialsLinks }) };
   },
 };
 
@@ -408,11 +391,7 @@ export const decideAction: CardActionSpec<'award.decide'> = {
   action: 'award.decide',
   audience: 'leader',
   async run(ctx, v) {
-    const s = ctx.services;
-    const { c, a } = await awardFor(ctx, v.w);
-    requireStep('decide', a);
-    const now = s.clock.now();
-    requireOpen(decisionsClosed(c, now));
+    const { s, c, a, now } = await awardFor(ctx, v.w, 'decide', decisionsClosed);
     const checked = validateDecision(v.d, ctx.action.formValue);
     if (!checked.ok) return toastError(problemsText(checked.problems));
     const approve = checked.value.decision === 'approve';
