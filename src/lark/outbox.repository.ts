@@ -24,7 +24,7 @@ export interface OutgoingMessage {
   receiveId: string;
   /** Which per-user/per-chat limit the message counts against. */
   rateKey: string;
-  msgType: 'text' | 'interactive' | 'post';
+  msgType: 'text' | 'interactive' | 'post' | 'file';
   /** The message content object; serialised once here. */
   content: unknown;
   competitionId?: string | null;
@@ -84,6 +84,12 @@ export async function enqueueMessages(db: Db, messages: readonly OutgoingMessage
     inserted += Number(result.numInsertedOrUpdatedRows ?? 0n);
   }
   return inserted;
+}
+
+/** Whether the message with this logical key is already in the outbox (whatever its state). */
+export async function isEnqueued(db: Db, key: string): Promise<boolean> {
+  const row = await db.selectFrom('outbox').select('id').where('uuid', '=', await uuidFor(key)).executeTakeFirst();
+  return row !== undefined;
 }
 
 const duePredicate = (now: string) =>
