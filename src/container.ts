@@ -6,6 +6,7 @@ import type { Config } from './config';
 import { findCompetition } from './competition/competition.repository';
 import type { Competition } from './competition/competition';
 import { failuresCommand, noticeGiveUp } from './features/admin/outbox.handlers';
+import { exportCommand } from './features/export/export.handlers';
 import { CHAT_COMMANDS } from './features/chats/chats.handlers';
 import { helpCommand, showHelpAction } from './features/help/help.handlers';
 import { PEOPLE_COMMANDS } from './features/people/people.handlers';
@@ -82,7 +83,7 @@ export interface ContainerParts {
 }
 
 /** Every chat command, in the order the help card lists them. */
-export const COMMANDS: readonly CommandSpec[] = [helpCommand, ...REGISTRATION_COMMANDS, ...REPORT_COMMANDS, ...JUDGING_COMMANDS, ...RANKING_COMMANDS, ...REMINDER_COMMANDS, ...PEOPLE_COMMANDS, ...CHAT_COMMANDS, ...AWARD_COMMANDS, failuresCommand];
+export const COMMANDS: readonly CommandSpec[] = [helpCommand, ...REGISTRATION_COMMANDS, ...REPORT_COMMANDS, ...JUDGING_COMMANDS, ...RANKING_COMMANDS, ...REMINDER_COMMANDS, ...PEOPLE_COMMANDS, ...CHAT_COMMANDS, ...AWARD_COMMANDS, failuresCommand, exportCommand];
 /** Every card action. */
 export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [showHelpAction, ...REGISTRATION_ACTIONS, ...REPORT_ACTIONS, ...REMINDER_ACTIONS, ...JUDGING_ACTIONS, ...RANKING_ACTIONS, ...AWARD_ACTIONS];
 

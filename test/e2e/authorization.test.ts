@@ -51,6 +51,7 @@ const COMMAND_ARGS: Record<string, { text: string; mentions?: boolean }> = {
   score: { text: '' },
   ranking: { text: '' },
   'publish-rankings': { text: '' },
+  export: { text: '' },
   awards: { text: '' },
   'announce-awards': { text: '' },
 };

@@ -1,0 +1,168 @@
+/**
+ * The records export as a use case: read everything page by page into one workbook (stopping as soon as it cannot fit
+ * in a Lark upload), upload it, and queue the file message with a card saying what is in it.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema';
+import type { Competition } from '../../competition/competition';
+import type { LarkApi } from '../../lark/client';
+import { toLarkApiError, type LarkApiError } from '../../lark/client';
+import { XlsxBuilder } from '../../platform/xlsx';
+import {
+  auditHeader,
+  auditInTrack,
+  auditRow,
+  awardColumns,
+  awardHeader,
+  awardRow,
+  MAX_UPLOAD_BYTES,
+  namesOf,
+  periodOrder,
+  projectHeader,
+  projectRow,
+  reportHeader,
+  reportRow,
+  scoreHeader,
+  scoreRow,
+  selfEvaluationHeader,
+  selfEvaluationRow,
+  SHEETS,
+  sortProjects,
+  type ProjectRecord,
+  type SheetKey,
+} from './export.rules';
+import { allPeopleNames, auditPages, exportAwards, exportProjects, PROJECT_BATCH, reportsOfProjects, scoresOfProjects, selfEvaluationsOfProjects } from './export.repository';
+
+export type SheetCounts = Record<SheetKey, number>;
+
+export type BuiltExport =
+  | { kind: 'built'; bytes: Uint8Array; counts: SheetCounts }
+  /** Stopped while writing `sheet`: the file had already passed `limit` bytes. */
+  | { kind: 'too_large'; sheet: SheetKey; size: number; limit: number };
+
+class TooLarge extends Error {
+  constructor(
+    readonly sheet: SheetKey,
+    readonly size: number,
+  ) {
+    super(`export over the limit while writing ${sheet}`);
+  }
+}
+
+/** Groups records by project id, keeping their order. */
+function byProject<R extends { projectId: string }>(records: readonly R[]): Map<string, R[]> {
+  const out = new Map<string, R[]>();
+  for (const r of records) {
+    const list = out.get(r.projectId);
+    if (list) list.push(r);
+    else out.set(r.projectId, [r]);
+  }
+  return out;
+}
+
+/**
+ * Builds the workbook: 项目, 进展, 自评, 评分, 表彰, 审计, for the whole competition or one track. Linear in the records;
+ * memory holds the file being built plus one page of rows.
+ */
+export async function buildExport(db: Kysely<Database>, c: Competition, options: { track?: string; limit?: number } = {}): Promise<BuiltExport> {
+  const limit = options.limit ?? MAX_UPLOAD_BYTES;
+  const { track } = options;
+  const names = namesOf(c, await allPeopleNames(db));
+  const rubric = c.file.rubric;
+  const counts: SheetCounts = { projects: 0, reports: 0, selfEvaluations: 0, scores: 0, awards: 0, audit: 0 };
+  const book = new XlsxBuilder();
+  let sheet: SheetKey = 'projects';
+  const start = (key: SheetKey, header: readonly string[]) => {
+    sheet = key;
+    book.sheet(SHEETS[key], header);
+  };
+  const check = () => {
+    if (book.size > limit) throw new TooLarge(sheet, book.size);
+  };
+  const add = (cells: Parameters<XlsxBuilder['row']>[0]) => {
+    book.row(cells);
+    counts[sheet] += 1;
+  };
+
+  try {
+    const projects = sortProjects(c, await exportProjects(db, c.id, track));
+    const batches: ProjectRecord[][] = [];
+    for (let i = 0; i < projects.length; i += PROJECT_BATCH) batches.push(projects.slice(i, i + PROJECT_BATCH));
+
+    start('projects', projectHeader(names));
+    for (const p of projects) add(projectRow(names, p));
+    check();
+
+    // Per-project records, a batch of projects at a time, in the projects' order.
+    const inOrder = periodOrder(c);
+    start('reports', reportHeader(names));
+    for (const batch of batches) {
+      const reports = byProject(await reportsOfProjects(db, batch.map((p) => p.id)));
+      for (const p of batch) for (const r of (reports.get(p.id) ?? []).sort(inOrder)) add(reportRow(names, p, r));
+      check();
+    }
+
+    start('selfEvaluations', selfEvaluationHeader(names, rubric));
+    for (const batch of batches) {
+      const evaluations = byProject(await selfEvaluationsOfProjects(db, batch.map((p) => p.id)));
+      for (const p of batch) for (const e of (evaluations.get(p.id) ?? []).sort(inOrder)) add(selfEvaluationRow(names, rubric, p, e));
+      check();
+    }
+
+    start('scores', scoreHeader(names, rubric));
+    for (const batch of batches) {
+      const sheets = byProject(await scoresOfProjects(db, batch.map((p) => p.id)));
+      for (const p of batch) for (const s of sheets.get(p.id) ?? []) add(scoreRow(names, rubric, p, s));
+      check();
+    }
+
+    const awards = await exportAwards(db, c.id, track);
+    const codeOf = new Map(projects.map((p) => [p.id, p.code]));
+    const columns = awardColumns(awards);
+    start('awards', awardHeader(names, columns));
+    for (const a of awards) add(awardRow(names, columns, typeof a.project_id === 'string' ? codeOf.get(a.project_id) : undefined, a));
+    check();
+
+    const projectCodes = new Set(projects.map((p) => p.code));
+    const awardIds = new Set(awards.map((a) => String(a.id)));
+    start('audit', auditHeader(names));
+    for await (const page of auditPages(db, c.id)) {
+      for (const a of page) if (!track || auditInTrack(a, track, projectCodes, awardIds)) add(auditRow(names, a));
+      check();
+    }
+
+    const bytes = book.finish();
+    if (bytes.length > limit) return { kind: 'too_large', sheet: 'audit', size: bytes.length, limit };
+    return { kind: 'built', bytes, counts };
+  } catch (err) {
+    if (err instanceof TooLarge) return { kind: 'too_large', sheet: err.sheet, size: err.size, limit };
+    throw err;
+  }
+}
+
+/** Pauses between upload attempts: a 5xx or a rate limit is often gone a moment later. */
+export const UPLOAD_RETRY_DELAYS_MS = [300, 1_000];
+
+/**
+ * Uploads the file; retries what Lark says is worth retrying (rate limits, 5xx, timeouts), a few times with a pause.
+ * Returns the file key, or the last error.
+ */
+export async function uploadWithRetry(
+  lark: LarkApi,
+  file: { fileName: string; data: Uint8Array },
+  delays: readonly number[] = UPLOAD_RETRY_DELAYS_MS,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<{ ok: true; fileKey: string } | { ok: false; error: LarkApiError }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { fileKey } = await lark.uploadFile({ fileType: 'xls', fileName: file.fileName, data: file.data });
+      if (fileKey) return { ok: true, fileKey };
+      return { ok: false, error: toLarkApiError(new Error('upload answered without a file_key')) };
+    } catch (err) {
+      const error = toLarkApiError(err);
+      if (!error.retryable || attempt >= delays.length) return { ok: false, error };
+      // A 429's reset header says how long to wait; never longer than 5 s here (the work runs after the event's 200).
+      await sleep(Math.min(5_000, error.retryAfterMs ?? delays[attempt]!));
+    }
+  }
+}
