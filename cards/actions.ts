@@ -42,7 +42,7 @@ export const actionValueSchema = z.discriminatedUnion('a', [
   z.strictObject({ a: z.literal('sev.submit'), p: projectId, period: periodCode }),
   // Reminders.
   /** Remind me again in two hours (within the deadline). */
-  z.strictObject({ a: z.literal('rem.snooze'), r: z.enum(['registration', 'report', 'self-evaluation', 'judging', 'materials']), k: periodCode, u: z.string().regex(/^[A-Za-z0-9:]{1,16}$/) }),
+  z.strictObject({ a: z.literal('rem.snooze'), r: z.enum(['registration', 'report', 'self-evaluation', 'judging', 'materials', 'approval']), k: periodCode, u: z.string().regex(/^[A-Za-z0-9:]{1,16}$/) }),
   // Judging. `p` is a project id, `t` a track code or '*' (all the judge's tracks), `o` a list offset: all re-checked.
   /** A judge's projects, a page from offset `o`. */
   z.strictObject({ a: z.literal('judge.list'), t: trackOrAll, o: offset }),
@@ -72,6 +72,8 @@ export const actionValueSchema = z.discriminatedUnion('a', [
   /** A leader opens the decision form, then approves or rejects. */
   z.strictObject({ a: z.literal('award.decide.open'), w: awardId }),
   z.strictObject({ a: z.literal('award.decide'), w: awardId, d: z.enum(['approve', 'reject']) }),
+  /** The awards the operator deals with (the button of the materials and approval reminders). */
+  z.strictObject({ a: z.literal('award.list') }),
 ]);
 
 export type ActionValue = z.infer<typeof actionValueSchema>;

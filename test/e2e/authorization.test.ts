@@ -175,6 +175,7 @@ function actionSample(name: string): { value: Record<string, unknown>; form?: Re
     'award.materials': { value: { a: 'award.materials', w: hpAward }, form: { materials: '事迹', links: '' }, owner: hpContact },
     'award.decide.open': { value: { a: 'award.decide.open', w: hpAward }, owner: (r) => r.leader },
     'award.decide': { value: { a: 'award.decide', w: hpAward, d: 'approve' }, form: { note: '' }, owner: (r) => r.leader },
+    'award.list': { value: { a: 'award.list' }, owner: (r) => r.office || r.leader || r.judgeOf.length > 0 || r.contactOf.length > 0 },
   };
   return samples[name];
 }

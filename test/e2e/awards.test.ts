@@ -174,4 +174,49 @@ describe('the award process', () => {
     const inGroup = await say(JUDGE, '表彰', JA_GROUP);
     expect(json(inGroup.content)).not.toContain('award.withdraw');
   });
+
+  it('the reminders: units owing materials and leaders with decisions pending, with a button to the list; none once done', async () => {
+    let place = 100; // above the quota: these rows are seeded, not nominated through the form
+    const insertAward = async (unit: string, status: string) => {
+      const id = newId('awd');
+      const now = toDbInstant(Date.now());
+      await db.db.insertInto('awards').values({
+        id, competition_id: 'shanghai-2024', track_code: 'T02', kind: 'individual', project_id: t02[unit]!.id, nominee_name: `${unit}某人`, unit_code: unit, status,
+        nominated_by: JUDGE, decided_by: null, created_at: now, updated_at: now, slot: place++, active_key: `individual|${t02[unit]!.id}|${id}`, nominee_title: '科长', reason: '理由',
+        materials: status === 'materials_submitted' ? '事迹' : null, materials_links: null, materials_by: null, materials_at: null, allocated_by: OFFICE, decision_note: null, decided_at: null,
+      }).execute();
+      return id;
+    };
+    const owed = await insertAward('PD', 'allocated');
+    const pending = await insertAward('XH', 'materials_submitted');
+    const tickThrough = async (from: string, to: string) => {
+      for (let t = at(from); t <= at(to); t += 30 * 60_000) {
+        h.container.clock.set(t);
+        await h.container.tick(t);
+      }
+      await h.settle();
+    };
+    // Only the award reminders (PD also owes its progress reports, long overdue by December).
+    const to = (openId: string) => h.emu.emulator.state.messages.filter((m) => m.receiverOpenId === openId && m.chatType === 'p2p').map((m) => json(m.content)).filter((c) => c.includes('award.list'));
+    // T-7 of the materials' due day (13 December) is Friday 6 December, 09:30.
+    await tickThrough('2024-12-06 09:00', '2024-12-06 10:00');
+    expect(to(CONTACT_PD)).toHaveLength(1);
+    expect(to(CONTACT_PD)[0]).toContain('PD某人');
+    // T-7 of the leadership's approval (27 December) is Friday 20 December.
+    await tickThrough('2024-12-20 09:00', '2024-12-20 10:00');
+    expect(to(LEADER)).toHaveLength(1);
+    expect(to(LEADER)[0]).toContain('待审定');
+    // The button opens the leader's list, with the decision button of the pending one.
+    const list = await click(h.emu.emulator.state.messages.find((m) => m.receiverOpenId === LEADER && json(m.content).includes('award.list'))!.messageId, LEADER, { a: 'award.list' });
+    expect(json(list.card)).toContain(pending);
+    // Decided, and the materials in: nobody is reminded again.
+    await db.db.updateTable('awards').set({ status: 'approved' }).where('id', 'in', [pending]).execute();
+    await db.db.updateTable('awards').set({ status: 'materials_submitted' }).where('id', '=', owed).execute();
+    await db.db.updateTable('awards').set({ status: 'approved' }).where('status', '=', 'materials_submitted').execute();
+    h.emu.emulator.reset();
+    await tickThrough('2024-12-10 09:00', '2024-12-10 10:00');
+    await tickThrough('2024-12-24 09:00', '2024-12-24 10:00');
+    expect(to(CONTACT_PD)).toHaveLength(0);
+    expect(to(LEADER)).toHaveLength(0);
+  });
 });

@@ -404,8 +404,20 @@ export const decideAction: CardActionSpec<'award.decide'> = {
   },
 };
 
+export const listAwardsAction: CardActionSpec<'award.list'> = {
+  action: 'award.list',
+  audience: 'everyone',
+  async run(ctx) {
+    await requirePrivate(ctx);
+    const s = ctx.services;
+    const r = ctx.roles;
+    if (!r.office && !r.leader && !r.judgeOf.length && !r.contactOf.length) refuse('awards.no_role', '你目前没有表彰相关的角色。', 'You hold no role in the award process.');
+    return { card: await listCard(s, await s.competition(), r, undefined, s.clock.now()) };
+  },
+};
+
 export const AWARD_COMMANDS: readonly CommandSpec[] = [awardsCommand, announceAwardsCommand];
 export const AWARD_ACTIONS: readonly CardActionSpec<any>[] = [
   openNominationAction, nominateAction, withdrawNominationAction, confirmPlaceAction, declinePlaceAction,
-  openMaterialsAction, submitMaterialsAction, openDecisionAction, decideAction,
+  openMaterialsAction, submitMaterialsAction, openDecisionAction, decideAction, listAwardsAction,
 ];

@@ -1,12 +1,12 @@
 /**
  * The deadlines reminders are about, from the competition: registration close, each report's due date, each
- * self-evaluation, and the judging and materials milestones. Pure.
+ * self-evaluation, and the judging, materials and approval milestones. Pure.
  */
 import type { LocalDate } from '../../competition/calendar';
 import { deadlineInstant, type Competition } from '../../competition/competition';
 import { text, type Text } from '../../platform/i18n';
 
-export type DeadlineRule = 'registration' | 'report' | 'self-evaluation' | 'judging' | 'materials';
+export type DeadlineRule = 'registration' | 'report' | 'self-evaluation' | 'judging' | 'materials' | 'approval';
 
 export interface Deadline {
   rule: DeadlineRule;
@@ -32,6 +32,7 @@ export function deadlinesOf(c: Competition): Deadline[] {
   for (const m of c.file.milestones) {
     if (m.code === 'judging-close') out.push({ rule: 'judging', key: m.code, name: text(`评分（${m.name}）`, `scoring (${m.nameEn})`), dueDate: m.date, dueAt: deadlineInstant(c, m.date), from: 0 });
     if (m.code === 'materials-due') out.push({ rule: 'materials', key: m.code, name: text(`申报材料（${m.name}）`, `award materials (${m.nameEn})`), dueDate: m.date, dueAt: deadlineInstant(c, m.date), from: 0 });
+    if (m.code === 'approval') out.push({ rule: 'approval', key: m.code, name: text(`表彰审定（${m.name}）`, `award decisions (${m.nameEn})`), dueDate: m.date, dueAt: deadlineInstant(c, m.date), from: 0 });
   }
   return out;
 }

@@ -11,7 +11,7 @@ import { fromDbInstant } from '../../platform/instant';
 import type { Deadline } from './deadlines';
 
 export interface Obligation {
-  /** The occurrence subject: a unit code, or `J:<digest>` for a judge (the column holds 16 characters). */
+  /** The occurrence subject: a unit code, `J:<digest>` for a judge or `L:<digest>` for a leader (16 characters). */
   subject: string;
   /** The unit that owes, when a unit owes ('' for judges). */
   unit: string;
@@ -32,9 +32,10 @@ async function contactsByUnit(db: Kysely<Database>, competitionId: string): Prom
   return out;
 }
 
-async function judgeKey(openId: string): Promise<string> {
+/** A person's occurrence subject: the prefix and 14 hex digits of SHA-256 of the open_id (fits the 16-character column). */
+async function personSubject(prefix: 'J' | 'L', openId: string): Promise<string> {
   const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(openId)));
-  return `J:${[...d.slice(0, 7)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `${prefix}:${[...d.slice(0, 7)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
 export async function obligationsFor(db: Kysely<Database>, c: Competition, deadline: Deadline): Promise<Obligation[]> {
@@ -90,7 +91,7 @@ export async function obligationsFor(db: Kysely<Database>, c: Competition, deadl
       for (const openId of [...new Set(judges.map((j) => j.open_id))].sort()) {
         const tracks = new Set(judges.filter((j) => j.open_id === openId).map((j) => j.scope));
         const missing = active.filter((p) => tracks.has(p.track_code) && !done.has(`${openId}|${p.id}`) && !own.has(`${openId}|${p.unit_code}`));
-        if (missing.length) out.push({ subject: await judgeKey(openId), unit: '', label: names.get(openId) ?? openId, recipients: [openId], items: [text(`还有 ${missing.length} 个项目未评分（或未回避）`, `${missing.length} projects not scored (or recused) yet`)], action: { a: 'judge.list', t: '*', o: 0 } });
+        if (missing.length) out.push({ subject: await personSubject('J', openId), unit: '', label: names.get(openId) ?? openId, recipients: [openId], items: [text(`还有 ${missing.length} 个项目未评分（或未回避）`, `${missing.length} projects not scored (or recused) yet`)], action: { a: 'judge.list', t: '*', o: 0 } });
       }
       return out;
     }
@@ -103,7 +104,24 @@ export async function obligationsFor(db: Kysely<Database>, c: Competition, deadl
         label: unitLabel(unit),
         recipients: contacts.get(unit) ?? [],
         items: awards.filter((a) => a.unit_code === unit).map((a) => text(`${a.kind === 'collective' ? '先进集体' : '先进个人'}：${a.nominee_name}`, `${a.kind === 'collective' ? 'collective' : 'individual'}: ${a.nominee_name}`)),
+        action: { a: 'award.list' } as const,
       }));
+    }
+    case 'approval': {
+      // The leadership decides together: each leader is reminded of what still awaits a decision, once anyone decides
+      // it, it is no longer owed.
+      const pending = await db.selectFrom('awards').select((eb) => eb.fn.countAll<number>().as('n')).where('competition_id', '=', competitionId).where('status', '=', 'materials_submitted').executeTakeFirstOrThrow();
+      const n = Number(pending.n);
+      if (!n) return [];
+      const leaders = await db.selectFrom('role_grants').select('open_id').where('competition_id', '=', competitionId).where('role', '=', 'leader').orderBy('open_id').execute();
+      const ids = [...new Set(leaders.map((l) => l.open_id))];
+      const people = await db.selectFrom('people').select(['open_id', 'name']).where('open_id', 'in', [...ids, '']).execute();
+      const names = new Map(people.flatMap((p) => (p.name ? [[p.open_id, p.name] as const] : [])));
+      const out: Obligation[] = [];
+      for (const openId of ids) {
+        out.push({ subject: await personSubject('L', openId), unit: '', label: names.get(openId) ?? openId, recipients: [openId], items: [text(`还有 ${n} 个表彰待审定`, `${n} awards await a decision`)], action: { a: 'award.list' } });
+      }
+      return out;
     }
   }
 }
