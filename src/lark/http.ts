@@ -50,16 +50,22 @@ function multipart(data: Record<string, unknown>): FormData {
   return form;
 }
 
-export function createFetchHttpInstance(timeoutMs: number, fetchImpl: typeof fetch = fetch) {
+/**
+ * `timeoutMs` bounds every call; uploads (multipart) get `uploadTimeoutMs` instead: a records export can be tens of
+ * megabytes, which 10 s would cut short on an ordinary uplink.
+ */
+export function createFetchHttpInstance(timeoutMs: number, fetchImpl: typeof fetch = fetch, uploadTimeoutMs = 120_000) {
   async function request(opts: RequestOptions): Promise<any> {
     const method = (opts.method ?? 'GET').toUpperCase();
     const headers = new Headers();
     for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined && v !== null) headers.set(k, String(v));
     let body: BodyInit | undefined;
+    let upload = false;
     if (opts.data !== undefined && method !== 'GET' && method !== 'HEAD') {
       if ((headers.get('content-type') ?? '').includes('multipart/form-data')) {
         headers.delete('content-type'); // fetch sets the boundary
         body = multipart(opts.data as Record<string, unknown>);
+        upload = true;
       } else {
         headers.set('content-type', 'application/json; charset=utf-8');
         body = JSON.stringify(opts.data);
@@ -69,7 +75,7 @@ export function createFetchHttpInstance(timeoutMs: number, fetchImpl: typeof fet
       method,
       headers,
       body,
-      signal: AbortSignal.timeout(opts.timeout ?? timeoutMs),
+      signal: AbortSignal.timeout(opts.timeout ?? (upload ? Math.max(timeoutMs, uploadTimeoutMs) : timeoutMs)),
     });
     const text = await res.text();
     let data: unknown = text;
