@@ -55,6 +55,15 @@ export function membersCard(view: MembersView): Card {
       return text(`${t.code} ${t.name}：${h.zh}`, `${t.code} ${t.nameEn}: ${h.en}`);
     }))),
   );
+  if (view.unitLeaders.length) {
+    elements.push(
+      section(text('单位领导（单位逾期时提醒，来自竞赛文件）', 'Unit leaders (told when their unit is overdue; from the competition file)')),
+      plain(joinLines(view.unitLeaders.map((u) => {
+        const h = holders(u.leaders);
+        return text(`${u.shortName}（${u.code}）：${h.zh}`, `${u.shortName} (${u.code}): ${h.en}`);
+      }))),
+    );
+  }
   if (view.orphans.length) {
     elements.push(
       section(text('单位或赛道已不在竞赛文件中的角色', 'Roles whose unit or track is no longer in the competition file')),

@@ -74,7 +74,17 @@ describe('the members card', () => {
       ...file.tracks.flatMap((t: { code: string }) => [1, 2, 3, 4, 5].map((i) => g(`ou_${t.code}_${i}`, 'judge', t.code))),
     ];
     const names = new Map(grants.map((x) => [x.openId, '欧阳某某某']));
-    const card = membersCard(membersView({ units: file.units, tracks: file.tracks }, grants, ['ou_admin'], names));
+    const leaders = file.units.map((u: { code: string }) => ({ openId: `ou_${u.code}_leader`, unit: u.code }));
+    const card = membersCard(membersView({ units: file.units, tracks: file.tracks }, grants, ['ou_admin'], names, leaders));
     expect(cardBytes(card)).toBeLessThan(20_000);
+  });
+
+  it('shows the units\' leaders from the file, for the units that have one', () => {
+    const file = competition2024Json();
+    const view = membersView({ units: file.units, tracks: file.tracks }, [], [], new Map([['ou_l1', '王局']]), [{ openId: 'ou_l1', unit: 'JA' }, { openId: 'ou_l2', unit: 'JA' }]);
+    expect(view.unitLeaders).toEqual([{ code: 'JA', shortName: '静安', leaders: [{ openId: 'ou_l1', name: '王局', source: 'file' }, { openId: 'ou_l2', name: 'ou_l2', source: 'file' }] }]);
+    const text = JSON.stringify(membersCard(view));
+    expect(text).toContain('单位领导');
+    expect(text).toContain('静安（JA）：王局［文件］、ou_l2［文件］');
   });
 });

@@ -159,6 +159,8 @@ export interface MembersView {
   leaders: Holder[];
   units: Array<{ code: string; name: string; shortName: string; contacts: Holder[] }>;
   tracks: Array<{ code: string; name: string; nameEn: string; judges: Holder[] }>;
+  /** Units' leaders (the file's `unit_leader`, told when the unit is overdue), for the units that have one. */
+  unitLeaders: Array<{ code: string; shortName: string; leaders: Holder[] }>;
   /** Grants whose unit or track is no longer in the competition file (kept, shown so that the office can clean up). */
   orphans: Array<Holder & { role: Role; scope: string }>;
 }
@@ -168,6 +170,7 @@ export function membersView(
   grants: readonly Grant[],
   admins: readonly string[],
   nameOf: ReadonlyMap<string, string>,
+  unitLeaders: ReadonlyArray<{ openId: string; unit: string }> = [],
 ): MembersView {
   const holder = (g: Pick<Grant, 'openId' | 'source'>): Holder => ({ openId: g.openId, name: nameOf.get(g.openId) || g.openId, source: g.source });
   const byName = (a: Holder, b: Holder) => a.name.localeCompare(b.name, 'zh') || a.openId.localeCompare(b.openId);
@@ -181,6 +184,9 @@ export function membersView(
     leaders: of('leader'),
     units: names.units.map((u) => ({ code: u.code, name: u.name, shortName: u.shortName, contacts: of('contact', u.code) })),
     tracks: names.tracks.map((t) => ({ code: t.code, name: t.name, nameEn: t.nameEn, judges: of('judge', t.code) })),
+    unitLeaders: names.units
+      .map((u) => ({ code: u.code, shortName: u.shortName, leaders: unitLeaders.filter((l) => l.unit === u.code).map((l) => holder({ openId: l.openId, source: 'file' })).sort(byName) }))
+      .filter((u) => u.leaders.length > 0),
     orphans: grants
       .filter((g) => (g.role === 'contact' && !unitCodes.has(g.scope)) || (g.role === 'judge' && !trackCodes.has(g.scope)))
       .map((g) => ({ ...holder(g), role: g.role, scope: g.scope })),

@@ -123,6 +123,8 @@ export async function unbindPeople(db: Kysely<Database>, req: Change & { target:
 /** Who holds which role in the competition, per unit and per track. */
 export async function members(db: Kysely<Database>, competitionId: string, names: ScopeNames, admins: readonly string[]): Promise<MembersView> {
   const grants = await storedGrants(db, competitionId);
-  const known = await peopleNames(db, [...admins, ...grants.map((g) => g.openId)]);
-  return membersView(names, grants, admins, known);
+  // Unit leaders come only from the file and are not a chat role (grants.ts): read apart.
+  const leaders = await db.selectFrom('role_grants').select(['open_id', 'scope']).where('competition_id', '=', competitionId).where('role', '=', 'unit_leader').execute();
+  const known = await peopleNames(db, [...admins, ...grants.map((g) => g.openId), ...leaders.map((l) => l.open_id)]);
+  return membersView(names, grants, admins, known, leaders.map((l) => ({ openId: l.open_id, unit: l.scope })));
 }
