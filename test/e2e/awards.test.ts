@@ -218,5 +218,9 @@ describe('the award process', () => {
     await tickThrough('2024-12-24 09:00', '2024-12-24 10:00');
     expect(to(CONTACT_PD)).toHaveLength(0);
     expect(to(LEADER)).toHaveLength(0);
+    // Approved since the announcement, not announced yet: a group still sees only the announced list.
+    const inGroup = json((await say(CONTACT_JA, '表彰', JA_GROUP)).content);
+    expect(inGroup).toContain('JA法治示范 项目组');
+    expect(inGroup).not.toContain('XH某人');
   });
 });

@@ -109,11 +109,15 @@ async function listCard(s: BotServices, c: Competition, roles: Roles, track: str
   return awardsCard({ scope, quotas, rows: await rowsOf(s, c, roles, visible, now), nominate, window: windowLine(c), ...(note ? { note } : {}) });
 }
 
-/** The announced list, for groups: the latest announcement's awards as they stand. */
+/**
+ * The announced list, for groups: the awards of the latest announcement (still approved), never a decision taken
+ * since and not yet announced.
+ */
 async function announcedCard(s: BotServices, c: Competition): Promise<Card | undefined> {
-  const last = await s.db.selectFrom('audit_log').select('at').where('competition_id', '=', s.competitionId).where('action', '=', 'award.announce').orderBy('at', 'desc').executeTakeFirst();
+  const last = await s.db.selectFrom('audit_log').select('after_json').where('competition_id', '=', s.competitionId).where('action', '=', 'award.announce').orderBy('at', 'desc').orderBy('id', 'desc').executeTakeFirst();
   if (!last) return undefined;
-  return announcement(s, c, await listAwards(s.db, s.competitionId, { statuses: ['approved'] }));
+  const announced = new Set((JSON.parse(last.after_json ?? '{}') as { approved?: string[] }).approved ?? []);
+  return announcement(s, c, (await listAwards(s.db, s.competitionId, { statuses: ['approved'] })).filter((a) => announced.has(a.id)));
 }
 
 async function announcement(s: BotServices, c: Competition, approved: readonly Award[]): Promise<Card> {
