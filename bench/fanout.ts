@@ -3,7 +3,8 @@
  * reminder cards (the real planner); the real sender drains them through the real SDK into the emulator, which
  * enforces Lark's limits (50/s and 1000/min per app, 5/s per user) and injects 5% faults (2% 429 with reset
  * headers, 2% 500, 1% timeouts). Printed: the duration as a ratio of the rate-limit floor (the fastest schedule the
- * two app windows allow), lost, duplicated and limit violations.
+ * two app windows allow), lost, duplicated and limit violations; and the same against the floor of the attempts the
+ * windows had to hold (the sends plus the failed attempts Lark may have counted).
  *
  * Time is compressed: the sender and the emulator share a clock running SPEED times faster than the wall clock, so
  * the ten minutes the limits impose take about half a minute. Network latency is stretched by the same factor,
@@ -80,12 +81,20 @@ try {
   const texts = emu.emulator.state.messages.map((m) => `${m.receiverOpenId}`);
   const distinct = new Set(texts).size;
   const failed = (await db.db.selectFrom('outbox').select('id').where('status', '=', 'failed').execute()).length;
+  // Every send Lark answered other than with a 429 counts against the app's windows (a 500 or a timeout may have been
+  // counted before it failed, so the sender counts it too): the floor of the attempts that had to fit in the windows.
+  const counted = emu.emulator.state.calls.filter((c) => c.method === 'POST' && c.path.startsWith('/open-apis/im/v1/messages') && c.status !== 429).length;
+  const attemptsFloor = floorSeconds(counted);
   console.log(`database: ${db.dialect}; time compressed ${SPEED}x`);
   console.log(`planning: one tick planned ${report.reminders.sent} unit reminders = ${queued} cards in ${Math.round(planMs)} ms`);
   console.log(
     `(d) reminder fan-out of ${queued} with 5% faults: ${seconds.toFixed(1)} s (virtual) vs floor ${floor} s = ${(seconds / floor).toFixed(3)}x the floor ` +
       `(${((100 * floor) / seconds).toFixed(1)}% of the allowed rate); lost ${queued - distinct}, duplicated ${texts.length - distinct}, gave up ${failed}, ` +
       `violations ${emu.emulator.state.violations.length}, injected faults ${emu.emulator.state.calls.filter((c) => c.fault).length}, peak ${emu.emulator.peakRate('app:message')}/s`,
+  );
+  console.log(
+    `(d) the same against the floor of the ${counted} attempts the limits counted (${counted - queued} failed ones included): ${attemptsFloor} s = ${(seconds / attemptsFloor).toFixed(3)}x; ` +
+      `a failed attempt in the last full minute can only be retried in the next one, which the floor of ${queued} sends cannot show`,
   );
 } finally {
   await emu.close();
