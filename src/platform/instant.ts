@@ -5,9 +5,14 @@
  */
 export type DbInstant = string;
 
+/** The last conversion: a request stamps several rows with the same instant. */
+let last: { ms: number; value: DbInstant } | undefined;
+
 export function toDbInstant(ms: number): DbInstant {
+  if (last?.ms === ms) return last.value;
   const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+  last = { ms, value: `${iso.slice(0, 10)} ${iso.slice(11, 23)}` };
+  return last.value;
 }
 
 export function fromDbInstant(value: DbInstant | Date): number {
