@@ -13,7 +13,7 @@
  *  (c) outbox drain of N messages through the real SDK into the emulator: achieved rate as a share of Lark's allowed
  *      rate, lost and duplicated counts, without and with 5% injected faults;
  *  (d) reminder fan-out (bench/fanout.ts): 10,000 reminder cards from one tick, drained against the limits with 5%
- *      faults, as a ratio of the rate-limit floor;
+ *      faults, as a ratio of the rate-limit floor of the sends, and of all the attempts the windows had to hold;
  *  (e) rankings (bench/ranking.ts): time per track ranking with the bootstrap, against one plain pass;
  *  (f) summary cards (bench/summaries.ts): rendering time against serialising the card, and sizes against 30 KB.
  * Runs on MySQL when it is reachable (BENCH_DATABASE_URL, default the CI test user), else on SQLite.
