@@ -141,12 +141,13 @@ export function materialsForm(view: { row: AwardRow; due: string; prefill?: { ma
   });
 }
 
-export function decisionForm(view: { row: AwardRow; links: string[] }): Card {
+export function decisionForm(view: { row: AwardRow; links: string[]; standing: Text }): Card {
   return card({
     title: text(`审定 · ${KIND_NAME[view.row.kind].zh}`, `Decision · ${KIND_NAME[view.row.kind].en}`),
     template: 'violet',
     elements: [
       ...rowElements({ ...view.row, buttons: [] }).slice(1),
+      markdown(view.standing),
       ...(view.links.length ? [userText(view.links.join('\n'), text('附件', 'Attachments'))] : []),
       {
         tag: 'form',

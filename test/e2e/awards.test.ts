@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cardBytes, type Card } from '../../cards/kit';
 import { listAudit } from '../../src/features/audit/audit.repository';
+import { saveSheet } from '../../src/features/judging/scores.repository';
 import type { Project } from '../../src/features/registration/projects.repository';
 import { newId } from '../../src/platform/ids';
 import { toDbInstant } from '../../src/platform/instant';
@@ -115,6 +116,18 @@ describe('the award process', () => {
     // A leader must say why when not approving; then approves.
     const leaderList = await say(LEADER, '表彰');
     expect(json(leaderList.content)).toContain('award.decide.open');
+    // The decision form says where the project stands: no rank before anyone scores, then its live rank.
+    const decision = await click(leaderList.messageId, LEADER, { a: 'award.decide.open', w: nominated!.id });
+    expect(json(decision.card)).toContain('全年办结 320 件');
+    expect(json(decision.card)).toContain('所依托的项目在实时排名（未发布）中没有名次');
+    for (const [judge, totals] of [[JUDGE, { JA: 88, PD: 80, XH: 72 }], [JUDGE_HP, { JA: 60, PD: 72, XH: 48 }]] as const) {
+      for (const [u, t] of Object.entries(totals)) {
+        const q = t / 4;
+        await saveSheet(db.db, { competitionId: 'shanghai-2024', project: { id: t02[u]!.id, code: t02[u]!.code }, judge, change: { kind: 'score', scores: { effectiveness: q, results: q, feasibility: q, exemplary: q }, comment: '评语' }, now: at('2024-11-10 10:00:00') });
+      }
+    }
+    const ranked = await click(leaderList.messageId, LEADER, { a: 'award.decide.open', w: nominated!.id });
+    expect(json(ranked.card)).toMatch(/所依托的项目在实时排名（未发布）中列 T02 赛道第 \d 名（共 3 个有名次的项目，名额线 3）/);
     const noReason = await click(leaderList.messageId, LEADER, { a: 'award.decide', w: nominated!.id, d: 'reject' }, { note: '' });
     expect(toastText(noReason)).toContain('写明原因');
     const approved = await click(leaderList.messageId, LEADER, { a: 'award.decide', w: nominated!.id, d: 'approve' }, { note: '同意' });

@@ -16,7 +16,7 @@ import { toDbInstant } from '../../platform/instant';
 import { recordAudit } from '../audit/audit.repository';
 import { unitGroupChats } from '../chats/chats.repository';
 import { unitsOfJudge } from '../judging/judging.service';
-import { liveRankings } from '../judging/rankings.service';
+import { latestPublication, liveRankings } from '../judging/rankings.service';
 import { announcementChat } from '../judging/summaries.repository';
 import type { Roles } from '../people/roles';
 import { matchTrack } from '../people/scope-matcher';
@@ -387,9 +387,23 @@ export const openDecisionAction: CardActionSpec<'award.decide.open'> = {
   audience: 'leader',
   async run(ctx, v) {
     const { s, c, a, now } = await awardFor(ctx, v.w, 'decide', decisionsClosed);
-    return { card: decisionForm({ row: toRow(c, a, await projectNames(s, [a.projectId]), undefined, now), links: a.materialsLinks }) };
+    return { card: decisionForm({ row: toRow(c, a, await projectNames(s, [a.projectId]), undefined, now), links: a.materialsLinks, standing: await standingOf(s, a) }) };
   },
 };
+
+/**
+ * Where the nominee's project stands, for the leadership's decision: its rank in the latest published rankings (or
+ * the live standings, which leaders may read one-to-one, before publication), out of the track's ranked projects.
+ */
+async function standingOf(s: BotServices, a: Award): Promise<Text> {
+  const c = await s.competition();
+  const published = (await latestPublication(s.db, s.competitionId))?.snapshots.get(a.track)?.results;
+  const ranking = published ?? (await liveRankings(s.db, c, [a.track]))[0];
+  const p = ranking?.projects.find((x) => x.id === a.projectId);
+  const where = published ? text('已发布排行', 'published rankings') : text('实时排名（未发布）', 'live standings (unpublished)');
+  if (!ranking || !p?.rank) return text(`所依托的项目在${where.zh}中没有名次（没有计入的评分）。`, `The project has no rank in the ${where.en} (no counted scores).`);
+  return text(`所依托的项目在${where.zh}中列 ${a.track} 赛道第 ${p.rank} 名（共 ${ranking.ranked} 个有名次的项目，名额线 ${ranking.quota}）。`, `The project ranks #${p.rank} of ${ranking.ranked} in track ${a.track} in the ${where.en} (award line: ${ranking.quota}).`);
+}
 
 export const decideAction: CardActionSpec<'award.decide'> = {
   action: 'award.decide',
