@@ -103,6 +103,9 @@ export function isStageOpen(c: Competition, code: StageCode, ms: number): boolea
   return ms >= startOfLocalDay(s.start, c.timeZone) && ms < endOfLocalDay(s.end, c.timeZone);
 }
 
+/** How chat names a unit: its short name from the file, or its code when the file no longer has it. */
+export const unitShortName = (c: Competition, code: string): string => c.file.units.find((u) => u.code === code)?.shortName ?? code;
+
 /** The instant a dated deadline passes: the end of its day in the competition's time zone. */
 export const deadlineInstant = (c: Competition, date: LocalDate): number => endOfLocalDay(date, c.timeZone);
 

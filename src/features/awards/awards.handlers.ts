@@ -6,7 +6,7 @@
  */
 import { announcementCard, awardsCard, awardStepCard, decisionForm, materialsForm, nominationForm, placeConfirmedCard, type AwardRow, type QuotaRow } from '../../../cards/awards';
 import type { Card } from '../../../cards/kit';
-import type { Competition } from '../../competition/competition';
+import { unitShortName, type Competition } from '../../competition/competition';
 import type { BotServices, CardActionContext, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { enqueueMessages, type OutgoingMessage } from '../../lark/outbox.repository';
 import { sha256Hex } from '../../competition/competition.service';
@@ -30,7 +30,6 @@ import {
 
 const toastError = (t: Text): CardResponse => ({ toast: { type: 'error', text: t } });
 const PRIVATE_ONLY = text('提名和申报材料只在与我的一对一聊天中处理；群里只显示公布后的名单。', 'Nominations and materials are dealt with in a one-to-one chat with me; a group only sees the announced list.');
-const unitName = (c: Competition, code: string) => c.file.units.find((u) => u.code === code)?.shortName ?? code;
 
 /** The statuses a unit's contacts see: from the office's confirmation on. */
 const CONTACT_SEES: readonly AwardStatus[] = ['allocated', 'materials_submitted', 'approved', 'rejected'];
@@ -71,7 +70,7 @@ async function rowsOf(s: BotServices, c: Competition, roles: Roles, awards: read
 function toRow(c: Competition, a: Award, projects: ReadonlyMap<string, { code: string; name: string }>, roles: Roles | undefined, now: number): AwardRow {
   const p = projects.get(a.projectId);
   return {
-    id: a.id, track: a.track, kind: a.kind, status: a.status, nominee: a.nominee, title: a.title, unitName: unitName(c, a.unit),
+    id: a.id, track: a.track, kind: a.kind, status: a.status, nominee: a.nominee, title: a.title, unitName: unitShortName(c, a.unit),
     projectCode: p?.code ?? '', projectName: p?.name ?? '', reason: a.reason,
     ...(a.materials ? { materials: a.materials } : {}), ...(a.decisionNote ? { decisionNote: a.decisionNote } : {}),
     buttons: roles ? buttonsFor(c, roles, a, now) : [],
@@ -105,7 +104,7 @@ async function listCard(s: BotServices, c: Competition, roles: Roles, track: str
         .filter((t) => !track || t === track)
         .map((t) => ({ track: t, left: (['collective', 'individual'] as const).reduce((n, k) => n + trackQuota(c, t, k) - (used.get(`${t}|${k}`) ?? 0), 0) }))
         .filter((t) => t.left > 0);
-  const scope = roles.office || roles.leader ? text('全部赛道', 'All tracks') : text([...new Set([...roles.judgeOf, ...roles.contactOf.map((u) => unitName(c, u))])].join('、'), [...new Set([...roles.judgeOf, ...roles.contactOf.map((u) => unitName(c, u))])].join(', '));
+  const scope = roles.office || roles.leader ? text('全部赛道', 'All tracks') : text([...new Set([...roles.judgeOf, ...roles.contactOf.map((u) => unitShortName(c, u))])].join('、'), [...new Set([...roles.judgeOf, ...roles.contactOf.map((u) => unitShortName(c, u))])].join(', '));
   return awardsCard({ scope, quotas, rows: await rowsOf(s, c, roles, visible, now), nominate, window: windowLine(c), ...(note ? { note } : {}) });
 }
 
@@ -124,7 +123,7 @@ async function announcement(s: BotServices, c: Competition, approved: readonly A
   return announcementCard({
     competitionName: c.file.name,
     competitionNameEn: c.file.nameEn,
-    rows: approved.map((a) => ({ kind: a.kind, track: a.track, nominee: a.nominee, title: a.title, unitName: unitName(c, a.unit) })),
+    rows: approved.map((a) => ({ kind: a.kind, track: a.track, nominee: a.nominee, title: a.title, unitName: unitShortName(c, a.unit) })),
   });
 }
 
@@ -236,7 +235,7 @@ async function requireTrackJudge(ctx: CardActionContext, c: Competition, track: 
   if (!t) refuse('awards.no_track', `没有 ${track} 赛道。`, `There is no track ${track}.`);
   if (!ctx.roles.judgeOf.includes(track)) refuse('awards.not_judge', `你不是 ${track} 赛道的评委，不能在这个赛道提名。`, `You are not a judge of track ${track}: you cannot nominate there.`);
   if (unit && (await unitsOfJudge(ctx.services, ctx.action.operatorOpenId)).has(unit)) {
-    refuse('awards.own_unit', `这是你所在单位（${unitName(c, unit)}）的项目，需要回避，不能提名。`, `This project is of your own unit (${unitName(c, unit)}): you must recuse yourself and cannot nominate it.`);
+    refuse('awards.own_unit', `这是你所在单位（${unitShortName(c, unit)}）的项目，需要回避，不能提名。`, `This project is of your own unit (${unitShortName(c, unit)}): you must recuse yourself and cannot nominate it.`);
   }
 }
 
@@ -260,7 +259,7 @@ async function nominationCard(ctx: CardActionContext, c: Competition, track: str
   const rank = new Map((ranking?.projects ?? []).flatMap((p) => (p.rank ? [[p.id, p.rank] as const] : [])));
   projects.sort((x, y) => (rank.get(x.id) ?? 1e9) - (rank.get(y.id) ?? 1e9) || x.code.localeCompare(y.code));
   const t = c.file.tracks.find((x) => x.code === track)!;
-  return nominationForm({ track, trackName: t.name, trackNameEn: t.nameEn, left, projects: projects.map((p) => ({ id: p.id, code: p.code, name: p.name, unitName: unitName(c, p.unit), ...(rank.has(p.id) ? { rank: rank.get(p.id)! } : {}) })) });
+  return nominationForm({ track, trackName: t.name, trackNameEn: t.nameEn, left, projects: projects.map((p) => ({ id: p.id, code: p.code, name: p.name, unitName: unitShortName(c, p.unit), ...(rank.has(p.id) ? { rank: rank.get(p.id)! } : {}) })) });
 }
 
 export const openNominationAction: CardActionSpec<'award.nominate.open'> = {
@@ -331,7 +330,7 @@ export const confirmPlaceAction: CardActionSpec<'award.confirm'> = {
       now,
     );
     if (after) s.wakeOutbox();
-    return stepped(ctx, c, after, text(`已确认名额，已通知${unitName(c, a.unit)}的联络员 ${due} 前报送材料。`, `Place confirmed; ${unitName(c, a.unit)}'s contacts are asked for the materials by ${due}.`));
+    return stepped(ctx, c, after, text(`已确认名额，已通知${unitShortName(c, a.unit)}的联络员 ${due} 前报送材料。`, `Place confirmed; ${unitShortName(c, a.unit)}'s contacts are asked for the materials by ${due}.`));
   },
 };
 
@@ -347,7 +346,7 @@ export const declinePlaceAction: CardActionSpec<'award.decline'> = {
 
 function requireContact(ctx: CardActionContext, c: Competition, a: Award): void {
   if (!ctx.roles.contactOf.includes(a.unit)) {
-    const u = unitName(c, a.unit);
+    const u = unitShortName(c, a.unit);
     refuse('awards.not_contact', `这个表彰属于${u}，只有${u}的联络员可以报送材料。`, `This award belongs to ${u}: only ${u}'s contacts can submit its materials.`);
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { JudgedProject, JudgeListItem } from '../../../cards/judging';
 import { localDateOf } from '../../competition/calendar';
-import type { Competition } from '../../competition/competition';
+import { unitShortName, type Competition } from '../../competition/competition';
 import type { BotServices } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
 import { text, type Text } from '../../platform/i18n';
@@ -17,7 +17,6 @@ import { judgingWindow, scoringClosed, sheetState, unitsOfPeople, type SheetStat
 import { weightedTotal } from './ranking';
 import { judgingGrants, saveSheet, sheetOf, sheetsOfJudge, type SaveOutcome, type SheetChange } from './scores.repository';
 
-const unitName = (c: Competition, code: string) => c.file.units.find((u) => u.code === code)?.shortName ?? code;
 const periodName = (c: Competition, code: string): Text => {
   const p = c.periods.find((x) => x.code === code);
   return p ? text(p.name, p.nameEn) : text(code, code);
@@ -25,7 +24,7 @@ const periodName = (c: Competition, code: string): Text => {
 
 export function judgedProject(c: Competition, p: Project): JudgedProject {
   const t = c.file.tracks.find((x) => x.code === p.track);
-  return { id: p.id, code: p.code, name: p.name, unitName: unitName(c, p.unit), trackName: t ? text(`${t.code} ${t.name}`, `${t.code} ${t.nameEn}`) : text(p.track, p.track) };
+  return { id: p.id, code: p.code, name: p.name, unitName: unitShortName(c, p.unit), trackName: t ? text(`${t.code} ${t.name}`, `${t.code} ${t.nameEn}`) : text(p.track, p.track) };
 }
 
 /** The judge's units (own unit from the file, units they are a contact of): their projects are recused automatically. */
@@ -52,7 +51,7 @@ export async function projectForJudge(s: BotServices, c: Competition, roles: Rol
 /** Refuses a project of the judge's own unit: the recusal is automatic and cannot be lifted by the judge. */
 export function refuseOwnUnit(c: Competition, p: Project, units: ReadonlySet<string>): void {
   if (!units.has(p.unit)) return;
-  const u = unitName(c, p.unit);
+  const u = unitShortName(c, p.unit);
   refuse('judging.own_unit', `项目 ${p.code} 属于${u}，是你所在单位的项目：你已自动回避，不能评分。`, `Project ${p.code} belongs to ${u}, your own unit: you are recused automatically and cannot score it.`);
 }
 

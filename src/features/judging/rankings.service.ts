@@ -8,7 +8,7 @@ import type { Database } from '../../../db/schema';
 import { publishedCard, rankingsOverviewCard, trackRankingCard, type CrossRow, type RankingMode, type RankRow, type TrackRef, type TrackSummary, type UnitRow } from '../../../cards/rankings';
 import type { Card } from '../../../cards/kit';
 import { localDateOf, localMinutesOf } from '../../competition/calendar';
-import type { Competition } from '../../competition/competition';
+import { unitShortName, type Competition } from '../../competition/competition';
 import type { BotServices } from '../../lark/handlers';
 import { enqueueMessages } from '../../lark/outbox.repository';
 import { recordAudit } from '../audit/audit.repository';
@@ -124,7 +124,6 @@ const trackRef = (c: Competition, code: string): TrackRef => {
   const t = c.file.tracks.find((x) => x.code === code);
   return { code, name: t?.name ?? code, nameEn: t?.nameEn ?? code };
 };
-const unitName = (c: Competition, code: string) => c.file.units.find((u) => u.code === code)?.shortName ?? code;
 
 /** Names of projects by id; a project withdrawn since a snapshot is still named by its code. */
 const namesOf = (projects: readonly Project[]) => new Map(projects.map((p) => [p.id, p.name]));
@@ -134,7 +133,7 @@ export function rankRows(c: Competition, r: TrackRanking, names: ReadonlyMap<str
   const unscored: Array<{ code: string; name: string }> = [];
   for (const p of r.projects) {
     if (p.rank === null) unscored.push({ code: p.code, name: names.get(p.id) ?? '' });
-    else rows.push({ rank: p.rank, code: p.code, name: names.get(p.id) ?? '', unitName: unitName(c, p.unit), score: p.score!, rawMean: p.rawMean!, judges: p.judges, inQuota: p.inQuota, closeCall: p.closeCall });
+    else rows.push({ rank: p.rank, code: p.code, name: names.get(p.id) ?? '', unitName: unitShortName(c, p.unit), score: p.score!, rawMean: p.rawMean!, judges: p.judges, inQuota: p.inQuota, closeCall: p.closeCall });
   }
   return { rows, unscored };
 }
@@ -175,10 +174,10 @@ export function overviewOf(c: Competition, rankings: readonly TrackRanking[], mo
     ranked: r.ranked,
     quota: r.quota,
     closeCalls: r.projects.filter((p) => p.closeCall).length,
-    inQuota: r.projects.filter((p) => p.inQuota).map((p) => ({ rank: p.rank!, code: p.code, name: names.get(p.id) ?? '', unitName: unitName(c, p.unit), closeCall: p.closeCall })),
+    inQuota: r.projects.filter((p) => p.inQuota).map((p) => ({ rank: p.rank!, code: p.code, name: names.get(p.id) ?? '', unitName: unitShortName(c, p.unit), closeCall: p.closeCall })),
   }));
-  const units: UnitRow[] = unitSummaries(rankings).map((u) => ({ unitName: unitName(c, u.unit), meanPercentile: u.meanPercentile, ranked: u.ranked, inQuota: u.inQuota, closeCalls: u.closeCalls }));
-  const entries: CrossRow[] = crossTrackOverview(rankings).map((e) => ({ position: e.position, trackCode: e.track, code: e.code, name: names.get(e.id) ?? '', unitName: unitName(c, e.unit), percentile: e.percentile, rank: e.rank, of: e.of, inQuota: e.inQuota, closeCall: e.closeCall }));
+  const units: UnitRow[] = unitSummaries(rankings).map((u) => ({ unitName: unitShortName(c, u.unit), meanPercentile: u.meanPercentile, ranked: u.ranked, inQuota: u.inQuota, closeCalls: u.closeCalls }));
+  const entries: CrossRow[] = crossTrackOverview(rankings).map((e) => ({ position: e.position, trackCode: e.track, code: e.code, name: names.get(e.id) ?? '', unitName: unitShortName(c, e.unit), percentile: e.percentile, rank: e.rank, of: e.of, inQuota: e.inQuota, closeCall: e.closeCall }));
   return rankingsOverviewCard({ mode, tracks, units, entries, offset, page: (o) => ({ a: 'rank.overview', v: version, o }), trackAction: (t) => ({ a: 'rank.track', t, v: version, o: 0 }) });
 }
 

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
 import type { ActionValue } from '../../../cards/actions';
-import type { Competition } from '../../competition/competition';
+import { unitShortName, type Competition } from '../../competition/competition';
 import { text, type Text } from '../../platform/i18n';
 import { fromDbInstant } from '../../platform/instant';
 import type { Deadline } from './deadlines';
@@ -40,7 +40,6 @@ async function personSubject(prefix: 'J' | 'L', openId: string): Promise<string>
 
 export async function obligationsFor(db: Kysely<Database>, c: Competition, deadline: Deadline): Promise<Obligation[]> {
   const competitionId = c.id;
-  const unitLabel = (code: string) => c.file.units.find((u) => u.code === code)?.shortName ?? code;
   const contacts = await contactsByUnit(db, competitionId);
   const active = await db
     .selectFrom('projects')
@@ -53,7 +52,7 @@ export async function obligationsFor(db: Kysely<Database>, c: Competition, deadl
     const units = [...new Set(projects.map((p) => p.unit_code))].sort();
     return units.map((unit) => {
       const mine = projects.filter((p) => p.unit_code === unit);
-      return { subject: unit, unit, label: unitLabel(unit), recipients: contacts.get(unit) ?? [], items: mine.map(item), action: action(mine[0]!) };
+      return { subject: unit, unit, label: unitShortName(c, unit), recipients: contacts.get(unit) ?? [], items: mine.map(item), action: action(mine[0]!) };
     });
   };
 
@@ -101,7 +100,7 @@ export async function obligationsFor(db: Kysely<Database>, c: Competition, deadl
       return units.map((unit) => ({
         subject: unit,
         unit,
-        label: unitLabel(unit),
+        label: unitShortName(c, unit),
         recipients: contacts.get(unit) ?? [],
         items: awards.filter((a) => a.unit_code === unit).map((a) => text(`${a.kind === 'collective' ? '先进集体' : '先进个人'}：${a.nominee_name}`, `${a.kind === 'collective' ? 'collective' : 'individual'}: ${a.nominee_name}`)),
         action: { a: 'award.list' } as const,

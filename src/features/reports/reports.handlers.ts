@@ -17,7 +17,7 @@ import {
   type TimelineEntry,
 } from '../../../cards/reports';
 import { localDateOf, startOfLocalDay } from '../../competition/calendar';
-import { deadlineInstant, stageAt, type Competition } from '../../competition/competition';
+import { deadlineInstant, stageAt, unitShortName, type Competition } from '../../competition/competition';
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
 import { text, type Text } from '../../platform/i18n';
@@ -82,7 +82,6 @@ function label(c: Competition, p: Project): ProjectLabel {
   return { id: p.id, code: p.code, name: p.name, trackName: t ? `${t.code} ${t.name}` : p.track, trackNameEn: t ? `${t.code} ${t.nameEn}` : p.track, unitName: u?.shortName ?? p.unit };
 }
 
-const unitName = (c: Competition, code: string) => c.file.units.find((u) => u.code === code)?.shortName ?? code;
 const periodName = (p: PeriodWindow): Text => text(p.name, p.nameEn);
 
 /** Who may read a project's reports: its unit's contacts, its track's judges, the office and the leadership. */
@@ -95,7 +94,7 @@ async function projectFor(s: BotServices, c: Competition, roles: Roles, id: stri
   if (!p || p.status !== 'active') refuse('reports.no_project', '找不到这个项目，或它已撤回。', 'This project does not exist or has been withdrawn.');
   const allowed = mode === 'write' ? roles.contactOf.includes(p!.unit) : canRead(roles, p!);
   if (!allowed) {
-    const u = unitName(c, p!.unit);
+    const u = unitShortName(c, p!.unit);
     if (mode === 'write') refuse('reports.not_contact', `项目 ${p!.code} 属于${u}，只有${u}的联络员可以填报。`, `Project ${p!.code} belongs to ${u}; only ${u}'s contacts can report on it.`);
     refuse('reports.not_allowed', `你不能查看项目 ${p!.code} 的进展。`, `You may not read the reports of project ${p!.code}.`);
   }
@@ -204,7 +203,7 @@ export const progressCommand: CommandSpec = {
     const first = current ? await firstReportTimes(s.db, s.competitionId, current.code, projects.map((p) => p.id)) : new Map<string, number>();
     await ctx.reply(
       projectPicker({
-        unitName: [...new Set(projects.map((p) => unitName(c, p.unit)))].join('、'),
+        unitName: [...new Set(projects.map((p) => unitShortName(c, p.unit)))].join('、'),
         purpose: 'report',
         projects: projects.map((p) => ({ ...label(c, p), ...(current ? { state: reportState(current, first.get(`${p.id}|${current.code}`), now), periodName: periodName(current) } : {}) })),
       }),
@@ -232,7 +231,7 @@ export const selfEvaluationCommand: CommandSpec = {
     }
     const projects = await contactProjects(s, ctx.roles, ctx.event.chatType, ctx.event.chatId);
     if (!projects.length) refuse('reports.no_projects', '你的单位还没有报名的项目。', 'Your unit has no registered project.');
-    await ctx.reply(projectPicker({ unitName: [...new Set(projects.map((p) => unitName(c, p.unit)))].join('、'), purpose: 'self-evaluation', period: period!.code, projects: projects.map((p) => label(c, p)) }), 'self-evaluation-picker');
+    await ctx.reply(projectPicker({ unitName: [...new Set(projects.map((p) => unitShortName(c, p.unit)))].join('、'), purpose: 'self-evaluation', period: period!.code, projects: projects.map((p) => label(c, p)) }), 'self-evaluation-picker');
   },
 };
 
@@ -253,7 +252,7 @@ async function overviewCard(s: BotServices, c: Competition, roles: Roles, period
     overview: o,
     units: c.file.units.map((u) => ({ code: u.code, name: u.shortName })),
     tracks: c.file.tracks,
-    missingProjects: o.missing.map((id) => ({ code: byId.get(id)!.code, unitName: unitName(c, byId.get(id)!.unit) })),
+    missingProjects: o.missing.map((id) => ({ code: byId.get(id)!.code, unitName: unitShortName(c, byId.get(id)!.unit) })),
     otherPeriods: due.filter((w) => w.code !== period!.code).map((w) => ({ code: w.code, name: w.name, nameEn: w.nameEn })),
     scope: wide ? undefined : text(`你评审的赛道：${roles.judgeOf.join('、')}`, `Your tracks: ${roles.judgeOf.join(', ')}`),
   });
@@ -302,7 +301,7 @@ export const scheduleCommand: CommandSpec = {
         const projects = await activeProjectsOf(s.db, s.competitionId, unit);
         const first = await firstReportTimes(s.db, s.competitionId, undefined, projects.map((p) => p.id));
         const items = stillOwed(windows, projects.map((p) => ({ id: p.id, code: p.code, unit: p.unit, track: p.track, createdAt: p.createdAt })), new Set(first.keys()), now);
-        owed.push({ unitName: unitName(c, unit), items: items.map((i) => ({ projectCode: i.project.code, periodName: periodName(i.period), due: i.period.due, overdue: i.overdue })) });
+        owed.push({ unitName: unitShortName(c, unit), items: items.map((i) => ({ projectCode: i.project.code, periodName: periodName(i.period), due: i.period.due, overdue: i.overdue })) });
       }
     }
     await ctx.reply(
