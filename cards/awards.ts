@@ -50,10 +50,10 @@ function rowElements(r: AwardRow): Element[] {
 }
 
 /**
- * The awards a person may see, with the quota table (when given), the buttons to nominate in tracks with places left,
- * and a note. Long lists are cut to fit Lark's card limit, with a note saying how many are not shown.
+ * The awards a person may see, with the quota table (when given) and the buttons to nominate in tracks with places
+ * left. Long lists are cut to fit Lark's card limit, with a note saying how many are not shown.
  */
-export function awardsCard(view: { scope: Text; quotas: QuotaRow[]; rows: AwardRow[]; nominate: Array<{ track: string; left: number }>; note?: Text; window: Text }): Card {
+export function awardsCard(view: { scope: Text; quotas: QuotaRow[]; rows: AwardRow[]; nominate: Array<{ track: string; left: number }>; window: Text }): Card {
   const build = (n: number): Card => {
     const elements: Element[] = [markdown(text(`${view.scope.zh}\n${view.window.zh}`, `${view.scope.en}\n${view.window.en}`))];
     if (view.quotas.length) {
@@ -72,7 +72,6 @@ export function awardsCard(view: { scope: Text; quotas: QuotaRow[]; rows: AwardR
     if (!view.rows.length) elements.push(markdown(text('还没有提名。', 'No nominations yet.')));
     for (const r of view.rows.slice(0, n)) elements.push(...rowElements(r));
     if (n < view.rows.length) elements.push(markdown(text(`还有 ${view.rows.length - n} 条未显示；可发送「表彰 赛道」只看一个赛道。`, `${view.rows.length - n} more not shown; send "awards <track>" for one track.`)));
-    if (view.note) elements.push(markdown(view.note));
     return card({ title: text('评比表彰', 'Awards'), template: 'violet', elements });
   };
   return fitCard(build, view.rows.length).card;

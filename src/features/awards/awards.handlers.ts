@@ -6,7 +6,7 @@
  */
 import { announcementCard, awardsCard, awardStepCard, decisionForm, materialsForm, nominationForm, placeConfirmedCard, type AwardRow, type QuotaRow } from '../../../cards/awards';
 import type { Card } from '../../../cards/kit';
-import { unitShortName, type Competition } from '../../competition/competition';
+import { stageByCode, unitShortName, type Competition } from '../../competition/competition';
 import type { BotServices, CardActionContext, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { enqueueMessages, type OutgoingMessage } from '../../lark/outbox.repository';
 import { sha256Hex } from '../../competition/competition.service';
@@ -15,6 +15,7 @@ import { text, type Text } from '../../platform/i18n';
 import { toDbInstant } from '../../platform/instant';
 import { recordAudit } from '../audit/audit.repository';
 import { unitGroupChats } from '../chats/chats.repository';
+import { refuseInGroup } from '../judging/judging.handlers';
 import { unitsOfJudge } from '../judging/judging.service';
 import { latestPublication, liveRankings } from '../judging/rankings.service';
 import { announcementChat } from '../judging/summaries.repository';
@@ -22,9 +23,10 @@ import type { Roles } from '../people/roles';
 import { matchTrack } from '../people/scope-matcher';
 import { allActiveProjects } from '../registration/projects.repository';
 import { problemsText } from '../registration/registration.rules';
-import { contactsOf, findAward, insertNomination, listAwards, stepAward, usedPlaces, type Award } from './awards.repository';
+import { holdersOf } from '../people/roles.repository';
+import { findAward, insertNomination, listAwards, stepAward, usedPlaces, type Award } from './awards.repository';
 import {
-  awardWindows, decisionsClosed, isLive, KIND_NAME, materialsClosed, nominationClosed, stepRefused, trackFull, trackQuota,
+  awardWindows, decisionsClosed, isLive, KIND_NAME, materialsClosed, nominationClosed, placesLeft, stepRefused, trackFull, trackQuota,
   validateDecision, validateMaterials, validateNomination, type AwardKind, type AwardStatus, type Step,
 } from './awards.rules';
 
@@ -79,12 +81,12 @@ function toRow(c: Competition, a: Award, projects: ReadonlyMap<string, { code: s
 
 function windowLine(c: Competition): Text {
   const w = awardWindows(c);
-  const evaluation = c.stages.find((x) => x.code === 'evaluation') ?? c.stages.at(-1)!;
+  const evaluation = stageByCode(c, 'evaluation');
   return text(`提名与名额确认：${evaluation.start} 至 ${w.materialsDue}；材料报送截止 ${w.materialsDue}；领导小组审定至 ${evaluation.end}。`, `Nominations and confirmations: ${evaluation.start} to ${w.materialsDue}; materials due ${w.materialsDue}; leadership decisions until ${evaluation.end}.`);
 }
 
 /** The list card for `roles`, narrowed to one track when given. */
-async function listCard(s: BotServices, c: Competition, roles: Roles, track: string | undefined, now: number, note?: Text): Promise<Card> {
+async function listCard(s: BotServices, c: Competition, roles: Roles, track: string | undefined, now: number): Promise<Card> {
   const all = await listAwards(s.db, s.competitionId);
   const visible = all.filter((a) => canSee(roles, a) && (!track || a.track === track));
   // Live ones first (by track, kind), the ended ones after.
@@ -102,10 +104,11 @@ async function listCard(s: BotServices, c: Competition, roles: Roles, track: str
     ? []
     : roles.judgeOf
         .filter((t) => !track || t === track)
-        .map((t) => ({ track: t, left: (['collective', 'individual'] as const).reduce((n, k) => n + trackQuota(c, t, k) - (used.get(`${t}|${k}`) ?? 0), 0) }))
+        .map((t) => ({ track: t, left: placesLeft(c, used, t, 'collective') + placesLeft(c, used, t, 'individual') }))
         .filter((t) => t.left > 0);
-  const scope = roles.office || roles.leader ? text('全部赛道', 'All tracks') : text([...new Set([...roles.judgeOf, ...roles.contactOf.map((u) => unitShortName(c, u))])].join('、'), [...new Set([...roles.judgeOf, ...roles.contactOf.map((u) => unitShortName(c, u))])].join(', '));
-  return awardsCard({ scope, quotas, rows: await rowsOf(s, c, roles, visible, now), nominate, window: windowLine(c), ...(note ? { note } : {}) });
+  const mine = [...new Set([...roles.judgeOf, ...roles.contactOf.map((u) => unitShortName(c, u))])];
+  const scope = roles.office || roles.leader ? text('全部赛道', 'All tracks') : text(mine.join('、'), mine.join(', '));
+  return awardsCard({ scope, quotas, rows: await rowsOf(s, c, roles, visible, now), nominate, window: windowLine(c) });
 }
 
 /**
@@ -116,10 +119,10 @@ async function announcedCard(s: BotServices, c: Competition): Promise<Card | und
   const last = await s.db.selectFrom('audit_log').select('after_json').where('competition_id', '=', s.competitionId).where('action', '=', 'award.announce').orderBy('at', 'desc').orderBy('id', 'desc').executeTakeFirst();
   if (!last) return undefined;
   const announced = new Set((JSON.parse(last.after_json ?? '{}') as { approved?: string[] }).approved ?? []);
-  return announcement(s, c, (await listAwards(s.db, s.competitionId, { statuses: ['approved'] })).filter((a) => announced.has(a.id)));
+  return announcement(c, (await listAwards(s.db, s.competitionId, { statuses: ['approved'] })).filter((a) => announced.has(a.id)));
 }
 
-async function announcement(s: BotServices, c: Competition, approved: readonly Award[]): Promise<Card> {
+function announcement(c: Competition, approved: readonly Award[]): Card {
   return announcementCard({
     competitionName: c.file.name,
     competitionNameEn: c.file.nameEn,
@@ -166,26 +169,26 @@ export const announceAwardsCommand: CommandSpec = {
     const all = await listAwards(s.db, s.competitionId);
     const approved = all.filter((a) => a.status === 'approved');
     if (!approved.length) refuse('awards.nothing_approved', '还没有审定通过的表彰，暂时不能公布。', 'Nothing has been approved yet: there is nothing to announce.');
-    const pending = all.filter((a) => a.status === 'nominated' || a.status === 'allocated' || a.status === 'materials_submitted').length;
+    const pending = all.filter((a) => isLive(a.status) && a.status !== 'approved').length;
     // The same list announced twice is one message per chat (the key carries the list's hash); a changed list is new.
     const hash = (await sha256Hex(approved.map((a) => a.id).sort().join(','))).slice(0, 16);
     const before = await s.db.selectFrom('audit_log').select('id').where('competition_id', '=', s.competitionId).where('action', '=', 'award.announce').where('entity_id', '=', hash).executeTakeFirst();
     if (before) return ctx.reply(text(`这份表彰名单（${approved.length} 项）已经公布过，没有再发。名单有变化后可以再次公布。`, `This award list (${approved.length}) has already been announced; nothing was posted again. Announce again once it changes.`), 'awards-announce');
-    const card = await announcement(s, c, approved);
-    const targets = new Map<string, string>();
+    const card = announcement(c, approved);
+    const targets = new Set<string>();
     const main = await announcementChat(s.db, s.competitionId);
-    if (main) targets.set(main.chatId, 'announcement');
+    if (main) targets.add(main.chatId);
     const groups = await unitGroupChats(s.db, s.competitionId);
     for (const unit of new Set(approved.map((a) => a.unit))) {
       const chat = groups.get(unit);
-      if (chat) targets.set(chat, unit);
+      if (chat) targets.add(chat);
     }
-    const messages: OutgoingMessage[] = [...targets.keys()].map((chatId) => ({
+    const messages: OutgoingMessage[] = [...targets].map((chatId) => ({
       key: `awards-announced:${s.competitionId}:${hash}:${chatId}`, purpose: 'awards-announced', op: 'send', receiveIdType: 'chat_id', receiveId: chatId,
       rateKey: `chat:${chatId}`, msgType: 'interactive', content: card, competitionId: s.competitionId,
     }));
     await s.db.transaction().execute(async (trx) => {
-      await recordAudit(trx, { competitionId: s.competitionId, actor: ctx.event.senderOpenId, action: 'award.announce', entityType: 'award_list', entityId: hash, after: { approved: approved.map((a) => a.id).sort(), chats: [...targets.keys()] }, at: now });
+      await recordAudit(trx, { competitionId: s.competitionId, actor: ctx.event.senderOpenId, action: 'award.announce', entityType: 'award_list', entityId: hash, after: { approved: approved.map((a) => a.id).sort(), chats: [...targets] }, at: now });
       await enqueueMessages(trx, messages, now);
     });
     s.wakeOutbox();
@@ -199,12 +202,7 @@ export const announceAwardsCommand: CommandSpec = {
 
 // ── card actions ──────────────────────────────────────────────────────────────────────────────────
 
-async function requirePrivate(ctx: CardActionContext): Promise<void> {
-  const chatId = ctx.action.chatId;
-  if (!chatId) return;
-  const known = await ctx.services.db.selectFrom('chats').select('chat_type').where('chat_id', '=', chatId).executeTakeFirst();
-  if (known && known.chat_type !== 'p2p') refuse('awards.group', PRIVATE_ONLY.zh, PRIVATE_ONLY.en);
-}
+const requirePrivate = (ctx: CardActionContext) => refuseInGroup(ctx.services, ctx.action.chatId, PRIVATE_ONLY);
 
 /**
  * What every step on an award checks first, whatever the card says: a one-to-one chat, the award, that the operator
@@ -250,7 +248,7 @@ async function stepped(ctx: CardActionContext, c: Competition, a: Award | undefi
 async function nominationCard(ctx: CardActionContext, c: Competition, track: string): Promise<Card> {
   const s = ctx.services;
   const used = usedPlaces(await listAwards(s.db, s.competitionId, { tracks: [track] }));
-  const left = { collective: trackQuota(c, track, 'collective') - (used.get(`${track}|collective`) ?? 0), individual: trackQuota(c, track, 'individual') - (used.get(`${track}|individual`) ?? 0) };
+  const left = { collective: placesLeft(c, used, track, 'collective'), individual: placesLeft(c, used, track, 'individual') };
   if (left.collective <= 0 && left.individual <= 0) refuse('awards.full', `${track} 赛道的名额已经提满；可以先撤回一个提名。`, `Track ${track} has used all its places; withdraw a nomination first.`);
   const own = await unitsOfJudge(s, ctx.action.operatorOpenId);
   const projects = (await allActiveProjects(s.db, s.competitionId, [track])).filter((p) => !own.has(p.unit));
@@ -313,7 +311,7 @@ export const confirmPlaceAction: CardActionSpec<'award.confirm'> = {
   audience: 'office',
   async run(ctx, v) {
     const { s, c, a, now } = await awardFor(ctx, v.w, 'confirm', nominationClosed);
-    const contacts = await contactsOf(s.db, s.competitionId, a.unit);
+    const contacts = await holdersOf(s.db, s.competitionId, 'contact', a.unit);
     const due = awardWindows(c).materialsDue;
     const projects = await projectNames(s, [a.projectId]);
     const after = await stepAward(
@@ -386,7 +384,7 @@ export const openDecisionAction: CardActionSpec<'award.decide.open'> = {
   audience: 'leader',
   async run(ctx, v) {
     const { s, c, a, now } = await awardFor(ctx, v.w, 'decide', decisionsClosed);
-    return { card: decisionForm({ row: toRow(c, a, await projectNames(s, [a.projectId]), undefined, now), links: a.materialsLinks, standing: await standingOf(s, a) }) };
+    return { card: decisionForm({ row: toRow(c, a, await projectNames(s, [a.projectId]), undefined, now), links: a.materialsLinks, standing: await standingOf(s, c, a) }) };
   },
 };
 
@@ -394,8 +392,7 @@ export const openDecisionAction: CardActionSpec<'award.decide.open'> = {
  * Where the nominee's project stands, for the leadership's decision: its rank in the latest published rankings (or
  * the live standings, which leaders may read one-to-one, before publication), out of the track's ranked projects.
  */
-async function standingOf(s: BotServices, a: Award): Promise<Text> {
-  const c = await s.competition();
+async function standingOf(s: BotServices, c: Competition, a: Award): Promise<Text> {
   const published = (await latestPublication(s.db, s.competitionId))?.snapshots.get(a.track)?.results;
   const ranking = published ?? (await liveRankings(s.db, c, [a.track]))[0];
   const p = ranking?.projects.find((x) => x.id === a.projectId);

@@ -12,7 +12,7 @@ import { newId } from '../../platform/ids';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
 import { recordAudit } from '../audit/audit.repository';
 import { freeSlot } from '../registration/registration.rules';
-import { activeKey, isLive, LIVE, type AwardKind, type AwardStatus, type Nomination } from './awards.rules';
+import { activeKey, isLive, type AwardKind, type AwardStatus, type Nomination } from './awards.rules';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -149,12 +149,6 @@ export async function stepAward(db: Kysely<Database>, competitionId: string, id:
 /** Live awards per track and kind: how many places are used. */
 export function usedPlaces(awards: readonly Award[]): Map<string, number> {
   const used = new Map<string, number>();
-  for (const a of awards) if ((LIVE as readonly string[]).includes(a.status)) used.set(`${a.track}|${a.kind}`, (used.get(`${a.track}|${a.kind}`) ?? 0) + 1);
+  for (const a of awards) if (isLive(a.status)) used.set(`${a.track}|${a.kind}`, (used.get(`${a.track}|${a.kind}`) ?? 0) + 1);
   return used;
-}
-
-/** The open_ids of a unit's contacts. */
-export async function contactsOf(db: Db, competitionId: string, unit: string): Promise<string[]> {
-  const rows = await db.selectFrom('role_grants').select('open_id').where('competition_id', '=', competitionId).where('role', '=', 'contact').where('scope', '=', unit).orderBy('open_id').execute();
-  return [...new Set(rows.map((r) => r.open_id))];
 }

@@ -9,7 +9,7 @@
  *       ▼
  *   withdrawn | declined
  */
-import { deadlineInstant, type Competition } from '../../competition/competition';
+import { deadlineInstant, stageByCode, type Competition } from '../../competition/competition';
 import { startOfLocalDay } from '../../competition/calendar';
 import { text, type Text } from '../../platform/i18n';
 import { cleanInput } from '../registration/registration.rules';
@@ -55,7 +55,7 @@ export interface AwardWindows {
 }
 
 export function awardWindows(c: Competition): AwardWindows {
-  const evaluation = c.stages.find((s) => s.code === 'evaluation') ?? c.stages.at(-1)!;
+  const evaluation = stageByCode(c, 'evaluation');
   const materials = c.file.milestones.find((m) => m.code === 'materials-due');
   const materialsDue = materials?.date ?? evaluation.end;
   return {
@@ -70,7 +70,7 @@ export function awardWindows(c: Competition): AwardWindows {
 /** Why nominating (or confirming) is not possible now, if it is not. */
 export function nominationClosed(c: Competition, now: number): Text | undefined {
   const w = awardWindows(c);
-  const evaluation = c.stages.find((s) => s.code === 'evaluation') ?? c.stages.at(-1)!;
+  const evaluation = stageByCode(c, 'evaluation');
   if (now < w.nominateFrom) return text(`评比表彰阶段 ${evaluation.start} 开始，届时才能提名。`, `Nominations open with the evaluation stage on ${evaluation.start}.`);
   if (now >= w.nominateUntil) return text(`提名和名额确认已于 ${w.materialsDue} 截止。`, `Nominations and confirmations closed on ${w.materialsDue}.`);
   return undefined;
@@ -83,7 +83,7 @@ export function materialsClosed(c: Competition, now: number): Text | undefined {
 }
 
 export function decisionsClosed(c: Competition, now: number): Text | undefined {
-  const evaluation = c.stages.find((s) => s.code === 'evaluation') ?? c.stages.at(-1)!;
+  const evaluation = stageByCode(c, 'evaluation');
   if (now >= awardWindows(c).decideUntil) return text(`评比表彰阶段已于 ${evaluation.end} 结束。`, `The evaluation stage ended on ${evaluation.end}.`);
   return undefined;
 }
@@ -94,6 +94,11 @@ export function trackQuota(c: Competition, track: string, kind: AwardKind): numb
   const t = c.file.tracks.find((x) => x.code === track);
   if (!t) return 0;
   return kind === 'collective' ? t.quota.collectives : t.quota.individuals;
+}
+
+/** Places of `kind` still free in `track`, given the live nominations per `track|kind` (usedPlaces). */
+export function placesLeft(c: Competition, used: ReadonlyMap<string, number>, track: string, kind: AwardKind): number {
+  return trackQuota(c, track, kind) - (used.get(`${track}|${kind}`) ?? 0);
 }
 
 /** What a judge is told when the track's places of that kind are all taken. */

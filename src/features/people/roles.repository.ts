@@ -17,6 +17,12 @@ export async function rolesOf(db: Kysely<Database>, competitionId: string, openI
   return rolesFromGrants(grants, admins.includes(openId));
 }
 
+/** Who holds `role` for `scope` (a unit's contacts or leaders, a track's judges), by open_id. */
+export async function holdersOf(db: Kysely<Database>, competitionId: string, role: string, scope: string): Promise<string[]> {
+  const rows = await db.selectFrom('role_grants').select('open_id').where('competition_id', '=', competitionId).where('role', '=', role).where('scope', '=', scope).orderBy('open_id').execute();
+  return [...new Set(rows.map((r) => r.open_id))];
+}
+
 /** Everyone in the office: the BOT_ADMINS and whoever holds the office role. */
 export async function officeOpenIds(db: Kysely<Database>, competitionId: string, admins: readonly string[]): Promise<string[]> {
   const rows = await db.selectFrom('role_grants').select('open_id').where('competition_id', '=', competitionId).where('role', '=', 'office').execute();

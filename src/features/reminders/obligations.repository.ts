@@ -8,6 +8,7 @@ import type { ActionValue } from '../../../cards/actions';
 import { unitShortName, type Competition } from '../../competition/competition';
 import { text, type Text } from '../../platform/i18n';
 import { fromDbInstant } from '../../platform/instant';
+import { peopleNames } from '../people/people.repository';
 import type { Deadline } from './deadlines';
 
 export interface Obligation {
@@ -84,8 +85,7 @@ export async function obligationsFor(db: Kysely<Database>, c: Competition, deadl
       const own = new Set(ownUnits.map((g) => `${g.open_id}|${g.scope}`));
       const scored = await db.selectFrom('scores').select(['project_id', 'judge_open_id']).where('competition_id', '=', competitionId).execute();
       const done = new Set(scored.map((s) => `${s.judge_open_id}|${s.project_id}`));
-      const people = await db.selectFrom('people').select(['open_id', 'name']).where('open_id', 'in', [...new Set(judges.map((j) => j.open_id)), '']).execute();
-      const names = new Map(people.flatMap((p) => (p.name ? [[p.open_id, p.name] as const] : [])));
+      const names = await peopleNames(db, judges.map((j) => j.open_id));
       const out: Obligation[] = [];
       for (const openId of [...new Set(judges.map((j) => j.open_id))].sort()) {
         const tracks = new Set(judges.filter((j) => j.open_id === openId).map((j) => j.scope));
@@ -114,8 +114,7 @@ export async function obligationsFor(db: Kysely<Database>, c: Competition, deadl
       if (!n) return [];
       const leaders = await db.selectFrom('role_grants').select('open_id').where('competition_id', '=', competitionId).where('role', '=', 'leader').orderBy('open_id').execute();
       const ids = [...new Set(leaders.map((l) => l.open_id))];
-      const people = await db.selectFrom('people').select(['open_id', 'name']).where('open_id', 'in', [...ids, '']).execute();
-      const names = new Map(people.flatMap((p) => (p.name ? [[p.open_id, p.name] as const] : [])));
+      const names = await peopleNames(db, ids);
       const out: Obligation[] = [];
       for (const openId of ids) {
         out.push({ subject: await personSubject('L', openId), unit: '', label: names.get(openId) ?? openId, recipients: [openId], items: [text(`还有 ${n} 个表彰待审定`, `${n} awards await a decision`)], action: { a: 'award.list' } });

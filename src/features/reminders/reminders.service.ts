@@ -15,7 +15,7 @@ import { dialectOf } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { toDbInstant } from '../../platform/instant';
 import { unitGroupChats } from '../chats/chats.repository';
-import { officeOpenIds } from '../people/roles.repository';
+import { holdersOf, officeOpenIds } from '../people/roles.repository';
 import { deadlinesOf, type Deadline } from './deadlines';
 import { obligationsFor, type Obligation } from './obligations.repository';
 import { deadlineSteps, dueSteps, isWorkingSlot, type Schedule, type Step } from './schedule.rules';
@@ -52,11 +52,6 @@ async function recordOccurrence(db: Kysely<Database>, row: { competitionId: stri
 export async function pausedUnits(db: Kysely<Database>, competitionId: string): Promise<Set<string>> {
   const rows = await db.selectFrom('reminder_pauses').select('unit_code').where('competition_id', '=', competitionId).execute();
   return new Set(rows.map((r) => r.unit_code));
-}
-
-async function unitLeaders(db: Kysely<Database>, competitionId: string, unit: string): Promise<string[]> {
-  const rows = await db.selectFrom('role_grants').select('open_id').where('competition_id', '=', competitionId).where('role', '=', 'unit_leader').where('scope', '=', unit).orderBy('open_id').execute();
-  return rows.map((r) => r.open_id);
 }
 
 /** A short, stable digest of an open_id (snooze steps name their contact within 32 characters). */
@@ -132,7 +127,7 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
       for (const o of obligations) {
         if (done.has(`${o.subject}|${step.code}`)) continue;
         groups ??= await unitGroupChats(s.db, s.competitionId);
-        const leaders = step.kind === 'escalate' && o.unit ? await unitLeaders(s.db, s.competitionId, o.unit) : [];
+        const leaders = step.kind === 'escalate' && o.unit ? await holdersOf(s.db, s.competitionId, 'unit_leader', o.unit) : [];
         const messages = stepMessages(c, d, o, step, now, { groups, leaders });
         if (!messages.length) continue; // e.g. no leader to escalate to: nothing to record
         if (await recordAndEnqueue(s.db, { competitionId: c.id, rule: d.rule, key: d.key, subject: o.subject, step: step.code, dueAt: step.at, status: 'sent' }, messages, now)) run.sent++;
