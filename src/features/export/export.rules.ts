@@ -11,6 +11,8 @@ import { zoneOffsetMs } from '../../competition/calendar';
 import { fromDbInstant } from '../../platform/instant';
 import type { Cell, WallClock } from '../../platform/xlsx';
 import { weightedTotal } from '../judging/ranking';
+import type { StoredSheet } from '../judging/scores.repository';
+import type { StoredReport, StoredSelfEvaluation } from '../reports/reports.repository';
 
 /**
  * Lark refuses uploads over 30 MB (im/v1/files, "file size must not exceed 30 MB":
@@ -143,19 +145,8 @@ export function sortProjects<P extends Pick<ProjectRecord, 'track' | 'unit' | 'c
 
 // ── reports (进展) and self-evaluations (自评) ─────────────────────────────────────────────────────────
 
-export interface ReportRecord {
-  projectId: string;
-  period: string;
-  revision: number;
-  workDone: string;
-  results: string;
-  completion: number;
-  evidence: string[];
-  problems: string;
-  late: boolean;
-  submittedBy: string;
-  submittedAt: number;
-}
+/** A report revision as the export reads it: the stored report without its row id. */
+export type ReportRecord = Omit<StoredReport, 'id'>;
 
 export const reportHeader = (n: ExportNames) => [
   '项目编号 Project code',
@@ -208,16 +199,7 @@ function totalOf(rubric: Rubric, scores: Readonly<Record<string, number>>): Cell
   return rubric.every((r) => typeof scores[r.code] === 'number') ? weightedTotal(rubric, scores) : null;
 }
 
-export interface SelfEvaluationRecord {
-  projectId: string;
-  period: string;
-  revision: number;
-  scores: Record<string, number>;
-  justification: string;
-  late: boolean;
-  submittedBy: string;
-  submittedAt: number;
-}
+export type SelfEvaluationRecord = StoredSelfEvaluation;
 
 export const selfEvaluationHeader = (n: ExportNames, rubric: Rubric) => [
   '项目编号 Project code',
@@ -251,16 +233,8 @@ export const selfEvaluationRow = (n: ExportNames, rubric: Rubric, p: ProjectReco
 
 // ── scores (评分) ───────────────────────────────────────────────────────────────────────────────────
 
-export interface ScoreRecord {
-  projectId: string;
-  judge: string;
-  scores: Record<string, number>;
-  comment: string;
-  recused: boolean;
-  recusalReason: string;
-  createdAt: number;
-  updatedAt: number;
-}
+/** A judge's sheet as stored, with when it was first made. */
+export type ScoreRecord = StoredSheet & { createdAt: number };
 
 export const scoreHeader = (n: ExportNames, rubric: Rubric) => [
   '项目编号 Project code',
