@@ -327,3 +327,9 @@ export function buildFormValue(card: Node, options: SubmitFormOptions = {}): Bui
   if (!button.value) throw new Error(`client: ${describe(button)} has no callback value`);
   return { ok: true, form: formName, formValue, button };
 }
+
+/** The delivery of a submission the client let through; throws, naming the empty required fields, when it stopped it. */
+export function sent(result: FormSubmission): CardDelivery<EventEnvelope> {
+  if ('blocked' in result) throw new Error(`client: the form was not sent: required ${result.missing.join(', ')} left empty ("有必填项未填写")`);
+  return result;
+}

@@ -3,6 +3,7 @@
  * card; every server-side check answers a toast that says what to fix and stores nothing.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createFeishuClient, sent, type FeishuClient } from '../../src/emulator/client';
 import { listAudit } from '../../src/features/audit/audit.repository';
 import { json, toastText } from '../support/cards';
 import { freshDatabase, type TestDatabase } from '../support/database';
@@ -18,9 +19,12 @@ const JUDGE = 'ou_judge_t02';
 
 let db: TestDatabase;
 let h: Harness;
+/** The Feishu client: it fills and submits only the forms the cards show. */
+let client: FeishuClient;
 beforeAll(async () => {
   db = await freshDatabase();
   h = await startHarness(db, { now: at('2024-03-20 10:00:00') });
+  client = createFeishuClient(h.emu.emulator, h.lark);
   await grantRole(db, HP, 'contact', 'HP');
   await grantRole(db, HP2, 'contact', 'HP');
   await grantRole(db, JA, 'contact', 'JA');
@@ -50,6 +54,7 @@ async function openForm(who: string): Promise<string> {
   return m.messageId;
 }
 
+/** What a contact types into the registration form. */
 const fields = (over: Record<string, unknown> = {}) => ({
   track: 'T02',
   name: '执法规范化建设',
@@ -60,13 +65,15 @@ const fields = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-/** The unit whose form each contact opens. */
-const UNIT_OF: Record<string, string> = { [HP]: 'HP', [HP2]: 'HP', [JA]: 'JA', [PD]: 'PD', ou_contact_xh: 'XH', ou_contact_cn: 'CN' };
+/** `who` fills the form the card `messageId` shows with `fill` and presses its submit button. */
+const submit = async (messageId: string, who: string, fill: Record<string, unknown>) => sent(await client.submitForm(messageId, who, { fill }));
 
-/** Submits the form card `messageId` (a form of `unit`, by default the unit of the one who clicks) as `who`. */
-async function submit(messageId: string, who: string, form: Record<string, unknown>, unit = UNIT_OF[who] ?? 'HP') {
-  return h.lark.cardAction({ messageId, operator: who, value: { a: 'reg.submit', u: unit }, formValue: form, name: 'submit' });
-}
+/**
+ * Forged on purpose: a registration callback with values no client would send (empty required fields, more than
+ * max_length, a track the select does not offer), posted by hand to check that the server refuses them too.
+ */
+const forge = (messageId: string, who: string, unit: string, form: Record<string, unknown>) =>
+  h.lark.cardAction({ messageId, operator: who, value: { a: 'reg.submit', u: unit }, formValue: form, name: 'submit' });
 
 const projects = (unit: string) => db.db.selectFrom('projects').selectAll().where('unit_code', '=', unit).orderBy('seq').execute();
 
@@ -93,17 +100,20 @@ describe('registration', () => {
   it('refuses bad fields with one toast naming each problem, keeps the form, stores nothing', async () => {
     const form = await openForm(PD);
     const before = await projects('PD');
-    const empty = await submit(form, PD, { track: '', name: ' ', lead: '', summary: '', goals: '' });
+    // The client itself stops a form with empty required fields, and sends nothing.
+    expect(await client.submitForm(form, PD, { fill: { name: ' ' } })).toEqual({ blocked: 'required', missing: ['track', 'lead', 'summary', 'goals'] });
+    const empty = await forge(form, PD, 'PD', { track: '', name: ' ', lead: '', summary: '', goals: '' });
     expect(empty.card).toBeUndefined();
     expect(empty.toast).toMatchObject({ type: 'error' });
     for (const s of ['请选择赛道', '请填写项目名称', '请填写项目负责人', '请填写项目简介', '请填写目标与预期成效']) expect(toastText(empty)).toContain(s);
     expect(toastText(empty)).toContain('Project name is required');
 
-    const huge = await submit(form, PD, fields({ name: '长'.repeat(10_000), goals: 'x'.repeat(10_000), phone: 'call me' }));
+    expect(toastText(await submit(form, PD, fields({ phone: 'call me' })))).toContain('联系电话格式不对');
+    const huge = await forge(form, PD, 'PD', fields({ name: '长'.repeat(10_000), goals: 'x'.repeat(10_000), phone: 'call me' }));
     expect(toastText(huge)).toContain('项目名称最多 60 个字（现在 10000 个）');
     expect(toastText(huge)).toContain('目标与预期成效最多 1000 个字');
     expect(toastText(huge)).toContain('联系电话格式不对');
-    const unknownTrack = await submit(form, PD, fields({ track: 'T99' }));
+    const unknownTrack = await forge(form, PD, 'PD', fields({ track: 'T99' }));
     expect(toastText(unknownTrack)).toContain('请选择赛道');
     expect(await projects('PD')).toEqual(before);
     expect(json(h.emu.emulator.message(form)!.content)).toContain('"tag":"form"');
@@ -142,9 +152,10 @@ describe('registration', () => {
   });
 
   it('refuses a third project in a track, and a second project with the same name (ignoring case and width)', async () => {
+    // Each confirmation replaces its form: the contact sends 报名 again for the next one.
+    expect(json((await submit(await openForm(JA), JA, fields({ track: 'T04', name: 'Alpha' }))).card)).toContain('2024-T04-JA-1');
+    expect(json((await submit(await openForm(JA), JA, fields({ track: 'T04', name: 'Beta' }))).card)).toContain('2024-T04-JA-2');
     const form = await openForm(JA);
-    expect(json((await submit(form, JA, fields({ track: 'T04', name: 'Alpha' }))).card)).toContain('2024-T04-JA-1');
-    expect(json((await submit(form, JA, fields({ track: 'T04', name: 'Beta' }))).card)).toContain('2024-T04-JA-2');
     const third = await submit(form, JA, fields({ track: 'T04', name: 'Gamma' }));
     expect(toastText(third)).toContain('已报满 2 个项目');
     expect(toastText(third)).toContain('already has 2 projects');
@@ -167,7 +178,7 @@ describe('registration', () => {
   it('50 concurrent submissions for one unit and track: exactly 2 stored, 48 clear refusals', async () => {
     await grantRole(db, 'ou_contact_xh', 'contact', 'XH');
     const form = await openForm('ou_contact_xh');
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => submit(form, 'ou_contact_xh', fields({ track: 'T03', name: `数字化项目 ${i}` }), 'XH')));
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => submit(form, 'ou_contact_xh', fields({ track: 'T03', name: `数字化项目 ${i}` }))));
     const ok = results.filter((r) => json(r.card).includes('报名成功'));
     const refused = results.filter((r) => !r.card);
     expect(ok).toHaveLength(2);
@@ -179,18 +190,20 @@ describe('registration', () => {
   });
 
   it('the window is judged in Shanghai time: 23:59:59 on the last day is in, midnight is out', async () => {
+    // Two forms opened while the window is open; the first is replaced by its confirmation, the second stays.
     const form = await openForm(HP2);
+    const second = await openForm(HP2);
     h.container.clock.set(at('2024-04-15 23:59:59'));
     expect(json((await submit(form, HP2, fields({ track: 'T08', name: '最后一刻' }))).card)).toContain('报名成功');
     h.container.clock.set(at('2024-04-16 00:00:00'));
-    const late = await submit(form, HP2, fields({ track: 'T09', name: '迟到的项目' }));
+    const late = await submit(second, HP2, fields({ track: 'T09', name: '迟到的项目' }));
     expect(toastText(late)).toContain('报名已于 2024-04-15 截止');
     expect(toastText(late)).toContain('Registration closed');
     await h.lark.messageReceived({ sender: HP2, text: '报名' });
     await h.settle();
     expect(json(h.emu.emulator.state.messages.at(-1)!.content)).toContain('报名已于 2024-04-15 截止');
     h.container.clock.set(at('2024-03-14 23:00:00'));
-    const early = await submit(form, HP2, fields({ track: 'T09', name: '太早的项目' }));
+    const early = await submit(second, HP2, fields({ track: 'T09', name: '太早的项目' }));
     expect(toastText(early)).toContain('报名 2024-03-15 才开始');
     expect((await projects('HP')).some((r) => r.name === '迟到的项目' || r.name === '太早的项目')).toBe(false);
   });
@@ -198,18 +211,17 @@ describe('registration', () => {
   it('a form forwarded to another unit, a judge or a stranger is refused and stores nothing', async () => {
     const form = await openForm(HP);
     const before = (await db.db.selectFrom('projects').selectAll().execute()).length;
-    const other = await submit(form, JA, fields({ track: 'T10', name: '转发的卡片' }), 'HP');
+    const other = await submit(form, JA, fields({ track: 'T10', name: '转发的卡片' }));
     expect(toastText(other)).toContain('这张卡片属于黄浦，只有黄浦的联络员可以操作');
-    for (const who of [JUDGE, 'ou_stranger']) expect(toastText(await submit(form, who, fields({ track: 'T10', name: '转发的卡片' }), 'HP'))).toContain('你没有权限');
+    for (const who of [JUDGE, 'ou_stranger']) expect(toastText(await submit(form, who, fields({ track: 'T10', name: '转发的卡片' })))).toContain('你没有权限');
     expect((await db.db.selectFrom('projects').selectAll().execute()).length).toBe(before);
   });
 
   it('我的项目: edit and withdraw (with confirmation), checked and audited; the slot is free again', async () => {
     await grantRole(db, 'ou_contact_cn', 'contact', 'CN');
     const who = 'ou_contact_cn';
-    const form = await openForm(who);
-    await submit(form, who, fields({ track: 'T01', name: '改革一号' }));
-    await submit(form, who, fields({ track: 'T01', name: '改革二号' }));
+    await submit(await openForm(who), who, fields({ track: 'T01', name: '改革一号' }));
+    await submit(await openForm(who), who, fields({ track: 'T01', name: '改革二号' }));
 
     await h.lark.messageReceived({ sender: who, text: '我的项目' });
     await h.settle();
@@ -217,27 +229,30 @@ describe('registration', () => {
     expect(json(list.content)).toContain('改革一号');
     const [first, second] = await projects('CN');
 
-    const edit = await h.lark.cardAction({ messageId: list.messageId, operator: who, value: { a: 'reg.edit', p: first!.id } });
+    const edit = await client.clickButton(list.messageId, who, { a: 'reg.edit', p: first!.id });
     expect(json(edit.card)).toContain('"default_value":"改革一号"');
-    const clash = await h.lark.cardAction({ messageId: list.messageId, operator: who, value: { a: 'reg.save', p: first!.id }, formValue: fields({ name: '改革二号' }) });
+    // The edit form is filled with the project as stored; the contact changes the name only.
+    const clash = await submit(list.messageId, who, { name: '改革二号' });
     expect(toastText(clash)).toContain('已有名为「改革二号」');
-    const saved = await h.lark.cardAction({ messageId: list.messageId, operator: who, value: { a: 'reg.save', p: first!.id }, formValue: fields({ name: '改革一号（修订）' }) });
+    const saved = await submit(list.messageId, who, { name: '改革一号（修订）' });
     expect(json(saved.card)).toContain('项目已修改');
     expect((await projects('CN'))[0]!.name).toBe('改革一号（修订）');
 
-    // Someone else's contact cannot touch it, even with the card in hand.
+    // Someone else's contact cannot touch it, even with the card in hand (forged on purpose: posted by hand).
     expect(toastText(await h.lark.cardAction({ messageId: list.messageId, operator: JA, value: { a: 'reg.withdraw.confirm', p: second!.id } }))).toContain('只有长宁的联络员可以操作');
 
-    const ask = await h.lark.cardAction({ messageId: list.messageId, operator: who, value: { a: 'reg.withdraw', p: second!.id } });
+    await client.clickButton(list.messageId, who, { a: 'reg.list', u: 'CN' });
+    const ask = await client.clickButton(list.messageId, who, { a: 'reg.withdraw', p: second!.id });
     expect(json(ask.card)).toContain('确认撤回项目');
     expect((await projects('CN'))[1]!.status).toBe('active');
-    const done = await h.lark.cardAction({ messageId: list.messageId, operator: who, value: { a: 'reg.withdraw.confirm', p: second!.id } });
+    const done = await client.clickButton(list.messageId, who, '确认撤回');
     expect(json(done.card)).toContain('项目已撤回');
+    // A second click that arrives after the first was answered (the card no longer shows the button): posted by hand.
     const again = await h.lark.cardAction({ messageId: list.messageId, operator: who, value: { a: 'reg.withdraw.confirm', p: second!.id } });
     expect(json(again.card)).toContain('项目已撤回');
     expect((await projects('CN'))[1]).toMatchObject({ status: 'withdrawn', slot: null, active_name: null });
     // The slot and the name are free again; the code is not reused.
-    expect(json((await submit(form, who, fields({ track: 'T01', name: '改革二号' }), 'CN')).card)).toContain('2024-T01-CN-3');
+    expect(json((await submit(await openForm(who), who, fields({ track: 'T01', name: '改革二号' }))).card)).toContain('2024-T01-CN-3');
 
     const audit = (await listAudit(db.db, 'shanghai-2024', 100)).filter((a) => a.entityId.includes('-CN-'));
     expect(audit.map((a) => a.action).sort()).toEqual(['project.edit', 'project.register', 'project.register', 'project.register', 'project.withdraw']);
@@ -252,6 +267,7 @@ describe('registration', () => {
     const closed = json(h.emu.emulator.state.messages.at(-1)!.content);
     expect(closed).toContain('报名已截止');
     expect(closed).not.toContain('reg.withdraw');
+    // An old card's edit button (forged on purpose: posted by hand, the card shown no longer has it).
     expect(toastText(await h.lark.cardAction({ messageId: list.messageId, operator: who, value: { a: 'reg.edit', p: first!.id } }))).toContain('报名已于 2024-04-15 截止');
   });
 
