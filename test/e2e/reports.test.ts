@@ -3,6 +3,7 @@
  * self-evaluation, the office's per-period view, and who may see what.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createFeishuClient, sent, type FeishuClient } from '../../src/emulator/client';
 import { listAudit } from '../../src/features/audit/audit.repository';
 import type { Project } from '../../src/features/registration/projects.repository';
 import { json, toastText } from '../support/cards';
@@ -18,6 +19,8 @@ const LEADER = 'ou_rpt_leader';
 
 let db: TestDatabase;
 let h: Harness;
+/** The Feishu client: it fills and submits only the forms the cards show. */
+let client: FeishuClient;
 let hpT02: Project;
 let hpT04: Project;
 let jaT02: Project;
@@ -25,6 +28,7 @@ let jaT02: Project;
 beforeAll(async () => {
   db = await freshDatabase();
   h = await startHarness(db, { now: at('2024-05-10 10:00:00') });
+  client = createFeishuClient(h.emu.emulator, h.lark);
   await grantRole(db, HP, 'contact', 'HP');
   await grantRole(db, JA, 'contact', 'JA');
   await grantRole(db, JUDGE_T02, 'judge', 'T02');
@@ -51,7 +55,18 @@ async function say(who: string, words: string) {
   return h.emu.emulator.state.messages.at(-1)!;
 }
 
-const submitReport = (messageId: string, who: string, project: Project, form: Record<string, unknown>) =>
+/** `who` fills the form the card `messageId` shows with `fill` and presses its submit button. */
+const submit = async (messageId: string, who: string, fill: Record<string, unknown>) => sent(await client.submitForm(messageId, who, { fill }));
+
+/** `who` sends 进展 and, when asked which project, picks `project`: the message then shows its report form. */
+async function openReport(who: string, project: Project): Promise<string> {
+  const m = await say(who, '进展');
+  if (!json(m.content).includes('"tag":"form"')) await client.clickButton(m.messageId, who, { a: 'rpt.open', p: project.id });
+  return m.messageId;
+}
+
+/** Forged on purpose: a report callback posted by hand, with a project or values the card the person was shown does not offer. */
+const forgeReport = (messageId: string, who: string, project: Project, form: Record<string, unknown>) =>
   h.lark.cardAction({ messageId, operator: who, value: { a: 'rpt.submit', p: project.id }, formValue: form, name: 'submit' });
 
 const rows = (project: Project) => db.db.selectFrom('reports').selectAll().where('project_id', '=', project.id).orderBy('period_code').orderBy('revision').execute();
@@ -60,12 +75,13 @@ describe('progress reports', () => {
   it('a contact with two projects picks one, reports, revises; revisions are kept and the form is pre-filled from the last', async () => {
     const picker = await say(HP, '进展');
     expect(json(picker.content)).toContain('rpt.open');
-    const open = await h.lark.cardAction({ messageId: picker.messageId, operator: HP, value: { a: 'rpt.open', p: hpT02.id } });
+    const open = await client.clickButton(picker.messageId, HP, { a: 'rpt.open', p: hpT02.id });
     expect(json(open.card)).toContain('"initial_option":"2024-05"');
-    const first = await submitReport(picker.messageId, HP, hpT02, report());
+    const first = await submit(picker.messageId, HP, report());
     expect(json(first.card)).toContain('进展已提交');
     expect(json(first.card)).toContain('按时提交');
-    const second = await submitReport(picker.messageId, HP, hpT02, report({ completion: '35%', work_done: '流程梳理完成，开始试点' }));
+    // The receipt replaced the form: the contact opens it again to revise.
+    const second = await submit(await openReport(HP, hpT02), HP, report({ completion: '35%', work_done: '流程梳理完成，开始试点' }));
     expect(json(second.card)).toContain('第 2 次修改');
     const stored = await rows(hpT02);
     expect(stored.map((r) => [r.period_code, r.revision, r.late, r.completion])).toEqual([
@@ -73,7 +89,8 @@ describe('progress reports', () => {
       ['2024-05', 2, 0, 35],
     ]);
     expect(JSON.parse(stored[0]!.evidence)).toEqual(['https://example.com/a', 'https://example.com/b']);
-    const again = await h.lark.cardAction({ messageId: picker.messageId, operator: HP, value: { a: 'rpt.open', p: hpT02.id } });
+    const picked = await say(HP, '进展');
+    const again = await client.clickButton(picked.messageId, HP, { a: 'rpt.open', p: hpT02.id });
     expect(json(again.card)).toContain('"default_value":"流程梳理完成，开始试点"');
     expect(json(again.card)).toContain('已按「5月进展」的报告预先填好');
     const audit = await listAudit(db.db, 'shanghai-2024', 50);
@@ -81,30 +98,39 @@ describe('progress reports', () => {
   });
 
   it('the due day ends at midnight in Shanghai: 23:59 is on time, 00:00 late; a closed period cannot be revised', async () => {
-    const form = await say(JA, '进展');
+    // Forms opened earlier in the month and still on screen.
+    const form = await openReport(JA, jaT02);
+    const revision = await openReport(JA, jaT02);
+    const hpForm = await openReport(HP, hpT04);
     h.container.clock.set(at('2024-05-24 23:59:00')); // 25 May 2024 is a Saturday: due on Friday the 24th
-    expect(json((await submitReport(form.messageId, JA, jaT02, report())).card)).toContain('按时提交');
+    expect(json((await submit(form, JA, report())).card)).toContain('按时提交');
     h.container.clock.set(at('2024-05-25 00:00:00'));
-    const locked = await submitReport(form.messageId, JA, jaT02, report({ work_done: '补充' }));
+    const locked = await submit(revision, JA, report({ work_done: '补充' }));
     expect(toastText(locked)).toContain('已于 2024-05-24 截止，已报的内容不能再修改');
-    const late = await submitReport(form.messageId, HP, hpT04, report());
+    const late = await submit(hpForm, HP, report());
     expect(json(late.card)).toContain('记为补报');
     expect((await rows(hpT04)).map((r) => r.late)).toEqual([1]);
     expect((await rows(jaT02)).map((r) => r.late)).toEqual([0]);
   });
 
   it('bad fields get one toast naming each problem and store nothing', async () => {
-    const form = await say(JA, '进展');
+    const form = await openReport(JA, jaT02);
     const before = (await rows(jaT02)).length;
-    const bad = await submitReport(form.messageId, JA, jaT02, report({ period: 'nope', work_done: '', completion: '150', evidence: 'javascript:alert(1) ftp://x.y/z https://ok.example/a', problems: '问'.repeat(1001) }));
+    // What a client lets through: a completion out of range and links that are not http(s).
+    const typed = await submit(form, JA, report({ completion: '150', evidence: 'javascript:alert(1) ftp://x.y/z https://ok.example/a' }));
+    for (const s of ['完成度请填 0 到 100 之间的整数', '这些不是有效链接', 'javascript:alert(1)']) expect(toastText(typed)).toContain(s);
+    expect(await client.submitForm(form, JA, { fill: report({ work_done: '' }) })).toEqual({ blocked: 'required', missing: ['work_done'] });
+    // Forged on purpose (a period the select does not offer, an empty required field, more than max_length): the server refuses them too.
+    const bad = await forgeReport(form, JA, jaT02, report({ period: 'nope', work_done: '', completion: '150', evidence: 'javascript:alert(1) ftp://x.y/z https://ok.example/a', problems: '问'.repeat(1001) }));
     for (const s of ['请选择填报期', '请填写本期完成的工作', '完成度请填 0 到 100 之间的整数', '这些不是有效链接', 'javascript:alert(1)', '问题与需要的帮助最多 1000 个字']) expect(toastText(bad)).toContain(s);
     expect((await rows(jaT02)).length).toBe(before);
   });
 
   it('a contact cannot report on or read another unit\'s project; a judge reads only their tracks', async () => {
-    const form = await say(JA, '进展');
-    expect(toastText(await submitReport(form.messageId, JA, jaT02, report({ period: '2024-05' })))).not.toContain('属于');
-    expect(toastText(await submitReport(form.messageId, JA, hpT02, report()))).toContain(`项目 ${hpT02.code} 属于黄浦，只有黄浦的联络员可以填报`);
+    const form = await openReport(JA, jaT02);
+    expect(toastText(await submit(form, JA, report({ period: '2024-05' })))).not.toContain('属于');
+    // Forged on purpose: JA's card with HP's project in its value.
+    expect(toastText(await forgeReport(form, JA, hpT02, report()))).toContain(`项目 ${hpT02.code} 属于黄浦，只有黄浦的联络员可以填报`);
     expect(json((await say(JA, `进展 ${hpT02.code}`)).content)).toContain(`你不能查看项目 ${hpT02.code} 的进展`);
     expect(json((await say(JUDGE_T02, `进展 ${hpT02.code}`)).content)).toContain('进展记录');
     expect(json((await say(JUDGE_T02, `进展 ${hpT04.code}`)).content)).toContain(`你不能查看项目 ${hpT04.code} 的进展`);
@@ -132,17 +158,18 @@ describe('progress reports', () => {
 
   it('mid-term self-evaluation through the card, checked against the rubric, shown on the timeline', async () => {
     h.container.clock.set(at('2024-07-20 10:00:00'));
-    const form = await say(JA, '进展');
-    const sent = await submitReport(form.messageId, JA, jaT02, report({ period: 'midterm', completion: '50' }));
-    expect(json(sent.card)).toContain('sev.open');
-    const sevForm = await h.lark.cardAction({ messageId: form.messageId, operator: JA, value: { a: 'sev.open', p: jaT02.id, period: 'midterm' } });
+    const form = await openReport(JA, jaT02);
+    const receipt = await submit(form, JA, report({ period: 'midterm', completion: '50' }));
+    expect(json(receipt.card)).toContain('sev.open');
+    const sevForm = await client.clickButton(form, JA, { a: 'sev.open', p: jaT02.id, period: 'midterm' });
     expect(json(sevForm.card)).toContain('score_effectiveness');
     const scores = (n: string) => ({ score_effectiveness: n, score_results: '20', score_feasibility: '18', score_exemplary: '15', justification: '数据支撑' });
-    const bad = await h.lark.cardAction({ messageId: form.messageId, operator: JA, value: { a: 'sev.submit', p: jaT02.id, period: 'midterm' }, formValue: scores('30') });
+    const bad = await submit(form, JA, scores('30'));
     expect(toastText(bad)).toContain('请填 0 到 25 的整数');
-    const ok = await h.lark.cardAction({ messageId: form.messageId, operator: JA, value: { a: 'sev.submit', p: jaT02.id, period: 'midterm' }, formValue: scores('22') });
+    const ok = await submit(form, JA, scores('22'));
     expect(json(ok.card)).toContain('**75/100**');
-    const notMidterm = await h.lark.cardAction({ messageId: form.messageId, operator: JA, value: { a: 'sev.submit', p: jaT02.id, period: '2024-07' }, formValue: scores('22') });
+    // Forged on purpose: no card offers a self-evaluation for a monthly period.
+    const notMidterm = await h.lark.cardAction({ messageId: form, operator: JA, value: { a: 'sev.submit', p: jaT02.id, period: '2024-07' }, formValue: scores('22') });
     expect(toastText(notMidterm)).toContain('这一期不需要自评');
     expect(json((await say(JA, `进展 ${jaT02.code}`)).content)).toContain('自评 **75/100**');
   });
