@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cardBytes, type Card } from '../../cards/kit';
 import { loadCompetition } from '../../src/competition/competition.service';
+import { createFeishuClient, sent, type FeishuClient } from '../../src/emulator/client';
 import { listAudit } from '../../src/features/audit/audit.repository';
 import type { Project } from '../../src/features/registration/projects.repository';
 import { insertReport, insertSelfEvaluation } from '../../src/features/reports/reports.repository';
@@ -26,6 +27,8 @@ const CONTACT = 'ou_jdg_contact_pd';
 
 let db: TestDatabase;
 let h: Harness;
+/** The Feishu client: it clicks only the buttons the cards show, and fills and submits only the forms they show. */
+let client: FeishuClient;
 let hp: Project;
 let ja: Project;
 let pd: Project;
@@ -34,6 +37,7 @@ let t03: Project;
 beforeAll(async () => {
   db = await freshDatabase();
   h = await startHarness(db, { now: at('2024-11-05 10:00:00') });
+  client = createFeishuClient(h.emu.emulator, h.lark);
   // The file gives JUDGE_HP their unit; loading it again (as every start does) stores it as a judge_unit grant.
   await loadCompetition(db.db, competition2024((f) => (f.people = [{ openId: JUDGE_HP, name: '评委甲', roles: [{ role: 'judge', track: 'T02', unit: 'HP' }] }])), { dryRun: false, now: at('2024-11-01 09:00:00'), actor: 'test' });
   await grantRole(db, JUDGE, 'judge', 'T02');
@@ -69,7 +73,21 @@ async function say(who: string, words: string, group?: string) {
   return h.emu.emulator.state.messages.at(-1)!;
 }
 
-const click = (messageId: string, who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>) => h.lark.cardAction({ messageId, operator: who, value, formValue });
+/** `who` clicks the button of the card `messageId` whose callback value has these fields. */
+const click = (messageId: string, who: string, value: Record<string, unknown>) => client.clickButton(messageId, who, value);
+/** `who` fills the form the card `messageId` shows with `fill` and presses its submit button. */
+const submit = async (messageId: string, who: string, fill: Record<string, unknown>) => sent(await client.submitForm(messageId, who, { fill }));
+/** `who` sends 评分 and clicks the project's score button: the returned message shows its score form. */
+async function openScore(who: string, project: Project): Promise<string> {
+  const list = await say(who, '评分');
+  await click(list.messageId, who, { a: 'judge.open', p: project.id });
+  return list.messageId;
+}
+/**
+ * Forged on purpose: a callback posted by hand, with a value or form that the card the person was shown does not
+ * offer (another track, one's own unit, a closed window), to check that the server refuses it whatever the card says.
+ */
+const forge = (messageId: string, who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>) => h.lark.cardAction({ messageId, operator: who, value, formValue });
 const sheet = (project: Project, judge: string) => db.db.selectFrom('scores').selectAll().where('project_id', '=', project.id).where('judge_open_id', '=', judge).executeTakeFirst();
 const audits = async (entity: string) => (await listAudit(db.db, 'shanghai-2024', 500)).filter((a) => a.entityId === entity).reverse();
 
@@ -98,7 +116,7 @@ describe('a judge scores the projects of their track', () => {
     expect(f).toContain('办结 320 件，投诉下降 40%');
     expect(f).toContain('**单位自评**（年终总结）：86/100');
     expect(f).toContain('score_effectiveness');
-    const saved = await click(list.messageId, JUDGE, { a: 'judge.submit', p: ja.id }, scores());
+    const saved = await submit(list.messageId, JUDGE, scores());
     expect(json(saved.toast)).toContain('评分已保存');
     expect(json(saved.card)).toContain('加权总分 **74.0**');
     expect(json(saved.card)).toContain(`下一个：${pd.code}`);
@@ -109,9 +127,10 @@ describe('a judge scores the projects of their track', () => {
     h.container.clock.set(at('2024-11-05 10:05:00'));
     const again = await click(list.messageId, JUDGE, { a: 'judge.open', p: ja.id });
     expect(json(again.card)).toContain('"default_value":"数据扎实"');
-    const revised = await click(list.messageId, JUDGE, { a: 'judge.submit', p: ja.id }, scores({ score_exemplary: '19', comment: '示范性强' }));
+    const revised = await submit(list.messageId, JUDGE, scores({ score_exemplary: '19', comment: '示范性强' }));
     expect(json(revised.toast)).toContain('评分已修改');
-    const same = await click(list.messageId, JUDGE, { a: 'judge.submit', p: ja.id }, scores({ score_exemplary: '19', comment: '示范性强' }));
+    await click(list.messageId, JUDGE, { a: 'judge.open', p: ja.id });
+    const same = await submit(list.messageId, JUDGE, scores({ score_exemplary: '19', comment: '示范性强' }));
     expect(json(same.card)).toContain('与上次相同');
 
     const trail = await audits(`${ja.code}/${JUDGE}`);
@@ -120,38 +139,46 @@ describe('a judge scores the projects of their track', () => {
   });
 
   it('bad scores get one toast naming each thing to fix, and store nothing', async () => {
-    const list = await say(JUDGE, '评分');
-    const bad = await click(list.messageId, JUDGE, { a: 'judge.submit', p: pd.id }, scores({ score_effectiveness: '30', score_results: '', comment: '' }));
+    const form = await openScore(JUDGE, pd);
+    // The client stops empty required fields; what it lets through, the server checks.
+    expect(await client.submitForm(form, JUDGE, { fill: scores({ score_results: '', comment: '' }) })).toEqual({ blocked: 'required', missing: ['score_results', 'comment'] });
+    expect(json((await submit(form, JUDGE, scores({ score_effectiveness: '30' }))).toast)).toContain('「成效」请填 0 到 25 的整数');
+    const bad = await forge(form, JUDGE, { a: 'judge.submit', p: pd.id }, scores({ score_effectiveness: '30', score_results: '', comment: '' }));
     for (const s of ['「成效」请填 0 到 25 的整数', '请给「实绩」打分', '请写一句简短评语']) expect(json(bad.toast)).toContain(s);
     expect(bad.card).toBeUndefined();
     expect(await sheet(pd, JUDGE)).toBeUndefined();
   });
 
   it('scores can be revised until the end of 29 November, not after; not before the evaluation stage either', async () => {
-    const list = await say(JUDGE, '评分');
+    // Forms opened while scoring is open, and still on screen later.
+    const list = await openScore(JUDGE, pd);
+    const revision = await openScore(JUDGE, pd);
+    const recusal = await openScore(JUDGE, pd);
+    await click(recusal, JUDGE, { a: 'judge.recuse', p: pd.id });
+    const early = await openScore(JUDGE, hp);
     h.container.clock.set(at('2024-11-29 23:59:00'));
-    expect(json((await click(list.messageId, JUDGE, { a: 'judge.submit', p: pd.id }, scores())).toast)).toContain('评分已保存');
+    expect(json((await submit(list, JUDGE, scores())).toast)).toContain('评分已保存');
     h.container.clock.set(at('2024-11-30 00:00:00'));
-    const late = await click(list.messageId, JUDGE, { a: 'judge.submit', p: pd.id }, scores({ score_results: '5' }));
+    const late = await submit(revision, JUDGE, scores({ score_results: '5' }));
     expect(json(late.toast)).toContain('评分已于 2024-11-29 截止');
     expect(JSON.parse((await sheet(pd, JUDGE))!.criteria).results).toBe(21);
-    expect(json((await click(list.messageId, JUDGE, { a: 'judge.open', p: pd.id })).toast)).toContain('评分已于 2024-11-29 截止');
-    expect(json((await click(list.messageId, JUDGE, { a: 'judge.recuse.submit', p: pd.id }, { reason: '迟来的回避' })).toast)).toContain('评分已于 2024-11-29 截止');
+    expect(json((await click(list, JUDGE, { a: 'judge.open', p: pd.id })).toast)).toContain('评分已于 2024-11-29 截止');
+    expect(json((await submit(recusal, JUDGE, { reason: '迟来的回避' })).toast)).toContain('评分已于 2024-11-29 截止');
     // The list is still there to read, without scoring buttons.
     const closed = json((await say(JUDGE, '评分')).content);
     expect(closed).toContain('评分已于 2024-11-29 截止');
     expect(closed).not.toContain('judge.open');
     h.container.clock.set(at('2024-10-31 23:59:00'));
-    expect(json((await click(list.messageId, JUDGE, { a: 'judge.submit', p: hp.id }, scores())).toast)).toContain('评分 2024-11-01 才开始');
+    expect(json((await submit(early, JUDGE, scores())).toast)).toContain('评分 2024-11-01 才开始');
     expect(await sheet(hp, JUDGE)).toBeUndefined();
   });
 
   it('another track\'s project is refused, from a card or by code', async () => {
     const list = await say(JUDGE, '评分');
-    expect(json((await click(list.messageId, JUDGE, { a: 'judge.submit', p: t03.id }, scores())).toast)).toContain(`你不是 T03 赛道的评委，不能查看或评分项目 ${t03.code}`);
-    expect(json((await click(list.messageId, JUDGE, { a: 'judge.open', p: t03.id })).toast)).toContain('不能查看或评分');
+    expect(json((await forge(list.messageId, JUDGE, { a: 'judge.submit', p: t03.id }, scores())).toast)).toContain(`你不是 T03 赛道的评委，不能查看或评分项目 ${t03.code}`);
+    expect(json((await forge(list.messageId, JUDGE, { a: 'judge.open', p: t03.id })).toast)).toContain('不能查看或评分');
     expect(json((await say(JUDGE, `评分 ${t03.code}`)).content)).toContain(`你不是 T03 赛道的评委`);
-    expect(json((await click(list.messageId, JUDGE, { a: 'judge.list', t: 'T03', o: 0 })).toast)).toContain('你不是 T03 赛道的评委');
+    expect(json((await forge(list.messageId, JUDGE, { a: 'judge.list', t: 'T03', o: 0 })).toast)).toContain('你不是 T03 赛道的评委');
     expect(await sheet(t03, JUDGE)).toBeUndefined();
     // 评分 <code> of their own track opens the form straight away.
     expect(json((await say(JUDGE_T03, `评分 ${t03.code.toLowerCase()}`)).content)).toContain('score_effectiveness');
@@ -168,20 +195,22 @@ describe('a judge scores the projects of their track', () => {
     expect(card).toContain('本单位项目，已自动回避');
     expect(card).not.toContain(`"a":"judge.open","p":"${hp.id}"`);
     expect(card).toContain(`"a":"judge.open","p":"${ja.id}"`);
-    const refused = await click(list.messageId, JUDGE_HP, { a: 'judge.submit', p: hp.id }, scores());
+    const refused = await forge(list.messageId, JUDGE_HP, { a: 'judge.submit', p: hp.id }, scores());
     expect(json(refused.toast)).toContain(`项目 ${hp.code} 属于黄浦，是你所在单位的项目：你已自动回避，不能评分`);
     expect(await sheet(hp, JUDGE_HP)).toBeUndefined();
-    const contact = await click(list.messageId, JUDGE_JA, { a: 'judge.open', p: ja.id });
+    // JUDGE_JA clicks on JUDGE_HP's list (lists cannot be forwarded): forged on purpose.
+    const contact = await forge(list.messageId, JUDGE_JA, { a: 'judge.open', p: ja.id });
     expect(json(contact.toast)).toContain('属于静安，是你所在单位的项目');
-    expect(json((await click(list.messageId, JUDGE_JA, { a: 'judge.open', p: hp.id })).card)).toContain('score_effectiveness');
+    expect(json((await forge(list.messageId, JUDGE_JA, { a: 'judge.open', p: hp.id })).card)).toContain('score_effectiveness');
   });
 
   it('a judge recuses themselves with a reason (required), audited; scoring again withdraws the recusal', async () => {
     const list = await say(JUDGE_T03, '评分');
+    await click(list.messageId, JUDGE_T03, { a: 'judge.open', p: t03.id });
     const form = await click(list.messageId, JUDGE_T03, { a: 'judge.recuse', p: t03.id });
     expect(json(form.card)).toContain('"name":"reason"');
-    expect(json((await click(list.messageId, JUDGE_T03, { a: 'judge.recuse.submit', p: t03.id }, { reason: ' ' })).toast)).toContain('请写明回避理由');
-    const done = await click(list.messageId, JUDGE_T03, { a: 'judge.recuse.submit', p: t03.id }, { reason: '与项目负责人有亲属关系' });
+    expect(json((await submit(list.messageId, JUDGE_T03, { reason: ' ' })).toast)).toContain('请写明回避理由');
+    const done = await submit(list.messageId, JUDGE_T03, { reason: '与项目负责人有亲属关系' });
     expect(json(done.toast)).toContain('已回避');
     expect(json(done.card)).toContain('与项目负责人有亲属关系');
     expect(await sheet(t03, JUDGE_T03)).toMatchObject({ recused: 1, recusal_reason: '与项目负责人有亲属关系', criteria: '{}' });
@@ -189,7 +218,7 @@ describe('a judge scores the projects of their track', () => {
     const reopened = await click(list.messageId, JUDGE_T03, { a: 'judge.open', p: t03.id });
     expect(json(reopened.card)).toContain('提交评分即取消回避');
     h.container.clock.set(at('2024-11-05 10:05:00'));
-    await click(list.messageId, JUDGE_T03, { a: 'judge.submit', p: t03.id }, scores());
+    await submit(list.messageId, JUDGE_T03, scores());
     expect(await sheet(t03, JUDGE_T03)).toMatchObject({ recused: 0, recusal_reason: '' });
     expect((await audits(`${t03.code}/${JUDGE_T03}`)).map((a) => a.action)).toEqual(['score.recuse', 'score.revise']);
   });
@@ -202,15 +231,12 @@ describe('a judge scores the projects of their track', () => {
     expect(json(reply.content)).not.toContain(ja.code);
     // A scoring button clicked from a group card is refused too, whatever it says.
     const groupCard = h.emu.emulator.state.messages.find((m) => m.chatId === 'oc_jdg_group' && m.msgType === 'interactive')!;
-    expect(json((await click(groupCard.messageId, JUDGE, { a: 'judge.open', p: ja.id })).toast)).toContain('评分请在与我的一对一聊天中进行');
+    expect(json((await forge(groupCard.messageId, JUDGE, { a: 'judge.open', p: ja.id })).toast)).toContain('评分请在与我的一对一聊天中进行');
   });
 
   it('two submissions of one sheet at the same moment store one row', async () => {
-    const list = await say(JUDGE, '评分');
-    const [a, b] = await Promise.all([
-      click(list.messageId, JUDGE, { a: 'judge.submit', p: hp.id }, scores({ score_results: '10' })),
-      click(list.messageId, JUDGE, { a: 'judge.submit', p: hp.id }, scores({ score_results: '10' })),
-    ]);
+    const form = await openScore(JUDGE, hp);
+    const [a, b] = await Promise.all([submit(form, JUDGE, scores({ score_results: '10' })), submit(form, JUDGE, scores({ score_results: '10' }))]);
     for (const d of [a, b]) expect(json(d.toast)).toContain('评分已保存');
     const rows = await db.db.selectFrom('scores').select('id').where('project_id', '=', hp.id).where('judge_open_id', '=', JUDGE).execute();
     expect(rows).toHaveLength(1);
