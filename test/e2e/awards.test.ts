@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cardBytes, type Card } from '../../cards/kit';
+import { createFeishuClient, sent, type FeishuClient } from '../../src/emulator/client';
 import { listAudit } from '../../src/features/audit/audit.repository';
 import { saveSheet } from '../../src/features/judging/scores.repository';
 import type { Project } from '../../src/features/registration/projects.repository';
@@ -30,11 +31,14 @@ const PEOPLE = [OFFICE, JUDGE, JUDGE_HP, JUDGE_T03, CONTACT_JA, CONTACT_PD, LEAD
 
 let db: TestDatabase;
 let h: Harness;
+/** The Feishu client: it clicks only the buttons the cards show, and fills and submits only the forms they show. */
+let client: FeishuClient;
 const t02: Record<string, Project> = {};
 
 beforeAll(async () => {
   db = await freshDatabase();
   h = await startHarness(db, { now: at('2024-11-05 10:00:00') });
+  client = createFeishuClient(h.emu.emulator, h.lark);
   await grantRole(db, JUDGE, 'judge', 'T02');
   await grantRole(db, JUDGE_HP, 'judge', 'T02');
   await db.db.insertInto('role_grants').values({ id: newId('grt'), competition_id: 'shanghai-2024', open_id: JUDGE_HP, role: 'judge_unit', scope: 'HP', source: 'file', granted_by: null, created_at: toDbInstant(Date.now()) }).execute();
@@ -68,7 +72,22 @@ async function say(who: string, words: string, chatId?: string) {
   return h.emu.emulator.state.messages.at(-1)!;
 }
 
-const click = (messageId: string, who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>) =>
+/** `who` clicks the button of the card `messageId` whose callback value has these fields. */
+const click = (messageId: string, who: string, value: Record<string, unknown>) => client.clickButton(messageId, who, value);
+/** `who` fills the form the card `messageId` shows with `fill` and presses its submit button (`button`, when it has several). */
+const submit = async (messageId: string, who: string, fill: Record<string, unknown>, button?: string) => sent(await client.submitForm(messageId, who, { fill, ...(button ? { button } : {}) }));
+/** `who` sends 表彰 and clicks the track's nominate button: the returned message shows the nomination form. */
+async function openNomination(who: string, track = 'T02'): Promise<string> {
+  const list = await say(who, '表彰');
+  await click(list.messageId, who, { a: 'award.nominate.open', t: track });
+  return list.messageId;
+}
+/**
+ * Forged on purpose: a callback posted by hand, with a value or form that the card the person was shown does not
+ * offer (someone else's card, one's own unit's project, a button already answered), to check that the server
+ * refuses it whatever the card says.
+ */
+const forge = (messageId: string, who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>) =>
   h.lark.cardAction({ messageId, operator: who, value, ...(formValue ? { formValue, name: 'submit' } : {}) });
 
 const awards = () => db.db.selectFrom('awards').selectAll().where('competition_id', '=', 'shanghai-2024').orderBy('created_at').orderBy('id').execute();
@@ -80,11 +99,12 @@ describe('the award process', () => {
     expect(json(list.content)).toContain('award.nominate.open');
     const form = await click(list.messageId, JUDGE, { a: 'award.nominate.open', t: 'T02' });
     expect(json(form.card)).toContain('提交提名');
-    // The judge forgets the reason: one toast says what to fix, nothing stored.
-    const bad = await click(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.JA!, { reason: '' }));
+    // The judge forgets the reason: the client says it is required and sends nothing; forged, the server says what to fix.
+    expect(await client.submitForm(list.messageId, JUDGE, { fill: nomination(t02.JA!, { reason: '' }) })).toEqual({ blocked: 'required', missing: ['reason'] });
+    const bad = await forge(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.JA!, { reason: '' }));
     expect(toastText(bad)).toContain('请填写推荐理由');
     expect(await awards()).toHaveLength(0);
-    const ok = await click(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.JA!));
+    const ok = await submit(list.messageId, JUDGE, nomination(t02.JA!));
     expect(toastText(ok)).toContain('已提名先进集体');
     const [nominated] = await awards();
     expect(nominated).toMatchObject({ status: 'nominated', kind: 'collective', unit_code: 'JA', slot: 1, nominee_name: 'JA法治示范 项目组' });
@@ -99,19 +119,21 @@ describe('the award process', () => {
     expect(asked).toHaveLength(1);
     expect(asked[0]).toMatchObject({ chatType: 'p2p' });
     expect(h.emu.emulator.state.calls.some((c) => JSON.stringify(c).includes(CONTACT_JA) && JSON.stringify(c).includes('表彰名额已确认'))).toBe(true);
-    // A second click on the same button (or a second office member) changes nothing.
-    const again = await click(office.messageId, OFFICE, { a: 'award.confirm', w: nominated!.id });
+    // A second click on the same button (or a second office member) changes nothing: posted by hand, as the answer
+    // replaced the card that showed it.
+    const again = await forge(office.messageId, OFFICE, { a: 'award.confirm', w: nominated!.id });
     expect(toastText(again)).toMatch(/名额已确认|不能再这样操作/);
 
-    // Another unit's contact cannot submit JA's materials, whatever the card says.
-    const foreign = await click(office.messageId, CONTACT_PD, { a: 'award.materials', w: nominated!.id }, { materials: '冒充', links: '' });
+    // Another unit's contact cannot submit JA's materials, whatever the card says (forged on purpose).
+    const foreign = await forge(office.messageId, CONTACT_PD, { a: 'award.materials', w: nominated!.id }, { materials: '冒充', links: '' });
     expect(toastText(foreign)).toContain('只有');
     const contactList = await say(CONTACT_JA, '表彰');
     expect(json(contactList.content)).toContain('award.materials.open');
-    const noLinks = await click(contactList.messageId, CONTACT_JA, { a: 'award.materials', w: nominated!.id }, { materials: '事迹', links: 'ftp://x' });
+    await click(contactList.messageId, CONTACT_JA, { a: 'award.materials.open', w: nominated!.id });
+    const noLinks = await submit(contactList.messageId, CONTACT_JA, { materials: '事迹', links: 'ftp://x' });
     expect(toastText(noLinks)).toContain('不是有效链接');
-    const sent = await click(contactList.messageId, CONTACT_JA, { a: 'award.materials', w: nominated!.id }, { materials: '全年办结 320 件', links: 'https://example.com/deeds' });
-    expect(toastText(sent)).toContain('材料已报送');
+    const submitted = await submit(contactList.messageId, CONTACT_JA, { materials: '全年办结 320 件', links: 'https://example.com/deeds' });
+    expect(toastText(submitted)).toContain('材料已报送');
 
     // A leader must say why when not approving; then approves.
     const leaderList = await say(LEADER, '表彰');
@@ -126,11 +148,13 @@ describe('the award process', () => {
         await saveSheet(db.db, { competitionId: 'shanghai-2024', project: { id: t02[u]!.id, code: t02[u]!.code }, judge, change: { kind: 'score', scores: { effectiveness: q, results: q, feasibility: q, exemplary: q }, comment: '评语' }, now: at('2024-11-10 10:00:00') });
       }
     }
-    const ranked = await click(leaderList.messageId, LEADER, { a: 'award.decide.open', w: nominated!.id });
+    // The form replaced the list: the leader sends 表彰 again to open it anew.
+    const leaderAgain = await say(LEADER, '表彰');
+    const ranked = await click(leaderAgain.messageId, LEADER, { a: 'award.decide.open', w: nominated!.id });
     expect(json(ranked.card)).toMatch(/所依托的项目在实时排名（未发布）中列 T02 赛道第 \d 名（共 3 个有名次的项目，名额线 3）/);
-    const noReason = await click(leaderList.messageId, LEADER, { a: 'award.decide', w: nominated!.id, d: 'reject' }, { note: '' });
+    const noReason = await submit(leaderAgain.messageId, LEADER, { note: '' }, 'reject');
     expect(toastText(noReason)).toContain('写明原因');
-    const approved = await click(leaderList.messageId, LEADER, { a: 'award.decide', w: nominated!.id, d: 'approve' }, { note: '同意' });
+    const approved = await submit(leaderAgain.messageId, LEADER, { note: '同意' }, 'approve');
     expect(toastText(approved)).toContain('已审定通过');
     expect((await awards())[0]).toMatchObject({ status: 'approved', decided_by: LEADER, decision_note: '同意', materials: '全年办结 320 件' });
 
@@ -152,36 +176,40 @@ describe('the award process', () => {
   });
 
   it('the quota holds: a full track refuses, a withdrawal frees a place, two nominations racing for the last place get one', async () => {
-    const list = await say(JUDGE, '表彰');
     // T02 has 3 collective places; one is taken by the approved JA nomination above.
-    expect(toastText(await click(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.PD!)))).toContain('已提名');
-    const [x, y] = await Promise.all([
-      click(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.XH!)),
-      click(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.CN!)),
-    ]);
+    expect(toastText(await submit(await openNomination(JUDGE), JUDGE, nomination(t02.PD!)))).toContain('已提名');
+    // Two forms on screen, submitted at the same moment.
+    const [formX, formY] = [await openNomination(JUDGE), await openNomination(JUDGE)];
+    const [x, y] = await Promise.all([submit(formX, JUDGE, nomination(t02.XH!)), submit(formY, JUDGE, nomination(t02.CN!))]);
     expect([toastText(x), toastText(y)].filter((t) => t.includes('已提名'))).toHaveLength(1);
     expect([toastText(x), toastText(y)].filter((t) => t.includes('已经提满'))).toHaveLength(1);
     const live = (await awards()).filter((a) => a.kind === 'collective' && a.slot !== null);
     expect(live.map((a) => a.slot).sort()).toEqual([1, 2, 3]);
     // The same project cannot be put forward twice; a withdrawal frees its place.
     const pd = live.find((a) => a.unit_code === 'PD')!;
+    const list = await say(JUDGE, '表彰');
     expect(toastText(await click(list.messageId, JUDGE, { a: 'award.withdraw', w: pd.id }))).toContain('已撤回');
-    expect(toastText(await click(list.messageId, JUDGE, { a: 'award.withdraw', w: pd.id }))).toContain('不能再这样操作');
-    expect(toastText(await click(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.PD!)))).toContain('已提名');
-    expect(toastText(await click(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.PD!, { kind: 'individual', nominee: '张三', title: '科长' })))).toContain('已提名先进个人');
-    expect(toastText(await click(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.PD!, { kind: 'individual', nominee: '张 三', title: '科长' })))).toContain('已经被提名');
+    // The second click arrives after the first was answered (a double click): posted by hand, the card no longer shows it.
+    expect(toastText(await forge(list.messageId, JUDGE, { a: 'award.withdraw', w: pd.id }))).toContain('不能再这样操作');
+    expect(toastText(await submit(await openNomination(JUDGE), JUDGE, nomination(t02.PD!)))).toContain('已提名');
+    expect(toastText(await submit(await openNomination(JUDGE), JUDGE, nomination(t02.PD!, { kind: 'individual', nominee: '张三', title: '科长' })))).toContain('已提名先进个人');
+    expect(toastText(await submit(await openNomination(JUDGE), JUDGE, nomination(t02.PD!, { kind: 'individual', nominee: '张 三', title: '科长' })))).toContain('已经被提名');
   });
 
   it('judges nominate only in their tracks and never their own unit; nothing before the stage or after the due day', async () => {
+    // Forged on purpose: JUDGE_HP's form never offers HP's project; JUDGE_T03 and CONTACT_JA act on JUDGE_HP's card.
     const list = await say(JUDGE_HP, '表彰');
-    expect(toastText(await click(list.messageId, JUDGE_HP, { a: 'award.nominate', t: 'T02' }, nomination(t02.HP!, { kind: 'individual', nominee: '李四', title: '队长' })))).toContain('需要回避');
-    expect(toastText(await click(list.messageId, JUDGE_T03, { a: 'award.nominate.open', t: 'T02' }))).toContain('不是 T02 赛道的评委');
-    expect(toastText(await click(list.messageId, CONTACT_JA, { a: 'award.nominate', t: 'T02' }, nomination(t02.JA!)))).toContain('没有权限');
+    expect(toastText(await forge(list.messageId, JUDGE_HP, { a: 'award.nominate', t: 'T02' }, nomination(t02.HP!, { kind: 'individual', nominee: '李四', title: '队长' })))).toContain('需要回避');
+    expect(toastText(await forge(list.messageId, JUDGE_T03, { a: 'award.nominate.open', t: 'T02' }))).toContain('不是 T02 赛道的评委');
+    expect(toastText(await forge(list.messageId, CONTACT_JA, { a: 'award.nominate', t: 'T02' }, nomination(t02.JA!)))).toContain('没有权限');
     const before = (await awards()).length;
+    // A list and a form on screen, used outside the window.
+    const judgeList = await say(JUDGE, '表彰');
+    const form = await openNomination(JUDGE);
     h.container.clock.set(at('2024-10-30 10:00:00'));
-    expect(toastText(await click(list.messageId, JUDGE, { a: 'award.nominate.open', t: 'T02' }))).toContain('评比表彰阶段 2024-11-01 开始');
+    expect(toastText(await click(judgeList.messageId, JUDGE, { a: 'award.nominate.open', t: 'T02' }))).toContain('评比表彰阶段 2024-11-01 开始');
     h.container.clock.set(at('2024-12-14 10:00:00'));
-    expect(toastText(await click(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.XH!, { kind: 'individual', nominee: '王五', title: '所长' })))).toContain('已于 2024-12-13 截止');
+    expect(toastText(await submit(form, JUDGE, nomination(t02.XH!, { kind: 'individual', nominee: '王五', title: '所长' })))).toContain('已于 2024-12-13 截止');
     expect(await awards()).toHaveLength(before);
     // In a group, nominations are never shown, whoever asks.
     const inGroup = await say(JUDGE, '表彰', JA_GROUP);
