@@ -194,6 +194,7 @@ describe('card actions', () => {
         await h.settle();
         const card = h.emu.emulator.state.messages.at(-1)!;
         const before = inAud && sample.owner(p.roles) ? '' : await state();
+        // Forged on purpose: every action's value (and form) posted by hand on the help card, whatever it shows.
         const d = await h.lark.cardAction({ messageId: card.messageId, operator: p.openId, value: sample.value, formValue: sample.form });
         expect(d.reply.status).toBe(200);
         expect(d.clientError).toBeUndefined();
