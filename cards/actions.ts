@@ -22,8 +22,8 @@ export const actionValueSchema = z.discriminatedUnion('a', [
   z.strictObject({ a: z.literal('reg.open'), u: unitCode }),
   /** Submit the registration form (its fields arrive as form_value). */
   z.strictObject({ a: z.literal('reg.submit'), u: unitCode }),
-  /** Show the unit's projects. */
-  z.strictObject({ a: z.literal('reg.list'), u: unitCode }),
+  /** Show the unit's projects, a page from offset `o`. */
+  z.strictObject({ a: z.literal('reg.list'), u: unitCode, o: offset.optional() }),
   /** Open the edit form of a project, then save it. */
   z.strictObject({ a: z.literal('reg.edit'), p: projectId }),
   z.strictObject({ a: z.literal('reg.save'), p: projectId }),
@@ -34,8 +34,8 @@ export const actionValueSchema = z.discriminatedUnion('a', [
   /** Open the report form of a project (the period is chosen in the form). */
   z.strictObject({ a: z.literal('rpt.open'), p: projectId }),
   z.strictObject({ a: z.literal('rpt.submit'), p: projectId }),
-  /** A project's timeline of reports. */
-  z.strictObject({ a: z.literal('rpt.history'), p: projectId }),
+  /** A project's timeline of reports, newest period first, a page from offset `o`. */
+  z.strictObject({ a: z.literal('rpt.history'), p: projectId, o: offset.optional() }),
   /** The office's view of one period. */
   z.strictObject({ a: z.literal('rpt.overview'), period: periodCode }),
   z.strictObject({ a: z.literal('sev.open'), p: projectId, period: periodCode }),
@@ -72,8 +72,8 @@ export const actionValueSchema = z.discriminatedUnion('a', [
   /** A leader opens the decision form, then approves or rejects. */
   z.strictObject({ a: z.literal('award.decide.open'), w: awardId }),
   z.strictObject({ a: z.literal('award.decide'), w: awardId, d: z.enum(['approve', 'reject']) }),
-  /** The awards the operator deals with (the button of the materials and approval reminders). */
-  z.strictObject({ a: z.literal('award.list') }),
+  /** The awards the operator deals with, of one track `t` when given, a page from offset `o` (also the button of the materials and approval reminders). */
+  z.strictObject({ a: z.literal('award.list'), t: trackCode.optional(), o: offset.optional() }),
 ]);
 
 export type ActionValue = z.infer<typeof actionValueSchema>;

@@ -2,7 +2,7 @@
  * The card that goes with an exported workbook: the file's name and size, what it covers, and the rows of each sheet.
  */
 import { text, type Text } from '../src/platform/i18n';
-import { card, markdown, table, type Card } from './kit';
+import { card, markdown, md, table, type Card } from './kit';
 
 export interface ExportSummaryView {
   fileName: string;
@@ -20,8 +20,8 @@ export function exportSummaryCard(v: ExportSummaryView): Card {
     elements: [
       markdown(
         text(
-          `文件 **${v.fileName}**（${v.size}），范围：${v.scope.zh}。每张表的第一行是表头；时间为 ${v.timeZone} 时间。`,
-          `File **${v.fileName}** (${v.size}), covering ${v.scope.en}. The first row of each sheet is its header; times are ${v.timeZone} time.`,
+          `文件 **${md(v.fileName)}** （${v.size}），范围：${md(v.scope.zh)}。每张表的第一行是表头；时间为 ${v.timeZone} 时间。`,
+          `File **${md(v.fileName)}** (${v.size}), covering ${md(v.scope.en)}. The first row of each sheet is its header; times are ${v.timeZone} time.`,
         ),
       ),
       table(

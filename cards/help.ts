@@ -1,6 +1,6 @@
 import type { Audience } from '../src/features/people/roles';
 import { text, type Text } from '../src/platform/i18n';
-import { card, divider, markdown, type Card, type Element } from './kit';
+import { card, divider, markdown, md, type Card, type Element } from './kit';
 
 export interface HelpEntry {
   words: readonly string[];
@@ -38,7 +38,7 @@ export function helpCard(view: HelpView): Card {
   const who =
     view.roles.length === 0
       ? text('你还没有角色。请联系竞赛办为你绑定单位或赛道。', 'You have no role yet. Ask the competition office to bind you to a unit or a track.')
-      : text(`你的角色：${view.roles.map((r) => r.zh).join('、')}`, `Your roles: ${view.roles.map((r) => r.en).join(', ')}`);
+      : text(`你的角色：${view.roles.map((r) => md(r.zh)).join('、')}`, `Your roles: ${view.roles.map((r) => md(r.en)).join(', ')}`);
   const how = view.inGroup
     ? text('在群里请先 @我 再发命令。', 'In a group, @mention me before the command.')
     : text('直接发送命令即可，例如「帮助」。', 'Just send a command, for example "help".');

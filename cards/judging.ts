@@ -7,7 +7,7 @@ import type { ActionValue } from './actions';
 import { text, type Text } from '../src/platform/i18n';
 import type { SheetState } from '../src/features/judging/judging.rules';
 import { SCORE_LIMITS } from '../src/features/judging/judging.rules';
-import { button, card, divider, fitCard, markdown, plainText, userText, type Card, type Element } from './kit';
+import { button, buttonRow, card, divider, field, fitCard, formInput, markdown, md, pager, submitButton, userText, type Card, type Element } from './kit';
 
 export interface JudgedProject {
   id: string;
@@ -40,12 +40,12 @@ const fmt1 = (x: number) => x.toFixed(1);
 
 function itemLine(i: JudgeListItem): Text {
   const state = i.state === 'scored' && i.total !== undefined ? text(`已评 **${fmt1(i.total)}**`, `scored **${fmt1(i.total)}**`) : STATE[i.state];
-  const progress = i.progress ? text(`${i.progress.periodName.zh}完成度 ${i.progress.completion}%`, `${i.progress.periodName.en}: ${i.progress.completion}% done`) : text('尚无进展报告', 'no report yet');
+  const progress = i.progress ? text(`${md(i.progress.periodName.zh)}完成度 ${i.progress.completion}%`, `${md(i.progress.periodName.en)}: ${i.progress.completion}% done`) : text('尚无进展报告', 'no report yet');
   const sev = i.selfEvaluation ? text(` · 自评 ${i.selfEvaluation.total}/${i.selfEvaluation.max}`, ` · self-evaluation ${i.selfEvaluation.total}/${i.selfEvaluation.max}`) : text('', '');
-  return text(`${state.zh} · ${i.unitName} · ${progress.zh}${sev.zh}`, `${state.en} · ${i.unitName} · ${progress.en}${sev.en}`);
+  return text(`${state.zh} · ${md(i.unitName)} · ${progress.zh}${sev.zh}`, `${state.en} · ${md(i.unitName)} · ${progress.en}${sev.en}`);
 }
 
-const row = (buttons: Element[]): Element => ({ tag: 'column_set', columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [b] })) });
+const row = buttonRow;
 
 export const JUDGE_PAGE = 12;
 
@@ -73,8 +73,8 @@ export function judgeListCard(view: {
     const elements: Element[] = [
       markdown(
         text(
-          `${view.scope.zh}：已评 **${view.tally.scored}** · 未评 **${view.tally.todo}** · 回避 ${view.tally.recused} · 本单位自动回避 ${view.tally.ownUnit}。\n${when.zh}`,
-          `${view.scope.en}: scored **${view.tally.scored}** · to score **${view.tally.todo}** · recused ${view.tally.recused} · own unit ${view.tally.ownUnit}.\n${when.en}`,
+          `${md(view.scope.zh)}：已评 **${view.tally.scored}** · 未评 **${view.tally.todo}** · 回避 ${view.tally.recused} · 本单位自动回避 ${view.tally.ownUnit}。\n${when.zh}`,
+          `${md(view.scope.en)}: scored **${view.tally.scored}** · to score **${view.tally.todo}** · recused ${view.tally.recused} · own unit ${view.tally.ownUnit}.\n${when.en}`,
         ),
       ),
     ];
@@ -86,10 +86,8 @@ export function judgeListCard(view: {
       elements.push(row(buttons));
     }
     if (!total) elements.push(markdown(text('你评审的赛道还没有项目。', 'Your tracks have no projects yet.')));
-    const nav: Element[] = [];
-    if (view.offset > 0) nav.push(button(text('上一页', 'Previous'), view.page(Math.max(0, view.offset - JUDGE_PAGE))));
-    if (view.offset + n < total) nav.push(button(text('下一页', 'Next'), view.page(view.offset + n), 'primary'));
-    if (nav.length) elements.push(divider(), markdown(text(`第 ${view.offset + 1}-${view.offset + shown.length} 个，共 ${total} 个`, `${view.offset + 1}-${view.offset + shown.length} of ${total}`)), row(nav));
+    const nav = pager({ offset: view.offset, shown: shown.length, total, step: JUDGE_PAGE, page: view.page });
+    if (nav.length) elements.push(divider(), ...nav);
     return card({ title: text('评分 · 我的项目', 'Scoring · my projects'), template: 'purple', elements });
   };
   return private_(fitCard(build, Math.min(JUDGE_PAGE, Math.max(0, total - view.offset))).card);
@@ -99,18 +97,7 @@ export function judgeListCard(view: {
 const EXCERPT = 300;
 const excerpt = (s: string) => ([...s].length > EXCERPT ? `${[...s].slice(0, EXCERPT).join('')}…` : s);
 
-const input = (name: string, label: Text, opts: { max: number; value?: string; placeholder: Text; multiline?: boolean }): Element => ({
-  tag: 'input',
-  name,
-  required: true,
-  max_length: opts.max,
-  label: plainText(label),
-  label_position: 'top',
-  placeholder: plainText(opts.placeholder),
-  width: 'fill',
-  ...(opts.multiline ? { input_type: 'multiline_text', rows: 3, auto_resize: true, max_rows: 8 } : {}),
-  ...(opts.value !== undefined ? { default_value: opts.value } : {}),
-});
+const input = (name: string, label: Text, opts: { max: number; value?: string; placeholder: Text; multiline?: boolean }): Element => formInput(name, label, { required: true, ...opts });
 
 export function scoreForm(view: {
   project: JudgedProject;
@@ -124,17 +111,17 @@ export function scoreForm(view: {
   const p = view.project;
   const elements: Element[] = [
     userText(`${p.code} · ${p.name}`),
-    markdown(text(`${p.unitName} · ${p.trackName.zh}`, `${p.unitName} · ${p.trackName.en}`)),
+    markdown(text(`${md(p.unitName)} · ${md(p.trackName.zh)}`, `${md(p.unitName)} · ${md(p.trackName.en)}`)),
     divider(),
   ];
   if (view.latest) {
-    elements.push(markdown(text(`**最新进展**：${view.latest.periodName.zh}，完成度 ${view.latest.completion}%（${view.latest.submittedOn} 提交）`, `**Latest progress**: ${view.latest.periodName.en}, ${view.latest.completion}% done (submitted ${view.latest.submittedOn})`)));
-    elements.push(userText(excerpt(view.latest.results), text('成效', 'Results')));
-  } else elements.push(markdown(text('**最新进展**：还没有报告。', '**Latest progress**: no report yet.')));
+    elements.push(markdown(text(`**最新进展** ：${md(view.latest.periodName.zh)}，完成度 ${view.latest.completion}%（${view.latest.submittedOn} 提交）`, `**Latest progress**: ${md(view.latest.periodName.en)}, ${view.latest.completion}% done (submitted ${view.latest.submittedOn})`)));
+    elements.push(...field(text('取得的成效', 'Results'), excerpt(view.latest.results)));
+  } else elements.push(markdown(text('**最新进展** ：还没有报告。', '**Latest progress**: no report yet.')));
   if (view.selfEvaluation) {
     const s = view.selfEvaluation;
-    elements.push(markdown(text(`**单位自评**（${s.periodName.zh}）：${s.total}/${s.max}`, `**Unit's self-evaluation** (${s.periodName.en}): ${s.total}/${s.max}`)));
-    elements.push(userText(excerpt(s.justification), text('理由', 'Justification')));
+    elements.push(markdown(text(`**单位自评** （${md(s.periodName.zh)}）：${s.total}/${s.max}`, `**Unit's self-evaluation** (${md(s.periodName.en)}): ${s.total}/${s.max}`)));
+    elements.push(...field(text('自评理由', 'Justification'), excerpt(s.justification)));
   }
   elements.push(button(text('查看全部进展记录', 'Full timeline'), { a: 'rpt.history', p: p.id }), divider());
   elements.push(
@@ -152,7 +139,7 @@ export function scoreForm(view: {
           input(`score_${c.code}`, text(`${c.name}（0-${c.max}）`, `${c.nameEn} (0-${c.max})`), { max: 5, value: view.prefill?.scores[c.code]?.toString(), placeholder: text(`0 到 ${c.max} 的整数`, `a whole number from 0 to ${c.max}`) }),
         ),
         input('comment', text('评语', 'Comment'), { max: SCORE_LIMITS.comment, value: view.prefill?.comment, placeholder: text('依据哪些成效和数据', 'Which results and figures support the scores'), multiline: true }),
-        { tag: 'button', name: 'submit', text: plainText(text('提交评分', 'Submit scores')), type: 'primary', form_action_type: 'submit', behaviors: [{ type: 'callback', value: { a: 'judge.submit', p: p.id } }] },
+        submitButton(text('提交评分', 'Submit scores'), { a: 'judge.submit', p: p.id }),
       ],
     },
     row([button(text('申请回避', 'Recuse myself'), { a: 'judge.recuse', p: p.id }, 'danger'), button(text('返回列表', 'Back to the list'), { a: 'judge.list', t: '*', o: 0 })]),
@@ -213,7 +200,7 @@ export function recusalForm(view: { project: JudgedProject; closes: string; reas
           name: 'recusal',
           elements: [
             input('reason', text('回避理由', 'Reason'), { max: SCORE_LIMITS.reason, value: view.reason, placeholder: text('例如：与项目负责人有亲属关系', 'e.g. a relative leads the project'), multiline: true }),
-            { tag: 'button', name: 'submit', text: plainText(text('确认回避', 'Recuse')), type: 'danger', form_action_type: 'submit', behaviors: [{ type: 'callback', value: { a: 'judge.recuse.submit', p: p.id } }] },
+            submitButton(text('确认回避', 'Recuse'), { a: 'judge.recuse.submit', p: p.id }, { type: 'danger' }),
           ],
         },
         button(text('返回评分', 'Back to scoring'), { a: 'judge.open', p: p.id }),
@@ -232,7 +219,7 @@ export function recusedCard(view: { project: JudgedProject; reason: string; clos
       template: 'grey',
       elements: [
         userText(`${p.code} · ${p.name}`),
-        userText(view.reason, text('理由', 'Reason')),
+        ...field(text('回避理由', 'Reason'), view.reason),
         markdown(text(`你的分数不计入这个项目。${view.closes} 前可以改为评分。`, `Nothing you score counts for this project. You may score it instead until the end of ${view.closes}.`)),
         row(buttons),
       ],

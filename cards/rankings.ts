@@ -7,7 +7,7 @@
 import type { ActionValue } from './actions';
 import { text, type Text } from '../src/platform/i18n';
 import type { PeriodTally } from '../src/features/reports/reporting.rules';
-import { button, card, CARD_BUDGET, cardBytes, chart, divider, fitCard, markdown, plain, table, type Card, type Element } from './kit';
+import { button, buttonRow, capped, card, chart, divider, fitCard, fitsBudget, markdown, md, plain, table, TABLE_MAX_COLUMNS, userText, type Card, type Element } from './kit';
 
 export interface TrackRef {
   code: string;
@@ -34,12 +34,7 @@ export interface RankRow {
 /** Rows a page holds at most; fewer when the card would pass the size budget. */
 export const RANK_PAGE = 100;
 
-/** At most `max` items joined, then how many more: long lists never decide whether a card fits. */
-function capped(items: readonly string[], max: number, sep: string, more: (n: number) => string): string {
-  return items.length > max ? `${items.slice(0, max).join(sep)}${more(items.length - max)}` : items.join(sep);
-}
-
-const row = (buttons: Element[]): Element => ({ tag: 'column_set', columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [b] })) });
+const row = buttonRow;
 
 function modeLine(mode: RankingMode): Text {
   return mode.kind === 'published'
@@ -126,7 +121,7 @@ export function trackRankingCard(view: {
     if (shown.length) elements.push(table(RANK_COLUMNS, shown.map(rankCells)));
     if (last && view.unscored.length) {
       const names = view.unscored.map((u) => `${u.code} ${u.name}`);
-      elements.push(plain(text(`未评分：${capped(names, 30, '；', (k) => ` 等，另有 ${k} 个`)}`, `Not scored: ${capped(names, 30, '; ', (k) => ` and ${k} more`)}`)));
+      elements.push(markdown(text(`**未评分** （${names.length} 个）：`, `**Not scored** (${names.length}):`)), userText(capped(names, 30, '；', (k) => ` … +${k}`)));
     }
     if (view.offset === 0) elements.push(divider(), markdown(METHOD_NOTE));
     const nav: Element[] = [];
@@ -226,17 +221,10 @@ export function rankingsOverviewCard(view: {
         );
       }
       for (const t of view.tracks) {
-        // Who is inside each quota, when it fits; otherwise (very many tracks or big quotas) the counts only.
-        const names = lists ? t.inQuota.map((p) => `${p.rank}. ${p.code} ${p.name}（${p.unitName}）${p.closeCall ? ' 复议' : ''}`) : [];
-        const namesEn = lists ? t.inQuota.map((p) => `${p.rank}. ${p.code} ${p.name} (${p.unitName})${p.closeCall ? ' review' : ''}`) : [];
-        elements.push(
-          plain(
-            text(
-              `${t.code} ${t.name}（名额 ${t.quota}，${t.ranked} 个参评，复议 ${t.closeCalls}）${names.length ? `：${capped(names, 10, '；', (k) => ` 等，另有 ${k} 个`)}` : ''}`,
-              `${t.code} ${t.nameEn} (quota ${t.quota}, ${t.ranked} ranked, ${t.closeCalls} for review)${namesEn.length ? `: ${capped(namesEn, 10, '; ', (k) => ` and ${k} more`)}` : ''}`,
-            ),
-          ),
-        );
+        // Who is inside each quota, when it fits; otherwise (very many tracks or big quotas) the counts only. The names
+        // (typed) are written once, on a plain line of their own.
+        elements.push(plain(text(`${t.code} ${t.name}（名额 ${t.quota}，${t.ranked} 个参评，复议 ${t.closeCalls}）`, `${t.code} ${t.nameEn} (quota ${t.quota}, ${t.ranked} ranked, ${t.closeCalls} for review)`)));
+        if (lists && t.inQuota.length) elements.push(userText(capped(t.inQuota.map((p) => `${p.rank}. ${p.code} ${p.name} · ${p.unitName}${p.closeCall ? ' · 复议' : ''}`), 10, '\n', (k) => `\n… +${k}`)));
       }
     }
     if (shown.length) {
@@ -263,7 +251,7 @@ export function rankingsOverviewCard(view: {
   };
   const max = Math.min(RANK_PAGE, Math.max(0, total - view.offset));
   const withLists = fitCard((n) => build(n, true), max);
-  return cardBytes(withLists.card) <= CARD_BUDGET ? withLists.card : fitCard((n) => build(n, false), max).card;
+  return fitsBudget(withLists.card) ? withLists.card : fitCard((n) => build(n, false), max).card;
 }
 
 export interface ParticipationView {
@@ -297,14 +285,16 @@ export function participationCard(view: ParticipationView): Card {
 
 function participationPage(view: ParticipationView, maxUnits: number): Card {
   const r = view.registrations;
+  // A table holds 50 columns: the unit, the total and at most 48 tracks.
+  const columnTracks = view.tracks.slice(0, TABLE_MAX_COLUMNS - 2);
   const units = r.rows.length;
   const cut = (shown: number, all: number): Element[] =>
     shown < all ? [markdown(text(`（表中只列出前 ${shown} 个单位，共 ${all} 个）`, `(The table lists the first ${shown} of ${all} units.)`))] : [];
   const elements: Element[] = [
     markdown(
       text(
-        `当前阶段：${view.stage.zh}。共 **${r.total}** 个项目，${units - r.unitsWithout.length}/${units} 个单位已报名。`,
-        `Stage: ${view.stage.en}. **${r.total}** projects; ${units - r.unitsWithout.length} of ${units} units have registered.`,
+        `当前阶段：${md(view.stage.zh)}。共 **${r.total}** 个项目，${units - r.unitsWithout.length}/${units} 个单位已报名。`,
+        `Stage: ${md(view.stage.en)}. **${r.total}** projects; ${units - r.unitsWithout.length} of ${units} units have registered.`,
       ),
     ),
   ];
@@ -320,13 +310,17 @@ function participationPage(view: ParticipationView, maxUnits: number): Card {
         label: { visible: true },
       }),
       table(
-        [{ name: 'unit', header: '单位 Unit', type: 'text' }, ...view.tracks.map((t, i) => ({ name: `t${i}`, header: t.code, type: 'number' as const })), { name: 'total', header: '合计 Total', type: 'number' }],
-        [...r.rows.slice(0, maxUnits).map((u) => ({ unit: u.unitName, ...Object.fromEntries(u.byTrack.map((n, i) => [`t${i}`, n])), total: u.total })), { unit: '合计 Total', ...Object.fromEntries(r.trackTotals.map((n, i) => [`t${i}`, n])), total: r.total }],
+        [{ name: 'unit', header: '单位 Unit', type: 'text' }, ...columnTracks.map((t, i) => ({ name: `t${i}`, header: t.code, type: 'number' as const })), { name: 'total', header: '合计 Total', type: 'number' }],
+        [
+          ...r.rows.slice(0, maxUnits).map((u) => ({ unit: u.unitName, ...Object.fromEntries(u.byTrack.slice(0, columnTracks.length).map((n, i) => [`t${i}`, n])), total: u.total })),
+          { unit: '合计 Total', ...Object.fromEntries(r.trackTotals.slice(0, columnTracks.length).map((n, i) => [`t${i}`, n])), total: r.total },
+        ],
       ),
       ...cut(Math.min(maxUnits, units), units),
+      ...(columnTracks.length < view.tracks.length ? [markdown(text(`（表中列出前 ${columnTracks.length} 个赛道，共 ${view.tracks.length} 个；合计含全部赛道）`, `(The table has the first ${columnTracks.length} of ${view.tracks.length} tracks; totals cover them all.)`))] : []),
       markdown(
         r.unitsWithout.length
-          ? text(`**尚未报名（${r.unitsWithout.length}）**：${capped(r.unitsWithout, 60, '、', (k) => ` 等，另有 ${k} 个`)}`, `**No project yet (${r.unitsWithout.length})**: ${capped(r.unitsWithout, 60, ', ', (k) => ` and ${k} more`)}`)
+          ? text(`**尚未报名（${r.unitsWithout.length}）** ：${capped(r.unitsWithout.map(md), 60, '、', (k) => ` 等，另有 ${k} 个`)}`, `**No project yet (${r.unitsWithout.length})**: ${capped(r.unitsWithout.map(md), 60, ', ', (k) => ` and ${k} more`)}`)
           : text('所有单位都已报名。', 'Every unit has registered.'),
       ),
     );
@@ -337,8 +331,8 @@ function participationPage(view: ParticipationView, maxUnits: number): Card {
       divider(),
       markdown(
         text(
-          `**${p.periodName.zh}**（${p.due} 截止）：${tallyLine(p.total).zh}${p.total.owed ? `，按时率 **${pct(p.total.onTimeShare)}**` : ''}。`,
-          `**${p.periodName.en}** (due ${p.due}): ${tallyLine(p.total).en}${p.total.owed ? `; on-time share **${pct(p.total.onTimeShare)}**` : ''}.`,
+          `**${md(p.periodName.zh)}** （${p.due} 截止）：${tallyLine(p.total).zh}${p.total.owed ? `，按时率 **${pct(p.total.onTimeShare)}** ` : ''}。`,
+          `**${md(p.periodName.en)}** (due ${p.due}): ${tallyLine(p.total).en}${p.total.owed ? `; on-time share **${pct(p.total.onTimeShare)}**` : ''}.`,
         ),
       ),
       chart({
@@ -412,10 +406,11 @@ export function publishedCard(view: {
     zh: `${t.track.code} ${t.track.name}：${t.ranked}/${t.projects} 个项目排名，复议 ${t.closeCalls}，哈希 ${t.hash.slice(0, 12)}…${t.skipped ? `（${t.skipped} 份评分未计入：评委已解除或评分不完整）` : ''}`,
     en: `${t.track.code} ${t.track.nameEn}: ${t.ranked} of ${t.projects} ranked, ${t.closeCalls} for review, hash ${t.hash.slice(0, 12)}…${t.skipped ? ` (${t.skipped} sheet(s) not counted: judge removed or sheet incomplete)` : ''}`,
   }));
-  const where =
+  // The group's name is what someone typed in Lark: plain text, once, on its own line.
+  const where: Element[] =
     view.posted === undefined
-      ? text('还没有通知群：在要发布的群里 @我 发送「设为通知群」，然后再发布一次。', 'There is no announcement group: @mention me with "announce here" in the group, then publish again.')
-      : text(`摘要已发送到通知群${view.posted ? `「${view.posted}」` : ''}。`, `The summary was posted to the announcement group${view.posted ? ` "${view.posted}"` : ''}.`);
+      ? [markdown(text('还没有通知群：在要发布的群里 @我 发送「设为通知群」，然后再发布一次。', 'There is no announcement group: @mention me with "announce here" in the group, then publish again.'))]
+      : [markdown(text(view.posted ? '摘要已发送到通知群：' : '摘要已发送到通知群。', view.posted ? 'The summary was posted to the announcement group:' : 'The summary was posted to the announcement group.')), ...(view.posted ? [userText(view.posted)] : [])];
   return card({
     title: text(`已发布第 ${view.version} 版排行`, `Rankings published (version ${view.version})`),
     template: 'green',
@@ -427,7 +422,7 @@ export function publishedCard(view: {
           `Each track's inputs, parameters (with the seed), results and hash are frozen${view.verified ? ' and were recomputed to the same results' : ', but recomputing them did not give the same results: tell the maintainers'}; the hashes are in the audit log. Earlier versions are kept.`,
         ),
       ),
-      markdown(where),
+      ...where,
       button(text('查看总览', 'See the overview'), { a: 'rank.overview', v: view.version, o: 0 }, 'primary'),
     ],
   });

@@ -1,19 +1,27 @@
 /**
  * Reminder cards: the one-to-one reminder with the button that opens the right form and a snooze, the post in
  * the unit's group that @mentions its contacts, the overdue notice, the office's digest, the escalation, and the
- * office's view of the plan. Mentions are built only from open_ids read from the database.
+ * office's view of the plan. Mentions are built only from open_ids read from the database. Project and nominee names
+ * (typed) are shown as plain text, once; names from the competition file pass through `md()` in markdown.
  */
 import { text, type Text } from '../src/platform/i18n';
 import type { ActionValue } from './actions';
-import { button, card, divider, markdown, type Card, type Element } from './kit';
+import { button, buttonRow, capped, card, divider, fitCard, markdown, md, table, type Card, type Element } from './kit';
+
+/** One thing that is owed: what it is in our words (a project code, an award kind, a count), and the typed name. */
+export interface OwedItem {
+  what: Text;
+  name?: string;
+}
 
 export interface ReminderView {
   deadlineName: Text;
   dueDate: string;
   /** Whole days left until the due day (0: today); negative once overdue. */
   daysLeft: number;
-  unitName: string;
-  items: Text[];
+  /** The unit that owes (its short name, from the competition file); none when a person owes (a judge, a leader). */
+  unitName?: string;
+  items: OwedItem[];
   action?: ActionValue;
   snooze?: ActionValue;
 }
@@ -27,25 +35,45 @@ const when = (v: ReminderView): Text =>
         ? text(`今天截止（${v.dueDate} 24 点前）`, `due today (${v.dueDate}, by midnight)`)
         : text(`已于 ${v.dueDate} 截止，逾期 ${-v.daysLeft} 天`, `was due on ${v.dueDate}, ${-v.daysLeft} days ago`);
 
-const itemsText = (items: readonly Text[]): Text => text(items.map((i) => `· ${i.zh}`).join('\n'), items.map((i) => `· ${i.en}`).join('\n'));
+/** A label in both languages when they differ ("先进集体 Advanced collective"), once when they do not (a code). */
+const both = (t: Text): string => (t.zh === t.en ? t.zh : `${t.zh} ${t.en}`);
+
+/** Owed lines listed on a card at most; the rest are counted. */
+const ITEMS_LISTED = 30;
+
+/**
+ * The owed items as one plain-text block: in the reader's language when no typed name is among them, else each line
+ * with its bilingual label beside the name, so that the name is written once.
+ */
+export function itemsBlock(items: readonly OwedItem[]): Element {
+  if (items.every((i) => i.name === undefined)) {
+    const zh = capped(items.map((i) => `· ${i.what.zh}`), ITEMS_LISTED, '\n', (k) => `\n…另有 ${k} 项`);
+    const en = capped(items.map((i) => `· ${i.what.en}`), ITEMS_LISTED, '\n', (k) => `\n…and ${k} more`);
+    return { tag: 'div', text: { tag: 'plain_text', content: zh, i18n_content: { zh_cn: zh, en_us: en } } };
+  }
+  const lines = items.map((i) => `· ${both(i.what)}${i.name === undefined ? '' : ` ${i.name}`}`);
+  return { tag: 'div', text: { tag: 'plain_text', content: capped(lines, ITEMS_LISTED, '\n', (k) => `\n…另有 ${k} 项 and ${k} more`) } };
+}
 
 function actions(v: ReminderView): Element[] {
   const out: Element[] = [];
-  if (v.action) out.push({ tag: 'column', width: 'auto', elements: [button(text('去填写', 'Open the form'), v.action, 'primary')] });
-  if (v.snooze) out.push({ tag: 'column', width: 'auto', elements: [button(text('稍后提醒（2 小时）', 'Remind me in 2 hours'), v.snooze)] });
-  return out.length ? [{ tag: 'column_set', columns: out }] : [];
+  if (v.action) out.push(button(text('去填写', 'Open the form'), v.action, 'primary'));
+  if (v.snooze) out.push(button(text('稍后提醒（2 小时）', 'Remind me in 2 hours'), v.snooze));
+  return out.length ? [buttonRow(out)] : [];
 }
+
+const deadline = (v: ReminderView): Text => text(md(v.deadlineName.zh), md(v.deadlineName.en));
 
 export function reminderCard(v: ReminderView): Card {
   const overdue = v.daysLeft < 0;
+  const d = deadline(v);
+  const sentence = v.unitName
+    ? text(`${md(v.unitName)}的 **${d.zh}** ${when(v).zh}。还差：`, `${md(v.unitName)}: **${d.en}** ${when(v).en}. Still missing:`)
+    : text(`你的 **${d.zh}** ${when(v).zh}。还差：`, `Your **${d.en}** ${when(v).en}. Still missing:`);
   return card({
     title: overdue ? text(`逾期提醒：${v.deadlineName.zh}`, `Overdue: ${v.deadlineName.en}`) : text(`提醒：${v.deadlineName.zh}`, `Reminder: ${v.deadlineName.en}`),
     template: overdue ? 'red' : v.daysLeft <= 1 ? 'orange' : 'blue',
-    elements: [
-      markdown(text(`**${v.unitName}** 的${v.deadlineName.zh}${when(v).zh}。还差：`, `**${v.unitName}**: ${v.deadlineName.en} ${when(v).en}. Still missing:`)),
-      markdown(itemsText(v.items)),
-      ...actions(v),
-    ],
+    elements: [markdown(sentence), itemsBlock(v.items), ...actions(v)],
   });
 }
 
@@ -55,40 +83,55 @@ const mentions = (openIds: readonly string[]) => openIds.filter((id) => OPEN_ID.
 export function groupReminderCard(v: ReminderView & { contacts: string[] }): Card {
   const overdue = v.daysLeft < 0;
   const who = mentions(v.contacts);
+  const d = deadline(v);
   return card({
     title: overdue ? text(`逾期：${v.deadlineName.zh}`, `Overdue: ${v.deadlineName.en}`) : text(`提醒：${v.deadlineName.zh}`, `Reminder: ${v.deadlineName.en}`),
     template: overdue ? 'red' : 'orange',
     elements: [
-      markdown(text(`${who ? `${who} ` : ''}本单位的${v.deadlineName.zh}${when(v).zh}，还差：`, `${who ? `${who} ` : ''}Our ${v.deadlineName.en} ${when(v).en}; still missing:`)),
-      markdown(itemsText(v.items)),
+      markdown(text(`${who ? `${who} ` : ''}本单位的 **${d.zh}** ${when(v).zh}，还差：`, `${who ? `${who} ` : ''}Our **${d.en}** ${when(v).en}; still missing:`)),
+      itemsBlock(v.items),
       ...(v.contacts.length ? [] : [markdown(text('本单位还没有绑定联络员，请联系竞赛办。', 'No contact is bound for this unit yet; ask the competition office.'))]),
     ],
   });
 }
 
-export function digestCard(v: { deadlineName: Text; dueDate: string; missing: Array<{ name: string; items: Text[]; contacts: number }> }): Card {
-  return card({
-    title: text(`逾期汇总：${v.deadlineName.zh}`, `Overdue digest: ${v.deadlineName.en}`),
-    template: 'red',
-    elements: [
-      markdown(text(`${v.deadlineName.zh}已于 ${v.dueDate} 截止，以下 **${v.missing.length}** 个仍未完成：`, `${v.deadlineName.en} was due on ${v.dueDate}; **${v.missing.length}** still missing:`)),
-      ...v.missing.map((m) =>
-        markdown(
-          text(
-            `**${m.name}**${m.contacts ? '' : '（无联络员）'}：${m.items.map((i) => i.zh).join('；')}`,
-            `**${m.name}**${m.contacts ? '' : ' (no contact)'}: ${m.items.map((i) => i.en).join('; ')}`,
-          ),
+/** Owed items named per row of the digest at most; the row counts them all. */
+const DIGEST_ITEMS = 8;
+
+/**
+ * The office's digest after a deadline: one table row per unit (or person) still owing, with how many items and the
+ * first few; as many rows as fit, and how many more there are.
+ */
+export function digestCard(v: { deadlineName: Text; dueDate: string; missing: Array<{ name: string; items: OwedItem[]; contacts: number }> }): Card {
+  const d = text(md(v.deadlineName.zh), md(v.deadlineName.en));
+  const build = (n: number): Card =>
+    card({
+      title: text(`逾期汇总：${v.deadlineName.zh}`, `Overdue digest: ${v.deadlineName.en}`),
+      template: 'red',
+      elements: [
+        markdown(text(`**${d.zh}** 已于 ${v.dueDate} 截止，以下 **${v.missing.length}** 个仍未完成：`, `**${d.en}** was due on ${v.dueDate}; **${v.missing.length}** still missing:`)),
+        table(
+          [
+            { name: 'who', header: '单位 Unit', type: 'text' },
+            { name: 'n', header: '未完成 Missing', type: 'number' },
+            { name: 'items', header: '明细 Details', type: 'text' },
+            { name: 'contacts', header: '联络员 Contacts', type: 'number' },
+          ],
+          v.missing.slice(0, n).map((m) => ({ who: m.name, n: m.items.length, items: capped(m.items.map((i) => `${both(i.what)}${i.name === undefined ? '' : ` ${i.name}`}`), DIGEST_ITEMS, '；', (k) => ` …+${k}`), contacts: m.contacts })),
         ),
-      ),
-    ],
-  });
+        ...(n < v.missing.length ? [markdown(text(`另有 ${v.missing.length - n} 个未列出；发送「进展情况」查看全部。`, `${v.missing.length - n} more not listed; send "reports" for all of them.`))] : []),
+      ],
+    });
+  return fitCard(build, v.missing.length).card;
 }
 
 export function escalationCard(v: ReminderView): Card {
+  const d = deadline(v);
+  const unit = md(v.unitName ?? '');
   return card({
-    title: text(`请督办：${v.unitName}${v.deadlineName.zh}逾期`, `Please follow up: ${v.unitName} ${v.deadlineName.en} overdue`),
+    title: text(`请督办：${v.unitName ?? ''}${v.deadlineName.zh}逾期`, `Please follow up: ${v.unitName ?? ''} ${v.deadlineName.en} overdue`),
     template: 'carmine',
-    elements: [markdown(text(`${v.deadlineName.zh}${when(v).zh}，${v.unitName}还差：`, `${v.deadlineName.en} ${when(v).en}; ${v.unitName} still misses:`)), markdown(itemsText(v.items))],
+    elements: [markdown(text(`**${d.zh}** ${when(v).zh}，${unit}还差：`, `**${d.en}** ${when(v).en}; ${unit} still misses:`)), itemsBlock(v.items)],
   });
 }
 
@@ -100,9 +143,17 @@ export interface PlanRow {
   owing: number;
 }
 
+/** Plan lines shown per section at most; the rest are counted. */
+const PLAN_LINES = 40;
+
 export function remindersPlanCard(v: { upcoming: PlanRow[]; sent: Array<{ deadlineName: Text; step: string; count: number; last: string }>; paused: string[]; allPaused: boolean }): Card {
   const stepName = (s: string): Text =>
     s === 'overdue' ? text('逾期通知', 'overdue notice') : s === 'digest' ? text('竞赛办汇总', 'office digest') : s === 'escalate' ? text('督办', 'escalation') : s.startsWith('snooze') ? text('稍后提醒', 'snoozed') : s === 'T-0' ? text('截止当天', 'deadline day') : text(`提前 ${s.slice(2)} 天`, `${s.slice(2)} days before`);
+  const lines = (rows: readonly Text[], more: Text): Text =>
+    text(capped(rows.map((r) => r.zh), PLAN_LINES, '\n', (k) => `\n${more.zh.replace('{n}', String(k))}`), capped(rows.map((r) => r.en), PLAN_LINES, '\n', (k) => `\n${more.en.replace('{n}', String(k))}`));
+  const upcoming = v.upcoming.map((r) => text(`${r.at} · ${md(r.deadlineName.zh)}（${r.dueDate} 截止）· ${stepName(r.step).zh} · 目前 ${r.owing} 个未完成`, `${r.at} · ${md(r.deadlineName.en)} (due ${r.dueDate}) · ${stepName(r.step).en} · ${r.owing} owing now`));
+  const sent = v.sent.map((r) => text(`${r.last} · ${md(r.deadlineName.zh)} · ${stepName(r.step).zh} · ${r.count} 个`, `${r.last} · ${md(r.deadlineName.en)} · ${stepName(r.step).en} · ${r.count}`));
+  const more = text('…另有 {n} 条', '…and {n} more');
   return card({
     title: text('提醒计划', 'Reminder plan'),
     template: 'wathet',
@@ -111,21 +162,13 @@ export function remindersPlanCard(v: { upcoming: PlanRow[]; sent: Array<{ deadli
         v.allPaused
           ? text('⏸ 全部提醒已暂停（发送「恢复提醒」恢复）。', '⏸ All reminders are paused (send "resume reminders").')
           : v.paused.length
-            ? text(`⏸ 已暂停的单位：${v.paused.join('、')}`, `⏸ Paused units: ${v.paused.join(', ')}`)
+            ? text(`⏸ 已暂停的单位：${v.paused.map(md).join('、')}`, `⏸ Paused units: ${v.paused.map(md).join(', ')}`)
             : text('提醒正常运行。', 'Reminders are running.'),
       ),
       divider(),
-      markdown(
-        v.upcoming.length
-          ? text(`**接下来 14 天**\n${v.upcoming.map((r) => `${r.at} · ${r.deadlineName.zh}（${r.dueDate} 截止）· ${stepName(r.step).zh} · 目前 ${r.owing} 个未完成`).join('\n')}`, `**Next 14 days**\n${v.upcoming.map((r) => `${r.at} · ${r.deadlineName.en} (due ${r.dueDate}) · ${stepName(r.step).en} · ${r.owing} owing now`).join('\n')}`)
-          : text('接下来 14 天没有提醒。', 'No reminder in the next 14 days.'),
-      ),
+      markdown(upcoming.length ? text(`**接下来 14 天**\n${lines(upcoming, more).zh}`, `**Next 14 days**\n${lines(upcoming, more).en}`) : text('接下来 14 天没有提醒。', 'No reminder in the next 14 days.')),
       divider(),
-      markdown(
-        v.sent.length
-          ? text(`**最近 14 天已发送**\n${v.sent.map((r) => `${r.last} · ${r.deadlineName.zh} · ${stepName(r.step).zh} · ${r.count} 个`).join('\n')}`, `**Sent in the last 14 days**\n${v.sent.map((r) => `${r.last} · ${r.deadlineName.en} · ${stepName(r.step).en} · ${r.count}`).join('\n')}`)
-          : text('最近 14 天没有发送提醒。', 'No reminder sent in the last 14 days.'),
-      ),
+      markdown(sent.length ? text(`**最近 14 天已发送**\n${lines(sent, more).zh}`, `**Sent in the last 14 days**\n${lines(sent, more).en}`) : text('最近 14 天没有发送提醒。', 'No reminder sent in the last 14 days.')),
     ],
   });
 }

@@ -1,10 +1,12 @@
 /**
- * Progress cards: the report form (pre-filled from the last report), the receipt, a project's timeline, the
- * self-evaluation form, the office's per-period view and the schedule. What people typed goes through `userText`.
+ * Progress cards: the report form (pre-filled from the last report), the receipt, a project's timeline (a page of
+ * periods, newest first), the self-evaluation form, the office's per-period view and the schedule. What people typed
+ * is shown as plain text, once (`userText`, `field`); names from the competition file pass through `md()` in markdown.
  */
 import { text, type Text } from '../src/platform/i18n';
 import { REPORT_LIMITS, type PeriodOverview, type PeriodTally, type ReportFields, type ReportState } from '../src/features/reports/reporting.rules';
-import { button, card, formInput, divider, markdown, plainText, table, userText, type Card, type Element } from './kit';
+import type { ActionValue } from './actions';
+import { button, capped, card, divider, field, fitCard, formInput, markdown, md, pager, plainText, submitButton, table, userText, type Card, type Element } from './kit';
 
 export interface ProjectLabel {
   id: string;
@@ -22,8 +24,6 @@ export interface PeriodChoice {
   due: string;
   /** This project's state for the period. */
   state: ReportState;
-  /** The period closed and has a report: it cannot be changed any more. */
-  locked: boolean;
 }
 
 const STATE: Record<ReportState, Text> = {
@@ -33,22 +33,31 @@ const STATE: Record<ReportState, Text> = {
   pending: text('待报', 'to report'),
 };
 
-const periodLabel = (p: PeriodChoice): Text =>
-  text(`${p.name}（${p.due} 截止 · ${STATE[p.state].zh}${p.locked ? ' · 不能再改' : ''}）`, `${p.nameEn} (due ${p.due} · ${STATE[p.state].en}${p.locked ? ' · locked' : ''})`);
+const periodLabel = (p: PeriodChoice): Text => text(`${p.name}（${p.due} 截止 · ${STATE[p.state].zh}）`, `${p.nameEn} (due ${p.due} · ${STATE[p.state].en})`);
 
+/** The project's code and name as typed, on one plain line. */
+const projectLine = (p: Pick<ProjectLabel, 'code' | 'name'>): Element => userText(`${p.code} · ${p.name}`);
 
-const projectLine = (p: ProjectLabel): Element => userText(`${p.code} · ${p.name}`);
+/** Where the pre-filled values come from: this period's last revision, or an earlier period's report. */
+export type Prefill = { fields: ReportFields; from: { name: string; nameEn: string }; samePeriod: boolean };
 
-export function reportForm(view: { project: ProjectLabel; periods: PeriodChoice[]; selected?: string; prefill?: ReportFields; prefillFrom?: Text }): Card {
-  const f = view.prefill;
+/** The report form. `periods` are only those a report can still be submitted for (locked periods are not offered). */
+export function reportForm(view: { project: ProjectLabel; periods: PeriodChoice[]; selected?: string; prefill?: Prefill }): Card {
+  const f = view.prefill?.fields;
+  const from = view.prefill;
+  const note = !from
+    ? text('', '')
+    : from.samePeriod
+      ? text(`\n已填入你上次提交的「${md(from.from.name)}」报告；修改后提交即保存为新版本。`, `\nFilled in with your last "${md(from.from.nameEn)}" report; submitting saves a new revision.`)
+      : text(`\n已按「${md(from.from.name)}」的报告预先填好，请改成本期的情况。`, `\nPre-filled from the "${md(from.from.nameEn)}" report: update it for this period.`);
   return card({
     title: text(`填报进展 · ${view.project.unitName}`, `Progress report · ${view.project.unitName}`),
     elements: [
       projectLine(view.project),
       markdown(
         text(
-          `截止日当天 24 点前提交算按时；截止前可以反复修改，每次都会保留。${view.prefillFrom ? `\n已按${view.prefillFrom.zh}预先填好，请改成本期的情况。` : ''}`,
-          `Reports until the end of the due day are on time; until then you may revise as often as you like and every version is kept.${view.prefillFrom ? `\nPre-filled from ${view.prefillFrom.en}: update it for this period.` : ''}`,
+          `截止日当天 24 点前提交算按时；截止前可以反复修改，每次都会保留。${note.zh}`,
+          `Reports until the end of the due day are on time; until then you may revise as often as you like and every version is kept.${note.en}`,
         ),
       ),
       {
@@ -67,28 +76,47 @@ export function reportForm(view: { project: ProjectLabel; periods: PeriodChoice[
           formInput('work_done', text('本期完成的工作', 'Work done this period'), { required: true, multiline: true, max: REPORT_LIMITS.workDone, value: f?.workDone, placeholder: text('做了什么', 'What was done') }),
           formInput('results', text('取得的成效（含数据）', 'Results (with figures)'), { required: true, multiline: true, max: REPORT_LIMITS.results, value: f?.results, placeholder: text('例如：办结案件 120 件，同比提升 15%', 'e.g. 120 cases closed, up 15% on last year') }),
           formInput('completion', text('完成度（0-100）', 'Completion (0-100)'), { required: true, max: 4, value: f ? String(f.completion) : undefined, placeholder: text('例如 60', 'e.g. 60') }),
-          formInput('evidence', text('佐证链接', 'Evidence links'), { required: false, multiline: true, max: REPORT_LIMITS.evidence, value: f?.evidence.join('\n'), placeholder: text('每行一个 http(s) 链接，最多 10 个', 'One http(s) link per line, up to 10') }),
+          formInput('evidence', text('佐证链接', 'Evidence links'), { required: false, multiline: true, max: REPORT_LIMITS.evidence, value: f?.evidence.join('\n'), placeholder: text(`每行一个 http(s) 链接，最多 ${REPORT_LIMITS.links} 个`, `One http(s) link per line, up to ${REPORT_LIMITS.links}`) }),
           formInput('problems', text('问题与需要的帮助', 'Problems and help needed'), { required: false, multiline: true, max: REPORT_LIMITS.problems, value: f?.problems, placeholder: text('没有可不填', 'Leave empty if none') }),
-          { tag: 'button', name: 'submit', text: plainText(text('提交进展', 'Submit')), type: 'primary', form_action_type: 'submit', behaviors: [{ type: 'callback', value: { a: 'rpt.submit', p: view.project.id } }] },
+          submitButton(text('提交进展', 'Submit'), { a: 'rpt.submit', p: view.project.id }),
         ],
       },
     ],
   });
 }
 
-export function projectPicker(view: { unitName: string; projects: Array<ProjectLabel & { state?: ReportState; periodName?: Text }>; purpose: 'report' | 'self-evaluation'; period?: string }): Card {
+/** What the picker says of a project for the period at hand: its report state, or whether its self-evaluation is in. */
+export type PickerStatus =
+  | { kind: 'report'; periodName: Text; due: string; state: ReportState }
+  | { kind: 'self-evaluation'; periodName: Text; due: string; total?: number; max: number; closed: boolean };
+
+function statusLine(s: PickerStatus): Text {
+  const period = text(md(s.periodName.zh), md(s.periodName.en));
+  if (s.kind === 'report') return text(`${period.zh}：${STATE[s.state].zh}（${s.due} 截止）`, `${period.en}: ${STATE[s.state].en} (due ${s.due})`);
+  if (s.total !== undefined) return text(`${period.zh}：已自评 ${s.total}/${s.max}（${s.closed ? '已截止' : `${s.due} 前可修改`}）`, `${period.en}: self-evaluated ${s.total}/${s.max} (${s.closed ? 'closed' : `may revise until ${s.due}`})`);
+  return text(`${period.zh}：未自评（${s.due} 截止${s.closed ? '，已逾期' : ''}）`, `${period.en}: not yet self-evaluated (due ${s.due}${s.closed ? ', overdue' : ''})`);
+}
+
+/** Projects a page of the picker holds at most. */
+export const PICKER_PAGE = 20;
+
+export function projectPicker(view: { unitName: string; projects: Array<ProjectLabel & { status?: PickerStatus }>; purpose: 'report' | 'self-evaluation'; period?: string }): Card {
   const title = view.purpose === 'report' ? text(`填报进展 · ${view.unitName}`, `Progress report · ${view.unitName}`) : text(`自评 · ${view.unitName}`, `Self-evaluation · ${view.unitName}`);
-  const elements: Element[] = [markdown(text('选择项目：', 'Choose a project:'))];
-  for (const p of view.projects) {
-    elements.push(divider(), projectLine(p));
-    if (p.state && p.periodName) elements.push(markdown(text(`${p.periodName.zh}：${STATE[p.state].zh}`, `${p.periodName.en}: ${STATE[p.state].en}`)));
-    elements.push(
-      view.purpose === 'report'
-        ? button(text('填报', 'Report'), { a: 'rpt.open', p: p.id }, 'primary')
-        : button(text('自评', 'Self-evaluate'), { a: 'sev.open', p: p.id, period: view.period! }, 'primary'),
-    );
-  }
-  return card({ title, elements });
+  const build = (n: number): Card => {
+    const elements: Element[] = [markdown(text('选择项目：', 'Choose a project:'))];
+    for (const p of view.projects.slice(0, n)) {
+      elements.push(divider(), projectLine(p));
+      if (p.status) elements.push(markdown(statusLine(p.status)));
+      elements.push(
+        view.purpose === 'report'
+          ? button(text('填报', 'Report'), { a: 'rpt.open', p: p.id }, 'primary')
+          : button(p.status?.kind === 'self-evaluation' && p.status.total !== undefined ? text('修改自评', 'Revise') : text('自评', 'Self-evaluate'), { a: 'sev.open', p: p.id, period: view.period! }, 'primary'),
+      );
+    }
+    if (n < view.projects.length) elements.push(markdown(text(`还有 ${view.projects.length - n} 个项目未列出：发送「我的项目」或「进展 项目编号」。`, `${view.projects.length - n} more project(s) not listed: send "projects" or "progress" with a project code.`)));
+    return card({ title, elements });
+  };
+  return fitCard(build, Math.min(PICKER_PAGE, view.projects.length)).card;
 }
 
 export function reportReceived(view: { project: ProjectLabel; periodName: Text; revision: number; late: boolean; selfEvaluation?: { period: string } }): Card {
@@ -102,7 +130,7 @@ export function reportReceived(view: { project: ProjectLabel; periodName: Text; 
     template: view.late ? 'orange' : 'green',
     elements: [
       projectLine(view.project),
-      markdown(text(`${view.periodName.zh}：${status.zh}。`, `${view.periodName.en}: ${status.en}.`)),
+      markdown(text(`${md(view.periodName.zh)}：${status.zh}。`, `${md(view.periodName.en)}: ${status.en}.`)),
       ...(view.selfEvaluation
         ? [markdown(text('本期还需要做项目自评。', 'This period also asks for a self-evaluation.')), button(text('去自评', 'Self-evaluate'), { a: 'sev.open', p: view.project.id, period: view.selfEvaluation.period }, 'primary')]
         : []),
@@ -116,28 +144,50 @@ export interface TimelineEntry {
   due: string;
   state: ReportState;
   revisions: number;
+  /** `submittedAt` is a local date and time: the minute decides on time or late. */
   latest?: ReportFields & { submittedAt: string };
-  selfEvaluation?: { total: number; max: number; justification: string };
+  selfEvaluation?: { total: number; max: number; justification: string; submittedAt: string };
 }
 
-export function historyCard(view: { project: ProjectLabel; entries: TimelineEntry[] }): Card {
-  const elements: Element[] = [projectLine(view.project), markdown(text(`赛道：${view.project.trackName}`, `Track: ${view.project.trackNameEn}`))];
-  for (const e of view.entries) {
-    elements.push(divider());
-    elements.push(markdown(text(`**${e.periodName.zh}**（${e.due} 截止）· ${STATE[e.state].zh}${e.revisions > 1 ? ` · 修改 ${e.revisions - 1} 次` : ''}`, `**${e.periodName.en}** (due ${e.due}) · ${STATE[e.state].en}${e.revisions > 1 ? ` · revised ${e.revisions - 1}×` : ''}`)));
-    if (e.latest) {
-      elements.push(markdown(text(`完成度 **${e.latest.completion}%** · 提交于 ${e.latest.submittedAt}`, `Completion **${e.latest.completion}%** · submitted ${e.latest.submittedAt}`)));
-      elements.push(userText(e.latest.workDone, text('工作', 'Work')), userText(e.latest.results, text('成效', 'Results')));
-      if (e.latest.evidence.length) elements.push(userText(e.latest.evidence.join('\n'), text('佐证', 'Evidence')));
-      if (e.latest.problems) elements.push(userText(e.latest.problems, text('问题', 'Problems')));
-    }
-    if (e.selfEvaluation) {
-      elements.push(markdown(text(`自评 **${e.selfEvaluation.total}/${e.selfEvaluation.max}**`, `Self-evaluation **${e.selfEvaluation.total}/${e.selfEvaluation.max}**`)));
-      elements.push(userText(e.selfEvaluation.justification, text('理由', 'Justification')));
-    }
+/** Periods a page of the timeline holds at most; fewer when the reports are long. */
+export const TIMELINE_PAGE = 4;
+
+function entryElements(e: TimelineEntry): Element[] {
+  const name = text(md(e.periodName.zh), md(e.periodName.en));
+  const out: Element[] = [
+    divider(),
+    markdown(text(`**${name.zh}** （${e.due} 截止）· ${STATE[e.state].zh}${e.revisions > 1 ? ` · 修改 ${e.revisions - 1} 次` : ''}`, `**${name.en}** (due ${e.due}) · ${STATE[e.state].en}${e.revisions > 1 ? ` · revised ${e.revisions - 1}×` : ''}`)),
+  ];
+  if (e.latest) {
+    out.push(markdown(text(`完成度 **${e.latest.completion}%** · 最后提交于 ${e.latest.submittedAt}`, `Completion **${e.latest.completion}%** · last submitted ${e.latest.submittedAt}`)));
+    out.push(...field(text('本期完成的工作', 'Work done'), e.latest.workDone), ...field(text('取得的成效', 'Results'), e.latest.results));
+    if (e.latest.evidence.length) out.push(...field(text('佐证链接', 'Evidence links'), e.latest.evidence.join('\n')));
+    if (e.latest.problems) out.push(...field(text('问题与需要的帮助', 'Problems and help needed'), e.latest.problems));
   }
-  if (!view.entries.length) elements.push(markdown(text('还没有需要填报的期次。', 'No reporting period has opened yet.')));
-  return card({ title: text('进展记录', 'Progress timeline'), elements });
+  if (e.selfEvaluation) {
+    const owed = !e.latest ? text(' · 本期进展报告还没有提交', ' · this period\'s progress report is still owed') : text('', '');
+    out.push(markdown(text(`自评 **${e.selfEvaluation.total}/${e.selfEvaluation.max}** · 提交于 ${e.selfEvaluation.submittedAt}${owed.zh}`, `Self-evaluation **${e.selfEvaluation.total}/${e.selfEvaluation.max}** · submitted ${e.selfEvaluation.submittedAt}${owed.en}`)));
+    out.push(...field(text('自评理由', 'Justification'), e.selfEvaluation.justification));
+  }
+  return out;
+}
+
+/**
+ * A project's timeline: `entries` newest period first, a page of them from `offset` (as many as fit, at most
+ * TIMELINE_PAGE), with buttons to newer and older periods.
+ */
+export function historyCard(view: { project: ProjectLabel; entries: TimelineEntry[]; offset?: number; page: (offset: number) => ActionValue }): Card {
+  const total = view.entries.length;
+  const offset = Math.min(view.offset ?? 0, Math.max(0, total - 1));
+  const build = (n: number): Card => {
+    const shown = view.entries.slice(offset, offset + n);
+    const elements: Element[] = [projectLine(view.project), markdown(text(`赛道：${md(view.project.trackName)} · ${md(view.project.unitName)}`, `Track: ${md(view.project.trackNameEn)} · ${md(view.project.unitName)}`))];
+    for (const e of shown) elements.push(...entryElements(e));
+    if (!total) elements.push(markdown(text('还没有需要填报的期次。', 'No reporting period has opened yet.')));
+    elements.push(...pager({ offset, shown: shown.length, total, step: TIMELINE_PAGE, page: view.page, noun: text('期', 'periods'), labels: { previous: text('较新的期次', 'Newer periods'), next: text('更早的期次', 'Older periods') } }));
+    return card({ title: text('进展记录', 'Progress timeline'), elements });
+  };
+  return fitCard(build, Math.min(TIMELINE_PAGE, total - offset)).card;
 }
 
 export function selfEvaluationForm(view: { project: ProjectLabel; periodName: Text; period: string; rubric: ReadonlyArray<{ code: string; name: string; nameEn: string; max: number }>; prefill?: { scores: Record<string, number>; justification: string } }): Card {
@@ -152,7 +202,7 @@ export function selfEvaluationForm(view: { project: ProjectLabel; periodName: Te
         elements: [
           ...view.rubric.map((c) => formInput(`score_${c.code}`, text(`${c.name}（0-${c.max}）`, `${c.nameEn} (0-${c.max})`), { required: true, max: 5, value: view.prefill?.scores[c.code]?.toString(), placeholder: text(`0 到 ${c.max}`, `0 to ${c.max}`) })),
           formInput('justification', text('打分理由', 'Justification'), { required: true, multiline: true, max: REPORT_LIMITS.justification, value: view.prefill?.justification, placeholder: text('依据哪些成效和数据', 'Which results and figures support it') }),
-          { tag: 'button', name: 'submit', text: plainText(text('提交自评', 'Submit')), type: 'primary', form_action_type: 'submit', behaviors: [{ type: 'callback', value: { a: 'sev.submit', p: view.project.id, period: view.period } }] },
+          submitButton(text('提交自评', 'Submit'), { a: 'sev.submit', p: view.project.id, period: view.period }),
         ],
       },
     ],
@@ -165,7 +215,7 @@ export function selfEvaluationReceived(view: { project: ProjectLabel; periodName
     template: 'green',
     elements: [
       projectLine(view.project),
-      markdown(text(`${view.periodName.zh}自评 **${view.total}/${view.max}**${view.revision > 1 ? `（第 ${view.revision} 次修改）` : ''}。`, `${view.periodName.en}: **${view.total}/${view.max}**${view.revision > 1 ? ` (revision ${view.revision})` : ''}.`)),
+      markdown(text(`${md(view.periodName.zh)}自评 **${view.total}/${view.max}** ${view.revision > 1 ? `（第 ${view.revision} 次修改）` : ''}。`, `${md(view.periodName.en)}: **${view.total}/${view.max}**${view.revision > 1 ? ` (revision ${view.revision})` : ''}.`)),
       button(text('查看进展记录', 'See the timeline'), { a: 'rpt.history', p: view.project.id }),
     ],
   });
@@ -174,6 +224,9 @@ export function selfEvaluationReceived(view: { project: ProjectLabel; periodName
 const pct = (x: number) => `${Math.round(100 * x)}%`;
 const tallyText = (t: PeriodTally): Text =>
   text(`按时 ${t.onTime} · 逾期补报 ${t.late} · 缺报 ${t.missing}${t.pending ? ` · 待报 ${t.pending}` : ''}`, `on time ${t.onTime} · late ${t.late} · missing ${t.missing}${t.pending ? ` · to come ${t.pending}` : ''}`);
+
+/** Missing projects named on the card at most; the records export has them all. */
+const MISSING_LISTED = 40;
 
 export function reportsOverviewCard(view: {
   overview: PeriodOverview;
@@ -202,22 +255,27 @@ export function reportsOverviewCard(view: {
   const tracks = view.tracks
     .filter((t) => o.byTrack.has(t.code))
     .map((t) => ({ t, tally: o.byTrack.get(t.code)! }));
+  const missing = view.missingProjects.map((p) => ({ zh: `${p.code}（${md(p.unitName)}）`, en: `${p.code} (${md(p.unitName)})` }));
+  const scope = view.scope ? text(md(view.scope.zh), md(view.scope.en)) : undefined;
   return card({
     title: text(`进展情况 · ${o.period.name}`, `Reports · ${o.period.nameEn}`),
     template: 'indigo',
     elements: [
       markdown(
         text(
-          `${view.scope ? `${view.scope.zh}。` : ''}${o.period.due} 截止。${tallyText(o.total).zh}${o.total.owed ? `，按时率 **${pct(o.total.onTimeShare)}**` : ''}。`,
-          `${view.scope ? `${view.scope.en}. ` : ''}Due ${o.period.due}. ${tallyText(o.total).en}${o.total.owed ? `; on-time share **${pct(o.total.onTimeShare)}**` : ''}.`,
+          `${scope ? `${scope.zh}。` : ''}${o.period.due} 截止。${tallyText(o.total).zh}${o.total.owed ? `，按时率 **${pct(o.total.onTimeShare)}** ` : ''}。`,
+          `${scope ? `${scope.en}. ` : ''}Due ${o.period.due}. ${tallyText(o.total).en}${o.total.owed ? `; on-time share **${pct(o.total.onTimeShare)}**` : ''}.`,
         ),
       ),
       grid,
       divider(),
-      markdown(text(`**按赛道**\n${tracks.map(({ t, tally: x }) => `${t.code} ${t.name}：${tallyText(x).zh}`).join('\n')}`, `**By track**\n${tracks.map(({ t, tally: x }) => `${t.code} ${t.nameEn}: ${tallyText(x).en}`).join('\n')}`)),
+      markdown(text(`**按赛道**\n${tracks.map(({ t, tally: x }) => `${t.code} ${md(t.name)}：${tallyText(x).zh}`).join('\n')}`, `**By track**\n${tracks.map(({ t, tally: x }) => `${t.code} ${md(t.nameEn)}: ${tallyText(x).en}`).join('\n')}`)),
       markdown(
-        view.missingProjects.length
-          ? text(`**缺报项目（${view.missingProjects.length}）**：${view.missingProjects.map((p) => `${p.code}（${p.unitName}）`).join('、')}`, `**Missing (${view.missingProjects.length})**: ${view.missingProjects.map((p) => `${p.code} (${p.unitName})`).join(', ')}`)
+        missing.length
+          ? text(
+              `**缺报项目（${missing.length}）** ：${capped(missing.map((m) => m.zh), MISSING_LISTED, '、', (k) => ` 等，另有 ${k} 个（见「导出」）`)}`,
+              `**Missing (${missing.length})**: ${capped(missing.map((m) => m.en), MISSING_LISTED, ', ', (k) => ` and ${k} more (see "export")`)}`,
+            )
           : text('没有缺报的项目。', 'No report is missing.'),
       ),
       ...(view.otherPeriods.length
@@ -227,34 +285,44 @@ export function reportsOverviewCard(view: {
   });
 }
 
+/** Owed items listed per unit on the schedule at most; the rest are counted. */
+const OWED_LISTED = 12;
+
 export function scheduleCard(view: {
   stages: ReadonlyArray<{ name: string; nameEn: string; start: string; end: string; current: boolean }>;
   deadlines: ReadonlyArray<{ name: string; nameEn: string; date: string }>;
   owed?: ReadonlyArray<{ unitName: string; items: ReadonlyArray<{ projectCode: string; periodName: Text; due: string; overdue: boolean }> }>;
 }): Card {
-  const elements: Element[] = [
-    markdown(
-      text(
-        view.stages.map((s) => `${s.current ? '▶ ' : ''}**${s.name}** ${s.start} ~ ${s.end}`).join('\n'),
-        view.stages.map((s) => `${s.current ? '▶ ' : ''}**${s.nameEn}** ${s.start} – ${s.end}`).join('\n'),
-      ),
-    ),
-    divider(),
-    markdown(
-      view.deadlines.length
-        ? text(`**接下来的截止日**\n${view.deadlines.map((d) => `${d.date} ${d.name}`).join('\n')}`, `**Next deadlines**\n${view.deadlines.map((d) => `${d.date} ${d.nameEn}`).join('\n')}`)
-        : text('没有待到的截止日。', 'No deadline ahead.'),
-    ),
-  ];
-  for (const u of view.owed ?? []) {
-    elements.push(divider());
-    elements.push(
+  const owed = view.owed ?? [];
+  const build = (units: number): Card => {
+    const elements: Element[] = [
       markdown(
-        u.items.length
-          ? text(`**${u.unitName}还欠**\n${u.items.map((i) => `${i.projectCode} ${i.periodName.zh}（${i.due}${i.overdue ? '，已逾期' : ' 截止'}）`).join('\n')}`, `**${u.unitName} still owes**\n${u.items.map((i) => `${i.projectCode} ${i.periodName.en} (due ${i.due}${i.overdue ? ', overdue' : ''})`).join('\n')}`)
-          : text(`**${u.unitName}**：目前没有欠报的内容。`, `**${u.unitName}**: nothing owed right now.`),
+        text(
+          view.stages.map((s) => `${s.current ? '▶ ' : ''}**${md(s.name)}** ${s.start} ~ ${s.end}`).join('\n'),
+          view.stages.map((s) => `${s.current ? '▶ ' : ''}**${md(s.nameEn)}** ${s.start} – ${s.end}`).join('\n'),
+        ),
       ),
-    );
-  }
-  return card({ title: text('日程', 'Schedule'), elements });
+      divider(),
+      markdown(
+        view.deadlines.length
+          ? text(`**接下来的截止日**\n${view.deadlines.map((d) => `${d.date} ${md(d.name)}`).join('\n')}`, `**Next deadlines**\n${view.deadlines.map((d) => `${d.date} ${md(d.nameEn)}`).join('\n')}`)
+          : text('没有待到的截止日。', 'No deadline ahead.'),
+      ),
+    ];
+    for (const u of owed.slice(0, units)) {
+      const zh = u.items.map((i) => `${i.projectCode} ${md(i.periodName.zh)}（${i.due}${i.overdue ? '，已逾期' : ' 截止'}）`);
+      const en = u.items.map((i) => `${i.projectCode} ${md(i.periodName.en)} (due ${i.due}${i.overdue ? ', overdue' : ''})`);
+      elements.push(divider());
+      elements.push(
+        markdown(
+          u.items.length
+            ? text(`**${md(u.unitName)}还欠** \n${capped(zh, OWED_LISTED, '\n', (k) => `\n…另有 ${k} 项`)}`, `**${md(u.unitName)} still owes**\n${capped(en, OWED_LISTED, '\n', (k) => `\n…and ${k} more`)}`)
+            : text(`**${md(u.unitName)}** ：目前没有欠报的内容。`, `**${md(u.unitName)}**: nothing owed right now.`),
+        ),
+      );
+    }
+    if (units < owed.length) elements.push(markdown(text(`另有 ${owed.length - units} 个单位未列出。`, `${owed.length - units} more unit(s) not listed.`)));
+    return card({ title: text('日程', 'Schedule'), elements });
+  };
+  return fitCard(build, owed.length).card;
 }

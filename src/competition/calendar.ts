@@ -132,6 +132,12 @@ export function localDateOf(ms: number, tz: string): LocalDate {
   return `${String(w.y).padStart(4, '0')}-${String(w.m).padStart(2, '0')}-${String(w.d).padStart(2, '0')}`;
 }
 
+/** A local wall-clock stamp, e.g. 2024-05-25 23:59, in the time zone: the minute decides on time or late. */
+export function localDateTimeOf(ms: number, tz: string): string {
+  const w = wallClock(ms, tz);
+  return `${localDateOf(ms, tz)} ${String(w.hh).padStart(2, '0')}:${String(w.mm).padStart(2, '0')}`;
+}
+
 /** Minutes after local midnight at `ms`. */
 export function localMinutesOf(ms: number, tz: string): number {
   const w = wallClock(ms, tz);

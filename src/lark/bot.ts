@@ -9,7 +9,7 @@
 import { actionValueSchema, type ActionValue } from '../../cards/actions';
 import { unknownCommandHint } from '../../cards/help';
 import { welcomeCard } from '../../cards/welcome';
-import type { Card } from '../../cards/kit';
+import { withinBudget, type Card } from '../../cards/kit';
 import { rememberChatMembership } from '../features/chats/chats.repository';
 import { inAudience, NO_ROLES } from '../features/people/roles';
 import { rolesOf } from '../features/people/roles.repository';
@@ -35,10 +35,19 @@ const NOT_ALLOWED = text('你没有权限进行这个操作。', 'You are not al
 const STALE_BUTTON = text('这个按钮已失效，请重新发送命令获取新卡片。', 'This button is no longer valid. Send the command again for a new card.');
 const WORKING = text('正在处理，稍后更新卡片。', 'Working on it; the card will update shortly.');
 
-export function callbackBody(r: CardResponse): CallbackBody {
+/**
+ * The callback answer. Its card meets the same budget as a sent one (no limit is documented for answers; the client
+ * refuses a bad card with 200673): a card over it is replaced by the short card that says so, and `onOverBudget` hears
+ * why.
+ */
+export function callbackBody(r: CardResponse, onOverBudget?: (problems: string[]) => void): CallbackBody {
   const body: CallbackBody = {};
   if (r.toast) body.toast = { type: r.toast.type, content: r.toast.text.zh, i18n: larkI18n(r.toast.text) };
-  if (r.card) body.card = { type: 'raw', data: r.card };
+  if (r.card) {
+    const { card, problems } = withinBudget(r.card);
+    if (problems.length) onOverBudget?.(problems);
+    body.card = { type: 'raw', data: card };
+  }
   return body;
 }
 
@@ -224,7 +233,7 @@ export class Bot {
     });
     const first = await Promise.race([work, overrun]);
     clearTimeout(timer);
-    if (first !== 'overrun') return callbackBody(first);
+    if (first !== 'overrun') return callbackBody(first, (problems) => s.logger.error('card over budget in a callback answer', { action: parsed.data.a, problems }));
     // Too slow for the callback: answer now, update the card with the callback's token when the work is done.
     this.defer.run('card action overrun', async () => {
       const late = await work;

@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
+import { withinBudget, type Card } from '../../cards/kit';
 import { dialectOf } from '../platform/db';
 import { newId } from '../platform/ids';
 import { fromDbInstant, toDbInstant } from '../platform/instant';
@@ -57,6 +58,10 @@ export async function enqueueMessages(db: Db, messages: readonly OutgoingMessage
   const mysql = dialectOf(db) === 'mysql';
   let inserted = 0;
   for (const m of messages) {
+    // The last guard before Lark: a card over the budget is replaced by a short card saying so (never sent to be
+    // refused), and the row keeps the reason for the office's `发送失败` view.
+    const guarded = isCard(m) ? withinBudget(m.content as Card) : undefined;
+    const content = guarded ? guarded.card : m.content;
     const values = {
       id: newId('out'),
       uuid: await uuidFor(m.key),
@@ -67,14 +72,14 @@ export async function enqueueMessages(db: Db, messages: readonly OutgoingMessage
       receive_id: m.receiveId,
       rate_key: m.rateKey,
       msg_type: m.msgType,
-      content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content),
+      content: typeof content === 'string' ? content : JSON.stringify(content),
       status: 'pending',
       attempts: 0,
       next_attempt_at: toDbInstant(Math.max(now, m.notBefore ?? now)),
       lease_owner: null,
       lease_until: null,
       // The key is kept for operators; the uuid is what Lark sees.
-      last_error: null,
+      last_error: guarded?.problems.length ? `card over budget: ${guarded.problems.join('; ')}`.slice(0, 500) : null,
       message_id: null,
       created_at: toDbInstant(now),
       sent_at: null,
@@ -85,6 +90,8 @@ export async function enqueueMessages(db: Db, messages: readonly OutgoingMessage
   }
   return inserted;
 }
+
+const isCard = (m: OutgoingMessage): boolean => m.msgType === 'interactive' && typeof m.content === 'object' && m.content !== null && (m.content as { schema?: unknown }).schema === '2.0';
 
 /** Whether the message with this logical key is already in the outbox (whatever its state). */
 export async function isEnqueued(db: Db, key: string): Promise<boolean> {

@@ -85,6 +85,6 @@ describe('the members card', () => {
     expect(view.unitLeaders).toEqual([{ code: 'JA', shortName: '静安', leaders: [{ openId: 'ou_l1', name: '王局', source: 'file' }, { openId: 'ou_l2', name: 'ou_l2', source: 'file' }] }]);
     const text = JSON.stringify(membersCard(view));
     expect(text).toContain('单位领导');
-    expect(text).toContain('静安（JA）：王局［文件］、ou_l2［文件］');
+    expect(text).toContain('"unit":"静安（JA）","leaders":"王局［文件 file］、ou_l2［文件 file］"');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { card, cardBytes, fitCard, markdown } from '../../cards/kit';
+import { card, CARD_BUDGET, cardBytes, fitCard, fitsBudget, markdown, type Card } from '../../cards/kit';
 import { text } from '../../src/platform/i18n';
 import {
   judgingProgress,
@@ -234,9 +234,19 @@ describe('the scheduled digest', () => {
 describe('cards that fit', () => {
   it('fitCard keeps as many rows as fit under the budget', () => {
     const build = (n: number) => card({ title: text('t', 't'), elements: Array.from({ length: n }, (_, i) => markdown(text(`第 ${i} 行 ${'字'.repeat(40)}`, `row ${i}`))) });
-    const { card: fitted, n } = fitCard(build, 1000, 10_000);
+    const within = (c: Card) => cardBytes(c) <= 10_000;
+    const { card: fitted, n } = fitCard(build, 1000, within);
     expect(cardBytes(fitted)).toBeLessThanOrEqual(10_000);
     expect(cardBytes(build(n + 1))).toBeGreaterThan(10_000);
-    expect(fitCard(build, 3, 10_000).n).toBe(3);
+    expect(fitCard(build, 3, within).n).toBe(3);
+  });
+
+  it('fitCard by default holds the card budget: elements counted as Lark counts them, and the escaped request body', () => {
+    // Short rows: the element count binds first (each markdown is one element), not the bytes.
+    const short = (n: number) => card({ title: text('t', 't'), elements: Array.from({ length: n }, () => markdown(text('行', 'row'))) });
+    const { card: fitted, n } = fitCard(short, 1000);
+    expect(fitsBudget(fitted)).toBe(true);
+    expect(n).toBe(CARD_BUDGET.elements - 1); // the header's title is an element too
+    expect(fitsBudget(short(n + 1))).toBe(false);
   });
 });

@@ -85,8 +85,8 @@ function windowLine(c: Competition): Text {
   return text(`提名与名额确认：${evaluation.start} 至 ${w.materialsDue}；材料报送截止 ${w.materialsDue}；领导小组审定至 ${evaluation.end}。`, `Nominations and confirmations: ${evaluation.start} to ${w.materialsDue}; materials due ${w.materialsDue}; leadership decisions until ${evaluation.end}.`);
 }
 
-/** The list card for `roles`, narrowed to one track when given. */
-async function listCard(s: BotServices, c: Competition, roles: Roles, track: string | undefined, now: number): Promise<Card> {
+/** The list card for `roles`, narrowed to one track when given, a page from `offset`. */
+async function listCard(s: BotServices, c: Competition, roles: Roles, track: string | undefined, now: number, offset = 0): Promise<Card> {
   const all = await listAwards(s.db, s.competitionId);
   const visible = all.filter((a) => canSee(roles, a) && (!track || a.track === track));
   // Live ones first (by track, kind), the ended ones after.
@@ -108,7 +108,8 @@ async function listCard(s: BotServices, c: Competition, roles: Roles, track: str
         .filter((t) => t.left > 0);
   const mine = [...new Set([...roles.judgeOf, ...roles.contactOf.map((u) => unitShortName(c, u))])];
   const scope = roles.office || roles.leader ? text('全部赛道', 'All tracks') : text(mine.join('、'), mine.join(', '));
-  return awardsCard({ scope, quotas, rows: await rowsOf(s, c, roles, visible, now), nominate, window: windowLine(c) });
+  const page = (o: number) => ({ a: 'award.list' as const, ...(track ? { t: track } : {}), o });
+  return awardsCard({ scope, quotas, rows: await rowsOf(s, c, roles, visible, now), nominate, window: windowLine(c), offset, page });
 }
 
 /**
@@ -237,12 +238,16 @@ async function requireTrackJudge(ctx: CardActionContext, c: Competition, track: 
   }
 }
 
-/** After a step: the award as it now stands, or the toast that says someone else was first. */
-async function stepped(ctx: CardActionContext, c: Competition, a: Award | undefined, done: Text): Promise<CardResponse> {
+/**
+ * After a step: the award as it now stands, or the toast that says someone else was first. `done` is the toast (it may
+ * name the nominee: toasts are plain text); `headline` is the card's sentence, our words only (the card shows the
+ * nominee below it).
+ */
+async function stepped(ctx: CardActionContext, c: Competition, a: Award | undefined, done: Text, headline: Text = done): Promise<CardResponse> {
   const s = ctx.services;
   if (!a) return toastError(text('这个提名刚被其他人处理过；请重新发送「表彰」查看最新情况。', 'Someone else has just dealt with this nomination. Send "awards" for the latest.'));
   const row = toRow(c, a, await projectNames(s, [a.projectId]), ctx.roles, s.clock.now());
-  return { card: awardStepCard({ row, done }), toast: { type: 'success', text: done } };
+  return { card: awardStepCard({ row, done: headline }), toast: { type: 'success', text: done } };
 }
 
 async function nominationCard(ctx: CardActionContext, c: Competition, track: string): Promise<Card> {
@@ -252,6 +257,8 @@ async function nominationCard(ctx: CardActionContext, c: Competition, track: str
   if (left.collective <= 0 && left.individual <= 0) refuse('awards.full', `${track} 赛道的名额已经提满；可以先撤回一个提名。`, `Track ${track} has used all its places; withdraw a nomination first.`);
   const own = await unitsOfJudge(s, ctx.action.operatorOpenId);
   const projects = (await allActiveProjects(s.db, s.competitionId, [track])).filter((p) => !own.has(p.unit));
+  // A form whose required project list is empty could never be submitted: say why instead.
+  if (!projects.length) refuse('awards.nothing_to_nominate', `${track} 赛道目前没有你可以提名的项目（本单位的项目需要回避）。`, `Track ${track} has no project you may nominate (projects of your own unit are recused).`);
   // By the live ranking when there is one, so that the judge nominates from the top.
   const [ranking] = await liveRankings(s.db, c, [track]);
   const rank = new Map((ranking?.projects ?? []).flatMap((p) => (p.rank ? [[p.id, p.rank] as const] : [])));
@@ -292,7 +299,11 @@ export const nominateAction: CardActionSpec<'award.nominate'> = {
     const outcome = await insertNomination(s.db, { ...checked.value, competitionId: s.competitionId, track: v.t, unit: project.unit, quota, actor: ctx.action.operatorOpenId, now });
     if (outcome.kind === 'full') return toastError(trackFull(v.t, kind, quota));
     if (outcome.kind === 'duplicate') return toastError(text(`「${checked.value.nominee}」已经被提名为${KIND_NAME[kind].zh}。`, `"${checked.value.nominee}" is already nominated as an ${KIND_NAME[kind].en.toLowerCase()}.`));
-    return stepped(ctx, c, outcome.award, text(`已提名${KIND_NAME[kind].zh}「${outcome.award.nominee}」，等待竞赛办确认名额。`, `Nominated "${outcome.award.nominee}" as an ${KIND_NAME[kind].en.toLowerCase()}; the office will confirm the place.`));
+    return stepped(
+      ctx, c, outcome.award,
+      text(`已提名${KIND_NAME[kind].zh}「${outcome.award.nominee}」，等待竞赛办确认名额。`, `Nominated "${outcome.award.nominee}" as an ${KIND_NAME[kind].en.toLowerCase()}; the office will confirm the place.`),
+      text(`已提名${KIND_NAME[kind].zh}，等待竞赛办确认名额。`, `Nominated as an ${KIND_NAME[kind].en.toLowerCase()}; the office will confirm the place.`),
+    );
   },
 };
 
@@ -421,12 +432,14 @@ export const decideAction: CardActionSpec<'award.decide'> = {
 export const listAwardsAction: CardActionSpec<'award.list'> = {
   action: 'award.list',
   audience: 'everyone',
-  async run(ctx) {
+  async run(ctx, v) {
     await requirePrivate(ctx);
     const s = ctx.services;
     const r = ctx.roles;
     if (!r.office && !r.leader && !r.judgeOf.length && !r.contactOf.length) refuse('awards.no_role', '你目前没有表彰相关的角色。', 'You hold no role in the award process.');
-    return { card: await listCard(s, await s.competition(), r, undefined, s.clock.now()) };
+    const c = await s.competition();
+    const track = v.t && c.file.tracks.some((t) => t.code === v.t) ? v.t : undefined;
+    return { card: await listCard(s, c, r, track, s.clock.now(), v.o) };
   },
 };
 

@@ -37,7 +37,8 @@ export const STATUS_NAME: Record<AwardStatus, Text> = {
 export const LIVE: readonly AwardStatus[] = ['nominated', 'allocated', 'materials_submitted', 'approved'];
 export const isLive = (s: string): boolean => (LIVE as readonly string[]).includes(s);
 
-export const AWARD_LIMITS = { nominee: 30, title: 30, reason: 500, materials: 2000, note: 200 } as const;
+/** Character limits of the award fields; a card input holds at most 1,000 characters, so none is larger. */
+export const AWARD_LIMITS = { nominee: 30, title: 30, reason: 500, materials: 1000, links: 1000, note: 200 } as const;
 
 const length = (s: string) => [...s].length;
 
@@ -157,10 +158,12 @@ export interface Materials {
 export function validateMaterials(form: Record<string, unknown>): Validated<Materials> {
   const problems: Text[] = [];
   const materials = cleanInput(form.materials);
-  const { links, bad } = parseEvidence(cleanInput(form.links));
+  const linksRaw = cleanInput(form.links);
+  const { links, bad } = parseEvidence(linksRaw);
   if (!materials) problems.push(text('请填写事迹材料', 'Enter the account of achievements'));
   else if (length(materials) > AWARD_LIMITS.materials) problems.push(text(`事迹材料最多 ${AWARD_LIMITS.materials} 个字（现在 ${length(materials)} 个）`, `Achievements: at most ${AWARD_LIMITS.materials} characters (now ${length(materials)})`));
-  if (bad.length) problems.push(text(`这些不是有效链接（需以 http:// 或 https:// 开头）：${bad.slice(0, 3).join(' ')}`, `Not valid links (they must start with http:// or https://): ${bad.slice(0, 3).join(' ')}`));
+  if (length(linksRaw) > AWARD_LIMITS.links) problems.push(text(`附件链接最多 ${AWARD_LIMITS.links} 个字`, `Links: at most ${AWARD_LIMITS.links} characters`));
+  else if (bad.length) problems.push(text(`这些不是有效链接（需以 http:// 或 https:// 开头）：${bad.slice(0, 3).join(' ')}`, `Not valid links (they must start with http:// or https://): ${bad.slice(0, 3).join(' ')}`));
   else if (links.length > 10) problems.push(text('附件链接最多 10 个', 'At most 10 links'));
   return problems.length ? { ok: false, problems } : { ok: true, value: { materials, links } };
 }

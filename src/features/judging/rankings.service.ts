@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { publishedCard, rankingsOverviewCard, trackRankingCard, type CrossRow, type RankingMode, type RankRow, type TrackRef, type TrackSummary, type UnitRow } from '../../../cards/rankings';
 import type { Card } from '../../../cards/kit';
-import { localDateOf, localMinutesOf } from '../../competition/calendar';
+import { localDateOf, localDateTimeOf } from '../../competition/calendar';
 import { unitShortName, type Competition } from '../../competition/competition';
 import type { BotServices } from '../../lark/handlers';
 import { enqueueMessages } from '../../lark/outbox.repository';
@@ -138,16 +138,10 @@ export function rankRows(c: Competition, r: TrackRanking, names: ReadonlyMap<str
   return { rows, unscored };
 }
 
-/** A local wall-clock stamp, e.g. 2024-11-20 14:05, in the competition's time zone. */
-function localStamp(c: Competition, ms: number): string {
-  const m = localMinutesOf(ms, c.timeZone);
-  return `${localDateOf(ms, c.timeZone)} ${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-}
-
 const modeOf = (c: Competition, publication: Publication | undefined, now: number, track?: string): RankingMode =>
   publication
     ? { kind: 'published', version: publication.version, publishedOn: localDateOf(publication.publishedAt, c.timeZone), ...(track ? { hash: publication.snapshots.get(track)?.hash } : {}) }
-    : { kind: 'live', asOf: localStamp(c, now) };
+    : { kind: 'live', asOf: localDateTimeOf(now, c.timeZone) };
 
 /** One track's ranking card: from a publication, or live (publication undefined) as of `now`. */
 export function trackCard(c: Competition, ranking: TrackRanking, publication: Publication | undefined, projects: readonly Project[], offset: number, now: number): Card {

@@ -82,7 +82,7 @@ async function formFor(s: BotServices, c: Competition, unit: string) {
   return registrationForm({ unit: unitRef(c, unit), tracks, closesOn: closesOn(c), limit });
 }
 
-async function listFor(s: BotServices, c: Competition, unit: string) {
+async function listFor(s: BotServices, c: Competition, unit: string, offset = 0) {
   const projects = await activeProjectsOf(s.db, s.competitionId, unit);
   const limit = c.file.projectsPerUnitPerTrack;
   return projectsCard({
@@ -91,6 +91,7 @@ async function listFor(s: BotServices, c: Competition, unit: string) {
     open: isStageOpen(c, 'registration', s.clock.now()),
     closesOn: closesOn(c),
     canAddMore: projects.length < limit * c.file.tracks.length,
+    offset,
   });
 }
 
@@ -233,7 +234,7 @@ export const listProjectsAction: CardActionSpec<'reg.list'> = {
   async run(ctx, v) {
     const c = await ctx.services.competition();
     requireContactOf(c, ctx.roles, v.u);
-    return { card: await listFor(ctx.services, c, v.u) };
+    return { card: await listFor(ctx.services, c, v.u, v.o) };
   },
 };
 

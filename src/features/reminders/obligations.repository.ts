@@ -5,8 +5,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
 import type { ActionValue } from '../../../cards/actions';
+import type { OwedItem } from '../../../cards/reminders';
 import { unitShortName, type Competition } from '../../competition/competition';
-import { text, type Text } from '../../platform/i18n';
+import { text } from '../../platform/i18n';
+import { KIND_NAME, type AwardKind } from '../awards/awards.rules';
 import { fromDbInstant } from '../../platform/instant';
 import { peopleNames } from '../people/people.repository';
 import type { Deadline } from './deadlines';
@@ -20,8 +22,8 @@ export interface Obligation {
   label: string;
   /** Who is told directly: the unit's contacts, or the judge. */
   recipients: string[];
-  /** What is missing, one line each. */
-  items: Text[];
+  /** What is missing, one each: our words, and the typed name (a project's, a nominee's) kept apart. */
+  items: OwedItem[];
   /** The button that opens the right form. */
   action?: ActionValue;
 }
@@ -49,7 +51,7 @@ export async function obligationsFor(db: Kysely<Database>, c: Competition, deadl
     .where('status', '=', 'active')
     .orderBy('code')
     .execute();
-  const byUnit = (projects: typeof active, item: (p: (typeof active)[number]) => Text, action: (p: (typeof active)[number]) => ActionValue): Obligation[] => {
+  const byUnit = (projects: typeof active, item: (p: (typeof active)[number]) => OwedItem, action: (p: (typeof active)[number]) => ActionValue): Obligation[] => {
     const units = [...new Set(projects.map((p) => p.unit_code))].sort();
     return units.map((unit) => {
       const mine = projects.filter((p) => p.unit_code === unit);
@@ -62,7 +64,7 @@ export async function obligationsFor(db: Kysely<Database>, c: Competition, deadl
       const registered = new Set(active.map((p) => p.unit_code));
       return c.file.units
         .filter((u) => !registered.has(u.code))
-        .map((u) => ({ subject: u.code, unit: u.code, label: u.shortName, recipients: contacts.get(u.code) ?? [], items: [text('还没有报名任何项目', 'no project registered yet')], action: { a: 'reg.open', u: u.code } as ActionValue }));
+        .map((u) => ({ subject: u.code, unit: u.code, label: u.shortName, recipients: contacts.get(u.code) ?? [], items: [{ what: text('还没有报名任何项目', 'no project registered yet') }], action: { a: 'reg.open', u: u.code } as ActionValue }));
     }
     case 'report':
     case 'self-evaluation': {
@@ -73,7 +75,7 @@ export async function obligationsFor(db: Kysely<Database>, c: Competition, deadl
       const owing = active.filter((p) => !doneIds.has(p.id) && fromDbInstant(p.created_at) < deadline.dueAt);
       return byUnit(
         owing,
-        (p) => text(`${p.code} ${p.name}`, `${p.code} ${p.name}`),
+        (p) => ({ what: text(p.code, p.code), name: p.name }),
         (p) => (deadline.rule === 'report' ? { a: 'rpt.open', p: p.id } : { a: 'sev.open', p: p.id, period: deadline.key }),
       );
     }
@@ -90,7 +92,7 @@ export async function obligationsFor(db: Kysely<Database>, c: Competition, deadl
       for (const openId of [...new Set(judges.map((j) => j.open_id))].sort()) {
         const tracks = new Set(judges.filter((j) => j.open_id === openId).map((j) => j.scope));
         const missing = active.filter((p) => tracks.has(p.track_code) && !done.has(`${openId}|${p.id}`) && !own.has(`${openId}|${p.unit_code}`));
-        if (missing.length) out.push({ subject: await personSubject('J', openId), unit: '', label: names.get(openId) ?? openId, recipients: [openId], items: [text(`还有 ${missing.length} 个项目未评分（或未回避）`, `${missing.length} projects not scored (or recused) yet`)], action: { a: 'judge.list', t: '*', o: 0 } });
+        if (missing.length) out.push({ subject: await personSubject('J', openId), unit: '', label: names.get(openId) ?? openId, recipients: [openId], items: [{ what: text(`还有 ${missing.length} 个项目未评分（或未回避）`, `${missing.length} projects not scored (or recused) yet`) }], action: { a: 'judge.list', t: '*', o: 0 } });
       }
       return out;
     }
@@ -102,7 +104,7 @@ export async function obligationsFor(db: Kysely<Database>, c: Competition, deadl
         unit,
         label: unitShortName(c, unit),
         recipients: contacts.get(unit) ?? [],
-        items: awards.filter((a) => a.unit_code === unit).map((a) => text(`${a.kind === 'collective' ? '先进集体' : '先进个人'}：${a.nominee_name}`, `${a.kind === 'collective' ? 'collective' : 'individual'}: ${a.nominee_name}`)),
+        items: awards.filter((a) => a.unit_code === unit).map((a) => ({ what: KIND_NAME[a.kind as AwardKind], name: a.nominee_name })),
         action: { a: 'award.list' } as const,
       }));
     }
@@ -117,7 +119,7 @@ export async function obligationsFor(db: Kysely<Database>, c: Competition, deadl
       const names = await peopleNames(db, ids);
       const out: Obligation[] = [];
       for (const openId of ids) {
-        out.push({ subject: await personSubject('L', openId), unit: '', label: names.get(openId) ?? openId, recipients: [openId], items: [text(`还有 ${n} 个表彰待审定`, `${n} awards await a decision`)], action: { a: 'award.list' } });
+        out.push({ subject: await personSubject('L', openId), unit: '', label: names.get(openId) ?? openId, recipients: [openId], items: [{ what: text(`还有 ${n} 个表彰待审定`, `${n} awards await a decision`) }], action: { a: 'award.list' } });
       }
       return out;
     }

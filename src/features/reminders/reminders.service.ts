@@ -66,7 +66,7 @@ function view(c: Competition, d: Deadline, o: Obligation, now: number, snooze: b
     deadlineName: d.name,
     dueDate: d.dueDate,
     daysLeft: now >= d.dueAt ? Math.min(-1, daysLeft) : daysLeft,
-    unitName: o.label,
+    unitName: o.unit ? o.label : undefined,
     items: o.items,
     action: o.action,
     snooze: snooze && now < d.dueAt && o.unit ? { a: 'rem.snooze', r: d.rule, k: d.key, u: o.subject } : undefined,

@@ -7,7 +7,8 @@ import { readRubricScores, type RubricLine } from '../../competition/rubric';
 import { text, type Text } from '../../platform/i18n';
 import { cleanInput, type Validated } from '../registration/registration.rules';
 
-export const REPORT_LIMITS = { workDone: 2000, results: 2000, evidence: 2000, problems: 1000, links: 10, justification: 1000 } as const;
+/** Character limits of the report fields: the card's inputs hold at most 1,000 characters, so the server agrees. */
+export const REPORT_LIMITS = { workDone: 1000, results: 1000, evidence: 1000, problems: 1000, links: 10, justification: 1000 } as const;
 
 export interface ReportFields {
   workDone: string;
@@ -103,6 +104,19 @@ export function defaultPeriod(periods: readonly PeriodWindow[], now: number): Pe
   const open = periods.filter((p) => p.opensAt <= now && now < p.dueAt).sort((a, b) => a.dueAt - b.dueAt);
   if (open.length) return open[0];
   return periods.filter((p) => p.opensAt <= now).sort((a, b) => b.dueAt - a.dueAt)[0];
+}
+
+/**
+ * What a contact is told when a project has no period a report can be submitted for now (every period so far is
+ * reported and past its due day): when the next one opens and is due, or that none is left.
+ */
+export function nothingToReport(projectCode: string, next: PeriodWindow | undefined): Text {
+  return next
+    ? text(
+        `项目 ${projectCode} 目前没有可以填报的期次：已报送的期次截止后不能再改。下一期「${next.name}」${next.opens} 开始，${next.due} 截止，届时再来。`,
+        `Project ${projectCode} has nothing to report right now: periods already reported cannot change after their due day. The next one, "${next.nameEn}", opens on ${next.opens} and is due on ${next.due}.`,
+      )
+    : text(`项目 ${projectCode} 的各期进展都已报送，之后没有需要填报的期次了。`, `Project ${projectCode} has reported every period; no period is left to report.`);
 }
 
 export type ReportState = 'on_time' | 'late' | 'missing' | 'pending';

@@ -16,7 +16,7 @@ import {
   type ProjectLabel,
   type TimelineEntry,
 } from '../../../cards/reports';
-import { localDateOf, startOfLocalDay } from '../../competition/calendar';
+import { localDateTimeOf, startOfLocalDay } from '../../competition/calendar';
 import { deadlineInstant, stageAt, unitShortName, type Competition } from '../../competition/competition';
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
@@ -28,6 +28,7 @@ import { problemsText } from '../registration/registration.rules';
 import {
   decideSubmission,
   defaultPeriod,
+  nothingToReport,
   periodOverview,
   reportState,
   stillOwed,
@@ -42,6 +43,7 @@ import {
   insertSelfEvaluation,
   lastReport,
   latestSelfEvaluations,
+  latestSelfEvaluationsFor,
   reportsOf,
   revisionCount,
   RevisionTaken,
@@ -113,35 +115,47 @@ function requireReportingOpen(c: Competition, now: number): void {
   refuse('reports.not_started', `实施推进阶段 ${impl.start} 开始，届时才能填报进展。`, `Progress reports open with the implementation stage on ${impl.start}.`);
 }
 
+/**
+ * The periods a report can be submitted for now: opened, owed by the project, and not locked (a period already
+ * reported cannot change after its due day, so it is not offered).
+ */
 async function periodChoices(s: BotServices, c: Competition, p: Project, now: number): Promise<PeriodChoice[]> {
   const first = await firstReportTimes(s.db, s.competitionId, undefined, [p.id]);
-  return periodWindows(c)
-    .filter((w) => w.opensAt <= now && p.createdAt < w.dueAt)
-    .map((w) => {
-      const state = reportState(w, first.get(`${p.id}|${w.code}`), now);
-      return { code: w.code, name: w.name, nameEn: w.nameEn, due: w.due, state, locked: now >= w.dueAt && (state === 'on_time' || state === 'late') };
-    });
+  const choices: PeriodChoice[] = [];
+  for (const w of periodWindows(c)) {
+    if (w.opensAt > now || p.createdAt >= w.dueAt) continue;
+    const state = reportState(w, first.get(`${p.id}|${w.code}`), now);
+    const locked = now >= w.dueAt && (state === 'on_time' || state === 'late');
+    if (!locked) choices.push({ code: w.code, name: w.name, nameEn: w.nameEn, due: w.due, state });
+  }
+  return choices;
 }
 
 async function formFor(s: BotServices, c: Competition, p: Project) {
   const now = s.clock.now();
   requireReportingOpen(c, now);
   const periods = await periodChoices(s, c, p, now);
-  if (!periods.length) refuse('reports.no_period', '还没有开始填报的期次。发送「日程」查看安排。', 'No reporting period has opened yet. Send "schedule" to see the plan.');
+  if (!periods.length) {
+    const opened = periodWindows(c).some((w) => w.opensAt <= now && p.createdAt < w.dueAt);
+    if (!opened) refuse('reports.no_period', '还没有开始填报的期次。发送「日程」查看安排。', 'No reporting period has opened yet. Send "schedule" to see the plan.');
+    const t = nothingToReport(p.code, periodWindows(c).find((w) => w.opensAt > now && p.createdAt < w.dueAt));
+    refuse('reports.nothing_due', t.zh, t.en);
+  }
   const windows = periodWindows(c).filter((w) => periods.some((x) => x.code === w.code));
   // Pre-select the open period this project has not reported yet, else the default one.
   const open = periods.find((x) => x.state === 'pending') ?? periods.find((x) => x.state === 'missing');
   const selected = open?.code ?? defaultPeriod(windows, now)?.code;
   const last = await lastReport(s.db, p.id);
-  const from = last && windows.find((w) => w.code === last.period);
-  return reportForm({ project: label(c, p), periods, selected, prefill: last, prefillFrom: from ? text(`「${from.name}」的报告`, `the "${from.nameEn}" report`) : undefined });
+  const from = last && periodWindows(c).find((w) => w.code === last.period);
+  return reportForm({ project: label(c, p), periods, selected, prefill: last && from ? { fields: last, from, samePeriod: from.code === selected } : undefined });
 }
 
-async function timeline(s: BotServices, c: Competition, p: Project) {
+async function timeline(s: BotServices, c: Competition, p: Project, offset = 0) {
   const now = s.clock.now();
   const reports = await reportsOf(s.db, p.id);
   const selfs = await latestSelfEvaluations(s.db, p.id);
   const max = c.file.rubric.reduce((n, r) => n + r.max, 0);
+  const stamp = (ms: number) => localDateTimeOf(ms, c.timeZone);
   const entries: TimelineEntry[] = periodWindows(c)
     .filter((w) => w.opensAt <= now && p.createdAt < w.dueAt)
     .map((w) => {
@@ -153,11 +167,12 @@ async function timeline(s: BotServices, c: Competition, p: Project) {
         due: w.due,
         state: reportState(w, mine[0]?.submittedAt, now),
         revisions: mine.length,
-        latest: latest && { ...latest, submittedAt: `${localDateOf(latest.submittedAt, c.timeZone)}` },
-        selfEvaluation: sev && { total: Object.values(sev.scores).reduce((a, b) => a + b, 0), max, justification: sev.justification },
+        latest: latest && { ...latest, submittedAt: stamp(latest.submittedAt) },
+        selfEvaluation: sev && { total: Object.values(sev.scores).reduce((a, b) => a + b, 0), max, justification: sev.justification, submittedAt: stamp(sev.submittedAt) },
       };
-    });
-  return historyCard({ project: label(c, p), entries });
+    })
+    .reverse();
+  return historyCard({ project: label(c, p), entries, offset, page: (o) => ({ a: 'rpt.history', p: p.id, o }) });
 }
 
 /** The contact's projects for a command: of the unit group it is said in, else of all the sender's units. */
@@ -205,7 +220,7 @@ export const progressCommand: CommandSpec = {
       projectPicker({
         unitName: [...new Set(projects.map((p) => unitShortName(c, p.unit)))].join('、'),
         purpose: 'report',
-        projects: projects.map((p) => ({ ...label(c, p), ...(current ? { state: reportState(current, first.get(`${p.id}|${current.code}`), now), periodName: periodName(current) } : {}) })),
+        projects: projects.map((p) => ({ ...label(c, p), ...(current ? { status: { kind: 'report' as const, periodName: periodName(current), due: current.due, state: reportState(current, first.get(`${p.id}|${current.code}`), now) } } : {}) })),
       }),
       'report-picker',
     );
@@ -231,7 +246,16 @@ export const selfEvaluationCommand: CommandSpec = {
     }
     const projects = await contactProjects(s, ctx.roles, ctx.event.chatType, ctx.event.chatId);
     if (!projects.length) refuse('reports.no_projects', '你的单位还没有报名的项目。', 'Your unit has no registered project.');
-    await ctx.reply(projectPicker({ unitName: [...new Set(projects.map((p) => unitShortName(c, p.unit)))].join('、'), purpose: 'self-evaluation', period: period!.code, projects: projects.map((p) => label(c, p)) }), 'self-evaluation-picker');
+    const done = await latestSelfEvaluationsFor(s.db, projects.map((p) => p.id), period!.code);
+    const max = c.file.rubric.reduce((n, r) => n + r.max, 0);
+    const status = (p: Project) => {
+      const sev = done.get(p.id);
+      return { kind: 'self-evaluation' as const, periodName: periodName(period!), due: period!.due, max, closed: now >= period!.dueAt, ...(sev ? { total: Object.values(sev.scores).reduce((a, b) => a + b, 0) } : {}) };
+    };
+    await ctx.reply(
+      projectPicker({ unitName: [...new Set(projects.map((p) => unitShortName(c, p.unit)))].join('、'), purpose: 'self-evaluation', period: period!.code, projects: projects.map((p) => ({ ...label(c, p), status: status(p) })) }),
+      'self-evaluation-picker',
+    );
   },
 };
 
@@ -355,7 +379,7 @@ export const historyAction: CardActionSpec<'rpt.history'> = {
   async run(ctx, v) {
     const c = await ctx.services.competition();
     const p = await projectFor(ctx.services, c, ctx.roles, v.p, 'read');
-    return { card: await timeline(ctx.services, c, p) };
+    return { card: await timeline(ctx.services, c, p, v.o) };
   },
 };
 

@@ -145,6 +145,15 @@ export async function latestSelfEvaluations(db: Kysely<Database>, projectId: str
   return rows.filter((r) => !seen.has(r.period_code) && seen.add(r.period_code)).map(toSelfEvaluation);
 }
 
+/** The latest self-evaluation of each of these projects for one period. */
+export async function latestSelfEvaluationsFor(db: Kysely<Database>, projectIds: readonly string[], period: string): Promise<Map<string, StoredSelfEvaluation>> {
+  if (!projectIds.length) return new Map();
+  const rows = await db.selectFrom('self_evaluations').selectAll().where('project_id', 'in', projectIds).where('period_code', '=', period).orderBy('revision', 'desc').execute();
+  const out = new Map<string, StoredSelfEvaluation>();
+  for (const r of rows) if (!out.has(r.project_id)) out.set(r.project_id, toSelfEvaluation(r));
+  return out;
+}
+
 export async function insertSelfEvaluation(
   db: Kysely<Database>,
   r: { competitionId: string; projectId: string; projectCode: string; period: string; revision: number; late: boolean; scores: Record<string, number>; justification: string; actor: string; now: number },
