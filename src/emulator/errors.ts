@@ -12,8 +12,14 @@ export const LarkCode = {
   appSecretInvalid: 10014,
   /** Internal error; the emulator uses it for injected 5xx faults. */
   internal: 1500,
-  /** Card delayed-update payload over 100 KB [DELAY]. */
+  /**
+   * Delayed update: the card is too large [DELAY]. The page's error table says 「卡片内容转换后超过 100 KB」; its
+   * usage limits now say 「卡片大小需控制在 30KB 以内」, and the emulator refuses past 30 KB with this, its only size code.
+   * https://open.feishu.cn/document/server-docs/im-v1/message-card/delay-update-message-card
+   */
   cardTooLarge: 100000,
+  /** Delayed update: 「卡片格式不符合要求」 (same page), for a card a send would refuse with 230099. */
+  cardFormatInvalid: 11311,
   /** Delayed update: token format invalid / not issued / expired / used too often [DELAY]. */
   cardTokenFormat: 300020,
   cardTokenExpired: 300030,

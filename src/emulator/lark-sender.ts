@@ -8,7 +8,7 @@
  * Node-only (node:crypto), like everything that uses it: tests, benchmarks, the standalone emulator.
  */
 import { randomBytes } from 'node:crypto';
-import { isCard2, isObject } from './model';
+import { callbackCardProblems, isCard2, isObject, problemText } from './model';
 import type { Emulator } from './emulator';
 import type { EmulatorUser } from './types';
 import { encryptBody, eventSignature, legacyCardSignature, newEventId, newNonce, tamper } from './wire';
@@ -172,6 +172,8 @@ export interface CardVerdict {
   card?: unknown;
   /** The error the client would show: 200671 non-200, 200341 too slow, 200672 bad body, 200673 bad card, 200830 2.0→1.0. */
   clientError?: number;
+  /** With 200673: why the card was refused (the rules of a sent card, see callbackCardProblems in model.ts). */
+  problems?: string[];
 }
 
 export interface CardDelivery<P = unknown> extends Delivery<P>, CardVerdict {
@@ -398,7 +400,9 @@ export function createLarkSender(options: LarkSenderOptions): LarkSender {
   function settleCard<P>(delivery: Delivery<P>, messageId: string, token: string, verdict: CardVerdict): CardDelivery<P> {
     emulator?.markCardAnswered(token);
     if (verdict.card !== undefined) emulator?.applyCallbackCard(messageId, verdict.card);
-    if (verdict.clientError !== undefined) {
+    if (verdict.problems !== undefined) {
+      emulator?.recordViolation('card_invalid', messageId, `client error ${verdict.clientError ?? 200673}: ${verdict.problems.join('; ')}`);
+    } else if (verdict.clientError !== undefined) {
       emulator?.recordViolation('card_callback_error', messageId, `client error ${verdict.clientError}: HTTP ${delivery.reply.status} ${delivery.reply.text.slice(0, 200)}`);
     }
     return { ...delivery, ...verdict, token, messageId };
@@ -504,7 +508,17 @@ export function judgeCardAnswer(reply: BotReply, currentCard: unknown, budgetMs 
   if (!isObject(card.data)) return { clientError: 200673 };
   if (card.type === 'template') return { ...verdict, card };
   if (isCard2(currentCard) && !isCard2(card.data)) return { clientError: 200830 };
-  return { ...verdict, card: card.data };
+  return refusedCard(card.data) ?? { ...verdict, card: card.data };
+}
+
+/**
+ * 200673 「请求的卡片回调服务返回了错误的卡片」 (https://open.feishu.cn/document/feishu-cards/card-callback-communication)
+ * for an answered card that a send would refuse: the rules of src/lark/card-rules.ts, size as carried in `content`.
+ */
+function refusedCard(card: unknown): CardVerdict | undefined {
+  const problems = callbackCardProblems(card);
+  if (problems.length === 0) return undefined;
+  return { clientError: 200673, problems: problems.map(problemText) };
 }
 
 /** [CARD-URL-OLD] legacy answers: optional toast plus a bare card (or a template) at the top level. */
@@ -519,7 +533,7 @@ export function judgeLegacyCardAnswer(reply: BotReply, currentCard: unknown, bud
   const isTemplate = rest.type === 'template' && isObject(rest.data);
   if (!isTemplate && !BARE_CARD_KEYS.some((k) => k in rest)) return verdict;
   if (isCard2(currentCard) && !isCard2(rest)) return { clientError: 200830 };
-  return { ...verdict, card: rest };
+  return refusedCard(rest) ?? { ...verdict, card: rest };
 }
 
 function isToast(v: unknown): boolean {

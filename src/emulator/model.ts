@@ -3,7 +3,8 @@
  * messages, card tokens, files and contact look-ups. Pure in-memory logic driven by an injected clock; the
  * routes (routes.ts) only parse HTTP and call in here. Refusals are thrown as LarkApiError.
  */
-import { cardProblems } from './card-rules';
+import { cardRequestBytes, checkCard, LARK_CARD_LIMITS } from '../lark/card-rules';
+import type { CardProblem } from '../lark/card-rules';
 import { badRequest, fieldValidation, LarkApiError, LarkCode, MSG } from './errors';
 import { AttemptLog, MultiWindowLimiter, SlidingWindow } from './limiter';
 import { hexIds, seededRandom } from './random';
@@ -45,9 +46,20 @@ const PATCH_MAX_AGE_MS = 14 * DAY;
 /** [DELAY][CARD-HANDLE] a callback token is valid for 30 minutes and at most 2 updates. */
 const CARD_TOKEN_TTL_MS = 30 * MINUTE;
 const CARD_TOKEN_MAX_USES = 2;
-/** [SEND] content limits: text 150 KB, card and post 30 KB; [DELAY] delayed-update card 100 KB. */
-const CONTENT_LIMIT_BYTES: Record<string, number> = { text: 150 * KB, post: 30 * KB, interactive: 30 * KB };
-const CARD_UPDATE_LIMIT_BYTES = 100 * KB;
+/**
+ * [SEND] limits on the request body (its UTF-8 bytes, `content` escaped inside it): text 150 KB, card and post 30 KB.
+ * https://open.feishu.cn/document/server-docs/im-v1/message/create — 「文本消息请求体最大不能超过 150 KB」,
+ * 「卡片消息、富文本消息请求体最大不能超过 30 KB」 (230025). Reply says the same:
+ * https://open.feishu.cn/document/server-docs/im-v1/message/reply ; PATCH 「更新的卡片消息最大不能超过 30 KB」:
+ * https://open.feishu.cn/document/server-docs/im-v1/message-card/patch . The platform may count more than was sent
+ * (「如果消息中包含样式标签，会使实际消息体长度大于您输入的请求体长度」); the emulator counts the request body.
+ */
+const CONTENT_LIMIT_BYTES: Record<string, number> = { text: 150 * KB, post: 30 * KB, interactive: LARK_CARD_LIMITS.bodyBytes };
+/**
+ * [DELAY] 「卡片大小需控制在 30KB 以内」, measured on the request body (the card is not escaped there):
+ * https://open.feishu.cn/document/server-docs/im-v1/message-card/delay-update-message-card
+ */
+const CARD_UPDATE_LIMIT_BYTES = LARK_CARD_LIMITS.bodyBytes;
 /** [SEND] message types the create API accepts. */
 const MSG_TYPES = new Set([
   'text',
@@ -125,6 +137,8 @@ export interface SendInput {
   msgType: string;
   content: unknown;
   uuid?: string;
+  /** UTF-8 bytes of the HTTP request body; without it, those of `content` JSON-escaped. */
+  bodyBytes?: number;
 }
 
 export interface ReplyInput {
@@ -132,6 +146,8 @@ export interface ReplyInput {
   content: unknown;
   replyInThread?: boolean;
   uuid?: string;
+  /** UTF-8 bytes of the HTTP request body; without it, those of `content` JSON-escaped. */
+  bodyBytes?: number;
 }
 
 export interface SendResult {
@@ -389,7 +405,7 @@ export class PlatformModel {
   // ── messages [SEND] ────────────────────────────────────────────────────────────────────────────
 
   send(input: SendInput): SendResult {
-    const { parsed, raw } = this.parseContent(input.msgType, input.content);
+    const { parsed, raw } = this.parseContent(input.msgType, input.content, input.bodyBytes);
     const prior = this.priorByUuid(input.uuid);
     if (prior) return { message: prior, deduped: true };
     const target = this.resolveTarget(input.receiveIdType, input.receiveId);
@@ -411,7 +427,7 @@ export class PlatformModel {
   reply(parentId: string, input: ReplyInput): SendResult {
     const parent = this.outbound.get(parentId) ?? this.inboundById.get(parentId);
     if (!parent) throw badRequest(LarkCode.messageParam, `message ${parentId} not found`);
-    const { parsed, raw } = this.parseContent(input.msgType, input.content);
+    const { parsed, raw } = this.parseContent(input.msgType, input.content, input.bodyBytes);
     const prior = this.priorByUuid(input.uuid);
     if (prior) return { message: prior, deduped: true };
     const chat = this.state.chats.get(parent.chatId);
@@ -436,8 +452,11 @@ export class PlatformModel {
     return { message, deduped: false };
   }
 
-  /** [PATCH] replace a sent card: interactive only, ≤ 14 days, ≤ 30 KB, 5 QPS per message. */
-  patch(messageId: string, content: unknown): void {
+  /**
+   * [PATCH] replace a sent card: interactive only, ≤ 14 days, ≤ 30 KB of request body, 5 QPS per message.
+   * https://open.feishu.cn/document/server-docs/im-v1/message-card/patch
+   */
+  patch(messageId: string, content: unknown, bodyBytes?: number): void {
     const message = this.outbound.get(messageId);
     if (!message) throw badRequest(LarkCode.messageParam, `message ${messageId} not found or not sent by this bot`);
     if (message.msgType !== 'interactive') {
@@ -445,7 +464,7 @@ export class PlatformModel {
     }
     if (this.now() - message.createTime > PATCH_MAX_AGE_MS) throw badRequest(LarkCode.messageTooOld, MSG.messageTooOld);
     this.admitPatch(messageId);
-    const { parsed, raw } = this.parseContent('interactive', content);
+    const { parsed, raw } = this.parseContent('interactive', content, bodyBytes);
     if (isCard2(message.content) && !isCard2(parsed)) {
       this.violation('card_schema_downgrade', messageId, 'a JSON 2.0 card cannot become a 1.0 card');
       throw badRequest(LarkCode.cardBuildFailed, 'card build failure: a JSON 2.0 card cannot be replaced by a 1.0 card');
@@ -479,7 +498,8 @@ export class PlatformModel {
     );
   }
 
-  private parseContent(msgType: string, content: unknown): { parsed: unknown; raw: string } {
+  /** `bodyBytes`: the UTF-8 bytes of the request body that carried `content` (what the size limits measure). */
+  private parseContent(msgType: string, content: unknown, bodyBytes?: number): { parsed: unknown; raw: string } {
     if (!MSG_TYPES.has(msgType)) throw badRequest(LarkCode.messageParam, `invalid msg_type: ${msgType}`);
     if (typeof content !== 'string') throw fieldValidation('content', 'must be a string of serialised JSON');
     let parsed: unknown;
@@ -490,8 +510,10 @@ export class PlatformModel {
     }
     if (!isObject(parsed)) throw badRequest(LarkCode.messageParam, 'invalid content: must be a JSON object');
     const limit = CONTENT_LIMIT_BYTES[msgType];
-    if (limit !== undefined && utf8Length(content) > limit) {
-      this.violation('content_too_long', msgType, `${utf8Length(content)} bytes > ${limit}`);
+    // Without the HTTP body (a direct call), the least a body carrying this content has: `content` escaped.
+    const bytes = bodyBytes ?? utf8Length(JSON.stringify(content));
+    if (limit !== undefined && bytes > limit) {
+      this.violation('content_too_long', msgType, `${bytes} bytes of request body > ${limit}`);
       throw badRequest(LarkCode.contentTooLong, MSG.contentTooLong);
     }
     this.checkContentShape(msgType, parsed);
@@ -517,10 +539,12 @@ export class PlatformModel {
       throw badRequest(LarkCode.messageParam, 'invalid interactive content: empty card');
     }
     if (msgType === 'interactive') {
-      const problems = cardProblems(parsed);
-      if (problems.length) {
-        this.violation('card_invalid', 'send', problems.join('; '));
-        throw badRequest(LarkCode.cardBuildFailed, `card build failed: ${problems.join('; ')}`);
+      // The size was measured on the request body above; checkCard's own estimate of it is not needed here.
+      const problems = checkCard(parsed).problems.filter((p) => p.code !== LarkCode.contentTooLong);
+      const first = problems[0];
+      if (first) {
+        this.violation('card_invalid', 'send', listProblems(problems));
+        throw badRequest(LarkCode.cardBuildFailed, cardBuildMessage(first));
       }
     }
   }
@@ -624,10 +648,14 @@ export class PlatformModel {
   }
 
   /**
-   * `POST /open-apis/interactive/v1/card/update`. An older API: refusals are HTTP 200 with a code [DELAY].
-   * Errors: 300020 bad/unknown token, 300030 expired (30 min), 300040 used more than twice, 100000 > 100 KB.
+   * `POST /open-apis/interactive/v1/card/update`. An older API: refusals are HTTP 200 with a code [DELAY]
+   * (https://open.feishu.cn/document/server-docs/im-v1/message-card/delay-update-message-card).
+   * Errors: 300020 bad/unknown token, 300030 expired (30 min), 300040 used more than twice; 100000 request body
+   * over 30 KB (the page's only size code; its table still says 100 KB, its 使用限制 now say 30 KB); 11311
+   * 「卡片格式不符合要求」 for a card the platform would refuse (the page has no 230099).
+   * `bodyBytes`: UTF-8 bytes of the HTTP request body; without it, those of `{token, card}` as JSON.
    */
-  cardUpdate(token: unknown, card: unknown): void {
+  cardUpdate(token: unknown, card: unknown, bodyBytes?: number): void {
     if (typeof token !== 'string' || !/^c-\S+$/.test(token)) {
       throw new LarkApiError(200, LarkCode.cardTokenFormat, 'token format invalid');
     }
@@ -645,8 +673,11 @@ export class PlatformModel {
       throw new LarkApiError(200, LarkCode.cardTokenOverused, 'token used too often');
     }
     if (!isObject(card)) throw new LarkApiError(200, LarkCode.fieldValidation, 'field validation failed: card: must be an object');
-    const raw = JSON.stringify(card);
-    if (utf8Length(raw) > CARD_UPDATE_LIMIT_BYTES) throw new LarkApiError(200, LarkCode.cardTooLarge, 'card content over 100 KB');
+    const bytes = bodyBytes ?? utf8Length(JSON.stringify({ token, card }));
+    if (bytes > CARD_UPDATE_LIMIT_BYTES) {
+      this.violation('content_too_long', record.messageId, `delayed update: ${bytes} bytes of request body > ${CARD_UPDATE_LIMIT_BYTES}`);
+      throw new LarkApiError(200, LarkCode.cardTooLarge, `card content over 30 KB (${bytes} bytes)`);
+    }
     const message = this.outbound.get(record.messageId);
     if (!message) throw new LarkApiError(200, LarkCode.cardTokenFormat, 'token invalid: message not found');
     if (record.answeredAt === undefined) {
@@ -656,22 +687,25 @@ export class PlatformModel {
     const { open_ids: _openIds, ...shown } = card;
     if (isCard2(message.content) && !isCard2(shown)) {
       this.violation('card_schema_downgrade', message.messageId, 'a JSON 2.0 card cannot become a 1.0 card');
-      throw new LarkApiError(200, LarkCode.cardBuildFailed, 'card build failure: a JSON 2.0 card cannot be replaced by a 1.0 card');
+      throw new LarkApiError(200, LarkCode.cardFormatInvalid, 'card format invalid: a JSON 2.0 card cannot be replaced by a 1.0 card');
     }
-    const problems = cardProblems(shown);
+    const problems = checkCard(shown).problems.filter((p) => p.code !== LarkCode.contentTooLong);
     if (problems.length) {
-      this.violation('card_invalid', message.messageId, problems.join('; '));
-      throw new LarkApiError(200, LarkCode.cardBuildFailed, `card build failed: ${problems.join('; ')}`);
+      this.violation('card_invalid', message.messageId, listProblems(problems));
+      throw new LarkApiError(200, LarkCode.cardFormatInvalid, `card format invalid: ${listProblems(problems)}`);
     }
     record.uses++;
     this.applyContent(message, shown, JSON.stringify(shown), 'card_update');
   }
 
-  /** Lark applies a callback answer's `{card:{type:"raw",data}}` (or a legacy bare card) to the message. */
+  /**
+   * Lark applies a callback answer's `{card:{type:"raw",data}}` (or a legacy bare card) to the message, when the
+   * card passes the same rules as a sent one (see callbackCardProblems); otherwise the client shows 200673 and keeps
+   * the old card.
+   */
   applyCallbackCard(messageId: string, card: unknown): void {
-    const problems = cardProblems(card);
-    // The client would show error 200673 and keep the old card.
-    if (problems.length) return this.violation('card_invalid', messageId, problems.join('; '));
+    const problems = callbackCardProblems(card);
+    if (problems.length) return this.violation('card_invalid', messageId, `client error 200673: ${listProblems(problems)}`);
     const message = this.outbound.get(messageId);
     if (message) this.applyContent(message, card, JSON.stringify(card), 'callback');
   }
@@ -749,6 +783,50 @@ export class PlatformModel {
     }
   }
 }
+
+/**
+ * What is wrong with a card a callback answer carries, by the rules of a sent card (checkCard). No size limit is
+ * documented for answers; they are held to the send limit, measured as the card would be carried in `content`
+ * (cardRequestBytes) — and for 1.0 cards and templates as well, which checkCard does not check.
+ * Answer format and client error 200673 「请求的卡片回调服务返回了错误的卡片」:
+ * https://open.feishu.cn/document/feishu-cards/card-callback-communication
+ */
+export function callbackCardProblems(card: unknown): CardProblem[] {
+  const problems = checkCard(card).problems.filter((p) => p.code !== LarkCode.contentTooLong);
+  const bytes = cardRequestBytes(card);
+  if (bytes > LARK_CARD_LIMITS.bodyBytes) {
+    problems.unshift({ code: LarkCode.contentTooLong, message: `${bytes} bytes when carried in a request (at most ${LARK_CARD_LIMITS.bodyBytes})` });
+  }
+  return problems;
+}
+
+/**
+ * ErrMsg of each 230099 sub-code, as the send page lists them
+ * (https://open.feishu.cn/document/server-docs/im-v1/message/create, 230099 table):
+ * 11310 「"element exceeds the limit"，表示 JSON 2.0 结构的卡片超过 200 个组件或元素的限制」
+ * (https://open.feishu.cn/document/feishu-cards/card-json-v2-structure); 200621 parse errors, unknown properties
+ * included (「在 JSON 2.0 版本中，传入不支持的属性将报错」,
+ * https://open.feishu.cn/document/feishu-cards/card-json-v2-breaking-changes-release-notes); 200861 tags 2.0 no longer
+ * supports. 200530 (names in forms empty or repeated) is documented as a client error
+ * (https://open.feishu.cn/document/feishu-cards/card-callback-communication); the emulator refuses it on send.
+ */
+const CARD_ERR_MSG: Record<number, string> = {
+  11310: 'element exceeds the limit',
+  200621: 'parse card json err, please check whether the card json is correct',
+  200861: 'cards of schema V2 no longer support this capability',
+  200530: 'the name of an interactive component in a form is empty or not unique in the card',
+};
+
+/** `Failed to create card content, ext=ErrCode: 11310; ErrMsg: element exceeds the limit`, as the platform answers. */
+function cardBuildMessage(problem: CardProblem): string {
+  const sub = problem.subCode ?? 200621;
+  const head = `Failed to create card content, ext=ErrCode: ${sub}; ErrMsg: ${CARD_ERR_MSG[sub] ?? problem.message}`;
+  return sub === 11310 ? head : `${head}; ErrorValue: ${problem.message}`;
+}
+
+/** A problem as violations and refusals show it: `[sub-code or code] message`. */
+export const problemText = (p: CardProblem): string => `[${p.subCode ?? p.code}] ${p.message}`;
+const listProblems = (problems: CardProblem[]) => problems.map(problemText).join('; ');
 
 export function rateLimitError(limit: number, resetSeconds: number): LarkApiError {
   return new LarkApiError(429, LarkCode.frequencyLimit, MSG.frequencyLimit, {

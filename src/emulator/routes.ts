@@ -53,37 +53,39 @@ function mountOpenApi(app: Hono<EmulatorEnv>, model: PlatformModel): void {
 
   app.post('/open-apis/im/v1/messages', auth, guard('message'), async (c) => {
     const receiveIdType = oneOf(c.req.query('receive_id_type'), RECEIVE_ID_TYPES, 'receive_id_type');
-    const body = await jsonBody(c);
+    const { body, bytes } = await jsonRequest(c);
     const result = model.send({
       receiveIdType,
       receiveId: requiredString(body, 'receive_id'),
       msgType: requiredString(body, 'msg_type'),
       content: body.content,
       uuid: optionalUuid(body),
+      bodyBytes: bytes,
     });
     return messageAnswer(c, model, result);
   });
 
   app.post('/open-apis/im/v1/messages/:message_id/reply', auth, guard('message'), async (c) => {
-    const body = await jsonBody(c);
+    const { body, bytes } = await jsonRequest(c);
     const result = model.reply(c.req.param('message_id'), {
       msgType: requiredString(body, 'msg_type'),
       content: body.content,
       replyInThread: body.reply_in_thread === true,
       uuid: optionalUuid(body),
+      bodyBytes: bytes,
     });
     return messageAnswer(c, model, result);
   });
 
   app.patch('/open-apis/im/v1/messages/:message_id', auth, guard('message'), async (c) => {
-    const body = await jsonBody(c);
-    model.patch(c.req.param('message_id'), body.content);
+    const { body, bytes } = await jsonRequest(c);
+    model.patch(c.req.param('message_id'), body.content, bytes);
     return c.json({ code: 0, msg: 'success', data: {} });
   });
 
   app.post('/open-apis/interactive/v1/card/update', auth, guard('card'), async (c) => {
-    const body = await jsonBody(c);
-    model.cardUpdate(body.token, body.card);
+    const { body, bytes } = await jsonRequest(c);
+    model.cardUpdate(body.token, body.card, bytes);
     return c.json({ code: 0, msg: 'success', data: {} });
   });
 
@@ -298,9 +300,18 @@ function mountControlApi(app: Hono<EmulatorEnv>, model: PlatformModel): void {
 // ── request parsing ──────────────────────────────────────────────────────────────────────────────
 
 async function jsonBody(c: Ctx, options: { redact?: string[] } = {}): Promise<Record<string, unknown>> {
+  return (await jsonRequest(c, options)).body;
+}
+
+/**
+ * The JSON object of a request body and its size in UTF-8 bytes, which is what the platform's size limits measure
+ * (「卡片消息、富文本消息请求体最大不能超过 30 KB」, https://open.feishu.cn/document/server-docs/im-v1/message/create).
+ */
+async function jsonRequest(c: Ctx, options: { redact?: string[] } = {}): Promise<{ body: Record<string, unknown>; bytes: number }> {
+  const raw = new Uint8Array(await c.req.arrayBuffer());
   let body: unknown;
   try {
-    body = await c.req.json();
+    body = JSON.parse(new TextDecoder().decode(raw));
   } catch {
     throw fieldValidation('body', 'must be JSON');
   }
@@ -308,7 +319,7 @@ async function jsonBody(c: Ctx, options: { redact?: string[] } = {}): Promise<Re
   const logged = { ...body };
   for (const key of options.redact ?? []) if (key in logged) logged[key] = '***';
   c.get('note').body = logged;
-  return body;
+  return { body, bytes: raw.length };
 }
 
 function requiredString(body: Record<string, unknown>, field: string): string {

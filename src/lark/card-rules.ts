@@ -184,7 +184,7 @@ export function checkCard(card: unknown, limits: CardLimits = LARK_CARD_LIMITS):
       if (el.page_size !== undefined && !(Number.isInteger(el.page_size) && (el.page_size as number) >= 1 && (el.page_size as number) <= 10)) parse('table page_size: an integer from 1 to 10');
       if (!Array.isArray(el.rows)) parse('table rows: required');
     }
-    if (tag === 'markdown') for (const s of textsOf(el)) if (AT_ALL.test(s)) parse('markdown @all: sending fails unless the group owner allows @all');
+    if (tag === 'markdown' && textsOf(el).some((s) => AT_ALL.test(s))) parse('markdown @all: sending fails unless the group owner allows @all');
     if (tag === 'form' && ctx.inForm) parse('a form cannot contain a form');
     if ((tag === 'table' || tag === 'chart') && ctx.inForm) parse(`a form cannot contain a ${tag}`);
     if (INTERACTIVE.has(tag) || tag === 'form') {

@@ -13,6 +13,7 @@ import { createEmulator, LarkCode } from '../../src/emulator/emulator';
 import type { EmulatorOptions } from '../../src/emulator/emulator';
 import { createLarkSender } from '../../src/emulator/lark-sender';
 import { startEmulatorServer } from '../../src/emulator/server';
+import { checkCard } from '../../src/lark/card-rules';
 
 const SECRET = 'emulator-secret';
 const T0 = Date.parse('2024-04-01T02:00:00Z');
@@ -764,17 +765,16 @@ describe('lark-sender: signed and encrypted delivery', () => {
 
 describe('card structure rules', () => {
   const c = (elements: unknown[]) => ({ schema: '2.0', body: { elements } });
-  const submit = { tag: 'button', name: 'go', form_action_type: 'submit' };
-  it('accepts the shapes the bot uses', async () => {
-    const { cardProblems } = await import('../../src/emulator/card-rules');
-    expect(cardProblems(c([{ tag: 'markdown', content: 'x' }, { tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'a', required: true }, submit] }, { tag: 'table', columns: [], rows: [] }]))).toEqual([]);
+  const submit = { tag: 'button', name: 'go', form_action_type: 'submit', behaviors: [{ type: 'callback', value: {} }] };
+  const first = (card: unknown) => checkCard(card).problems[0]?.message;
+  it('accepts the shapes the bot uses', () => {
+    expect(checkCard(c([{ tag: 'markdown', content: 'x' }, { tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'a', required: true }, submit] }, { tag: 'table', columns: [], rows: [] }])).problems).toEqual([]);
   });
-  it('refuses what Lark refuses: nameless or duplicate names, nested forms, tables off the root, forms without submit, required outside forms', async () => {
-    const { cardProblems } = await import('../../src/emulator/card-rules');
-    expect(cardProblems(c([{ tag: 'form', name: 'f', elements: [{ tag: 'input' }, submit] }]))[0]).toContain('needs a name');
-    expect(cardProblems(c([{ tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'go' }, submit] }]))[0]).toContain('used 2 times');
-    expect(cardProblems(c([{ tag: 'column_set', columns: [{ tag: 'column', elements: [{ tag: 'form', name: 'f', elements: [submit] }] }] }]))[0]).toContain('only at the card root');
-    expect(cardProblems(c([{ tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'a' }] }]))[0]).toContain('no submit button');
-    expect(cardProblems(c([{ tag: 'input', name: 'a', required: true }]))[0]).toContain('only inside a form');
+  it('refuses what Lark refuses: nameless or duplicate names, nested forms, tables off the root, forms without submit, required outside forms', () => {
+    expect(first(c([{ tag: 'form', name: 'f', elements: [{ tag: 'input' }, submit] }]))).toContain('needs a name');
+    expect(first(c([{ tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'go' }, submit] }]))).toContain('used 2 times');
+    expect(first(c([{ tag: 'column_set', columns: [{ tag: 'column', elements: [{ tag: 'form', name: 'f', elements: [submit] }] }] }]))).toContain('only at the card root');
+    expect(first(c([{ tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'a' }] }]))).toContain('no submit button');
+    expect(first(c([{ tag: 'input', name: 'a', required: true }]))).toContain('only inside a form');
   });
 });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { judgeListCard, JUDGE_PAGE, type JudgeListItem } from '../../cards/judging';
 import { cardBytes, type Card } from '../../cards/kit';
 import { participationCard, type ParticipationView } from '../../cards/rankings';
-import { cardProblems } from '../../src/emulator/card-rules';
+import { checkCard } from '../../src/lark/card-rules';
 import { computeTrackRanking, rankingParameters, type ScoreSheet, type TrackRanking } from '../../src/features/judging/ranking';
 import { overviewOf, trackCard } from '../../src/features/judging/rankings.service';
 import type { Project } from '../../src/features/registration/projects.repository';
@@ -45,7 +45,7 @@ const rowsOf = (card: Card): Array<Record<string, unknown>> => {
 
 function fits(card: Card): void {
   expect(cardBytes(card)).toBeLessThan(LIMIT);
-  expect(cardProblems(card)).toEqual([]);
+  expect(checkCard(card).problems).toEqual([]);
 }
 
 describe('summary cards of a big season fit', () => {
