@@ -39,8 +39,12 @@ export const markdown = (t: Text): Element => ({ tag: 'markdown', content: t.zh,
 export const md = (s: string): string =>
   s
     .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*_~[\]()<>&#|!:$"'{}]/g, (c) => `&#${c.charCodeAt(0)};`)
-    .replace(/^([-+=.])|^(\d+)([.)])/, (_m, lead?: string, digits?: string, mark?: string) => (lead ? `&#${lead.charCodeAt(0)};` : `${digits}&#${mark!.charCodeAt(0)};`));
+    .replace(/[\\`*_[\]()<>:$!]/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/~/g, '&sim;')
+    // "&reg" and the like are read as entities; the page's FAQ breaks them with a zero-width joiner.
+    .replace(/&(?=[A-Za-z#])(?!#\d+;|sim;)/g, '&&zwj;')
+    .replace(/^[-+#]/, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/^(\d+)\./, '$1&#46;');
 
 /** What a person typed, shown exactly as typed, once (no per-language copies). */
 export const userText = (value: string): Element => ({ tag: 'div', text: { tag: 'plain_text', content: value } });

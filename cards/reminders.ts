@@ -129,7 +129,7 @@ export function escalationCard(v: ReminderView): Card {
   const d = deadline(v);
   const unit = md(v.unitName ?? '');
   return card({
-    title: text(`请督办：${v.unitName ?? ''}${v.deadlineName.zh}逾期`, `Please follow up: ${v.unitName ?? ''} ${v.deadlineName.en} overdue`),
+    title: text(`请督办：${v.unitName ?? ''}「${v.deadlineName.zh}」逾期`, `Please follow up: ${v.unitName ?? ''} ${v.deadlineName.en} overdue`),
     template: 'carmine',
     elements: [markdown(text(`**${d.zh}** ${when(v).zh}，${unit}还差：`, `**${d.en}** ${when(v).en}; ${unit} still misses:`)), itemsBlock(v.items)],
   });

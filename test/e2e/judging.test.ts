@@ -114,7 +114,7 @@ describe('a judge scores the projects of their track', () => {
     const form = await click(list.messageId, JUDGE, { a: 'judge.open', p: ja.id });
     const f = json(form.card);
     expect(f).toContain('办结 320 件，投诉下降 40%');
-    expect(f).toContain('**单位自评**（年终总结）：86/100');
+    expect(f).toContain('**单位自评** （年终总结）：86/100');
     expect(f).toContain('score_effectiveness');
     const saved = await submit(list.messageId, JUDGE, scores());
     expect(json(saved.toast)).toContain('评分已保存');

@@ -169,7 +169,8 @@ describe('publication', () => {
     const receipt = replies.find((m) => m.chatType === 'p2p')!.text;
     expect(receipt).toContain('已发布第 1 版排行');
     expect(receipt).toContain('重算核验一致');
-    expect(receipt).toContain('摘要已发送到通知群「竞赛通知群」');
+    expect(receipt).toContain('摘要已发送到通知群：');
+    expect(receipt).toContain('{"tag":"div","text":{"tag":"plain_text","content":"竞赛通知群"}}');
 
     const rows = await db.db.selectFrom('ranking_snapshots').selectAll().where('version', '=', 1).orderBy('id').execute();
     expect(rows.map((r) => r.track_code)).toEqual(['T01', 'T02', 'T03', 'T04', 'T05', 'T06', 'T07', 'T08', 'T09', 'T10']);

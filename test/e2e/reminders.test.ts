@@ -80,7 +80,7 @@ describe('registration reminders over the 2024 season', () => {
     // JA's leader is told two working days after the deadline (Wednesday 17 April), once.
     const escalation = toUser('ou_rem_ja_leader');
     expect(escalation).toHaveLength(1);
-    expect(json(escalation[0]!.content)).toContain('请督办：静安项目报名逾期');
+    expect(json(escalation[0]!.content)).toContain('请督办：静安「项目报名」逾期');
     expect((await occurrences('JA')).some((o) => o.step === 'escalate' && localTime(Date.parse(`${o.due_at.replace(' ', 'T')}Z`)) === '2024-04-17 09:30')).toBe(true);
     // PD is paused: nothing.
     expect(toUser(CONTACT.PD)).toHaveLength(0);
@@ -88,8 +88,9 @@ describe('registration reminders over the 2024 season', () => {
     const digest = toUser(OFFICE);
     expect(digest).toHaveLength(1);
     const missing = c2024Units().filter((u) => u !== '黄浦' && u !== '浦东');
-    for (const u of missing) expect(json(digest[0]!.content)).toContain(`**${u}**`);
-    expect(json(digest[0]!.content)).not.toContain('**黄浦**');
+    // One table row per unit still owing.
+    for (const u of missing) expect(json(digest[0]!.content)).toContain(`"who":"${u}"`);
+    expect(json(digest[0]!.content)).not.toContain('"who":"黄浦"');
     expect(json(digest[0]!.content)).toContain(`以下 **${missing.length}** 个仍未完成`);
     // Nothing on the weekend, nothing outside working hours.
     for (const o of await db.db.selectFrom('reminder_occurrences').select(['due_at', 'created_at']).where('status', '=', 'sent').execute()) {

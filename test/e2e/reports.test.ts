@@ -92,7 +92,9 @@ describe('progress reports', () => {
     const picked = await say(HP, '进展');
     const again = await client.clickButton(picked.messageId, HP, { a: 'rpt.open', p: hpT02.id });
     expect(json(again.card)).toContain('"default_value":"流程梳理完成，开始试点"');
-    expect(json(again.card)).toContain('已按「5月进展」的报告预先填好');
+    // Same period: the form says it holds the last revision, not "update it for this period".
+    expect(json(again.card)).toContain('已填入你上次提交的「5月进展」报告；修改后提交即保存为新版本。');
+    expect(json(again.card)).not.toContain('请改成本期的情况');
     const audit = await listAudit(db.db, 'shanghai-2024', 50);
     expect(audit.filter((a) => a.entityId.startsWith(`${hpT02.code}/2024-05`)).map((a) => a.action).sort()).toEqual(['report.revise', 'report.submit']);
   });

@@ -85,7 +85,7 @@ describe('the scheduled digest', () => {
     const card = json(digests()[0]!.content);
     expect(card).toContain('赛事简报 · 进展情况');
     // May reports were due on Friday 24 May: HP reported on time, the others did not.
-    expect(card).toContain('**5月进展**（2024-05-24 截止）：按时 1 · 逾期补报 0 · 缺报 2');
+    expect(card).toContain('**5月进展** （2024-05-24 截止）：按时 1 · 逾期补报 0 · 缺报 2');
     await tickThrough('2024-06-10 13:30', '2024-06-10 13:31');
     expect(digests()).toHaveLength(1);
   });

@@ -3,7 +3,7 @@
  * already has. Grants come from three places: BOT_ADMINS in the configuration (office, never stored), the
  * competition file (stored with source `file`, re-applied on every load) and chat commands (source `chat`).
  */
-import { text, type Text } from '../../platform/i18n';
+import { text, zhJoin, type Text } from '../../platform/i18n';
 import type { Role } from './roles';
 
 export type GrantSource = 'env' | 'file' | 'chat';
@@ -126,11 +126,11 @@ export function grantText(names: ScopeNames, g: WantedGrant): Text {
       return text('领导小组成员', 'member of the leadership group');
     case 'contact': {
       const u = unitText(names, g.scope);
-      return text(`${u.zh}联络员`, `contact of ${u.en}`);
+      return text(zhJoin(u.zh, '联络员'), `contact of ${u.en}`);
     }
     case 'judge': {
       const t = trackText(names, g.scope);
-      return text(`${t.zh} 赛道评委`, `judge of ${t.en}`);
+      return text(zhJoin(t.zh, '赛道评委'), `judge of ${t.en}`);
     }
     default: {
       const never: never = g.role;

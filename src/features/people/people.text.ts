@@ -2,7 +2,7 @@
  * The replies of the binding commands, as pure functions of their outcomes: one line per person and role, saying
  * exactly what changed and what did not, in Chinese and English.
  */
-import { text, type Text } from '../../platform/i18n';
+import { text, zhJoin, type Text } from '../../platform/i18n';
 import { grantText, SOURCE_TEXT, trackText, unitText, type Grant, type ScopeNames } from './grants';
 import type { Match } from './scope-matcher';
 import type { BindOutcome, UnbindOutcome } from './people.service';
@@ -28,16 +28,16 @@ export function bindReply(names: ScopeNames, outcomes: readonly BindOutcome[]): 
       const role = grantText(names, wanted);
       switch (decision.kind) {
         case 'granted':
-          return text(`✓ ${who}：已设为${role.zh}`, `✓ ${who}: now ${role.en}`);
+          return text(`✓ ${who}：${zhJoin('已设为', role.zh)}`, `✓ ${who}: now ${role.en}`);
         case 'already': {
           const from = SOURCE_TEXT[decision.source];
-          return text(`· ${who} 已经是${role.zh}（来自${from.zh}），未改动`, `· ${who} is already ${role.en} (from the ${from.en}); nothing changed`);
+          return text(`· ${zhJoin(who, '已经是', role.zh)}（来自${from.zh}），未改动`, `· ${who} is already ${role.en} (from the ${from.en}); nothing changed`);
         }
         case 'contact-elsewhere': {
           const units = joinTexts(decision.units.map((u) => unitText(names, u)));
           const first = decision.units[0]!;
           return text(
-            `✗ ${who} 已是${units.zh}的联络员，一位联络员只属于一个单位。要改绑，请先发送「解绑 @${who} ${first}」`,
+            `✗ ${zhJoin(who, '已是', units.zh, '的联络员')}，一位联络员只属于一个单位。要改绑，请先发送「解绑 @${who} ${first}」`,
             `✗ ${who} is already a contact of ${units.en}, and a contact belongs to one unit. To move them, first send "unbind @${who} ${first}"`,
           );
         }
@@ -67,7 +67,7 @@ export function unbindReply(names: ScopeNames, outcomes: readonly UnbindOutcome[
     const describe = (gs: readonly Grant[]) => joinTexts(gs.map((g) => grantText(names, g)));
     if (o.removed.length) {
       const removed = describe(o.removed);
-      out.push(text(`✓ ${who}：已解除${removed.zh}`, `✓ ${who}: no longer ${removed.en}`));
+      out.push(text(`✓ ${who}：${zhJoin('已解除', removed.zh)}`, `✓ ${who}: no longer ${removed.en}`));
       fromFile ||= o.removed.some((g) => g.source === 'file');
     }
     if (o.keptFromFile.length) {
@@ -75,7 +75,7 @@ export function unbindReply(names: ScopeNames, outcomes: readonly UnbindOutcome[
       const name = nameOf(o.keptFromFile[0]!);
       out.push(
         text(
-          `· ${who} 保留来自竞赛文件的${kept.zh}；要解除，请写明，例如「解绑 @${who} ${name.zh}」`,
+          `· ${zhJoin(who, '保留来自竞赛文件的', kept.zh)}；要解除，请写明，例如「解绑 @${who} ${name.zh}」`,
           `· ${who} keeps ${kept.en} from the competition file; to remove it, name it, e.g. "unbind @${who} ${name.en}"`,
         ),
       );

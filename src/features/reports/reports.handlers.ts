@@ -192,7 +192,7 @@ const PROJECT_CODE = /^[A-Za-z0-9]{1,8}-[A-Z0-9]{1,16}-[A-Z][A-Z0-9]{0,7}-\d+$/;
 export const progressCommand: CommandSpec = {
   name: 'progress',
   words: ['进展', 'progress', '填报'],
-  summary: text('填报项目进展；「进展 项目编号」查看某个项目的进展记录', 'Report progress; "progress <project code>" shows a project\'s timeline'),
+  summary: text('填报项目进展；「进展 项目编号」查看某个项目的进展记录', 'Report progress; "progress" with a project code shows that project\'s timeline'),
   usage: text('进展 2024-T02-HP-1', 'progress 2024-T02-HP-1'),
   audience: ['contact', 'judge', 'leader'],
   async run(ctx) {
