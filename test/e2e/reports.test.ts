@@ -174,6 +174,26 @@ describe('progress reports', () => {
     const notMidterm = await h.lark.cardAction({ messageId: form, operator: JA, value: { a: 'sev.submit', p: jaT02.id, period: '2024-07' }, formValue: scores('22') });
     expect(toastText(notMidterm)).toContain('这一期不需要自评');
     expect(json((await say(JA, `进展 ${jaT02.code}`)).content)).toContain('自评 **75/100**');
+    // The picker says, per project, whether its self-evaluation is in and until when it can change.
+    const picker = json((await say(HP, '自评')).content);
+    expect(picker).toContain('中途检查：未自评（2024-07-31 截止）');
+    expect(picker).toContain('"a":"sev.open"');
+  });
+
+  it('between a period\'s due day and the next period, 进展 says what is due next instead of a form that can only be refused', async () => {
+    // hpT02 reported May on 10 May; June opens on 1 June.
+    h.container.clock.set(at('2024-05-28 10:00:00'));
+    const picker = await say(HP, '进展');
+    const answer = await client.clickButton(picker.messageId, HP, { a: 'rpt.open', p: hpT02.id });
+    expect(toastText(answer)).toContain(`项目 ${hpT02.code} 目前没有可以填报的期次`);
+    expect(toastText(answer)).toContain('下一期「6月进展」2024-06-01 开始，2024-06-25 截止');
+    expect(json(client.card(picker.messageId))).not.toContain('"name":"report"');
+    // In June the form offers June (May is locked and not offered), pre-filled from May's report for this period.
+    h.container.clock.set(at('2024-06-03 10:00:00'));
+    const june = client.card(await openReport(HP, hpT02));
+    expect(json(june)).toContain('已按「5月进展」的报告预先填好，请改成本期的情况。');
+    expect(json(june)).toContain('"initial_option":"2024-06"');
+    expect(json(june)).not.toContain('"value":"2024-05"');
   });
 
   it('日程 shows the stages, the next deadlines and what the unit still owes', async () => {
