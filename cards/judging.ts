@@ -170,7 +170,7 @@ export function scoreSaved(view: {
         userText(`${p.code} · ${p.name}`),
         markdown(
           text(
-            `${parts.map((x) => x.zh).join(' · ')}\n加权总分 **${fmt1(view.total)}**（满分 100）${how.zh}。${view.closes} 前可以修改。`,
+            `${parts.map((x) => x.zh).join(' · ')}\n加权总分 **${fmt1(view.total)}** （满分 100）${how.zh}。${view.closes} 前可以修改。`,
             `${parts.map((x) => x.en).join(' · ')}\nWeighted total **${fmt1(view.total)}** of 100${how.en}. You may revise until the end of ${view.closes}.`,
           ),
         ),

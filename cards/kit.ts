@@ -162,6 +162,8 @@ export function budgetProblems(c: Card): string[] {
     if (typeof x !== 'object' || x === null) return;
     const el = x as Element;
     if (el.tag === 'select_static' && el.required === true && !(Array.isArray(el.options) && el.options.length)) problems.push(`required select ${String(el.name)} has no option: the form can never be submitted`);
+    // "最多支持添加 50 列，超出 50 列的内容不展示": columns past 50 would be silently lost.
+    if (el.tag === 'table' && Array.isArray(el.columns) && el.columns.length > TABLE_MAX_COLUMNS) problems.push(`table of ${el.columns.length} columns: past ${TABLE_MAX_COLUMNS} they are not shown`);
     for (const key of ['elements', 'columns']) if (Array.isArray(el[key])) visit(el[key]);
   };
   visit(c.body.elements);

@@ -39,12 +39,12 @@ const row = buttonRow;
 function modeLine(mode: RankingMode): Text {
   return mode.kind === 'published'
     ? text(`第 ${mode.version} 版，${mode.publishedOn} 发布${mode.hash ? ` · 校验哈希 ${mode.hash.slice(0, 12)}…` : ''}`, `Version ${mode.version}, published ${mode.publishedOn}${mode.hash ? ` · hash ${mode.hash.slice(0, 12)}…` : ''}`)
-    : text(`**实时排名，尚未发布**（截至 ${mode.asOf}）。仅你可见；评分截止并由竞赛办发布前可能变化，请勿转发。`, `**Live standings, not published** (as of ${mode.asOf}). For you only; they may change until scoring closes and the office publishes. Do not forward.`);
+    : text(`**实时排名，尚未发布** （截至 ${mode.asOf}）。仅你可见；评分截止并由竞赛办发布前可能变化，请勿转发。`, `**Live standings, not published** (as of ${mode.asOf}). For you only; they may change until scoring closes and the office publishes. Do not forward.`);
 }
 
 /** The method in one paragraph, on the first page of a track's ranking. */
 export const METHOD_NOTE = text(
-  '**怎么算**：每位评委的加权总分（满分 100）先在本赛道内标准化，消除宽严差异；每个项目取各评委标准分的平均（5 位及以上评委时去掉一个最高、一个最低），显示为 100 + 20 × 平均值。原始均分是加权总分的平均，仅供参考，不跨赛道比较。同分时依次比：标准分、原始均分、标准分中位数、评委人数。**复议**：按评委重抽样 1000 次，进入名额的比例在 20%–80% 之间，或与名额线另一侧的项目完全同分。',
+  '**怎么算** ：每位评委的加权总分（满分 100）先在本赛道内标准化，消除宽严差异；每个项目取各评委标准分的平均（5 位及以上评委时去掉一个最高、一个最低），显示为 100 + 20 × 平均值。原始均分是加权总分的平均，仅供参考，不跨赛道比较。同分时依次比：标准分、原始均分、标准分中位数、评委人数。 **复议** ：按评委重抽样 1000 次，进入名额的比例在 20%–80% 之间，或与名额线另一侧的项目完全同分。',
   '**How**: each judge\'s weighted totals (out of 100) are standardised within the track, which removes lenient and harsh judges\' bias; a project\'s value is the mean of its judges\' standardised scores (dropping the highest and the lowest when there are 5 or more), shown as 100 + 20 × mean. The raw mean of the weighted totals is shown for reference and never compared across tracks. Ties are broken by the standardised score, then the raw mean, the median standardised score and the number of judges. **复议 (review)**: in 1,000 resamples of the judges the project lands inside the quota between 20% and 80% of the time, or it is exactly tied with a project on the other side of the line.',
 );
 
@@ -112,7 +112,7 @@ export function trackRankingCard(view: {
       markdown(modeLine(view.mode)),
       markdown(
         text(
-          `${total} 个项目参与排名，名额 **${view.quota}**，复议 **${closeCalls}** 个${view.unscored.length ? `，${view.unscored.length} 个尚无有效评分` : ''}。${view.flatJudges ? `\n有 ${view.flatJudges} 位评委给所有项目同分，只计入原始均分。` : ''}`,
+          `${total} 个项目参与排名，名额 **${view.quota}** ，复议 **${closeCalls}** 个${view.unscored.length ? `，${view.unscored.length} 个尚无有效评分` : ''}。${view.flatJudges ? `\n有 ${view.flatJudges} 位评委给所有项目同分，只计入原始均分。` : ''}`,
           `${total} projects ranked, quota **${view.quota}**, **${closeCalls}** for review (复议)${view.unscored.length ? `, ${view.unscored.length} without a counted score` : ''}.${view.flatJudges ? `\n${view.flatJudges} judge(s) gave every project the same total: counted in the raw mean only.` : ''}`,
         ),
       ),
@@ -375,7 +375,7 @@ function participationPage(view: ParticipationView, maxUnits: number): Card {
       divider(),
       markdown(
         text(
-          `**评分进度**：${done}/${expected}（评分截止 ${j.closes}）。排行在评分截止、竞赛办发布后公布，之前不显示任何分数。`,
+          `**评分进度** ：${done}/${expected}（评分截止 ${j.closes}）。排行在评分截止、竞赛办发布后公布，之前不显示任何分数。`,
           `**Judging progress**: ${done} of ${expected} sheets (scoring closes ${j.closes}). Rankings are shown once scoring has closed and the office publishes them; no score is shown before.`,
         ),
       ),

@@ -52,8 +52,9 @@ const COMMON = ['tag', 'element_id', 'margin'];
  * platform are accepted without a property check; an unknown tag is refused (200861).
  */
 const FIELDS: Record<string, readonly string[]> = {
-  plain_text: ['tag', 'element_id', 'content', 'i18n_content', 'text_size', 'text_color', 'text_align', 'lines'],
-  lark_md: ['tag', 'element_id', 'content', 'i18n_content', 'text_size', 'text_color', 'text_align', 'lines'],
+  // `i18n` is the title's older multi-language field (https://open.feishu.cn/document/feishu-cards/configure-multi-language-content).
+  plain_text: ['tag', 'element_id', 'content', 'i18n_content', 'i18n', 'text_size', 'text_color', 'text_align', 'lines'],
+  lark_md: ['tag', 'element_id', 'content', 'i18n_content', 'i18n', 'text_size', 'text_color', 'text_align', 'lines'],
   div: [...COMMON, 'width', 'text', 'icon'],
   markdown: [...COMMON, 'text_align', 'text_size', 'icon', 'content', 'i18n_content'],
   hr: COMMON,
@@ -116,12 +117,21 @@ export const cardRequestBytes = (card: unknown): number => ENCODER.encode(JSON.s
 
 /**
  * Checks a card against the platform's rules. `limits` is the platform's by default; the bot passes tighter ones.
+ * Two rules are stricter than the pages, on purpose: markdown `<at id=all>` is refused always (sending fails only
+ * where the group owner has not allowed @all, and the bot never needs it), and missing or repeated names are refused
+ * when the card is sent (the platform lets it through, then the client cannot submit: "否则数据会发送失败", 200530), so
+ * that such a card fails in the first test that sends it.
  * Cards that are not JSON 2.0 (1.0 cards, templates) are not checked.
  */
 export function checkCard(card: unknown, limits: CardLimits = LARK_CARD_LIMITS): CardCheck {
   const problems: CardProblem[] = [];
   const parse = (message: string) => problems.push({ code: 230099, subCode: 200621, message });
-  if (!isNode(card) || card.schema !== '2.0') return { elements: 0, tables: 0, bodyBytes: isNode(card) ? cardRequestBytes(card) : 0, problems };
+  if (!isNode(card) || card.schema !== '2.0') {
+    // 1.0 cards and templates: only the size, which the send page states for every card.
+    const bodyBytes = isNode(card) ? cardRequestBytes(card) : 0;
+    if (bodyBytes > limits.bodyBytes) problems.push({ code: 230025, message: `${bodyBytes} bytes in the request (at most ${limits.bodyBytes})` });
+    return { elements: 0, tables: 0, bodyBytes, problems };
+  }
   const unknownKeys = (node: Node, allowed: readonly string[], where: string) => {
     for (const k of Object.keys(node)) if (!allowed.includes(k)) parse(`${where}: unsupported property "${k}"`);
   };
@@ -179,7 +189,7 @@ export function checkCard(card: unknown, limits: CardLimits = LARK_CARD_LIMITS):
     if (tag === 'table') {
       tables++;
       const cols = Array.isArray(el.columns) ? el.columns : [];
-      if (cols.length > 50) parse(`table: ${cols.length} columns (at most 50)`);
+      // More than 50 columns is not refused: "超出 50 列的内容不展示" (the bot's budget refuses it, since they would be lost).
       for (const c of cols) if (isNode(c) && c.data_type !== undefined && !TABLE_DATA_TYPES.has(String(c.data_type))) parse(`table column data_type "${String(c.data_type)}"`);
       if (el.page_size !== undefined && !(Number.isInteger(el.page_size) && (el.page_size as number) >= 1 && (el.page_size as number) <= 10)) parse('table page_size: an integer from 1 to 10');
       if (!Array.isArray(el.rows)) parse('table rows: required');
