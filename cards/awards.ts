@@ -114,7 +114,8 @@ const plain2 = (a: Text, b: Text): Element => ({ tag: 'div', text: plainText(tex
  */
 export function nominationForm(view: { track: string; trackName: string; trackNameEn: string; left: Record<AwardKind, number>; projects: Array<{ id: string; code: string; name: string; unitName: string; rank?: number }> }): Card {
   const kinds = (['collective', 'individual'] as const).filter((k) => view.left[k] > 0);
-  return card({
+  // A competition file may give a track hundreds of projects: the select lists the best ranked that fit, and says so.
+  const build = (n: number): Card => card({
     title: text(`提名 · ${view.track} ${view.trackName}`, `Nominate · ${view.track} ${view.trackNameEn}`),
     template: 'violet',
     elements: [
@@ -143,7 +144,7 @@ export function nominationForm(view: { track: string; trackName: string; trackNa
             required: true,
             width: 'fill',
             placeholder: plainText(text('所依托的项目', 'The project')),
-            options: view.projects.map((p) => ({ text: { tag: 'plain_text', content: `${p.rank ? `#${p.rank} · ` : ''}${p.code} ${p.name} · ${p.unitName}` }, value: p.id })),
+            options: view.projects.slice(0, n).map((p) => ({ text: { tag: 'plain_text', content: `${p.rank ? `#${p.rank} · ` : ''}${p.code} ${p.name} · ${p.unitName}` }, value: p.id })),
           },
           formInput('nominee', text('名称或姓名', 'Name'), { required: false, max: AWARD_LIMITS.nominee, placeholder: text('先进集体可不填（默认为“项目名 项目组”）；先进个人填姓名', 'Collective: leave empty for "<project> team"; individual: the name') }),
           formInput('title', text('职务（先进个人）', 'Position (individuals)'), { required: false, max: AWARD_LIMITS.title, placeholder: text('例如：执法科科长', 'e.g. head of the enforcement section') }),
@@ -151,8 +152,10 @@ export function nominationForm(view: { track: string; trackName: string; trackNa
           submitButton(text('提交提名', 'Nominate'), { a: 'award.nominate', t: view.track }),
         ],
       },
+      ...(n < view.projects.length ? [markdown(text(`项目较多，下拉框列出排名靠前的 ${n} 个（共 ${view.projects.length} 个）。`, `Many projects: the list shows the ${n} best ranked (of ${view.projects.length}).`))] : []),
     ],
   });
+  return fitCard(build, view.projects.length).card;
 }
 
 export function materialsForm(view: { row: AwardRow; due: string; prefill?: { materials: string; links: string[] } }): Card {

@@ -569,6 +569,19 @@ describe('award cards at scale', () => {
     }
   });
 
+  it('nominationForm: a file with 1,000 projects in a track lists the best ranked that fit, and says so', () => {
+    const t = TRACKS[0]!;
+    const base = ofTrack(t.code)[0]!;
+    const projects = Array.from({ length: 1000 }, (_, i) => ({ id: `prj_${i}`, code: `2024-${t.code}-U${i}-1`, name: base.fields.name, unitName: unitShort(base.unit), rank: i + 1 }));
+    const form = nominationForm({ track: t.code, trackName: t.name, trackNameEn: t.nameEn, left: { collective: 3, individual: 4 }, projects });
+    fine(form);
+    const options = nodesOf(form.body.elements, 'select_static').find((x) => x.name === 'project')!.options as Node[];
+    expect(options.length).toBeGreaterThan(10);
+    expect(options.length).toBeLessThan(1000);
+    expect((options[0]!.text as Node).content).toContain('#1 · ');
+    expect(says(form, `下拉框列出排名靠前的 ${options.length} 个（共 1000 个）`)).toBe(true);
+  });
+
   it('materialsForm has unique names and fits, pre-filled with the longest materials and ten links', () => {
     for (const kind of ['collective', 'individual'] as const) {
       const r = row('T01', kind, 'materials_submitted', 'contact', 0);
