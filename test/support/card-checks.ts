@@ -12,8 +12,8 @@ import { checkCard } from '../../src/lark/card-rules';
 /** Put in every value a person typed (names, reasons, reports, display names) by the test data. */
 export const TYPED_MARK = '㊙';
 
-type Node = Record<string, unknown>;
-const isNode = (x: unknown): x is Node => typeof x === 'object' && x !== null && !Array.isArray(x);
+export type Node = Record<string, unknown>;
+export const isNode = (x: unknown): x is Node => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** Chinese characters and full-width punctuation: bold must not touch them ("请确保加粗语法前后保留一个空格"). */
 const CJK = /[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef\u{20000}-\u{3134f}]/u;
@@ -51,3 +51,32 @@ export function cardFaults(card: Card): string[] {
   walk(card.header, 'header');
   return faults;
 }
+
+// ── reading cards in tests ───────────────────────────────────────────────────────────────────────────────────────
+
+/** Every string under `x` (texts, cells, labels...). */
+export function stringsOf(x: unknown, out: string[] = []): string[] {
+  if (typeof x === 'string') out.push(x);
+  else if (Array.isArray(x)) for (const y of x) stringsOf(y, out);
+  else if (isNode(x)) for (const v of Object.values(x)) stringsOf(v, out);
+  return out;
+}
+
+/** Every node with this tag under `x`. */
+export function nodesOf(x: unknown, tag: string, out: Node[] = []): Node[] {
+  if (Array.isArray(x)) for (const y of x) nodesOf(y, tag, out);
+  else if (isNode(x)) {
+    if (x.tag === tag) out.push(x);
+    for (const v of Object.values(x)) nodesOf(v, tag, out);
+  }
+  return out;
+}
+
+/** The values the card's buttons send (`behaviors[0].value`). */
+export const buttonValues = (card: Card): Node[] => nodesOf(card.body.elements, 'button').map((b) => (b.behaviors as Node[] | undefined)?.[0]?.value).filter(isNode);
+
+/** Whether any text of the card's body contains `s`. */
+export const says = (card: Card, s: string): boolean => stringsOf(card.body.elements).some((t) => t.includes(s));
+
+/** The rows of each table of the card. */
+export const tables = (card: Card) => nodesOf(card.body.elements, 'table').map((t) => t.rows as Node[]);

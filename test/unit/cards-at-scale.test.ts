@@ -42,7 +42,7 @@ import { LIMITS, projectCode, registrationOverview, validateProjectFields, type 
 import { periodWindows } from '../../src/features/reports/reports.handlers';
 import { periodOverview, REPORT_LIMITS, validateReportFields, validateSelfEvaluation, type PeriodTally, type ReportState } from '../../src/features/reports/reporting.rules';
 import { text, type Text } from '../../src/platform/i18n';
-import { cardFaults, TYPED_MARK } from '../support/card-checks';
+import { cardFaults, TYPED_MARK, buttonValues, isNode, nodesOf, says, stringsOf, tables, type Node } from '../support/card-checks';
 import { competition2024, competition2024Json } from '../support/fixtures';
 
 // ── the competition file ───────────────────────────────────────────────────────────────────────────────────────────
@@ -130,32 +130,6 @@ const openId = (i: number) => `ou_${String(i).padStart(32, '0')}`;
 
 // ── reading cards ──────────────────────────────────────────────────────────────────────────────────────────────────
 
-type Node = Record<string, unknown>;
-const isNode = (x: unknown): x is Node => typeof x === 'object' && x !== null && !Array.isArray(x);
-
-/** Every string under `x` (texts, cells, labels...). */
-function stringsOf(x: unknown, out: string[] = []): string[] {
-  if (typeof x === 'string') out.push(x);
-  else if (Array.isArray(x)) for (const y of x) stringsOf(y, out);
-  else if (isNode(x)) for (const v of Object.values(x)) stringsOf(v, out);
-  return out;
-}
-
-/** Every node with this tag under `x`. */
-function nodesOf(x: unknown, tag: string, out: Node[] = []): Node[] {
-  if (Array.isArray(x)) for (const y of x) nodesOf(y, tag, out);
-  else if (isNode(x)) {
-    if (x.tag === tag) out.push(x);
-    for (const v of Object.values(x)) nodesOf(v, tag, out);
-  }
-  return out;
-}
-
-/** The values the card's buttons send (`behaviors[0].value`). */
-const buttonValues = (card: Card): Node[] => nodesOf(card.body.elements, 'button').map((b) => (b.behaviors as Node[] | undefined)?.[0]?.value).filter(isNode);
-
-const says = (card: Card, s: string): boolean => stringsOf(card.body.elements).some((t) => t.includes(s));
-const tables = (card: Card) => nodesOf(card.body.elements, 'table').map((t) => t.rows as Node[]);
 const names = (card: Card) => [...nodesOf(card.body.elements, 'form'), ...nodesOf(card.body.elements, 'input'), ...nodesOf(card.body.elements, 'button'), ...nodesOf(card.body.elements, 'select_static')].map((n) => n.name).filter((n): n is string => typeof n === 'string');
 
 /** Faults already reported in the running test: each distinct fault is reported once, and the test goes on. */

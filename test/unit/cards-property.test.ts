@@ -32,7 +32,7 @@ import { LIMITS, projectCode, registrationOverview } from '../../src/features/re
 import { periodWindows } from '../../src/features/reports/reports.handlers';
 import { periodOverview, REPORT_LIMITS, type PeriodTally, type ReportState } from '../../src/features/reports/reporting.rules';
 import { text, type Text } from '../../src/platform/i18n';
-import { cardFaults, TYPED_MARK } from '../support/card-checks';
+import { cardFaults, TYPED_MARK, buttonValues, isNode, nodesOf, says, stringsOf, tables, type Node } from '../support/card-checks';
 import { competition2024 } from '../support/fixtures';
 
 // ── the competition file ───────────────────────────────────────────────────────────────────────────────────────────
@@ -173,28 +173,6 @@ const reportFields = fc.record({
 
 // ── reading cards ──────────────────────────────────────────────────────────────────────────────────────────────────
 
-type Node = Record<string, unknown>;
-const isNode = (x: unknown): x is Node => typeof x === 'object' && x !== null && !Array.isArray(x);
-
-function stringsOf(x: unknown, out: string[] = []): string[] {
-  if (typeof x === 'string') out.push(x);
-  else if (Array.isArray(x)) for (const y of x) stringsOf(y, out);
-  else if (isNode(x)) for (const v of Object.values(x)) stringsOf(v, out);
-  return out;
-}
-
-function nodesOf(x: unknown, tag: string, out: Node[] = []): Node[] {
-  if (Array.isArray(x)) for (const y of x) nodesOf(y, tag, out);
-  else if (isNode(x)) {
-    if (x.tag === tag) out.push(x);
-    for (const v of Object.values(x)) nodesOf(v, tag, out);
-  }
-  return out;
-}
-
-const buttonValues = (card: Card): Node[] => nodesOf(card.body.elements, 'button').map((b) => (b.behaviors as Node[] | undefined)?.[0]?.value).filter(isNode);
-const says = (card: Card, s: string): boolean => stringsOf(card.body.elements).some((t) => t.includes(s));
-const tables = (card: Card) => nodesOf(card.body.elements, 'table').map((t) => t.rows as Node[]);
 
 /** The faults of every card, each prefixed with what the card was. */
 const faultsOf = (cards: Record<string, Card>): string[] => Object.entries(cards).flatMap(([what, card]) => cardFaults(card).map((f) => `${what}: ${f}`));
