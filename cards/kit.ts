@@ -31,7 +31,8 @@ export const markdown = (t: Text): Element => ({ tag: 'markdown', content: t.zh,
 
 /**
  * A name from the competition file (a unit, a track, a stage) made safe inside our markdown: the characters that
- * form tags, links, emphasis, mentions, emoji codes or entities become the numeric entities of the markdown page's
+ * form tags, links and images (`[` and `]`: without them `(`, `)` and `!` are plain), emphasis, mentions, emoji codes
+ * or entities become the numeric entities of the markdown page's
  * escape table (`<` is `&#60;`, `*` is `&#42;`…), as do those that start a list or a heading at the beginning, and
  * line breaks become spaces. Names are inline text: they never start a line of a card after the first.
  * https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/rich-text (特殊字符转义说明)
@@ -39,7 +40,7 @@ export const markdown = (t: Text): Element => ({ tag: 'markdown', content: t.zh,
 export const md = (s: string): string =>
   s
     .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*_[\]()<>:$!]/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/[\\`*_[\]<>:$]/g, (c) => `&#${c.charCodeAt(0)};`)
     .replace(/~/g, '&sim;')
     // "&reg" and the like are read as entities; the page's FAQ breaks them with a zero-width joiner.
     .replace(/&(?=[A-Za-z#])(?!#\d+;|sim;)/g, '&&zwj;')

@@ -97,7 +97,7 @@ describe('the scheduled digest', () => {
     expect(digests()).toHaveLength(1);
     const judging = json(digests()[0]!.content);
     expect(judging).toContain('赛事简报 · 评比进展');
-    expect(judging).toContain('**评分进度**：1/2');
+    expect(judging).toContain('**评分进度** ：1/2');
     for (const mark of ['标准分', '原始均分', '加权总分', '"score"']) expect(judging).not.toContain(mark);
 
     h.container.clock.set(at('2024-11-30 10:00:00'));
