@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireLease, releaseLease } from '../../src/platform/lease';
 import { claimDue, enqueueMessages, markRetry, uuidFor, type OutgoingMessage } from '../../src/lark/outbox.repository';
 import { claimReceipt } from '../../src/lark/receipts';
+import { card, markdown } from '../../cards/kit';
+import { callbackBody } from '../../src/lark/bot';
+import { checkCard } from '../../src/lark/card-rules';
+import { text } from '../../src/platform/i18n';
 import { freshDatabase, type TestDatabase } from '../support/database';
 
 let t: TestDatabase;
@@ -87,5 +91,28 @@ describe('the run coordinator', () => {
     } finally {
       await t.destroy();
     }
+  });
+});
+
+describe('the last guard before Lark', () => {
+  // A card no builder should make: 300 markdown elements, past the 200 Lark allows.
+  const tooBig = card({ title: text('太多', 'Too much'), elements: Array.from({ length: 300 }, (_, i) => markdown(text(`第 ${i} 行`, `row ${i}`))) });
+
+  it('an over-budget card is never stored to be sent: a short card says it could not be shown, and the row keeps why', async () => {
+    expect(await enqueueMessages(t.db, [msg('too-big', { msgType: 'interactive', content: tooBig })], NOW)).toBe(1);
+    const row = await t.db.selectFrom('outbox').selectAll().where('uuid', '=', await uuidFor('too-big')).executeTakeFirstOrThrow();
+    const stored = JSON.parse(row.content);
+    expect(checkCard(stored).problems).toEqual([]);
+    expect(JSON.stringify(stored)).toContain('这张卡片内容过多，无法显示');
+    expect(JSON.stringify(stored)).toContain('太多');
+    expect(row.last_error).toMatch(/^card over budget: .*elements/);
+  });
+
+  it('the same holds for a card answered in a callback', () => {
+    const problems: string[][] = [];
+    const body = callbackBody({ card: tooBig }, (p) => problems.push(p));
+    expect(checkCard((body.card as { data: unknown }).data).problems).toEqual([]);
+    expect(problems).toHaveLength(1);
+    expect(JSON.stringify(body)).toContain('这张卡片内容过多');
   });
 });
