@@ -146,7 +146,7 @@ export function nominationForm(view: { track: string; trackName: string; trackNa
             placeholder: plainText(text('所依托的项目', 'The project')),
             options: view.projects.slice(0, n).map((p) => ({ text: { tag: 'plain_text', content: `${p.rank ? `#${p.rank} · ` : ''}${p.code} ${p.name} · ${p.unitName}` }, value: p.id })),
           },
-          formInput('nominee', text('名称或姓名', 'Name'), { required: false, max: AWARD_LIMITS.nominee, placeholder: text('先进集体可不填（默认为“项目名 项目组”）；先进个人填姓名', 'Collective: leave empty for "<project> team"; individual: the name') }),
+          formInput('nominee', text('名称或姓名', 'Name'), { required: false, max: AWARD_LIMITS.nominee, placeholder: text('先进集体可不填（默认为“项目名项目组”）；先进个人填姓名', 'Collective: leave empty for "<project> team"; individual: the name') }),
           formInput('title', text('职务（先进个人）', 'Position (individuals)'), { required: false, max: AWARD_LIMITS.title, placeholder: text('例如：执法科科长', 'e.g. head of the enforcement section') }),
           formInput('reason', text('推荐理由', 'Reason for the nomination'), { required: true, multiline: true, max: AWARD_LIMITS.reason, placeholder: text('比成效、比实绩、比可行性、比示范性', 'Effectiveness, results, feasibility, exemplary value') }),
           submitButton(text('提交提名', 'Nominate'), { a: 'award.nominate', t: view.track }),

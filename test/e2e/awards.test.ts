@@ -107,7 +107,7 @@ describe('the award process', () => {
     const ok = await submit(list.messageId, JUDGE, nomination(t02.JA!));
     expect(toastText(ok)).toContain('已提名先进集体');
     const [nominated] = await awards();
-    expect(nominated).toMatchObject({ status: 'nominated', kind: 'collective', unit_code: 'JA', slot: 1, nominee_name: 'JA法治示范 项目组' });
+    expect(nominated).toMatchObject({ status: 'nominated', kind: 'collective', unit_code: 'JA', slot: 1, nominee_name: 'JA法治示范项目组' });
 
     // The office confirms: the unit's contact is asked for the materials, one-to-one.
     const office = await say(OFFICE, '表彰');
@@ -164,12 +164,12 @@ describe('the award process', () => {
     await say(OFFICE, '公布表彰');
     const posted = () => h.emu.emulator.state.messages.filter((m) => m.chatType === 'group' && json(m.content).includes('"content":"表彰名单"'));
     expect(posted().map((m) => m.chatId).sort()).toEqual([ANNOUNCE, JA_GROUP].sort());
-    expect(json(posted()[0]!.content)).toContain('JA法治示范 项目组');
+    expect(json(posted()[0]!.content)).toContain('JA法治示范项目组');
     // Announcing the same list again posts nothing new.
     await say(OFFICE, '公布表彰');
     expect(posted()).toHaveLength(2);
     const inGroup = await say(CONTACT_JA, '表彰', JA_GROUP);
-    expect(json(inGroup.content)).toContain('JA法治示范 项目组');
+    expect(json(inGroup.content)).toContain('JA法治示范项目组');
 
     const audit = await listAudit(db.db, 'shanghai-2024', 50);
     expect(audit.filter((a) => a.entityType === 'award' || a.entityType === 'award_list').map((a) => a.action).sort()).toEqual(['award.announce', 'award.approve', 'award.confirm', 'award.materials', 'award.nominate']);
@@ -261,7 +261,7 @@ describe('the award process', () => {
     expect(to(LEADER)).toHaveLength(0);
     // Approved since the announcement, not announced yet: a group still sees only the announced list.
     const inGroup = json((await say(CONTACT_JA, '表彰', JA_GROUP)).content);
-    expect(inGroup).toContain('JA法治示范 项目组');
+    expect(inGroup).toContain('JA法治示范项目组');
     expect(inGroup).not.toContain('XH某人');
   });
 });

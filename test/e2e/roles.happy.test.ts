@@ -177,7 +177,7 @@ describe('解绑 / unbind', () => {
     expect(await say('解绑 @_user_1 评委', [ZHAO])).toContain('✓ 赵六：已解除 T02 法治建设赛道评委');
     expect(await say('unbind @_user_1', [ZHAO])).toContain('✓ 赵六: no longer competition office admin');
     expect(await grantsOf('ou_zhao')).toEqual([]);
-    expect(await say('解绑 @_user_1', [ZHAO])).toContain('· 赵六 没有这个角色，未改动');
+    expect(await say('解绑 @_user_1', [ZHAO])).toContain('· 赵六没有这个角色，未改动');
   });
 
   it('grants from the file stay unless named; named, they go, and the reply says the next load brings them back', async () => {
@@ -196,7 +196,7 @@ describe('解绑 / unbind', () => {
 
   it('an admin from BOT_ADMINS cannot be removed from chat', async () => {
     const reply = await say('解绑 @_user_1 管理员', [{ open_id: OFFICE, name: '竞赛办' }]);
-    expect(reply).toContain('· 竞赛办 是配置 BOT_ADMINS 中的管理员，不能在聊天中解除；请修改配置');
+    expect(reply).toContain('· 竞赛办是配置 BOT_ADMINS 中的管理员，不能在聊天中解除；请修改配置');
     expect(await say('成员')).toContain('成员与角色');
   });
 

@@ -25,7 +25,7 @@ describe('award windows', () => {
 
 describe('the forms', () => {
   it('a collective defaults to the project team; an individual needs a name and a position', () => {
-    expect(validateNomination({ kind: 'collective', project: 'prj_a', reason: ' 成效显著 ' }, projects)).toEqual({ ok: true, value: { kind: 'collective', projectId: 'prj_a', nominee: '法治示范 项目组', title: '', reason: '成效显著' } });
+    expect(validateNomination({ kind: 'collective', project: 'prj_a', reason: ' 成效显著 ' }, projects)).toEqual({ ok: true, value: { kind: 'collective', projectId: 'prj_a', nominee: '法治示范项目组', title: '', reason: '成效显著' } });
     const missing = validateNomination({ kind: 'individual', project: 'prj_a', reason: 'r' }, projects);
     expect(missing.ok).toBe(false);
     if (!missing.ok) expect(missing.problems.map((p) => p.en)).toEqual(['Enter the individual’s name', 'Enter the individual’s position']);

@@ -11,7 +11,7 @@
  */
 import { deadlineInstant, stageByCode, type Competition } from '../../competition/competition';
 import { startOfLocalDay } from '../../competition/calendar';
-import { text, type Text } from '../../platform/i18n';
+import { text, zhJoin, type Text } from '../../platform/i18n';
 import { cleanInput } from '../registration/registration.rules';
 import { parseEvidence } from '../reports/reporting.rules';
 
@@ -120,7 +120,7 @@ export interface Nomination {
 type Validated<T> = { ok: true; value: T } | { ok: false; problems: Text[] };
 
 /**
- * A nomination form. A collective is the project's team: its name defaults to "<project> 项目组". An individual needs
+ * A nomination form. A collective is the project's team: its name defaults to "<project>项目组" (a space only after a Latin letter or digit). An individual needs
  * a name and a position.
  */
 export function validateNomination(form: Record<string, unknown>, projects: ReadonlyArray<{ id: string; name: string }>): Validated<Nomination> {
@@ -141,7 +141,7 @@ export function validateNomination(form: Record<string, unknown>, projects: Read
   if (!reason) problems.push(text('请填写推荐理由', 'Enter the reason for the nomination'));
   else if (length(reason) > AWARD_LIMITS.reason) problems.push(text(`推荐理由最多 ${AWARD_LIMITS.reason} 个字（现在 ${length(reason)} 个）`, `Reason: at most ${AWARD_LIMITS.reason} characters (now ${length(reason)})`));
   if (problems.length) return { ok: false, problems };
-  return { ok: true, value: { kind: kind!, projectId: project!.id, nominee: nominee || `${project!.name} 项目组`, title: kind === 'individual' ? title : '', reason } };
+  return { ok: true, value: { kind: kind!, projectId: project!.id, nominee: nominee || zhJoin(project!.name, '项目组'), title: kind === 'individual' ? title : '', reason } };
 }
 
 /** Who a nomination is, for the uniqueness of live nominations: the project's team, or a person of the project. */

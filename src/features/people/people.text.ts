@@ -83,13 +83,13 @@ export function unbindReply(names: ScopeNames, outcomes: readonly UnbindOutcome[
     if (o.envOfficeKept) {
       out.push(
         text(
-          `· ${who} 是配置 BOT_ADMINS 中的管理员，不能在聊天中解除；请修改配置`,
+          `· ${zhJoin(who, '是配置 BOT_ADMINS 中的管理员，不能在聊天中解除；请修改配置')}`,
           `· ${who} is an admin through the BOT_ADMINS configuration, which chat cannot change; edit the configuration`,
         ),
       );
     }
     if (!o.removed.length && !o.keptFromFile.length && !o.envOfficeKept) {
-      out.push(text(`· ${who} 没有这个角色，未改动`, `· ${who} does not hold that role; nothing changed`));
+      out.push(text(`· ${zhJoin(who, '没有这个角色，未改动')}`, `· ${who} does not hold that role; nothing changed`));
     }
   }
   if (fromFile) out.push(text(`注意：${FILE_NOTE.zh}。`, `Note: ${FILE_NOTE.en}.`));
