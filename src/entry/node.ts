@@ -2,12 +2,12 @@
  * Node entry: configuration → container → HTTP server, graceful drain on SIGTERM/SIGINT.
  */
 import { serve } from '@hono/node-server';
-import cron from 'node-cron';
 import { createApp } from '../app';
 import { ConfigError } from '../config';
 import { ValidationFailed } from '../platform/errors';
 import { CompetitionRefused } from '../competition/competition.service';
 import { databaseRunCoordinator } from '../platform/cron-runs';
+import { startMinuteTick } from '../platform/minute-tick';
 import { boot } from './bootstrap';
 
 async function main(): Promise<void> {
@@ -24,12 +24,13 @@ async function main(): Promise<void> {
   maintain();
   const drainTimer = setInterval(maintain, 3_000);
   drainTimer.unref();
-  // The minute tick: reminders (and anything else due at the minute), coordinated across servers in the database.
-  const minuteTask = cron.schedule('* * * * *', (ctx) => container.tick(ctx.date.getTime()), {
+  // The minute tick: reminders (and anything else due at the minute), coordinated across servers in the database;
+  // a jump of the wall clock is caught up once (src/platform/minute-tick.ts).
+  const minuteTask = startMinuteTick({
     name: 'saidao-tick',
-    noOverlap: true,
-    distributed: true,
-    runCoordinator: databaseRunCoordinator(container.database.db, `node-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, () => container.clock.now()),
+    run: (at) => container.tick(at),
+    coordinator: databaseRunCoordinator(container.database.db, `node-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, () => container.clock.now()),
+    logger,
   });
 
   let stopping = false;
