@@ -2,13 +2,15 @@
  * The HTTP endpoints Lark calls:
  * - POST /lark/events: event request URL and card callback URL (configure both to it in the console);
  * - POST /lark/card: the legacy "message card request URL" for tenants that still use it.
- * Failed verification answers 401 and touches nothing; unparseable bodies 400; everything verified 200.
+ * Failed verification answers 401 and touches nothing; malformed bodies 400 (see verify.ts for which is which);
+ * everything verified 200.
  */
 import type { Hono } from 'hono';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { callbackBody, GENERIC_ERROR, type Bot } from './bot';
 import { EnvelopeError, legacyCardActionSchema } from './envelope';
+import { sha256Signature } from './crypto';
 import { verifyEventRequest, verifyLegacyCardRequest, type VerifySettings } from './verify';
 
 export interface LarkRouteDeps {
@@ -76,8 +78,9 @@ export function mountLarkRoutes(app: Hono<any>, deps: LarkRouteDeps): void {
     const parsed = legacyCardActionSchema.safeParse(verified.body);
     if (!parsed.success) return c.json({ error: 'malformed card action' }, 400);
     const b = parsed.data;
-    // The refresh token changes only once a click has been answered: with the update token it names the click.
-    const clickId = `legacy:${c.req.header('x-refresh-token') ?? ''}:${b.token ?? c.req.header('x-lark-signature')}`;
+    // A click is named by the bytes Lark signed, never by an unsigned header (X-Refresh-Token can be changed by anyone
+    // replaying the request): the body carries the click's update token, so one click is one id, however re-sent.
+    const clickId = `legacy:${await sha256Signature('', '', '', raw)}`;
     const body = await bot.onAction({
       eventId: clickId,
       operatorOpenId: b.open_id,

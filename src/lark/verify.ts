@@ -1,11 +1,16 @@
 /**
- * Verification of what arrives at /lark/events, on the raw bytes, before anything is parsed further or stored:
- * 1. the body must be UTF-8 JSON (else 400);
- * 2. with an Encrypt Key: X-Lark-Signature = sha256(timestamp + nonce + key ‖ raw bytes), compared in constant time,
- *    and the timestamp within the freshness window (else 401); then the body is decrypted;
- * 3. the url_verification challenge is answered after its token is checked (Lark does not sign it [LARK.md §1.2]);
- * 4. the Verification Token in the payload must match whenever one is configured, and is required when there is no
- *    Encrypt Key (else 401).
+ * Verification of what arrives at /lark/events, on the raw bytes, before anything is parsed further or stored.
+ * One status per kind of failure:
+ * - 400, the body is malformed: not UTF-8, not a JSON object, nested deeper than MAX_JSON_DEPTH (also after
+ *   decryption), a signed (so Lark's) body whose ciphertext does not decrypt, or a verified body whose envelope is
+ *   malformed;
+ * - 401, the request is not proven to come from Lark: with an Encrypt Key, X-Lark-Signature must equal
+ *   sha256(timestamp + nonce + key ‖ raw bytes) (constant-time compare) with the timestamp inside the freshness window;
+ *   an unsigned encrypted body must decrypt with the configured key to a JSON object (a wrong key, no key, or garbage
+ *   all fail here); the Verification Token in the payload must match whenever one is configured, and is required
+ *   when there is no Encrypt Key; nothing configured at all is refused too.
+ * The url_verification challenge is answered after its token is checked (Lark does not sign it:
+ * https://open.feishu.cn/document/event-subscription-guide/event-subscriptions/event-subscription-configure-/choose-a-subscription-mode/send-notifications-to-developers-server).
  */
 import { z } from 'zod';
 import { challengeSchema, v1EnvelopeSchema, v2EnvelopeSchema } from './envelope';
@@ -30,6 +35,24 @@ const reject = (status: 400 | 401, reason: string): Verified => ({ kind: 'reject
 
 type JsonBody = { ok: true; value: Record<string, unknown> } | { ok: false; reason: string };
 
+/**
+ * How deep a body's JSON may nest. Lark's payloads nest a few levels; a value nested thousands deep would overflow
+ * the stack of every recursive reader after it (JSON.stringify when the event is stored), so it is refused up front.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether `value` nests deeper than `max` (arrays and objects), measured without recursion. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [x, depth] = stack.pop()!;
+    if (typeof x !== 'object' || x === null) continue;
+    if (depth + 1 > max) return true;
+    for (const v of Array.isArray(x) ? x : Object.values(x)) if (typeof v === 'object' && v !== null) stack.push([v, depth + 1]);
+  }
+  return false;
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function parseJsonBody(raw: Uint8Array): JsonBody {
@@ -50,6 +73,7 @@ function parseJsonText(text: string): JsonBody {
     return { ok: false, reason: 'body is not JSON' };
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'body is not a JSON object' };
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return { ok: false, reason: `body nests deeper than ${MAX_JSON_DEPTH} levels` };
   return { ok: true, value: value as Record<string, unknown> };
 }
 
@@ -86,16 +110,20 @@ export async function verifyEventRequest(raw: Uint8Array, header: (name: string)
 
   let body: Record<string, unknown> = outer.value;
   if (typeof body.encrypt === 'string') {
-    if (!settings.encryptKey) return reject(400, 'encrypted body but no LARK_ENCRYPT_KEY is configured');
+    // A signed body was proven above to come from Lark: if it does not decrypt, it is malformed (400). An unsigned one
+    // (only the URL check may be) that does not decrypt to JSON with our key is not proven to be Lark's (401): a wrong
+    // key, no key, or garbage all look the same.
+    const proven = Boolean(settings.encryptKey && signed);
+    if (!settings.encryptKey) return reject(401, 'encrypted body but no LARK_ENCRYPT_KEY is configured');
     let plain: string;
     try {
       plain = await decryptPayload(body.encrypt, settings.encryptKey);
     } catch {
-      return reject(400, 'encrypted body cannot be decrypted');
+      return reject(proven ? 400 : 401, 'encrypted body cannot be decrypted with the configured Encrypt Key');
     }
     // Already decoded (strictly) as UTF-8 by decryptPayload; a decoder drops one leading BOM, as parseJsonBody would.
     const inner = parseJsonText(plain.charCodeAt(0) === 0xfeff ? plain.slice(1) : plain);
-    if (!inner.ok) return reject(400, `decrypted ${inner.reason}`);
+    if (!inner.ok) return reject(proven || inner.reason.includes('nests deeper') ? 400 : 401, `decrypted ${inner.reason}`);
     body = inner.value;
   }
 

@@ -213,6 +213,23 @@ describe('progress reports', () => {
     expect(json(t.card)).toContain('5月进展');
   });
 
+  it('the legacy card URL: a report replayed with another (unsigned) X-Refresh-Token takes effect once', async () => {
+    h.container.clock.set(at('2024-06-10 10:00:00'));
+    const form = await openReport(JA, jaT02);
+    const before = (await rows(jaT02)).length;
+    const audits = async () => (await listAudit(db.db, 'shanghai-2024', 500)).filter((a) => a.entityId.startsWith(`${jaT02.code}/2024-06`)).length;
+    const auditsBefore = await audits();
+    // Sent by hand on purpose: a tenant still on the old request URL, the click signed with SHA-1 and the token.
+    const click = await h.lark.legacyCardAction({ messageId: form, operator: JA, value: { a: 'rpt.submit', p: jaT02.id }, formValue: report({ period: '2024-06' }), name: 'submit' });
+    expect(JSON.stringify(click.reply.body)).toContain('进展已提交');
+    // The same signed bytes and signature headers, with only the unsigned X-Refresh-Token changed, inside the window.
+    const replay = await fetch(click.url, { method: 'POST', headers: { ...click.requestHeaders, 'X-Refresh-Token': 'another-refresh-token' }, body: click.rawBody });
+    expect(replay.status).toBe(200);
+    expect(JSON.stringify(await replay.json())).not.toContain('进展已提交');
+    expect((await rows(jaT02)).length).toBe(before + 1);
+    expect(await audits()).toBe(auditsBefore + 1);
+  });
+
   it('before implementation starts, 进展 says when reporting opens', async () => {
     h.container.clock.set(at('2024-04-10 10:00:00'));
     expect(json((await say(HP, '进展')).content)).toContain('实施推进阶段 2024-04-16 开始');

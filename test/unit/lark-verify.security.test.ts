@@ -5,7 +5,7 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { cryptoImplementations, decryptPayload, encryptPayload } from '../../src/lark/crypto';
-import { verifyEventRequest, verifyLegacyCardRequest, type VerifySettings } from '../../src/lark/verify';
+import { MAX_JSON_DEPTH, nestsDeeperThan, verifyEventRequest, verifyLegacyCardRequest, type VerifySettings } from '../../src/lark/verify';
 
 const KEY = 'test-encrypt-key';
 const TOKEN = 'test-verification-token';
@@ -80,6 +80,31 @@ describe('signed and encrypted events', () => {
   it('rejects an event without signature headers when an Encrypt Key is configured', async () => {
     const raw = new TextEncoder().encode(JSON.stringify({ encrypt: larkEncrypt(event()) }));
     expect(await verifyEventRequest(raw, () => undefined, withKey, NOW)).toMatchObject({ kind: 'rejected', status: 401 });
+  });
+
+  it('answers 401 for an unsigned body encrypted with another key, or when no Encrypt Key is configured: not proven to be Lark\'s', async () => {
+    const other = new TextEncoder().encode(JSON.stringify({ encrypt: larkEncrypt(event(), 'another-key') }));
+    expect(await verifyEventRequest(other, () => undefined, withKey, NOW)).toMatchObject({ kind: 'rejected', status: 401 });
+    const garbage = new TextEncoder().encode(JSON.stringify({ encrypt: 'AAAA' }));
+    expect(await verifyEventRequest(garbage, () => undefined, withKey, NOW)).toMatchObject({ kind: 'rejected', status: 401 });
+    const ours = new TextEncoder().encode(JSON.stringify({ encrypt: larkEncrypt(event()) }));
+    expect(await verifyEventRequest(ours, () => undefined, tokenOnly, NOW)).toMatchObject({ kind: 'rejected', status: 401 });
+  });
+
+  it('answers 400 for a body nested deeper than the limit, plain or once decrypted, before anything reads it recursively', async () => {
+    const deep = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
+    // Written as text: JSON.stringify of it would itself overflow the stack, which is the point.
+    const tooDeep = `{"schema":"2.0","header":{"event_id":"ev_deep","event_type":"im.message.receive_v1","token":"${TOKEN}"},"event":{"x":${deep(10_000)}}}`;
+    const r = signed(tooDeep);
+    expect(await verifyEventRequest(r.raw, r.header, withKey, NOW)).toMatchObject({ kind: 'rejected', status: 400, reason: `decrypted body nests deeper than ${MAX_JSON_DEPTH} levels` });
+    expect(await verifyEventRequest(new TextEncoder().encode(tooDeep), () => undefined, tokenOnly, NOW)).toMatchObject({ kind: 'rejected', status: 400 });
+    // Lark's own payloads are a few levels deep and pass.
+    const ok = signed(JSON.stringify({ ...JSON.parse(event()), event: { x: JSON.parse(deep(40)) } }));
+    expect((await verifyEventRequest(ok.raw, ok.header, withKey, NOW)).kind).toBe('v2');
+    expect(nestsDeeperThan(JSON.parse(deep(64)), 64)).toBe(false);
+    expect(nestsDeeperThan(JSON.parse(deep(65)), 64)).toBe(true);
+    expect(nestsDeeperThan([[[[]]]], 3)).toBe(true);
+    expect(nestsDeeperThan('x', 0)).toBe(false);
   });
 
   it('answers 400 for ciphertext that does not decrypt and for bodies that are not JSON', async () => {
