@@ -15,7 +15,8 @@ export const SECTIONS: ReadonlyArray<readonly [Audience, Text]> = [
   ['everyone', text('所有人', 'Everyone')],
   ['contact', text('单位联络员', 'Unit contacts')],
   ['judge', text('赛道评委', 'Track judges')],
-  ['leader', text('领导小组（竞赛办也可用）', 'Leadership (and the office)')],
+  ['oversight', text('领导小组与竞赛办', 'Leadership and the office')],
+  ['leader', text('领导小组', 'Leadership')],
   ['office', text('竞赛办', 'Competition office')],
 ];
 

@@ -216,6 +216,43 @@ describe('the award process', () => {
     expect(json(inGroup.content)).not.toContain('award.withdraw');
   });
 
+  it('separation of duties: the nominator does not confirm the place, and whoever confirmed it does not approve it, even holding both roles', async () => {
+    const JUDGE_OFFICE = 'ou_awd_judge_office';
+    await grantRole(db, JUDGE_OFFICE, 'judge', 'T02');
+    await grantRole(db, JUDGE_OFFICE, 'office');
+    await grantRole(db, OFFICE, 'leader'); // the office member from BOT_ADMINS now also sits in the leadership group
+    const id = newId('awd');
+    const stamp = toDbInstant(Date.now());
+    await db.db.insertInto('awards').values({
+      id, competition_id: 'shanghai-2024', track_code: 'T02', kind: 'individual', project_id: t02.CN!.id, nominee_name: 'CN某人', unit_code: 'CN', status: 'nominated',
+      nominated_by: JUDGE_OFFICE, decided_by: null, created_at: stamp, updated_at: stamp, slot: null, active_key: `individual|${t02.CN!.id}|sod`, nominee_title: '科长', reason: '理由',
+      materials: null, materials_links: null, materials_by: null, materials_at: null, allocated_by: null, decision_note: null, decided_at: null,
+    }).execute();
+    const row = async () => (await awards()).find((a) => a.id === id)!;
+
+    // The judge who nominated also works in the office: no confirm button for their own nomination, and a forged click is refused.
+    const own = await say(JUDGE_OFFICE, '表彰');
+    expect(json(own.content)).not.toContain(`"a":"award.confirm","w":"${id}"`);
+    expect(toastText(await forge(own.messageId, JUDGE_OFFICE, { a: 'award.confirm', w: id }))).toContain('这个人选是你提名的');
+    expect((await row()).status).toBe('nominated');
+    // Another office member confirms.
+    const office = await say(OFFICE, '表彰');
+    expect(toastText(await click(office.messageId, OFFICE, { a: 'award.confirm', w: id }))).toContain('已确认名额');
+    expect((await row()).allocated_by).toBe(OFFICE);
+
+    // The materials are in. The office member who confirmed the place is also a leader: no decision button, and a forged approval is refused.
+    await db.db.updateTable('awards').set({ status: 'materials_submitted', materials: '事迹' }).where('id', '=', id).execute();
+    const mine = await say(OFFICE, '表彰');
+    expect(json(mine.content)).not.toContain(`"a":"award.decide.open","w":"${id}"`);
+    expect(toastText(await forge(mine.messageId, OFFICE, { a: 'award.decide', w: id, d: 'approve' }, { note: '' }))).toContain('这个名额是你确认的');
+    expect((await row()).status).toBe('materials_submitted');
+    // Another leader decides, through the form the card shows.
+    const leader = await say(LEADER, '表彰');
+    await click(leader.messageId, LEADER, { a: 'award.decide.open', w: id });
+    expect(toastText(await submit(leader.messageId, LEADER, { note: '' }, '通过'))).toContain('已审定通过');
+    expect(await row()).toMatchObject({ status: 'approved', decided_by: LEADER });
+  });
+
   it('the reminders: units owing materials and leaders with decisions pending, with a button to the list; none once done', async () => {
     let place = 100; // above the quota: these rows are seeded, not nominated through the form
     const insertAward = async (unit: string, status: string) => {

@@ -27,7 +27,7 @@ import { holdersOf } from '../people/roles.repository';
 import { findAward, insertNomination, listAwards, stepAward, usedPlaces, type Award } from './awards.repository';
 import {
   awardWindows, decisionsClosed, isLive, KIND_NAME, materialsClosed, nominationClosed, placesLeft, stepRefused, trackFull, trackQuota,
-  validateDecision, validateMaterials, validateNomination, type AwardKind, type AwardStatus, type Step,
+  dutyConflict, validateDecision, validateMaterials, validateNomination, type AwardKind, type AwardStatus, type Step,
 } from './awards.rules';
 
 const toastError = (t: Text): CardResponse => ({ toast: { type: 'error', text: t } });
@@ -40,13 +40,19 @@ function canSee(roles: Roles, a: Award): boolean {
   return roles.office || roles.leader || roles.judgeOf.includes(a.track) || (roles.contactOf.includes(a.unit) && CONTACT_SEES.includes(a.status));
 }
 
-/** The steps `roles` may take on `a` now (the same checks the actions make). */
-function buttonsFor(c: Competition, roles: Roles, a: Award, now: number): AwardRow['buttons'] {
+/** Who is looking at a list or a step card: their roles and their open_id (for the separation of duties). */
+interface Viewer {
+  roles: Roles;
+  openId: string;
+}
+
+/** The steps the viewer may take on `a` now (the same checks the actions make). */
+function buttonsFor(c: Competition, { roles, openId: viewer }: Viewer, a: Award, now: number): AwardRow['buttons'] {
   const out: AwardRow['buttons'] = [];
   const can = (step: Step) => !stepRefused(step, a.status);
   if (!nominationClosed(c, now)) {
     if (roles.judgeOf.includes(a.track) && can('withdraw')) out.push({ label: text('撤回提名', 'Withdraw'), value: { a: 'award.withdraw', w: a.id } });
-    if (roles.office && can('confirm')) {
+    if (roles.office && can('confirm') && !dutyConflict('confirm', a, viewer)) {
       out.push({ label: text('确认名额', 'Confirm the place'), value: { a: 'award.confirm', w: a.id }, type: 'primary' });
       out.push({ label: text('不予确认', 'Decline'), value: { a: 'award.decline', w: a.id }, type: 'danger' });
     }
@@ -54,7 +60,7 @@ function buttonsFor(c: Competition, roles: Roles, a: Award, now: number): AwardR
   if (roles.contactOf.includes(a.unit) && can('materials') && !materialsClosed(c, now)) {
     out.push({ label: a.status === 'allocated' ? text('报送材料', 'Submit materials') : text('修改材料', 'Revise materials'), value: { a: 'award.materials.open', w: a.id }, type: 'primary' });
   }
-  if (roles.leader && can('decide') && !decisionsClosed(c, now)) out.push({ label: text('审定', 'Decide'), value: { a: 'award.decide.open', w: a.id }, type: 'primary' });
+  if (roles.leader && can('decide') && !decisionsClosed(c, now) && !dutyConflict('decide', a, viewer)) out.push({ label: text('审定', 'Decide'), value: { a: 'award.decide.open', w: a.id }, type: 'primary' });
   return out;
 }
 
@@ -64,18 +70,18 @@ async function projectNames(s: BotServices, ids: readonly string[]): Promise<Map
   return new Map(rows.map((r) => [r.id, { code: r.code, name: r.name }]));
 }
 
-async function rowsOf(s: BotServices, c: Competition, roles: Roles, awards: readonly Award[], now: number): Promise<AwardRow[]> {
+async function rowsOf(s: BotServices, c: Competition, viewer: Viewer, awards: readonly Award[], now: number): Promise<AwardRow[]> {
   const projects = await projectNames(s, awards.map((a) => a.projectId));
-  return awards.map((a) => toRow(c, a, projects, roles, now));
+  return awards.map((a) => toRow(c, a, projects, viewer, now));
 }
 
-function toRow(c: Competition, a: Award, projects: ReadonlyMap<string, { code: string; name: string }>, roles: Roles | undefined, now: number): AwardRow {
+function toRow(c: Competition, a: Award, projects: ReadonlyMap<string, { code: string; name: string }>, viewer: Viewer | undefined, now: number): AwardRow {
   const p = projects.get(a.projectId);
   return {
     id: a.id, track: a.track, kind: a.kind, status: a.status, nominee: a.nominee, title: a.title, unitName: unitShortName(c, a.unit),
     projectCode: p?.code ?? '', projectName: p?.name ?? '', reason: a.reason,
     ...(a.materials ? { materials: a.materials } : {}), ...(a.decisionNote ? { decisionNote: a.decisionNote } : {}),
-    buttons: roles ? buttonsFor(c, roles, a, now) : [],
+    buttons: viewer ? buttonsFor(c, viewer, a, now) : [],
   };
 }
 
@@ -85,8 +91,9 @@ function windowLine(c: Competition): Text {
   return text(`提名与名额确认：${evaluation.start} 至 ${w.materialsDue}；材料报送截止 ${w.materialsDue}；领导小组审定至 ${evaluation.end}。`, `Nominations and confirmations: ${evaluation.start} to ${w.materialsDue}; materials due ${w.materialsDue}; leadership decisions until ${evaluation.end}.`);
 }
 
-/** The list card for `roles`, narrowed to one track when given, a page from `offset`. */
-async function listCard(s: BotServices, c: Competition, roles: Roles, track: string | undefined, now: number, offset = 0): Promise<Card> {
+/** The list card for the viewer, narrowed to one track when given, a page from `offset`. */
+async function listCard(s: BotServices, c: Competition, viewer: Viewer, track: string | undefined, now: number, offset = 0): Promise<Card> {
+  const roles = viewer.roles;
   const all = await listAwards(s.db, s.competitionId);
   const visible = all.filter((a) => canSee(roles, a) && (!track || a.track === track));
   // Live ones first (by track, kind), the ended ones after.
@@ -109,7 +116,7 @@ async function listCard(s: BotServices, c: Competition, roles: Roles, track: str
   const mine = [...new Set([...roles.judgeOf, ...roles.contactOf.map((u) => unitShortName(c, u))])];
   const scope = roles.office || roles.leader ? text('全部赛道', 'All tracks') : text(mine.join('、'), mine.join(', '));
   const page = (o: number) => ({ a: 'award.list' as const, ...(track ? { t: track } : {}), o });
-  return awardsCard({ scope, quotas, rows: await rowsOf(s, c, roles, visible, now), nominate, window: windowLine(c), offset, page });
+  return awardsCard({ scope, quotas, rows: await rowsOf(s, c, viewer, visible, now), nominate, window: windowLine(c), offset, page });
 }
 
 /**
@@ -154,7 +161,7 @@ export const awardsCommand: CommandSpec = {
       if (m.kind !== 'one') refuse('awards.unknown_track', `「${[...q].slice(0, 20).join('')}」不是一个赛道。`, `"${[...q].slice(0, 20).join('')}" is not a track.`);
       track = m.kind === 'one' ? m.item.code : undefined;
     }
-    await ctx.reply(await listCard(s, c, r, track, now), 'awards');
+    await ctx.reply(await listCard(s, c, { roles: r, openId: ctx.event.senderOpenId }, track, now), 'awards');
   },
 };
 
@@ -217,6 +224,8 @@ async function awardFor(ctx: CardActionContext, id: string, step: Step, closed: 
   if (!found) refuse('awards.unknown', '找不到这个提名。', 'This nomination does not exist.');
   const a = found!;
   await owner?.(c, a);
+  const conflict = dutyConflict(step, a, ctx.action.operatorOpenId);
+  if (conflict) refuse('awards.separation_of_duties', conflict.zh, conflict.en);
   const why = stepRefused(step, a.status);
   if (why) refuse('awards.stale', why.zh, why.en);
   const now = s.clock.now();
@@ -246,7 +255,7 @@ async function requireTrackJudge(ctx: CardActionContext, c: Competition, track: 
 async function stepped(ctx: CardActionContext, c: Competition, a: Award | undefined, done: Text, headline: Text = done): Promise<CardResponse> {
   const s = ctx.services;
   if (!a) return toastError(text('这个提名刚被其他人处理过；请重新发送「表彰」查看最新情况。', 'Someone else has just dealt with this nomination. Send "awards" for the latest.'));
-  const row = toRow(c, a, await projectNames(s, [a.projectId]), ctx.roles, s.clock.now());
+  const row = toRow(c, a, await projectNames(s, [a.projectId]), { roles: ctx.roles, openId: ctx.action.operatorOpenId }, s.clock.now());
   return { card: awardStepCard({ row, done: headline }), toast: { type: 'success', text: done } };
 }
 
@@ -439,7 +448,7 @@ export const listAwardsAction: CardActionSpec<'award.list'> = {
     if (!r.office && !r.leader && !r.judgeOf.length && !r.contactOf.length) refuse('awards.no_role', '你目前没有表彰相关的角色。', 'You hold no role in the award process.');
     const c = await s.competition();
     const track = v.t && c.file.tracks.some((t) => t.code === v.t) ? v.t : undefined;
-    return { card: await listCard(s, c, r, track, s.clock.now(), v.o) };
+    return { card: await listCard(s, c, { roles: r, openId: ctx.action.operatorOpenId }, track, s.clock.now(), v.o) };
   },
 };
 

@@ -195,3 +195,18 @@ export function stepRefused(step: Step, status: string): Text | undefined {
   const now = STATUS_NAME[status as AwardStatus] ?? text(status, status);
   return text(`这个提名现在的状态是「${now.zh}」，不能再这样操作；请重新发送「表彰」查看最新情况。`, `This nomination is now "${now.en}": that can no longer be done. Send "awards" for the latest.`);
 }
+
+/**
+ * Separation of duties on one award: whoever nominated it does not also confirm (or decline) its place, and whoever
+ * confirmed the place does not also approve it, even when one person holds both roles. The notice gives each step to
+ * a different body: judges nominate, the office allocates, the leadership group approves.
+ */
+export function dutyConflict(step: Step, award: { nominatedBy: string; allocatedBy: string | null }, operator: string): Text | undefined {
+  if ((step === 'confirm' || step === 'decline') && award.nominatedBy === operator) {
+    return text('这个人选是你提名的：名额须由竞赛办的其他成员确认或不予确认。', 'You nominated this candidate: another member of the office confirms or declines the place.');
+  }
+  if (step === 'decide' && award.allocatedBy === operator) {
+    return text('这个名额是你确认的：须由领导小组的其他成员审定。', 'You confirmed this place: another member of the leadership group decides on it.');
+  }
+  return undefined;
+}

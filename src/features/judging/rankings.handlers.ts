@@ -47,7 +47,7 @@ export const rankingCommand: CommandSpec = {
     'Rankings per track and across tracks (once published); before that, registrations and reporting, and live standings in a one-to-one chat for judges, the office and the leadership',
   ),
   usage: text('排行 [赛道]', 'ranking [track]'),
-  audience: ['contact', 'judge', 'leader'],
+  audience: ['contact', 'judge', 'oversight'],
   async run(ctx) {
     const s = ctx.services;
     const c = await s.competition();

@@ -165,7 +165,7 @@ export const membersCommand: CommandSpec = {
   words: ['成员', 'members'],
   summary: text('查看谁担任什么角色（按单位和赛道）', 'See who holds which role, per unit and per track'),
   // The leadership reads it too: it names people, but only people the competition already shows to each other.
-  audience: 'leader',
+  audience: 'oversight',
   async run(ctx) {
     const s = ctx.services;
     const view = await members(s.db, s.competitionId, await scopeNames(ctx), s.admins);

@@ -24,8 +24,12 @@ export function rolesFromGrants(grants: ReadonlyArray<{ role: string; scope: str
   };
 }
 
-/** Who a command is for. */
-export type Audience = 'everyone' | Role;
+/**
+ * Who a command or card action is for. Each step of a process has one actor role: `leader` is the leadership group
+ * alone (it decides awards; the office, which confirms the places, may not also approve them), while `oversight` is
+ * whoever oversees the competition, the office or the leadership, for the read-only overviews.
+ */
+export type Audience = 'everyone' | 'oversight' | Role;
 
 /** True when the roles fall in the audience, or in any of several. */
 export function inAudience(roles: Roles, audience: Audience | readonly Audience[]): boolean {
@@ -36,6 +40,8 @@ export function inAudience(roles: Roles, audience: Audience | readonly Audience[
     case 'office':
       return roles.office;
     case 'leader':
+      return roles.leader;
+    case 'oversight':
       return roles.leader || roles.office;
     case 'contact':
       return roles.contactOf.length > 0;

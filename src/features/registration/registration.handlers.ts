@@ -157,7 +157,7 @@ export const registrationsCommand: CommandSpec = {
   name: 'registrations',
   words: ['报名情况', 'registrations'],
   summary: text('各单位各赛道的报名数量、未报名单位和报名较少的赛道', 'Entries per unit and track, units with none, tracks with few'),
-  audience: 'leader',
+  audience: 'oversight',
   async run(ctx) {
     const s = ctx.services;
     const c = await s.competition();

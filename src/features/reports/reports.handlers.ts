@@ -194,7 +194,7 @@ export const progressCommand: CommandSpec = {
   words: ['进展', 'progress', '填报'],
   summary: text('填报项目进展；「进展 项目编号」查看某个项目的进展记录', 'Report progress; "progress" with a project code shows that project\'s timeline'),
   usage: text('进展 2024-T02-HP-1', 'progress 2024-T02-HP-1'),
-  audience: ['contact', 'judge', 'leader'],
+  audience: ['contact', 'judge', 'oversight'],
   async run(ctx) {
     const s = ctx.services;
     const c = await s.competition();
@@ -287,7 +287,7 @@ export const reportsCommand: CommandSpec = {
   words: ['进展情况', 'reports'],
   summary: text('各期进展的按时、逾期、缺报情况（评委看自己的赛道）', 'On-time, late and missing reports per period (judges: their tracks)'),
   usage: text('进展情况 [期次，如 2024-06 或 midterm]', 'reports [period, e.g. 2024-06 or midterm]'),
-  audience: ['judge', 'leader'],
+  audience: ['judge', 'oversight'],
   async run(ctx) {
     const s = ctx.services;
     const c = await s.competition();
@@ -375,7 +375,7 @@ export const submitReportAction: CardActionSpec<'rpt.submit'> = {
 
 export const historyAction: CardActionSpec<'rpt.history'> = {
   action: 'rpt.history',
-  audience: ['contact', 'judge', 'leader'] as const,
+  audience: ['contact', 'judge', 'oversight'] as const,
   async run(ctx, v) {
     const c = await ctx.services.competition();
     const p = await projectFor(ctx.services, c, ctx.roles, v.p, 'read');
@@ -385,7 +385,7 @@ export const historyAction: CardActionSpec<'rpt.history'> = {
 
 export const overviewAction: CardActionSpec<'rpt.overview'> = {
   action: 'rpt.overview',
-  audience: ['judge', 'leader'] as const,
+  audience: ['judge', 'oversight'] as const,
   async run(ctx, v) {
     const c = await ctx.services.competition();
     if (!c.periods.some((p) => p.code === v.period)) refuse('reports.unknown_period', '这个期次已不存在。', 'This period no longer exists.');
