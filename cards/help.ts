@@ -1,5 +1,5 @@
 import type { Audience } from '../src/features/people/roles';
-import { text, type Text } from '../src/platform/i18n';
+import { echo, text, type Text } from '../src/platform/i18n';
 import { card, divider, markdown, md, type Card, type Element } from './kit';
 
 export interface HelpEntry {
@@ -64,6 +64,6 @@ function sections(commands: readonly HelpEntry[]): Element[] {
 /** The short answer to text the bot did not understand. */
 export const unknownCommandHint = (word: string): Text =>
   text(
-    `没有「${word}」这个命令。发送「帮助」查看你可以做什么。`,
-    `There is no command "${word}". Send "help" to see what you can do.`,
+    `没有「${echo(word, 20)}」这个命令。发送「帮助」查看你可以做什么。`,
+    `There is no command "${echo(word, 20)}". Send "help" to see what you can do.`,
   );

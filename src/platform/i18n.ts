@@ -30,3 +30,14 @@ export function zhJoin(...parts: readonly string[]): string {
   }
   return out;
 }
+
+/**
+ * What a person typed, echoed back in a reply (a text message, where `<at user_id="all">` would notify the whole group
+ * and `[x](url)` would become a link: https://open.feishu.cn/document/server-docs/im-v1/message-content-description/create_json):
+ * cut to `max` characters, angle and square brackets made full-width, so that nothing typed can become a mention,
+ * a tag or a link, whatever the reply is shown in.
+ */
+export function echo(s: string, max = 40): string {
+  const cut = [...s].length > max ? `${[...s].slice(0, max).join('')}…` : s;
+  return cut.replace(/</g, '＜').replace(/>/g, '＞').replace(/\[/g, '［').replace(/\]/g, '］');
+}

@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS, COMMANDS } from '../../src/container';
 import { inAudience, type Roles } from '../../src/features/people/roles';
 import type { Project } from '../../src/features/registration/projects.repository';
+import type { Card } from '../../cards/kit';
 import { json } from '../support/cards';
+import { cardFaults, TYPED_MARK } from '../support/card-checks';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { at } from '../support/fixtures';
 import { OFFICE, startHarness, type Harness } from '../support/harness';
@@ -131,6 +133,39 @@ describe('commands', () => {
       }
     }
   }
+});
+
+describe('what people type is echoed only as plain text', () => {
+  // A typed argument that would notify everyone and plant a link if it reached markup; TYPED_MARK finds it in cards.
+  const HOSTILE = `${TYPED_MARK}<at user_id="all"></at><at id=all></at>[点我](javascript:alert(1))**粗**`;
+  const leaks = (m: { msgType: string; content: unknown }): string[] => {
+    if (m.msgType === 'text') {
+      const t = String((m.content as { text?: unknown }).text ?? '');
+      return ['<at', '](', '[点我]'].filter((x) => t.includes(x)).map((x) => `text message echoes ${x}: ${t.slice(0, 120)}`);
+    }
+    return m.msgType === 'interactive' ? cardFaults(m.content as Card).filter((f) => f.includes('typed text')) : [];
+  };
+  for (const spec of COMMANDS) {
+    for (const chatType of ['p2p', 'group'] as const) {
+      it(`${spec.name} with a hostile argument in ${chatType}, by everyone who may use it`, async () => {
+        h.container.clock.set(at('2024-11-05 10:00:00'));
+        for (const p of Object.values(PERSONAS).filter((x) => inAudience(x.roles, spec.audience))) {
+          h.emu.emulator.reset();
+          await h.lark.messageReceived({ sender: p.openId, text: `${spec.words[0]} ${HOSTILE}`, ...(chatType === 'group' ? { chatType: 'group', chatId: 'oc_az_group', mentionBot: true } : {}) });
+          await h.settle();
+          expect(h.emu.emulator.state.messages.length).toBeGreaterThan(0);
+          expect(h.emu.emulator.state.messages.flatMap(leaks)).toEqual([]);
+        }
+      });
+    }
+  }
+  it('an unknown command made of markup, in a group', async () => {
+    h.emu.emulator.reset();
+    await h.lark.messageReceived({ sender: PERSONAS.stranger!.openId, text: HOSTILE, chatType: 'group', chatId: 'oc_az_group', mentionBot: true });
+    await h.settle();
+    expect(h.emu.emulator.state.messages.length).toBeGreaterThan(0);
+    expect(h.emu.emulator.state.messages.flatMap(leaks)).toEqual([]);
+  });
 });
 
 /**

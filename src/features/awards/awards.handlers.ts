@@ -11,7 +11,7 @@ import type { BotServices, CardActionContext, CardActionSpec, CardResponse, Comm
 import { enqueueMessages, type OutgoingMessage } from '../../lark/outbox.repository';
 import { sha256Hex } from '../../competition/competition.service';
 import { refuse } from '../../platform/errors';
-import { text, type Text } from '../../platform/i18n';
+import { echo, text, type Text } from '../../platform/i18n';
 import { toDbInstant } from '../../platform/instant';
 import { recordAudit } from '../audit/audit.repository';
 import { unitGroupChats } from '../chats/chats.repository';
@@ -158,7 +158,7 @@ export const awardsCommand: CommandSpec = {
     let track: string | undefined;
     if (q) {
       const m = matchTrack(c.file.tracks, q);
-      if (m.kind !== 'one') refuse('awards.unknown_track', `「${[...q].slice(0, 20).join('')}」不是一个赛道。`, `"${[...q].slice(0, 20).join('')}" is not a track.`);
+      if (m.kind !== 'one') refuse('awards.unknown_track', `「${echo(q, 20)}」不是一个赛道。`, `"${echo(q, 20)}" is not a track.`);
       track = m.kind === 'one' ? m.item.code : undefined;
     }
     await ctx.reply(await listCard(s, c, { roles: r, openId: ctx.event.senderOpenId }, track, now), 'awards');

@@ -5,9 +5,9 @@
  */
 import type { CommandContext, CommandSpec } from '../../lark/handlers';
 import { UserError } from '../../platform/errors';
-import { text, type Text } from '../../platform/i18n';
+import { echo, text, type Text } from '../../platform/i18n';
 import { unitText, type ScopeNames } from '../people/grants';
-import { echo, matchProblem, unitChoice } from '../people/people.text';
+import { matchProblem, unitChoice } from '../people/people.text';
 import { matchUnit } from '../people/scope-matcher';
 import type { ChatBinding } from './chats.repository';
 import { setChatPurpose, type PurposeResult, type WantedPurpose } from './chats.service';

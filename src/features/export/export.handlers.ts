@@ -13,7 +13,7 @@ import { exportSummaryCard } from '../../../cards/export';
 import type { CommandSpec } from '../../lark/handlers';
 import { isEnqueued, type OutgoingMessage } from '../../lark/outbox.repository';
 import { refuse } from '../../platform/errors';
-import { text, type Text } from '../../platform/i18n';
+import { echo, text, type Text } from '../../platform/i18n';
 import { recordAudit } from '../audit/audit.repository';
 import { matchTrack } from '../people/scope-matcher';
 import { exportFileName, humanSize, SHEETS, type SheetKey } from './export.rules';
@@ -48,7 +48,7 @@ export const exportCommand: CommandSpec = {
       const m = matchTrack(c.file.tracks, q);
       if (m.kind !== 'one') {
         const choices = (m.candidates.length ? m.candidates : c.file.tracks).map((t) => t.code);
-        const shown = [...q].slice(0, 20).join('');
+        const shown = echo(q, 20);
         refuse('export.unknown_track', `「${shown}」不是一个赛道。可以写：${choices.join('、')}，或不写（导出全部）。`, `"${shown}" is not a track. Try: ${choices.join(', ')}, or nothing (everything).`);
       }
       track = m.item;

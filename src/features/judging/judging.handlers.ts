@@ -8,7 +8,7 @@ import type { Card } from '../../../cards/kit';
 import type { Competition } from '../../competition/competition';
 import type { BotServices, CardActionContext, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
-import { text, type Text } from '../../platform/i18n';
+import { echo, text, type Text } from '../../platform/i18n';
 import type { Roles } from '../people/roles';
 import { matchTrack } from '../people/scope-matcher';
 import { problemsText } from '../registration/registration.rules';
@@ -112,7 +112,7 @@ export const scoreCommand: CommandSpec = {
     let track = '*';
     if (q) {
       const m = matchTrack(c.file.tracks, q);
-      if (m.kind !== 'one') refuse('judging.unknown_track', `「${[...q].slice(0, 20).join('')}」不是赛道或项目编号。你评审的赛道：${ctx.roles.judgeOf.join('、')}。`, `"${[...q].slice(0, 20).join('')}" is not a track or a project code. Your tracks: ${ctx.roles.judgeOf.join(', ')}.`);
+      if (m.kind !== 'one') refuse('judging.unknown_track', `「${echo(q, 20)}」不是赛道或项目编号。你评审的赛道：${ctx.roles.judgeOf.join('、')}。`, `"${echo(q, 20)}" is not a track or a project code. Your tracks: ${ctx.roles.judgeOf.join(', ')}.`);
       track = m.kind === 'one' ? m.item.code : '*';
     }
     await ctx.reply(await listCard(s, c, ctx.roles, judge, track, 0), 'score-list');

@@ -7,7 +7,7 @@ import type { Card } from '../../../cards/kit';
 import type { Competition } from '../../competition/competition';
 import type { BotServices, CardActionSpec, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
-import { text } from '../../platform/i18n';
+import { echo, text } from '../../platform/i18n';
 import type { Roles } from '../people/roles';
 import { matchTrack } from '../people/scope-matcher';
 import { allActiveProjects } from '../registration/projects.repository';
@@ -58,7 +58,7 @@ export const rankingCommand: CommandSpec = {
       const m = matchTrack(c.file.tracks, q);
       if (m.kind !== 'one') {
         const choices = (m.candidates.length ? m.candidates : c.file.tracks).map((t) => t.code);
-        refuse('ranking.unknown_track', `「${[...q].slice(0, 20).join('')}」不是一个赛道。可以写：${choices.join('、')}`, `"${[...q].slice(0, 20).join('')}" is not a track. Try: ${choices.join(', ')}`);
+        refuse('ranking.unknown_track', `「${echo(q, 20)}」不是一个赛道。可以写：${choices.join('、')}`, `"${echo(q, 20)}" is not a track. Try: ${choices.join(', ')}`);
       }
       track = m.kind === 'one' ? m.item.code : undefined;
     }

@@ -7,10 +7,10 @@
 import { membersCard } from '../../../cards/members';
 import type { CommandContext, CommandSpec } from '../../lark/handlers';
 import { UserError } from '../../platform/errors';
-import { text, type Text } from '../../platform/i18n';
+import { echo, text, type Text } from '../../platform/i18n';
 import { roleFromWord, type ScopeNames, type UnbindTarget, type WantedGrant } from './grants';
 import { bindPeople, members, unbindPeople, type Person } from './people.service';
-import { bindReply, echo, joinTexts, lines, matchProblem, trackChoice, unbindReply, unitChoice } from './people.text';
+import { bindReply, joinTexts, lines, matchProblem, trackChoice, unbindReply, unitChoice } from './people.text';
 import { matchSeveral, matchTrack, matchUnit, type Match } from './scope-matcher';
 
 const fail = (code: string, t: Text): never => {

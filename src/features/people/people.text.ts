@@ -2,19 +2,10 @@
  * The replies of the binding commands, as pure functions of their outcomes: one line per person and role, saying
  * exactly what changed and what did not, in Chinese and English.
  */
-import { text, zhJoin, type Text } from '../../platform/i18n';
+import { echo, text, zhJoin, type Text } from '../../platform/i18n';
 import { grantText, SOURCE_TEXT, trackText, unitText, type Grant, type ScopeNames } from './grants';
 import type { Match } from './scope-matcher';
 import type { BindOutcome, UnbindOutcome } from './people.service';
-
-/**
- * Text people typed, echoed in a text message: angle brackets are made full-width so that nothing typed (an
- * `<at user_id="all">` tag) can become a mention [LARK.md §4.1], and long input is cut.
- */
-export function echo(s: string, max = 40): string {
-  const cut = [...s].length > max ? `${[...s].slice(0, max).join('')}…` : s;
-  return cut.replace(/</g, '＜').replace(/>/g, '＞');
-}
 
 export const joinTexts = (parts: readonly Text[], zhSep = '、', enSep = ', '): Text =>
   text(parts.map((p) => p.zh).join(zhSep), parts.map((p) => p.en).join(enSep));

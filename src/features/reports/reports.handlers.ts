@@ -20,7 +20,7 @@ import { localDateTimeOf, startOfLocalDay } from '../../competition/calendar';
 import { deadlineInstant, stageAt, unitShortName, type Competition } from '../../competition/competition';
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
-import { text, type Text } from '../../platform/i18n';
+import { echo, text, type Text } from '../../platform/i18n';
 import { findChatBinding } from '../chats/chats.repository';
 import type { Roles } from '../people/roles';
 import { activeProjectsOf, allActiveProjects, findProject, type Project } from '../registration/projects.repository';
@@ -200,7 +200,7 @@ export const progressCommand: CommandSpec = {
     const c = await s.competition();
     const code = ctx.command.args.join('').trim().toUpperCase();
     if (code) {
-      if (!PROJECT_CODE.test(code)) refuse('reports.bad_code', `「${code}」不是项目编号，编号形如 2024-T02-HP-1。`, `"${code}" is not a project code; codes look like 2024-T02-HP-1.`);
+      if (!PROJECT_CODE.test(code)) refuse('reports.bad_code', `「${echo(code, 20)}」不是项目编号，编号形如 2024-T02-HP-1。`, `"${echo(code, 20)}" is not a project code; codes look like 2024-T02-HP-1.`);
       const row = await s.db.selectFrom('projects').select('id').where('competition_id', '=', s.competitionId).where('code', '=', code).executeTakeFirst();
       if (!row) refuse('reports.unknown_code', `没有编号为 ${code} 的项目。`, `There is no project ${code}.`);
       const p = await projectFor(s, c, ctx.roles, row!.id, 'read');
@@ -293,7 +293,7 @@ export const reportsCommand: CommandSpec = {
     const c = await s.competition();
     const wanted = ctx.command.args.join('').trim();
     if (wanted && !c.periods.some((p) => p.code === wanted)) {
-      refuse('reports.unknown_period', `没有「${wanted}」这个期次。可选：${c.periods.map((p) => p.code).join('、')}`, `There is no period "${wanted}". Choose from: ${c.periods.map((p) => p.code).join(', ')}`);
+      refuse('reports.unknown_period', `没有「${echo(wanted, 20)}」这个期次。可选：${c.periods.map((p) => p.code).join('、')}`, `There is no period "${echo(wanted, 20)}". Choose from: ${c.periods.map((p) => p.code).join(', ')}`);
     }
     await ctx.reply(await overviewCard(s, c, ctx.roles, wanted || undefined), 'reports-overview');
   },
