@@ -24,7 +24,11 @@ export interface ReminderView {
   items: OwedItem[];
   action?: ActionValue;
   snooze?: ActionValue;
+  /** Past the deadline and it can no longer be done by the unit itself (registration, scoring, materials). */
+  closed?: boolean;
 }
+
+const CLOSED = text('截止后已不能自行办理；如有特殊情况，请联系竞赛办。', 'It can no longer be done after the deadline; if there is a special reason, contact the competition office.');
 
 const when = (v: ReminderView): Text =>
   v.daysLeft > 1
@@ -73,7 +77,7 @@ export function reminderCard(v: ReminderView): Card {
   return card({
     title: overdue ? text(`逾期提醒：${v.deadlineName.zh}`, `Overdue: ${v.deadlineName.en}`) : text(`提醒：${v.deadlineName.zh}`, `Reminder: ${v.deadlineName.en}`),
     template: overdue ? 'red' : v.daysLeft <= 1 ? 'orange' : 'blue',
-    elements: [markdown(sentence), itemsBlock(v.items), ...actions(v)],
+    elements: [markdown(sentence), itemsBlock(v.items), ...(v.closed ? [markdown(CLOSED)] : []), ...actions(v)],
   });
 }
 
@@ -90,6 +94,7 @@ export function groupReminderCard(v: ReminderView & { contacts: string[] }): Car
     elements: [
       markdown(text(`${who ? `${who} ` : ''}本单位的 **${d.zh}** ${when(v).zh}，还差：`, `${who ? `${who} ` : ''}Our **${d.en}** ${when(v).en}; still missing:`)),
       itemsBlock(v.items),
+      ...(v.closed ? [markdown(CLOSED)] : []),
       ...(v.contacts.length ? [] : [markdown(text('本单位还没有绑定联络员，请联系竞赛办。', 'No contact is bound for this unit yet; ask the competition office.'))]),
     ],
   });
@@ -102,7 +107,8 @@ const DIGEST_ITEMS = 8;
  * The office's digest after a deadline: one table row per unit (or person) still owing, with how many items and the
  * first few; as many rows as fit, and how many more there are.
  */
-export function digestCard(v: { deadlineName: Text; dueDate: string; missing: Array<{ name: string; items: OwedItem[]; contacts: number }> }): Card {
+export function digestCard(v: { deadlineName: Text; dueDate: string; missing: Array<{ name: string; items: OwedItem[]; contacts: number }>; unreachable?: readonly string[] }): Card {
+  const unreachable = v.unreachable ?? [];
   const d = text(md(v.deadlineName.zh), md(v.deadlineName.en));
   const build = (n: number): Card =>
     card({
@@ -120,6 +126,16 @@ export function digestCard(v: { deadlineName: Text; dueDate: string; missing: Ar
           v.missing.slice(0, n).map((m) => ({ who: m.name, n: m.items.length, items: capped(m.items.map((i) => `${both(i.what)}${i.name === undefined ? '' : ` ${i.name}`}`), DIGEST_ITEMS, '；', (k) => ` …+${k}`), contacts: m.contacts })),
         ),
         ...(n < v.missing.length ? [markdown(text(`另有 ${v.missing.length - n} 个未列出；发送「进展情况」查看全部。`, `${v.missing.length - n} more not listed; send "reports" for all of them.`))] : []),
+        ...(unreachable.length
+          ? [
+              markdown(
+                text(
+                  `**督办提醒无人可发** ：以下 ${unreachable.length} 个单位在竞赛文件中没有单位领导（unit_leader），逾期后的督办提醒不会发出：${capped(unreachable.map(md), 30, '、', (k) => ` 等，另有 ${k} 个`)}`,
+                  `**Escalations will reach nobody**: these ${unreachable.length} units have no unit leader (unit_leader) in the competition file, so no escalation will be sent: ${capped(unreachable.map(md), 30, ', ', (k) => ` and ${k} more`)}`,
+                ),
+              ),
+            ]
+          : []),
       ],
     });
   return fitCard(build, v.missing.length).card;
@@ -141,6 +157,8 @@ export interface PlanRow {
   step: string;
   at: string;
   owing: number;
+  /** For an escalation: how many of those owing have no unit leader to reach. */
+  unreachable?: number;
 }
 
 /** Plan lines shown per section at most; the rest are counted. */
@@ -151,7 +169,9 @@ export function remindersPlanCard(v: { upcoming: PlanRow[]; sent: Array<{ deadli
     s === 'overdue' ? text('逾期通知', 'overdue notice') : s === 'digest' ? text('竞赛办汇总', 'office digest') : s === 'escalate' ? text('督办', 'escalation') : s.startsWith('snooze') ? text('稍后提醒', 'snoozed') : s === 'T-0' ? text('截止当天', 'deadline day') : text(`提前 ${s.slice(2)} 天`, `${s.slice(2)} days before`);
   const lines = (rows: readonly Text[], more: Text): Text =>
     text(capped(rows.map((r) => r.zh), PLAN_LINES, '\n', (k) => `\n${more.zh.replace('{n}', String(k))}`), capped(rows.map((r) => r.en), PLAN_LINES, '\n', (k) => `\n${more.en.replace('{n}', String(k))}`));
-  const upcoming = v.upcoming.map((r) => text(`${r.at} · ${md(r.deadlineName.zh)}（${r.dueDate} 截止）· ${stepName(r.step).zh} · 目前 ${r.owing} 个未完成`, `${r.at} · ${md(r.deadlineName.en)} (due ${r.dueDate}) · ${stepName(r.step).en} · ${r.owing} owing now`));
+  const reach = (r: PlanRow): Text =>
+    r.unreachable ? (r.unreachable >= r.owing ? text('，都没有单位领导：不会发出', '; none has a unit leader: nothing will be sent') : text(`，其中 ${r.unreachable} 个没有单位领导：不会发给它们`, `; ${r.unreachable} of them have no unit leader and will not be reached`)) : text('', '');
+  const upcoming = v.upcoming.map((r) => text(`${r.at} · ${md(r.deadlineName.zh)}（${r.dueDate} 截止）· ${stepName(r.step).zh} · 目前 ${r.owing} 个未完成${reach(r).zh}`, `${r.at} · ${md(r.deadlineName.en)} (due ${r.dueDate}) · ${stepName(r.step).en} · ${r.owing} owing now${reach(r).en}`));
   const sent = v.sent.map((r) => text(`${r.last} · ${md(r.deadlineName.zh)} · ${stepName(r.step).zh} · ${r.count} 个`, `${r.last} · ${md(r.deadlineName.en)} · ${stepName(r.step).en} · ${r.count}`));
   const more = text('…另有 {n} 条', '…and {n} more');
   return card({

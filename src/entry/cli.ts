@@ -17,6 +17,7 @@ import { readCompetitionFile } from '../competition/loader';
 import { SdkLarkApi } from '../lark/client';
 import { openNodeDatabase as openDatabase } from '../platform/db-node';
 import { ValidationFailed } from '../platform/errors';
+import { fromDbInstant, toDbInstant } from '../platform/instant';
 import { silentLogger } from '../platform/logger';
 import { migrateToLatest } from '../platform/migrate';
 import { ManualClock } from '../platform/clock';
@@ -30,8 +31,10 @@ const USAGE = `usage: npm run cli -- <command>
   migrate                               apply pending database migrations
   competition load <file> [--dry-run]   validate a competition file, show what would change, apply it
   competition schema [--out <file>]     print or write the JSON Schema of competition files
-  tick [--at <ISO time>]                run the minute tick at that instant: plan the reminders due then and send
-                                        what the outbox holds (never twice, whatever --at says)
+  tick [--at <ISO time>]                run the minute tick as of that instant: record the reminders due then (never
+                                        twice, whatever --at says) and put their messages in the outbox; with Lark
+                                        configured, send those already due by the wall clock, and say when the rest
+                                        go out (the running bot sends them)
   ranking export [--version N] [--out <file>]
                                         print or write the published ranking snapshots (latest version by default)
   ranking verify [--version N | --file <export>]
@@ -120,12 +123,32 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         return 2;
       }
       const container = createContainer({ config, logger, clock: new ManualClock(at), database, defer, competitionId });
+      const counts = async () => {
+        const rows = await database.db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+        return new Map(rows.map((r) => [r.status, Number(r.n)]));
+      };
+      const before = await counts();
       const report = await container.tick(at);
       await defer.idle();
-      const pending = await database.db.selectFrom('outbox').select('id').where('status', 'in', ['pending', 'sending']).execute();
+      const after = await counts();
+      const wallNow = Date.now();
+      const later = await database.db.selectFrom('outbox').select(['next_attempt_at']).where('status', '=', 'pending').where('next_attempt_at', '>', toDbInstant(wallNow)).orderBy('next_attempt_at').execute();
+      const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+      const added = total(after) - total(before);
+      const sent = (after.get('sent') ?? 0) - (before.get('sent') ?? 0);
+      const waiting = (after.get('pending') ?? 0) + (after.get('sending') ?? 0);
       out(
-        `${new Date(at).toISOString()}: ${report.ranReminders ? `${report.reminders.sent} reminder(s) planned, ${report.reminders.dropped} snoozed dropped` : 'this minute had already run'}; ` +
-          `${pending.length} message(s) waiting in the outbox${config.larkEnabled ? '' : ' (Lark is not configured: nothing is sent)'}`,
+        [
+          `${new Date(at).toISOString()}: ${report.ranReminders ? `${report.reminders.sent} reminder(s) recorded, ${report.reminders.dropped} snoozed one(s) dropped` : 'this minute had already run: nothing recorded again'}.`,
+          `Outbox: ${added} message(s) added, ${sent} sent by this command, ${waiting} waiting.`,
+          !config.larkEnabled
+            ? 'Lark is not configured (LARK_APP_ID): nothing is sent; the messages stay in the outbox.'
+            : later.length
+              ? `${later.length} of them are due from ${new Date(fromDbInstant(later[0]!.next_attempt_at)).toISOString()} on, later than the wall clock's now: the running bot (npm start) sends each when its time comes.`
+              : waiting
+                ? 'The waiting ones are due now: the running bot sends them within seconds (or run tick again).'
+                : 'Nothing is waiting.',
+        ].join('\n'),
       );
       return 0;
     } finally {

@@ -181,3 +181,48 @@ describe('exactly once and catching up', () => {
     expect(snoozes.map((r) => r.status)).toEqual(['skipped']);
   });
 });
+
+describe('reminders that respect a person\'s attention', () => {
+  beforeAll(setUp);
+  afterAll(tearDown);
+  afterEach(() => expect(h.emu.emulator.state.violations).toEqual([]));
+
+  it('a snooze is two working hours: pressed Friday 17:00 it is due Monday 10:00, and the deadline morning\'s reminder replaces it', async () => {
+    await tickThrough('2024-04-12 09:00', '2024-04-12 10:00');
+    const card = toUser(CONTACT.JA).at(-1)!;
+    expect(json(card.content)).toContain('还有 3 天截止');
+    h.container.clock.set(at('2024-04-12 17:00:00'));
+    const snooze = await h.lark.cardAction({ messageId: card.messageId, operator: CONTACT.JA, value: { a: 'rem.snooze', r: 'registration', k: 'registration', u: 'JA' } });
+    // One working hour left on Friday (until 18:00), one more on Monday from 09:00.
+    expect(json(snooze.toast)).toContain('2024-04-15 10:00 再提醒你');
+    const before = toUser(CONTACT.JA).length;
+    await tickThrough('2024-04-15 09:00', '2024-04-15 11:00', 10);
+    // The deadline morning's reminder (09:30) reached JA after the snooze was set: the snooze does not add a second card.
+    const monday = toUser(CONTACT.JA).slice(before).map((m) => json(m.content));
+    expect(monday).toHaveLength(1);
+    expect(monday[0]).toContain('今天截止');
+    const snoozes = await db.db.selectFrom('reminder_occurrences').select(['status']).where('unit_code', '=', 'JA').where('step', 'like', 'snooze%').execute();
+    expect(snoozes.map((r) => r.status)).toEqual(['skipped']);
+  });
+
+  it('after registration closes, the overdue notice has no button that could only be refused; it says to ask the office', async () => {
+    await tickThrough('2024-04-16 09:00', '2024-04-16 10:00');
+    const overdue = json(toUser(CONTACT.JA).at(-1)!.content);
+    expect(overdue).toContain('逾期提醒');
+    expect(overdue).not.toContain('"a":"reg.open"');
+    expect(overdue).toContain('截止后已不能自行办理；如有特殊情况，请联系竞赛办。');
+  });
+
+  it('the plan and the office\'s digest say when an escalation to unit leaders has nobody to reach', async () => {
+    // The office's digest of 16 April 09:30: only JA has a unit leader in this set-up.
+    const digest = json(toUser(OFFICE).at(-1)!.content);
+    expect(digest).toContain('逾期汇总');
+    expect(digest).toContain('**督办提醒无人可发** ：以下 19 个单位在竞赛文件中没有单位领导（unit_leader）');
+    expect(digest).not.toMatch(/没有单位领导[^"]*静安/);
+    h.container.clock.set(at('2024-04-16 11:00:00'));
+    await h.lark.messageReceived({ sender: OFFICE, text: '提醒计划' });
+    await h.settle();
+    const plan = json(h.emu.emulator.state.messages.at(-1)!.content);
+    expect(plan).toMatch(/督办 · 目前 20 个未完成，其中 19 个没有单位领导：不会发给它们/);
+  });
+});

@@ -1,7 +1,7 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/entry/cli';
 import { ValidationFailed } from '../../src/platform/errors';
 import { freshDatabase, type TestDatabase } from '../support/database';
@@ -72,12 +72,55 @@ describe('npm run cli -- tick', () => {
     await grantRole(t, 'ou_cli_contact_ja', 'contact', 'JA');
     const first = await cli('tick', '--at', '2024-04-08T09:30:00+08:00');
     // No unit has registered, but only JA has a contact to remind (the others show up in the office's digest).
-    expect(first.out).toMatch(/^2024-04-08T01:30:00.000Z: 1 reminder\(s\) planned, 0 snoozed dropped; 1 message\(s\) waiting in the outbox \(Lark is not configured: nothing is sent\)$/);
-    expect((await cli('tick', '--at', '2024-04-08T09:30:00+08:00')).out).toContain('this minute had already run');
-    expect((await cli('tick', '--at', '2024-04-08T09:45:00+08:00')).out).toContain('0 reminder(s) planned');
-    expect((await cli('tick', '--at', '2024-04-06T10:00:00+08:00')).out).toContain('0 reminder(s) planned'); // Qingming
+    expect(first.out).toBe(
+      [
+        '2024-04-08T01:30:00.000Z: 1 reminder(s) recorded, 0 snoozed one(s) dropped.',
+        'Outbox: 1 message(s) added, 0 sent by this command, 1 waiting.',
+        'Lark is not configured (LARK_APP_ID): nothing is sent; the messages stay in the outbox.',
+      ].join('\n'),
+    );
+    expect((await cli('tick', '--at', '2024-04-08T09:30:00+08:00')).out).toContain('this minute had already run: nothing recorded again');
+    expect((await cli('tick', '--at', '2024-04-08T09:45:00+08:00')).out).toContain('0 reminder(s) recorded');
+    expect((await cli('tick', '--at', '2024-04-06T10:00:00+08:00')).out).toContain('0 reminder(s) recorded'); // Qingming
     expect((await cli('tick', '--at', 'yesterday')).code).toBe(2);
     const rows = await t.db.selectFrom('outbox').select(['receive_id', 'purpose']).execute();
     expect(rows).toEqual([{ receive_id: 'ou_cli_contact_ja', purpose: 'reminder' }]);
+  });
+});
+
+describe('npm run cli -- tick with Lark configured', () => {
+  it('says which messages it sent and which wait for their time (--at later than the wall clock)', async () => {
+    const { startEmulatorServer } = await import('../../src/emulator/server');
+    const { grantRole } = await import('../support/people');
+    const emu = await startEmulatorServer({ appId: 'cli_tick', appSecret: 'secret' });
+    const laterDb = await freshDatabase({ shared: true, migrate: false });
+    const larkEnv = { DATABASE_URL: laterDb.url, LARK_APP_ID: 'cli_tick', LARK_APP_SECRET: 'secret', LARK_DOMAIN: emu.url };
+    const run = async (...args: string[]) => {
+      const lines: string[] = [];
+      const code = await runCli(args, larkEnv, (l) => lines.push(l));
+      return { code, out: lines.join('\n') };
+    };
+    try {
+      await run('competition', 'load', COMPETITION_2024_PATH);
+      await grantRole(laterDb, 'ou_cli_later_ja', 'contact', 'JA');
+      // The wall clock says 1 April 2024: a tick "at" 8 April records the reminder now; it is due a week later.
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.parse('2024-04-01T02:00:00Z'));
+      const early = await run('tick', '--at', '2024-04-08T09:30:00+08:00');
+      expect(early.out).toContain('1 reminder(s) recorded');
+      expect(early.out).toContain('Outbox: 1 message(s) added, 0 sent by this command, 1 waiting.');
+      expect(early.out).toContain('1 of them are due from 2024-04-08T01:30:00.000Z on, later than the wall clock\'s now: the running bot (npm start) sends each when its time comes.');
+      expect(emu.emulator.state.messages).toHaveLength(0);
+      // A week later by the wall clock, the next tick sends it.
+      vi.setSystemTime(Date.parse('2024-04-08T01:46:00Z'));
+      const due = await run('tick', '--at', '2024-04-08T09:46:00+08:00');
+      expect(due.out).toContain('Outbox: 0 message(s) added, 1 sent by this command, 0 waiting.');
+      expect(due.out).toContain('Nothing is waiting.');
+      expect(emu.emulator.state.messages).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+      await emu.close();
+      await laterDb.destroy();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineSteps, dueSteps, isWorkingSlot, nextWorkingSlot, snoozeUntil, type Schedule } from '../../src/features/reminders/schedule.rules';
+import { addWorkingTime, deadlineSteps, dueSteps, isWorkingSlot, nextWorkingSlot, snoozeUntil, type Schedule } from '../../src/features/reminders/schedule.rules';
 import { deadlineInstant } from '../../src/competition/competition';
 import { at, competition2024 } from '../support/fixtures';
 
@@ -49,5 +49,22 @@ describe('reminder schedule', () => {
     expect(local(nextWorkingSlot(s, at('2024-04-03 17:30:00') + 2 * 3_600_000))).toBe('2024-04-07 09:00');
     expect(local(snoozeUntil(s, at('2024-04-15 10:00:00'), 2, deadlineInstant(c, '2024-04-15'))!)).toBe('2024-04-15 12:00');
     expect(snoozeUntil(s, at('2024-04-15 17:00:00'), 2, deadlineInstant(c, '2024-04-15'))).toBeUndefined();
+  });
+
+  it('a snooze is two hours of working time: across the evening, the weekend and a holiday with its make-up Sunday', () => {
+    const s = schedule();
+    const due = deadlineInstant(c, '2024-04-30');
+    const snooze = (from: string) => local(snoozeUntil(s, at(from), 2, due)!);
+    expect(snooze('2024-04-12 17:00:00')).toBe('2024-04-15 10:00'); // Friday: one hour left, one more on Monday
+    expect(snooze('2024-04-13 10:00:00')).toBe('2024-04-15 11:00'); // Saturday: from Monday's start
+    expect(snooze('2024-04-03 17:30:00')).toBe('2024-04-07 10:30'); // half an hour Wednesday, Qingming, then make-up Sunday
+    expect(snooze('2024-04-15 16:00:00')).toBe('2024-04-16 09:00'); // two hours end at closing time, when nothing is sent: the next morning
+  });
+
+  it('working time adds inside working hours only', () => {
+    const s = schedule();
+    expect(local(addWorkingTime(s, at('2024-04-15 08:00:00'), 30))).toBe('2024-04-15 09:30');
+    expect(local(addWorkingTime(s, at('2024-04-15 17:59:00'), 1))).toBe('2024-04-16 09:00');
+    expect(local(addWorkingTime(s, at('2024-04-15 10:00:00'), 9 * 60))).toBe('2024-04-16 10:00');
   });
 });

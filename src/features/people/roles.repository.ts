@@ -23,6 +23,12 @@ export async function holdersOf(db: Kysely<Database>, competitionId: string, rol
   return [...new Set(rows.map((r) => r.open_id))];
 }
 
+/** The units that have at least one leader (`unit_leader`, from the competition file): escalations reach only these. */
+export async function unitsWithLeaders(db: Kysely<Database>, competitionId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('role_grants').select('scope').distinct().where('competition_id', '=', competitionId).where('role', '=', 'unit_leader').execute();
+  return new Set(rows.map((r) => r.scope));
+}
+
 /** Everyone in the office: the BOT_ADMINS and whoever holds the office role. */
 export async function officeOpenIds(db: Kysely<Database>, competitionId: string, admins: readonly string[]): Promise<string[]> {
   const rows = await db.selectFrom('role_grants').select('open_id').where('competition_id', '=', competitionId).where('role', '=', 'office').execute();

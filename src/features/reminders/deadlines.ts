@@ -8,6 +8,21 @@ import { text, type Text } from '../../platform/i18n';
 
 export type DeadlineRule = 'registration' | 'report' | 'self-evaluation' | 'judging' | 'materials' | 'approval';
 
+/**
+ * Whether what is owed can still be done once the deadline has passed, by the rules of each step: a late report or
+ * self-evaluation is still taken (marked late: reporting.rules.ts decideSubmission) and leaders may decide until the
+ * end of the evaluation stage, but registration, scoring and award materials close at their deadline. An overdue
+ * reminder offers a button only where it can still work; elsewhere it says to ask the office.
+ */
+export const OPEN_AFTER_DEADLINE: Record<DeadlineRule, boolean> = {
+  registration: false,
+  report: true,
+  'self-evaluation': true,
+  judging: false,
+  materials: false,
+  approval: true,
+};
+
 export interface Deadline {
   rule: DeadlineRule;
   /** Unique within the rule: 'registration', a period code, a milestone code. */

@@ -7,6 +7,7 @@ import { localDateOf } from '../../competition/calendar';
 import type { CardActionSpec, CommandContext, CommandSpec } from '../../lark/handlers';
 import { matchUnit } from '../people/scope-matcher';
 import { matchProblem, unitChoice } from '../people/people.text';
+import { unitsWithLeaders } from '../people/roles.repository';
 import { dialectOf } from '../../platform/db';
 import { refuse, UserError } from '../../platform/errors';
 import { text } from '../../platform/i18n';
@@ -117,12 +118,16 @@ export const planCommand: CommandSpec = {
     const now = s.clock.now();
     const horizon = now + 14 * 86_400_000;
     const sched = scheduleOf(c);
+    const leaders = await unitsWithLeaders(s.db, s.competitionId);
     const upcoming: PlanRow[] = [];
     for (const d of deadlinesOf(c)) {
       const steps = deadlineSteps(sched, d.dueDate, d.dueAt).filter((st) => st.at > now && st.at <= horizon && st.at >= d.from && st.kind !== 'digest');
       if (!steps.length) continue;
-      const owing = (await obligationsFor(s.db, c, d)).length;
-      for (const st of steps) upcoming.push({ deadlineName: d.name, dueDate: d.dueDate, step: st.code, at: localTime(c, st.at), owing });
+      const obligations = await obligationsFor(s.db, c, d);
+      const owing = obligations.length;
+      // An escalation goes to the unit's leaders: say how many owing units have none (it would reach nobody).
+      const unreachable = steps.some((st) => st.kind === 'escalate') ? obligations.filter((o) => o.unit && !leaders.has(o.unit)).length : 0;
+      for (const st of steps) upcoming.push({ deadlineName: d.name, dueDate: d.dueDate, step: st.code, at: localTime(c, st.at), owing, ...(st.kind === 'escalate' ? { unreachable } : {}) });
     }
     upcoming.sort((a, b) => a.at.localeCompare(b.at));
     const rows = await s.db

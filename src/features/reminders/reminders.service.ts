@@ -15,8 +15,8 @@ import { dialectOf } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { toDbInstant } from '../../platform/instant';
 import { unitGroupChats } from '../chats/chats.repository';
-import { holdersOf, officeOpenIds } from '../people/roles.repository';
-import { deadlinesOf, type Deadline } from './deadlines';
+import { holdersOf, officeOpenIds, unitsWithLeaders } from '../people/roles.repository';
+import { deadlinesOf, OPEN_AFTER_DEADLINE, type Deadline } from './deadlines';
 import { obligationsFor, type Obligation } from './obligations.repository';
 import { deadlineSteps, dueSteps, isWorkingSlot, type Schedule, type Step } from './schedule.rules';
 
@@ -62,13 +62,16 @@ export async function shortHash(value: string): Promise<string> {
 
 function view(c: Competition, d: Deadline, o: Obligation, now: number, snooze: boolean): ReminderView {
   const daysLeft = daysBetween(localDateOf(now, c.timeZone), d.dueDate);
+  // Past the deadline, a button only where the thing can still be done: otherwise it could only be refused.
+  const closed = now >= d.dueAt && !OPEN_AFTER_DEADLINE[d.rule];
   return {
     deadlineName: d.name,
     dueDate: d.dueDate,
     daysLeft: now >= d.dueAt ? Math.min(-1, daysLeft) : daysLeft,
     unitName: o.unit ? o.label : undefined,
     items: o.items,
-    action: o.action,
+    action: closed ? undefined : o.action,
+    closed,
     snooze: snooze && now < d.dueAt && o.unit ? { a: 'rem.snooze', r: d.rule, k: d.key, u: o.subject } : undefined,
   };
 }
@@ -119,7 +122,10 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
       if (step.kind === 'digest') {
         if (done.has(`|${step.code}`)) continue;
         const office = await officeOpenIds(s.db, s.competitionId, s.admins);
-        const card = digestCard({ deadlineName: d.name, dueDate: d.dueDate, missing: obligations.map((o) => ({ name: o.label, items: o.items, contacts: o.recipients.length })) });
+        // Who the escalation to unit leaders will not reach: the office should know now, not find out later.
+        const leaders = c.file.reminders.escalateAfterDays > 0 ? await unitsWithLeaders(s.db, s.competitionId) : undefined;
+        const unreachable = leaders ? obligations.filter((o) => o.unit && !leaders.has(o.unit)).map((o) => o.label) : [];
+        const card = digestCard({ deadlineName: d.name, dueDate: d.dueDate, missing: obligations.map((o) => ({ name: o.label, items: o.items, contacts: o.recipients.length })), unreachable });
         const messages = office.map((to): OutgoingMessage => ({ key: `rem:${c.id}:${d.rule}:${d.key}::digest:${to}`, purpose: 'reminder-digest', op: 'send', receiveIdType: 'open_id', receiveId: to, rateKey: `user:${to}`, msgType: 'interactive', content: card, competitionId: c.id }));
         if (await recordAndEnqueue(s.db, { competitionId: c.id, rule: d.rule, key: d.key, subject: '', step: step.code, dueAt: step.at, status: 'sent' }, messages, now)) run.sent++;
         continue;
@@ -139,7 +145,11 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
   const planned = await s.db.selectFrom('reminder_occurrences').selectAll().where('competition_id', '=', s.competitionId).where('status', '=', 'planned').where('due_at', '<=', toDbInstant(now)).execute();
   for (const row of planned) {
     const d = deadlines.find((x) => x.rule === row.rule && x.key === row.deadline_key);
-    const o = d && now < d.dueAt ? (await owed(d)).find((x) => x.subject === row.unit_code) : undefined;
+    const owing = d && now < d.dueAt ? (await owed(d)).find((x) => x.subject === row.unit_code) : undefined;
+    // A regular reminder of the same obligation sent since the snooze was set (the deadline morning's, say) already
+    // reached this person: one reminder card per obligation per slot, never two identical ones side by side.
+    const superseded = owing && (await regularReminderSince(s.db, row));
+    const o = superseded ? undefined : owing;
     const status = o ? 'sent' : 'skipped';
     const r = await s.db.transaction().execute(async (trx) => {
       const u = await trx.updateTable('reminder_occurrences').set({ status, updated_at: toDbInstant(now) }).where('id', '=', row.id).where('status', '=', 'planned').executeTakeFirst();
@@ -154,6 +164,23 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
     else if (!o) run.dropped++;
   }
   return run;
+}
+
+/** Whether a regular step (not a snooze) of the same obligation was sent at or after the snooze was set. */
+async function regularReminderSince(db: Kysely<Database>, snooze: { competition_id: string; rule: string; deadline_key: string; unit_code: string; created_at: Database['reminder_occurrences']['created_at'] }): Promise<boolean> {
+  const row = await db
+    .selectFrom('reminder_occurrences')
+    .select('id')
+    .where('competition_id', '=', snooze.competition_id)
+    .where('rule', '=', snooze.rule)
+    .where('deadline_key', '=', snooze.deadline_key)
+    .where('unit_code', '=', snooze.unit_code)
+    .where('status', '=', 'sent')
+    .where('step', 'not like', 'snooze:%')
+    .where('step', 'not in', ['digest', 'escalate'])
+    .where('created_at', '>=', snooze.created_at)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 async function recordAndEnqueue(db: Kysely<Database>, row: Parameters<typeof recordOccurrence>[1], messages: OutgoingMessage[], now: number): Promise<boolean> {

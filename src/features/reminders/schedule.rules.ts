@@ -125,10 +125,28 @@ export function dueSteps(s: Schedule, steps: readonly Step[], dueAt: number, now
 }
 
 /**
- * When a snoozed reminder comes back: `hours` later, moved into working hours, and before the deadline; undefined
- * when no such slot is left.
+ * `minutes` of working time after `ms`: the clock runs only inside working hours on working days (Friday 17:00 plus two
+ * working hours, with working hours 09:00-18:00, is Monday 10:00).
+ */
+export function addWorkingTime(s: Schedule, ms: number, minutes: number): number {
+  const end = parseTimeOfDay(s.rules.workingHours.end);
+  let at = nextWorkingSlot(s, ms);
+  let left = minutes * 60_000;
+  for (let guard = 0; guard < 400; guard++) {
+    const date = localDateOf(at, s.timeZone);
+    const closing = zonedInstant(date, end, s.timeZone);
+    if (at + left < closing) return at + left;
+    left -= closing - at;
+    at = nextWorkingSlot(s, closing);
+  }
+  return at;
+}
+
+/**
+ * When a snoozed reminder comes back: `hours` of working time later (see addWorkingTime), and before the deadline;
+ * undefined when no such time is left.
  */
 export function snoozeUntil(s: Schedule, now: number, hours: number, dueAt: number): number | undefined {
-  const at = nextWorkingSlot(s, now + hours * 3_600_000);
+  const at = addWorkingTime(s, now, hours * 60);
   return at < dueAt ? at : undefined;
 }
