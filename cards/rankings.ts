@@ -44,8 +44,8 @@ function modeLine(mode: RankingMode): Text {
 
 /** The method in one paragraph, on the first page of a track's ranking. */
 export const METHOD_NOTE = text(
-  '**怎么算** ：每位评委的加权总分（满分 100）先在本赛道内标准化，消除宽严差异；每个项目取各评委标准分的平均（5 位及以上评委时去掉一个最高、一个最低），显示为 100 + 20 × 平均值。原始均分是加权总分的平均，仅供参考，不跨赛道比较。同分时依次比：标准分、原始均分、标准分中位数、评委人数。 **复议** ：按评委重抽样 1000 次，进入名额的比例在 20%–80% 之间，或与名额线另一侧的项目完全同分。',
-  '**How**: each judge\'s weighted totals (out of 100) are standardised within the track, which removes lenient and harsh judges\' bias; a project\'s value is the mean of its judges\' standardised scores (dropping the highest and the lowest when there are 5 or more), shown as 100 + 20 × mean. The raw mean of the weighted totals is shown for reference and never compared across tracks. Ties are broken by the standardised score, then the raw mean, the median standardised score and the number of judges. **复议 (review)**: in 1,000 resamples of the judges the project lands inside the quota between 20% and 80% of the time, or it is exactly tied with a project on the other side of the line.',
+  '**怎么算** ：每位评委的加权总分（满分 100）先在本赛道内标准化（减去该评委的平均分，再除以其总体标准差），消除宽严差异；每个项目取各评委标准分的平均（计入标准分的评委有 5 位及以上时，去掉一个最高、一个最低；给所有项目同分的评委没有标准分，只计入原始均分），显示为 100 + 20 × 平均值。原始均分是加权总分的平均，仅供参考，不跨赛道比较。同分时依次比：标准分、原始均分、标准分中位数、评委人数。 **复议** ：按评委重抽样 1000 次，进入名额的比例在 20%–80% 之间，或与名额线另一侧的项目完全同分。',
+  '**How**: each judge\'s weighted totals (out of 100) are standardised within the track (minus that judge\'s mean, divided by the population standard deviation of their totals), which removes lenient and harsh judges\' bias; a project\'s value is the mean of its judges\' standardised scores (dropping the highest and the lowest when 5 or more judges\' standardised scores count; a judge who gave every project the same total has none and counts in the raw mean only), shown as 100 + 20 × mean. The raw mean of the weighted totals is shown for reference and never compared across tracks. Ties are broken by the standardised score, then the raw mean, the median standardised score and the number of judges. **复议 (review)**: in 1,000 resamples of the judges the project lands inside the quota between 20% and 80% of the time, or it is exactly tied with a project on the other side of the line.',
 );
 
 function scoreChart(rows: readonly RankRow[]): Element {
@@ -395,17 +395,37 @@ function participationPage(view: ParticipationView, maxUnits: number): Card {
   return card({ title: text(`赛事简报 · ${title.zh}`, `Competition digest · ${title.en}`), template: 'indigo', elements });
 }
 
-/** The office's receipt for 发布排行. */
+/**
+ * The office's receipt for 发布排行, what needs the office's attention first: tracks with projects but no counted
+ * judge, then tracks with projects left unranked or sheets not counted, then the tracks that are fine; tracks with no
+ * project at all on one line.
+ */
 export function publishedCard(view: {
   version: number;
-  tracks: ReadonlyArray<{ track: TrackRef; ranked: number; projects: number; closeCalls: number; hash: string; skipped: number }>;
+  tracks: ReadonlyArray<{ track: TrackRef; ranked: number; projects: number; judges: number; closeCalls: number; hash: string; skipped: number }>;
   posted?: string | null;
   verified: boolean;
 }): Card {
-  const lines = view.tracks.map((t) => ({
-    zh: `${t.track.code} ${t.track.name}：${t.ranked}/${t.projects} 个项目排名，复议 ${t.closeCalls}，哈希 ${t.hash.slice(0, 12)}…${t.skipped ? `（${t.skipped} 份评分未计入：评委已解除或评分不完整）` : ''}`,
-    en: `${t.track.code} ${t.track.nameEn}: ${t.ranked} of ${t.projects} ranked, ${t.closeCalls} for review, hash ${t.hash.slice(0, 12)}…${t.skipped ? ` (${t.skipped} sheet(s) not counted: judge removed or sheet incomplete)` : ''}`,
-  }));
+  const line = (t: (typeof view.tracks)[number]) => ({
+    zh: `${t.track.code} ${t.track.name}：${t.ranked}/${t.projects} 个项目排名，${t.judges} 位评委，复议 ${t.closeCalls}，哈希 ${t.hash.slice(0, 12)}…${t.skipped ? `（${t.skipped} 份评分未计入：评委已解除或评分不完整）` : ''}`,
+    en: `${t.track.code} ${t.track.nameEn}: ${t.ranked} of ${t.projects} ranked, ${t.judges} judge(s), ${t.closeCalls} for review, hash ${t.hash.slice(0, 12)}…${t.skipped ? ` (${t.skipped} sheet(s) not counted: judge removed or sheet incomplete)` : ''}`,
+  });
+  const withProjects = view.tracks.filter((t) => t.projects > 0);
+  const noJudge = withProjects.filter((t) => t.judges === 0);
+  const incomplete = withProjects.filter((t) => t.judges > 0 && (t.ranked < t.projects || t.skipped > 0));
+  const fine = withProjects.filter((t) => t.judges > 0 && t.ranked === t.projects && t.skipped === 0);
+  const empty = view.tracks.filter((t) => t.projects === 0);
+  const block = (ts: readonly (typeof view.tracks)[number][]) => plain(text(ts.map((t) => line(t).zh).join('\n'), ts.map((t) => line(t).en).join('\n')));
+  const attention: Element[] = [];
+  if (noJudge.length) {
+    attention.push(
+      markdown(text(`⚠️ **没有评委评分的赛道（${noJudge.length}）** ：这些赛道有项目，但没有一份评分计入，无法排名。请安排评委（「评委 @某人 赛道」）并在评分截止前完成，再发布一次。`, `⚠️ **Tracks no judge scored (${noJudge.length})**: they have projects but not one counted sheet, so nothing is ranked. Assign judges ("judge @someone <track>") and have them score, then publish again.`)),
+      block(noJudge),
+    );
+  }
+  if (incomplete.length) {
+    attention.push(markdown(text(`⚠️ **有项目未排名或评分未计入的赛道（${incomplete.length}）**`, `⚠️ **Tracks with unranked projects or sheets not counted (${incomplete.length})**`)), block(incomplete));
+  }
   // The group's name is what someone typed in Lark: plain text, once, on its own line.
   const where: Element[] =
     view.posted === undefined
@@ -415,7 +435,9 @@ export function publishedCard(view: {
     title: text(`已发布第 ${view.version} 版排行`, `Rankings published (version ${view.version})`),
     template: 'green',
     elements: [
-      plain(text(lines.map((l) => l.zh).join('\n'), lines.map((l) => l.en).join('\n'))),
+      ...attention,
+      ...(fine.length ? [markdown(text(`**已排名的赛道（${fine.length}）**`, `**Tracks ranked (${fine.length})**`)), block(fine)] : []),
+      ...(empty.length ? [plain(text(`没有项目的赛道：${empty.map((t) => t.track.code).join('、')}`, `Tracks with no project: ${empty.map((t) => t.track.code).join(', ')}`))] : []),
       markdown(
         text(
           `每个赛道的输入、参数（含随机种子）、结果和哈希都已冻结保存，${view.verified ? '并已重算核验一致' : '但重算核验未通过，请联系维护人员'}；哈希已记入审计日志。旧版本保留。`,

@@ -165,9 +165,16 @@ describe('publication', () => {
   beforeEach(() => h.container.clock.set(at('2024-11-30 10:00:00')));
 
   it('freezes one verifiable snapshot per track, audits the hashes and posts the overview to the announcement group', async () => {
+    // A track with a project and no judge: the receipt puts it first, flagged, before the tracks that ranked.
+    await registerProject(db, 'JA', 'T05');
     const replies = await say(OFFICE, '发布排行');
     const receipt = replies.find((m) => m.chatType === 'p2p')!.text;
     expect(receipt).toContain('已发布第 1 版排行');
+    const flagged = receipt.indexOf('没有评委评分的赛道（1）');
+    expect(flagged).toBeGreaterThan(0);
+    expect(receipt.indexOf('T05 执法监督：0/1 个项目排名，0 位评委')).toBeGreaterThan(flagged);
+    expect(receipt.indexOf('已排名的赛道')).toBeGreaterThan(receipt.indexOf('T05 执法监督：0/1'));
+    expect(receipt).toContain('没有项目的赛道：T01、T04、T06、T07、T08、T09、T10');
     expect(receipt).toContain('重算核验一致');
     expect(receipt).toContain('摘要已发送到通知群：');
     expect(receipt).toContain('{"tag":"div","text":{"tag":"plain_text","content":"竞赛通知群"}}');

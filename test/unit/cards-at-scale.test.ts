@@ -725,7 +725,8 @@ describe('ranking cards at scale', () => {
   });
 
   it('publishedCard: every track, the announcement group named as typed, or none', () => {
-    const tracks = TRACKS.map((t) => ({ track: { code: t.code, name: t.name, nameEn: t.nameEn }, ranked: 40, projects: 40, closeCalls: 4, hash: 'e'.repeat(64), skipped: 3 }));
+    // Every kind of track at once: no judge, unranked projects, fine, and no project.
+    const tracks = TRACKS.map((t, i) => ({ track: { code: t.code, name: t.name, nameEn: t.nameEn }, ranked: i % 4 === 0 ? 0 : i % 4 === 1 ? 30 : 40, projects: i % 4 === 3 ? 0 : 40, judges: i % 4 === 0 ? 0 : 7, closeCalls: 4, hash: 'e'.repeat(64), skipped: i % 4 === 1 ? 3 : 0 }));
     for (const posted of [typed(CHAT_NAME), null, undefined]) {
       for (const verified of [true, false]) fine(publishedCard({ version: 999, tracks, posted, verified }), `posted ${String(posted).slice(0, 1)} verified ${verified}`);
     }

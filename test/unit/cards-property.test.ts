@@ -724,7 +724,7 @@ describe('ranking cards on random data', () => {
     fc.record({ version: fc.integer({ min: 1, max: 1000 }), tracks: fc.subarray([...TRACKS]), posted: fc.oneof(typed(CHAT_NAME), fc.constant(null), fc.constant(undefined), fc.constant('')), verified: fc.boolean(), skipped: fc.nat(50) }),
     (v) =>
       faultsOf({
-        publishedCard: publishedCard({ version: v.version, posted: v.posted, verified: v.verified, tracks: v.tracks.map((t) => ({ track: { code: t.code, name: t.name, nameEn: t.nameEn }, ranked: 40, projects: 40, closeCalls: 3, hash: 'a'.repeat(64), skipped: v.skipped })) }),
+        publishedCard: publishedCard({ version: v.version, posted: v.posted, verified: v.verified, tracks: v.tracks.map((t) => ({ track: { code: t.code, name: t.name, nameEn: t.nameEn }, ranked: 40, projects: 40, judges: v.skipped % 8, closeCalls: 3, hash: 'a'.repeat(64), skipped: v.skipped })) }),
       }),
   );
 });

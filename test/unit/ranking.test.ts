@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { METHOD_NOTE } from '../../cards/rankings';
 import {
   computeTrackRanking,
   isRankingInputError,
@@ -280,6 +281,19 @@ describe('track ranking against an independent computation', () => {
     expect(a.judges.find((j) => j.judge === 'judge-b')).toMatchObject({ recused: 1, projects: 11 });
     expect(a.projects.find((p) => p.id === 'p003')!.judges).toBe(3);
     expectMatchesReference(withRecusal, params());
+  });
+
+  it('trims only when five judges\' standardised scores count: five judges, one of them flat, is four and is not trimmed; the card says so', () => {
+    const input = makeTrack(9, { projects: 8, judges: 4, flatJudge: true });
+    const r = computeTrackRanking(input, params());
+    for (const p of r.projects.filter((x) => x.rank !== null)) {
+      expect(p.judges).toBe(5);
+      expect(p.standardisedBy).toBe(4);
+      expect(p.trimmed).toBe(false);
+    }
+    expect(METHOD_NOTE.zh).toContain('计入标准分的评委有 5 位及以上时，去掉一个最高、一个最低；给所有项目同分的评委没有标准分，只计入原始均分');
+    expect(METHOD_NOTE.zh).toContain('除以其总体标准差');
+    expect(METHOD_NOTE.en).toContain('when 5 or more judges\' standardised scores count');
   });
 
   it('leaves out a judge who gave everyone the same marks (or counts them as z = 0 when asked), and keeps their scores in the raw mean', () => {

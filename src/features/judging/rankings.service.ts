@@ -62,7 +62,8 @@ export async function liveRankings(db: Kysely<Database>, c: Competition, tracks?
 
 export interface PublishOutcome {
   version: number;
-  tracks: Array<{ track: string; hash: string; ranked: number; projects: number; closeCalls: number; skipped: number }>;
+  /** `judges`: judges whose sheets count in the track. */
+  tracks: Array<{ track: string; hash: string; ranked: number; projects: number; judges: number; closeCalls: number; skipped: number }>;
   verified: boolean;
   /** The announcement group's name ('' when unnamed) when the overview was posted there; undefined when there is none. */
   posted?: string;
@@ -111,7 +112,7 @@ export async function publishRankings(s: BotServices, c: Competition, actor: str
   return {
     version,
     verified,
-    tracks: inputs.map((t, i) => ({ track: t.track, hash: snapshots[i]!.hash, ranked: snapshots[i]!.results.ranked, projects: t.input.projects.length, closeCalls: snapshots[i]!.results.projects.filter((p) => p.closeCall).length, skipped: t.skipped.length })),
+    tracks: inputs.map((t, i) => ({ track: t.track, hash: snapshots[i]!.hash, ranked: snapshots[i]!.results.ranked, projects: t.input.projects.length, judges: snapshots[i]!.results.judges.filter((j) => j.projects > 0).length, closeCalls: snapshots[i]!.results.projects.filter((p) => p.closeCall).length, skipped: t.skipped.length })),
     ...(chat ? { posted: chat.name ?? '' } : {}),
   };
 }
@@ -189,6 +190,6 @@ export function publishedReceipt(c: Competition, o: PublishOutcome): Card {
     version: o.version,
     verified: o.verified,
     posted: o.posted,
-    tracks: o.tracks.map((t) => ({ track: trackRef(c, t.track), ranked: t.ranked, projects: t.projects, closeCalls: t.closeCalls, hash: t.hash, skipped: t.skipped })),
+    tracks: o.tracks.map((t) => ({ track: trackRef(c, t.track), ranked: t.ranked, projects: t.projects, judges: t.judges, closeCalls: t.closeCalls, hash: t.hash, skipped: t.skipped })),
   });
 }
