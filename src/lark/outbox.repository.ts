@@ -6,7 +6,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { withinBudget, type Card } from '../../cards/kit';
-import { dialectOf } from '../platform/db';
+import { dialectOf, retryOnLockConflict } from '../platform/db';
 import { newId } from '../platform/ids';
 import { fromDbInstant, toDbInstant } from '../platform/instant';
 
@@ -137,19 +137,21 @@ export async function claimDue(db: Kysely<Database>, owner: string, now: number,
   }));
 }
 
+// The marks are single-row updates that may lose a lock conflict to the lease renewal of the same batch: they run again.
 export async function markSent(db: Kysely<Database>, id: string, messageId: string, now: number): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'sent', message_id: messageId || null, sent_at: toDbInstant(now), lease_owner: null, lease_until: null, last_error: null })
-    .where('id', '=', id).execute();
+  await retryOnLockConflict(() =>
+    db.updateTable('outbox').set({ status: 'sent', message_id: messageId || null, sent_at: toDbInstant(now), lease_owner: null, lease_until: null, last_error: null }).where('id', '=', id).execute(),
+  );
 }
 
 export async function markRetry(db: Kysely<Database>, id: string, attempts: number, nextAttemptAt: number, error: string): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'pending', attempts, next_attempt_at: toDbInstant(nextAttemptAt), lease_owner: null, lease_until: null, last_error: error.slice(0, 1000) })
-    .where('id', '=', id).execute();
+  await retryOnLockConflict(() =>
+    db.updateTable('outbox').set({ status: 'pending', attempts, next_attempt_at: toDbInstant(nextAttemptAt), lease_owner: null, lease_until: null, last_error: error.slice(0, 1000) }).where('id', '=', id).execute(),
+  );
 }
 
 export async function markFailed(db: Kysely<Database>, id: string, attempts: number, reason: string): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'failed', attempts, lease_owner: null, lease_until: null, last_error: reason.slice(0, 1000) })
-    .where('id', '=', id).execute();
+  await retryOnLockConflict(() => db.updateTable('outbox').set({ status: 'failed', attempts, lease_owner: null, lease_until: null, last_error: reason.slice(0, 1000) }).where('id', '=', id).execute());
 }
 
 export interface OutboxCounts {

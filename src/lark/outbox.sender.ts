@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Logger } from '../platform/logger';
 import { acquireLease, releaseLease } from '../platform/lease';
+import { isLockConflict, retryOnLockConflict } from '../platform/db';
 import { toDbInstant } from '../platform/instant';
 import { toLarkApiError, type LarkApi, type LarkApiError } from './client';
 import { SlidingWindowLimiter, type RateLimits } from './limiter';
@@ -133,7 +134,7 @@ export class OutboxSender {
         // Keep the drain lease (and the batch's row leases) while a long batch is under way.
         if (now - lastRenewal > this.o.leaseMs / 3) {
           lastRenewal = now;
-          if (!(await renewLeases(this.db, LEASE_NAME, this.o.owner, now, this.o.leaseMs))) {
+          if (!(await renewLeases(this.db, LEASE_NAME, this.o.owner, now, this.o.leaseMs, this.logger))) {
             lostLease = true;
             this.logger.warn('outbox drain lease lost; leaving the rest of the batch to its new holder');
             return;
@@ -249,9 +250,16 @@ function describe(e: LarkApiError): string {
   return `${e.httpStatus ? `HTTP ${e.httpStatus}` : 'network'}${e.code !== undefined ? ` code ${e.code}` : ''}${e.msg ? `: ${e.msg}` : ''}`;
 }
 
-/** Extends the drain lease and the leases of the rows this owner is sending; false when the drain lease is gone. */
-async function renewLeases(db: Kysely<Database>, name: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+/**
+ * Extends the drain lease and the leases of the rows this owner is sending; false when the drain lease is gone. The
+ * rows' renewal can lose a lock conflict to a row being marked sent at the same moment: it runs again, and if it still
+ * loses, the rows keep their current lease (a third of it is used up at most) until the next renewal.
+ */
+async function renewLeases(db: Kysely<Database>, name: string, owner: string, now: number, leaseMs: number, logger: Logger): Promise<boolean> {
   if (!(await acquireLease(db, name, owner, now, leaseMs))) return false;
-  await db.updateTable('outbox').set({ lease_until: toDbInstant(now + leaseMs) }).where('lease_owner', '=', owner).where('status', '=', 'sending').execute();
+  await retryOnLockConflict(() => db.updateTable('outbox').set({ lease_until: toDbInstant(now + leaseMs) }).where('lease_owner', '=', owner).where('status', '=', 'sending').execute()).catch((err) => {
+    if (!isLockConflict(err)) throw err;
+    logger.warn('outbox row leases not renewed this time (lock conflict)', { err });
+  });
   return true;
 }

@@ -69,3 +69,25 @@ export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; errno?: number } | undefined;
   return e?.code === 'ER_DUP_ENTRY' || e?.errno === 1062 || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
+
+/**
+ * The statement lost a lock conflict and can simply run again: a deadlock victim (MySQL/MariaDB 1213), a lock wait
+ * timeout (1205), or SQLite busy. InnoDB picks a victim when two transactions lock the same rows in different orders
+ * (the outbox's lease renewal against a row being marked sent, say).
+ */
+export function isLockConflict(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number } | undefined;
+  return e?.errno === 1213 || e?.errno === 1205 || e?.code === 'ER_LOCK_DEADLOCK' || e?.code === 'ER_LOCK_WAIT_TIMEOUT' || e?.code === 'SQLITE_BUSY';
+}
+
+/** Runs an idempotent statement again (up to `attempts` times in all) when it lost a lock conflict. */
+export async function retryOnLockConflict<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (i >= attempts || !isLockConflict(err)) throw err;
+      await new Promise((r) => setTimeout(r, 5 * i + Math.random() * 10));
+    }
+  }
+}
