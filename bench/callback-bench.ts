@@ -13,7 +13,7 @@ import { parseDatabaseUrl } from '../src/platform/db';
 import type { TestDatabase } from '../test/support/database';
 import { ENCRYPT_KEY, VERIFICATION_TOKEN, type Harness } from '../test/support/harness';
 import type { LoadConfig, LoadResult } from './callback-load';
-import { createProject } from '../src/features/registration/projects.repository';
+import { createProject } from '../src/core/projects.repository';
 import { grantRole } from '../test/support/people';
 import { at } from '../test/support/fixtures';
 import { callbackStatements, openRawStatements, type BenchProject, type CallbackContext, type CallbackKind, clickOf } from './raw-statements';

@@ -8,8 +8,8 @@
  * `npx tsx bench/ranking.ts [tracks] [projects] [judges] [B]`.
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { computeTrackRanking, rankingParameters, weightedTotal, type ScoreSheet, type TrackRankingInput } from '../src/features/judging/ranking';
-import { canonicalJson, freezeRanking } from '../src/features/judging/ranking.snapshot';
+import { computeTrackRanking, rankingParameters, weightedTotal, type ScoreSheet, type TrackRankingInput } from '../src/features/rankings/rankings.method';
+import { canonicalJson, freezeRanking } from '../src/features/rankings/rankings.snapshot';
 import { seededRandom } from '../src/emulator/random';
 
 const [TRACKS, PROJECTS, JUDGES, B] = [10, 1000, 7, 1000].map((d, i) => Number(process.argv[2 + i] ?? d)) as [number, number, number, number];

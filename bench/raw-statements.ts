@@ -17,8 +17,8 @@
 import { Kysely, MysqlAdapter, MysqlIntrospector, MysqlQueryCompiler, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, type DatabaseConnection, type Driver } from 'kysely';
 import type { Database } from '../db/schema';
 import { newEventId } from '../src/emulator/wire';
-import { rolesOf } from '../src/features/people/roles.repository';
-import { findProject } from '../src/features/registration/projects.repository';
+import { rolesOf } from '../src/core/roles.repository';
+import { findProject } from '../src/core/projects.repository';
 import { validateReportFields } from '../src/features/reports/reporting.rules';
 import { insertReport, revisionCount } from '../src/features/reports/reports.repository';
 import { claimReceipt } from '../src/lark/receipts';

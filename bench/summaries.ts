@@ -12,10 +12,10 @@ import { cardBytes, type Card } from '../cards/kit';
 import { participationCard, type ParticipationView } from '../cards/rankings';
 import { competitionFromJson } from '../src/competition/loader';
 import { seededRandom } from '../src/emulator/random';
-import { computeTrackRanking, rankingParameters, type ScoreSheet, type TrackRanking } from '../src/features/judging/ranking';
-import { overviewOf, trackCard } from '../src/features/judging/rankings.service';
-import type { Publication } from '../src/features/judging/snapshots.repository';
-import type { Project } from '../src/features/registration/projects.repository';
+import { computeTrackRanking, rankingParameters, type ScoreSheet, type TrackRanking } from '../src/features/rankings/rankings.method';
+import { overviewOf, trackCard } from '../src/features/rankings/rankings.service';
+import type { Publication } from '../src/features/rankings/snapshots.repository';
+import type { Project } from '../src/core/projects.repository';
 import { text } from '../src/platform/i18n';
 
 const [TRACKS, PROJECTS, JUDGES] = [10, 1000, 7].map((d, i) => Number(process.argv[2 + i] ?? d)) as [number, number, number];

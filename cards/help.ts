@@ -1,4 +1,4 @@
-import type { Audience } from '../src/features/people/roles';
+import type { Audience } from '../src/core/roles';
 import { echo, text, type Text } from '../src/platform/i18n';
 import { card, divider, markdown, md, type Card, type Element } from './kit';
 

@@ -5,8 +5,8 @@
  */
 import type { ActionValue } from './actions';
 import { text, type Text } from '../src/platform/i18n';
-import type { SheetState } from '../src/features/judging/judging.rules';
-import { SCORE_LIMITS } from '../src/features/judging/judging.rules';
+import type { SheetState } from '../src/features/scoring/scoring.rules';
+import { SCORE_LIMITS } from '../src/features/scoring/scoring.rules';
 import { button, buttonRow, card, divider, field, fitCard, formInput, markdown, md, pager, submitButton, userText, type Card, type Element } from './kit';
 
 export interface JudgedProject {

@@ -21,10 +21,10 @@ import { pruneReceipts } from './lark/receipts';
 import { claimCronSlot, minuteSlot, pruneCronRuns } from './platform/cron-runs';
 import { runReminders, type ReminderRun } from './features/reminders/reminders.service';
 import { REMINDER_ACTIONS, REMINDER_COMMANDS } from './features/reminders/reminders.handlers';
-import { JUDGING_ACTIONS, JUDGING_COMMANDS } from './features/judging/judging.handlers';
-import { RANKING_ACTIONS, RANKING_COMMANDS } from './features/judging/rankings.handlers';
+import { SCORING_ACTIONS, SCORING_COMMANDS } from './features/scoring/scoring.handlers';
+import { RANKING_ACTIONS, RANKING_COMMANDS } from './features/rankings/rankings.handlers';
 import { AWARD_ACTIONS, AWARD_COMMANDS } from './features/awards/awards.handlers';
-import { runScheduledSummaries } from './features/judging/summaries.service';
+import { runScheduledSummaries } from './features/summaries/summaries.service';
 import { OutboxSender, type SenderOptions } from './lark/outbox.sender';
 import type { VerifySettings } from './lark/verify';
 import type { Clock } from './platform/clock';
@@ -83,9 +83,9 @@ export interface ContainerParts {
 }
 
 /** Every chat command, in the order the help card lists them. */
-export const COMMANDS: readonly CommandSpec[] = [helpCommand, ...REGISTRATION_COMMANDS, ...REPORT_COMMANDS, ...JUDGING_COMMANDS, ...RANKING_COMMANDS, ...REMINDER_COMMANDS, ...PEOPLE_COMMANDS, ...CHAT_COMMANDS, ...AWARD_COMMANDS, failuresCommand, exportCommand];
+export const COMMANDS: readonly CommandSpec[] = [helpCommand, ...REGISTRATION_COMMANDS, ...REPORT_COMMANDS, ...SCORING_COMMANDS, ...RANKING_COMMANDS, ...REMINDER_COMMANDS, ...PEOPLE_COMMANDS, ...CHAT_COMMANDS, ...AWARD_COMMANDS, failuresCommand, exportCommand];
 /** Every card action. */
-export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [showHelpAction, ...REGISTRATION_ACTIONS, ...REPORT_ACTIONS, ...REMINDER_ACTIONS, ...JUDGING_ACTIONS, ...RANKING_ACTIONS, ...AWARD_ACTIONS];
+export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [showHelpAction, ...REGISTRATION_ACTIONS, ...REPORT_ACTIONS, ...REMINDER_ACTIONS, ...SCORING_ACTIONS, ...RANKING_ACTIONS, ...AWARD_ACTIONS];
 
 export function createContainer(parts: ContainerParts): Container {
   const { config, logger, clock, database, defer, competitionId } = parts;

@@ -3,7 +3,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { recordAudit } from '../features/audit/audit.repository';
+import { recordAudit } from '../core/audit.repository';
 import type { Competition } from './competition';
 import { applyChanges, readCurrentState } from './competition.repository';
 import { desiredState, lookupsNeeded, planLoad, resolvePeople, type DirectoryAnswer, type LoadPlan, type Lookup, type Resolution } from './competition.sync';

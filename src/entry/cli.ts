@@ -24,8 +24,8 @@ import { ManualClock } from '../platform/clock';
 import { TrackedDefer } from '../platform/defer';
 import { createContainer } from '../container';
 import { latestCompetitionId } from '../competition/competition.repository';
-import { verifySnapshot, type RankingSnapshot } from '../features/judging/ranking.snapshot';
-import { findPublication } from '../features/judging/snapshots.repository';
+import { verifySnapshot, type RankingSnapshot } from '../features/rankings/rankings.snapshot';
+import { findPublication } from '../features/rankings/snapshots.repository';
 
 const USAGE = `usage: npm run cli -- <command>
   migrate                               apply pending database migrations

@@ -7,7 +7,7 @@ import type { Database } from '../../db/schema';
 import type { Card } from '../../cards/kit';
 import type { ActionName, ActionValue } from '../../cards/actions';
 import type { Competition } from '../competition/competition';
-import type { Audience, Roles } from '../features/people/roles';
+import type { Audience, Roles } from '../core/roles';
 import type { Clock } from '../platform/clock';
 import type { Text } from '../platform/i18n';
 import type { Logger } from '../platform/logger';

@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS, COMMANDS } from '../../src/container';
-import { inAudience, type Roles } from '../../src/features/people/roles';
-import type { Project } from '../../src/features/registration/projects.repository';
+import { inAudience, type Roles } from '../../src/core/roles';
+import type { Project } from '../../src/core/projects.repository';
 import type { Card } from '../../cards/kit';
 import { json } from '../support/cards';
 import { cardFaults, TYPED_MARK } from '../support/card-checks';

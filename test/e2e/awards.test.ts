@@ -7,9 +7,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cardBytes, type Card } from '../../cards/kit';
 import { createFeishuClient, sent, type FeishuClient } from '../../src/emulator/client';
-import { listAudit } from '../../src/features/audit/audit.repository';
-import { saveSheet } from '../../src/features/judging/scores.repository';
-import type { Project } from '../../src/features/registration/projects.repository';
+import { listAudit } from '../../src/core/audit.repository';
+import { saveSheet } from '../../src/features/scoring/scores.repository';
+import type { Project } from '../../src/core/projects.repository';
 import { newId } from '../../src/platform/ids';
 import { toDbInstant } from '../../src/platform/instant';
 import { json, toastText } from '../support/cards';

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createFeishuClient, type FeishuClient } from '../../src/emulator/client';
 import { insertNomination } from '../../src/features/awards/awards.repository';
 import { insertReport, insertSelfEvaluation } from '../../src/features/reports/reports.repository';
-import { createProject, type Project } from '../../src/features/registration/projects.repository';
+import { createProject, type Project } from '../../src/core/projects.repository';
 import { newId } from '../../src/platform/ids';
 import { toDbInstant } from '../../src/platform/instant';
 import { checkCard } from '../../src/lark/card-rules';

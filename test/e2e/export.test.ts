@@ -4,10 +4,10 @@
  * zipfile and xml.etree). Duplicates, refusals, upload failures, a track filter and groups.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { saveSheet } from '../../src/features/judging/scores.repository';
-import { withdrawProject, type Project } from '../../src/features/registration/projects.repository';
+import { saveSheet } from '../../src/features/scoring/scores.repository';
+import { withdrawProject, type Project } from '../../src/core/projects.repository';
 import { insertReport, insertSelfEvaluation } from '../../src/features/reports/reports.repository';
-import { rememberPerson } from '../../src/features/people/people.repository';
+import { rememberPerson } from '../../src/core/people.repository';
 import { newId } from '../../src/platform/ids';
 import { toDbInstant } from '../../src/platform/instant';
 import { json } from '../support/cards';

@@ -8,8 +8,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { cardBytes, type Card } from '../../cards/kit';
 import { loadCompetition } from '../../src/competition/competition.service';
 import { createFeishuClient, sent, type FeishuClient } from '../../src/emulator/client';
-import { listAudit } from '../../src/features/audit/audit.repository';
-import type { Project } from '../../src/features/registration/projects.repository';
+import { listAudit } from '../../src/core/audit.repository';
+import type { Project } from '../../src/core/projects.repository';
 import { insertReport, insertSelfEvaluation } from '../../src/features/reports/reports.repository';
 import { json } from '../support/cards';
 import { freshDatabase, type TestDatabase } from '../support/database';

@@ -6,12 +6,12 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cardBytes, type Card } from '../../cards/kit';
-import { listAudit } from '../../src/features/audit/audit.repository';
-import { computeTrackRanking } from '../../src/features/judging/ranking';
-import { verifySnapshot, type RankingSnapshot } from '../../src/features/judging/ranking.snapshot';
-import { loadTrackInputs, parametersFor } from '../../src/features/judging/rankings.service';
-import { saveSheet } from '../../src/features/judging/scores.repository';
-import type { Project } from '../../src/features/registration/projects.repository';
+import { listAudit } from '../../src/core/audit.repository';
+import { computeTrackRanking } from '../../src/features/rankings/rankings.method';
+import { verifySnapshot, type RankingSnapshot } from '../../src/features/rankings/rankings.snapshot';
+import { loadTrackInputs, parametersFor } from '../../src/features/rankings/rankings.service';
+import { saveSheet } from '../../src/features/scoring/scores.repository';
+import type { Project } from '../../src/core/projects.repository';
 import { newId } from '../../src/platform/ids';
 import { toDbInstant } from '../../src/platform/instant';
 import { json } from '../support/cards';

@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFeishuClient, sent, type FeishuClient } from '../../src/emulator/client';
-import { listAudit } from '../../src/features/audit/audit.repository';
+import { listAudit } from '../../src/core/audit.repository';
 import { json, toastText } from '../support/cards';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { at } from '../support/fixtures';

@@ -3,7 +3,7 @@
  * Shanghai), exactly once across servers and ticks, no stale burst after downtime, snooze and pause.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createProject } from '../../src/features/registration/projects.repository';
+import { createProject } from '../../src/core/projects.repository';
 import { testContainer } from '../support/container';
 import { json } from '../support/cards';
 import { freshDatabase, type TestDatabase } from '../support/database';

@@ -3,7 +3,7 @@
  * sets up groups (本群绑定, 设为通知群, 本群解绑); every change is in role_grants or chats and in the audit log.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { listAudit } from '../../src/features/audit/audit.repository';
+import { listAudit } from '../../src/core/audit.repository';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { OFFICE, startHarness, type Harness } from '../support/harness';
 import { grantRole } from '../support/people';

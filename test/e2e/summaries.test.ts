@@ -5,8 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cardBytes, type Card } from '../../cards/kit';
-import { saveSheet } from '../../src/features/judging/scores.repository';
-import { createProject, type Project } from '../../src/features/registration/projects.repository';
+import { saveSheet } from '../../src/features/scoring/scores.repository';
+import { createProject, type Project } from '../../src/core/projects.repository';
 import { insertReport } from '../../src/features/reports/reports.repository';
 import { toDbInstant } from '../../src/platform/instant';
 import { testContainer, type TestContainer } from '../support/container';

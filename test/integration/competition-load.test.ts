@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompetitionRefused, loadCompetition } from '../../src/competition/competition.service';
 import { findCompetition } from '../../src/competition/competition.repository';
-import { listAudit } from '../../src/features/audit/audit.repository';
+import { listAudit } from '../../src/core/audit.repository';
 import { newId } from '../../src/platform/ids';
 import { toDbInstant } from '../../src/platform/instant';
 import { freshDatabase, type TestDatabase } from '../support/database';

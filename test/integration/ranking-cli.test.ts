@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCompetition } from '../../src/competition/competition.service';
 import { runCli } from '../../src/entry/cli';
-import { rankingParameters } from '../../src/features/judging/ranking';
-import { freezeRanking } from '../../src/features/judging/ranking.snapshot';
-import { insertSnapshots } from '../../src/features/judging/snapshots.repository';
+import { rankingParameters } from '../../src/features/rankings/rankings.method';
+import { freezeRanking } from '../../src/features/rankings/rankings.snapshot';
+import { insertSnapshots } from '../../src/features/rankings/snapshots.repository';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { at, competition2024 } from '../support/fixtures';
 

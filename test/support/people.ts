@@ -1,6 +1,6 @@
 import { newId } from '../../src/platform/ids';
 import { toDbInstant } from '../../src/platform/instant';
-import { createProject, type Project } from '../../src/features/registration/projects.repository';
+import { createProject, type Project } from '../../src/core/projects.repository';
 import type { TestDatabase } from './database';
 import { at } from './fixtures';
 

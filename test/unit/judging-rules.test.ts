@@ -10,11 +10,11 @@ import {
   unitsOfPeople,
   validateRecusalReason,
   validateScoreSheet,
-} from '../../src/features/judging/judging.rules';
-import { computeTrackRanking, rankingParameters } from '../../src/features/judging/ranking';
-import { liveTracks, rankingSeed, rankingView, trackRankingInput } from '../../src/features/judging/rankings.rules';
-import { digestKind, dueDigestSlot, DIGEST_GRACE_MS } from '../../src/features/judging/summaries.rules';
-import type { Roles } from '../../src/features/people/roles';
+} from '../../src/features/scoring/scoring.rules';
+import { computeTrackRanking, rankingParameters } from '../../src/features/rankings/rankings.method';
+import { liveTracks, rankingSeed, rankingView, trackRankingInput } from '../../src/features/rankings/rankings.rules';
+import { digestKind, dueDigestSlot, DIGEST_GRACE_MS } from '../../src/features/summaries/summaries.rules';
+import type { Roles } from '../../src/core/roles';
 import { at, competition2024 } from '../support/fixtures';
 
 const c = competition2024();

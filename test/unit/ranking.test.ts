@@ -10,9 +10,9 @@ import {
   type ScoreSheet,
   type TrackRanking,
   type TrackRankingInput,
-} from '../../src/features/judging/ranking';
-import { canonicalJson, freezeRanking, sha256Hex, verifySnapshot, type RankingSnapshot } from '../../src/features/judging/ranking.snapshot';
-import { crossTrackOverview, unitSummaries } from '../../src/features/judging/ranking.views';
+} from '../../src/features/rankings/rankings.method';
+import { canonicalJson, freezeRanking, sha256Hex, verifySnapshot, type RankingSnapshot } from '../../src/features/rankings/rankings.snapshot';
+import { crossTrackOverview, unitSummaries } from '../../src/features/rankings/rankings.views';
 import { between, seeded } from '../support/random';
 
 // ---------------------------------------------------------------------------------------------------------------------

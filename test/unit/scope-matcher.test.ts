@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchSeveral, type Match, matchTrack, matchUnit, normaliseName, stem } from '../../src/features/people/scope-matcher';
+import { matchSeveral, type Match, matchTrack, matchUnit, normaliseName, stem } from '../../src/core/scope-matcher';
 import { competition2024Json } from '../support/fixtures';
 
 const file = competition2024Json();

@@ -7,9 +7,9 @@ import { judgeListCard, JUDGE_PAGE, type JudgeListItem } from '../../cards/judgi
 import { cardBytes, type Card } from '../../cards/kit';
 import { participationCard, type ParticipationView } from '../../cards/rankings';
 import { checkCard } from '../../src/lark/card-rules';
-import { computeTrackRanking, rankingParameters, type ScoreSheet, type TrackRanking } from '../../src/features/judging/ranking';
-import { overviewOf, trackCard } from '../../src/features/judging/rankings.service';
-import type { Project } from '../../src/features/registration/projects.repository';
+import { computeTrackRanking, rankingParameters, type ScoreSheet, type TrackRanking } from '../../src/features/rankings/rankings.method';
+import { overviewOf, trackCard } from '../../src/features/rankings/rankings.service';
+import type { Project } from '../../src/core/projects.repository';
 import { text } from '../../src/platform/i18n';
 import { competition2024 } from '../support/fixtures';
 import { seeded } from '../support/random';

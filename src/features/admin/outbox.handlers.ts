@@ -5,7 +5,7 @@ import { card, markdown, userText } from '../../../cards/kit';
 import { text } from '../../platform/i18n';
 import type { BotServices, CommandSpec } from '../../lark/handlers';
 import { outboxCounts, recentFailures, type OutboxRow } from '../../lark/outbox.repository';
-import { officeOpenIds } from '../people/roles.repository';
+import { officeOpenIds } from '../../core/roles.repository';
 
 export const FAILURE_NOTICE = 'failure-notice';
 

@@ -13,17 +13,17 @@ import { sha256Hex } from '../../competition/competition.service';
 import { refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
 import { toDbInstant } from '../../platform/instant';
-import { recordAudit } from '../audit/audit.repository';
-import { unitGroupChats } from '../chats/chats.repository';
-import { refuseInGroup } from '../judging/judging.handlers';
-import { unitsOfJudge } from '../judging/judging.service';
-import { latestPublication, liveRankings } from '../judging/rankings.service';
-import { announcementChat } from '../judging/summaries.repository';
-import type { Roles } from '../people/roles';
-import { matchTrack } from '../people/scope-matcher';
-import { allActiveProjects } from '../registration/projects.repository';
+import { recordAudit } from '../../core/audit.repository';
+import { unitGroupChats } from '../../core/chats.repository';
+import { refuseInGroup } from '../scoring/scoring.handlers';
+import { unitsOfJudge } from '../scoring/scoring.service';
+import { latestPublication, liveRankings } from '../rankings/rankings.service';
+import { announcementChat } from '../summaries/summaries.repository';
+import type { Roles } from '../../core/roles';
+import { matchTrack } from '../../core/scope-matcher';
+import { allActiveProjects } from '../../core/projects.repository';
 import { problemsText } from '../registration/registration.rules';
-import { holdersOf } from '../people/roles.repository';
+import { holdersOf } from '../../core/roles.repository';
 import { findAward, insertNomination, listAwards, stepAward, usedPlaces, type Award } from './awards.repository';
 import {
   awardWindows, decisionsClosed, isLive, KIND_NAME, materialsClosed, nominationClosed, placesLeft, stepRefused, trackFull, trackQuota,

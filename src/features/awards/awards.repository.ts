@@ -10,7 +10,7 @@ import { enqueueMessages, type OutgoingMessage } from '../../lark/outbox.reposit
 import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
-import { recordAudit } from '../audit/audit.repository';
+import { recordAudit } from '../../core/audit.repository';
 import { freeSlot } from '../registration/registration.rules';
 import { activeKey, isLive, type AwardKind, type AwardStatus, type Nomination } from './awards.rules';
 

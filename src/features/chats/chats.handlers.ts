@@ -8,8 +8,8 @@ import { UserError } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
 import { unitText, type ScopeNames } from '../people/grants';
 import { matchProblem, unitChoice } from '../people/people.text';
-import { matchUnit } from '../people/scope-matcher';
-import type { ChatBinding } from './chats.repository';
+import { matchUnit } from '../../core/scope-matcher';
+import type { ChatBinding } from '../../core/chats.repository';
 import { setChatPurpose, type PurposeResult, type WantedPurpose } from './chats.service';
 
 const fail = (code: string, t: Text): never => {

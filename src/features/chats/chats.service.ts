@@ -7,8 +7,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
-import { recordAudit } from '../audit/audit.repository';
-import { chatsWithPurpose, findChatBinding, lockChatPurposes, rememberChatMembership, updateChatPurpose, type ChatBinding, type ChatPurpose } from './chats.repository';
+import { recordAudit } from '../../core/audit.repository';
+import { chatsWithPurpose, findChatBinding, lockChatPurposes, rememberChatMembership, updateChatPurpose, type ChatBinding, type ChatPurpose } from '../../core/chats.repository';
 
 export type WantedPurpose = { purpose: 'unit'; unitCode: string } | { purpose: 'announcement' } | { purpose: '' };
 

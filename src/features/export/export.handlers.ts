@@ -14,8 +14,8 @@ import type { CommandSpec } from '../../lark/handlers';
 import { isEnqueued, type OutgoingMessage } from '../../lark/outbox.repository';
 import { refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
-import { recordAudit } from '../audit/audit.repository';
-import { matchTrack } from '../people/scope-matcher';
+import { recordAudit } from '../../core/audit.repository';
+import { matchTrack } from '../../core/scope-matcher';
 import { exportFileName, humanSize, SHEETS, type SheetKey } from './export.rules';
 import { buildExport, uploadWithRetry } from './export.service';
 

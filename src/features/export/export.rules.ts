@@ -10,8 +10,8 @@ import type { Competition } from '../../competition/competition';
 import { zoneOffsetMs } from '../../competition/calendar';
 import { fromDbInstant } from '../../platform/instant';
 import type { Cell, WallClock } from '../../platform/xlsx';
-import { weightedTotal } from '../judging/ranking';
-import type { StoredSheet } from '../judging/scores.repository';
+import { weightedTotal } from '../rankings/rankings.method';
+import type { StoredSheet } from '../scoring/scores.repository';
 import type { StoredReport, StoredSelfEvaluation } from '../reports/reports.repository';
 
 /**

@@ -2,7 +2,7 @@ import { helpCard } from '../../../cards/help';
 import { text, type Text } from '../../platform/i18n';
 import type { BotServices, CardActionSpec, CommandSpec } from '../../lark/handlers';
 import { trackText, unitText, type ScopeNames } from '../people/grants';
-import { inAudience, type Audience, type Roles } from '../people/roles';
+import { inAudience, type Audience, type Roles } from '../../core/roles';
 
 /** The person's roles, with unit and track names when the competition is at hand (codes otherwise). */
 export function describeRoles(roles: Roles, names: ScopeNames = { units: [], tracks: [] }): Text[] {

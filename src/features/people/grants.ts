@@ -4,7 +4,7 @@
  * competition file (stored with source `file`, re-applied on every load) and chat commands (source `chat`).
  */
 import { text, zhJoin, type Text } from '../../platform/i18n';
-import type { Role } from './roles';
+import type { Role } from '../../core/roles';
 
 export type GrantSource = 'env' | 'file' | 'chat';
 

@@ -11,7 +11,7 @@ import { echo, text, type Text } from '../../platform/i18n';
 import { roleFromWord, type ScopeNames, type UnbindTarget, type WantedGrant } from './grants';
 import { bindPeople, members, unbindPeople, type Person } from './people.service';
 import { bindReply, joinTexts, lines, matchProblem, trackChoice, unbindReply, unitChoice } from './people.text';
-import { matchSeveral, matchTrack, matchUnit, type Match } from './scope-matcher';
+import { matchSeveral, matchTrack, matchUnit, type Match } from '../../core/scope-matcher';
 
 const fail = (code: string, t: Text): never => {
   throw new UserError(code, t);

@@ -4,12 +4,12 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
-import { recordAudit } from '../audit/audit.repository';
+import { recordAudit } from '../../core/audit.repository';
 import { UserError } from '../../platform/errors';
 import { text } from '../../platform/i18n';
 import { decideGrant, leavesNoOffice, membersView, planUnbind, type Grant, type GrantDecision, type MembersView, type ScopeNames, type UnbindTarget, type WantedGrant } from './grants';
-import { lockPeople, peopleNames, rememberPerson } from './people.repository';
-import { deleteGrant, insertChatGrant, officeOpenIds, storedGrants } from './roles.repository';
+import { lockPeople, peopleNames, rememberPerson } from '../../core/people.repository';
+import { deleteGrant, insertChatGrant, officeOpenIds, storedGrants } from '../../core/roles.repository';
 
 export interface Person {
   openId: string;

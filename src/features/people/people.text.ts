@@ -4,7 +4,7 @@
  */
 import { echo, text, zhJoin, type Text } from '../../platform/i18n';
 import { grantText, SOURCE_TEXT, trackText, unitText, type Grant, type ScopeNames } from './grants';
-import type { Match } from './scope-matcher';
+import type { Match } from '../../core/scope-matcher';
 import type { BindOutcome, UnbindOutcome } from './people.service';
 
 export const joinTexts = (parts: readonly Text[], zhSep = '、', enSep = ', '): Text =>

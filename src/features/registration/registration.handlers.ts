@@ -22,8 +22,8 @@ import { isStageOpen, stageByCode, type Competition } from '../../competition/co
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
 import { text } from '../../platform/i18n';
-import { findChatBinding, unitGroupChats } from '../chats/chats.repository';
-import type { Roles } from '../people/roles';
+import { findChatBinding, unitGroupChats } from '../../core/chats.repository';
+import type { Roles } from '../../core/roles';
 import {
   activeCounts,
   activeCountsOf,
@@ -34,7 +34,7 @@ import {
   updateProject,
   withdrawProject,
   type Project,
-} from './projects.repository';
+} from '../../core/projects.repository';
 import { nameKey, problemsText, registrationOverview, validateProjectFields, type ProjectFields } from './registration.rules';
 
 function unitRef(c: Competition, code: string): UnitRef {

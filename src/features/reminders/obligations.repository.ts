@@ -10,7 +10,7 @@ import { unitShortName, type Competition } from '../../competition/competition';
 import { text } from '../../platform/i18n';
 import { KIND_NAME, type AwardKind } from '../awards/awards.rules';
 import { fromDbInstant } from '../../platform/instant';
-import { peopleNames } from '../people/people.repository';
+import { peopleNames } from '../../core/people.repository';
 import type { Deadline } from './deadlines';
 
 export interface Obligation {

@@ -5,15 +5,15 @@
 import { remindersPlanCard, type PlanRow } from '../../../cards/reminders';
 import { localDateOf } from '../../competition/calendar';
 import type { CardActionSpec, CommandContext, CommandSpec } from '../../lark/handlers';
-import { matchUnit } from '../people/scope-matcher';
+import { matchUnit } from '../../core/scope-matcher';
 import { matchProblem, unitChoice } from '../people/people.text';
-import { unitsWithLeaders } from '../people/roles.repository';
+import { unitsWithLeaders } from '../../core/roles.repository';
 import { dialectOf } from '../../platform/db';
 import { refuse, UserError } from '../../platform/errors';
 import { text } from '../../platform/i18n';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
 import type { Competition } from '../../competition/competition';
-import { recordAudit } from '../audit/audit.repository';
+import { recordAudit } from '../../core/audit.repository';
 import { deadlinesOf } from './deadlines';
 import { obligationsFor } from './obligations.repository';
 import { pausedUnits, recordOccurrence, scheduleOf, shortHash } from './reminders.service';

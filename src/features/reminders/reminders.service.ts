@@ -14,8 +14,8 @@ import { enqueueMessages, type OutgoingMessage } from '../../lark/outbox.reposit
 import { dialectOf } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { toDbInstant } from '../../platform/instant';
-import { unitGroupChats } from '../chats/chats.repository';
-import { holdersOf, officeOpenIds, unitsWithLeaders } from '../people/roles.repository';
+import { unitGroupChats } from '../../core/chats.repository';
+import { holdersOf, officeOpenIds, unitsWithLeaders } from '../../core/roles.repository';
 import { deadlinesOf, OPEN_AFTER_DEADLINE, type Deadline } from './deadlines';
 import { obligationsFor, type Obligation } from './obligations.repository';
 import { deadlineSteps, dueSteps, isWorkingSlot, type Schedule, type Step } from './schedule.rules';

@@ -21,9 +21,9 @@ import { deadlineInstant, stageAt, unitShortName, type Competition } from '../..
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
-import { findChatBinding } from '../chats/chats.repository';
-import type { Roles } from '../people/roles';
-import { activeProjectsOf, allActiveProjects, findProject, type Project } from '../registration/projects.repository';
+import { findChatBinding } from '../../core/chats.repository';
+import type { Roles } from '../../core/roles';
+import { activeProjectsOf, allActiveProjects, findProject, type Project } from '../../core/projects.repository';
 import { problemsText } from '../registration/registration.rules';
 import {
   decideSubmission,

@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
 import { prepare } from '../../platform/prepared';
-import { recordAudit } from '../audit/audit.repository';
+import { recordAudit } from '../../core/audit.repository';
 import type { ReportFields } from './reporting.rules';
 
 export interface StoredReport extends ReportFields {

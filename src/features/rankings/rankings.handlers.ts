@@ -8,14 +8,14 @@ import type { Competition } from '../../competition/competition';
 import type { BotServices, CardActionSpec, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
 import { echo, text } from '../../platform/i18n';
-import type { Roles } from '../people/roles';
-import { matchTrack } from '../people/scope-matcher';
-import { allActiveProjects } from '../registration/projects.repository';
-import { refuseInGroup } from './judging.handlers';
-import { judgingWindow } from './judging.rules';
+import type { Roles } from '../../core/roles';
+import { matchTrack } from '../../core/scope-matcher';
+import { allActiveProjects } from '../../core/projects.repository';
+import { refuseInGroup } from '../scoring/scoring.handlers';
+import { judgingWindow } from '../scoring/scoring.rules';
 import { latestPublication, liveMode, liveRankings, overviewCard, overviewOf, publishedReceipt, publishRankings, trackCard } from './rankings.service';
 import { liveTracks, rankingView } from './rankings.rules';
-import { participationCardAt } from './summaries.service';
+import { participationCardAt } from '../summaries/summaries.service';
 import type { Publication } from './snapshots.repository';
 
 const NOT_LIVE = text(

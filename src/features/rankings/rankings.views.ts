@@ -2,8 +2,8 @@
  * Views across tracks, built only from within-track percentiles and ranks, never from scores: each track has its own
  * judges, and fll-sw's lesson is that scores of different judging groups do not correlate (PEERS.md §4.3 step 3).
  */
-import { byString } from './ranking.input';
-import type { TrackRanking } from './ranking';
+import { byString } from './rankings.input';
+import type { TrackRanking } from './rankings.method';
 
 export interface UnitSummary {
   readonly unit: string;

@@ -9,12 +9,12 @@ import type { Competition } from '../../competition/competition';
 import type { BotServices, CardActionContext, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
-import type { Roles } from '../people/roles';
-import { matchTrack } from '../people/scope-matcher';
+import type { Roles } from '../../core/roles';
+import { matchTrack } from '../../core/scope-matcher';
 import { problemsText } from '../registration/registration.rules';
-import { judgingWindow, scoringClosed, tallyStates, validateRecusalReason, validateScoreSheet } from './judging.rules';
-import { judgedProject, judgeWork, nextToScore, projectForJudge, refuseOwnUnit, scoringContext, sheetTotal, storeSheet, unitsOfJudge, withProgress } from './judging.service';
-import { isKnownGroup } from './summaries.repository';
+import { judgingWindow, scoringClosed, tallyStates, validateRecusalReason, validateScoreSheet } from './scoring.rules';
+import { judgedProject, judgeWork, nextToScore, projectForJudge, refuseOwnUnit, scoringContext, sheetTotal, storeSheet, unitsOfJudge, withProgress } from './scoring.service';
+import { isKnownGroup } from '../summaries/summaries.repository';
 
 const toastError = (t: Text): CardResponse => ({ toast: { type: 'error', text: t } });
 
@@ -184,5 +184,5 @@ export const judgeRecuseSubmitAction: CardActionSpec<'judge.recuse.submit'> = {
   },
 };
 
-export const JUDGING_COMMANDS = [scoreCommand] as const;
-export const JUDGING_ACTIONS = [judgeListAction, judgeOpenAction, judgeSubmitAction, judgeRecuseAction, judgeRecuseSubmitAction] as const;
+export const SCORING_COMMANDS = [scoreCommand] as const;
+export const SCORING_ACTIONS = [judgeListAction, judgeOpenAction, judgeSubmitAction, judgeRecuseAction, judgeRecuseSubmitAction] as const;

@@ -8,8 +8,8 @@
  * numbers in ECMAScript's shortest round-trip form, strings as JSON.stringify writes them. Hashing uses WebCrypto
  * (crypto.subtle), present on Node and on Workers, hence async.
  */
-import { RANKING_METHOD, checkParameters, checkRankingInput, type RankingParameters, type TrackRankingInput } from './ranking.input';
-import { computeTrackRanking, type TrackRanking } from './ranking';
+import { RANKING_METHOD, checkParameters, checkRankingInput, type RankingParameters, type TrackRankingInput } from './rankings.input';
+import { computeTrackRanking, type TrackRanking } from './rankings.method';
 
 export interface RankingSnapshot {
   readonly method: string;

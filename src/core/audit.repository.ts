@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../../db/schema';
-import { newId } from '../../platform/ids';
-import { toDbInstant } from '../../platform/instant';
-import { prepare } from '../../platform/prepared';
+import type { Database } from '../../db/schema';
+import { newId } from '../platform/ids';
+import { toDbInstant } from '../platform/instant';
+import { prepare } from '../platform/prepared';
 
 export interface AuditEntry {
   competitionId: string | null;

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../../db/schema';
-import { dialectOf } from '../../platform/db';
-import { toDbInstant } from '../../platform/instant';
+import type { Database } from '../../db/schema';
+import { dialectOf } from '../platform/db';
+import { toDbInstant } from '../platform/instant';
 
 /** Remembers that the bot is (or is no longer) in a chat, keeping any purpose the office gave it. */
 export async function rememberChatMembership(

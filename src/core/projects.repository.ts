@@ -4,13 +4,13 @@
  * reads again and either takes the next free slot or is told the track is full.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from '../../../db/schema';
-import { isUniqueViolation } from '../../platform/db';
-import { newId } from '../../platform/ids';
-import { fromDbInstant, toDbInstant } from '../../platform/instant';
-import { prepare } from '../../platform/prepared';
-import { recordAudit } from '../audit/audit.repository';
-import { freeSlot, nameKey, projectCode, type ProjectFields } from './registration.rules';
+import type { Database } from '../../db/schema';
+import { isUniqueViolation } from '../platform/db';
+import { newId } from '../platform/ids';
+import { fromDbInstant, toDbInstant } from '../platform/instant';
+import { prepare } from '../platform/prepared';
+import { recordAudit } from './audit.repository';
+import { freeSlot, nameKey, projectCode, type ProjectFields } from '../features/registration/registration.rules';
 
 export interface Project extends ProjectFields {
   id: string;

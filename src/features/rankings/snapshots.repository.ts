@@ -8,7 +8,7 @@ import type { Database } from '../../../db/schema';
 import { dialectOf } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
-import type { RankingSnapshot } from './ranking.snapshot';
+import type { RankingSnapshot } from './rankings.snapshot';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -2,9 +2,9 @@
  * Rankings as the bot uses them, pure: who may see which view where, the inputs of a track's ranking from the stored
  * sheets (with the automatic own-unit recusals), and the seed of the bootstrap. The method itself is ranking.ts.
  */
-import type { Roles } from '../people/roles';
-import { sha256Hex } from './ranking.snapshot';
-import type { RankingProject, Recusal, RubricCriterion, ScoreSheet, TrackRankingInput } from './ranking.input';
+import type { Roles } from '../../core/roles';
+import { sha256Hex } from './rankings.snapshot';
+import type { RankingProject, Recusal, RubricCriterion, ScoreSheet, TrackRankingInput } from './rankings.input';
 
 /**
  * What someone asking for rankings is shown:

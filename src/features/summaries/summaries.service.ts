@@ -10,15 +10,15 @@ import { stageAt, stageByCode, type Competition } from '../../competition/compet
 import type { BotServices } from '../../lark/handlers';
 import { enqueueMessages } from '../../lark/outbox.repository';
 import { text, type Text } from '../../platform/i18n';
-import { activeCounts, allActiveProjects } from '../registration/projects.repository';
+import { activeCounts, allActiveProjects } from '../../core/projects.repository';
 import { registrationOverview } from '../registration/registration.rules';
 import { periodWindows } from '../reports/reports.handlers';
 import { firstReportTimes } from '../reports/reports.repository';
 import { defaultPeriod, periodOverview } from '../reports/reporting.rules';
-import { judgingProgress, judgingWindow, unitsOfPeople } from './judging.rules';
-import { overviewCard } from './rankings.service';
-import { judgingGrants, sheetsOfTracks } from './scores.repository';
-import { findPublication } from './snapshots.repository';
+import { judgingProgress, judgingWindow, unitsOfPeople } from '../scoring/scoring.rules';
+import { overviewCard } from '../rankings/rankings.service';
+import { judgingGrants, sheetsOfTracks } from '../scoring/scores.repository';
+import { findPublication } from '../rankings/snapshots.repository';
 import { digestKind, dueDigestSlot } from './summaries.rules';
 import { announcementChat, claimDigest, digestRan } from './summaries.repository';
 

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../../db/schema';
-import { dialectOf } from '../../platform/db';
-import { toDbInstant } from '../../platform/instant';
+import type { Database } from '../../db/schema';
+import { dialectOf } from '../platform/db';
+import { toDbInstant } from '../platform/instant';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -1,10 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../../db/schema';
-import { dialectOf } from '../../platform/db';
-import { newId } from '../../platform/ids';
-import { toDbInstant } from '../../platform/instant';
-import { prepare } from '../../platform/prepared';
-import { isRole, type Grant } from './grants';
+import type { Database } from '../../db/schema';
+import { dialectOf } from '../platform/db';
+import { newId } from '../platform/ids';
+import { toDbInstant } from '../platform/instant';
+import { prepare } from '../platform/prepared';
+import { isRole, type Grant } from '../features/people/grants';
 import { rolesFromGrants, type Role, type Roles } from './roles';
 
 const selectGrantsOf = prepare<{ competitionId: string; openId: string }, { role: string; scope: string }>(['competitionId', 'openId'], (db, v) =>

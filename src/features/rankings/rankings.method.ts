@@ -24,7 +24,7 @@
  * Only +, −, ×, ÷, √ and rounding are used: all are exactly specified by IEEE 754 / ECMAScript, so any conforming engine
  * (Node, Workers, a browser) recomputes the same bits.
  */
-import { bootstrapQuotaShares, round9, type PoolJudge } from './ranking.bootstrap';
+import { bootstrapQuotaShares, round9, type PoolJudge } from './rankings.bootstrap';
 import {
   byString,
   checkParameters,
@@ -33,7 +33,7 @@ import {
   type RankingParameters,
   type RubricCriterion,
   type TrackRankingInput,
-} from './ranking.input';
+} from './rankings.input';
 
 export {
   RANKING_METHOD,
@@ -43,7 +43,7 @@ export {
   checkRankingInput,
   RankingInputError,
   isRankingInputError,
-} from './ranking.input';
+} from './rankings.input';
 export type {
   FlatJudgePolicy,
   RankingParameters,
@@ -54,8 +54,8 @@ export type {
   RubricCriterion,
   ScoreSheet,
   TrackRankingInput,
-} from './ranking.input';
-export { mulberry32, round9 } from './ranking.bootstrap';
+} from './rankings.input';
+export { mulberry32, round9 } from './rankings.bootstrap';
 
 /**
  * The links of the tie-break chain, in order: higher standardised score (z̄); higher raw mean (when z̄ ties, the judges'

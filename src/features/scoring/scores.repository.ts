@@ -9,7 +9,7 @@ import type { Database } from '../../../db/schema';
 import { dialectOf, isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
-import { recordAudit } from '../audit/audit.repository';
+import { recordAudit } from '../../core/audit.repository';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

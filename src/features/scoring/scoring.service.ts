@@ -10,11 +10,11 @@ import { unitShortName, type Competition } from '../../competition/competition';
 import type { BotServices } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
 import { text, type Text } from '../../platform/i18n';
-import type { Roles } from '../people/roles';
-import { allActiveProjects, findProject, type Project } from '../registration/projects.repository';
+import type { Roles } from '../../core/roles';
+import { allActiveProjects, findProject, type Project } from '../../core/projects.repository';
 import { lastReport, latestSelfEvaluations } from '../reports/reports.repository';
-import { judgingWindow, scoringClosed, sheetState, unitsOfPeople, type SheetState } from './judging.rules';
-import { weightedTotal } from './ranking';
+import { judgingWindow, scoringClosed, sheetState, unitsOfPeople, type SheetState } from './scoring.rules';
+import { weightedTotal } from '../rankings/rankings.method';
 import { judgingGrants, saveSheet, sheetOf, sheetsOfJudge, type SaveOutcome, type SheetChange } from './scores.repository';
 
 const periodName = (c: Competition, code: string): Text => {

@@ -11,17 +11,17 @@ import { localDateOf, localDateTimeOf } from '../../competition/calendar';
 import { unitShortName, type Competition } from '../../competition/competition';
 import type { BotServices } from '../../lark/handlers';
 import { enqueueMessages } from '../../lark/outbox.repository';
-import { recordAudit } from '../audit/audit.repository';
-import { allActiveProjects, type Project } from '../registration/projects.repository';
-import { unitsOfPeople } from './judging.rules';
-import { computeTrackRanking, rankingParameters, type TrackRanking } from './ranking';
-import { freezeRanking, verifySnapshot, type RankingSnapshot } from './ranking.snapshot';
-import { crossTrackOverview, unitSummaries } from './ranking.views';
+import { recordAudit } from '../../core/audit.repository';
+import { allActiveProjects, type Project } from '../../core/projects.repository';
+import { unitsOfPeople } from '../scoring/scoring.rules';
+import { computeTrackRanking, rankingParameters, type TrackRanking } from './rankings.method';
+import { freezeRanking, verifySnapshot, type RankingSnapshot } from './rankings.snapshot';
+import { crossTrackOverview, unitSummaries } from './rankings.views';
 import { rankingSeed, trackRankingInput, type SkippedSheet } from './rankings.rules';
-import type { TrackRankingInput } from './ranking.input';
-import { judgingGrants, sheetsOfTracks } from './scores.repository';
+import type { TrackRankingInput } from './rankings.input';
+import { judgingGrants, sheetsOfTracks } from '../scoring/scores.repository';
 import { findPublication, insertSnapshots, latestVersion, lockPublications, type Publication } from './snapshots.repository';
-import { announcementChat } from './summaries.repository';
+import { announcementChat } from '../summaries/summaries.repository';
 
 export interface TrackInputs {
   track: string;
