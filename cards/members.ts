@@ -4,8 +4,9 @@
  * Where a grant comes from (configuration, file, chat) is marked, because it decides how it can be removed.
  */
 import { text, type Text } from '../src/platform/i18n';
-import type { GrantSource, MembersView, Holder } from '../src/features/people/grants';
+import type { MembersView, Holder } from '../src/features/people/grants';
 import { card, divider, fitCard, markdown, table, userText, type Card, type Element } from './kit';
+import { type GrantSource } from '../src/core/roles';
 
 /** Beside a typed name, so in both languages at once. */
 const MARK: Record<GrantSource, string> = { env: '［配置 config］', file: '［文件 file］', chat: '' };

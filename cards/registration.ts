@@ -3,10 +3,11 @@
  * overview. Builders take plain data; what people typed is shown only as plain text, once (`userText`, `field`).
  */
 import { text, type Text } from '../src/platform/i18n';
-import { FIELD_LABELS, LIMITS, type ProjectFields } from '../src/features/registration/registration.rules';
+import { FIELD_LABELS, LIMITS } from '../src/features/registration/registration.rules';
 import type { Overview } from '../src/features/registration/registration.rules';
 import type { ActionValue } from './actions';
 import { button, buttonRow, capped, card, divider, field, fitCard, markdown, md, pager, plainText, submitButton, table, TABLE_MAX_COLUMNS, userText, type Card, type Element } from './kit';
+import { type ProjectFields } from '../src/core/projects';
 
 export interface TrackChoice {
   code: string;

@@ -86,3 +86,23 @@ export async function unitGroupChats(db: Db, competitionId: string, unit?: strin
   const rows = await q.orderBy('updated_at').execute();
   return new Map(rows.flatMap((r) => (r.unit_code ? [[r.unit_code, r.chat_id] as const] : [])));
 }
+
+/** The competition's announcement group (设为通知群), when one is set and the bot is still in it. */
+export async function announcementChat(db: Db, competitionId: string): Promise<{ chatId: string; name: string | null } | undefined> {
+  const r = await db
+    .selectFrom('chats')
+    .select(['chat_id', 'name'])
+    .where('competition_id', '=', competitionId)
+    .where('purpose', '=', 'announcement')
+    .where('bot_present', '=', 1)
+    .orderBy('updated_at', 'desc')
+    .orderBy('chat_id')
+    .executeTakeFirst();
+  return r && { chatId: r.chat_id, name: r.name };
+}
+
+/** True for a group chat the bot knows; used to keep unpublished standings out of groups whatever a card says. */
+export async function isKnownGroup(db: Db, chatId: string): Promise<boolean> {
+  const r = await db.selectFrom('chats').select('chat_type').where('chat_id', '=', chatId).executeTakeFirst();
+  return r?.chat_type === 'group';
+}

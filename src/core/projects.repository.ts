@@ -10,7 +10,7 @@ import { newId } from '../platform/ids';
 import { fromDbInstant, toDbInstant } from '../platform/instant';
 import { prepare } from '../platform/prepared';
 import { recordAudit } from './audit.repository';
-import { freeSlot, nameKey, projectCode, type ProjectFields } from '../features/registration/registration.rules';
+import { freeSlot, nameKey, projectCode, type ProjectFields } from './projects';
 
 export interface Project extends ProjectFields {
   id: string;

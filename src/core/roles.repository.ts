@@ -4,8 +4,7 @@ import { dialectOf } from '../platform/db';
 import { newId } from '../platform/ids';
 import { toDbInstant } from '../platform/instant';
 import { prepare } from '../platform/prepared';
-import { isRole, type Grant } from '../features/people/grants';
-import { rolesFromGrants, type Role, type Roles } from './roles';
+import { isRole, rolesFromGrants, unitsOfPeople, type Grant, type Role, type Roles } from './roles';
 
 const selectGrantsOf = prepare<{ competitionId: string; openId: string }, { role: string; scope: string }>(['competitionId', 'openId'], (db, v) =>
   db.selectFrom('role_grants').select(['role', 'scope']).where('competition_id', '=', v.competitionId).where('open_id', '=', v.openId),
@@ -79,4 +78,28 @@ export async function deleteGrant(trx: Transaction<Database>, competitionId: str
     .where('scope', '=', g.scope)
     .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
+}
+
+/**
+ * Role grants that matter to judging: judges per track, and the units people belong to (see unitsOfPeople), of
+ * everyone or of one person.
+ */
+export async function judgingGrants(db: Db, competitionId: string, openId?: string): Promise<Array<{ openId: string; role: string; scope: string }>> {
+  let q = db
+    .selectFrom('role_grants')
+    .select(['open_id', 'role', 'scope'])
+    .where('competition_id', '=', competitionId)
+    .where('role', 'in', ['judge', 'judge_unit', 'contact']);
+  if (openId !== undefined) q = q.where('open_id', '=', openId);
+  const rows = await q
+    .orderBy('open_id')
+    .orderBy('role')
+    .orderBy('scope')
+    .execute();
+  return rows.map((r) => ({ openId: r.open_id, role: r.role, scope: r.scope }));
+}
+
+/** The units whose projects this judge must not judge (own unit from the file, units they are a contact of). */
+export async function unitsOfJudge(db: Db, competitionId: string, openId: string): Promise<Set<string>> {
+  return unitsOfPeople(await judgingGrants(db, competitionId, openId)).get(openId) ?? new Set();
 }

@@ -13,6 +13,19 @@ export interface Roles {
   readonly judgeOf: readonly string[];
 }
 
+/** Where a grant comes from: BOT_ADMINS (office, never stored), the competition file, or a chat command. */
+export type GrantSource = 'env' | 'file' | 'chat';
+
+export interface Grant {
+  openId: string;
+  role: Role;
+  /** '' for office and leader, a unit code for contacts, a track code for judges. */
+  scope: string;
+  source: GrantSource;
+}
+
+export const isRole = (r: string): r is Role => r === 'office' || r === 'contact' || r === 'judge' || r === 'leader';
+
 export const NO_ROLES: Roles = { office: false, leader: false, contactOf: [], judgeOf: [] };
 
 export function rolesFromGrants(grants: ReadonlyArray<{ role: string; scope: string }>, isAdmin: boolean): Roles {
@@ -50,4 +63,20 @@ export function inAudience(roles: Roles, audience: Audience | readonly Audience[
     default:
       return false;
   }
+}
+
+/**
+ * Which units each person belongs to, for automatic recusal: the unit the competition file gives a judge
+ * (`people[].roles[]: { role: judge, track, unit }`, stored as a `judge_unit` grant) and any unit they are a contact
+ * of (someone who registers a unit's projects does not judge them).
+ */
+export function unitsOfPeople(grants: ReadonlyArray<{ openId: string; role: string; scope: string }>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const g of grants) {
+    if (g.role !== 'judge_unit' && g.role !== 'contact') continue;
+    const units = out.get(g.openId) ?? new Set<string>();
+    units.add(g.scope);
+    out.set(g.openId, units);
+  }
+  return out;
 }

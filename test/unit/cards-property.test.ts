@@ -26,14 +26,15 @@ import { COMMANDS } from '../../src/container';
 import { AWARD_LIMITS, KIND_NAME, type AwardKind, type AwardStatus } from '../../src/features/awards/awards.rules';
 import { describeRoles } from '../../src/features/help/help.handlers';
 import { judgingWindow, SCORE_LIMITS, type SheetState } from '../../src/features/scoring/scoring.rules';
-import type { GrantSource, Holder, MembersView } from '../../src/features/people/grants';
-import { inAudience, type Audience, type Roles } from '../../src/core/roles';
-import { LIMITS, projectCode, registrationOverview } from '../../src/features/registration/registration.rules';
-import { periodWindows } from '../../src/features/reports/reports.handlers';
+import type { Holder, MembersView } from '../../src/features/people/grants';
+import { inAudience, type Audience, type Roles, type GrantSource } from '../../src/core/roles';
+import { LIMITS, registrationOverview } from '../../src/features/registration/registration.rules';
 import { periodOverview, REPORT_LIMITS, type PeriodTally, type ReportState } from '../../src/features/reports/reporting.rules';
 import { text, type Text } from '../../src/platform/i18n';
 import { cardFaults, TYPED_MARK, buttonValues, isNode, nodesOf, says, stringsOf, tables, type Node } from '../support/card-checks';
 import { competition2024 } from '../support/fixtures';
+import { projectCode } from '../../src/core/projects';
+import { periodWindows } from '../../src/core/periods';
 
 // ── the competition file ───────────────────────────────────────────────────────────────────────────────────────────
 

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { card, CARD_BUDGET, cardBytes, fitCard, fitsBudget, markdown, type Card } from '../../cards/kit';
 import { text } from '../../src/platform/i18n';
-import {
-  judgingProgress,
-  judgingWindow,
-  scoringClosed,
-  sheetState,
-  tallyStates,
-  unitsOfPeople,
-  validateRecusalReason,
-  validateScoreSheet,
-} from '../../src/features/scoring/scoring.rules';
+import { judgingProgress, judgingWindow, scoringClosed, sheetState, tallyStates, validateRecusalReason, validateScoreSheet } from '../../src/features/scoring/scoring.rules';
 import { computeTrackRanking, rankingParameters } from '../../src/features/rankings/rankings.method';
 import { liveTracks, rankingSeed, rankingView, trackRankingInput } from '../../src/features/rankings/rankings.rules';
 import { digestKind, dueDigestSlot, DIGEST_GRACE_MS } from '../../src/features/summaries/summaries.rules';
 import type { Roles } from '../../src/core/roles';
 import { at, competition2024 } from '../support/fixtures';
+import { unitsOfPeople } from '../../src/core/roles';
 
 const c = competition2024();
 const rubric = c.file.rubric;

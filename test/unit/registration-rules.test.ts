@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cleanInput, freeSlot, looksLikePhone, nameKey, projectCode, registrationOverview, validateProjectFields } from '../../src/features/registration/registration.rules';
+import { looksLikePhone, registrationOverview, validateProjectFields } from '../../src/features/registration/registration.rules';
+import { cleanInput } from '../../src/core/forms';
+import { freeSlot, nameKey, projectCode } from '../../src/core/projects';
 
 describe('registration rules', () => {
   it('keeps what people typed, minus control characters and outer spaces', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { decideSubmission, defaultPeriod, parseEvidence, periodOverview, reportState, stillOwed, validateReportFields, validateSelfEvaluation, type PeriodWindow, type ProjectRef } from '../../src/features/reports/reporting.rules';
-import { periodWindows } from '../../src/features/reports/reports.handlers';
+import { decideSubmission, defaultPeriod, periodOverview, reportState, stillOwed, validateReportFields, validateSelfEvaluation, type ProjectRef } from '../../src/features/reports/reporting.rules';
 import { at, competition2024 } from '../support/fixtures';
 import { between, seeded } from '../support/random';
+import { parseEvidence } from '../../src/core/forms';
+import { type PeriodWindow, periodWindows } from '../../src/core/periods';
 
 const windows = periodWindows(competition2024());
 const may = windows.find((w) => w.code === '2024-05')!;

@@ -14,21 +14,19 @@ import { refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
 import { toDbInstant } from '../../platform/instant';
 import { recordAudit } from '../../core/audit.repository';
-import { unitGroupChats } from '../../core/chats.repository';
-import { refuseInGroup } from '../scoring/scoring.handlers';
-import { unitsOfJudge } from '../scoring/scoring.service';
-import { latestPublication, liveRankings } from '../rankings/rankings.service';
-import { announcementChat } from '../summaries/summaries.repository';
+import { unitGroupChats, announcementChat } from '../../core/chats.repository';
+import { latestPublication, liveRankings } from '../rankings';
 import type { Roles } from '../../core/roles';
 import { matchTrack } from '../../core/scope-matcher';
 import { allActiveProjects } from '../../core/projects.repository';
-import { problemsText } from '../registration/registration.rules';
-import { holdersOf } from '../../core/roles.repository';
+import { holdersOf, unitsOfJudge } from '../../core/roles.repository';
 import { findAward, insertNomination, listAwards, stepAward, usedPlaces, type Award } from './awards.repository';
 import {
   awardWindows, decisionsClosed, isLive, KIND_NAME, materialsClosed, nominationClosed, placesLeft, stepRefused, trackFull, trackQuota,
   dutyConflict, validateDecision, validateMaterials, validateNomination, type AwardKind, type AwardStatus, type Step,
 } from './awards.rules';
+import { problemsText } from '../../core/forms';
+import { refuseInGroup } from '../../core/chats';
 
 const toastError = (t: Text): CardResponse => ({ toast: { type: 'error', text: t } });
 const PRIVATE_ONLY = text('提名和申报材料只在与我的一对一聊天中处理；群里只显示公布后的名单。', 'Nominations and materials are dealt with in a one-to-one chat with me; a group only sees the announced list.');
@@ -210,7 +208,7 @@ export const announceAwardsCommand: CommandSpec = {
 
 // ── card actions ──────────────────────────────────────────────────────────────────────────────────
 
-const requirePrivate = (ctx: CardActionContext) => refuseInGroup(ctx.services, ctx.action.chatId, PRIVATE_ONLY);
+const requirePrivate = (ctx: CardActionContext) => refuseInGroup(ctx.services.db, ctx.action.chatId, PRIVATE_ONLY);
 
 /**
  * What every step on an award checks first, whatever the card says: a one-to-one chat, the award, that the operator
@@ -242,7 +240,7 @@ async function requireTrackJudge(ctx: CardActionContext, c: Competition, track: 
   const t = c.file.tracks.find((x) => x.code === track);
   if (!t) refuse('awards.no_track', `没有 ${track} 赛道。`, `There is no track ${track}.`);
   if (!ctx.roles.judgeOf.includes(track)) refuse('awards.not_judge', `你不是 ${track} 赛道的评委，不能在这个赛道提名。`, `You are not a judge of track ${track}: you cannot nominate there.`);
-  if (unit && (await unitsOfJudge(ctx.services, ctx.action.operatorOpenId)).has(unit)) {
+  if (unit && (await unitsOfJudge(ctx.services.db, ctx.services.competitionId, ctx.action.operatorOpenId)).has(unit)) {
     refuse('awards.own_unit', `这是你所在单位（${unitShortName(c, unit)}）的项目，需要回避，不能提名。`, `This project is of your own unit (${unitShortName(c, unit)}): you must recuse yourself and cannot nominate it.`);
   }
 }
@@ -264,7 +262,7 @@ async function nominationCard(ctx: CardActionContext, c: Competition, track: str
   const used = usedPlaces(await listAwards(s.db, s.competitionId, { tracks: [track] }));
   const left = { collective: placesLeft(c, used, track, 'collective'), individual: placesLeft(c, used, track, 'individual') };
   if (left.collective <= 0 && left.individual <= 0) refuse('awards.full', `${track} 赛道的名额已经提满；可以先撤回一个提名。`, `Track ${track} has used all its places; withdraw a nomination first.`);
-  const own = await unitsOfJudge(s, ctx.action.operatorOpenId);
+  const own = await unitsOfJudge(s.db, s.competitionId, ctx.action.operatorOpenId);
   const projects = (await allActiveProjects(s.db, s.competitionId, [track])).filter((p) => !own.has(p.unit));
   // A form whose required project list is empty could never be submitted: say why instead.
   if (!projects.length) refuse('awards.nothing_to_nominate', `${track} 赛道目前没有你可以提名的项目（本单位的项目需要回避）。`, `Track ${track} has no project you may nominate (projects of your own unit are recused).`);

@@ -11,8 +11,8 @@ import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
 import { recordAudit } from '../../core/audit.repository';
-import { freeSlot } from '../registration/registration.rules';
 import { activeKey, isLive, type AwardKind, type AwardStatus, type Nomination } from './awards.rules';
+import { freeSlot } from '../../core/projects';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -12,8 +12,7 @@
 import { deadlineInstant, stageByCode, type Competition } from '../../competition/competition';
 import { startOfLocalDay } from '../../competition/calendar';
 import { text, zhJoin, type Text } from '../../platform/i18n';
-import { cleanInput } from '../registration/registration.rules';
-import { parseEvidence } from '../reports/reporting.rules';
+import { cleanInput, parseEvidence } from '../../core/forms';
 
 export type AwardKind = 'collective' | 'individual';
 export type AwardStatus = 'nominated' | 'allocated' | 'materials_submitted' | 'approved' | 'rejected' | 'withdrawn' | 'declined';

@@ -6,11 +6,10 @@
 import type { CommandContext, CommandSpec } from '../../lark/handlers';
 import { UserError } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
-import { unitText, type ScopeNames } from '../people/grants';
-import { matchProblem, unitChoice } from '../people/people.text';
 import { matchUnit } from '../../core/scope-matcher';
 import type { ChatBinding } from '../../core/chats.repository';
 import { setChatPurpose, type PurposeResult, type WantedPurpose } from './chats.service';
+import { unitText, type ScopeNames, matchProblem, unitChoice } from '../../core/names';
 
 const fail = (code: string, t: Text): never => {
   throw new UserError(code, t);

@@ -10,9 +10,9 @@ import type { Competition } from '../../competition/competition';
 import { zoneOffsetMs } from '../../competition/calendar';
 import { fromDbInstant } from '../../platform/instant';
 import type { Cell, WallClock } from '../../platform/xlsx';
-import { weightedTotal } from '../rankings/rankings.method';
-import type { StoredSheet } from '../scoring/scores.repository';
-import type { StoredReport, StoredSelfEvaluation } from '../reports/reports.repository';
+import { weightedTotal } from '../rankings';
+import type { StoredSheet } from '../scoring';
+import type { StoredReport, StoredSelfEvaluation } from '../reports';
 
 /**
  * Lark refuses uploads over 30 MB (im/v1/files, "file size must not exceed 30 MB":

@@ -1,8 +1,8 @@
 import { helpCard } from '../../../cards/help';
 import { text, type Text } from '../../platform/i18n';
 import type { BotServices, CardActionSpec, CommandSpec } from '../../lark/handlers';
-import { trackText, unitText, type ScopeNames } from '../people/grants';
 import { inAudience, type Audience, type Roles } from '../../core/roles';
+import { trackText, unitText, type ScopeNames } from '../../core/names';
 
 /** The person's roles, with unit and track names when the competition is at hand (codes otherwise). */
 export function describeRoles(roles: Roles, names: ScopeNames = { units: [], tracks: [] }): Text[] {

@@ -4,17 +4,8 @@
  * competition file (stored with source `file`, re-applied on every load) and chat commands (source `chat`).
  */
 import { text, zhJoin, type Text } from '../../platform/i18n';
-import type { Role } from '../../core/roles';
-
-export type GrantSource = 'env' | 'file' | 'chat';
-
-export interface Grant {
-  openId: string;
-  role: Role;
-  /** '' for office and leader, a unit code for contacts, a track code for judges. */
-  scope: string;
-  source: GrantSource;
-}
+import type { Grant, GrantSource, Role } from '../../core/roles';
+import { trackText, unitText, type ScopeNames } from '../../core/names';
 
 export interface WantedGrant {
   role: Role;
@@ -26,8 +17,6 @@ export type GrantDecision =
   | { kind: 'already'; source: GrantSource }
   /** A contact belongs to one unit (DOMAIN.md): moving them is an unbinding first, said explicitly. */
   | { kind: 'contact-elsewhere'; units: string[] };
-
-export const isRole = (r: string): r is Role => r === 'office' || r === 'contact' || r === 'judge' || r === 'leader';
 
 export function decideGrant(held: readonly Grant[], wanted: WantedGrant, isEnvAdmin: boolean): GrantDecision {
   if (wanted.role === 'office' && isEnvAdmin) return { kind: 'already', source: 'env' };
@@ -100,21 +89,6 @@ const ROLE_WORDS: ReadonlyArray<[Role, readonly string[]]> = [
 export function roleFromWord(word: string): Role | undefined {
   const w = word.normalize('NFKC').trim().toLowerCase();
   return ROLE_WORDS.find(([, words]) => words.includes(w))?.[0];
-}
-
-export interface ScopeNames {
-  units: ReadonlyArray<{ code: string; name: string; shortName: string; aliases: readonly string[] }>;
-  tracks: ReadonlyArray<{ code: string; name: string; nameEn: string }>;
-}
-
-export function unitText(names: ScopeNames, code: string): Text {
-  const u = names.units.find((x) => x.code === code);
-  return u ? text(`${u.name}（${code}）`, `${u.shortName} (${code})`) : text(code, code);
-}
-
-export function trackText(names: ScopeNames, code: string): Text {
-  const t = names.tracks.find((x) => x.code === code);
-  return t ? text(`${code} ${t.name}`, `${code} ${t.nameEn}`) : text(code, code);
 }
 
 /** 黄浦区城管执法局（HP）联络员 / contact of 黄浦 (HP). */

@@ -8,10 +8,11 @@ import { membersCard } from '../../../cards/members';
 import type { CommandContext, CommandSpec } from '../../lark/handlers';
 import { UserError } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
-import { roleFromWord, type ScopeNames, type UnbindTarget, type WantedGrant } from './grants';
+import { roleFromWord, type UnbindTarget, type WantedGrant } from './grants';
 import { bindPeople, members, unbindPeople, type Person } from './people.service';
-import { bindReply, joinTexts, lines, matchProblem, trackChoice, unbindReply, unitChoice } from './people.text';
+import { bindReply, unbindReply } from './people.text';
 import { matchSeveral, matchTrack, matchUnit, type Match } from '../../core/scope-matcher';
+import { type ScopeNames, joinTexts, lines, matchProblem, trackChoice, unitChoice } from '../../core/names';
 
 const fail = (code: string, t: Text): never => {
   throw new UserError(code, t);

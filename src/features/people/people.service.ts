@@ -7,9 +7,11 @@ import type { Database } from '../../../db/schema';
 import { recordAudit } from '../../core/audit.repository';
 import { UserError } from '../../platform/errors';
 import { text } from '../../platform/i18n';
-import { decideGrant, leavesNoOffice, membersView, planUnbind, type Grant, type GrantDecision, type MembersView, type ScopeNames, type UnbindTarget, type WantedGrant } from './grants';
+import { decideGrant, leavesNoOffice, membersView, planUnbind, type GrantDecision, type MembersView, type UnbindTarget, type WantedGrant } from './grants';
 import { lockPeople, peopleNames, rememberPerson } from '../../core/people.repository';
 import { deleteGrant, insertChatGrant, officeOpenIds, storedGrants } from '../../core/roles.repository';
+import { type Grant } from '../../core/roles';
+import { type ScopeNames } from '../../core/names';
 
 export interface Person {
   openId: string;

@@ -3,14 +3,11 @@
  * exactly what changed and what did not, in Chinese and English.
  */
 import { echo, text, zhJoin, type Text } from '../../platform/i18n';
-import { grantText, SOURCE_TEXT, trackText, unitText, type Grant, type ScopeNames } from './grants';
+import { grantText, SOURCE_TEXT } from './grants';
 import type { Match } from '../../core/scope-matcher';
 import type { BindOutcome, UnbindOutcome } from './people.service';
-
-export const joinTexts = (parts: readonly Text[], zhSep = '、', enSep = ', '): Text =>
-  text(parts.map((p) => p.zh).join(zhSep), parts.map((p) => p.en).join(enSep));
-
-export const lines = (parts: readonly Text[]): Text => joinTexts(parts, '\n', '\n');
+import { joinTexts, lines, trackText, unitText, type ScopeNames } from '../../core/names';
+import { type Grant } from '../../core/roles';
 
 export function bindReply(names: ScopeNames, outcomes: readonly BindOutcome[]): Text {
   return lines(
@@ -87,27 +84,4 @@ export function unbindReply(names: ScopeNames, outcomes: readonly UnbindOutcome[
   return lines(out);
 }
 
-/** Why a unit or track name did not resolve, with the candidates (or, when nothing is close, every choice). */
-export function matchProblem<T extends { code: string }>(
-  m: Exclude<Match<T>, { kind: 'one' }>,
-  what: Text,
-  describe: (item: T) => Text,
-  all: readonly T[],
-): Text {
-  const q = echo(m.query);
-  if (m.kind === 'many') {
-    const list = joinTexts(m.candidates.map(describe));
-    return text(
-      `「${q}」可能是：${list.zh}。请写得更具体些，或写代码（如 ${m.candidates[0]!.code}）。`,
-      `"${q}" could be: ${list.en}. Be more specific, or use the code (e.g. ${m.candidates[0]!.code}).`,
-    );
-  }
-  const list = joinTexts(all.map(describe));
-  return text(`没有找到「${q}」对应的${what.zh}。可选：${list.zh}。`, `No ${what.en} matches "${q}". Choose from: ${list.en}.`);
-}
 
-export const unitChoice = (names: ScopeNames) => (u: { code: string }) => {
-  const unit = names.units.find((x) => x.code === u.code);
-  return unit ? text(`${unit.shortName}（${u.code}）`, `${unit.shortName} (${u.code})`) : text(u.code, u.code);
-};
-export const trackChoice = (names: ScopeNames) => (t: { code: string }) => trackText(names, t.code);

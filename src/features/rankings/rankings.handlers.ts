@@ -11,12 +11,12 @@ import { echo, text } from '../../platform/i18n';
 import type { Roles } from '../../core/roles';
 import { matchTrack } from '../../core/scope-matcher';
 import { allActiveProjects } from '../../core/projects.repository';
-import { refuseInGroup } from '../scoring/scoring.handlers';
-import { judgingWindow } from '../scoring/scoring.rules';
+import { judgingWindow } from '../scoring';
 import { latestPublication, liveMode, liveRankings, overviewCard, overviewOf, publishedReceipt, publishRankings, trackCard } from './rankings.service';
 import { liveTracks, rankingView } from './rankings.rules';
-import { participationCardAt } from '../summaries/summaries.service';
+import { participationCardAt } from '../summaries';
 import type { Publication } from './snapshots.repository';
+import { refuseInGroup } from '../../core/chats';
 
 const NOT_LIVE = text(
   '你不能查看这个赛道的实时排名：排行发布前，只有竞赛办、领导小组和本赛道评委能在与我的一对一聊天中查看。',
@@ -100,7 +100,7 @@ export const publishCommand: CommandSpec = {
 async function liveTrack(s: BotServices, c: Competition, roles: Roles, chatId: string | undefined, track: string, offset: number): Promise<Card> {
   const now = s.clock.now();
   if (!liveTracks(roles, [track]).length || now < judgingWindow(c).opensAt) refuse('ranking.not_live', NOT_LIVE.zh, NOT_LIVE.en);
-  await refuseInGroup(s, chatId, NOT_LIVE);
+  await refuseInGroup(s.db, chatId, NOT_LIVE);
   const [ranking] = await liveRankings(s.db, c, [track]);
   return trackCard(c, ranking!, undefined, await allActiveProjects(s.db, s.competitionId), offset, now);
 }
@@ -141,7 +141,7 @@ export const rankOverviewAction: CardActionSpec<'rank.overview'> = {
     if (!(ctx.roles.office || ctx.roles.leader) || now < judgingWindow(c).opensAt) {
       refuse('ranking.not_live', '你不能查看实时排名总览：排行发布前，只有竞赛办和领导小组能在一对一聊天中查看。', 'You cannot see the live overview: before publication only the office and the leadership can, in a one-to-one chat with me.');
     }
-    await refuseInGroup(s, ctx.action.chatId, NOT_LIVE);
+    await refuseInGroup(s.db, ctx.action.chatId, NOT_LIVE);
     return { card: overviewOf(c, await liveRankings(s.db, c), liveMode(c, now), 0, projects, v.o) };
   },
 };

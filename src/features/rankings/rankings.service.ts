@@ -13,15 +13,16 @@ import type { BotServices } from '../../lark/handlers';
 import { enqueueMessages } from '../../lark/outbox.repository';
 import { recordAudit } from '../../core/audit.repository';
 import { allActiveProjects, type Project } from '../../core/projects.repository';
-import { unitsOfPeople } from '../scoring/scoring.rules';
 import { computeTrackRanking, rankingParameters, type TrackRanking } from './rankings.method';
 import { freezeRanking, verifySnapshot, type RankingSnapshot } from './rankings.snapshot';
 import { crossTrackOverview, unitSummaries } from './rankings.views';
 import { rankingSeed, trackRankingInput, type SkippedSheet } from './rankings.rules';
 import type { TrackRankingInput } from './rankings.input';
-import { judgingGrants, sheetsOfTracks } from '../scoring/scores.repository';
+import { sheetsOfTracks } from '../scoring';
 import { findPublication, insertSnapshots, latestVersion, lockPublications, type Publication } from './snapshots.repository';
-import { announcementChat } from '../summaries/summaries.repository';
+import { judgingGrants } from '../../core/roles.repository';
+import { unitsOfPeople } from '../../core/roles';
+import { announcementChat } from '../../core/chats.repository';
 
 export interface TrackInputs {
   track: string;

@@ -35,7 +35,9 @@ import {
   withdrawProject,
   type Project,
 } from '../../core/projects.repository';
-import { nameKey, problemsText, registrationOverview, validateProjectFields, type ProjectFields } from './registration.rules';
+import { registrationOverview, validateProjectFields } from './registration.rules';
+import { nameKey, type ProjectFields } from '../../core/projects';
+import { problemsText } from '../../core/forms';
 
 function unitRef(c: Competition, code: string): UnitRef {
   const u = c.file.units.find((x) => x.code === code);

@@ -3,18 +3,11 @@
  * has left, and the office's unit × track overview. The handlers apply them on the server whatever a card sent.
  */
 import { text, type Text } from '../../platform/i18n';
+import { cleanInput, type Validated } from '../../core/forms';
+import type { ProjectFields } from '../../core/projects';
 
 /** Lengths in characters (code points), generous for Chinese titles and still readable on a card. */
 export const LIMITS = { name: 60, lead: 30, summary: 500, goals: 1000, phone: 20 } as const;
-
-export interface ProjectFields {
-  name: string;
-  lead: string;
-  summary: string;
-  goals: string;
-  /** '' when not given. */
-  phone: string;
-}
 
 export type FieldName = keyof ProjectFields;
 
@@ -28,15 +21,6 @@ export const FIELD_LABELS: Record<FieldName, Text> = {
 
 const REQUIRED: readonly FieldName[] = ['name', 'lead', 'summary', 'goals'];
 
-/** What the person typed, kept as typed except for control characters, line-ending style and outer spaces. */
-export function cleanInput(value: unknown): string {
-  if (typeof value !== 'string') return '';
-  return value
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-    .replace(/\r\n?/g, '\n')
-    .trim();
-}
-
 const length = (s: string) => [...s].length;
 
 /** A phone number as people write it: digits with optional +, spaces, dashes and brackets; 7 to 15 digits. */
@@ -45,8 +29,6 @@ export function looksLikePhone(s: string): boolean {
   const digits = s.replace(/\D/g, '').length;
   return digits >= 7 && digits <= 15;
 }
-
-export type Validated<T> = { ok: true; value: T } | { ok: false; problems: Text[] };
 
 /** The form's fields, cleaned and checked; every problem is named so the user can fix them all at once. */
 export function validateProjectFields(form: Record<string, unknown>): Validated<ProjectFields> {
@@ -71,23 +53,6 @@ export function validateProjectFields(form: Record<string, unknown>): Validated<
     problems.push(text('联系电话格式不对，请填手机号或座机号（如 13812345678 或 021-12345678）', 'The phone number does not look right: give a mobile or landline number (e.g. 13812345678 or 021-12345678)'));
   }
   return problems.length ? { ok: false, problems } : { ok: true, value };
-}
-
-/** Two names that differ only in case, width or spacing are the same project name. */
-export const nameKey = (name: string): string => name.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
-
-/** e.g. 2024-T02-HP-1: the competition's prefix, the track, the unit and the unit's running number in the track. */
-export const projectCode = (prefix: string, track: string, unit: string, seq: number): string => `${prefix}-${track}-${unit}-${seq}`;
-
-/** The lowest free slot (1..limit) or undefined when the unit's track is full. */
-export function freeSlot(used: readonly number[], limit: number): number | undefined {
-  for (let s = 1; s <= limit; s++) if (!used.includes(s)) return s;
-  return undefined;
-}
-
-/** Joins problems into one toast line per language. */
-export function problemsText(problems: readonly Text[]): Text {
-  return text(problems.map((p) => p.zh).join('；'), problems.map((p) => p.en).join('; '));
 }
 
 export interface OverviewInput {

@@ -8,7 +8,7 @@ import type { ActionValue } from '../../../cards/actions';
 import type { OwedItem } from '../../../cards/reminders';
 import { unitShortName, type Competition } from '../../competition/competition';
 import { text } from '../../platform/i18n';
-import { KIND_NAME, type AwardKind } from '../awards/awards.rules';
+import { KIND_NAME, type AwardKind } from '../awards';
 import { fromDbInstant } from '../../platform/instant';
 import { peopleNames } from '../../core/people.repository';
 import type { Deadline } from './deadlines';

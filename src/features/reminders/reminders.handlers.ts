@@ -6,7 +6,6 @@ import { remindersPlanCard, type PlanRow } from '../../../cards/reminders';
 import { localDateOf } from '../../competition/calendar';
 import type { CardActionSpec, CommandContext, CommandSpec } from '../../lark/handlers';
 import { matchUnit } from '../../core/scope-matcher';
-import { matchProblem, unitChoice } from '../people/people.text';
 import { unitsWithLeaders } from '../../core/roles.repository';
 import { dialectOf } from '../../platform/db';
 import { refuse, UserError } from '../../platform/errors';
@@ -18,6 +17,7 @@ import { deadlinesOf } from './deadlines';
 import { obligationsFor } from './obligations.repository';
 import { pausedUnits, recordOccurrence, scheduleOf, shortHash } from './reminders.service';
 import { deadlineSteps, snoozeUntil } from './schedule.rules';
+import { matchProblem, unitChoice } from '../../core/names';
 
 const SNOOZE_HOURS = 2;
 const MAX_SNOOZES = 5;

@@ -5,7 +5,9 @@
  */
 import { readRubricScores, type RubricLine } from '../../competition/rubric';
 import { text, type Text } from '../../platform/i18n';
-import { cleanInput, type Validated } from '../registration/registration.rules';
+import { cleanInput, type Validated } from '../../core/forms';
+import { parseEvidence } from '../../core/forms';
+import type { PeriodWindow } from '../../core/periods';
 
 /** Character limits of the report fields: the card's inputs hold at most 1,000 characters, so the server agrees. */
 export const REPORT_LIMITS = { workDone: 1000, results: 1000, evidence: 1000, problems: 1000, links: 10, justification: 1000 } as const;
@@ -21,23 +23,6 @@ export interface ReportFields {
 }
 
 const length = (s: string) => [...s].length;
-
-/** Links separated by spaces, commas or new lines; each must be an http(s) URL with a host. */
-export function parseEvidence(raw: string): { links: string[]; bad: string[] } {
-  const tokens = raw.split(/[\s,，、;；]+/).filter(Boolean);
-  const links: string[] = [];
-  const bad: string[] = [];
-  for (const t of tokens) {
-    try {
-      const u = new URL(t);
-      if ((u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.includes('.')) links.push(t);
-      else bad.push(t);
-    } catch {
-      bad.push(t);
-    }
-  }
-  return { links, bad };
-}
 
 export function validateReportFields(form: Record<string, unknown>): Validated<ReportFields> {
   const workDone = cleanInput(form.work_done);
@@ -61,18 +46,6 @@ export function validateReportFields(form: Record<string, unknown>): Validated<R
   else if (links.length > REPORT_LIMITS.links) problems.push(text(`佐证链接最多 ${REPORT_LIMITS.links} 个`, `At most ${REPORT_LIMITS.links} evidence links`));
   if (length(problemsText) > REPORT_LIMITS.problems) problems.push(text(`问题与需要的帮助最多 ${REPORT_LIMITS.problems} 个字`, `Problems and help needed: at most ${REPORT_LIMITS.problems} characters`));
   return problems.length ? { ok: false, problems } : { ok: true, value: { workDone, results, completion, evidence: links, problems: problemsText } };
-}
-
-export interface PeriodWindow {
-  code: string;
-  name: string;
-  nameEn: string;
-  opens: string;
-  due: string;
-  /** Start of `opens` and end of `due`, as instants. */
-  opensAt: number;
-  dueAt: number;
-  selfEvaluation: boolean;
 }
 
 export type SubmissionDecision =

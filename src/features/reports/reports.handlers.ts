@@ -24,19 +24,7 @@ import { echo, text, type Text } from '../../platform/i18n';
 import { findChatBinding } from '../../core/chats.repository';
 import type { Roles } from '../../core/roles';
 import { activeProjectsOf, allActiveProjects, findProject, type Project } from '../../core/projects.repository';
-import { problemsText } from '../registration/registration.rules';
-import {
-  decideSubmission,
-  defaultPeriod,
-  nothingToReport,
-  periodOverview,
-  reportState,
-  stillOwed,
-  validateReportFields,
-  validateSelfEvaluation,
-  type PeriodWindow,
-  type SubmissionDecision,
-} from './reporting.rules';
+import { decideSubmission, defaultPeriod, nothingToReport, periodOverview, reportState, stillOwed, validateReportFields, validateSelfEvaluation, type SubmissionDecision } from './reporting.rules';
 import {
   firstReportTimes,
   insertReport,
@@ -49,6 +37,8 @@ import {
   RevisionTaken,
   selfEvaluationRevisions,
 } from './reports.repository';
+import { problemsText } from '../../core/forms';
+import { periodWindows, type PeriodWindow } from '../../core/periods';
 
 const toastError = (t: Text): CardResponse => ({ toast: { type: 'error', text: t } });
 
@@ -71,11 +61,6 @@ async function submitRevision(period: PeriodWindow, now: number, revisions: () =
     }
   }
   return { toast: { type: 'error', text: text('同时提交的人较多，请再点一次提交。', 'Many submissions at once; please press submit again.') } };
-}
-
-/** The reporting periods with their windows as instants (start of `opens`, end of `due`, competition time zone). */
-export function periodWindows(c: Competition): PeriodWindow[] {
-  return c.periods.map((p) => ({ code: p.code, name: p.name, nameEn: p.nameEn, opens: p.opens, due: p.due, opensAt: startOfLocalDay(p.opens, c.timeZone), dueAt: deadlineInstant(c, p.due), selfEvaluation: p.selfEvaluation }));
 }
 
 function label(c: Competition, p: Project): ProjectLabel {

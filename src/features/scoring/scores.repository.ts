@@ -72,25 +72,6 @@ export async function sheetsOfTracks(db: Db, competitionId: string, tracks?: rea
   return rows.map((r) => ({ ...toSheet(r), track: r.track_code }));
 }
 
-/**
- * Role grants that matter to judging: judges per track, and the units people belong to (see unitsOfPeople), of
- * everyone or of one person.
- */
-export async function judgingGrants(db: Db, competitionId: string, openId?: string): Promise<Array<{ openId: string; role: string; scope: string }>> {
-  let q = db
-    .selectFrom('role_grants')
-    .select(['open_id', 'role', 'scope'])
-    .where('competition_id', '=', competitionId)
-    .where('role', 'in', ['judge', 'judge_unit', 'contact']);
-  if (openId !== undefined) q = q.where('open_id', '=', openId);
-  const rows = await q
-    .orderBy('open_id')
-    .orderBy('role')
-    .orderBy('scope')
-    .execute();
-  return rows.map((r) => ({ openId: r.open_id, role: r.role, scope: r.scope }));
-}
-
 export type SheetChange =
   | { kind: 'score'; scores: Record<string, number>; comment: string }
   | { kind: 'recuse'; reason: string };

@@ -11,22 +11,15 @@ import { refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
 import type { Roles } from '../../core/roles';
 import { matchTrack } from '../../core/scope-matcher';
-import { problemsText } from '../registration/registration.rules';
 import { judgingWindow, scoringClosed, tallyStates, validateRecusalReason, validateScoreSheet } from './scoring.rules';
-import { judgedProject, judgeWork, nextToScore, projectForJudge, refuseOwnUnit, scoringContext, sheetTotal, storeSheet, unitsOfJudge, withProgress } from './scoring.service';
-import { isKnownGroup } from '../summaries/summaries.repository';
+import { judgedProject, judgeWork, nextToScore, projectForJudge, refuseOwnUnit, scoringContext, sheetTotal, storeSheet, withProgress } from './scoring.service';
+import { problemsText } from '../../core/forms';
+import { unitsOfJudge } from '../../core/roles.repository';
+import { refuseInGroup } from '../../core/chats';
 
 const toastError = (t: Text): CardResponse => ({ toast: { type: 'error', text: t } });
 
 const PRIVATE_ONLY = text('评分请在与我的一对一聊天中进行：评分卡片会显示你的分数，不能出现在群里。', 'Score in a one-to-one chat with me: scoring cards show your scores, which must not appear in a group.');
-
-/**
- * Cards with a judge's scores are only sent to one-to-one chats and cannot be forwarded; a click that comes from a
- * group the bot knows is refused all the same (a legacy callback carries no chat and is let through on that basis).
- */
-export async function refuseInGroup(s: BotServices, chatId: string | undefined, why: Text): Promise<void> {
-  if (chatId && (await isKnownGroup(s.db, chatId))) refuse('judging.group', why.zh, why.en);
-}
 
 function windowStatus(c: Competition, now: number) {
   const w = judgingWindow(c);
@@ -60,7 +53,7 @@ async function listCard(s: BotServices, c: Competition, roles: Roles, judge: str
 /** The scoring form of a project the judge may score now. */
 async function formCard(s: BotServices, c: Competition, judge: string, projectId: string, roles: Roles): Promise<Card> {
   const p = await projectForJudge(s, c, roles, projectId);
-  refuseOwnUnit(c, p, await unitsOfJudge(s, judge));
+  refuseOwnUnit(c, p, await unitsOfJudge(s.db, s.competitionId, judge));
   requireOpen(c, s.clock.now());
   const ctx = await scoringContext(s, c, judge, p);
   return scoreForm({
@@ -80,11 +73,11 @@ async function formCard(s: BotServices, c: Competition, judge: string, projectId
  */
 async function sheetAction(ctx: CardActionContext, projectId: string) {
   const s = ctx.services;
-  await refuseInGroup(s, ctx.action.chatId, PRIVATE_ONLY);
+  await refuseInGroup(s.db, ctx.action.chatId, PRIVATE_ONLY);
   const c = await s.competition();
   const judge = ctx.action.operatorOpenId;
   const p = await projectForJudge(s, c, ctx.roles, projectId);
-  refuseOwnUnit(c, p, await unitsOfJudge(s, judge));
+  refuseOwnUnit(c, p, await unitsOfJudge(s.db, s.competitionId, judge));
   requireOpen(c, s.clock.now());
   return { c, judge, p };
 }
@@ -124,7 +117,7 @@ export const judgeListAction: CardActionSpec<'judge.list'> = {
   audience: 'judge',
   async run(ctx, v) {
     const s = ctx.services;
-    await refuseInGroup(s, ctx.action.chatId, PRIVATE_ONLY);
+    await refuseInGroup(s.db, ctx.action.chatId, PRIVATE_ONLY);
     return { card: await listCard(s, await s.competition(), ctx.roles, ctx.action.operatorOpenId, v.t, v.o) };
   },
 };
@@ -134,7 +127,7 @@ export const judgeOpenAction: CardActionSpec<'judge.open'> = {
   audience: 'judge',
   async run(ctx, v) {
     const s = ctx.services;
-    await refuseInGroup(s, ctx.action.chatId, PRIVATE_ONLY);
+    await refuseInGroup(s.db, ctx.action.chatId, PRIVATE_ONLY);
     return { card: await formCard(s, await s.competition(), ctx.action.operatorOpenId, v.p, ctx.roles) };
   },
 };

@@ -7,7 +7,7 @@ import { readRubricScores, type RubricLine } from '../../competition/rubric';
 import { startOfLocalDay, type LocalDate } from '../../competition/calendar';
 import { deadlineInstant, stageByCode, type Competition } from '../../competition/competition';
 import { text, type Text } from '../../platform/i18n';
-import { cleanInput, type Validated } from '../registration/registration.rules';
+import { cleanInput, type Validated } from '../../core/forms';
 
 /** Lengths in characters: a comment is a few sentences of evidence, a recusal reason one. */
 export const SCORE_LIMITS = { comment: 500, reason: 200 } as const;
@@ -66,22 +66,6 @@ export function validateRecusalReason(form: Record<string, unknown>): Validated<
   if (!reason) return { ok: false, problems: [text('请写明回避理由（例如：与项目负责人有亲属关系）', 'Give the reason for recusing yourself (e.g. a relative leads the project)')] };
   if (length(reason) > SCORE_LIMITS.reason) return { ok: false, problems: [text(`回避理由最多 ${SCORE_LIMITS.reason} 个字（现在 ${length(reason)} 个）`, `Reason: at most ${SCORE_LIMITS.reason} characters (now ${length(reason)})`)] };
   return { ok: true, value: reason };
-}
-
-/**
- * Which units each person belongs to, for automatic recusal: the unit the competition file gives a judge
- * (`people[].roles[]: { role: judge, track, unit }`, stored as a `judge_unit` grant) and any unit they are a contact
- * of (someone who registers a unit's projects does not judge them).
- */
-export function unitsOfPeople(grants: ReadonlyArray<{ openId: string; role: string; scope: string }>): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  for (const g of grants) {
-    if (g.role !== 'judge_unit' && g.role !== 'contact') continue;
-    const units = out.get(g.openId) ?? new Set<string>();
-    units.add(g.scope);
-    out.set(g.openId, units);
-  }
-  return out;
 }
 
 /** Where a judge stands with one project. Own unit wins over anything stored: the recusal is automatic. */

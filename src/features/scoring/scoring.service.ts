@@ -12,10 +12,13 @@ import { refuse } from '../../platform/errors';
 import { text, type Text } from '../../platform/i18n';
 import type { Roles } from '../../core/roles';
 import { allActiveProjects, findProject, type Project } from '../../core/projects.repository';
-import { lastReport, latestSelfEvaluations } from '../reports/reports.repository';
-import { judgingWindow, scoringClosed, sheetState, unitsOfPeople, type SheetState } from './scoring.rules';
-import { weightedTotal } from '../rankings/rankings.method';
-import { judgingGrants, saveSheet, sheetOf, sheetsOfJudge, type SaveOutcome, type SheetChange } from './scores.repository';
+import { lastReport, latestSelfEvaluations } from '../reports';
+import { judgingWindow, scoringClosed, sheetState, type SheetState } from './scoring.rules';
+import { weightedTotal } from '../rankings';
+import { saveSheet, sheetOf, sheetsOfJudge, type SaveOutcome, type SheetChange } from './scores.repository';
+import { judgingGrants } from '../../core/roles.repository';
+import { unitsOfPeople } from '../../core/roles';
+import { unitsOfJudge } from '../../core/roles.repository';
 
 const periodName = (c: Competition, code: string): Text => {
   const p = c.periods.find((x) => x.code === code);
@@ -25,11 +28,6 @@ const periodName = (c: Competition, code: string): Text => {
 export function judgedProject(c: Competition, p: Project): JudgedProject {
   const t = c.file.tracks.find((x) => x.code === p.track);
   return { id: p.id, code: p.code, name: p.name, unitName: unitShortName(c, p.unit), trackName: t ? text(`${t.code} ${t.name}`, `${t.code} ${t.nameEn}`) : text(p.track, p.track) };
-}
-
-/** The judge's units (own unit from the file, units they are a contact of): their projects are recused automatically. */
-export async function unitsOfJudge(s: BotServices, openId: string): Promise<Set<string>> {
-  return unitsOfPeople(await judgingGrants(s.db, s.competitionId, openId)).get(openId) ?? new Set();
 }
 
 /** The weighted total (0..100) of a sheet on the competition's rubric, the number the ranking standardises. */
@@ -63,7 +61,7 @@ export interface JudgeWork {
 
 /** The projects of the judge's tracks (or one of them), by track then code, with the judge's state on each. */
 export async function judgeWork(s: BotServices, c: Competition, judge: string, tracks: readonly string[]): Promise<JudgeWork> {
-  const [projects, sheets, units] = await Promise.all([allActiveProjects(s.db, s.competitionId, tracks), sheetsOfJudge(s.db, s.competitionId, judge), unitsOfJudge(s, judge)]);
+  const [projects, sheets, units] = await Promise.all([allActiveProjects(s.db, s.competitionId, tracks), sheetsOfJudge(s.db, s.competitionId, judge), unitsOfJudge(s.db, s.competitionId, judge)]);
   const mine = new Map(sheets.map((x) => [x.projectId, x]));
   const order = new Map(c.file.tracks.map((t, i) => [t.code, i]));
   const sorted = [...projects].sort((a, b) => (order.get(a.track) ?? 0) - (order.get(b.track) ?? 0) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));

@@ -1,6 +1,6 @@
 /**
- * Where summaries go and the record that a scheduled one went: the competition's announcement group, and one
- * summary_runs row per digest slot (its primary key is the exactly-once guarantee across servers).
+ * The record that a scheduled summary went: one summary_runs row per digest slot (its primary key is the exactly-once
+ * guarantee across servers). Where it goes is the announcement group (src/core/chats.repository.ts).
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
@@ -8,26 +8,6 @@ import { dialectOf } from '../../platform/db';
 import { toDbInstant } from '../../platform/instant';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-/** The competition's announcement group (设为通知群), when one is set and the bot is still in it. */
-export async function announcementChat(db: Db, competitionId: string): Promise<{ chatId: string; name: string | null } | undefined> {
-  const r = await db
-    .selectFrom('chats')
-    .select(['chat_id', 'name'])
-    .where('competition_id', '=', competitionId)
-    .where('purpose', '=', 'announcement')
-    .where('bot_present', '=', 1)
-    .orderBy('updated_at', 'desc')
-    .orderBy('chat_id')
-    .executeTakeFirst();
-  return r && { chatId: r.chat_id, name: r.name };
-}
-
-/** True for a group chat the bot knows; used to keep unpublished standings out of groups whatever a card says. */
-export async function isKnownGroup(db: Db, chatId: string): Promise<boolean> {
-  const r = await db.selectFrom('chats').select('chat_type').where('chat_id', '=', chatId).executeTakeFirst();
-  return r?.chat_type === 'group';
-}
 
 export async function digestRan(db: Db, competitionId: string, slot: string): Promise<boolean> {
   return (await db.selectFrom('summary_runs').select('slot').where('competition_id', '=', competitionId).where('slot', '=', slot).executeTakeFirst()) !== undefined;

@@ -11,16 +11,19 @@ import type { BotServices } from '../../lark/handlers';
 import { enqueueMessages } from '../../lark/outbox.repository';
 import { text, type Text } from '../../platform/i18n';
 import { activeCounts, allActiveProjects } from '../../core/projects.repository';
-import { registrationOverview } from '../registration/registration.rules';
-import { periodWindows } from '../reports/reports.handlers';
-import { firstReportTimes } from '../reports/reports.repository';
-import { defaultPeriod, periodOverview } from '../reports/reporting.rules';
-import { judgingProgress, judgingWindow, unitsOfPeople } from '../scoring/scoring.rules';
-import { overviewCard } from '../rankings/rankings.service';
-import { judgingGrants, sheetsOfTracks } from '../scoring/scores.repository';
-import { findPublication } from '../rankings/snapshots.repository';
+import { registrationOverview } from '../registration';
+import { firstReportTimes } from '../reports';
+import { defaultPeriod, periodOverview } from '../reports';
+import { judgingProgress, judgingWindow } from '../scoring';
+import { overviewCard } from '../rankings';
+import { sheetsOfTracks } from '../scoring';
+import { findPublication } from '../rankings';
 import { digestKind, dueDigestSlot } from './summaries.rules';
-import { announcementChat, claimDigest, digestRan } from './summaries.repository';
+import { claimDigest, digestRan } from './summaries.repository';
+import { periodWindows } from '../../core/periods';
+import { judgingGrants } from '../../core/roles.repository';
+import { unitsOfPeople } from '../../core/roles';
+import { announcementChat } from '../../core/chats.repository';
 
 const trackRefs = (c: Competition): TrackRef[] => c.file.tracks.map((t) => ({ code: t.code, name: t.name, nameEn: t.nameEn }));
 

@@ -1,0 +1,2 @@
+/** What other features read of registration: the unit × track overview. */
+export { registrationOverview } from './registration.rules';
