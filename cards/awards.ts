@@ -3,10 +3,11 @@
  * materials and decision forms, the notice a unit gets when its place is confirmed, and the announcement. Names and
  * texts people typed are shown as plain text, once; the list shows excerpts, the step cards the whole text.
  */
-import { AWARD_LIMITS, KIND_NAME, STATUS_NAME, type AwardKind, type AwardStatus } from '../src/features/awards/awards.rules';
+import { AWARD_LIMITS } from '../src/features/awards/awards.rules';
 import { text, type Text } from '../src/platform/i18n';
 import type { ActionValue } from './actions';
 import { button, buttonRow, card, divider, field, fitCard, formInput, markdown, md, pager, plain, plainText, submitButton, table, userText, type Card, type Element } from './kit';
+import { KIND_NAME, STATUS_NAME, type AwardKind, type AwardStatus } from '../src/core/awards';
 
 export interface AwardRow {
   id: string;

@@ -5,9 +5,11 @@
  */
 import type { ActionValue } from './actions';
 import { text, type Text } from '../src/platform/i18n';
-import type { SheetState } from '../src/features/scoring/scoring.rules';
 import { SCORE_LIMITS } from '../src/features/scoring/scoring.rules';
 import { button, buttonRow, card, divider, field, fitCard, formInput, markdown, md, pager, submitButton, userText, type Card, type Element } from './kit';
+
+/** Where the judge stands with a project (the scoring rules decide it; own unit wins: the recusal is automatic). */
+export type SheetState = 'todo' | 'scored' | 'recused' | 'own-unit';
 
 export interface JudgedProject {
   id: string;

@@ -4,9 +4,28 @@
  * Where a grant comes from (configuration, file, chat) is marked, because it decides how it can be removed.
  */
 import { text, type Text } from '../src/platform/i18n';
-import type { MembersView, Holder } from '../src/features/people/grants';
 import { card, divider, fitCard, markdown, table, userText, type Card, type Element } from './kit';
-import { type GrantSource } from '../src/core/roles';
+import type { GrantSource, Role } from '../src/core/roles';
+
+/** Someone holding a role, as the members card names them. */
+export interface Holder {
+  openId: string;
+  /** The name we know (from a mention or the file), else the open_id. */
+  name: string;
+  source: GrantSource;
+}
+
+/** Every role and its holders, as the members card shows them. */
+export interface MembersView {
+  office: Holder[];
+  leaders: Holder[];
+  units: Array<{ code: string; name: string; shortName: string; contacts: Holder[] }>;
+  tracks: Array<{ code: string; name: string; nameEn: string; judges: Holder[] }>;
+  /** Units' leaders (the file's `unit_leader`, told when the unit is overdue), for the units that have one. */
+  unitLeaders: Array<{ code: string; shortName: string; leaders: Holder[] }>;
+  /** Grants whose unit or track is no longer in the competition file (kept, shown so that the office can clean up). */
+  orphans: Array<Holder & { role: Role; scope: string }>;
+}
 
 /** Beside a typed name, so in both languages at once. */
 const MARK: Record<GrantSource, string> = { env: '［配置 config］', file: '［文件 file］', chat: '' };

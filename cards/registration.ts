@@ -4,7 +4,6 @@
  */
 import { text, type Text } from '../src/platform/i18n';
 import { FIELD_LABELS, LIMITS } from '../src/features/registration/registration.rules';
-import type { Overview } from '../src/features/registration/registration.rules';
 import type { ActionValue } from './actions';
 import { button, buttonRow, capped, card, divider, field, fitCard, markdown, md, pager, plainText, submitButton, table, TABLE_MAX_COLUMNS, userText, type Card, type Element } from './kit';
 import { type ProjectFields } from '../src/core/projects';
@@ -195,7 +194,16 @@ export function unitNoticeCard(view: { unit: UnitRef; project: ProjectView }): C
 }
 
 /** The office's overview: counts per unit and track, units with nothing yet, tracks with few entries. */
-export function registrationsCard(view: { overview: Overview; trackCodes: string[]; closesOn: string; open: boolean; limit: number }): Card {
+/** Projects per unit and track, the units with none and the tracks with few entries (registration.rules computes it). */
+export interface RegistrationsOverview {
+  rows: Array<{ unit: string; name: string; byTrack: number[]; total: number }>;
+  trackTotals: number[];
+  total: number;
+  unitsWithout: string[];
+  thinTracks: Array<{ code: string; name: string; nameEn: string; n: number; wanted: number }>;
+}
+
+export function registrationsCard(view: { overview: RegistrationsOverview; trackCodes: string[]; closesOn: string; open: boolean; limit: number }): Card {
   const o = view.overview;
   // A table holds 50 columns: the unit, the total and at most 48 tracks.
   const codes = view.trackCodes.slice(0, TABLE_MAX_COLUMNS - 2);

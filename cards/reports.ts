@@ -4,9 +4,27 @@
  * is shown as plain text, once (`userText`, `field`); names from the competition file pass through `md()` in markdown.
  */
 import { text, type Text } from '../src/platform/i18n';
-import { REPORT_LIMITS, type PeriodOverview, type PeriodTally, type ReportFields, type ReportState } from '../src/features/reports/reporting.rules';
+import { REPORT_LIMITS } from '../src/features/reports/reporting.rules';
 import type { ActionValue } from './actions';
 import { button, capped, card, divider, field, fitCard, formInput, markdown, md, pager, plainText, submitButton, table, userText, type Card, type Element } from './kit';
+import { type PeriodTally, type ReportState } from '../src/core/periods';
+
+/** A report's fields as the cards show them. */
+export interface ReportFields {
+  workDone: string;
+  results: string;
+  completion: number;
+  evidence: string[];
+  problems: string;
+}
+
+/** One period's tallies, overall, per unit and per track, and the projects missing (reporting.rules computes it). */
+export interface PeriodOverview {
+  period: { name: string; nameEn: string; due: string };
+  total: PeriodTally;
+  byUnit: ReadonlyMap<string, PeriodTally>;
+  byTrack: ReadonlyMap<string, PeriodTally>;
+}
 
 export interface ProjectLabel {
   id: string;

@@ -21,3 +21,18 @@ export interface PeriodWindow {
 export function periodWindows(c: Competition): PeriodWindow[] {
   return c.periods.map((p) => ({ code: p.code, name: p.name, nameEn: p.nameEn, opens: p.opens, due: p.due, opensAt: startOfLocalDay(p.opens, c.timeZone), dueAt: deadlineInstant(c, p.due), selfEvaluation: p.selfEvaluation }));
 }
+
+/** Where one project stands for one period: reported on time or late, missing past the due day, or still to come. */
+export type ReportState = 'on_time' | 'late' | 'missing' | 'pending';
+
+/** The projects of one period (of a unit, a track or everyone) by state. */
+export interface PeriodTally {
+  onTime: number;
+  late: number;
+  missing: number;
+  pending: number;
+  /** Reports owed so far (on time + late + missing). */
+  owed: number;
+  /** On-time share of what was owed, 0..1 (1 when nothing was owed yet). */
+  onTimeShare: number;
+}

@@ -21,7 +21,7 @@ import { helpCard, type HelpEntry } from '../../cards/help';
 import { judgeListCard, recusalForm, recusedCard, scoreForm, scoreSaved, JUDGE_PAGE, type JudgedProject, type JudgeListItem } from '../../cards/judging';
 import type { ActionValue } from '../../cards/actions';
 import type { Card } from '../../cards/kit';
-import { membersCard } from '../../cards/members';
+import { membersCard, type Holder, type MembersView } from '../../cards/members';
 import { participationCard, publishedCard, rankingsOverviewCard, trackRankingCard, type CrossRow, type ParticipationView, type RankingMode, type RankRow, type TrackSummary, type UnitRow } from '../../cards/rankings';
 import {
   confirmWithdrawCard, editForm, projectsCard, registeredCard, registrationForm, registrationsCard, unitNoticeCard, withdrawnCard, PROJECTS_PAGE, type ProjectView, type TrackChoice,
@@ -33,18 +33,18 @@ import {
 } from '../../cards/reports';
 import { welcomeCard } from '../../cards/welcome';
 import { COMMANDS } from '../../src/container';
-import { AWARD_LIMITS, KIND_NAME, validateDecision, validateMaterials, type AwardKind, type AwardStatus } from '../../src/features/awards/awards.rules';
+import { AWARD_LIMITS, validateDecision, validateMaterials } from '../../src/features/awards/awards.rules';
 import { describeRoles } from '../../src/features/help/help.handlers';
 import { judgingWindow, SCORE_LIMITS, validateRecusalReason, validateScoreSheet, type SheetState } from '../../src/features/scoring/scoring.rules';
-import type { Holder, MembersView } from '../../src/features/people/grants';
 import { inAudience, type Audience, type Roles, type GrantSource } from '../../src/core/roles';
 import { LIMITS, registrationOverview, validateProjectFields } from '../../src/features/registration/registration.rules';
-import { periodOverview, REPORT_LIMITS, validateReportFields, validateSelfEvaluation, type PeriodTally, type ReportState } from '../../src/features/reports/reporting.rules';
+import { periodOverview, REPORT_LIMITS, validateReportFields, validateSelfEvaluation } from '../../src/features/reports/reporting.rules';
 import { text, type Text } from '../../src/platform/i18n';
 import { cardFaults, TYPED_MARK, buttonValues, isNode, nodesOf, says, stringsOf, tables, type Node } from '../support/card-checks';
 import { competition2024, competition2024Json } from '../support/fixtures';
 import { projectCode, type ProjectFields } from '../../src/core/projects';
-import { periodWindows } from '../../src/core/periods';
+import { periodWindows, type PeriodTally, type ReportState } from '../../src/core/periods';
+import { KIND_NAME, type AwardKind, type AwardStatus } from '../../src/core/awards';
 
 // ── the competition file ───────────────────────────────────────────────────────────────────────────────────────────
 

@@ -21,12 +21,10 @@ import { matchTrack } from '../../core/scope-matcher';
 import { allActiveProjects } from '../../core/projects.repository';
 import { holdersOf, unitsOfJudge } from '../../core/roles.repository';
 import { findAward, insertNomination, listAwards, stepAward, usedPlaces, type Award } from './awards.repository';
-import {
-  awardWindows, decisionsClosed, isLive, KIND_NAME, materialsClosed, nominationClosed, placesLeft, stepRefused, trackFull, trackQuota,
-  dutyConflict, validateDecision, validateMaterials, validateNomination, type AwardKind, type AwardStatus, type Step,
-} from './awards.rules';
+import { awardWindows, decisionsClosed, isLive, materialsClosed, nominationClosed, placesLeft, stepRefused, trackFull, trackQuota, dutyConflict, validateDecision, validateMaterials, validateNomination, type Step } from './awards.rules';
 import { problemsText } from '../../core/forms';
 import { refuseInGroup } from '../../core/chats';
+import { KIND_NAME, type AwardKind, type AwardStatus } from '../../core/awards';
 
 const toastError = (t: Text): CardResponse => ({ toast: { type: 'error', text: t } });
 const PRIVATE_ONLY = text('提名和申报材料只在与我的一对一聊天中处理；群里只显示公布后的名单。', 'Nominations and materials are dealt with in a one-to-one chat with me; a group only sees the announced list.');

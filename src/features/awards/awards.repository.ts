@@ -11,8 +11,9 @@ import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
 import { recordAudit } from '../../core/audit.repository';
-import { activeKey, isLive, type AwardKind, type AwardStatus, type Nomination } from './awards.rules';
+import { activeKey, isLive, type Nomination } from './awards.rules';
 import { freeSlot } from '../../core/projects';
+import { type AwardKind, type AwardStatus } from '../../core/awards';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

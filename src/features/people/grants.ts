@@ -6,6 +6,7 @@
 import { text, zhJoin, type Text } from '../../platform/i18n';
 import type { Grant, GrantSource, Role } from '../../core/roles';
 import { trackText, unitText, type ScopeNames } from '../../core/names';
+import type { Holder, MembersView } from '../../../cards/members';
 
 export interface WantedGrant {
   role: Role;
@@ -120,24 +121,6 @@ export const SOURCE_TEXT: Record<GrantSource, Text> = {
 };
 
 // ── the members overview ───────────────────────────────────────────────────────────────────────────────────────────
-
-export interface Holder {
-  openId: string;
-  /** The name we know (from a mention or the file), else the open_id. */
-  name: string;
-  source: GrantSource;
-}
-
-export interface MembersView {
-  office: Holder[];
-  leaders: Holder[];
-  units: Array<{ code: string; name: string; shortName: string; contacts: Holder[] }>;
-  tracks: Array<{ code: string; name: string; nameEn: string; judges: Holder[] }>;
-  /** Units' leaders (the file's `unit_leader`, told when the unit is overdue), for the units that have one. */
-  unitLeaders: Array<{ code: string; shortName: string; leaders: Holder[] }>;
-  /** Grants whose unit or track is no longer in the competition file (kept, shown so that the office can clean up). */
-  orphans: Array<Holder & { role: Role; scope: string }>;
-}
 
 export function membersView(
   names: ScopeNames,

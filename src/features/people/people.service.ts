@@ -7,11 +7,12 @@ import type { Database } from '../../../db/schema';
 import { recordAudit } from '../../core/audit.repository';
 import { UserError } from '../../platform/errors';
 import { text } from '../../platform/i18n';
-import { decideGrant, leavesNoOffice, membersView, planUnbind, type GrantDecision, type MembersView, type UnbindTarget, type WantedGrant } from './grants';
+import { decideGrant, leavesNoOffice, membersView, planUnbind, type GrantDecision, type UnbindTarget, type WantedGrant } from './grants';
 import { lockPeople, peopleNames, rememberPerson } from '../../core/people.repository';
 import { deleteGrant, insertChatGrant, officeOpenIds, storedGrants } from '../../core/roles.repository';
 import { type Grant } from '../../core/roles';
 import { type ScopeNames } from '../../core/names';
+import { type MembersView } from '../../../cards/members';
 
 export interface Person {
   openId: string;

@@ -8,10 +8,10 @@ import type { ActionValue } from '../../../cards/actions';
 import type { OwedItem } from '../../../cards/reminders';
 import { unitShortName, type Competition } from '../../competition/competition';
 import { text } from '../../platform/i18n';
-import { KIND_NAME, type AwardKind } from '../awards';
 import { fromDbInstant } from '../../platform/instant';
 import { peopleNames } from '../../core/people.repository';
 import type { Deadline } from './deadlines';
+import { KIND_NAME, type AwardKind } from '../../core/awards';
 
 export interface Obligation {
   /** The occurrence subject: a unit code, `J:<digest>` for a judge or `L:<digest>` for a leader (16 characters). */

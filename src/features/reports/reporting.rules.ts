@@ -8,6 +8,7 @@ import { text, type Text } from '../../platform/i18n';
 import { cleanInput, type Validated } from '../../core/forms';
 import { parseEvidence } from '../../core/forms';
 import type { PeriodWindow } from '../../core/periods';
+import type { PeriodTally, ReportState } from '../../core/periods';
 
 /** Character limits of the report fields: the card's inputs hold at most 1,000 characters, so the server agrees. */
 export const REPORT_LIMITS = { workDone: 1000, results: 1000, evidence: 1000, problems: 1000, links: 10, justification: 1000 } as const;
@@ -92,8 +93,6 @@ export function nothingToReport(projectCode: string, next: PeriodWindow | undefi
     : text(`项目 ${projectCode} 的各期进展都已报送，之后没有需要填报的期次了。`, `Project ${projectCode} has reported every period; no period is left to report.`);
 }
 
-export type ReportState = 'on_time' | 'late' | 'missing' | 'pending';
-
 /** Where one project stands for one period, from the instant of its first report (undefined: none yet). */
 export function reportState(period: PeriodWindow, firstReportAt: number | undefined, now: number): ReportState {
   if (firstReportAt !== undefined) return firstReportAt < period.dueAt ? 'on_time' : 'late';
@@ -107,17 +106,6 @@ export interface ProjectRef {
   track: string;
   /** Projects registered after a period's due date do not owe that period. */
   createdAt: number;
-}
-
-export interface PeriodTally {
-  onTime: number;
-  late: number;
-  missing: number;
-  pending: number;
-  /** Reports owed so far (on time + late + missing). */
-  owed: number;
-  /** On-time share of what was owed, 0..1 (1 when nothing was owed yet). */
-  onTimeShare: number;
 }
 
 const tally = (states: readonly ReportState[]): PeriodTally => {
