@@ -19,7 +19,7 @@ import type { Database } from '../db/schema';
 import { newEventId } from '../src/emulator/wire';
 import { rolesOf } from '../src/core/roles.repository';
 import { findProject } from '../src/core/projects.repository';
-import { validateReportFields } from '../src/features/reports/reporting.rules';
+import { parseReportFields } from '../cards/reports.form';
 import { insertReport, revisionCount } from '../src/features/reports/reports.repository';
 import { claimReceipt } from '../src/lark/receipts';
 import { mysqlPoolOptions, parseDatabaseUrl } from '../src/platform/db';
@@ -115,7 +115,7 @@ export async function callbackStatements(dialect: 'mysql' | 'sqlite', ctx: Callb
   await rolesOf(db, ctx.competitionId, ctx.operator, ctx.admins);
   if (ctx.kind === 'report') {
     // submitReportAction: the project, its revisions so far in the period, then the report and its audit entry.
-    const fields = validateReportFields(ctx.form);
+    const fields = parseReportFields(ctx.form);
     if (!fields.ok) throw new Error('the benchmark form does not validate');
     await findProject(db, ctx.competitionId, PROJECT_ID);
     await revisionCount(db, PROJECT_ID, ctx.period);

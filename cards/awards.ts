@@ -3,9 +3,9 @@
  * materials and decision forms, the notice a unit gets when its place is confirmed, and the announcement. Names and
  * texts people typed are shown as plain text, once; the list shows excerpts, the step cards the whole text.
  */
-import { AWARD_LIMITS } from '../src/features/awards/awards.rules';
 import { text, type Text } from '../src/platform/i18n';
 import type { ActionValue } from './actions';
+import { decisionInputs, materialsInputs, NOMINATION_FIELDS, nominationInputs } from './awards.form';
 import { button, buttonRow, card, divider, field, fitCard, formInput, markdown, md, pager, plain, plainText, submitButton, table, userText, type Card, type Element } from './kit';
 import { KIND_NAME, STATUS_NAME, type AwardKind, type AwardStatus } from '../src/core/awards';
 
@@ -132,7 +132,7 @@ export function nominationForm(view: { track: string; trackName: string; trackNa
         elements: [
           {
             tag: 'select_static',
-            name: 'kind',
+            name: NOMINATION_FIELDS.kind,
             required: true,
             width: 'fill',
             placeholder: plainText(text('奖项类别', 'Award')),
@@ -141,15 +141,13 @@ export function nominationForm(view: { track: string; trackName: string; trackNa
           },
           {
             tag: 'select_static',
-            name: 'project',
+            name: NOMINATION_FIELDS.project,
             required: true,
             width: 'fill',
             placeholder: plainText(text('所依托的项目', 'The project')),
             options: view.projects.slice(0, n).map((p) => ({ text: { tag: 'plain_text', content: `${p.rank ? `#${p.rank} · ` : ''}${p.code} ${p.name} · ${p.unitName}` }, value: p.id })),
           },
-          formInput('nominee', text('名称或姓名', 'Name'), { required: false, max: AWARD_LIMITS.nominee, placeholder: text('先进集体可不填（默认为“项目名项目组”）；先进个人填姓名', 'Collective: leave empty for "<project> team"; individual: the name') }),
-          formInput('title', text('职务（先进个人）', 'Position (individuals)'), { required: false, max: AWARD_LIMITS.title, placeholder: text('例如：执法科科长', 'e.g. head of the enforcement section') }),
-          formInput('reason', text('推荐理由', 'Reason for the nomination'), { required: true, multiline: true, max: AWARD_LIMITS.reason, placeholder: text('比成效、比实绩、比可行性、比示范性', 'Effectiveness, results, feasibility, exemplary value') }),
+          ...nominationInputs(),
           submitButton(text('提交提名', 'Nominate'), { a: 'award.nominate', t: view.track }),
         ],
       },
@@ -172,8 +170,7 @@ export function materialsForm(view: { row: AwardRow; due: string; prefill?: { ma
         // Unique across the card, like every name: the form is not named like its inputs (client error 200530).
         name: 'materials_form',
         elements: [
-          formInput('materials', text('事迹材料', 'Account of achievements'), { required: true, multiline: true, max: AWARD_LIMITS.materials, value: view.prefill?.materials, placeholder: text('主要事迹、取得的成效（含数据）', 'Main achievements and results (with figures)') }),
-          formInput('links', text('附件链接', 'Links to attachments'), { required: false, multiline: true, max: AWARD_LIMITS.links, value: view.prefill?.links.join('\n'), placeholder: text('每行一个 http(s) 链接，最多 10 个', 'One http(s) link per line, up to 10') }),
+          ...materialsInputs(view.prefill),
           submitButton(text('报送', 'Submit'), { a: 'award.materials', w: view.row.id }),
         ],
       },
@@ -194,7 +191,7 @@ export function decisionForm(view: { row: AwardRow; links: string[]; standing: T
         tag: 'form',
         name: 'decision',
         elements: [
-          formInput('note', text('审定意见', 'Note'), { required: false, max: AWARD_LIMITS.note, placeholder: text('不通过时必填', 'Required when not approving') }),
+          ...decisionInputs(),
           submitButton(text('通过', 'Approve'), { a: 'award.decide', w: view.row.id, d: 'approve' }, { name: 'approve' }),
           submitButton(text('不通过', 'Do not approve'), { a: 'award.decide', w: view.row.id, d: 'reject' }, { name: 'reject', type: 'danger' }),
         ],

@@ -5,7 +5,7 @@
  */
 import type { ActionValue } from './actions';
 import { text, type Text } from '../src/platform/i18n';
-import { SCORE_LIMITS } from '../src/features/scoring/scoring.rules';
+import { recusalInputs, scoreSheetInputs } from './judging.form';
 import { button, buttonRow, card, divider, field, fitCard, formInput, markdown, md, pager, submitButton, userText, type Card, type Element } from './kit';
 
 /** Where the judge stands with a project (the scoring rules decide it; own unit wins: the recusal is automatic). */
@@ -99,8 +99,6 @@ export function judgeListCard(view: {
 const EXCERPT = 300;
 const excerpt = (s: string) => ([...s].length > EXCERPT ? `${[...s].slice(0, EXCERPT).join('')}…` : s);
 
-const input = (name: string, label: Text, opts: { max: number; value?: string; placeholder: Text; multiline?: boolean }): Element => formInput(name, label, { required: true, ...opts });
-
 export function scoreForm(view: {
   project: JudgedProject;
   rubric: ReadonlyArray<{ code: string; name: string; nameEn: string; max: number }>;
@@ -137,10 +135,7 @@ export function scoreForm(view: {
       tag: 'form',
       name: 'score',
       elements: [
-        ...view.rubric.map((c) =>
-          input(`score_${c.code}`, text(`${c.name}（0-${c.max}）`, `${c.nameEn} (0-${c.max})`), { max: 5, value: view.prefill?.scores[c.code]?.toString(), placeholder: text(`0 到 ${c.max} 的整数`, `a whole number from 0 to ${c.max}`) }),
-        ),
-        input('comment', text('评语', 'Comment'), { max: SCORE_LIMITS.comment, value: view.prefill?.comment, placeholder: text('依据哪些成效和数据', 'Which results and figures support the scores'), multiline: true }),
+        ...scoreSheetInputs(view.rubric, view.prefill),
         submitButton(text('提交评分', 'Submit scores'), { a: 'judge.submit', p: p.id }),
       ],
     },
@@ -201,7 +196,7 @@ export function recusalForm(view: { project: JudgedProject; closes: string; reas
           tag: 'form',
           name: 'recusal',
           elements: [
-            input('reason', text('回避理由', 'Reason'), { max: SCORE_LIMITS.reason, value: view.reason, placeholder: text('例如：与项目负责人有亲属关系', 'e.g. a relative leads the project'), multiline: true }),
+            ...recusalInputs(view.reason),
             submitButton(text('确认回避', 'Recuse'), { a: 'judge.recuse.submit', p: p.id }, { type: 'danger' }),
           ],
         },

@@ -3,7 +3,7 @@
  * overview. Builders take plain data; what people typed is shown only as plain text, once (`userText`, `field`).
  */
 import { text, type Text } from '../src/platform/i18n';
-import { FIELD_LABELS, LIMITS } from '../src/features/registration/registration.rules';
+import { PROJECT_FIELDS, projectInputs, TRACK_FIELD } from './registration.form';
 import type { ActionValue } from './actions';
 import { button, buttonRow, capped, card, divider, field, fitCard, markdown, md, pager, plainText, submitButton, table, TABLE_MAX_COLUMNS, userText, type Card, type Element } from './kit';
 import { type ProjectFields } from '../src/core/projects';
@@ -18,31 +18,6 @@ export interface TrackChoice {
 export interface UnitRef {
   code: string;
   name: string;
-}
-
-function input(name: keyof ProjectFields, options: { required: boolean; multiline?: boolean; value?: string; placeholder: Text }): Element {
-  return {
-    tag: 'input',
-    name,
-    required: options.required,
-    max_length: LIMITS[name],
-    label: plainText(text(`${FIELD_LABELS[name].zh}${options.required ? '' : '（选填）'}`, `${FIELD_LABELS[name].en}${options.required ? '' : ' (optional)'}`)),
-    label_position: 'top',
-    placeholder: plainText(options.placeholder),
-    width: 'fill',
-    ...(options.multiline ? { input_type: 'multiline_text', rows: 3, auto_resize: true, max_rows: 8 } : {}),
-    ...(options.value ? { default_value: options.value } : {}),
-  };
-}
-
-function fieldInputs(values?: ProjectFields): Element[] {
-  return [
-    input('name', { required: true, value: values?.name, placeholder: text(`不超过 ${LIMITS.name} 字`, `Up to ${LIMITS.name} characters`) }),
-    input('lead', { required: true, value: values?.lead, placeholder: text('姓名', 'Name') }),
-    input('summary', { required: true, multiline: true, value: values?.summary, placeholder: text(`做什么、为什么，不超过 ${LIMITS.summary} 字`, `What and why, up to ${LIMITS.summary} characters`) }),
-    input('goals', { required: true, multiline: true, value: values?.goals, placeholder: text('可量化的目标和预期成效', 'Measurable goals and expected results') }),
-    input('phone', { required: false, value: values?.phone, placeholder: text('手机或座机', 'Mobile or landline') }),
-  ];
 }
 
 const trackLabel = (t: TrackChoice): Text =>
@@ -68,14 +43,14 @@ export function registrationForm(view: { unit: UnitRef; tracks: TrackChoice[]; c
         elements: [
           {
             tag: 'select_static',
-            name: 'track',
+            name: TRACK_FIELD,
             required: true,
             width: 'fill',
             placeholder: plainText(text('选择赛道', 'Choose a track')),
             options: view.tracks.map((t) => ({ text: plainText(trackLabel(t)), value: t.code })),
             ...(open.length === 1 ? { initial_option: open[0]!.code } : {}),
           },
-          ...fieldInputs(),
+          ...projectInputs(),
           submitButton(text('提交报名', 'Submit'), { a: 'reg.submit', u: view.unit.code }),
         ],
       },
@@ -89,7 +64,7 @@ export function editForm(view: { unit: UnitRef; project: ProjectView; closesOn: 
     template: 'blue',
     elements: [
       markdown(text(`赛道：${md(view.project.trackName)}。报名截止 **${view.closesOn}** 前可修改。`, `Track: ${md(view.project.trackNameEn)}. Changes are possible until the end of **${view.closesOn}**.`)),
-      { tag: 'form', name: 'edit', elements: [...fieldInputs(view.project), submitButton(text('保存修改', 'Save'), { a: 'reg.save', p: view.project.id })] },
+      { tag: 'form', name: 'edit', elements: [...projectInputs(view.project), submitButton(text('保存修改', 'Save'), { a: 'reg.save', p: view.project.id })] },
       button(text('返回我的项目', 'Back to my projects'), { a: 'reg.list', u: view.unit.code }),
     ],
   });
@@ -107,7 +82,7 @@ export interface ProjectView extends ProjectFields {
 const projectHeading = (p: ProjectView): Element[] => [markdown(text(`**${p.code}** · ${p.track} ${md(p.trackName)}`, `**${p.code}** · ${p.track} ${md(p.trackNameEn)}`)), userText(p.name)];
 
 function projectDetails(p: ProjectView): Element[] {
-  return [...projectHeading(p), ...field(FIELD_LABELS.lead, p.lead)];
+  return [...projectHeading(p), ...field(PROJECT_FIELDS.lead.label, p.lead)];
 }
 
 export function registeredCard(view: { unit: UnitRef; project: ProjectView; edited: boolean }): Card {
@@ -117,7 +92,7 @@ export function registeredCard(view: { unit: UnitRef; project: ProjectView; edit
     elements: [
       markdown(text(`${md(view.unit.name)}的项目${view.edited ? '已保存' : '已登记'}，项目编号 **${view.project.code}** 。`, `${md(view.unit.name)}'s project is ${view.edited ? 'saved' : 'registered'} as **${view.project.code}**.`)),
       ...projectDetails(view.project),
-      ...field(FIELD_LABELS.summary, view.project.summary),
+      ...field(PROJECT_FIELDS.summary.label, view.project.summary),
       divider(),
       button(text('我的项目', 'My projects'), { a: 'reg.list', u: view.unit.code }),
     ],

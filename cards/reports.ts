@@ -4,19 +4,12 @@
  * is shown as plain text, once (`userText`, `field`); names from the competition file pass through `md()` in markdown.
  */
 import { text, type Text } from '../src/platform/i18n';
-import { REPORT_LIMITS } from '../src/features/reports/reporting.rules';
+import { PERIOD_FIELD, reportInputs, selfEvaluationInputs, type ReportFields } from './reports.form';
 import type { ActionValue } from './actions';
 import { button, capped, card, divider, field, fitCard, formInput, markdown, md, pager, plainText, submitButton, table, userText, type Card, type Element } from './kit';
 import { type PeriodTally, type ReportState } from '../src/core/periods';
 
-/** A report's fields as the cards show them. */
-export interface ReportFields {
-  workDone: string;
-  results: string;
-  completion: number;
-  evidence: string[];
-  problems: string;
-}
+export type { ReportFields } from './reports.form';
 
 /** One period's tallies, overall, per unit and per track, and the projects missing (reporting.rules computes it). */
 export interface PeriodOverview {
@@ -84,18 +77,14 @@ export function reportForm(view: { project: ProjectLabel; periods: PeriodChoice[
         elements: [
           {
             tag: 'select_static',
-            name: 'period',
+            name: PERIOD_FIELD,
             required: true,
             width: 'fill',
             placeholder: plainText(text('选择填报期', 'Choose the period')),
             options: view.periods.map((p) => ({ text: plainText(periodLabel(p)), value: p.code })),
             ...(view.selected ? { initial_option: view.selected } : {}),
           },
-          formInput('work_done', text('本期完成的工作', 'Work done this period'), { required: true, multiline: true, max: REPORT_LIMITS.workDone, value: f?.workDone, placeholder: text('做了什么', 'What was done') }),
-          formInput('results', text('取得的成效（含数据）', 'Results (with figures)'), { required: true, multiline: true, max: REPORT_LIMITS.results, value: f?.results, placeholder: text('例如：办结案件 120 件，同比提升 15%', 'e.g. 120 cases closed, up 15% on last year') }),
-          formInput('completion', text('完成度（0-100）', 'Completion (0-100)'), { required: true, max: 4, value: f ? String(f.completion) : undefined, placeholder: text('例如 60', 'e.g. 60') }),
-          formInput('evidence', text('佐证链接', 'Evidence links'), { required: false, multiline: true, max: REPORT_LIMITS.evidence, value: f?.evidence.join('\n'), placeholder: text(`每行一个 http(s) 链接，最多 ${REPORT_LIMITS.links} 个`, `One http(s) link per line, up to ${REPORT_LIMITS.links}`) }),
-          formInput('problems', text('问题与需要的帮助', 'Problems and help needed'), { required: false, multiline: true, max: REPORT_LIMITS.problems, value: f?.problems, placeholder: text('没有可不填', 'Leave empty if none') }),
+          ...reportInputs(f),
           submitButton(text('提交进展', 'Submit'), { a: 'rpt.submit', p: view.project.id }),
         ],
       },
@@ -218,8 +207,7 @@ export function selfEvaluationForm(view: { project: ProjectLabel; periodName: Te
         tag: 'form',
         name: 'self_evaluation',
         elements: [
-          ...view.rubric.map((c) => formInput(`score_${c.code}`, text(`${c.name}（0-${c.max}）`, `${c.nameEn} (0-${c.max})`), { required: true, max: 5, value: view.prefill?.scores[c.code]?.toString(), placeholder: text(`0 到 ${c.max}`, `0 to ${c.max}`) })),
-          formInput('justification', text('打分理由', 'Justification'), { required: true, multiline: true, max: REPORT_LIMITS.justification, value: view.prefill?.justification, placeholder: text('依据哪些成效和数据', 'Which results and figures support it') }),
+          ...selfEvaluationInputs(view.rubric, view.prefill),
           submitButton(text('提交自评', 'Submit'), { a: 'sev.submit', p: view.project.id, period: view.period }),
         ],
       },

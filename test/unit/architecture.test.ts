@@ -63,6 +63,11 @@ describe('the architecture', () => {
     expect(show(bad)).toEqual([]);
   });
 
+  it('cards import no feature: limits and labels come from their forms (cards/*.form.ts), the core or the competition', () => {
+    const bad = EDGES.filter((e) => area(e.from).kind === 'cards' && area(e.to).kind === 'feature');
+    expect(show(bad)).toEqual([]);
+  });
+
   it('the core and the platform do not import the Lark edge (the Lark edge imports them)', () => {
     const bad = EDGES.filter((e) => ['core', 'platform', 'competition'].includes(area(e.from).kind) && area(e.to).kind === 'lark' && !e.to.startsWith('src/lark/card-rules'));
     expect(show(bad)).toEqual([]);

@@ -2,7 +2,8 @@
  * The award rules: windows from the 2024 file, the forms, the live key and which step may follow which status.
  */
 import { describe, expect, it } from 'vitest';
-import { activeKey, awardWindows, decisionsClosed, materialsClosed, nominationClosed, stepRefused, validateDecision, validateMaterials, validateNomination } from '../../src/features/awards/awards.rules';
+import { activeKey, awardWindows, decisionsClosed, materialsClosed, nominationClosed, stepRefused } from '../../src/features/awards/awards.rules';
+import { parseDecision, parseMaterials, parseNomination } from '../../cards/awards.form';
 import { at, competition2024 } from '../support/fixtures';
 
 const c = competition2024();
@@ -25,14 +26,14 @@ describe('award windows', () => {
 
 describe('the forms', () => {
   it('a collective defaults to the project team; an individual needs a name and a position', () => {
-    expect(validateNomination({ kind: 'collective', project: 'prj_a', reason: ' 成效显著 ' }, projects)).toEqual({ ok: true, value: { kind: 'collective', projectId: 'prj_a', nominee: '法治示范项目组', title: '', reason: '成效显著' } });
-    const missing = validateNomination({ kind: 'individual', project: 'prj_a', reason: 'r' }, projects);
+    expect(parseNomination({ kind: 'collective', project: 'prj_a', reason: ' 成效显著 ' }, projects)).toEqual({ ok: true, value: { kind: 'collective', projectId: 'prj_a', nominee: '法治示范项目组', title: '', reason: '成效显著' } });
+    const missing = parseNomination({ kind: 'individual', project: 'prj_a', reason: 'r' }, projects);
     expect(missing.ok).toBe(false);
     if (!missing.ok) expect(missing.problems.map((p) => p.en)).toEqual(['Enter the individual’s name', 'Enter the individual’s position']);
   });
 
   it('every problem at once, in both languages; a project outside the track is not accepted', () => {
-    const r = validateNomination({ kind: 'team', project: 'prj_other', reason: 'x'.repeat(501) }, projects);
+    const r = parseNomination({ kind: 'team', project: 'prj_other', reason: 'x'.repeat(501) }, projects);
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.problems.map((p) => p.zh)).toEqual(['请选择奖项类别（先进集体或先进个人）', '请选择所依托的项目', '推荐理由最多 500 个字（现在 501 个）']);
@@ -47,12 +48,12 @@ describe('the forms', () => {
   });
 
   it('materials need the account; links must be http(s); a rejection needs a reason', () => {
-    expect(validateMaterials({ materials: '事迹', links: 'https://a.example/1\nhttp://b.example' })).toEqual({ ok: true, value: { materials: '事迹', links: ['https://a.example/1', 'http://b.example'] } });
-    const bad = validateMaterials({ materials: '', links: 'javascript:alert(1)' });
+    expect(parseMaterials({ materials: '事迹', links: 'https://a.example/1\nhttp://b.example' })).toEqual({ ok: true, value: { materials: '事迹', links: ['https://a.example/1', 'http://b.example'] } });
+    const bad = parseMaterials({ materials: '', links: 'javascript:alert(1)' });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.problems).toHaveLength(2);
-    expect(validateDecision('reject', { note: ' ' }).ok).toBe(false);
-    expect(validateDecision('approve', {})).toEqual({ ok: true, value: { decision: 'approve', note: '' } });
+    expect(parseDecision('reject', { note: ' ' }).ok).toBe(false);
+    expect(parseDecision('approve', {})).toEqual({ ok: true, value: { decision: 'approve', note: '' } });
   });
 });
 

@@ -23,12 +23,12 @@ import { digestCard, escalationCard, groupReminderCard, reminderCard, remindersP
 import { historyCard, projectPicker, reportForm, reportReceived, reportsOverviewCard, scheduleCard, selfEvaluationForm, selfEvaluationReceived, type PickerStatus, type ProjectLabel, type TimelineEntry } from '../../cards/reports';
 import { welcomeCard } from '../../cards/welcome';
 import { COMMANDS } from '../../src/container';
-import { AWARD_LIMITS } from '../../src/features/awards/awards.rules';
+import { AWARD_LIMITS, LIMITS, REPORT_LIMITS, SCORE_LIMITS } from '../support/form-limits';
 import { describeRoles } from '../../src/features/help/help.handlers';
-import { judgingWindow, SCORE_LIMITS, type SheetState } from '../../src/features/scoring/scoring.rules';
+import { judgingWindow, type SheetState } from '../../src/features/scoring/scoring.rules';
 import { inAudience, type Audience, type Roles, type GrantSource } from '../../src/core/roles';
-import { LIMITS, registrationOverview } from '../../src/features/registration/registration.rules';
-import { periodOverview, REPORT_LIMITS } from '../../src/features/reports/reporting.rules';
+import { registrationOverview } from '../../src/features/registration/registration.rules';
+import { periodOverview } from '../../src/features/reports/reporting.rules';
 import { text, type Text } from '../../src/platform/i18n';
 import { cardFaults, TYPED_MARK, buttonValues, isNode, nodesOf, says, stringsOf, tables, type Node } from '../support/card-checks';
 import { competition2024 } from '../support/fixtures';

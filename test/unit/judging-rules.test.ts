@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { card, CARD_BUDGET, cardBytes, fitCard, fitsBudget, markdown, type Card } from '../../cards/kit';
 import { text } from '../../src/platform/i18n';
-import { judgingProgress, judgingWindow, scoringClosed, sheetState, tallyStates, validateRecusalReason, validateScoreSheet } from '../../src/features/scoring/scoring.rules';
+import { judgingProgress, judgingWindow, scoringClosed, sheetState, tallyStates } from '../../src/features/scoring/scoring.rules';
+import { parseRecusalReason, parseScoreSheet } from '../../cards/judging.form';
 import { computeTrackRanking, rankingParameters } from '../../src/features/rankings/rankings.method';
 import { liveTracks, rankingSeed, rankingView, trackRankingInput } from '../../src/features/rankings/rankings.rules';
 import { digestKind, dueDigestSlot, DIGEST_GRACE_MS } from '../../src/features/summaries/summaries.rules';
@@ -34,15 +35,15 @@ describe('the judging window', () => {
 
 describe('score sheets and recusals', () => {
   it('takes a whole number 0..max per criterion (full-width digits too) and a comment', () => {
-    expect(validateScoreSheet(sheet({ score_exemplary: '１５' }), rubric)).toEqual({
+    expect(parseScoreSheet(sheet({ score_exemplary: '１５' }), rubric)).toEqual({
       ok: true,
       value: { scores: { effectiveness: 20, results: 21, feasibility: 18, exemplary: 15 }, comment: '数据扎实' },
     });
-    expect(validateScoreSheet(sheet({ score_results: '0', score_feasibility: '25' }), rubric).ok).toBe(true);
+    expect(parseScoreSheet(sheet({ score_results: '0', score_feasibility: '25' }), rubric).ok).toBe(true);
   });
 
   it('names every problem at once: missing, out of range, not whole, no comment, too long', () => {
-    const bad = validateScoreSheet(sheet({ score_effectiveness: '', score_results: '26', score_feasibility: '12.5', score_exemplary: '-1', comment: '' }), rubric);
+    const bad = parseScoreSheet(sheet({ score_effectiveness: '', score_results: '26', score_feasibility: '12.5', score_exemplary: '-1', comment: '' }), rubric);
     expect(bad.ok).toBe(false);
     const zh = !bad.ok ? bad.problems.map((p) => p.zh) : [];
     expect(zh).toEqual([
@@ -52,14 +53,14 @@ describe('score sheets and recusals', () => {
       '「示范性」请填 0 到 25 的整数（现在是「-1」）',
       '请写一句简短评语（依据哪些成效和数据）',
     ]);
-    const long = validateScoreSheet(sheet({ comment: '评'.repeat(501) }), rubric);
+    const long = parseScoreSheet(sheet({ comment: '评'.repeat(501) }), rubric);
     expect(!long.ok && long.problems[0]!.en).toBe('Comment: at most 500 characters (now 501)');
   });
 
   it('a recusal needs a one-sentence reason', () => {
-    expect(validateRecusalReason({ reason: '  与项目负责人\n有亲属关系 ' })).toEqual({ ok: true, value: '与项目负责人 有亲属关系' });
-    expect(validateRecusalReason({ reason: ' ' }).ok).toBe(false);
-    expect(validateRecusalReason({ reason: 'x'.repeat(201) }).ok).toBe(false);
+    expect(parseRecusalReason({ reason: '  与项目负责人\n有亲属关系 ' })).toEqual({ ok: true, value: '与项目负责人 有亲属关系' });
+    expect(parseRecusalReason({ reason: ' ' }).ok).toBe(false);
+    expect(parseRecusalReason({ reason: 'x'.repeat(201) }).ok).toBe(false);
   });
 
   it('a judge belongs to the unit the file gives them and to the units they are a contact of', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikePhone, registrationOverview, validateProjectFields } from '../../src/features/registration/registration.rules';
+import { registrationOverview } from '../../src/features/registration/registration.rules';
+import { looksLikePhone, parseProjectFields } from '../../cards/registration.form';
 import { cleanInput } from '../../src/core/forms';
 import { freeSlot, nameKey, projectCode } from '../../src/core/projects';
 
@@ -16,7 +17,7 @@ describe('registration rules', () => {
   });
 
   it('names every problem of a form at once, in both languages', () => {
-    const r = validateProjectFields({ name: '', lead: '李'.repeat(31), summary: 's', goals: 'g', phone: 'x' });
+    const r = parseProjectFields({ name: '', lead: '李'.repeat(31), summary: 's', goals: 'g', phone: 'x' });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems.map((p) => p.zh)).toEqual(['请填写项目名称', '项目负责人最多 30 个字（现在 31 个）', expect.stringContaining('联系电话格式不对')]);
@@ -24,7 +25,7 @@ describe('registration rules', () => {
   });
 
   it('counts characters, not UTF-16 units, and folds full-width digits in phones', () => {
-    const r = validateProjectFields({ name: '𠀀'.repeat(60), lead: 'a', summary: 's', goals: 'g', phone: '１３８１２３４５６７８' });
+    const r = parseProjectFields({ name: '𠀀'.repeat(60), lead: 'a', summary: 's', goals: 'g', phone: '１３８１２３４５６７８' });
     expect(r).toMatchObject({ ok: true, value: { phone: '13812345678' } });
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideSubmission, defaultPeriod, periodOverview, reportState, stillOwed, validateReportFields, validateSelfEvaluation, type ProjectRef } from '../../src/features/reports/reporting.rules';
+import { decideSubmission, defaultPeriod, periodOverview, reportState, stillOwed, type ProjectRef } from '../../src/features/reports/reporting.rules';
+import { parseReportFields, parseSelfEvaluation } from '../../cards/reports.form';
 import { at, competition2024 } from '../support/fixtures';
 import { between, seeded } from '../support/random';
 import { parseEvidence } from '../../src/core/forms';
@@ -36,15 +37,15 @@ describe('reporting rules', () => {
   });
 
   it('validates a report, accepting "35%" and full-width digits for completion', () => {
-    expect(validateReportFields({ work_done: 'w', results: 'r', completion: '３５%', evidence: '', problems: '' })).toMatchObject({ ok: true, value: { completion: 35, evidence: [] } });
-    const bad = validateReportFields({ work_done: '', results: 'r', completion: '-1', evidence: '', problems: '' });
+    expect(parseReportFields({ work_done: 'w', results: 'r', completion: '３５%', evidence: '', problems: '' })).toMatchObject({ ok: true, value: { completion: 35, evidence: [] } });
+    const bad = parseReportFields({ work_done: '', results: 'r', completion: '-1', evidence: '', problems: '' });
     expect(bad.ok).toBe(false);
   });
 
   it('self-evaluation scores stay within each criterion', () => {
     const rubric = [{ code: 'a', name: '甲', nameEn: 'A', max: 25 }];
-    expect(validateSelfEvaluation({ score_a: '25', justification: 'j' }, rubric)).toEqual({ ok: true, value: { scores: { a: 25 }, justification: 'j' } });
-    expect(validateSelfEvaluation({ score_a: '26', justification: '' }, rubric).ok).toBe(false);
+    expect(parseSelfEvaluation({ score_a: '25', justification: 'j' }, rubric)).toEqual({ ok: true, value: { scores: { a: 25 }, justification: 'j' } });
+    expect(parseSelfEvaluation({ score_a: '26', justification: '' }, rubric).ok).toBe(false);
   });
 
   it('a seeded season of 20 units × 8 periods: the overview agrees with a plain count', () => {

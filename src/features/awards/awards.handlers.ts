@@ -21,7 +21,8 @@ import { matchTrack } from '../../core/scope-matcher';
 import { allActiveProjects } from '../../core/projects.repository';
 import { holdersOf, unitsOfJudge } from '../../core/roles.repository';
 import { findAward, insertNomination, listAwards, stepAward, usedPlaces, type Award } from './awards.repository';
-import { awardWindows, decisionsClosed, isLive, materialsClosed, nominationClosed, placesLeft, stepRefused, trackFull, trackQuota, dutyConflict, validateDecision, validateMaterials, validateNomination, type Step } from './awards.rules';
+import { awardWindows, decisionsClosed, isLive, materialsClosed, nominationClosed, placesLeft, stepRefused, trackFull, trackQuota, dutyConflict, type Step } from './awards.rules';
+import { parseDecision, parseMaterials, parseNomination } from '../../../cards/awards.form';
 import { problemsText } from '../../core/forms';
 import { refuseInGroup } from '../../core/chats';
 import { KIND_NAME, type AwardKind, type AwardStatus } from '../../core/awards';
@@ -295,7 +296,7 @@ export const nominateAction: CardActionSpec<'award.nominate'> = {
     await requireTrackJudge(ctx, c, v.t);
     requireOpen(nominationClosed(c, now));
     const projects = await allActiveProjects(s.db, s.competitionId, [v.t]);
-    const checked = validateNomination(ctx.action.formValue, projects);
+    const checked = parseNomination(ctx.action.formValue, projects);
     if (!checked.ok) return toastError(problemsText(checked.problems));
     const project = projects.find((p) => p.id === checked.value.projectId)!;
     await requireTrackJudge(ctx, c, v.t, project.unit);
@@ -380,7 +381,7 @@ export const submitMaterialsAction: CardActionSpec<'award.materials'> = {
   audience: 'contact',
   async run(ctx, v) {
     const { s, c, a, now } = await awardFor(ctx, v.w, 'materials', materialsClosed, (c, a) => requireContact(ctx, c, a));
-    const checked = validateMaterials(ctx.action.formValue);
+    const checked = parseMaterials(ctx.action.formValue);
     if (!checked.ok) return toastError(problemsText(checked.problems));
     const after = await stepAward(
       s.db, s.competitionId, a.id, ['allocated', 'materials_submitted'],
@@ -422,7 +423,7 @@ export const decideAction: CardActionSpec<'award.decide'> = {
   audience: 'leader',
   async run(ctx, v) {
     const { s, c, a, now } = await awardFor(ctx, v.w, 'decide', decisionsClosed);
-    const checked = validateDecision(v.d, ctx.action.formValue);
+    const checked = parseDecision(v.d, ctx.action.formValue);
     if (!checked.ok) return toastError(problemsText(checked.problems));
     const approve = checked.value.decision === 'approve';
     const after = await stepAward(

@@ -11,7 +11,8 @@ import { isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
 import { recordAudit } from '../../core/audit.repository';
-import { activeKey, isLive, type Nomination } from './awards.rules';
+import { activeKey, isLive } from './awards.rules';
+import type { Nomination } from '../../../cards/awards.form';
 import { freeSlot } from '../../core/projects';
 import { type AwardKind, type AwardStatus } from '../../core/awards';
 

@@ -1,5 +1,5 @@
 /**
- * The award process as pure rules (DOMAIN.md, "Awards"): track judges nominate within their track's quota, the office
+ * The award process as pure rules (the notice's 评比表彰 stage): track judges nominate within their track's quota, the office
  * confirms each nomination (allocates the place), the unit submits the materials, the leadership approves or rejects,
  * the office announces. Who may do what, in which state and until when, is decided here; the handlers only load and
  * store.
@@ -11,18 +11,12 @@
  */
 import { deadlineInstant, stageByCode, type Competition } from '../../competition/competition';
 import { startOfLocalDay } from '../../competition/calendar';
-import { text, zhJoin, type Text } from '../../platform/i18n';
-import { cleanInput, parseEvidence } from '../../core/forms';
+import { text, type Text } from '../../platform/i18n';
 import { KIND_NAME, STATUS_NAME, type AwardKind, type AwardStatus } from '../../core/awards';
 
 /** Statuses that hold a quota place. */
 export const LIVE: readonly AwardStatus[] = ['nominated', 'allocated', 'materials_submitted', 'approved'];
 export const isLive = (s: string): boolean => (LIVE as readonly string[]).includes(s);
-
-/** Character limits of the award fields; a card input holds at most 1,000 characters, so none is larger. */
-export const AWARD_LIMITS = { nominee: 30, title: 30, reason: 500, materials: 1000, links: 1000, note: 200 } as const;
-
-const length = (s: string) => [...s].length;
 
 // ── windows ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -91,72 +85,10 @@ export function trackFull(track: string, kind: AwardKind, quota: number): Text {
 
 // ── the forms ────────────────────────────────────────────────────────────────────────────────────
 
-export interface Nomination {
-  kind: AwardKind;
-  projectId: string;
-  nominee: string;
-  title: string;
-  reason: string;
-}
-
-type Validated<T> = { ok: true; value: T } | { ok: false; problems: Text[] };
-
-/**
- * A nomination form. A collective is the project's team: its name defaults to "<project>项目组" (a space only after a Latin letter or digit). An individual needs
- * a name and a position.
- */
-export function validateNomination(form: Record<string, unknown>, projects: ReadonlyArray<{ id: string; name: string }>): Validated<Nomination> {
-  const problems: Text[] = [];
-  const kind = form.kind === 'collective' || form.kind === 'individual' ? form.kind : undefined;
-  if (!kind) problems.push(text('请选择奖项类别（先进集体或先进个人）', 'Choose the award (advanced collective or individual)'));
-  const project = projects.find((p) => p.id === form.project);
-  if (!project) problems.push(text('请选择所依托的项目', 'Choose the project the nomination rests on'));
-  const nominee = cleanInput(form.nominee);
-  const title = cleanInput(form.title);
-  const reason = cleanInput(form.reason);
-  if (kind === 'individual') {
-    if (!nominee) problems.push(text('请填写先进个人的姓名', 'Enter the individual’s name'));
-    if (!title) problems.push(text('请填写先进个人的职务', 'Enter the individual’s position'));
-  }
-  if (length(nominee) > AWARD_LIMITS.nominee) problems.push(text(`名称最多 ${AWARD_LIMITS.nominee} 个字`, `Name: at most ${AWARD_LIMITS.nominee} characters`));
-  if (length(title) > AWARD_LIMITS.title) problems.push(text(`职务最多 ${AWARD_LIMITS.title} 个字`, `Position: at most ${AWARD_LIMITS.title} characters`));
-  if (!reason) problems.push(text('请填写推荐理由', 'Enter the reason for the nomination'));
-  else if (length(reason) > AWARD_LIMITS.reason) problems.push(text(`推荐理由最多 ${AWARD_LIMITS.reason} 个字（现在 ${length(reason)} 个）`, `Reason: at most ${AWARD_LIMITS.reason} characters (now ${length(reason)})`));
-  if (problems.length) return { ok: false, problems };
-  return { ok: true, value: { kind: kind!, projectId: project!.id, nominee: nominee || zhJoin(project!.name, '项目组'), title: kind === 'individual' ? title : '', reason } };
-}
-
 /** Who a nomination is, for the uniqueness of live nominations: the project's team, or a person of the project. */
 export function activeKey(kind: AwardKind, projectId: string, nominee: string): string {
   const person = nominee.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
   return kind === 'collective' ? `collective|${projectId}` : `individual|${projectId}|${person}`.slice(0, 200);
-}
-
-export interface Materials {
-  materials: string;
-  links: string[];
-}
-
-export function validateMaterials(form: Record<string, unknown>): Validated<Materials> {
-  const problems: Text[] = [];
-  const materials = cleanInput(form.materials);
-  const linksRaw = cleanInput(form.links);
-  const { links, bad } = parseEvidence(linksRaw);
-  if (!materials) problems.push(text('请填写事迹材料', 'Enter the account of achievements'));
-  else if (length(materials) > AWARD_LIMITS.materials) problems.push(text(`事迹材料最多 ${AWARD_LIMITS.materials} 个字（现在 ${length(materials)} 个）`, `Achievements: at most ${AWARD_LIMITS.materials} characters (now ${length(materials)})`));
-  if (length(linksRaw) > AWARD_LIMITS.links) problems.push(text(`附件链接最多 ${AWARD_LIMITS.links} 个字`, `Links: at most ${AWARD_LIMITS.links} characters`));
-  else if (bad.length) problems.push(text(`这些不是有效链接（需以 http:// 或 https:// 开头）：${bad.slice(0, 3).join(' ')}`, `Not valid links (they must start with http:// or https://): ${bad.slice(0, 3).join(' ')}`));
-  else if (links.length > 10) problems.push(text('附件链接最多 10 个', 'At most 10 links'));
-  return problems.length ? { ok: false, problems } : { ok: true, value: { materials, links } };
-}
-
-export type Decision = 'approve' | 'reject';
-
-export function validateDecision(decision: Decision, form: Record<string, unknown>): Validated<{ decision: Decision; note: string }> {
-  const note = cleanInput(form.note);
-  if (decision === 'reject' && !note) return { ok: false, problems: [text('不通过时请写明原因', 'Say why when not approving')] };
-  if (length(note) > AWARD_LIMITS.note) return { ok: false, problems: [text(`意见最多 ${AWARD_LIMITS.note} 个字`, `Note: at most ${AWARD_LIMITS.note} characters`)] };
-  return { ok: true, value: { decision, note } };
 }
 
 // ── transitions ──────────────────────────────────────────────────────────────────────────────────

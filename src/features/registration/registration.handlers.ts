@@ -35,7 +35,8 @@ import {
   withdrawProject,
   type Project,
 } from '../../core/projects.repository';
-import { registrationOverview, validateProjectFields } from './registration.rules';
+import { registrationOverview } from './registration.rules';
+import { parseProjectFields, parseRegistration } from '../../../cards/registration.form';
 import { nameKey, type ProjectFields } from '../../core/projects';
 import { problemsText } from '../../core/forms';
 
@@ -196,12 +197,10 @@ export const submitRegistrationAction: CardActionSpec<'reg.submit'> = {
     const now = s.clock.now();
     requireContactOf(c, ctx.roles, v.u);
     requireRegistrationOpen(c, now);
-    const form = ctx.action.formValue;
-    const track = c.file.tracks.find((t) => t.code === form.track);
-    const checked = validateProjectFields(form);
-    const problems = [...(track ? [] : [text('请选择赛道', 'Choose a track')]), ...(checked.ok ? [] : checked.problems)];
-    if (!track || !checked.ok) return toastError(problemsText(problems));
-    const fields = checked.value;
+    const checked = parseRegistration(ctx.action.formValue, c.file.tracks.map((t) => t.code));
+    if (!checked.ok) return toastError(problemsText(checked.problems));
+    const { track: trackCode, ...fields } = checked.value;
+    const track = c.file.tracks.find((t) => t.code === trackCode)!;
     const limit = c.file.projectsPerUnitPerTrack;
     const unit = unitRef(c, v.u);
     const outcome = await createProject(s.db, { competitionId: s.competitionId, codePrefix: c.file.codePrefix, unit: v.u, track: track.code, limit, fields, actor: ctx.action.operatorOpenId, now });
@@ -261,7 +260,7 @@ export const saveProjectAction: CardActionSpec<'reg.save'> = {
     const now = s.clock.now();
     const p = await loadProject(s, c, ctx.roles, v.p);
     requireRegistrationOpen(c, now);
-    const checked = validateProjectFields(ctx.action.formValue);
+    const checked = parseProjectFields(ctx.action.formValue);
     if (!checked.ok) return toastError(problemsText(checked.problems));
     const fields = checked.value;
     const unit = unitRef(c, p.unit);

@@ -1,53 +1,11 @@
 /**
- * The rules of progress reporting (实施推进), pure: what a valid report is, whether a submission for a period is on
- * time, late, a revision or refused, and the on-time / late / missing counts the office and the reminders use.
+ * The rules of progress reporting (实施推进), pure: whether a submission for a period is on time, late, a revision or
+ * refused, and the on-time / late / missing counts the office and the reminders use. What a valid report is lives
+ * with its form (cards/reports.form.ts).
  * Instants are epoch ms; a period's window is [start of `opens`, end of `due`] in the competition's time zone.
  */
-import { readRubricScores, type RubricLine } from '../../competition/rubric';
 import { text, type Text } from '../../platform/i18n';
-import { cleanInput, type Validated } from '../../core/forms';
-import { parseEvidence } from '../../core/forms';
-import type { PeriodWindow } from '../../core/periods';
-import type { PeriodTally, ReportState } from '../../core/periods';
-
-/** Character limits of the report fields: the card's inputs hold at most 1,000 characters, so the server agrees. */
-export const REPORT_LIMITS = { workDone: 1000, results: 1000, evidence: 1000, problems: 1000, links: 10, justification: 1000 } as const;
-
-export interface ReportFields {
-  workDone: string;
-  results: string;
-  /** 0..100 */
-  completion: number;
-  /** http(s) links, at most REPORT_LIMITS.links */
-  evidence: string[];
-  problems: string;
-}
-
-const length = (s: string) => [...s].length;
-
-export function validateReportFields(form: Record<string, unknown>): Validated<ReportFields> {
-  const workDone = cleanInput(form.work_done);
-  const results = cleanInput(form.results);
-  const completionRaw = cleanInput(form.completion).normalize('NFKC').replace(/%$/, '').trim();
-  const evidenceRaw = cleanInput(form.evidence);
-  const problemsText = cleanInput(form.problems);
-  const problems: Text[] = [];
-  const required = (v: string, zh: string, en: string, max: number) => {
-    if (!v) problems.push(text(`请填写${zh}`, `${en} is required`));
-    else if (length(v) > max) problems.push(text(`${zh}最多 ${max} 个字（现在 ${length(v)} 个）`, `${en}: at most ${max} characters (now ${length(v)})`));
-  };
-  required(workDone, '本期完成的工作', 'Work done this period', REPORT_LIMITS.workDone);
-  required(results, '取得的成效（含数据）', 'Results (with figures)', REPORT_LIMITS.results);
-  const completion = /^\d{1,3}$/.test(completionRaw) ? Number(completionRaw) : NaN;
-  if (!completionRaw) problems.push(text('请填写完成度（0-100）', 'Completion (0-100) is required'));
-  else if (!(completion >= 0 && completion <= 100)) problems.push(text('完成度请填 0 到 100 之间的整数', 'Completion must be a whole number from 0 to 100'));
-  const { links, bad } = parseEvidence(evidenceRaw);
-  if (length(evidenceRaw) > REPORT_LIMITS.evidence) problems.push(text(`佐证链接最多 ${REPORT_LIMITS.evidence} 个字`, `Evidence links: at most ${REPORT_LIMITS.evidence} characters`));
-  else if (bad.length) problems.push(text(`这些不是有效链接（需以 http:// 或 https:// 开头）：${bad.slice(0, 3).join(' ')}`, `Not valid links (they must start with http:// or https://): ${bad.slice(0, 3).join(' ')}`));
-  else if (links.length > REPORT_LIMITS.links) problems.push(text(`佐证链接最多 ${REPORT_LIMITS.links} 个`, `At most ${REPORT_LIMITS.links} evidence links`));
-  if (length(problemsText) > REPORT_LIMITS.problems) problems.push(text(`问题与需要的帮助最多 ${REPORT_LIMITS.problems} 个字`, `Problems and help needed: at most ${REPORT_LIMITS.problems} characters`));
-  return problems.length ? { ok: false, problems } : { ok: true, value: { workDone, results, completion, evidence: links, problems: problemsText } };
-}
+import type { PeriodTally, PeriodWindow, ReportState } from '../../core/periods';
 
 export type SubmissionDecision =
   | { kind: 'accept'; revision: number; late: boolean }
@@ -155,16 +113,4 @@ export function stillOwed(periods: readonly PeriodWindow[], projects: readonly P
     }
   }
   return out.sort((a, b) => a.period.dueAt - b.period.dueAt || a.project.code.localeCompare(b.project.code));
-}
-
-/** Self-evaluation scores: one per rubric criterion, whole numbers from 0 to the criterion's maximum. */
-export function validateSelfEvaluation(
-  form: Record<string, unknown>,
-  rubric: readonly RubricLine[],
-): Validated<{ scores: Record<string, number>; justification: string }> {
-  const { scores, problems } = readRubricScores(form, rubric);
-  const justification = cleanInput(form.justification);
-  if (!justification) problems.push(text('请简要说明打分理由', 'Give a short justification'));
-  else if (length(justification) > REPORT_LIMITS.justification) problems.push(text(`打分理由最多 ${REPORT_LIMITS.justification} 个字`, `Justification: at most ${REPORT_LIMITS.justification} characters`));
-  return problems.length ? { ok: false, problems } : { ok: true, value: { scores, justification } };
 }

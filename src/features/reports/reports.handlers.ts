@@ -24,7 +24,8 @@ import { echo, text, type Text } from '../../platform/i18n';
 import { findChatBinding } from '../../core/chats.repository';
 import type { Roles } from '../../core/roles';
 import { activeProjectsOf, allActiveProjects, findProject, type Project } from '../../core/projects.repository';
-import { decideSubmission, defaultPeriod, nothingToReport, periodOverview, reportState, stillOwed, validateReportFields, validateSelfEvaluation, type SubmissionDecision } from './reporting.rules';
+import { decideSubmission, defaultPeriod, nothingToReport, periodOverview, reportState, stillOwed, type SubmissionDecision } from './reporting.rules';
+import { parseReport, parseSelfEvaluation } from '../../../cards/reports.form';
 import {
   firstReportTimes,
   insertReport,
@@ -339,14 +340,13 @@ export const submitReportAction: CardActionSpec<'rpt.submit'> = {
     const now = s.clock.now();
     const p = await projectFor(s, c, ctx.roles, v.p, 'write');
     requireReportingOpen(c, now);
-    const form = ctx.action.formValue;
-    const period = periodWindows(c).find((w) => w.code === form.period);
-    const checked = validateReportFields(form);
-    const problems = [...(period ? [] : [text('请选择填报期', 'Choose the period')]), ...(checked.ok ? [] : checked.problems)];
-    if (!period || !checked.ok) return toastError(problemsText(problems));
+    const windows = periodWindows(c);
+    const checked = parseReport(ctx.action.formValue, windows.map((w) => w.code));
+    if (!checked.ok) return toastError(problemsText(checked.problems));
+    const period = windows.find((w) => w.code === checked.value.period)!;
     if (p.createdAt >= period.dueAt) return toastError(text(`项目 ${p.code} 报名时「${period.name}」已截止，不需要填报这一期。`, `Project ${p.code} was registered after "${period.nameEn}" was due; it does not owe that period.`));
     const outcome = await submitRevision(period, now, () => revisionCount(s.db, p.id, period.code), (decision) =>
-      insertReport(s.db, { competitionId: s.competitionId, projectId: p.id, projectCode: p.code, period: period.code, revision: decision.revision, late: decision.late, fields: checked.value, actor: ctx.action.operatorOpenId, now }),
+      insertReport(s.db, { competitionId: s.competitionId, projectId: p.id, projectCode: p.code, period: period.code, revision: decision.revision, late: decision.late, fields: checked.value.fields, actor: ctx.action.operatorOpenId, now }),
     );
     if ('toast' in outcome) return outcome;
     const { decision } = outcome;
@@ -409,7 +409,7 @@ export const submitSelfEvaluationAction: CardActionSpec<'sev.submit'> = {
     const p = await projectFor(s, c, ctx.roles, v.p, 'write');
     requireReportingOpen(c, now);
     const w = selfEvaluationPeriod(c, v.period);
-    const checked = validateSelfEvaluation(ctx.action.formValue, c.file.rubric);
+    const checked = parseSelfEvaluation(ctx.action.formValue, c.file.rubric);
     if (!checked.ok) return toastError(problemsText(checked.problems));
     const outcome = await submitRevision(w, now, () => selfEvaluationRevisions(s.db, p.id, w.code), (decision) =>
       insertSelfEvaluation(s.db, { competitionId: s.competitionId, projectId: p.id, projectCode: p.code, period: w.code, revision: decision.revision, late: decision.late, ...checked.value, actor: ctx.action.operatorOpenId, now }),

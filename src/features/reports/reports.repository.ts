@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
 import { prepare } from '../../platform/prepared';
 import { recordAudit } from '../../core/audit.repository';
-import type { ReportFields } from './reporting.rules';
+import type { ReportFields } from '../../../cards/reports.form';
 
 export interface StoredReport extends ReportFields {
   id: string;

@@ -11,7 +11,8 @@ import { refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
 import type { Roles } from '../../core/roles';
 import { matchTrack } from '../../core/scope-matcher';
-import { judgingWindow, scoringClosed, tallyStates, validateRecusalReason, validateScoreSheet } from './scoring.rules';
+import { judgingWindow, scoringClosed, tallyStates } from './scoring.rules';
+import { parseRecusalReason, parseScoreSheet } from '../../../cards/judging.form';
 import { judgedProject, judgeWork, nextToScore, projectForJudge, refuseOwnUnit, scoringContext, sheetTotal, storeSheet, withProgress } from './scoring.service';
 import { problemsText } from '../../core/forms';
 import { unitsOfJudge } from '../../core/roles.repository';
@@ -138,7 +139,7 @@ export const judgeSubmitAction: CardActionSpec<'judge.submit'> = {
   async run(ctx, v) {
     const s = ctx.services;
     const { c, judge, p } = await sheetAction(ctx, v.p);
-    const checked = validateScoreSheet(ctx.action.formValue, c.file.rubric);
+    const checked = parseScoreSheet(ctx.action.formValue, c.file.rubric);
     if (!checked.ok) return toastError(problemsText(checked.problems));
     const outcome = await storeSheet(s, c, judge, p, { kind: 'score', ...checked.value });
     const next = nextToScore(await judgeWork(s, c, judge, ctx.roles.judgeOf), p.id);
@@ -166,7 +167,7 @@ export const judgeRecuseSubmitAction: CardActionSpec<'judge.recuse.submit'> = {
   async run(ctx, v) {
     const s = ctx.services;
     const { c, judge, p } = await sheetAction(ctx, v.p);
-    const checked = validateRecusalReason(ctx.action.formValue);
+    const checked = parseRecusalReason(ctx.action.formValue);
     if (!checked.ok) return toastError(problemsText(checked.problems));
     await storeSheet(s, c, judge, p, { kind: 'recuse', reason: checked.value });
     const next = nextToScore(await judgeWork(s, c, judge, ctx.roles.judgeOf), p.id);

@@ -1,16 +1,11 @@
 /**
- * The rules of judging (评比表彰), pure: when judges may score, what a valid score sheet and a recusal are, and which
- * projects a judge is recused from because they belong to the judge's own unit. The handlers apply them on the
- * server whatever a card sent.
+ * The rules of judging (评比表彰), pure: when judges may score and which projects a judge is recused from because they
+ * belong to the judge's own unit. The handlers apply them on the server whatever a card sent; what a valid score
+ * sheet and a recusal are lives with their forms (cards/judging.form.ts).
  */
-import { readRubricScores, type RubricLine } from '../../competition/rubric';
 import { startOfLocalDay, type LocalDate } from '../../competition/calendar';
 import { deadlineInstant, stageByCode, type Competition } from '../../competition/competition';
 import { text, type Text } from '../../platform/i18n';
-import { cleanInput, type Validated } from '../../core/forms';
-
-/** Lengths in characters: a comment is a few sentences of evidence, a recusal reason one. */
-export const SCORE_LIMITS = { comment: 500, reason: 200 } as const;
 
 export interface JudgingWindow {
   /** First day of scoring and last day (its end included), local dates. */
@@ -40,33 +35,6 @@ export function scoringClosed(w: JudgingWindow, now: number): Text | undefined {
 }
 
 export type { RubricLine } from '../../competition/rubric';
-
-export interface ScoreFields {
-  scores: Record<string, number>;
-  comment: string;
-}
-
-const length = (s: string) => [...s].length;
-
-/**
- * A judge's sheet from the form: a whole number from 0 to the criterion's maximum for every criterion of the rubric
- * (fields `score_<code>`; full-width digits are fine) and a short comment. Every problem is named at once.
- */
-export function validateScoreSheet(form: Record<string, unknown>, rubric: readonly RubricLine[]): Validated<ScoreFields> {
-  const { scores, problems } = readRubricScores(form, rubric);
-  const comment = cleanInput(form.comment);
-  if (!comment) problems.push(text('请写一句简短评语（依据哪些成效和数据）', 'Write a short comment (which results and figures support the scores)'));
-  else if (length(comment) > SCORE_LIMITS.comment) problems.push(text(`评语最多 ${SCORE_LIMITS.comment} 个字（现在 ${length(comment)} 个）`, `Comment: at most ${SCORE_LIMITS.comment} characters (now ${length(comment)})`));
-  return problems.length ? { ok: false, problems } : { ok: true, value: { scores, comment } };
-}
-
-/** The reason a judge gives for recusing themselves: required, one sentence. */
-export function validateRecusalReason(form: Record<string, unknown>): Validated<string> {
-  const reason = cleanInput(form.reason).replace(/\s+/g, ' ');
-  if (!reason) return { ok: false, problems: [text('请写明回避理由（例如：与项目负责人有亲属关系）', 'Give the reason for recusing yourself (e.g. a relative leads the project)')] };
-  if (length(reason) > SCORE_LIMITS.reason) return { ok: false, problems: [text(`回避理由最多 ${SCORE_LIMITS.reason} 个字（现在 ${length(reason)} 个）`, `Reason: at most ${SCORE_LIMITS.reason} characters (now ${length(reason)})`)] };
-  return { ok: true, value: reason };
-}
 
 /** Where a judge stands with one project. Own unit wins over anything stored: the recusal is automatic. */
 export type SheetState = 'todo' | 'scored' | 'recused' | 'own-unit';
