@@ -21,7 +21,7 @@ import { rolesOf } from '../src/core/roles.repository';
 import { findProject } from '../src/core/projects.repository';
 import { parseReportFields } from '../cards/reports.form';
 import { insertReport, revisionCount } from '../src/features/reports/reports.repository';
-import { claimReceipt } from '../src/lark/receipts';
+import { claimReceipt } from '../src/lark/receipts.repository';
 import { mysqlPoolOptions, parseDatabaseUrl } from '../src/platform/db';
 import { newId } from '../src/platform/ids';
 

@@ -311,6 +311,7 @@ export interface Database {
   cron_runs: CronRunsTable;
   ranking_snapshots: RankingSnapshotsTable;
   summary_runs: SummaryRunsTable;
+  award_announcements: AwardAnnouncementsTable;
 }
 
 export type { Generated };
@@ -340,4 +341,16 @@ export interface SummaryRunsTable {
   /** What was posted: participation | rankings. */
   kind: string;
   created_at: Instant;
+}
+
+export interface AwardAnnouncementsTable {
+  competition_id: string;
+  /** The first 16 hex digits of the SHA-256 of the sorted approved ids. */
+  list_hash: string;
+  /** JSON array of the announced awards' ids, sorted. */
+  award_ids: string;
+  /** JSON array of the chats the list went to. */
+  chats: string;
+  announced_by: string;
+  announced_at: Instant;
 }

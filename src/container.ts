@@ -17,8 +17,9 @@ import { DisabledLarkApi, SdkLarkApi, type LarkApi } from './lark/client';
 import type { BotServices, CardActionSpec, CommandSpec } from './lark/handlers';
 import { pruneInbox } from './lark/inbox.repository';
 import { enqueueMessages } from './lark/outbox.repository';
-import { pruneReceipts } from './lark/receipts';
-import { claimCronSlot, minuteSlot, pruneCronRuns } from './platform/cron-runs';
+import { pruneReceipts } from './lark/receipts.repository';
+import { claimSlot, pruneSlots } from './platform/run-slots.repository';
+import { runDueJobs, type ScheduledJob } from './platform/jobs';
 import { runReminders, type ReminderRun } from './features/reminders/reminders.service';
 import { REMINDER_ACTIONS, REMINDER_COMMANDS } from './features/reminders/reminders.handlers';
 import { SCORING_ACTIONS, SCORING_COMMANDS } from './features/scoring/scoring.handlers';
@@ -49,22 +50,24 @@ export interface Container {
   /** Wakes the outbox sender after the current request (no-op when Lark is disabled). */
   kickOutbox(): void;
   /**
-   * The minute tick (node-cron on Node, Cron Triggers on Workers, `npm run cli -- tick --at`): plans the reminders
-   * due at `at` (default now) on the one server that claims the minute, then runs `maintain`.
+   * The minute tick (node-cron on Node, Cron Triggers on Workers, `npm run cli -- tick --at`): runs the scheduled
+   * jobs due at `at` (default now), each on the one server that claims its slot (scheduledJobs), then `maintain`.
    */
   tick(at?: number): Promise<TickReport>;
   /**
-   * Housekeeping, also every few seconds on Node: finish events whose work was cut short, drain the outbox, and
-   * once an hour prune old receipts, inbox rows and run slots. Overlapping calls in one process are folded into
-   * the one already running; across servers the rows' leases keep work single.
+   * Housekeeping, also every few seconds on Node: finish events whose work was cut short and drain the outbox.
+   * Overlapping calls in one process are folded into the one already running; across servers the rows' leases keep
+   * work single.
    */
   maintain(): Promise<void>;
 }
 
 export interface TickReport {
-  /** False when another server (or an earlier tick) had already run this minute's reminders. */
+  /** False when another server (or an earlier tick) had already run this minute's reminders, or they failed. */
   ranReminders: boolean;
   reminders: ReminderRun;
+  /** The jobs that failed at this tick (logged; their next slot tries again). */
+  failed: string[];
 }
 
 export interface ContainerParts {
@@ -87,6 +90,36 @@ export const COMMANDS: readonly CommandSpec[] = [helpCommand, ...REGISTRATION_CO
 /** Every card action. */
 export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [showHelpAction, ...REGISTRATION_ACTIONS, ...REPORT_ACTIONS, ...REMINDER_ACTIONS, ...SCORING_ACTIONS, ...RANKING_ACTIONS, ...AWARD_ACTIONS];
 
+/**
+ * Every scheduled job, run by the minute tick once per slot across servers (src/platform/jobs.ts): the reminders due
+ * this minute; the digest to the announcement group, whose own summary_runs row keeps it to once per digest slot;
+ * and, hourly, forgetting receipts, finished inbox events and run slots older than they need to be kept.
+ */
+export function scheduledJobs(parts: { services: BotServices; db: DbHandle['db']; logger: Logger }): readonly ScheduledJob[] {
+  const { services, db, logger } = parts;
+  return [
+    {
+      name: 'reminders',
+      every: 'minute',
+      async run(at) {
+        const run = await runReminders(services, at);
+        if (run.sent || run.dropped) logger.info('reminders', { ...run, at: new Date(at).toISOString() });
+        return run;
+      },
+    },
+    { name: 'summaries', every: 'minute', run: (at) => runScheduledSummaries(services, at) },
+    {
+      name: 'prune',
+      every: 'hour',
+      async run(at) {
+        const pruned = { receipts: await pruneReceipts(db, at), events: await pruneInbox(db, at), slots: await pruneSlots(db, at - 7 * 86_400_000) };
+        if (pruned.receipts + pruned.events + pruned.slots > 0) logger.info('pruned', pruned);
+        return pruned;
+      },
+    },
+  ];
+}
+
 export function createContainer(parts: ContainerParts): Container {
   const { config, logger, clock, database, defer, competitionId } = parts;
   const db = database.db;
@@ -96,11 +129,12 @@ export function createContainer(parts: ContainerParts): Container {
       ? new SdkLarkApi({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN, logger })
       : new DisabledLarkApi());
 
-  // The stored definition rarely changes: re-read it at most every 30 s.
+  // The stored definition rarely changes: re-read it at most every 30 s of the bot's clock (either way: a clock set
+  // back, as a test or `tick --at` may, reads it again too).
   let cached: { at: number; competition: Promise<Competition> } | undefined;
   const competition = () => {
-    const now = Date.now();
-    if (!cached || now - cached.at > 30_000) {
+    const now = clock.now();
+    if (!cached || Math.abs(now - cached.at) > 30_000) {
       const loading = findCompetition(db, competitionId).then((c) => {
         if (!c) throw new Error(`competition ${competitionId} is not loaded`);
         return c;
@@ -145,33 +179,22 @@ export function createContainer(parts: ContainerParts): Container {
     maxAgeSeconds: config.LARK_SIGNATURE_MAX_AGE_SECONDS,
   };
   let maintaining: Promise<void> | undefined;
-  let lastPrune = 0;
   const maintain = () =>
     (maintaining ??= (async () => {
       await bot.sweepInbox();
       if (lark.enabled) await sender.drain(20_000);
-      const now = clock.now();
-      // Hourly, at the top of the hour: a Worker builds a container per invocation, so its memory cannot pace this.
-      if (now - lastPrune >= 3_600_000 && new Date(now).getUTCMinutes() === 0) {
-        lastPrune = now;
-        const receipts = await pruneReceipts(db, now);
-        const events = await pruneInbox(db, now);
-        const slots = await pruneCronRuns(db, now - 7 * 86_400_000);
-        if (receipts + events + slots > 0) logger.info('pruned', { receipts, events, slots });
-      }
     })().finally(() => (maintaining = undefined)));
+  const jobs = scheduledJobs({ services, db, logger });
   const tick = async (at?: number): Promise<TickReport> => {
     const now = at ?? clock.now();
-    let report: TickReport = { ranReminders: false, reminders: { sent: 0, dropped: 0 } };
-    // One server plans each minute's reminders; the occurrences' unique key keeps them single anyway.
-    if (await claimCronSlot(db, minuteSlot('reminders', now), owner, now)) {
-      report = { ranReminders: true, reminders: await runReminders(services, now) };
-      if (report.reminders.sent || report.reminders.dropped) logger.info('reminders', { ...report.reminders, at: new Date(now).toISOString() });
-    }
-    // The scheduled digest: its slot's row (not the minute's claim) keeps it to once per slot on any number of servers.
-    await runScheduledSummaries(services, now);
+    const outcomes = await runDueJobs(jobs, (slot) => claimSlot(db, slot, owner, now), now, logger);
     await maintain();
-    return report;
+    const reminders = outcomes.find((o) => o.job === 'reminders');
+    return {
+      ranReminders: reminders?.ran === true,
+      reminders: reminders?.ran ? (reminders.result as ReminderRun) : { sent: 0, dropped: 0 },
+      failed: outcomes.filter((o) => !o.ran && o.reason === 'failed').map((o) => o.job),
+    };
   };
   return Object.freeze({ config, logger, clock, database, defer, competitionId, lark, sender, services, bot, verify, kickOutbox, tick, maintain });
 }

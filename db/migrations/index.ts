@@ -9,6 +9,7 @@ import * as selfEvaluations from './20261122T1500_self_evaluations';
 import * as reminderPauses from './20261122T1600_reminder_pauses';
 import * as rankings from './20261122T1700_rankings';
 import * as awards from './20261122T1800_awards';
+import * as awardAnnouncements from './20261201T1800_award_announcements';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0900_initial': initial,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T1600_reminder_pauses': reminderPauses,
   '20261122T1700_rankings': rankings,
   '20261122T1800_awards': awards,
+  '20261201T1800_award_announcements': awardAnnouncements,
 };

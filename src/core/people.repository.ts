@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
-import { dialectOf } from '../platform/db';
+import { dialectOf, insertIfAbsent, madeRow } from '../platform/db';
 import { toDbInstant } from '../platform/instant';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -14,8 +14,8 @@ export async function rememberPerson(db: Kysely<Database>, person: { openId: str
   const at = toDbInstant(now);
   const name = person.name?.trim() || null;
   const insert = db.insertInto('people').values({ open_id: person.openId, name, email: null, mobile: null, created_at: at, updated_at: at });
-  const inserted = await (dialectOf(db) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.column('open_id').doNothing())).executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0 && name) {
+  const inserted = await insertIfAbsent(db, insert, ['open_id']).executeTakeFirst();
+  if (!madeRow(inserted) && name) {
     await db.updateTable('people').set({ name, updated_at: at }).where('open_id', '=', person.openId).where((eb) => eb.or([eb('name', 'is', null), eb('name', '!=', name)])).execute();
   }
 }

@@ -54,6 +54,19 @@ export async function findProject(db: Kysely<Database>, competitionId: string, i
   return r && toProject(r);
 }
 
+/** The id of the project with this code (withdrawn ones too: a code is never reused), if any. */
+export async function projectIdByCode(db: Kysely<Database>, competitionId: string, code: string): Promise<string | undefined> {
+  const row = await db.selectFrom('projects').select('id').where('competition_id', '=', competitionId).where('code', '=', code).executeTakeFirst();
+  return row?.id;
+}
+
+/** Code and name of each of these projects, by id. */
+export async function projectLabels(db: Kysely<Database>, competitionId: string, ids: readonly string[]): Promise<Map<string, { code: string; name: string }>> {
+  if (!ids.length) return new Map();
+  const rows = await db.selectFrom('projects').select(['id', 'code', 'name']).where('competition_id', '=', competitionId).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((r) => [r.id, { code: r.code, name: r.name }]));
+}
+
 /** The unit's active project with this name key (see nameKey), if any. */
 export async function findActiveByName(db: Kysely<Database>, competitionId: string, unit: string, key: string): Promise<Project | undefined> {
   const r = await db.selectFrom('projects').select(COLUMNS).where('competition_id', '=', competitionId).where('unit_code', '=', unit).where('active_name', '=', key).executeTakeFirst();

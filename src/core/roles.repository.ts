@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
-import { dialectOf } from '../platform/db';
+import { insertIfAbsent, madeRow } from '../platform/db';
 import { newId } from '../platform/ids';
 import { toDbInstant } from '../platform/instant';
 import { prepare } from '../platform/prepared';
@@ -26,6 +26,12 @@ export async function holdersOf(db: Kysely<Database>, competitionId: string, rol
 export async function unitsWithLeaders(db: Kysely<Database>, competitionId: string): Promise<Set<string>> {
   const rows = await db.selectFrom('role_grants').select('scope').distinct().where('competition_id', '=', competitionId).where('role', '=', 'unit_leader').execute();
   return new Set(rows.map((r) => r.scope));
+}
+
+/** Every unit leader (from the file) and their unit. */
+export async function unitLeaders(db: Kysely<Database>, competitionId: string): Promise<Array<{ openId: string; unit: string }>> {
+  const rows = await db.selectFrom('role_grants').select(['open_id', 'scope']).where('competition_id', '=', competitionId).where('role', '=', 'unit_leader').execute();
+  return rows.map((r) => ({ openId: r.open_id, unit: r.scope }));
 }
 
 /** Everyone in the office: the BOT_ADMINS and whoever holds the office role. */
@@ -61,11 +67,8 @@ export async function insertChatGrant(
     id: newId('rol'), competition_id: g.competitionId, open_id: g.openId, role: g.role, scope: g.scope, source: 'chat',
     granted_by: g.grantedBy, created_at: toDbInstant(now),
   });
-  const result = await (dialectOf(trx) === 'mysql'
-    ? insert.ignore()
-    : insert.onConflict((oc) => oc.columns(['competition_id', 'open_id', 'role', 'scope']).doNothing())
-  ).executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  const result = await insertIfAbsent(trx, insert, ['competition_id', 'open_id', 'role', 'scope']).executeTakeFirst();
+  return madeRow(result);
 }
 
 /** True when the grant was there (and is now gone). */

@@ -23,6 +23,7 @@ import { migrateToLatest } from '../platform/migrate';
 import { ManualClock } from '../platform/clock';
 import { TrackedDefer } from '../platform/defer';
 import { createContainer } from '../container';
+import { outboxCounts, pendingAfter, type OutboxCounts } from '../lark/outbox.repository';
 import { latestCompetitionId } from '../competition/competition.repository';
 import { verifySnapshot, type RankingSnapshot } from '../features/rankings/rankings.snapshot';
 import { findPublication } from '../features/rankings/snapshots.repository';
@@ -123,28 +124,24 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         return 2;
       }
       const container = createContainer({ config, logger, clock: new ManualClock(at), database, defer, competitionId });
-      const counts = async () => {
-        const rows = await database.db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
-        return new Map(rows.map((r) => [r.status, Number(r.n)]));
-      };
-      const before = await counts();
+      const before = await outboxCounts(database.db);
       const report = await container.tick(at);
       await defer.idle();
-      const after = await counts();
+      const after = await outboxCounts(database.db);
       const wallNow = Date.now();
-      const later = await database.db.selectFrom('outbox').select(['next_attempt_at']).where('status', '=', 'pending').where('next_attempt_at', '>', toDbInstant(wallNow)).orderBy('next_attempt_at').execute();
-      const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+      const later = await pendingAfter(database.db, wallNow);
+      const total = (c: OutboxCounts) => c.pending + c.sending + c.sent + c.failed;
       const added = total(after) - total(before);
-      const sent = (after.get('sent') ?? 0) - (before.get('sent') ?? 0);
-      const waiting = (after.get('pending') ?? 0) + (after.get('sending') ?? 0);
+      const sent = after.sent - before.sent;
+      const waiting = after.pending + after.sending;
       out(
         [
-          `${new Date(at).toISOString()}: ${report.ranReminders ? `${report.reminders.sent} reminder(s) recorded, ${report.reminders.dropped} snoozed one(s) dropped` : 'this minute had already run: nothing recorded again'}.`,
+          `${new Date(at).toISOString()}: ${report.ranReminders ? `${report.reminders.sent} reminder(s) recorded, ${report.reminders.dropped} snoozed one(s) dropped` : report.failed.includes('reminders') ? 'the reminders failed (the next minute tries again)' : 'this minute had already run: nothing recorded again'}.`,
           `Outbox: ${added} message(s) added, ${sent} sent by this command, ${waiting} waiting.`,
           !config.larkEnabled
             ? 'Lark is not configured (LARK_APP_ID): nothing is sent; the messages stay in the outbox.'
             : later.length
-              ? `${later.length} of them are due from ${new Date(fromDbInstant(later[0]!.next_attempt_at)).toISOString()} on, later than the wall clock's now: the running bot (npm start) sends each when its time comes.`
+              ? `${later.length} of them are due from ${new Date(later[0]!).toISOString()} on, later than the wall clock's now: the running bot (npm start) sends each when its time comes.`
               : waiting
                 ? 'The waiting ones are due now: the running bot sends them within seconds (or run tick again).'
                 : 'Nothing is waiting.',

@@ -6,7 +6,6 @@ import { createApp } from '../app';
 import { ConfigError } from '../config';
 import { ValidationFailed } from '../platform/errors';
 import { CompetitionRefused } from '../competition/competition.service';
-import { databaseRunCoordinator } from '../platform/cron-runs';
 import { startMinuteTick } from '../platform/minute-tick';
 import { boot } from './bootstrap';
 
@@ -24,14 +23,9 @@ async function main(): Promise<void> {
   maintain();
   const drainTimer = setInterval(maintain, 3_000);
   drainTimer.unref();
-  // The minute tick: reminders (and anything else due at the minute), coordinated across servers in the database;
-  // a jump of the wall clock is caught up once (src/platform/minute-tick.ts).
-  const minuteTask = startMinuteTick({
-    name: 'saidao-tick',
-    run: (at) => container.tick(at),
-    coordinator: databaseRunCoordinator(container.database.db, `node-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, () => container.clock.now()),
-    logger,
-  });
+  // The minute tick on every server: each scheduled job claims its slot in the database, so it runs on one
+  // (src/container.ts scheduledJobs); a jump of the wall clock is caught up once (src/platform/minute-tick.ts).
+  const minuteTask = startMinuteTick({ name: 'saidao-tick', run: (at) => container.tick(at), logger });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

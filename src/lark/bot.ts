@@ -20,7 +20,7 @@ import { parseCommand } from './commands';
 import { normaliseCardAction, normaliseEvent, type CardAction, type InboundEvent } from './envelope';
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec, MessageEvent } from './handlers';
 import { acceptEvent, claimDueEvents, finishEvent, retryEventLater } from './inbox.repository';
-import { claimReceipt, RecentReceipts } from './receipts';
+import { claimReceipt, RecentReceipts } from './receipts.repository';
 
 export interface BotOptions {
   /** Hard budget for a card callback's answer; Lark gives up at 3 s [LARK.md §3.3]. */

@@ -7,9 +7,9 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { dialectOf } from '../platform/db';
+import { insertIfAbsent, madeRow } from '../platform/db';
 import { toDbInstant } from '../platform/instant';
-import { claimReceipt } from './receipts';
+import { claimReceipt } from './receipts.repository';
 
 /** How long the receiving server has to finish before a sweep elsewhere may take the event over. */
 export const INBOX_LEASE_MS = 60_000;
@@ -43,8 +43,8 @@ export async function acceptEvent(db: Kysely<Database>, e: InboxEntry, now: numb
       lease_until: toDbInstant(now + INBOX_LEASE_MS),
       received_at: toDbInstant(now),
     });
-    const r = await (dialectOf(trx) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.column('event_id').doNothing())).executeTakeFirst();
-    if (Number(r.numInsertedOrUpdatedRows ?? 0n) !== 1) return 'duplicate';
+    const r = await insertIfAbsent(trx, insert, ['event_id']).executeTakeFirst();
+    if (!madeRow(r)) return 'duplicate';
     if (e.messageId !== undefined && !(await claimReceipt(trx, 'message', e.messageId, now))) {
       await trx
         .updateTable('inbox')

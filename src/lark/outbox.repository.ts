@@ -6,7 +6,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { withinBudget, type Card } from '../../cards/kit';
-import { dialectOf, retryOnLockConflict } from '../platform/db';
+import { insertIfAbsent, madeRow, retryOnLockConflict } from '../platform/db';
 import { newId } from '../platform/ids';
 import { fromDbInstant, toDbInstant } from '../platform/instant';
 
@@ -55,7 +55,6 @@ export async function uuidFor(key: string): Promise<string> {
 /** Inserts the messages not already present; returns how many were new. */
 export async function enqueueMessages(db: Db, messages: readonly OutgoingMessage[], now: number): Promise<number> {
   if (!messages.length) return 0;
-  const mysql = dialectOf(db) === 'mysql';
   let inserted = 0;
   for (const m of messages) {
     // The last guard before Lark: a card over the budget is replaced by a short card saying so (never sent to be
@@ -84,9 +83,7 @@ export async function enqueueMessages(db: Db, messages: readonly OutgoingMessage
       created_at: toDbInstant(now),
       sent_at: null,
     };
-    const q = db.insertInto('outbox').values(values);
-    const result = await (mysql ? q.ignore() : q.onConflict((oc) => oc.column('uuid').doNothing())).executeTakeFirst();
-    inserted += Number(result.numInsertedOrUpdatedRows ?? 0n);
+    if (madeRow(await insertIfAbsent(db, db.insertInto('outbox').values(values), ['uuid']).executeTakeFirstOrThrow())) inserted++;
   }
   return inserted;
 }
@@ -188,4 +185,15 @@ export async function recentFailures(db: Kysely<Database>, limit = 20): Promise<
 export async function recentlySent(db: Db, since: number): Promise<{ id: string; rateKey: string; sentAt: number }[]> {
   const rows = await db.selectFrom('outbox').select(['id', 'rate_key', 'sent_at']).where('sent_at', '>', toDbInstant(since)).execute();
   return rows.map((r) => ({ id: r.id, rateKey: r.rate_key, sentAt: fromDbInstant(r.sent_at!) }));
+}
+
+/** Extends the leases of the rows `owner` is sending to `until` (the drain's lease renewal). */
+export async function extendSendingLeases(db: Kysely<Database>, owner: string, until: number): Promise<void> {
+  await db.updateTable('outbox').set({ lease_until: toDbInstant(until) }).where('lease_owner', '=', owner).where('status', '=', 'sending').execute();
+}
+
+/** When the pending rows not due before `at` come due, soonest first. */
+export async function pendingAfter(db: Kysely<Database>, at: number): Promise<number[]> {
+  const rows = await db.selectFrom('outbox').select('next_attempt_at').where('status', '=', 'pending').where('next_attempt_at', '>', toDbInstant(at)).orderBy('next_attempt_at').execute();
+  return rows.map((r) => fromDbInstant(r.next_attempt_at));
 }

@@ -8,12 +8,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Logger } from '../platform/logger';
-import { acquireLease, releaseLease } from '../platform/lease';
+import { acquireLease, releaseLease } from '../platform/leases.repository';
 import { isLockConflict, retryOnLockConflict } from '../platform/db';
 import { toDbInstant } from '../platform/instant';
 import { toLarkApiError, type LarkApi, type LarkApiError } from './client';
 import { SlidingWindowLimiter, type RateLimits } from './limiter';
-import { claimDue, markFailed, markRetry, markSent, recentlySent, type OutboxRow } from './outbox.repository';
+import { claimDue, extendSendingLeases, markFailed, markRetry, markSent, recentlySent, type OutboxRow } from './outbox.repository';
 
 export interface RealTime {
   now(): number;
@@ -257,7 +257,7 @@ function describe(e: LarkApiError): string {
  */
 async function renewLeases(db: Kysely<Database>, name: string, owner: string, now: number, leaseMs: number, logger: Logger): Promise<boolean> {
   if (!(await acquireLease(db, name, owner, now, leaseMs))) return false;
-  await retryOnLockConflict(() => db.updateTable('outbox').set({ lease_until: toDbInstant(now + leaseMs) }).where('lease_owner', '=', owner).where('status', '=', 'sending').execute()).catch((err) => {
+  await retryOnLockConflict(() => extendSendingLeases(db, owner, now + leaseMs)).catch((err) => {
     if (!isLockConflict(err)) throw err;
     logger.warn('outbox row leases not renewed this time (lock conflict)', { err });
   });

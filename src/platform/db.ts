@@ -1,4 +1,4 @@
-import { Kysely, MysqlDialect, MysqlAdapter, type Dialect } from 'kysely';
+import { Kysely, MysqlDialect, MysqlAdapter, type Dialect, type InsertQueryBuilder, type InsertResult } from 'kysely';
 import type { Database } from '../../db/schema';
 
 export type DialectName = 'mysql' | 'sqlite';
@@ -63,6 +63,18 @@ export async function openDatabase(url: string, options: DatabaseOpeners = {}): 
   const db = new Kysely<Database>({ dialect: kdialect });
   return { db, dialect, destroy: () => db.destroy() };
 }
+
+/**
+ * An insert that does nothing when a row with the same unique key exists, on either engine: MySQL/MariaDB's
+ * `INSERT IGNORE`, SQLite's `ON CONFLICT (<key>) DO NOTHING`. `madeRow` on its result says whether this call made
+ * the row: the primitive of every exactly-once claim (receipts, inbox, outbox, run slots, digests).
+ */
+export function insertIfAbsent<Q extends InsertQueryBuilder<any, any, any>>(db: Kysely<any>, insert: Q, uniqueKey: readonly string[]): Q {
+  return (dialectOf(db) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.columns(uniqueKey as never).doNothing())) as Q;
+}
+
+/** True when the insert made its row (see insertIfAbsent). */
+export const madeRow = (r: InsertResult): boolean => Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
 
 /** A statement ran into a unique key, on either engine (MySQL/MariaDB 1062, SQLite UNIQUE or PRIMARY KEY). */
 export function isUniqueViolation(err: unknown): boolean {

@@ -7,7 +7,8 @@
  * that exact minute (`m h D M *`, UTC): a jump leaves at most one missed slot, the tick catches up once (the tick
  * itself decides what is due at that instant), and one line says what happened. A watchdog also notices a jump
  * before node-cron's timer fires, and a backward step of the clock, which would otherwise leave the next task hours
- * away. Runs stay coordinated across servers through node-cron's `runCoordinator` (one run per minute slot).
+ * away. Every server ticks; what must run once per minute across servers claims its slot itself (src/platform/jobs.ts).
+ * A `coordinator`, when given, is asked first (node-cron's `runCoordinator`).
  */
 import cron from 'node-cron';
 import type { Logger } from './logger';
@@ -16,7 +17,7 @@ export interface MinuteTickOptions {
   /** The task's name: the coordinator's key prefix (`<name>:<minute ISO>`). */
   name: string;
   run: (at: number) => Promise<unknown>;
-  coordinator: { shouldRun(key: string): Promise<boolean> };
+  coordinator?: { shouldRun(key: string): Promise<boolean> };
   logger: Logger;
   /** How often the watchdog compares the wall clock with the minute waited for (default 5 s). */
   watchdogMs?: number;
@@ -65,7 +66,7 @@ export function startMinuteTick(options: MinuteTickOptions): MinuteTick {
         running = run(ctx.date.getTime());
         return running;
       },
-      { name, timezone: 'Etc/UTC', noOverlap: true, distributed: true, runCoordinator: coordinator, suppressMissedWarning: true, logger: cronLogger },
+      { name, timezone: 'Etc/UTC', noOverlap: true, ...(coordinator ? { distributed: true, runCoordinator: coordinator } : {}), suppressMissedWarning: true, logger: cronLogger },
     );
     task = t;
     const next = () => {
@@ -88,8 +89,7 @@ export function startMinuteTick(options: MinuteTickOptions): MinuteTick {
     logger.warn('the wall clock moved; the minute tick catches up once', { name, waitedFor: new Date(waited).toISOString(), now: new Date(now).toISOString(), minutes });
     if (minutes <= 0) return;
     const key = `${name}:${new Date(Math.floor(now / MINUTE) * MINUTE).toISOString()}`;
-    running = coordinator
-      .shouldRun(key)
+    running = (coordinator ? coordinator.shouldRun(key) : Promise.resolve(true))
       .then((elected) => (elected ? run(now) : undefined))
       .catch((err) => logger.error('catch-up tick failed', { name, err }));
   };

@@ -83,7 +83,7 @@ describe('the inbox', () => {
 });
 
 describe('pruning', () => {
-  it('once an hour at the top of the hour, finished events and receipts older than a week go; recent and pending ones stay', async () => {
+  it('once an hour at the top of the hour (the scheduled prune job), finished events and receipts older than a week go; recent and pending ones stay', async () => {
     const now = Date.parse('2024-05-06T02:00:00Z');
     const { toDbInstant } = await import('../../src/platform/instant');
     const old = toDbInstant(now - 8 * 86_400_000);
@@ -95,10 +95,10 @@ describe('pruning', () => {
     ]).execute();
     await db.db.insertInto('receipts').values([{ kind: 'message', receipt_key: 'om-prune-old', created_at: old }, { kind: 'message', receipt_key: 'om-prune-recent', created_at: recent }]).execute();
     const c = testContainer(db, { BOT_ADMINS: OFFICE }, now - 30 * 60_000, { lark: h.container.lark });
-    await c.maintain(); // half past: not yet
+    await c.tick(); // half past: not yet
     expect((await db.db.selectFrom('inbox').select('event_id').where('event_id', 'like', 'ev-prune-%').execute()).length).toBe(3);
     c.clock.set(now);
-    await c.maintain();
+    await c.tick();
     expect((await db.db.selectFrom('inbox').select('event_id').where('event_id', 'like', 'ev-prune-%').orderBy('event_id').execute()).map((r) => r.event_id)).toEqual(['ev-prune-pending', 'ev-prune-recent']);
     expect((await db.db.selectFrom('receipts').select('receipt_key').where('receipt_key', 'like', 'om-prune-%').execute()).map((r) => r.receipt_key)).toEqual(['om-prune-recent']);
   });

@@ -1,7 +1,8 @@
+import { silentLogger } from '../../src/platform/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireLease, releaseLease } from '../../src/platform/lease';
+import { acquireLease, releaseLease } from '../../src/platform/leases.repository';
 import { claimDue, enqueueMessages, markRetry, uuidFor, type OutgoingMessage } from '../../src/lark/outbox.repository';
-import { claimReceipt } from '../../src/lark/receipts';
+import { claimReceipt } from '../../src/lark/receipts.repository';
 import { card, markdown } from '../../cards/kit';
 import { callbackBody } from '../../src/lark/bot';
 import { checkCard } from '../../src/lark/card-rules';
@@ -75,19 +76,28 @@ describe('leases and receipts', () => {
   });
 });
 
-describe('the run coordinator', () => {
-  it('one claim per slot, however many servers ask at once; node-cron keys go through it', async () => {
-    const { claimCronSlot, databaseRunCoordinator, minuteSlot } = await import('../../src/platform/cron-runs');
+describe('scheduled jobs, once per slot', () => {
+  it('twelve servers ticking the same minute run each due job once; an hourly job only at the top of the hour', async () => {
+    const { claimSlot } = await import('../../src/platform/run-slots.repository');
+    const { runDueJobs, slotOf } = await import('../../src/platform/jobs');
     const t = await freshDatabase();
     try {
-      const slot = minuteSlot('reminders', Date.parse('2024-04-08T01:30:42Z'));
-      expect(slot).toBe('reminders:2024-04-08T01:30');
-      const claims = await Promise.all(Array.from({ length: 12 }, (_, i) => claimCronSlot(t.db, slot, `srv-${i}`, Date.now())));
-      expect(claims.filter(Boolean)).toHaveLength(1);
-      const a = databaseRunCoordinator(t.db, 'a', () => Date.now());
-      const b = databaseRunCoordinator(t.db, 'b', () => Date.now());
-      const key = 'saidao-tick:2024-04-08T01:31:00.000Z';
-      expect((await Promise.all([a.shouldRun(key), b.shouldRun(key)])).filter(Boolean)).toHaveLength(1);
+      expect(slotOf({ name: 'reminders', every: 'minute' }, Date.parse('2024-04-08T01:30:42Z'))).toBe('reminders:2024-04-08T01:30');
+      expect(slotOf({ name: 'prune', every: 'hour' }, Date.parse('2024-04-08T01:00:05Z'))).toBe('prune:2024-04-08T01');
+      const runs: string[] = [];
+      const jobs = [
+        { name: 'reminders', every: 'minute' as const, run: async (at: number) => void runs.push(`reminders@${at}`) },
+        { name: 'prune', every: 'hour' as const, run: async (at: number) => void runs.push(`prune@${at}`) },
+        { name: 'broken', every: 'minute' as const, run: async () => Promise.reject(new Error('down')) },
+      ];
+      const tickAll = (at: number) => Promise.all(Array.from({ length: 12 }, (_, i) => runDueJobs(jobs, (slot) => claimSlot(t.db, slot, `srv-${i}`, at), at, silentLogger)));
+      const top = Date.parse('2024-04-08T02:00:00Z');
+      const outcomes = (await tickAll(top)).flat();
+      await tickAll(top + 20_000); // the same minute again (a retried Cron Trigger)
+      await tickAll(top + 60_000);
+      expect(runs.sort()).toEqual([`prune@${top}`, `reminders@${top + 60_000}`, `reminders@${top}`].sort());
+      // A failing job is reported, once, and does not stop the others.
+      expect(outcomes.filter((o) => o.job === 'broken' && !o.ran && o.reason === 'failed')).toHaveLength(1);
     } finally {
       await t.destroy();
     }

@@ -4,7 +4,7 @@
  * parameters is refused when first run rather than sent with a stand-in in it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimReceipt } from '../../src/lark/receipts';
+import { claimReceipt } from '../../src/lark/receipts.repository';
 import { prepare } from '../../src/platform/prepared';
 import { freshDatabase, type TestDatabase } from '../support/database';
 

@@ -78,6 +78,19 @@ describe('the architecture', () => {
     expect(show(bad)).toEqual([]);
   });
 
+  it('SQL is written only in repositories (*.repository.ts) and migrations (db/)', () => {
+    const STATEMENT = /\.(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)\(|\bsql`|\bsql<|\.schema\s*\.\s*(create|alter|drop)/;
+    const bad = FILES.filter((f) => !f.endsWith('.repository.ts')).flatMap((file) =>
+      readFileSync(join(ROOT, file), 'utf8')
+        .split('\n')
+        .filter((line) => STATEMENT.test(line) && !/^\s*(\*|\/\/)/.test(line))
+        .map((line) => `${file}: ${line.trim()}`),
+    );
+    expect(bad).toEqual([]);
+    // The check sees SQL where it is: the repositories are full of it.
+    expect(FILES.filter((f) => f.endsWith('.repository.ts') && STATEMENT.test(readFileSync(join(ROOT, f), 'utf8'))).length).toBeGreaterThan(15);
+  });
+
   it('the paths checked here exist (a renamed folder does not silently pass)', () => {
     expect(FILES.some((f) => f.startsWith('src/core/'))).toBe(true);
     expect(FILES.filter((f) => area(f).kind === 'feature').length).toBeGreaterThan(20);

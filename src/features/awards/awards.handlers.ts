@@ -18,8 +18,9 @@ import { unitGroupChats, announcementChat } from '../../core/chats.repository';
 import { latestPublication, liveRankings } from '../rankings';
 import type { Roles } from '../../core/roles';
 import { matchTrack } from '../../core/scope-matcher';
-import { allActiveProjects } from '../../core/projects.repository';
+import { allActiveProjects, projectLabels } from '../../core/projects.repository';
 import { holdersOf, unitsOfJudge } from '../../core/roles.repository';
+import { latestAnnouncedIds, recordAnnouncement, wasAnnounced } from './announcements.repository';
 import { findAward, insertNomination, listAwards, stepAward, usedPlaces, type Award } from './awards.repository';
 import { awardWindows, decisionsClosed, isLive, materialsClosed, nominationClosed, placesLeft, stepRefused, trackFull, trackQuota, dutyConflict, type Step } from './awards.rules';
 import { parseDecision, parseMaterials, parseNomination } from '../../../cards/awards.form';
@@ -61,14 +62,8 @@ function buttonsFor(c: Competition, { roles, openId: viewer }: Viewer, a: Award,
   return out;
 }
 
-async function projectNames(s: BotServices, ids: readonly string[]): Promise<Map<string, { code: string; name: string }>> {
-  if (!ids.length) return new Map();
-  const rows = await s.db.selectFrom('projects').select(['id', 'code', 'name']).where('competition_id', '=', s.competitionId).where('id', 'in', [...new Set(ids)]).execute();
-  return new Map(rows.map((r) => [r.id, { code: r.code, name: r.name }]));
-}
-
 async function rowsOf(s: BotServices, c: Competition, viewer: Viewer, awards: readonly Award[], now: number): Promise<AwardRow[]> {
-  const projects = await projectNames(s, awards.map((a) => a.projectId));
+  const projects = await projectLabels(s.db, s.competitionId, awards.map((a) => a.projectId));
   return awards.map((a) => toRow(c, a, projects, viewer, now));
 }
 
@@ -121,9 +116,8 @@ async function listCard(s: BotServices, c: Competition, viewer: Viewer, track: s
  * since and not yet announced.
  */
 async function announcedCard(s: BotServices, c: Competition): Promise<Card | undefined> {
-  const last = await s.db.selectFrom('audit_log').select('after_json').where('competition_id', '=', s.competitionId).where('action', '=', 'award.announce').orderBy('at', 'desc').orderBy('id', 'desc').executeTakeFirst();
-  if (!last) return undefined;
-  const announced = new Set((JSON.parse(last.after_json ?? '{}') as { approved?: string[] }).approved ?? []);
+  const announced = await latestAnnouncedIds(s.db, s.competitionId);
+  if (!announced) return undefined;
   return announcement(c, (await listAwards(s.db, s.competitionId, { statuses: ['approved'] })).filter((a) => announced.has(a.id)));
 }
 
@@ -177,8 +171,8 @@ export const announceAwardsCommand: CommandSpec = {
     const pending = all.filter((a) => isLive(a.status) && a.status !== 'approved').length;
     // The same list announced twice is one message per chat (the key carries the list's hash); a changed list is new.
     const hash = (await sha256Hex(approved.map((a) => a.id).sort().join(','))).slice(0, 16);
-    const before = await s.db.selectFrom('audit_log').select('id').where('competition_id', '=', s.competitionId).where('action', '=', 'award.announce').where('entity_id', '=', hash).executeTakeFirst();
-    if (before) return ctx.reply(text(`这份表彰名单（${approved.length} 项）已经公布过，没有再发。名单有变化后可以再次公布。`, `This award list (${approved.length}) has already been announced; nothing was posted again. Announce again once it changes.`), 'awards-announce');
+    const again = text(`这份表彰名单（${approved.length} 项）已经公布过，没有再发。名单有变化后可以再次公布。`, `This award list (${approved.length}) has already been announced; nothing was posted again. Announce again once it changes.`);
+    if (await wasAnnounced(s.db, s.competitionId, hash)) return ctx.reply(again, 'awards-announce');
     const card = announcement(c, approved);
     const targets = new Set<string>();
     const main = await announcementChat(s.db, s.competitionId);
@@ -192,10 +186,15 @@ export const announceAwardsCommand: CommandSpec = {
       key: `awards-announced:${s.competitionId}:${hash}:${chatId}`, purpose: 'awards-announced', op: 'send', receiveIdType: 'chat_id', receiveId: chatId,
       rateKey: `chat:${chatId}`, msgType: 'interactive', content: card, competitionId: s.competitionId,
     }));
-    await s.db.transaction().execute(async (trx) => {
-      await recordAudit(trx, { competitionId: s.competitionId, actor: ctx.event.senderOpenId, action: 'award.announce', entityType: 'award_list', entityId: hash, after: { approved: approved.map((a) => a.id).sort(), chats: [...targets] }, at: now });
+    const ids = approved.map((a) => a.id).sort();
+    const posted = await s.db.transaction().execute(async (trx) => {
+      // Two offices announcing the same list at once: one row, one post.
+      if (!(await recordAnnouncement(trx, { competitionId: s.competitionId, hash, awardIds: ids, chats: [...targets], actor: ctx.event.senderOpenId }, now))) return false;
+      await recordAudit(trx, { competitionId: s.competitionId, actor: ctx.event.senderOpenId, action: 'award.announce', entityType: 'award_list', entityId: hash, after: { approved: ids, chats: [...targets] }, at: now });
       await enqueueMessages(trx, messages, now);
+      return true;
     });
+    if (!posted) return ctx.reply(again, 'awards-announce');
     s.wakeOutbox();
     const where = targets.size
       ? text(`已发到 ${targets.size} 个群${main ? '（含通知群）' : '（还没有设置通知群：可在通知群里发送「设为通知群」）'}。`, `Posted to ${targets.size} group(s)${main ? ' (the announcement group among them)' : ' (no announcement group is set: send "announce-here" in it)'}.`)
@@ -252,7 +251,7 @@ async function requireTrackJudge(ctx: CardActionContext, c: Competition, track: 
 async function stepped(ctx: CardActionContext, c: Competition, a: Award | undefined, done: Text, headline: Text = done): Promise<CardResponse> {
   const s = ctx.services;
   if (!a) return toastError(text('这个提名刚被其他人处理过；请重新发送「表彰」查看最新情况。', 'Someone else has just dealt with this nomination. Send "awards" for the latest.'));
-  const row = toRow(c, a, await projectNames(s, [a.projectId]), { roles: ctx.roles, openId: ctx.action.operatorOpenId }, s.clock.now());
+  const row = toRow(c, a, await projectLabels(s.db, s.competitionId, [a.projectId]), { roles: ctx.roles, openId: ctx.action.operatorOpenId }, s.clock.now());
   return { card: awardStepCard({ row, done: headline }), toast: { type: 'success', text: done } };
 }
 
@@ -330,7 +329,7 @@ export const confirmPlaceAction: CardActionSpec<'award.confirm'> = {
     const { s, c, a, now } = await awardFor(ctx, v.w, 'confirm', nominationClosed);
     const contacts = await holdersOf(s.db, s.competitionId, 'contact', a.unit);
     const due = awardWindows(c).materialsDue;
-    const projects = await projectNames(s, [a.projectId]);
+    const projects = await projectLabels(s.db, s.competitionId, [a.projectId]);
     const after = await stepAward(
       s.db, s.competitionId, a.id, ['nominated'],
       {
@@ -371,7 +370,7 @@ export const openMaterialsAction: CardActionSpec<'award.materials.open'> = {
   audience: 'contact',
   async run(ctx, v) {
     const { s, c, a, now } = await awardFor(ctx, v.w, 'materials', materialsClosed, (c, a) => requireContact(ctx, c, a));
-    const row = toRow(c, a, await projectNames(s, [a.projectId]), undefined, now);
+    const row = toRow(c, a, await projectLabels(s.db, s.competitionId, [a.projectId]), undefined, now);
     return { card: materialsForm({ row, due: awardWindows(c).materialsDue, ...(a.materials ? { prefill: { materials: a.materials, links: a.materialsLinks } } : {}) }) };
   },
 };
@@ -401,7 +400,7 @@ export const openDecisionAction: CardActionSpec<'award.decide.open'> = {
   audience: 'leader',
   async run(ctx, v) {
     const { s, c, a, now } = await awardFor(ctx, v.w, 'decide', decisionsClosed);
-    return { card: decisionForm({ row: toRow(c, a, await projectNames(s, [a.projectId]), undefined, now), links: a.materialsLinks, standing: await standingOf(s, c, a) }) };
+    return { card: decisionForm({ row: toRow(c, a, await projectLabels(s.db, s.competitionId, [a.projectId]), undefined, now), links: a.materialsLinks, standing: await standingOf(s, c, a) }) };
   },
 };
 

@@ -9,7 +9,7 @@ import { UserError } from '../../platform/errors';
 import { text } from '../../platform/i18n';
 import { decideGrant, leavesNoOffice, membersView, planUnbind, type GrantDecision, type UnbindTarget, type WantedGrant } from './grants';
 import { lockPeople, peopleNames, rememberPerson } from '../../core/people.repository';
-import { deleteGrant, insertChatGrant, officeOpenIds, storedGrants } from '../../core/roles.repository';
+import { deleteGrant, insertChatGrant, officeOpenIds, storedGrants, unitLeaders } from '../../core/roles.repository';
 import { type Grant } from '../../core/roles';
 import { type ScopeNames } from '../../core/names';
 import { type MembersView } from '../../../cards/members';
@@ -127,7 +127,7 @@ export async function unbindPeople(db: Kysely<Database>, req: Change & { target:
 export async function members(db: Kysely<Database>, competitionId: string, names: ScopeNames, admins: readonly string[]): Promise<MembersView> {
   const grants = await storedGrants(db, competitionId);
   // Unit leaders come only from the file and are not a chat role (grants.ts): read apart.
-  const leaders = await db.selectFrom('role_grants').select(['open_id', 'scope']).where('competition_id', '=', competitionId).where('role', '=', 'unit_leader').execute();
-  const known = await peopleNames(db, [...admins, ...grants.map((g) => g.openId), ...leaders.map((l) => l.open_id)]);
-  return membersView(names, grants, admins, known, leaders.map((l) => ({ openId: l.open_id, unit: l.scope })));
+  const leaders = await unitLeaders(db, competitionId);
+  const known = await peopleNames(db, [...admins, ...grants.map((g) => g.openId), ...leaders.map((l) => l.openId)]);
+  return membersView(names, grants, admins, known, leaders);
 }

@@ -7,15 +7,14 @@ import { localDateOf } from '../../competition/calendar';
 import type { CardActionSpec, CommandContext, CommandSpec } from '../../lark/handlers';
 import { matchUnit } from '../../core/scope-matcher';
 import { unitsWithLeaders } from '../../core/roles.repository';
-import { dialectOf } from '../../platform/db';
 import { refuse, UserError } from '../../platform/errors';
 import { text } from '../../platform/i18n';
-import { fromDbInstant, toDbInstant } from '../../platform/instant';
 import type { Competition } from '../../competition/competition';
 import { recordAudit } from '../../core/audit.repository';
 import { deadlinesOf } from './deadlines';
 import { obligationsFor } from './obligations.repository';
-import { pausedUnits, recordOccurrence, scheduleOf, shortHash } from './reminders.service';
+import { scheduleOf, shortHash } from './reminders.service';
+import { pausedUnits, recordOccurrence, sentSince, setPaused, snoozesOf } from './reminders.repository';
 import { deadlineSteps, snoozeUntil } from './schedule.rules';
 import { matchProblem, unitChoice } from '../../core/names';
 
@@ -40,7 +39,7 @@ export const snoozeAction: CardActionSpec<'rem.snooze'> = {
     const until = snoozeUntil(scheduleOf(c), now, SNOOZE_HOURS, d!.dueAt);
     if (until === undefined) refuse('reminders.too_late', `离截止不到 ${SNOOZE_HOURS} 个工作小时，请现在处理。`, `Less than ${SNOOZE_HOURS} working hours are left before the deadline; please do it now.`);
     const mine = await shortHash(ctx.action.operatorOpenId);
-    const existing = await s.db.selectFrom('reminder_occurrences').select(['step', 'status']).where('competition_id', '=', s.competitionId).where('rule', '=', d!.rule).where('deadline_key', '=', d!.key).where('unit_code', '=', v.u).where('step', 'like', 'snooze:%').execute();
+    const existing = await snoozesOf(s.db, s.competitionId, d!.rule, d!.key, v.u);
     const minePlanned = existing.filter((e) => e.step.endsWith(`:${mine}`));
     if (minePlanned.some((e) => e.status === 'planned')) return { toast: { type: 'info', text: text('已经设置过稍后提醒了。', 'A later reminder is already set.') } };
     if (minePlanned.length >= MAX_SNOOZES) refuse('reminders.snoozed_enough', `已推迟 ${MAX_SNOOZES} 次，请尽快处理。`, `Postponed ${MAX_SNOOZES} times already; please do it soon.`);
@@ -67,15 +66,7 @@ async function setPause(ctx: CommandContext, paused: boolean): Promise<{ c: Comp
   const now = s.clock.now();
   const actor = ctx.event.senderOpenId;
   await s.db.transaction().execute(async (trx) => {
-    let changed: boolean;
-    if (paused) {
-      const insert = trx.insertInto('reminder_pauses').values({ competition_id: s.competitionId, unit_code: unit, paused_by: actor, paused_at: toDbInstant(now) });
-      const r = await (dialectOf(trx) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.columns(['competition_id', 'unit_code']).doNothing())).executeTakeFirst();
-      changed = Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
-    } else {
-      const r = await trx.deleteFrom('reminder_pauses').where('competition_id', '=', s.competitionId).where('unit_code', '=', unit).executeTakeFirst();
-      changed = Number(r.numDeletedRows) > 0;
-    }
+    const changed = await setPaused(trx, { competitionId: s.competitionId, unit, actor, paused }, now);
     if (changed) {
       await recordAudit(trx, { competitionId: s.competitionId, actor, action: paused ? 'reminders.pause' : 'reminders.resume', entityType: 'reminders', entityId: unit || '*', before: { paused: !paused }, after: { paused }, at: now });
     }
@@ -130,20 +121,14 @@ export const planCommand: CommandSpec = {
       for (const st of steps) upcoming.push({ deadlineName: d.name, dueDate: d.dueDate, step: st.code, at: localTime(c, st.at), owing, ...(st.kind === 'escalate' ? { unreachable } : {}) });
     }
     upcoming.sort((a, b) => a.at.localeCompare(b.at));
-    const rows = await s.db
-      .selectFrom('reminder_occurrences')
-      .select(['rule', 'deadline_key', 'step', 'created_at'])
-      .where('competition_id', '=', s.competitionId)
-      .where('status', '=', 'sent')
-      .where('created_at', '>=', toDbInstant(now - 14 * 86_400_000))
-      .execute();
+    const rows = await sentSince(s.db, s.competitionId, now - 14 * 86_400_000);
     const groups = new Map<string, { rule: string; key: string; step: string; count: number; last: number }>();
     for (const r of rows) {
       const step = r.step.startsWith('snooze') ? 'snooze' : r.step;
-      const k = `${r.rule}|${r.deadline_key}|${step}`;
-      const g = groups.get(k) ?? { rule: r.rule, key: r.deadline_key, step, count: 0, last: 0 };
+      const k = `${r.rule}|${r.key}|${step}`;
+      const g = groups.get(k) ?? { rule: r.rule, key: r.key, step, count: 0, last: 0 };
       g.count++;
-      g.last = Math.max(g.last, fromDbInstant(r.created_at));
+      g.last = Math.max(g.last, r.at);
       groups.set(k, g);
     }
     const deadlines = deadlinesOf(c);

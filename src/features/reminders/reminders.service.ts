@@ -11,9 +11,7 @@ import { daysBetween, localDateOf } from '../../competition/calendar';
 import type { Competition } from '../../competition/competition';
 import type { BotServices } from '../../lark/handlers';
 import { enqueueMessages, type OutgoingMessage } from '../../lark/outbox.repository';
-import { dialectOf } from '../../platform/db';
-import { newId } from '../../platform/ids';
-import { toDbInstant } from '../../platform/instant';
+import { dueSnoozes, pausedUnits, recordedSteps, recordOccurrence, regularReminderSince, settleSnooze } from './reminders.repository';
 import { unitGroupChats } from '../../core/chats.repository';
 import { holdersOf, officeOpenIds, unitsWithLeaders } from '../../core/roles.repository';
 import { deadlinesOf, OPEN_AFTER_DEADLINE, type Deadline } from './deadlines';
@@ -27,31 +25,6 @@ export interface ReminderRun {
   sent: number;
   /** Snoozed reminders dropped because the thing was done or the deadline passed. */
   dropped: number;
-}
-
-/** Records an occurrence; true when this call made it (so it, and only it, enqueues the messages). */
-async function recordOccurrence(db: Kysely<Database>, row: { competitionId: string; rule: string; key: string; subject: string; step: string; dueAt: number; status: 'sent' | 'planned' }, now: number): Promise<boolean> {
-  const at = toDbInstant(now);
-  const insert = db.insertInto('reminder_occurrences').values({
-    id: newId('rem'),
-    competition_id: row.competitionId,
-    rule: row.rule,
-    deadline_key: row.key,
-    unit_code: row.subject,
-    step: row.step,
-    due_at: toDbInstant(row.dueAt),
-    status: row.status,
-    outbox_uuid: null,
-    created_at: at,
-    updated_at: at,
-  });
-  const r = await (dialectOf(db) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.columns(['competition_id', 'rule', 'deadline_key', 'unit_code', 'step']).doNothing())).executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
-}
-
-export async function pausedUnits(db: Kysely<Database>, competitionId: string): Promise<Set<string>> {
-  const rows = await db.selectFrom('reminder_pauses').select('unit_code').where('competition_id', '=', competitionId).execute();
-  return new Set(rows.map((r) => r.unit_code));
 }
 
 /** A short, stable digest of an open_id (snooze steps name their contact within 32 characters). */
@@ -111,11 +84,7 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
     const due = dueSteps(sched, deadlineSteps(sched, d.dueDate, d.dueAt), d.dueAt, now);
     if (!due.length) continue;
     // What is already recorded for this deadline: most minutes, everything due is, and nothing is written.
-    const done = new Set(
-      (await s.db.selectFrom('reminder_occurrences').select(['unit_code', 'step']).where('competition_id', '=', s.competitionId).where('rule', '=', d.rule).where('deadline_key', '=', d.key).execute()).map(
-        (r) => `${r.unit_code}|${r.step}`,
-      ),
-    );
+    const done = await recordedSteps(s.db, s.competitionId, d.rule, d.key);
     const obligations = await owed(d);
     if (!obligations.length) continue;
     for (const step of due) {
@@ -142,18 +111,16 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
   }
 
   // Snoozed reminders that are due: sent once (planned → sent), dropped when done or past the deadline.
-  const planned = await s.db.selectFrom('reminder_occurrences').selectAll().where('competition_id', '=', s.competitionId).where('status', '=', 'planned').where('due_at', '<=', toDbInstant(now)).execute();
+  const planned = await dueSnoozes(s.db, s.competitionId, now);
   for (const row of planned) {
-    const d = deadlines.find((x) => x.rule === row.rule && x.key === row.deadline_key);
-    const owing = d && now < d.dueAt ? (await owed(d)).find((x) => x.subject === row.unit_code) : undefined;
+    const d = deadlines.find((x) => x.rule === row.rule && x.key === row.key);
+    const owing = d && now < d.dueAt ? (await owed(d)).find((x) => x.subject === row.subject) : undefined;
     // A regular reminder of the same obligation sent since the snooze was set (the deadline morning's, say) already
     // reached this person: one reminder card per obligation per slot, never two identical ones side by side.
     const superseded = owing && (await regularReminderSince(s.db, row));
     const o = superseded ? undefined : owing;
-    const status = o ? 'sent' : 'skipped';
     const r = await s.db.transaction().execute(async (trx) => {
-      const u = await trx.updateTable('reminder_occurrences').set({ status, updated_at: toDbInstant(now) }).where('id', '=', row.id).where('status', '=', 'planned').executeTakeFirst();
-      if (Number(u.numUpdatedRows) !== 1 || !o || !d) return false;
+      if (!(await settleSnooze(trx, row.id, o ? 'sent' : 'skipped', now)) || !o || !d) return false;
       const hash = row.step.split(':')[2];
       const recipients: string[] = [];
       for (const r of o.recipients) if ((await shortHash(r)) === hash) recipients.push(r);
@@ -166,29 +133,12 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
   return run;
 }
 
-/** Whether a regular step (not a snooze) of the same obligation was sent at or after the snooze was set. */
-async function regularReminderSince(db: Kysely<Database>, snooze: { competition_id: string; rule: string; deadline_key: string; unit_code: string; created_at: Database['reminder_occurrences']['created_at'] }): Promise<boolean> {
-  const row = await db
-    .selectFrom('reminder_occurrences')
-    .select('id')
-    .where('competition_id', '=', snooze.competition_id)
-    .where('rule', '=', snooze.rule)
-    .where('deadline_key', '=', snooze.deadline_key)
-    .where('unit_code', '=', snooze.unit_code)
-    .where('status', '=', 'sent')
-    .where('step', 'not like', 'snooze:%')
-    .where('step', 'not in', ['digest', 'escalate'])
-    .where('created_at', '>=', snooze.created_at)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
+/** Records the occurrence and enqueues its messages in one transaction, or does nothing when it was recorded before. */
 async function recordAndEnqueue(db: Kysely<Database>, row: Parameters<typeof recordOccurrence>[1], messages: OutgoingMessage[], now: number): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    if (!(await recordOccurrence(trx as unknown as Kysely<Database>, row, now))) return false;
+    if (!(await recordOccurrence(trx, row, now))) return false;
     await enqueueMessages(trx, messages, now);
     return true;
   });
 }
 
-export { recordOccurrence };

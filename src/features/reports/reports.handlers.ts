@@ -23,7 +23,7 @@ import { refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
 import { findChatBinding } from '../../core/chats.repository';
 import type { Roles } from '../../core/roles';
-import { activeProjectsOf, allActiveProjects, findProject, type Project } from '../../core/projects.repository';
+import { activeProjectsOf, allActiveProjects, findProject, projectIdByCode, type Project } from '../../core/projects.repository';
 import { decideSubmission, defaultPeriod, nothingToReport, periodOverview, reportState, stillOwed, type SubmissionDecision } from './reporting.rules';
 import { parseReport, parseSelfEvaluation } from '../../../cards/reports.form';
 import {
@@ -187,9 +187,9 @@ export const progressCommand: CommandSpec = {
     const code = ctx.command.args.join('').trim().toUpperCase();
     if (code) {
       if (!PROJECT_CODE.test(code)) refuse('reports.bad_code', `「${echo(code, 20)}」不是项目编号，编号形如 2024-T02-HP-1。`, `"${echo(code, 20)}" is not a project code; codes look like 2024-T02-HP-1.`);
-      const row = await s.db.selectFrom('projects').select('id').where('competition_id', '=', s.competitionId).where('code', '=', code).executeTakeFirst();
-      if (!row) refuse('reports.unknown_code', `没有编号为 ${code} 的项目。`, `There is no project ${code}.`);
-      const p = await projectFor(s, c, ctx.roles, row!.id, 'read');
+      const id = await projectIdByCode(s.db, s.competitionId, code);
+      if (!id) refuse('reports.unknown_code', `没有编号为 ${code} 的项目。`, `There is no project ${code}.`);
+      const p = await projectFor(s, c, ctx.roles, id!, 'read');
       return ctx.reply(await timeline(s, c, p), 'report-history');
     }
     if (!ctx.roles.contactOf.length) {

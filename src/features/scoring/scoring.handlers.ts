@@ -16,6 +16,7 @@ import { parseRecusalReason, parseScoreSheet } from '../../../cards/judging.form
 import { judgedProject, judgeWork, nextToScore, projectForJudge, refuseOwnUnit, scoringContext, sheetTotal, storeSheet, withProgress } from './scoring.service';
 import { problemsText } from '../../core/forms';
 import { unitsOfJudge } from '../../core/roles.repository';
+import { projectIdByCode } from '../../core/projects.repository';
 import { refuseInGroup } from '../../core/chats';
 
 const toastError = (t: Text): CardResponse => ({ toast: { type: 'error', text: t } });
@@ -99,9 +100,9 @@ export const scoreCommand: CommandSpec = {
     const q = ctx.command.args.join(' ').trim();
     if (q && PROJECT_CODE.test(q.toUpperCase())) {
       const code = q.toUpperCase();
-      const row = await s.db.selectFrom('projects').select('id').where('competition_id', '=', s.competitionId).where('code', '=', code).executeTakeFirst();
-      if (!row) refuse('judging.unknown_code', `没有编号为 ${code} 的项目。`, `There is no project ${code}.`);
-      return ctx.reply(await formCard(s, c, judge, row!.id, ctx.roles), 'score-form');
+      const id = await projectIdByCode(s.db, s.competitionId, code);
+      if (!id) refuse('judging.unknown_code', `没有编号为 ${code} 的项目。`, `There is no project ${code}.`);
+      return ctx.reply(await formCard(s, c, judge, id!, ctx.roles), 'score-form');
     }
     let track = '*';
     if (q) {

@@ -4,7 +4,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
-import { dialectOf } from '../../platform/db';
+import { insertIfAbsent, madeRow } from '../../platform/db';
 import { toDbInstant } from '../../platform/instant';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -16,6 +16,6 @@ export async function digestRan(db: Db, competitionId: string, slot: string): Pr
 /** Claims a digest slot in the caller's transaction; true when this call made the row (and so, alone, posts). */
 export async function claimDigest(trx: Transaction<Database>, row: { competitionId: string; slot: string; chatId: string; kind: string }, now: number): Promise<boolean> {
   const insert = trx.insertInto('summary_runs').values({ competition_id: row.competitionId, slot: row.slot, chat_id: row.chatId, kind: row.kind, created_at: toDbInstant(now) });
-  const r = await (dialectOf(trx) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.columns(['competition_id', 'slot']).doNothing())).executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+  const r = await insertIfAbsent(trx, insert, ['competition_id', 'slot']).executeTakeFirst();
+  return madeRow(r);
 }

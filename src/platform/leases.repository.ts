@@ -4,14 +4,14 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { dialectOf } from './db';
+import { insertIfAbsent, madeRow } from './db';
 import { toDbInstant } from './instant';
 
 export async function acquireLease(db: Kysely<Database>, name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
   const expires = toDbInstant(now + ttlMs);
   const insert = db.insertInto('leases').values({ name, owner, expires_at: expires });
-  const inserted = await (dialectOf(db) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.column('name').doNothing())).executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return true;
+  const inserted = await insertIfAbsent(db, insert, ['name']).executeTakeFirst();
+  if (madeRow(inserted)) return true;
   const updated = await db
     .updateTable('leases')
     .set({ owner, expires_at: expires })

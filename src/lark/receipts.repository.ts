@@ -4,7 +4,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
-import { dialectOf } from '../platform/db';
+import { insertIfAbsent } from '../platform/db';
 import { toDbInstant } from '../platform/instant';
 import { prepare } from '../platform/prepared';
 
@@ -12,7 +12,7 @@ export type ReceiptKind = 'event' | 'message' | 'card_action';
 
 const insertReceipt = prepare<{ kind: ReceiptKind; receipt_key: string; created_at: string }>(['kind', 'receipt_key', 'created_at'], (db, v) => {
   const insert = db.insertInto('receipts').values(v);
-  return dialectOf(db) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.columns(['kind', 'receipt_key']).doNothing());
+  return insertIfAbsent(db, insert, ['kind', 'receipt_key']);
 });
 
 /** True when this call made the claim; false when it was claimed before (a duplicate). */
