@@ -23,7 +23,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await t.execute();
   await db.schema.createIndex('award_announcements_latest_idx').on('award_announcements').columns(['competition_id', 'announced_at']).execute();
 
-  const earlier = await db.selectFrom('audit_log').select(['competition_id', 'entity_id', 'after_json', 'actor', 'at']).where('action', '=', 'award.announce').execute();
+  const earlier = await db.selectFrom('audit_log').select(['competition_id', 'entity_id', 'after_json', 'actor', 'at']).where('action', '=', 'award.announce').where('competition_id', 'is not', null).orderBy('at').execute();
   for (const row of earlier) {
     const after = JSON.parse(row.after_json ?? '{}') as { approved?: string[]; chats?: string[] };
     const exists = await db.selectFrom('award_announcements').select('list_hash').where('competition_id', '=', row.competition_id).where('list_hash', '=', row.entity_id).executeTakeFirst();
