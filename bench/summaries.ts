@@ -41,7 +41,10 @@ function makeTrack(t: number): { ranking: TrackRanking; projects: Project[] } {
     const judge = `ou_${track}_judge_${j}`;
     const lean = (rand() - 0.5) * 0.3;
     projects.forEach((p, i) => {
-      if (p.unit === units[j % units.length]) return void recusals.push({ judge, project: p.id });
+      if (p.unit === units[j % units.length]) {
+        recusals.push({ judge, project: p.id });
+        return;
+      }
       const sheet: Record<string, number> = {};
       for (const r of c.file.rubric) sheet[r.code] = Math.max(0, Math.min(r.max, Math.round((0.2 + 0.6 * quality[i]! + lean + (rand() - 0.5) * 0.3) * r.max)));
       scores.push({ judge, project: p.id, scores: sheet });

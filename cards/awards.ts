@@ -6,7 +6,7 @@
 import { text, type Text } from '../src/platform/i18n';
 import type { ActionValue } from './actions';
 import { decisionInputs, materialsInputs, NOMINATION_FIELDS, nominationInputs } from './awards.form';
-import { button, buttonRow, card, divider, field, fitCard, formInput, markdown, md, pager, plain, plainText, submitButton, table, userText, type Card, type Element } from './kit';
+import { button, buttonRow, card, divider, field, fitCard, markdown, md, pager, plain, plainText, submitButton, table, userText, type Card, type Element } from './kit';
 import { KIND_NAME, STATUS_NAME, type AwardKind, type AwardStatus } from '../src/core/awards';
 
 export interface AwardRow {

@@ -28,8 +28,8 @@ export interface HelpView {
 }
 
 const line = (e: HelpEntry): Text => {
-  const zhWords = e.words.filter((w) => /[^\x00-\x7f]/.test(w));
-  const enWords = e.words.filter((w) => /^[\x00-\x7f]+$/.test(w));
+  const zhWords = e.words.filter((w) => /[^\p{ASCII}]/u.test(w));
+  const enWords = e.words.filter((w) => /^\p{ASCII}+$/u.test(w));
   // A space after the bold word: bold next to Chinese punctuation may not render.
   const zh = `**${zhWords[0] ?? enWords[0]}** ${enWords[0] ? `(${enWords[0]})` : ''}：${e.summary.zh}${e.usage ? `\n　用法：${e.usage.zh}` : ''}`;
   const en = `**${enWords[0] ?? zhWords[0]}**${zhWords[0] ? ` (${zhWords[0]})` : ''}: ${e.summary.en}${e.usage ? `\n  Usage: ${e.usage.en}` : ''}`;

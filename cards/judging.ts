@@ -6,7 +6,7 @@
 import type { ActionValue } from './actions';
 import { text, type Text } from '../src/platform/i18n';
 import { recusalInputs, scoreSheetInputs } from './judging.form';
-import { button, buttonRow, card, divider, field, fitCard, formInput, markdown, md, pager, submitButton, userText, type Card, type Element } from './kit';
+import { button, buttonRow, card, divider, field, fitCard, markdown, md, pager, submitButton, userText, type Card, type Element } from './kit';
 
 /** Where the judge stands with a project (the scoring rules decide it; own unit wins: the recusal is automatic). */
 export type SheetState = 'todo' | 'scored' | 'recused' | 'own-unit';

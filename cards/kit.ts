@@ -159,7 +159,10 @@ export const CARD_BUDGET: CardLimits = { elements: 190, bodyBytes: 28 * 1024, ta
 export function budgetProblems(c: Card): string[] {
   const problems = checkCard(c, CARD_BUDGET).problems.map((p) => p.message);
   const visit = (x: unknown): void => {
-    if (Array.isArray(x)) return x.forEach(visit);
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y);
+      return;
+    }
     if (typeof x !== 'object' || x === null) return;
     const el = x as Element;
     if (el.tag === 'select_static' && el.required === true && !(Array.isArray(el.options) && el.options.length)) problems.push(`required select ${String(el.name)} has no option: the form can never be submitted`);

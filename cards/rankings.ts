@@ -7,7 +7,7 @@
 import type { ActionValue } from './actions';
 import { text, type Text } from '../src/platform/i18n';
 import { button, buttonRow, capped, card, chart, divider, fitCard, fitsBudget, markdown, md, plain, table, TABLE_MAX_COLUMNS, userText, type Card, type Element } from './kit';
-import { type PeriodTally } from '../src/core/periods';
+import type { PeriodTally } from '../src/core/periods';
 
 export interface TrackRef {
   code: string;

@@ -26,7 +26,7 @@ export const TRACK_FIELD = 'track';
 
 /** A phone number as people write it: digits with optional +, spaces, dashes and brackets; 7 to 15 digits. */
 export function looksLikePhone(s: string): boolean {
-  if (!/^\+?[0-9 ()\-]+$/.test(s)) return false;
+  if (!/^\+?[0-9 ()-]+$/.test(s)) return false;
   const digits = s.replace(/\D/g, '').length;
   return digits >= 7 && digits <= 15;
 }

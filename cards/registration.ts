@@ -4,9 +4,8 @@
  */
 import { text, type Text } from '../src/platform/i18n';
 import { PROJECT_FIELDS, projectInputs, TRACK_FIELD } from './registration.form';
-import type { ActionValue } from './actions';
 import { button, buttonRow, capped, card, divider, field, fitCard, markdown, md, pager, plainText, submitButton, table, TABLE_MAX_COLUMNS, userText, type Card, type Element } from './kit';
-import { type ProjectFields } from '../src/core/projects';
+import type { ProjectFields } from '../src/core/projects';
 
 export interface TrackChoice {
   code: string;

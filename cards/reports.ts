@@ -6,8 +6,8 @@
 import { text, type Text } from '../src/platform/i18n';
 import { PERIOD_FIELD, reportInputs, selfEvaluationInputs, type ReportFields } from './reports.form';
 import type { ActionValue } from './actions';
-import { button, capped, card, divider, field, fitCard, formInput, markdown, md, pager, plainText, submitButton, table, userText, type Card, type Element } from './kit';
-import { type PeriodTally, type ReportState } from '../src/core/periods';
+import { button, capped, card, divider, field, fitCard, markdown, md, pager, plainText, submitButton, table, userText, type Card, type Element } from './kit';
+import type { PeriodTally, ReportState } from '../src/core/periods';
 
 export type { ReportFields } from './reports.form';
 

@@ -210,13 +210,13 @@ export const competitionFileSchema = z
       if (both.has(d)) issue(['calendar', 'workdays', i], `${d} is also listed as a holiday`);
     });
 
-    file.people.forEach((p, i) =>
+    file.people.forEach((p, i) => {
       p.roles.forEach((r, j) => {
         if ((r.role === 'contact' || r.role === 'unit_leader') && !unitCodes.has(r.unit)) issue(['people', i, 'roles', j, 'unit'], `unknown unit code "${r.unit}"`);
         if (r.role === 'judge' && !trackCodes.has(r.track)) issue(['people', i, 'roles', j, 'track'], `unknown track code "${r.track}"`);
         if (r.role === 'judge' && r.unit !== undefined && !unitCodes.has(r.unit)) issue(['people', i, 'roles', j, 'unit'], `unknown unit code "${r.unit}"`);
-      }),
-    );
+      });
+    });
     file.chats.forEach((c, i) => {
       if (c.purpose === 'unit' && !c.unit) issue(['chats', i, 'unit'], 'a unit chat needs the unit code');
       if (c.unit && !unitCodes.has(c.unit)) issue(['chats', i, 'unit'], `unknown unit code "${c.unit}"`);

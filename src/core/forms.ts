@@ -7,10 +7,9 @@ import { text, type Text } from '../platform/i18n';
 /** What the person typed, kept as typed except for control characters, line-ending style and outer spaces. */
 export function cleanInput(value: unknown): string {
   if (typeof value !== 'string') return '';
-  return value
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-    .replace(/\r\n?/g, '\n')
-    .trim();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  const printable = value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
+  return printable.replace(/\r\n?/g, '\n').trim();
 }
 
 /** Length as people count it: code points, so an emoji or a CJK extension character is one. */

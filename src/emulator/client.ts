@@ -122,7 +122,10 @@ function rootElements(card: Node): unknown[] {
 /** Every component in card order, with the form it sits in. */
 function walk(card: Node, visit: (el: Node, form: string | undefined) => void): void {
   const go = (x: unknown, form: string | undefined): void => {
-    if (Array.isArray(x)) return x.forEach((y) => go(y, form));
+    if (Array.isArray(x)) {
+      for (const y of x) go(y, form);
+      return;
+    }
     if (!isObject(x)) return;
     if (typeof x.tag === 'string') visit(x, form);
     const inner = x.tag === 'form' ? String(x.name ?? '') : form;

@@ -560,7 +560,7 @@ export class PlatformModel {
     if (type === 'chat_id') {
       const chat = this.state.chats.get(id);
       // [SEND] the bot must be in the group; an unknown chat looks the same from the bot's side.
-      if (!chat || !chat.botIsMember) throw badRequest(LarkCode.botNotInChat, MSG.botNotInChat);
+      if (!chat?.botIsMember) throw badRequest(LarkCode.botNotInChat, MSG.botNotInChat);
       return { chat, receiverOpenId: chat.p2pUser };
     }
     const user = type === 'open_id' ? this.ensureUser(id) : this.findUser(type, id);
@@ -705,7 +705,10 @@ export class PlatformModel {
    */
   applyCallbackCard(messageId: string, card: unknown): void {
     const problems = callbackCardProblems(card);
-    if (problems.length) return this.violation('card_invalid', messageId, `client error 200673: ${listProblems(problems)}`);
+    if (problems.length) {
+      this.violation('card_invalid', messageId, `client error 200673: ${listProblems(problems)}`);
+      return;
+    }
     const message = this.outbound.get(messageId);
     if (message) this.applyContent(message, card, JSON.stringify(card), 'callback');
   }

@@ -17,7 +17,6 @@ import { readCompetitionFile } from '../competition/loader';
 import { SdkLarkApi } from '../lark/client';
 import { openNodeDatabase as openDatabase } from '../platform/db-node';
 import { ValidationFailed } from '../platform/errors';
-import { fromDbInstant, toDbInstant } from '../platform/instant';
 import { silentLogger } from '../platform/logger';
 import { migrateToLatest } from '../platform/migrate';
 import { ManualClock } from '../platform/clock';

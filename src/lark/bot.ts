@@ -168,7 +168,7 @@ export class Bot {
     }
     const roles = await rolesOf(s.db, s.competitionId, e.senderOpenId, s.admins);
     if (!inAudience(roles, spec.audience)) {
-      await reply(text(`你没有权限使用「${spec.words[0]}」。发送「帮助」查看你可以做什么。`, `You may not use "${spec.words.find((w) => /^[\x00-\x7f]+$/.test(w)) ?? spec.name}". Send "help" to see what you can do.`), 'refusal');
+      await reply(text(`你没有权限使用「${spec.words[0]}」。发送「帮助」查看你可以做什么。`, `You may not use "${spec.words.find((w) => /^\p{ASCII}+$/u.test(w)) ?? spec.name}". Send "help" to see what you can do.`), 'refusal');
       return;
     }
     try {

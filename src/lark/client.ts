@@ -115,7 +115,7 @@ export class SdkLarkApi implements LarkApi {
   private readonly tokens = new TokenCache();
   private bot: Promise<{ openId: string; name: string }> | undefined;
 
-  constructor(private readonly options: SdkLarkApiOptions) {
+  constructor(options: SdkLarkApiOptions) {
     const log = options.logger.child({ component: 'lark-sdk' });
     this.client = new lark.Client({
       appId: options.appId,

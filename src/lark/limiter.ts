@@ -88,7 +88,10 @@ export class SlidingWindowLimiter {
 
   private windowOf(key: string): Window {
     let w = this.byKey.get(key);
-    if (!w) this.byKey.set(key, (w = { done: [], inFlight: 0 }));
+    if (!w) {
+      w = { done: [], inFlight: 0 };
+      this.byKey.set(key, w);
+    }
     return w;
   }
 

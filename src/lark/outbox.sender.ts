@@ -10,7 +10,6 @@ import type { Database } from '../../db/schema';
 import type { Logger } from '../platform/logger';
 import { acquireLease, releaseLease } from '../platform/leases.repository';
 import { isLockConflict, retryOnLockConflict } from '../platform/db';
-import { toDbInstant } from '../platform/instant';
 import { toLarkApiError, type LarkApi, type LarkApiError } from './client';
 import { SlidingWindowLimiter, type RateLimits } from './limiter';
 import { claimDue, extendSendingLeases, markFailed, markRetry, markSent, recentlySent, type OutboxRow } from './outbox.repository';

@@ -12,7 +12,7 @@
  * The url_verification challenge is answered after its token is checked (Lark does not sign it:
  * https://open.feishu.cn/document/event-subscription-guide/event-subscriptions/event-subscription-configure-/choose-a-subscription-mode/send-notifications-to-developers-server).
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { challengeSchema, v1EnvelopeSchema, v2EnvelopeSchema } from './envelope';
 import { constantTimeEqual, decryptPayload, sha1Signature, sha256Signature } from './crypto';
 

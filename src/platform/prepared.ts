@@ -8,7 +8,7 @@
  * parameter and nowhere in the SQL text, and throws otherwise (a programming error, caught by any test that runs
  * the query).
  */
-import { CompiledQuery, createQueryId, type Compilable, type Kysely, type QueryResult, type Transaction } from 'kysely';
+import { type CompiledQuery, createQueryId, type Compilable, type Kysely, type QueryResult, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { dialectOf, type DialectName } from './db';
 
@@ -40,7 +40,10 @@ export function prepare<V extends object, R = unknown>(keys: readonly (keyof V &
   return async (db, values) => {
     const dialect = dialectOf(db);
     let c = compiled.get(dialect);
-    if (!c) compiled.set(dialect, (c = compile(db)));
+    if (!c) {
+      c = compile(db);
+      compiled.set(dialect, c);
+    }
     const parameters = c.parameters.map((p, i) => (c.slots[i]! >= 0 ? (values as Record<string, unknown>)[keys[c.slots[i]!]!] : p));
     return db.executeQuery<R>({ sql: c.sql, query: c.query, parameters, queryId: createQueryId() });
   };

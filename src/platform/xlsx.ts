@@ -76,7 +76,7 @@ export function sheetName(name: string): string {
 const columnNames: string[] = [];
 /** A, B, …, Z, AA, …: the column part of a cell reference (0-based index). */
 export function columnName(index: number): string {
-  let known = columnNames[index];
+  const known = columnNames[index];
   if (known !== undefined) return known;
   let n = index + 1;
   let s = '';

@@ -104,7 +104,7 @@ describe('a judge scores the projects of their track', () => {
     expect(card).toContain('"enable_forward":false');
     expect(card).toContain('未评 **3**');
     // The project name is shown as typed (plain text), never as markup.
-    expect(card).toContain('"tag":"plain_text","content":"' + `${ja.code} · 静安法治<b>示范</b>`);
+    expect(card).toContain(`"tag":"plain_text","content":"${ja.code} · 静安法治<b>示范</b>`);
     const timeline = await click(list.messageId, JUDGE, { a: 'rpt.history', p: ja.id });
     expect(json(timeline.card)).toContain('进展记录');
   });

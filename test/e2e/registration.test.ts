@@ -124,6 +124,7 @@ describe('registration', () => {
     const nasty = {
       name: "x'); DROP TABLE projects;-- <at id=all></at>",
       lead: '<at user_id="all">所有人</at>',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: typed text that looks like a template must stay as typed
       summary: '**粗体** [链接](https://evil.example) <font color=red>红</font> ${1+1} \\u0000',
       goals: "' OR 1=1 --",
       phone: '',

@@ -145,7 +145,17 @@ beforeAll(async () => {
   let readiness = '';
   await waitFor(
     () => `/readyz (last answer: ${readiness})`,
-    () => fetch(`${worker.url}/readyz`).then(async (r) => ((readiness = `${r.status} ${await r.text()}`), r.ok), (err: Error) => ((readiness = err.message), false)),
+    () =>
+      fetch(`${worker.url}/readyz`).then(
+        async (r) => {
+          readiness = `${r.status} ${await r.text()}`;
+          return r.ok;
+        },
+        (err: Error) => {
+          readiness = err.message;
+          return false;
+        },
+      ),
     30_000,
   );
   lark = createLarkSender({

@@ -33,7 +33,12 @@ export function boldTouchingCjk(content: string): string[] {
 export function cardFaults(card: Card): string[] {
   const faults = [...checkCard(card).problems.map((p) => `platform: ${p.message}`), ...budgetProblems(card).map((p) => `budget: ${p}`)];
   const walk = (x: unknown, path: string): void => {
-    if (Array.isArray(x)) return x.forEach((y, i) => walk(y, `${path}[${i}]`));
+    if (Array.isArray(x)) {
+      x.forEach((y, i) => {
+        walk(y, `${path}[${i}]`);
+      });
+      return;
+    }
     if (!isNode(x)) return;
     if (x.tag === 'markdown') {
       const texts = [x.content, ...(isNode(x.i18n_content) ? Object.values(x.i18n_content) : [])].filter((t): t is string => typeof t === 'string');

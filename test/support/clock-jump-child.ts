@@ -31,7 +31,13 @@ const claimed: string[] = [];
 const tick = startMinuteTick({
   name: 'jump-test',
   run: async (at) => void runs.push(at),
-  coordinator: { shouldRun: async (key) => (claimed.includes(key) ? false : (claimed.push(key), true)) },
+  coordinator: {
+    shouldRun: async (key) => {
+      if (claimed.includes(key)) return false;
+      claimed.push(key);
+      return true;
+    },
+  },
   logger,
   watchdogMs: 50,
 });

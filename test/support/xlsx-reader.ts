@@ -19,7 +19,7 @@ export interface ReadWorkbook {
   entries: Array<{ name: string; method: number }>;
 }
 
-const READER = String.raw`
+const READER = `
 import io, json, re, sys, zipfile
 import xml.etree.ElementTree as ET
 

@@ -30,7 +30,7 @@ import { inAudience, type Audience, type Roles, type GrantSource } from '../../s
 import { registrationOverview } from '../../src/features/registration/registration.rules';
 import { periodOverview } from '../../src/features/reports/reporting.rules';
 import { text, type Text } from '../../src/platform/i18n';
-import { cardFaults, TYPED_MARK, buttonValues, isNode, nodesOf, says, stringsOf, tables, type Node } from '../support/card-checks';
+import { cardFaults, TYPED_MARK, buttonValues, nodesOf, says, stringsOf, tables, } from '../support/card-checks';
 import { competition2024 } from '../support/fixtures';
 import { projectCode } from '../../src/core/projects';
 import { periodWindows, type PeriodTally, type ReportState } from '../../src/core/periods';

@@ -3,7 +3,7 @@ import { cardBytes } from '../../cards/kit';
 import { membersCard } from '../../cards/members';
 import { competition2024Json } from '../support/fixtures';
 import { decideGrant, leavesNoOffice, membersView, planUnbind, roleFromWord } from '../../src/features/people/grants';
-import { type Grant } from '../../src/core/roles';
+import type { Grant } from '../../src/core/roles';
 
 const g = (openId: string, role: Grant['role'], scope = '', source: Grant['source'] = 'chat'): Grant => ({ openId, role, scope, source });
 

@@ -56,7 +56,7 @@ describe('signed and encrypted events', () => {
       const r = signed(bom + event());
       expect((await verifyEventRequest(r.raw, r.header, withKey, NOW)).kind).toBe('v2');
     }
-    const r = signed('\ufeff\ufeff\ufeff' + event());
+    const r = signed(`\ufeff\ufeff\ufeff${event()}`);
     expect(await verifyEventRequest(r.raw, r.header, withKey, NOW)).toMatchObject({ kind: 'rejected', status: 400, reason: 'decrypted body is not JSON' });
   });
 
@@ -148,7 +148,7 @@ describe('url_verification', () => {
 describe('the legacy card request URL (SHA-1 with the verification token)', () => {
   it('accepts a correct signature and rejects a tampered body', async () => {
     const raw = Buffer.from(JSON.stringify({ open_id: 'ou_1', open_message_id: 'om_1', token: 'c-1', action: { value: { a: 'help.show' } } }));
-    const sig = createHash('sha1').update(ts + 'nn' + TOKEN).update(raw).digest('hex');
+    const sig = createHash('sha1').update(`${ts}nn${TOKEN}`).update(raw).digest('hex');
     const header = (n: string) => ({ 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': 'nn', 'x-lark-signature': sig })[n];
     expect((await verifyLegacyCardRequest(new Uint8Array(raw), header, tokenOnly, NOW)).kind).toBe('action');
     raw[5] = raw[5]! ^ 1;

@@ -46,7 +46,9 @@ function reference(input: TrackRankingInput, params: { trimFrom: number; flatJud
     const mean = ts.reduce((a, b) => a + b, 0) / ts.length;
     const sd = Math.sqrt(ts.reduce((a, t) => a + (t - mean) ** 2, 0) / ts.length);
     const flat = Math.max(...ts) - Math.min(...ts) < EPS;
-    mine.forEach((s, i) => zOf.set(`${judge}|${s.project}`, flat ? (params.flatJudges === 'zero' ? 0 : null) : (ts[i]! - mean) / sd));
+    mine.forEach((s, i) => {
+      zOf.set(`${judge}|${s.project}`, flat ? (params.flatJudges === 'zero' ? 0 : null) : (ts[i]! - mean) / sd);
+    });
   }
 
   const ranked: RefProject[] = [];
@@ -261,7 +263,9 @@ describe('track ranking against an independent computation', () => {
     const a = expectMatchesReference(input(fair), params());
     const b = expectMatchesReference(input(biased), params());
     expect(b.projects.map((p) => p.code)).toEqual(a.projects.map((p) => p.code));
-    b.projects.forEach((p, i) => expect(p.z).toBeCloseTo(a.projects[i]!.z!, 8));
+    b.projects.forEach((p, i) => {
+      expect(p.z).toBeCloseTo(a.projects[i]!.z!, 8);
+    });
     expect(b.judges.find((j) => j.judge === 'lenient')!.mean).toBeCloseTo(a.judges.find((j) => j.judge === 'lenient')!.mean! + 15, 8);
 
     // The raw mean moves the lenient judge's half up and the harsh judge's half down.

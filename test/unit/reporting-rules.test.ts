@@ -4,7 +4,7 @@ import { parseReportFields, parseSelfEvaluation } from '../../cards/reports.form
 import { at, competition2024 } from '../support/fixtures';
 import { between, seeded } from '../support/random';
 import { parseEvidence } from '../../src/core/forms';
-import { type PeriodWindow, periodWindows } from '../../src/core/periods';
+import { periodWindows } from '../../src/core/periods';
 
 const windows = periodWindows(competition2024());
 const may = windows.find((w) => w.code === '2024-05')!;

@@ -14,7 +14,7 @@ import { recordAudit } from '../../core/audit.repository';
 import { activeKey, isLive } from './awards.rules';
 import type { Nomination } from '../../../cards/awards.form';
 import { freeSlot } from '../../core/projects';
-import { type AwardKind, type AwardStatus } from '../../core/awards';
+import type { AwardKind, AwardStatus } from '../../core/awards';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -10,9 +10,9 @@ import { text } from '../../platform/i18n';
 import { decideGrant, leavesNoOffice, membersView, planUnbind, type GrantDecision, type UnbindTarget, type WantedGrant } from './grants';
 import { lockPeople, peopleNames, rememberPerson } from '../../core/people.repository';
 import { deleteGrant, insertChatGrant, officeOpenIds, storedGrants, unitLeaders } from '../../core/roles.repository';
-import { type Grant } from '../../core/roles';
-import { type ScopeNames } from '../../core/names';
-import { type MembersView } from '../../../cards/members';
+import type { Grant } from '../../core/roles';
+import type { ScopeNames } from '../../core/names';
+import type { MembersView } from '../../../cards/members';
 
 export interface Person {
   openId: string;

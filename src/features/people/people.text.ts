@@ -4,10 +4,9 @@
  */
 import { echo, text, zhJoin, type Text } from '../../platform/i18n';
 import { grantText, SOURCE_TEXT } from './grants';
-import type { Match } from '../../core/scope-matcher';
 import type { BindOutcome, UnbindOutcome } from './people.service';
-import { joinTexts, lines, trackText, unitText, type ScopeNames } from '../../core/names';
-import { type Grant } from '../../core/roles';
+import { joinTexts, lines, unitText, type ScopeNames } from '../../core/names';
+import type { Grant } from '../../core/roles';
 
 export function bindReply(names: ScopeNames, outcomes: readonly BindOutcome[]): Text {
   return lines(

@@ -16,7 +16,7 @@ import {
   type ProjectLabel,
   type TimelineEntry,
 } from '../../../cards/reports';
-import { localDateTimeOf, startOfLocalDay } from '../../competition/calendar';
+import { localDateTimeOf, } from '../../competition/calendar';
 import { deadlineInstant, stageAt, unitShortName, type Competition } from '../../competition/competition';
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
@@ -79,7 +79,7 @@ function canRead(roles: Roles, p: Project): boolean {
 
 async function projectFor(s: BotServices, c: Competition, roles: Roles, id: string, mode: 'write' | 'read'): Promise<Project> {
   const p = await findProject(s.db, s.competitionId, id);
-  if (!p || p.status !== 'active') refuse('reports.no_project', '找不到这个项目，或它已撤回。', 'This project does not exist or has been withdrawn.');
+  if (p?.status !== 'active') refuse('reports.no_project', '找不到这个项目，或它已撤回。', 'This project does not exist or has been withdrawn.');
   const allowed = mode === 'write' ? roles.contactOf.includes(p!.unit) : canRead(roles, p!);
   if (!allowed) {
     const u = unitShortName(c, p!.unit);

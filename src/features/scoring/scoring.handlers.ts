@@ -54,7 +54,7 @@ async function listCard(s: BotServices, c: Competition, roles: Roles, judge: str
 
 /** The scoring form of a project the judge may score now. */
 async function formCard(s: BotServices, c: Competition, judge: string, projectId: string, roles: Roles): Promise<Card> {
-  const p = await projectForJudge(s, c, roles, projectId);
+  const p = await projectForJudge(s, roles, projectId);
   refuseOwnUnit(c, p, await unitsOfJudge(s.db, s.competitionId, judge));
   requireOpen(c, s.clock.now());
   const ctx = await scoringContext(s, c, judge, p);
@@ -78,7 +78,7 @@ async function sheetAction(ctx: CardActionContext, projectId: string) {
   await refuseInGroup(s.db, ctx.action.chatId, PRIVATE_ONLY);
   const c = await s.competition();
   const judge = ctx.action.operatorOpenId;
-  const p = await projectForJudge(s, c, ctx.roles, projectId);
+  const p = await projectForJudge(s, ctx.roles, projectId);
   refuseOwnUnit(c, p, await unitsOfJudge(s.db, s.competitionId, judge));
   requireOpen(c, s.clock.now());
   return { c, judge, p };

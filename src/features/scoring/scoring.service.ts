@@ -16,8 +16,6 @@ import { lastReport, latestSelfEvaluations } from '../reports';
 import { judgingWindow, scoringClosed, sheetState, type SheetState } from './scoring.rules';
 import { weightedTotal } from '../rankings';
 import { saveSheet, sheetOf, sheetsOfJudge, type SaveOutcome, type SheetChange } from './scores.repository';
-import { judgingGrants } from '../../core/roles.repository';
-import { unitsOfPeople } from '../../core/roles';
 import { unitsOfJudge } from '../../core/roles.repository';
 
 const periodName = (c: Competition, code: string): Text => {
@@ -37,9 +35,9 @@ export const sheetTotal = (c: Competition, scores: Readonly<Record<string, numbe
  * The project behind a judging button or command, if this judge may score it: active, in one of their tracks. The
  * refusal says why (and contains 不能查看 for the authorisation matrix's sake: the judge cannot see it either).
  */
-export async function projectForJudge(s: BotServices, c: Competition, roles: Roles, id: string): Promise<Project> {
+export async function projectForJudge(s: BotServices, roles: Roles, id: string): Promise<Project> {
   const p = await findProject(s.db, s.competitionId, id);
-  if (!p || p.status !== 'active') refuse('judging.no_project', '找不到这个项目，或它已撤回。', 'This project does not exist or has been withdrawn.');
+  if (p?.status !== 'active') refuse('judging.no_project', '找不到这个项目，或它已撤回。', 'This project does not exist or has been withdrawn.');
   if (!roles.judgeOf.includes(p!.track)) {
     refuse('judging.not_judge', `你不是 ${p!.track} 赛道的评委，不能查看或评分项目 ${p!.code}。`, `You are not a judge of track ${p!.track}: you cannot see or score project ${p!.code}.`);
   }
