@@ -16,7 +16,14 @@ import type { LoadConfig, LoadResult } from './callback-load';
 import { createProject } from '../src/core/projects.repository';
 import { grantRole } from '../test/support/people';
 import { at } from '../test/support/fixtures';
-import { callbackStatements, openRawStatements, type BenchProject, type CallbackContext, type CallbackKind, clickOf } from './raw-statements';
+import {
+  callbackStatements,
+  openRawStatements,
+  type BenchProject,
+  type CallbackContext,
+  type CallbackKind,
+  clickOf,
+} from './raw-statements';
 
 /** The connection pool of the bot's database in these benchmarks (test/support/database.ts). */
 const POOL_SIZE = 20;
@@ -27,7 +34,9 @@ const TSX_CLI = 'node_modules/.bin/tsx';
  * the body and makes the callback's statements straight through the driver, with nothing else: the floor of any
  * callback path that answers over HTTP.
  */
-async function referenceServer(ctx: CallbackContext): Promise<{ bareUrl: string; statementsUrl: string; close: () => Promise<void> }> {
+async function referenceServer(
+  ctx: CallbackContext,
+): Promise<{ bareUrl: string; statementsUrl: string; close: () => Promise<void> }> {
   const raw = await openRawStatements(ctx, 10_000_000);
   const app = new Hono();
   app.post('/ok', (c) => c.text('OK'));
@@ -55,7 +64,12 @@ async function referenceServer(ctx: CallbackContext): Promise<{ bareUrl: string;
  * the baseline's: the same SQL text once the observed values are put in, in the same order. Anything else (say, a
  * cache refilled) makes the check fail and is reported.
  */
-async function observeCallbackStatements(h: Harness, ctx: CallbackContext, messageId: string, n = 20): Promise<{ perCallback: number; sameAsBaseline: boolean } | undefined> {
+async function observeCallbackStatements(
+  h: Harness,
+  ctx: CallbackContext,
+  messageId: string,
+  n = 20,
+): Promise<{ perCallback: number; sameAsBaseline: boolean } | undefined> {
   if (parseDatabaseUrl(ctx.databaseUrl).dialect !== 'mysql') return undefined;
   const baseline = await callbackStatements('mysql', ctx);
   const click = (i: number) => h.lark.cardAction({ messageId, operator: ctx.operator, ...clickOf(ctx, i) });
@@ -64,7 +78,13 @@ async function observeCallbackStatements(h: Harness, ctx: CallbackContext, messa
   const seen: Array<{ query: string; values: unknown }> = [];
   const channel = tracingChannel<object, { query: string; values: unknown }>('mysql2:query');
   const ignore = () => {};
-  const subscribers = { start: (m: { query: string; values: unknown }) => void seen.push({ query: m.query, values: m.values }), end: ignore, asyncStart: ignore, asyncEnd: ignore, error: ignore };
+  const subscribers = {
+    start: (m: { query: string; values: unknown }) => void seen.push({ query: m.query, values: m.values }),
+    end: ignore,
+    asyncStart: ignore,
+    asyncEnd: ignore,
+    error: ignore,
+  };
   channel.subscribe(subscribers);
   try {
     for (let i = 1; i <= n; i++) await click(i);
@@ -73,7 +93,9 @@ async function observeCallbackStatements(h: Harness, ctx: CallbackContext, messa
   }
   const sameAsBaseline =
     seen.length === n * baseline.length &&
-    seen.every((s, i) => s.query === format(baseline[i % baseline.length]!.sql, s.values as Parameters<typeof format>[1]));
+    seen.every(
+      (s, i) => s.query === format(baseline[i % baseline.length]!.sql, s.values as Parameters<typeof format>[1]),
+    );
   return { perCallback: seen.length / n, sameAsBaseline };
 }
 
@@ -94,15 +116,31 @@ const PROJECTS_PER_SIDE = 64;
 const OPERATOR = 'ou_cb';
 /** A day the 2024 competition takes May's progress reports, on time. */
 const REPORTING_DAY = '2024-05-10 10:00:00';
-const REPORT_FORM = { period: '2024-05', work_done: '完成流程梳理，开始试点', results: '办结 120 件，提升 15%', completion: '40', evidence: 'https://example.com/a', problems: '' };
+const REPORT_FORM = {
+  period: '2024-05',
+  work_done: '完成流程梳理，开始试点',
+  results: '办结 120 件，提升 15%',
+  completion: '40',
+  evidence: 'https://example.com/a',
+  problems: '',
+};
 
 /** A contact of unit HP with 2 x 64 projects in track T02, registered in the window: half for the bot, half for the baseline. */
-async function seedReporting(db: TestDatabase, competitionId: string): Promise<{ bot: BenchProject[]; raw: BenchProject[] }> {
+async function seedReporting(
+  db: TestDatabase,
+  competitionId: string,
+): Promise<{ bot: BenchProject[]; raw: BenchProject[] }> {
   await grantRole(db, OPERATOR, 'contact', 'HP', competitionId);
   const projects: BenchProject[] = [];
   for (let i = 0; i < 2 * PROJECTS_PER_SIDE; i++) {
     const r = await createProject(db.db, {
-      competitionId, codePrefix: '2024', unit: 'HP', track: 'T02', limit: 10 * PROJECTS_PER_SIDE, actor: 'bench', now: at('2024-04-01 10:00:00'),
+      competitionId,
+      codePrefix: '2024',
+      unit: 'HP',
+      track: 'T02',
+      limit: 10 * PROJECTS_PER_SIDE,
+      actor: 'bench',
+      now: at('2024-04-01 10:00:00'),
       fields: { name: `基准项目${i}`, lead: '负责人', summary: '简介', goals: '目标', phone: '' },
     });
     if (r.kind !== 'created') throw new Error(`bench: could not register project ${i}: ${r.kind}`);
@@ -114,7 +152,12 @@ async function seedReporting(db: TestDatabase, competitionId: string): Promise<{
 /** Seeded once per database: the runs of both kinds in one process share the contact and the projects. */
 const seeded = new WeakMap<TestDatabase, Promise<{ bot: BenchProject[]; raw: BenchProject[] }>>();
 
-export async function runCallbackLoad(h: Harness, db: TestDatabase, kind: CallbackKind, load: Partial<typeof DEFAULT_LOAD> & { callbacksOnly?: boolean } = {}): Promise<CallbackRun> {
+export async function runCallbackLoad(
+  h: Harness,
+  db: TestDatabase,
+  kind: CallbackKind,
+  load: Partial<typeof DEFAULT_LOAD> & { callbacksOnly?: boolean } = {},
+): Promise<CallbackRun> {
   h.container.clock.set(at(REPORTING_DAY));
   const competitionId = h.container.competitionId;
   if (!seeded.has(db)) seeded.set(db, seedReporting(db, competitionId));
@@ -151,11 +194,22 @@ export async function runCallbackLoad(h: Harness, db: TestDatabase, kind: Callba
     messageId: welcome.messageId,
     chatId: welcome.chatId,
   };
-  const claims = async () => Number((await db.db.selectFrom('receipts').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'card_action').executeTakeFirstOrThrow()).n);
+  const claims = async () =>
+    Number(
+      (
+        await db.db
+          .selectFrom('receipts')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('kind', '=', 'card_action')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const claimsBefore = await claims();
   const cpuBefore = process.cpuUsage();
   // The load generator is a process of its own: its signing, encryption and HTTP client never share the bot's loop.
-  const child = spawn(process.execPath, [TSX_CLI, 'bench/callback-load.ts', JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [TSX_CLI, 'bench/callback-load.ts', JSON.stringify(config)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));

@@ -53,7 +53,14 @@ export interface LoadResult {
   statements: string[];
   fixed: { full: Latencies; raw: Latencies };
   /** Completed per second with `concurrency` in flight over all rounds, and each round's ratio to raw. */
-  saturation: { full: number; raw: number; statements?: number; bare?: number; fullRounds: number[]; statementsRounds: number[] };
+  saturation: {
+    full: number;
+    raw: number;
+    statements?: number;
+    bare?: number;
+    fullRounds: number[];
+    statementsRounds: number[];
+  };
   /** Callback answers that were not a 200 with a card (must be 0). */
   failures: number;
 }
@@ -78,12 +85,20 @@ async function prepareCallbacks(n: number): Promise<Prepared[]> {
     now: () => config.now,
     fetch: async (_url, init) => {
       const headers = init.headers as Record<string, string>;
-      out.push({ body: String(init.body), headers: { ...headers, 'Content-Length': String(Buffer.byteLength(String(init.body))) } });
+      out.push({
+        body: String(init.body),
+        headers: { ...headers, 'Content-Length': String(Buffer.byteLength(String(init.body))) },
+      });
       return new Response('{}', { status: 200 });
     },
   });
   for (let i = 0; i < n; i++) {
-    await sender.cardAction({ messageId: config.messageId, chatId: config.chatId, operator: config.operator, ...clickOf(config, i) });
+    await sender.cardAction({
+      messageId: config.messageId,
+      chatId: config.chatId,
+      operator: config.operator,
+      ...clickOf(config, i),
+    });
   }
   return out;
 }
@@ -135,7 +150,8 @@ function failures(): number {
 
 type Side = () => Promise<void>;
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 /** Starts one request every 1/rate s whatever the answers (open loop); returns the block's duration. */
 async function fixedRate(n: number, side: Side, latencies: number[]): Promise<number> {
@@ -153,7 +169,14 @@ async function fixedRate(n: number, side: Side, latencies: number[]): Promise<nu
 
 function summary(latencies: number[], ms: number): Latencies {
   const s = [...latencies].sort((a, b) => a - b);
-  return { n: s.length, achievedPerSecond: s.length / (ms / 1000), p50: pct(s, 50), p90: pct(s, 90), p99: pct(s, 99), max: s.at(-1) ?? NaN };
+  return {
+    n: s.length,
+    achievedPerSecond: s.length / (ms / 1000),
+    p50: pct(s, 50),
+    p90: pct(s, 90),
+    p99: pct(s, 99),
+    max: s.at(-1) ?? NaN,
+  };
 }
 
 interface Count {
@@ -197,7 +220,9 @@ const callback: Side = async () => {
 };
 const raw = await openRawStatements(config);
 const sample = bodies[0]!;
-const statementsRoute: Side | undefined = config.statementsUrl ? async () => void (await post(config.statementsUrl!, sample)) : undefined;
+const statementsRoute: Side | undefined = config.statementsUrl
+  ? async () => void (await post(config.statementsUrl!, sample))
+  : undefined;
 const bareRoute: Side | undefined = config.bareUrl ? async () => void (await post(config.bareUrl!, sample)) : undefined;
 
 // Warm every side (JIT, connection pools, sockets) at the saturation concurrency.
@@ -226,11 +251,21 @@ log(`fixed rate done: callbacks p50 ${fullFixed.p50.toFixed(2)} ms, raw statemen
 
 // Saturation rounds; the order of the sides turns from one round to the next.
 const perRound = (config.saturationSeconds * 1000) / config.rounds;
-const sides: Array<{ name: 'full' | 'raw' | 'statements'; run: () => Promise<Count>; total: Count; rounds: number[] }> = [
-  { name: 'full', run: () => saturate(perRound, callback, left()), total: { done: 0, ms: 0 }, rounds: [] },
-  { name: 'raw', run: () => saturate(perRound, raw.run), total: { done: 0, ms: 0 }, rounds: [] },
-  ...(statementsRoute ? [{ name: 'statements' as const, run: () => saturate(perRound, statementsRoute), total: { done: 0, ms: 0 }, rounds: [] }] : []),
-];
+const sides: Array<{ name: 'full' | 'raw' | 'statements'; run: () => Promise<Count>; total: Count; rounds: number[] }> =
+  [
+    { name: 'full', run: () => saturate(perRound, callback, left()), total: { done: 0, ms: 0 }, rounds: [] },
+    { name: 'raw', run: () => saturate(perRound, raw.run), total: { done: 0, ms: 0 }, rounds: [] },
+    ...(statementsRoute
+      ? [
+          {
+            name: 'statements' as const,
+            run: () => saturate(perRound, statementsRoute),
+            total: { done: 0, ms: 0 },
+            rounds: [],
+          },
+        ]
+      : []),
+  ];
 for (let r = 0; r < config.rounds; r++) {
   const got = new Map<string, Count>();
   for (let i = 0; i < sides.length; i++) {

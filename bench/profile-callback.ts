@@ -13,8 +13,13 @@ process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://saida
 const db = await freshDatabase({ shared: true });
 const h = await startHarness(db);
 try {
-  const run = await runCallbackLoad(h, db, process.env.KIND === 'help' ? 'help' : 'report', { callbacksOnly: true, saturationSeconds: Number(process.env.SECONDS_AT_SATURATION ?? 6) });
-  console.log(`bot CPU per callback: ${run.cpuPerCallbackUs.toFixed(0)} µs (${db.dialect}); statements per callback: ${JSON.stringify(run.observed)}`);
+  const run = await runCallbackLoad(h, db, process.env.KIND === 'help' ? 'help' : 'report', {
+    callbacksOnly: true,
+    saturationSeconds: Number(process.env.SECONDS_AT_SATURATION ?? 6),
+  });
+  console.log(
+    `bot CPU per callback: ${run.cpuPerCallbackUs.toFixed(0)} µs (${db.dialect}); statements per callback: ${JSON.stringify(run.observed)}`,
+  );
 } finally {
   await h.close();
   await db.destroy();

@@ -8,11 +8,22 @@
  * `npx tsx bench/ranking.ts [tracks] [projects] [judges] [B]`.
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { computeTrackRanking, rankingParameters, weightedTotal, type ScoreSheet, type TrackRankingInput } from '../src/features/rankings/rankings.method';
+import {
+  computeTrackRanking,
+  rankingParameters,
+  weightedTotal,
+  type ScoreSheet,
+  type TrackRankingInput,
+} from '../src/features/rankings/rankings.method';
 import { canonicalJson, freezeRanking } from '../src/features/rankings/rankings.snapshot';
 import { seededRandom } from '../src/emulator/random';
 
-const [TRACKS, PROJECTS, JUDGES, B] = [10, 1000, 7, 1000].map((d, i) => Number(process.argv[2 + i] ?? d)) as [number, number, number, number];
+const [TRACKS, PROJECTS, JUDGES, B] = [10, 1000, 7, 1000].map((d, i) => Number(process.argv[2 + i] ?? d)) as [
+  number,
+  number,
+  number,
+  number,
+];
 
 const RUBRIC = [
   { code: 'effectiveness', weight: 25, max: 25 },
@@ -43,7 +54,11 @@ function makeTrack(t: number): TrackRankingInput {
         return;
       }
       const sheet: Record<string, number> = {};
-      for (const c of RUBRIC) sheet[c.code] = Math.max(0, Math.min(c.max, Math.round((0.2 + 0.6 * quality[i]! + lean + (rand() - 0.5) * 0.3) * c.max)));
+      for (const c of RUBRIC)
+        sheet[c.code] = Math.max(
+          0,
+          Math.min(c.max, Math.round((0.2 + 0.6 * quality[i]! + lean + (rand() - 0.5) * 0.3) * c.max)),
+        );
       scores.push({ judge, project: p.id, scores: sheet });
     });
   }
@@ -70,14 +85,21 @@ const fmt = (n: number, d = 1) => n.toFixed(d);
 const tracks = Array.from({ length: TRACKS }, (_, t) => makeTrack(t));
 const params = rankingParameters({ seed: 20241101, resamples: B });
 const sheets = tracks.reduce((n, t) => n + t.scores.length, 0);
-console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores`);
-console.log(`ranking: ${TRACKS} tracks × ${PROJECTS} projects × ${JUDGES} judges (${sheets} sheets, ${tracks.reduce((n, t) => n + t.recusals.length, 0)} recusals), B = ${B}`);
+console.log(
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} on ${availableParallelism()} cores`,
+);
+console.log(
+  `ranking: ${TRACKS} tracks × ${PROJECTS} projects × ${JUDGES} judges (${sheets} sheets, ${tracks.reduce((n, t) => n + t.recusals.length, 0)} recusals), B = ${B}`,
+);
 
 // Baseline: one plain pass over a track's sheets computing the weighted totals.
 let sink = 0;
-const baseline = time(() => {
-  for (const tr of tracks) for (const s of tr.scores) sink += weightedTotal(RUBRIC, s.scores);
-}, 50) / TRACKS;
+const baseline =
+  time(() => {
+    for (const tr of tracks) for (const s of tr.scores) sink += weightedTotal(RUBRIC, s.scores);
+  }, 50) / TRACKS;
 
 const noBootstrap = rankingParameters({ seed: 20241101, resamples: 0 });
 const plain = time(() => tracks.map((tr) => computeTrackRanking(tr, noBootstrap)), 10) / TRACKS;
@@ -93,10 +115,14 @@ const snapshotKb = canonicalJson(snapshots[0]).length / 1024;
 
 const closeCalls = snapshots.reduce((n, s) => n + s.results.projects.filter((p) => p.closeCall).length, 0);
 console.log(`  baseline, weighted totals only:      ${fmt(baseline, 2)} ms per track`);
-console.log(`  ranking without bootstrap (B = 0):   ${fmt(plain, 2)} ms per track = ${fmt(plain / baseline)}× baseline`);
+console.log(
+  `  ranking without bootstrap (B = 0):   ${fmt(plain, 2)} ms per track = ${fmt(plain / baseline)}× baseline`,
+);
 console.log(
   `  ranking with bootstrap (B = ${B}):  ${fmt(full)} ms per track (median over tracks; range ${fmt(perTrack[0]!)}–${fmt(perTrack[perTrack.length - 1]!)}) = ${fmt(full / baseline)}× baseline; ` +
     `${fmt((1000 * (full - plain)) / Math.max(1, B), 1)} µs per resample`,
 );
-console.log(`  freeze (ranking + canonical JSON + SHA-256): ${fmt(freeze)} ms per track; snapshot ${fmt(snapshotKb, 0)} KB; ${closeCalls} close calls (复议) in all`);
+console.log(
+  `  freeze (ranking + canonical JSON + SHA-256): ${fmt(freeze)} ms per track; snapshot ${fmt(snapshotKb, 0)} KB; ${closeCalls} close calls (复议) in all`,
+);
 if (sink === 42) console.log(''); // keeps the baseline loop from being optimised away

@@ -14,7 +14,17 @@
  * - `help`: a help button (help.show), claimed and authorised, nothing stored; a reference for the fixed cost of the
  *   path.
  */
-import { Kysely, MysqlAdapter, MysqlIntrospector, MysqlQueryCompiler, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, type DatabaseConnection, type Driver } from 'kysely';
+import {
+  Kysely,
+  MysqlAdapter,
+  MysqlIntrospector,
+  MysqlQueryCompiler,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type Driver,
+} from 'kysely';
 import type { Database } from '../db/schema';
 import { newEventId } from '../src/emulator/wire';
 import { rolesOf } from '../src/core/roles.repository';
@@ -56,7 +66,10 @@ export interface CallbackContext {
 }
 
 /** What the load generator clicks for callback `i` (bench/callback-load.ts) and the untimed check of what the bot sends (bench/callback-bench.ts). */
-export function clickOf(ctx: CallbackContext, i: number): { value: Record<string, unknown>; formValue?: Record<string, unknown>; name?: string } {
+export function clickOf(
+  ctx: CallbackContext,
+  i: number,
+): { value: Record<string, unknown>; formValue?: Record<string, unknown>; name?: string } {
   if (ctx.kind === 'help') return { value: { a: 'help.show' } };
   const project = ctx.botProjects[i % ctx.botProjects.length]!;
   return { value: { a: 'rpt.submit', p: project.id }, formValue: ctx.form, name: 'submit' };
@@ -107,8 +120,18 @@ export async function callbackStatements(dialect: 'mysql' | 'sqlite', ctx: Callb
   const db = new Kysely<Database>({
     dialect:
       dialect === 'mysql'
-        ? { createAdapter: () => new MysqlAdapter(), createDriver: () => driver, createQueryCompiler: () => new MysqlQueryCompiler(), createIntrospector: (k) => new MysqlIntrospector(k) }
-        : { createAdapter: () => new SqliteAdapter(), createDriver: () => driver, createQueryCompiler: () => new SqliteQueryCompiler(), createIntrospector: (k) => new SqliteIntrospector(k) },
+        ? {
+            createAdapter: () => new MysqlAdapter(),
+            createDriver: () => driver,
+            createQueryCompiler: () => new MysqlQueryCompiler(),
+            createIntrospector: (k) => new MysqlIntrospector(k),
+          }
+        : {
+            createAdapter: () => new SqliteAdapter(),
+            createDriver: () => driver,
+            createQueryCompiler: () => new SqliteQueryCompiler(),
+            createIntrospector: (k) => new SqliteIntrospector(k),
+          },
   });
   // Bot.onAction: the click is claimed, then the operator's roles are read.
   await claimReceipt(db, 'card_action', KEY, ctx.now);
@@ -119,7 +142,17 @@ export async function callbackStatements(dialect: 'mysql' | 'sqlite', ctx: Callb
     if (!fields.ok) throw new Error('the benchmark form does not validate');
     await findProject(db, ctx.competitionId, PROJECT_ID);
     await revisionCount(db, PROJECT_ID, ctx.period);
-    await insertReport(db, { competitionId: ctx.competitionId, projectId: PROJECT_ID, projectCode: PROJECT_CODE, period: ctx.period, revision: REVISION, late: false, fields: fields.value, actor: ctx.operator, now: ctx.now });
+    await insertReport(db, {
+      competitionId: ctx.competitionId,
+      projectId: PROJECT_ID,
+      projectCode: PROJECT_CODE,
+      period: ctx.period,
+      revision: REVISION,
+      late: false,
+      fields: fields.value,
+      actor: ctx.operator,
+      now: ctx.now,
+    });
   }
   return recorded;
 }
@@ -128,7 +161,12 @@ export async function callbackStatements(dialect: 'mysql' | 'sqlite', ctx: Callb
 const MINTED = /^([a-z]+)_[0-9a-z]{20}$/;
 
 /** One callback's parameters: the stand-ins replaced, minted ids minted again. */
-function freshParameters(params: readonly unknown[], key: string, project: BenchProject | undefined, revision: number): unknown[] {
+function freshParameters(
+  params: readonly unknown[],
+  key: string,
+  project: BenchProject | undefined,
+  revision: number,
+): unknown[] {
   return params.map((p) => {
     if (p === KEY) return key;
     if (p === REVISION) return revision;
@@ -137,7 +175,9 @@ function freshParameters(params: readonly unknown[], key: string, project: Bench
     const minted = MINTED.exec(p);
     if (minted) return newId(minted[1]!);
     // The audit entry names the report as code/period/revision.
-    return p.includes(PROJECT_CODE) ? p.replace(PROJECT_CODE, project!.code).replace(String(REVISION), String(revision)) : p;
+    return p.includes(PROJECT_CODE)
+      ? p.replace(PROJECT_CODE, project!.code).replace(String(REVISION), String(revision))
+      : p;
   });
 }
 

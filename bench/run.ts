@@ -77,11 +77,17 @@ async function benchHttpPath(h: Harness): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   const post = (url: string) =>
     new Promise<void>((resolve, reject) => {
-      const req = request(url, { method: 'POST', agent, headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } }, (res) => {
-        res.on('data', () => {});
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode} from ${url}`))));
-        res.on('error', reject);
-      });
+      const req = request(
+        url,
+        { method: 'POST', agent, headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } },
+        (res) => {
+          res.on('data', () => {});
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode} from ${url}`)),
+          );
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -91,7 +97,9 @@ async function benchHttpPath(h: Harness): Promise<void> {
   const botRps = await throughput(() => post(botUrl), 3_000);
   server.close();
   agent.destroy();
-  console.log(`(a) HTTP path, signed+encrypted duplicate event: ${fmt(botRps, 0)} req/s vs bare Hono ${fmt(bareRps, 0)} req/s = ${fmt((100 * botRps) / bareRps)}% of bare`);
+  console.log(
+    `(a) HTTP path, signed+encrypted duplicate event: ${fmt(botRps, 0)} req/s vs bare Hono ${fmt(bareRps, 0)} req/s = ${fmt((100 * botRps) / bareRps)}% of bare`,
+  );
 }
 
 async function benchCallback(h: Harness, db: TestDatabase, kind: CallbackKind): Promise<void> {
@@ -105,12 +113,17 @@ async function benchCallback(h: Harness, db: TestDatabase, kind: CallbackKind): 
   const tag = kind === 'report' ? '(b)' : '(b, reference)';
   const pctOf = (x: number) => `${fmt((100 * x) / sat.raw)}% of raw`;
   const rounds = (xs: number[]) => xs.map((x) => fmt(100 * x, 0)).join('/');
-  const counted = observed === undefined ? '' : `; the bot sent ${fmt(observed.perCallback, 2)} per callback, ${observed.sameAsBaseline ? 'the same SQL' : 'NOT the same SQL'}`;
+  const counted =
+    observed === undefined
+      ? ''
+      : `; the bot sent ${fmt(observed.perCallback, 2)} per callback, ${observed.sameAsBaseline ? 'the same SQL' : 'NOT the same SQL'}`;
   const what =
     kind === 'report'
       ? 'progress report submitted through its form (verified, decrypted, claimed, authorised, validated, stored in a transaction, answered with a card)'
       : 'help button (verified, decrypted, claimed, authorised, answered with a card; nothing stored)';
-  console.log(`${tag} ${what} vs its ${r.statements.length} statements straight through the driver (${db.dialect}${counted}); load from a separate process:`);
+  console.log(
+    `${tag} ${what} vs its ${r.statements.length} statements straight through the driver (${db.dialect}${counted}); load from a separate process:`,
+  );
   console.log(
     `${tag} at ${config.rate}/s in ${config.seconds} one-second blocks each, in turn: callbacks achieved ${fmt(full.achievedPerSecond, 0)}/s, p50 ${fmt(full.p50, 2)} ms, p99 ${fmt(full.p99, 2)} ms` +
       (goals ? ` (goal p99 < 50 ms: ${full.p99 < 50 ? 'met' : 'MISSED'})` : '') +
@@ -119,7 +132,9 @@ async function benchCallback(h: Harness, db: TestDatabase, kind: CallbackKind): 
   console.log(
     `${tag} saturation, ${config.concurrency} in flight, ${config.rounds} rounds of ${fmt(config.saturationSeconds / config.rounds)} s per side: callbacks ${fmt(sat.full, 0)}/s vs raw statement sets ${fmt(sat.raw, 0)}/s = ` +
       `${pctOf(sat.full)} (${goals ? `goal 50%: ${sat.full >= sat.raw / 2 ? 'met' : 'MISSED'}; ` : ''}rounds ${rounds(sat.fullRounds)}%)` +
-      (sat.statements === undefined ? '' : `; floor, an HTTP route making the same statements ${fmt(sat.statements, 0)}/s = ${pctOf(sat.statements)} (rounds ${rounds(sat.statementsRounds)}%)`) +
+      (sat.statements === undefined
+        ? ''
+        : `; floor, an HTTP route making the same statements ${fmt(sat.statements, 0)}/s = ${pctOf(sat.statements)} (rounds ${rounds(sat.statementsRounds)}%)`) +
       (sat.bare === undefined ? '' : `; bare Hono 200 OK ${fmt(sat.bare, 0)}/s`),
   );
 }
@@ -134,10 +149,20 @@ async function benchDrain(faults: boolean): Promise<void> {
     for (const c of chats) e.ensureGroupChat(c, ['ou_member']);
     const messages: OutgoingMessage[] = Array.from({ length: n }, (_, i) => {
       const chat = chats[i % chats.length]!;
-      return { key: `bench:${faults}:${i}`, purpose: 'bench', op: 'send', receiveIdType: 'chat_id', receiveId: chat, rateKey: `chat:${chat}`, msgType: 'text', content: { text: `m${i}` } };
+      return {
+        key: `bench:${faults}:${i}`,
+        purpose: 'bench',
+        op: 'send',
+        receiveIdType: 'chat_id',
+        receiveId: chat,
+        rateKey: `chat:${chat}`,
+        msgType: 'text',
+        content: { text: `m${i}` },
+      };
     });
     await enqueueMessages(db.db, messages, Date.now());
-    if (faults) e.setFaults({ errorRate: 0.02, rateLimitRate: 0.02, timeoutRate: 0.01, hangMs: 300, hangOutcome: 'answer' });
+    if (faults)
+      e.setFaults({ errorRate: 0.02, rateLimitRate: 0.02, timeoutRate: 0.01, hangMs: 300, hangOutcome: 'answer' });
     const t0 = performance.now();
     while (e.state.messages.length < n && performance.now() - t0 < 120_000) {
       await h.container.sender.drain();
@@ -164,7 +189,10 @@ const wanted = (name: 'a' | 'b' | 'c' | 'd' | 'e' | 'f') => only.length === 0 ||
 
 /** The benchmarks that are scripts of their own, run as child processes with their output passed through. */
 function script(file: string, args: string[] = []): void {
-  const r = spawnSync(process.execPath, ['node_modules/.bin/tsx', file, ...args], { stdio: 'inherit', env: process.env });
+  const r = spawnSync(process.execPath, ['node_modules/.bin/tsx', file, ...args], {
+    stdio: 'inherit',
+    env: process.env,
+  });
   if (r.status !== 0) console.log(`${file} failed (exit ${r.status})`);
 }
 const url = await pickDatabase();

@@ -42,7 +42,12 @@ export const actionValueSchema = z.discriminatedUnion('a', [
   z.strictObject({ a: z.literal('sev.submit'), p: projectId, period: periodCode }),
   // Reminders.
   /** Remind me again in two hours (within the deadline). */
-  z.strictObject({ a: z.literal('rem.snooze'), r: z.enum(['registration', 'report', 'self-evaluation', 'judging', 'materials', 'approval']), k: periodCode, u: z.string().regex(/^[A-Za-z0-9:]{1,16}$/) }),
+  z.strictObject({
+    a: z.literal('rem.snooze'),
+    r: z.enum(['registration', 'report', 'self-evaluation', 'judging', 'materials', 'approval']),
+    k: periodCode,
+    u: z.string().regex(/^[A-Za-z0-9:]{1,16}$/),
+  }),
   // Judging. `p` is a project id, `t` a track code or '*' (all the judge's tracks), `o` a list offset: all re-checked.
   /** A judge's projects, a page from offset `o`. */
   z.strictObject({ a: z.literal('judge.list'), t: trackOrAll, o: offset }),

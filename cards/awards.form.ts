@@ -5,7 +5,17 @@
 import { z } from 'zod';
 import { type AwardKind, KIND_NAME } from '../src/core/awards';
 import { text, zhJoin } from '../src/platform/i18n';
-import { ALWAYS, choiceField, type FieldSpec, inputOf, linksField, parseForm, passed, problem, textField } from './forms';
+import {
+  ALWAYS,
+  choiceField,
+  type FieldSpec,
+  inputOf,
+  linksField,
+  parseForm,
+  passed,
+  problem,
+  textField,
+} from './forms';
 import type { Element } from './kit';
 
 /** At most this many links to attachments with the materials. */
@@ -19,9 +29,18 @@ export const NOMINATION_FIELDS = {
     label: text('名称或姓名', 'Name'),
     max: 30,
     required: false,
-    placeholder: text('先进集体可不填（默认为“项目名项目组”）；先进个人填姓名', 'Collective: leave empty for "<project> team"; individual: the name'),
+    placeholder: text(
+      '先进集体可不填（默认为“项目名项目组”）；先进个人填姓名',
+      'Collective: leave empty for "<project> team"; individual: the name',
+    ),
   },
-  title: { name: 'title', label: text('职务（先进个人）', 'Position (individuals)'), max: 30, required: false, placeholder: text('例如：执法科科长', 'e.g. head of the enforcement section') },
+  title: {
+    name: 'title',
+    label: text('职务（先进个人）', 'Position (individuals)'),
+    max: 30,
+    required: false,
+    placeholder: text('例如：执法科科长', 'e.g. head of the enforcement section'),
+  },
   reason: {
     name: 'reason',
     label: text('推荐理由', 'Reason for the nomination'),
@@ -50,7 +69,10 @@ export interface Nomination {
 export const nominationForm = (projects: ReadonlyArray<{ id: string; name: string }>) =>
   z
     .object({
-      [N.kind]: choiceField(Object.keys(KIND_NAME) as AwardKind[], text('请选择奖项类别（先进集体或先进个人）', 'Choose the award (advanced collective or individual)')),
+      [N.kind]: choiceField(
+        Object.keys(KIND_NAME) as AwardKind[],
+        text('请选择奖项类别（先进集体或先进个人）', 'Choose the award (advanced collective or individual)'),
+      ),
       [N.project]: choiceField(
         projects.map((p) => p.id),
         text('请选择所依托的项目', 'Choose the project the nomination rests on'),
@@ -66,10 +88,19 @@ export const nominationForm = (projects: ReadonlyArray<{ id: string; name: strin
     }, ALWAYS)
     .transform((v): Nomination => {
       const project = projects.find((p) => p.id === v.project)!;
-      return { kind: v.kind, projectId: project.id, nominee: v.nominee || zhJoin(project.name, '项目组'), title: v.kind === 'individual' ? v.title : '', reason: v.reason };
+      return {
+        kind: v.kind,
+        projectId: project.id,
+        nominee: v.nominee || zhJoin(project.name, '项目组'),
+        title: v.kind === 'individual' ? v.title : '',
+        reason: v.reason,
+      };
     });
 
-export const parseNomination = (raw: Readonly<Record<string, unknown>>, projects: ReadonlyArray<{ id: string; name: string }>) => parseForm(nominationForm(projects), raw);
+export const parseNomination = (
+  raw: Readonly<Record<string, unknown>>,
+  projects: ReadonlyArray<{ id: string; name: string }>,
+) => parseForm(nominationForm(projects), raw);
 
 export const nominationInputs = (): Element[] => [inputOf(N.nominee), inputOf(N.title), inputOf(N.reason)];
 
@@ -88,7 +119,10 @@ export const MATERIALS_FIELDS = {
     max: 1000,
     required: false,
     multiline: true,
-    placeholder: text(`每行一个 http(s) 链接，最多 ${MOST_MATERIAL_LINKS} 个`, `One http(s) link per line, up to ${MOST_MATERIAL_LINKS}`),
+    placeholder: text(
+      `每行一个 http(s) 链接，最多 ${MOST_MATERIAL_LINKS} 个`,
+      `One http(s) link per line, up to ${MOST_MATERIAL_LINKS}`,
+    ),
   },
 } as const satisfies Record<string, FieldSpec>;
 
@@ -99,26 +133,41 @@ export interface Materials {
 
 export const materialsForm = z.object({
   materials: textField(MATERIALS_FIELDS.materials),
-  links: linksField(MATERIALS_FIELDS.links, MOST_MATERIAL_LINKS, text(`附件链接最多 ${MOST_MATERIAL_LINKS} 个`, `At most ${MOST_MATERIAL_LINKS} links`)),
+  links: linksField(
+    MATERIALS_FIELDS.links,
+    MOST_MATERIAL_LINKS,
+    text(`附件链接最多 ${MOST_MATERIAL_LINKS} 个`, `At most ${MOST_MATERIAL_LINKS} links`),
+  ),
 });
 
 export const parseMaterials = (raw: Readonly<Record<string, unknown>>) => parseForm<Materials>(materialsForm, raw);
 
-export const materialsInputs = (prefill?: Materials): Element[] => [inputOf(MATERIALS_FIELDS.materials, prefill?.materials), inputOf(MATERIALS_FIELDS.links, prefill?.links.join('\n'))];
+export const materialsInputs = (prefill?: Materials): Element[] => [
+  inputOf(MATERIALS_FIELDS.materials, prefill?.materials),
+  inputOf(MATERIALS_FIELDS.links, prefill?.links.join('\n')),
+];
 
 export type Decision = 'approve' | 'reject';
 
-export const DECISION_NOTE_FIELD = { name: 'note', label: text('审定意见', 'Note'), max: 200, required: false, placeholder: text('不通过时必填', 'Required when not approving') } as const satisfies FieldSpec;
+export const DECISION_NOTE_FIELD = {
+  name: 'note',
+  label: text('审定意见', 'Note'),
+  max: 200,
+  required: false,
+  placeholder: text('不通过时必填', 'Required when not approving'),
+} as const satisfies FieldSpec;
 
 /** The leadership's decision: the button says which; a rejection needs a reason. */
 export const decisionForm = (decision: Decision) =>
   z
     .object({ note: textField(DECISION_NOTE_FIELD) })
     .superRefine((v, ctx) => {
-      if (decision === 'reject' && passed(v.note) === '') problem(ctx, text('不通过时请写明原因', 'Say why when not approving'));
+      if (decision === 'reject' && passed(v.note) === '')
+        problem(ctx, text('不通过时请写明原因', 'Say why when not approving'));
     })
     .transform((v) => ({ decision, note: v.note }));
 
-export const parseDecision = (decision: Decision, raw: Readonly<Record<string, unknown>>) => parseForm(decisionForm(decision), raw);
+export const parseDecision = (decision: Decision, raw: Readonly<Record<string, unknown>>) =>
+  parseForm(decisionForm(decision), raw);
 
 export const decisionInputs = (): Element[] => [inputOf(DECISION_NOTE_FIELD)];

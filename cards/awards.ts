@@ -6,7 +6,24 @@
 import { text, type Text } from '../src/platform/i18n';
 import type { ActionValue } from './actions';
 import { decisionInputs, materialsInputs, NOMINATION_FIELDS, nominationInputs } from './awards.form';
-import { button, buttonRow, card, divider, field, fitCard, markdown, md, pager, plain, plainText, submitButton, table, userText, type Card, type Element } from './kit';
+import {
+  button,
+  buttonRow,
+  card,
+  divider,
+  field,
+  fitCard,
+  markdown,
+  md,
+  pager,
+  plain,
+  plainText,
+  submitButton,
+  table,
+  userText,
+  type Card,
+  type Element,
+} from './kit';
 import { KIND_NAME, STATUS_NAME, type AwardKind, type AwardStatus } from '../src/core/awards';
 
 export interface AwardRow {
@@ -34,17 +51,30 @@ export interface QuotaRow {
   individuals: { used: number; quota: number };
 }
 
-const STATUS_MARK: Partial<Record<AwardStatus, string>> = { approved: '✅', rejected: '⛔', withdrawn: '↩️', declined: '↩️' };
+const STATUS_MARK: Partial<Record<AwardStatus, string>> = {
+  approved: '✅',
+  rejected: '⛔',
+  withdrawn: '↩️',
+  declined: '↩️',
+};
 
 /** At most this many characters of a reason or a note in the list; the step cards show the whole text. */
 const EXCERPT = 80;
 const excerpt = (s: string, max = EXCERPT) => ([...s].length > max ? `${[...s].slice(0, max).join('')}…` : s);
 
 const statusLine = (r: AwardRow): Element =>
-  markdown(text(`**${r.track} · ${KIND_NAME[r.kind].zh}** · ${STATUS_MARK[r.status] ?? ''}${STATUS_NAME[r.status].zh}`, `**${r.track} · ${KIND_NAME[r.kind].en}** · ${STATUS_MARK[r.status] ?? ''}${STATUS_NAME[r.status].en}`));
+  markdown(
+    text(
+      `**${r.track} · ${KIND_NAME[r.kind].zh}** · ${STATUS_MARK[r.status] ?? ''}${STATUS_NAME[r.status].zh}`,
+      `**${r.track} · ${KIND_NAME[r.kind].en}** · ${STATUS_MARK[r.status] ?? ''}${STATUS_NAME[r.status].en}`,
+    ),
+  );
 
 /** Who is nominated, of which unit and project: typed names, on one plain line. */
-const nomineeLine = (r: AwardRow): Element => userText(`${r.kind === 'individual' && r.title ? `${r.nominee}（${r.title}）` : r.nominee} · ${r.unitName} · ${r.projectCode} ${r.projectName}`);
+const nomineeLine = (r: AwardRow): Element =>
+  userText(
+    `${r.kind === 'individual' && r.title ? `${r.nominee}（${r.title}）` : r.nominee} · ${r.unitName} · ${r.projectCode} ${r.projectName}`,
+  );
 
 /** The nomination in full: nominee, reason, materials and the leadership's note. */
 function details(r: AwardRow): Element[] {
@@ -75,7 +105,15 @@ export const AWARDS_PAGE = 10;
  * The awards a person may see, a page from `offset`: the quota table and the buttons to nominate (first page),
  * then the nominations with the buttons of the viewer's next steps, and paging buttons.
  */
-export function awardsCard(view: { scope: Text; quotas: QuotaRow[]; rows: AwardRow[]; nominate: Array<{ track: string; left: number }>; window: Text; offset?: number; page: (offset: number) => ActionValue }): Card {
+export function awardsCard(view: {
+  scope: Text;
+  quotas: QuotaRow[];
+  rows: AwardRow[];
+  nominate: Array<{ track: string; left: number }>;
+  window: Text;
+  offset?: number;
+  page: (offset: number) => ActionValue;
+}): Card {
   const total = view.rows.length;
   const offset = Math.min(view.offset ?? 0, Math.max(0, total - 1));
   const build = (n: number): Card => {
@@ -90,81 +128,134 @@ export function awardsCard(view: { scope: Text; quotas: QuotaRow[]; rows: AwardR
               { name: 'collectives', header: '集体 已用/名额 Collectives', type: 'text' },
               { name: 'individuals', header: '个人 已用/名额 Individuals', type: 'text' },
             ],
-            view.quotas.map((q) => ({ track: `${q.track} ${q.trackName}`, collectives: `${q.collectives.used}/${q.collectives.quota}`, individuals: `${q.individuals.used}/${q.individuals.quota}` })),
+            view.quotas.map((q) => ({
+              track: `${q.track} ${q.trackName}`,
+              collectives: `${q.collectives.used}/${q.collectives.quota}`,
+              individuals: `${q.individuals.used}/${q.individuals.quota}`,
+            })),
           ),
         );
       }
-      const nominate = view.nominate.map((t) => button(text(`提名 · ${t.track}（还可提名 ${t.left} 个）`, `Nominate · ${t.track} (${t.left} places left)`), { a: 'award.nominate.open', t: t.track }, 'primary'));
+      const nominate = view.nominate.map((t) =>
+        button(
+          text(`提名 · ${t.track}（还可提名 ${t.left} 个）`, `Nominate · ${t.track} (${t.left} places left)`),
+          { a: 'award.nominate.open', t: t.track },
+          'primary',
+        ),
+      );
       if (nominate.length) elements.push(buttonRow(nominate));
     }
     if (!total) elements.push(markdown(text('还没有提名。', 'No nominations yet.')));
     for (const r of shown) elements.push(...listRow(r));
-    elements.push(...pager({ offset, shown: shown.length, total, step: AWARDS_PAGE, page: view.page, noun: text('条', 'nominations') }));
+    elements.push(
+      ...pager({
+        offset,
+        shown: shown.length,
+        total,
+        step: AWARDS_PAGE,
+        page: view.page,
+        noun: text('条', 'nominations'),
+      }),
+    );
     return card({ title: text('评比表彰', 'Awards'), template: 'violet', elements });
   };
   return fitCard(build, Math.min(AWARDS_PAGE, total - offset)).card;
 }
 
 /** Two sentences of ours in the reader's language (the scope names tracks and units from the file). */
-const plain2 = (a: Text, b: Text): Element => ({ tag: 'div', text: plainText(text(`${a.zh}\n${b.zh}`, `${a.en}\n${b.en}`)) });
+const plain2 = (a: Text, b: Text): Element => ({
+  tag: 'div',
+  text: plainText(text(`${a.zh}\n${b.zh}`, `${a.en}\n${b.en}`)),
+});
 
 /**
  * The nomination form: the kinds with places left and the track's projects the judge may nominate (by live rank when
  * there is one). Option texts name the project once (no per-language copies); the handler never sends this form
  * without a project to choose.
  */
-export function nominationForm(view: { track: string; trackName: string; trackNameEn: string; left: Record<AwardKind, number>; projects: Array<{ id: string; code: string; name: string; unitName: string; rank?: number }> }): Card {
+export function nominationForm(view: {
+  track: string;
+  trackName: string;
+  trackNameEn: string;
+  left: Record<AwardKind, number>;
+  projects: Array<{ id: string; code: string; name: string; unitName: string; rank?: number }>;
+}): Card {
   const kinds = (['collective', 'individual'] as const).filter((k) => view.left[k] > 0);
   // A competition file may give a track hundreds of projects: the select lists the best ranked that fit, and says so.
-  const build = (n: number): Card => card({
-    title: text(`提名 · ${view.track} ${view.trackName}`, `Nominate · ${view.track} ${view.trackNameEn}`),
-    template: 'violet',
-    elements: [
-      markdown(
-        text(
-          `还可提名：先进集体 ${view.left.collective} 个，先进个人 ${view.left.individual} 个。项目按实时排名排列（#1 为第 1 名）。提名后由竞赛办确认名额，再由单位报送材料。`,
-          `Places left: ${view.left.collective} collective, ${view.left.individual} individual. Projects are listed by live rank (#1 is first). The office confirms each nomination; the unit then submits the materials.`,
+  const build = (n: number): Card =>
+    card({
+      title: text(`提名 · ${view.track} ${view.trackName}`, `Nominate · ${view.track} ${view.trackNameEn}`),
+      template: 'violet',
+      elements: [
+        markdown(
+          text(
+            `还可提名：先进集体 ${view.left.collective} 个，先进个人 ${view.left.individual} 个。项目按实时排名排列（#1 为第 1 名）。提名后由竞赛办确认名额，再由单位报送材料。`,
+            `Places left: ${view.left.collective} collective, ${view.left.individual} individual. Projects are listed by live rank (#1 is first). The office confirms each nomination; the unit then submits the materials.`,
+          ),
         ),
-      ),
-      {
-        tag: 'form',
-        name: 'nominate',
-        elements: [
-          {
-            tag: 'select_static',
-            name: NOMINATION_FIELDS.kind,
-            required: true,
-            width: 'fill',
-            placeholder: plainText(text('奖项类别', 'Award')),
-            options: kinds.map((k) => ({ text: plainText(KIND_NAME[k]), value: k })),
-            ...(kinds.length === 1 ? { initial_option: kinds[0] } : {}),
-          },
-          {
-            tag: 'select_static',
-            name: NOMINATION_FIELDS.project,
-            required: true,
-            width: 'fill',
-            placeholder: plainText(text('所依托的项目', 'The project')),
-            options: view.projects.slice(0, n).map((p) => ({ text: { tag: 'plain_text', content: `${p.rank ? `#${p.rank} · ` : ''}${p.code} ${p.name} · ${p.unitName}` }, value: p.id })),
-          },
-          ...nominationInputs(),
-          submitButton(text('提交提名', 'Nominate'), { a: 'award.nominate', t: view.track }),
-        ],
-      },
-      ...(n < view.projects.length ? [markdown(text(`项目较多，下拉框列出排名靠前的 ${n} 个（共 ${view.projects.length} 个）。`, `Many projects: the list shows the ${n} best ranked (of ${view.projects.length}).`))] : []),
-    ],
-  });
+        {
+          tag: 'form',
+          name: 'nominate',
+          elements: [
+            {
+              tag: 'select_static',
+              name: NOMINATION_FIELDS.kind,
+              required: true,
+              width: 'fill',
+              placeholder: plainText(text('奖项类别', 'Award')),
+              options: kinds.map((k) => ({ text: plainText(KIND_NAME[k]), value: k })),
+              ...(kinds.length === 1 ? { initial_option: kinds[0] } : {}),
+            },
+            {
+              tag: 'select_static',
+              name: NOMINATION_FIELDS.project,
+              required: true,
+              width: 'fill',
+              placeholder: plainText(text('所依托的项目', 'The project')),
+              options: view.projects.slice(0, n).map((p) => ({
+                text: {
+                  tag: 'plain_text',
+                  content: `${p.rank ? `#${p.rank} · ` : ''}${p.code} ${p.name} · ${p.unitName}`,
+                },
+                value: p.id,
+              })),
+            },
+            ...nominationInputs(),
+            submitButton(text('提交提名', 'Nominate'), { a: 'award.nominate', t: view.track }),
+          ],
+        },
+        ...(n < view.projects.length
+          ? [
+              markdown(
+                text(
+                  `项目较多，下拉框列出排名靠前的 ${n} 个（共 ${view.projects.length} 个）。`,
+                  `Many projects: the list shows the ${n} best ranked (of ${view.projects.length}).`,
+                ),
+              ),
+            ]
+          : []),
+      ],
+    });
   return fitCard(build, view.projects.length).card;
 }
 
-export function materialsForm(view: { row: AwardRow; due: string; prefill?: { materials: string; links: string[] } }): Card {
+export function materialsForm(view: {
+  row: AwardRow;
+  due: string;
+  prefill?: { materials: string; links: string[] };
+}): Card {
   return card({
     title: text(`报送材料 · ${KIND_NAME[view.row.kind].zh}`, `Award materials · ${KIND_NAME[view.row.kind].en}`),
     template: 'violet',
     elements: [
       nomineeLine(view.row),
       ...field(text('推荐理由', 'Reason for the nomination'), view.row.reason),
-      markdown(text(`请于 ${view.due} 24 点前报送；截止前可以修改，以最后一次为准。`, `Due by the end of ${view.due}; until then you may resubmit, and the last one counts.`)),
+      markdown(
+        text(
+          `请于 ${view.due} 24 点前报送；截止前可以修改，以最后一次为准。`,
+          `Due by the end of ${view.due}; until then you may resubmit, and the last one counts.`,
+        ),
+      ),
       {
         tag: 'form',
         // Unique across the card, like every name: the form is not named like its inputs (client error 200530).
@@ -192,8 +283,16 @@ export function decisionForm(view: { row: AwardRow; links: string[]; standing: T
         name: 'decision',
         elements: [
           ...decisionInputs(),
-          submitButton(text('通过', 'Approve'), { a: 'award.decide', w: view.row.id, d: 'approve' }, { name: 'approve' }),
-          submitButton(text('不通过', 'Do not approve'), { a: 'award.decide', w: view.row.id, d: 'reject' }, { name: 'reject', type: 'danger' }),
+          submitButton(
+            text('通过', 'Approve'),
+            { a: 'award.decide', w: view.row.id, d: 'approve' },
+            { name: 'approve' },
+          ),
+          submitButton(
+            text('不通过', 'Do not approve'),
+            { a: 'award.decide', w: view.row.id, d: 'reject' },
+            { name: 'reject', type: 'danger' },
+          ),
         ],
       },
     ],
@@ -209,7 +308,9 @@ export function awardStepCard(view: { row: AwardRow; done: Text }): Card {
       plain(view.done),
       statusLine(view.row),
       ...details(view.row),
-      ...(view.row.buttons.length ? [buttonRow(view.row.buttons.map((b) => button(b.label, b.value, b.type ?? 'default')))] : []),
+      ...(view.row.buttons.length
+        ? [buttonRow(view.row.buttons.map((b) => button(b.label, b.value, b.type ?? 'default')))]
+        : []),
       button(text('全部表彰', 'All awards'), { a: 'award.list' }),
     ],
   });
@@ -221,7 +322,12 @@ export function placeConfirmedCard(view: { row: AwardRow; due: string }): Card {
     title: text('表彰名额已确认', 'Award place confirmed'),
     template: 'violet',
     elements: [
-      markdown(text(`请于 **${view.due}** 24 点前报送申报材料。`, `Please submit the award materials by the end of **${view.due}**.`)),
+      markdown(
+        text(
+          `请于 **${view.due}** 24 点前报送申报材料。`,
+          `Please submit the award materials by the end of **${view.due}**.`,
+        ),
+      ),
       statusLine(view.row),
       nomineeLine(view.row),
       button(text('报送材料', 'Submit materials'), { a: 'award.materials.open', w: view.row.id }, 'primary'),
@@ -230,14 +336,27 @@ export function placeConfirmedCard(view: { row: AwardRow; due: string }): Card {
 }
 
 /** The approved list, for the announcement group and the groups of the units on it. */
-export function announcementCard(view: { competitionName: string; competitionNameEn: string; rows: Array<{ kind: AwardKind; track: string; nominee: string; title: string; unitName: string }> }): Card {
+export function announcementCard(view: {
+  competitionName: string;
+  competitionNameEn: string;
+  rows: Array<{ kind: AwardKind; track: string; nominee: string; title: string; unitName: string }>;
+}): Card {
   // Each kind's list is cut to what fits (a competition file may give large quotas); the count says how many in all.
   const build = (n: number): Card => {
-    const elements: Element[] = [markdown(text(`经领导小组审定，${md(view.competitionName)}表彰名单如下：`, `Approved by the leadership, the awards of ${md(view.competitionNameEn)}:`))];
+    const elements: Element[] = [
+      markdown(
+        text(
+          `经领导小组审定，${md(view.competitionName)}表彰名单如下：`,
+          `Approved by the leadership, the awards of ${md(view.competitionNameEn)}:`,
+        ),
+      ),
+    ];
     for (const kind of ['collective', 'individual'] as const) {
       const rows = view.rows.filter((r) => r.kind === kind);
       if (!rows.length) continue;
-      elements.push(markdown(text(`**${KIND_NAME[kind].zh}（${rows.length} 个）**`, `**${KIND_NAME[kind].en}s (${rows.length})**`)));
+      elements.push(
+        markdown(text(`**${KIND_NAME[kind].zh}（${rows.length} 个）**`, `**${KIND_NAME[kind].en}s (${rows.length})**`)),
+      );
       elements.push(
         table(
           [
@@ -245,10 +364,22 @@ export function announcementCard(view: { competitionName: string; competitionNam
             { name: 'nominee', header: kind === 'collective' ? '集体 Collective' : '姓名 Name', type: 'text' },
             { name: 'unit', header: '单位 Unit', type: 'text' },
           ],
-          rows.slice(0, n).map((r) => ({ track: r.track, nominee: kind === 'individual' && r.title ? `${r.nominee}（${r.title}）` : r.nominee, unit: r.unitName })),
+          rows.slice(0, n).map((r) => ({
+            track: r.track,
+            nominee: kind === 'individual' && r.title ? `${r.nominee}（${r.title}）` : r.nominee,
+            unit: r.unitName,
+          })),
         ),
       );
-      if (rows.length > n) elements.push(markdown(text(`（另有 ${rows.length - n} 个未列出，见竞赛办的导出）`, `(${rows.length - n} more not listed; see the office's export)`)));
+      if (rows.length > n)
+        elements.push(
+          markdown(
+            text(
+              `（另有 ${rows.length - n} 个未列出，见竞赛办的导出）`,
+              `(${rows.length - n} more not listed; see the office's export)`,
+            ),
+          ),
+        );
     }
     return card({ title: text('表彰名单', 'Award list'), template: 'red', elements });
   };

@@ -31,7 +31,12 @@ export function exportSummaryCard(v: ExportSummaryView): Card {
         ],
         v.sheets.map((s) => ({ sheet: s.name, rows: s.rows })),
       ),
-      markdown(text('文件含联系电话和评委评分，请勿转发到群里。', 'The file holds phone numbers and judges\' scores: do not forward it to groups.')),
+      markdown(
+        text(
+          '文件含联系电话和评委评分，请勿转发到群里。',
+          "The file holds phone numbers and judges' scores: do not forward it to groups.",
+        ),
+      ),
     ],
   });
 }

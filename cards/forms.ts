@@ -27,17 +27,28 @@ export interface FieldSpec {
 
 /** The card's input for a field, pre-filled with `value`. */
 export const inputOf = (spec: FieldSpec, value?: string): Element =>
-  formInput(spec.name, spec.label, { required: spec.required, multiline: spec.multiline, max: spec.max, value, placeholder: spec.placeholder });
+  formInput(spec.name, spec.label, {
+    required: spec.required,
+    multiline: spec.multiline,
+    max: spec.max,
+    value,
+    placeholder: spec.placeholder,
+  });
 
 interface IssueSink {
   addIssue(issue: { code: 'custom'; message: string; params?: Record<string, unknown>; input?: unknown }): void;
 }
 
 /** Adds a problem, in both languages, to the parse. */
-export const problem = (ctx: IssueSink, t: Text): void => ctx.addIssue({ code: 'custom', message: t.en, params: { text: t }, input: undefined });
+export const problem = (ctx: IssueSink, t: Text): void =>
+  ctx.addIssue({ code: 'custom', message: t.en, params: { text: t }, input: undefined });
 
 /** The problem of a field longer than its limit, with the count so that the person knows how much to cut. */
-const tooLong = (spec: FieldSpec, n: number): Text => text(`${spec.label.zh}最多 ${spec.max} 个字（现在 ${n} 个）`, `${spec.label.en}: at most ${spec.max} characters (now ${n})`);
+const tooLong = (spec: FieldSpec, n: number): Text =>
+  text(
+    `${spec.label.zh}最多 ${spec.max} 个字（现在 ${n} 个）`,
+    `${spec.label.en}: at most ${spec.max} characters (now ${n})`,
+  );
 
 /** The text of a field as the server keeps it. */
 function shaped(spec: FieldSpec, raw: unknown): string {
@@ -86,7 +97,13 @@ export function linksField(spec: FieldSpec, most: number, tooMany: Text) {
       const { links, bad } = parseEvidence(v);
       if (bad.length) {
         const shown = bad.slice(0, 3).join(' ');
-        problem(ctx, text(`这些不是有效链接（需以 http:// 或 https:// 开头）：${shown}`, `Not valid links (they must start with http:// or https://): ${shown}`));
+        problem(
+          ctx,
+          text(
+            `这些不是有效链接（需以 http:// 或 https:// 开头）：${shown}`,
+            `Not valid links (they must start with http:// or https://): ${shown}`,
+          ),
+        );
         return z.NEVER;
       }
       if (links.length > most) {
@@ -116,7 +133,10 @@ function scoreField(c: RubricLine) {
       problem(
         ctx,
         v
-          ? text(`「${c.name}」请填 0 到 ${c.max} 的整数（现在是「${shown}」）`, `"${c.nameEn}" must be a whole number from 0 to ${c.max} (got "${shown}")`)
+          ? text(
+              `「${c.name}」请填 0 到 ${c.max} 的整数（现在是「${shown}」）`,
+              `"${c.nameEn}" must be a whole number from 0 to ${c.max} (got "${shown}")`,
+            )
           : text(`请给「${c.name}」打分`, `Score "${c.nameEn}"`),
       );
       return z.NEVER;
@@ -124,16 +144,28 @@ function scoreField(c: RubricLine) {
 }
 
 /** The rubric's score fields, in the rubric's order (a judge's sheet and a unit's self-evaluation). */
-export const rubricShape = (rubric: readonly RubricLine[]) => Object.fromEntries(rubric.map((c) => [scoreFieldName(c), scoreField(c)]));
+export const rubricShape = (rubric: readonly RubricLine[]) =>
+  Object.fromEntries(rubric.map((c) => [scoreFieldName(c), scoreField(c)]));
 
 /** The scores of a parsed form, by criterion code. */
-export const scoresOf = (rubric: readonly RubricLine[], parsed: Readonly<Record<string, unknown>>): Record<string, number> =>
-  Object.fromEntries(rubric.map((c) => [c.code, parsed[scoreFieldName(c)] as number]));
+export const scoresOf = (
+  rubric: readonly RubricLine[],
+  parsed: Readonly<Record<string, unknown>>,
+): Record<string, number> => Object.fromEntries(rubric.map((c) => [c.code, parsed[scoreFieldName(c)] as number]));
 
 /** The rubric's inputs on a card, pre-filled with earlier scores. */
-export const rubricInputs = (rubric: readonly RubricLine[], placeholder: (c: RubricLine) => Text, prefill?: Readonly<Record<string, number>>): Element[] =>
+export const rubricInputs = (
+  rubric: readonly RubricLine[],
+  placeholder: (c: RubricLine) => Text,
+  prefill?: Readonly<Record<string, number>>,
+): Element[] =>
   rubric.map((c) =>
-    formInput(scoreFieldName(c), text(`${c.name}（0-${c.max}）`, `${c.nameEn} (0-${c.max})`), { required: true, max: 5, value: prefill?.[c.code]?.toString(), placeholder: placeholder(c) }),
+    formInput(scoreFieldName(c), text(`${c.name}（0-${c.max}）`, `${c.nameEn} (0-${c.max})`), {
+      required: true,
+      max: 5,
+      value: prefill?.[c.code]?.toString(),
+      placeholder: placeholder(c),
+    }),
   );
 
 /** A select whose value must be one the card offered; `missing` is the problem otherwise. */
@@ -150,7 +182,9 @@ export function choiceField<T extends string>(values: readonly T[], missing: Tex
 
 /** The value of a field that passed, or undefined when it did not (a cross-field rule sees the whole form). */
 export const passed = <T>(v: T | { status: 'aborted' } | undefined): T | undefined =>
-  typeof v === 'object' && v !== null && (v as { status?: unknown }).status === 'aborted' ? undefined : (v as T | undefined);
+  typeof v === 'object' && v !== null && (v as { status?: unknown }).status === 'aborted'
+    ? undefined
+    : (v as T | undefined);
 
 /**
  * Parses a form: the value, or every problem at once. Cross-field rules (`.superRefine(…, ALWAYS)`) run even when a
@@ -159,21 +193,32 @@ export const passed = <T>(v: T | { status: 'aborted' } | undefined): T | undefin
 export function parseForm<T>(schema: z.ZodType<T>, raw: Readonly<Record<string, unknown>>): Validated<T> {
   const r = schema.safeParse(raw ?? {});
   if (r.success) return { ok: true, value: r.data };
-  return { ok: false, problems: r.error.issues.map((i) => ((i as { params?: { text?: Text } }).params?.text ?? text(i.message, i.message))) };
+  return {
+    ok: false,
+    problems: r.error.issues.map((i) => (i as { params?: { text?: Text } }).params?.text ?? text(i.message, i.message)),
+  };
 }
 
 /** For a cross-field rule that must run even when a field failed (see parseForm). */
 export const ALWAYS = { when: () => true } as const;
 
 /** A select of a form: `options` are [value, label] pairs; labels may carry typed names (plain text, written once). */
-export function selectOf(name: string, placeholder: Text, options: ReadonlyArray<{ value: string; label: Text | string }>, initial?: string): Element {
+export function selectOf(
+  name: string,
+  placeholder: Text,
+  options: ReadonlyArray<{ value: string; label: Text | string }>,
+  initial?: string,
+): Element {
   return {
     tag: 'select_static',
     name,
     required: true,
     width: 'fill',
     placeholder: plainText(placeholder),
-    options: options.map((o) => ({ text: typeof o.label === 'string' ? { tag: 'plain_text', content: o.label } : plainText(o.label), value: o.value })),
+    options: options.map((o) => ({
+      text: typeof o.label === 'string' ? { tag: 'plain_text', content: o.label } : plainText(o.label),
+      value: o.value,
+    })),
     ...(initial ? { initial_option: initial } : {}),
   };
 }

@@ -39,8 +39,14 @@ const line = (e: HelpEntry): Text => {
 export function helpCard(view: HelpView): Card {
   const who =
     view.roles.length === 0
-      ? text('你还没有角色。请联系竞赛办为你绑定单位或赛道。', 'You have no role yet. Ask the competition office to bind you to a unit or a track.')
-      : text(`你的角色：${view.roles.map((r) => md(r.zh)).join('、')}`, `Your roles: ${view.roles.map((r) => md(r.en)).join(', ')}`);
+      ? text(
+          '你还没有角色。请联系竞赛办为你绑定单位或赛道。',
+          'You have no role yet. Ask the competition office to bind you to a unit or a track.',
+        )
+      : text(
+          `你的角色：${view.roles.map((r) => md(r.zh)).join('、')}`,
+          `Your roles: ${view.roles.map((r) => md(r.en)).join(', ')}`,
+        );
   const how = view.inGroup
     ? text('在群里请先 @我 再发命令。', 'In a group, @mention me before the command.')
     : text('直接发送命令即可，例如「帮助」。', 'Just send a command, for example "help".');
@@ -56,7 +62,11 @@ function sections(commands: readonly HelpEntry[]): Element[] {
   for (const [audience, heading] of SECTIONS) {
     const mine = commands.filter((c) => c.section === audience);
     if (!mine.length) continue;
-    out.push(divider(), markdown(text(`**${heading.zh}**`, `**${heading.en}**`)), ...mine.map((c) => markdown(line(c))));
+    out.push(
+      divider(),
+      markdown(text(`**${heading.zh}**`, `**${heading.en}**`)),
+      ...mine.map((c) => markdown(line(c))),
+    );
   }
   return out;
 }

@@ -15,7 +15,10 @@ export const COMMENT_FIELD = {
   required: true,
   multiline: true,
   placeholder: text('依据哪些成效和数据', 'Which results and figures support the scores'),
-  empty: text('请写一句简短评语（依据哪些成效和数据）', 'Write a short comment (which results and figures support the scores)'),
+  empty: text(
+    '请写一句简短评语（依据哪些成效和数据）',
+    'Write a short comment (which results and figures support the scores)',
+  ),
 } as const satisfies FieldSpec;
 
 export const RECUSAL_REASON_FIELD = {
@@ -26,7 +29,10 @@ export const RECUSAL_REASON_FIELD = {
   multiline: true,
   shape: 'line',
   placeholder: text('例如：与项目负责人有亲属关系', 'e.g. a relative leads the project'),
-  empty: text('请写明回避理由（例如：与项目负责人有亲属关系）', 'Give the reason for recusing yourself (e.g. a relative leads the project)'),
+  empty: text(
+    '请写明回避理由（例如：与项目负责人有亲属关系）',
+    'Give the reason for recusing yourself (e.g. a relative leads the project)',
+  ),
 } as const satisfies FieldSpec;
 
 export interface ScoreFields {
@@ -36,11 +42,16 @@ export interface ScoreFields {
 
 /** The sheet: a score on every criterion of the rubric (full-width digits are fine) and the comment. */
 export const scoreSheetForm = (rubric: readonly RubricLine[]) =>
-  z.object({ ...rubricShape(rubric), [COMMENT_FIELD.name]: textField(COMMENT_FIELD) }).transform((v): ScoreFields => ({ scores: scoresOf(rubric, v), comment: v[COMMENT_FIELD.name] as string }));
+  z
+    .object({ ...rubricShape(rubric), [COMMENT_FIELD.name]: textField(COMMENT_FIELD) })
+    .transform((v): ScoreFields => ({ scores: scoresOf(rubric, v), comment: v[COMMENT_FIELD.name] as string }));
 
-export const recusalForm = z.object({ [RECUSAL_REASON_FIELD.name]: textField(RECUSAL_REASON_FIELD) }).transform((v) => v.reason);
+export const recusalForm = z
+  .object({ [RECUSAL_REASON_FIELD.name]: textField(RECUSAL_REASON_FIELD) })
+  .transform((v) => v.reason);
 
-export const parseScoreSheet = (raw: Readonly<Record<string, unknown>>, rubric: readonly RubricLine[]) => parseForm(scoreSheetForm(rubric), raw);
+export const parseScoreSheet = (raw: Readonly<Record<string, unknown>>, rubric: readonly RubricLine[]) =>
+  parseForm(scoreSheetForm(rubric), raw);
 export const parseRecusalReason = (raw: Readonly<Record<string, unknown>>) => parseForm(recusalForm, raw);
 
 export const scoreSheetInputs = (rubric: readonly RubricLine[], prefill?: ScoreFields): Element[] => [

@@ -6,7 +6,21 @@
 import type { ActionValue } from './actions';
 import { text, type Text } from '../src/platform/i18n';
 import { recusalInputs, scoreSheetInputs } from './judging.form';
-import { button, buttonRow, card, divider, field, fitCard, markdown, md, pager, submitButton, userText, type Card, type Element } from './kit';
+import {
+  button,
+  buttonRow,
+  card,
+  divider,
+  field,
+  fitCard,
+  markdown,
+  md,
+  pager,
+  submitButton,
+  userText,
+  type Card,
+  type Element,
+} from './kit';
 
 /** Where the judge stands with a project (the scoring rules decide it; own unit wins: the recusal is automatic). */
 export type SheetState = 'todo' | 'scored' | 'recused' | 'own-unit';
@@ -41,10 +55,26 @@ const STATE: Record<SheetState, Text> = {
 const fmt1 = (x: number) => x.toFixed(1);
 
 function itemLine(i: JudgeListItem): Text {
-  const state = i.state === 'scored' && i.total !== undefined ? text(`已评 **${fmt1(i.total)}**`, `scored **${fmt1(i.total)}**`) : STATE[i.state];
-  const progress = i.progress ? text(`${md(i.progress.periodName.zh)}完成度 ${i.progress.completion}%`, `${md(i.progress.periodName.en)}: ${i.progress.completion}% done`) : text('尚无进展报告', 'no report yet');
-  const sev = i.selfEvaluation ? text(` · 自评 ${i.selfEvaluation.total}/${i.selfEvaluation.max}`, ` · self-evaluation ${i.selfEvaluation.total}/${i.selfEvaluation.max}`) : text('', '');
-  return text(`${state.zh} · ${md(i.unitName)} · ${progress.zh}${sev.zh}`, `${state.en} · ${md(i.unitName)} · ${progress.en}${sev.en}`);
+  const state =
+    i.state === 'scored' && i.total !== undefined
+      ? text(`已评 **${fmt1(i.total)}**`, `scored **${fmt1(i.total)}**`)
+      : STATE[i.state];
+  const progress = i.progress
+    ? text(
+        `${md(i.progress.periodName.zh)}完成度 ${i.progress.completion}%`,
+        `${md(i.progress.periodName.en)}: ${i.progress.completion}% done`,
+      )
+    : text('尚无进展报告', 'no report yet');
+  const sev = i.selfEvaluation
+    ? text(
+        ` · 自评 ${i.selfEvaluation.total}/${i.selfEvaluation.max}`,
+        ` · self-evaluation ${i.selfEvaluation.total}/${i.selfEvaluation.max}`,
+      )
+    : text('', '');
+  return text(
+    `${state.zh} · ${md(i.unitName)} · ${progress.zh}${sev.zh}`,
+    `${state.en} · ${md(i.unitName)} · ${progress.en}${sev.en}`,
+  );
 }
 
 const row = buttonRow;
@@ -68,8 +98,14 @@ export function judgeListCard(view: {
     const shown = view.items.slice(view.offset, view.offset + n);
     const w = view.window;
     const when = {
-      before: text(`评分 ${w.opens} 开始，${w.closes} 截止（含当天）。`, `Scoring opens on ${w.opens} and closes at the end of ${w.closes}.`),
-      open: text(`评分截止 ${w.closes}（含当天），截止前可以修改。`, `Scoring closes at the end of ${w.closes}; until then you may revise.`),
+      before: text(
+        `评分 ${w.opens} 开始，${w.closes} 截止（含当天）。`,
+        `Scoring opens on ${w.opens} and closes at the end of ${w.closes}.`,
+      ),
+      open: text(
+        `评分截止 ${w.closes}（含当天），截止前可以修改。`,
+        `Scoring closes at the end of ${w.closes}; until then you may revise.`,
+      ),
       closed: text(`评分已于 ${w.closes} 截止。`, `Scoring closed on ${w.closes}.`),
     }[w.status];
     const elements: Element[] = [
@@ -83,7 +119,14 @@ export function judgeListCard(view: {
     for (const i of shown) {
       elements.push(divider(), userText(`${i.code} · ${i.name}`), markdown(itemLine(i)));
       const buttons: Element[] = [];
-      if (w.status === 'open' && i.state !== 'own-unit') buttons.push(button(i.state === 'todo' ? text('评分', 'Score') : text('修改', 'Revise'), { a: 'judge.open', p: i.id }, i.state === 'todo' ? 'primary' : 'default'));
+      if (w.status === 'open' && i.state !== 'own-unit')
+        buttons.push(
+          button(
+            i.state === 'todo' ? text('评分', 'Score') : text('修改', 'Revise'),
+            { a: 'judge.open', p: i.id },
+            i.state === 'todo' ? 'primary' : 'default',
+          ),
+        );
       buttons.push(button(text('进展记录', 'Timeline'), { a: 'rpt.history', p: i.id }));
       elements.push(row(buttons));
     }
@@ -115,12 +158,26 @@ export function scoreForm(view: {
     divider(),
   ];
   if (view.latest) {
-    elements.push(markdown(text(`**最新进展** ：${md(view.latest.periodName.zh)}，完成度 ${view.latest.completion}%（${view.latest.submittedOn} 提交）`, `**Latest progress**: ${md(view.latest.periodName.en)}, ${view.latest.completion}% done (submitted ${view.latest.submittedOn})`)));
+    elements.push(
+      markdown(
+        text(
+          `**最新进展** ：${md(view.latest.periodName.zh)}，完成度 ${view.latest.completion}%（${view.latest.submittedOn} 提交）`,
+          `**Latest progress**: ${md(view.latest.periodName.en)}, ${view.latest.completion}% done (submitted ${view.latest.submittedOn})`,
+        ),
+      ),
+    );
     elements.push(...field(text('取得的成效', 'Results'), excerpt(view.latest.results)));
   } else elements.push(markdown(text('**最新进展** ：还没有报告。', '**Latest progress**: no report yet.')));
   if (view.selfEvaluation) {
     const s = view.selfEvaluation;
-    elements.push(markdown(text(`**单位自评** （${md(s.periodName.zh)}）：${s.total}/${s.max}`, `**Unit's self-evaluation** (${md(s.periodName.en)}): ${s.total}/${s.max}`)));
+    elements.push(
+      markdown(
+        text(
+          `**单位自评** （${md(s.periodName.zh)}）：${s.total}/${s.max}`,
+          `**Unit's self-evaluation** (${md(s.periodName.en)}): ${s.total}/${s.max}`,
+        ),
+      ),
+    );
     elements.push(...field(text('自评理由', 'Justification'), excerpt(s.justification)));
   }
   elements.push(button(text('查看全部进展记录', 'Full timeline'), { a: 'rpt.history', p: p.id }), divider());
@@ -139,7 +196,10 @@ export function scoreForm(view: {
         submitButton(text('提交评分', 'Submit scores'), { a: 'judge.submit', p: p.id }),
       ],
     },
-    row([button(text('申请回避', 'Recuse myself'), { a: 'judge.recuse', p: p.id }, 'danger'), button(text('返回列表', 'Back to the list'), { a: 'judge.list', t: '*', o: 0 })]),
+    row([
+      button(text('申请回避', 'Recuse myself'), { a: 'judge.recuse', p: p.id }, 'danger'),
+      button(text('返回列表', 'Back to the list'), { a: 'judge.list', t: '*', o: 0 }),
+    ]),
   );
   return private_(card({ title: text('评分', 'Score a project'), template: 'purple', elements }));
 }
@@ -154,10 +214,25 @@ export function scoreSaved(view: {
   next?: JudgedProject;
 }): Card {
   const p = view.project;
-  const parts = view.rubric.map((c) => ({ zh: `${c.name} ${view.scores[c.code]}`, en: `${c.nameEn} ${view.scores[c.code]}` }));
-  const how = view.outcome === 'revised' ? text('（已修改）', ' (revised)') : view.outcome === 'unchanged' ? text('（与上次相同）', ' (same as before)') : text('', '');
+  const parts = view.rubric.map((c) => ({
+    zh: `${c.name} ${view.scores[c.code]}`,
+    en: `${c.nameEn} ${view.scores[c.code]}`,
+  }));
+  const how =
+    view.outcome === 'revised'
+      ? text('（已修改）', ' (revised)')
+      : view.outcome === 'unchanged'
+        ? text('（与上次相同）', ' (same as before)')
+        : text('', '');
   const buttons = [button(text('修改', 'Revise'), { a: 'judge.open', p: p.id })];
-  if (view.next) buttons.unshift(button(text(`下一个：${view.next.code}`, `Next: ${view.next.code}`), { a: 'judge.open', p: view.next.id }, 'primary'));
+  if (view.next)
+    buttons.unshift(
+      button(
+        text(`下一个：${view.next.code}`, `Next: ${view.next.code}`),
+        { a: 'judge.open', p: view.next.id },
+        'primary',
+      ),
+    );
   buttons.push(button(text('返回列表', 'Back to the list'), { a: 'judge.list', t: '*', o: 0 }));
   return private_(
     card({
@@ -171,7 +246,9 @@ export function scoreSaved(view: {
             `${parts.map((x) => x.en).join(' · ')}\nWeighted total **${fmt1(view.total)}** of 100${how.en}. You may revise until the end of ${view.closes}.`,
           ),
         ),
-        ...(view.next ? [] : [markdown(text('你评审的项目都已评分或回避。', 'Every project of your tracks is scored or recused.'))]),
+        ...(view.next
+          ? []
+          : [markdown(text('你评审的项目都已评分或回避。', 'Every project of your tracks is scored or recused.'))]),
         row(buttons),
       ],
     }),
@@ -206,10 +283,22 @@ export function recusalForm(view: { project: JudgedProject; closes: string; reas
   );
 }
 
-export function recusedCard(view: { project: JudgedProject; reason: string; closes: string; next?: JudgedProject }): Card {
+export function recusedCard(view: {
+  project: JudgedProject;
+  reason: string;
+  closes: string;
+  next?: JudgedProject;
+}): Card {
   const p = view.project;
   const buttons = [button(text('改为评分', 'Score it instead'), { a: 'judge.open', p: p.id })];
-  if (view.next) buttons.unshift(button(text(`下一个：${view.next.code}`, `Next: ${view.next.code}`), { a: 'judge.open', p: view.next.id }, 'primary'));
+  if (view.next)
+    buttons.unshift(
+      button(
+        text(`下一个：${view.next.code}`, `Next: ${view.next.code}`),
+        { a: 'judge.open', p: view.next.id },
+        'primary',
+      ),
+    );
   return private_(
     card({
       title: text('已回避', 'Recused'),
@@ -217,7 +306,12 @@ export function recusedCard(view: { project: JudgedProject; reason: string; clos
       elements: [
         userText(`${p.code} · ${p.name}`),
         ...field(text('回避理由', 'Reason'), view.reason),
-        markdown(text(`你的分数不计入这个项目。${view.closes} 前可以改为评分。`, `Nothing you score counts for this project. You may score it instead until the end of ${view.closes}.`)),
+        markdown(
+          text(
+            `你的分数不计入这个项目。${view.closes} 前可以改为评分。`,
+            `Nothing you score counts for this project. You may score it instead until the end of ${view.closes}.`,
+          ),
+        ),
         row(buttons),
       ],
     }),

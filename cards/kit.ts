@@ -8,7 +8,20 @@ import { checkCard, cardRequestBytes, LARK_CARD_LIMITS, type CardLimits } from '
 import { text, type Text } from '../src/platform/i18n';
 import type { ActionValue } from './actions';
 
-export type Template = 'blue' | 'wathet' | 'turquoise' | 'green' | 'yellow' | 'orange' | 'red' | 'carmine' | 'violet' | 'purple' | 'indigo' | 'grey' | 'default';
+export type Template =
+  | 'blue'
+  | 'wathet'
+  | 'turquoise'
+  | 'green'
+  | 'yellow'
+  | 'orange'
+  | 'red'
+  | 'carmine'
+  | 'violet'
+  | 'purple'
+  | 'indigo'
+  | 'grey'
+  | 'default';
 
 export type Element = Record<string, unknown>;
 
@@ -54,7 +67,10 @@ export const userText = (value: string): Element => ({ tag: 'div', text: { tag: 
  * A labelled value a person typed: the label in the reader's language as a small caption, the value once below it
  * as plain text.
  */
-export const field = (label: Text, value: string): Element[] => [{ tag: 'markdown', content: label.zh, i18n_content: i18n(label), text_size: 'notation' }, userText(value)];
+export const field = (label: Text, value: string): Element[] => [
+  { tag: 'markdown', content: label.zh, i18n_content: i18n(label), text_size: 'notation' },
+  userText(value),
+];
 
 export const divider = (): Element => ({ tag: 'hr' });
 
@@ -81,7 +97,13 @@ export function table(columns: readonly TableColumn[], rows: ReadonlyArray<Recor
     row_height: 'low',
     freeze_first_column: true,
     header_style: { text_align: 'center', bold: true, background_style: 'grey' },
-    columns: columns.map((c) => ({ name: c.name, display_name: c.header, data_type: c.type, width: 'auto', ...(c.type === 'number' ? { format: { precision: c.precision ?? 0 } } : {}) })),
+    columns: columns.map((c) => ({
+      name: c.name,
+      display_name: c.header,
+      data_type: c.type,
+      width: 'auto',
+      ...(c.type === 'number' ? { format: { precision: c.precision ?? 0 } } : {}),
+    })),
     rows,
   };
 }
@@ -91,7 +113,11 @@ export function button(label: Text, value: ActionValue, type: 'primary' | 'defau
 }
 
 /** A form's submit button (its name must be unique in the card, like every name). */
-export const submitButton = (label: Text, value: ActionValue, options: { name?: string; type?: 'primary' | 'danger' } = {}): Element => ({
+export const submitButton = (
+  label: Text,
+  value: ActionValue,
+  options: { name?: string; type?: 'primary' | 'danger' } = {},
+): Element => ({
   tag: 'button',
   name: options.name ?? 'submit',
   text: plainText(label),
@@ -101,14 +127,25 @@ export const submitButton = (label: Text, value: ActionValue, options: { name?: 
 });
 
 /** Buttons side by side (each in an auto-width column). */
-export const buttonRow = (buttons: readonly Element[]): Element => ({ tag: 'column_set', columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [b] })) });
+export const buttonRow = (buttons: readonly Element[]): Element => ({
+  tag: 'column_set',
+  columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [b] })),
+});
 
 /**
  * "第 a-b 个，共 n 个" and the previous/next buttons of a paged list; nothing when everything is on the page.
  * `noun` names what is counted (个, 期...), `step` is how far back the previous page starts, `labels` rename the
  * buttons (a timeline says "newer" and "older").
  */
-export function pager(view: { offset: number; shown: number; total: number; step: number; page: (offset: number) => ActionValue; noun?: Text; labels?: { previous: Text; next: Text } }): Element[] {
+export function pager(view: {
+  offset: number;
+  shown: number;
+  total: number;
+  step: number;
+  page: (offset: number) => ActionValue;
+  noun?: Text;
+  labels?: { previous: Text; next: Text };
+}): Element[] {
   const { offset, shown, total } = view;
   if (offset === 0 && shown >= total) return [];
   const noun = view.noun ?? text('个', '');
@@ -117,7 +154,12 @@ export function pager(view: { offset: number; shown: number; total: number; step
   if (offset > 0) nav.push(button(labels.previous, view.page(Math.max(0, offset - view.step))));
   if (offset + shown < total) nav.push(button(labels.next, view.page(offset + shown), 'primary'));
   const range = shown > 1 ? `${offset + 1}-${offset + shown}` : `${offset + 1}`;
-  return [markdown(text(`第 ${range} ${noun.zh}，共 ${total} ${noun.zh}`, `${range} of ${total}${noun.en ? ` ${noun.en}` : ''}`)), ...(nav.length ? [buttonRow(nav)] : [])];
+  return [
+    markdown(
+      text(`第 ${range} ${noun.zh}，共 ${total} ${noun.zh}`, `${range} of ${total}${noun.en ? ` ${noun.en}` : ''}`),
+    ),
+    ...(nav.length ? [buttonRow(nav)] : []),
+  ];
 }
 
 /** At most `max` items joined, then how many more: a long list never decides whether a card fits. */
@@ -165,9 +207,11 @@ export function budgetProblems(c: Card): string[] {
     }
     if (typeof x !== 'object' || x === null) return;
     const el = x as Element;
-    if (el.tag === 'select_static' && el.required === true && !(Array.isArray(el.options) && el.options.length)) problems.push(`required select ${String(el.name)} has no option: the form can never be submitted`);
+    if (el.tag === 'select_static' && el.required === true && !(Array.isArray(el.options) && el.options.length))
+      problems.push(`required select ${String(el.name)} has no option: the form can never be submitted`);
     // "最多支持添加 50 列，超出 50 列的内容不展示": columns past 50 would be silently lost.
-    if (el.tag === 'table' && Array.isArray(el.columns) && el.columns.length > TABLE_MAX_COLUMNS) problems.push(`table of ${el.columns.length} columns: past ${TABLE_MAX_COLUMNS} they are not shown`);
+    if (el.tag === 'table' && Array.isArray(el.columns) && el.columns.length > TABLE_MAX_COLUMNS)
+      problems.push(`table of ${el.columns.length} columns: past ${TABLE_MAX_COLUMNS} they are not shown`);
     for (const key of ['elements', 'columns']) if (Array.isArray(el[key])) visit(el[key]);
   };
   visit(c.body.elements);
@@ -186,9 +230,19 @@ export function withinBudget(c: Card): { card: Card; problems: string[] } {
   if (!problems.length) return { card: c, problems };
   return {
     card: card({
-      title: c.header.title && typeof c.header.title === 'object' ? textOfTitle(c.header.title as Element) : text('赛道助手', 'Saidao'),
+      title:
+        c.header.title && typeof c.header.title === 'object'
+          ? textOfTitle(c.header.title as Element)
+          : text('赛道助手', 'Saidao'),
       template: 'grey',
-      elements: [markdown(text('这张卡片内容过多，无法显示。请换一种查看方式（例如只看一个赛道），或联系竞赛办。', 'This card holds too much to be shown. Try a narrower view (one track, for example) or ask the competition office.'))],
+      elements: [
+        markdown(
+          text(
+            '这张卡片内容过多，无法显示。请换一种查看方式（例如只看一个赛道），或联系竞赛办。',
+            'This card holds too much to be shown. Try a narrower view (one track, for example) or ask the competition office.',
+          ),
+        ),
+      ],
     }),
     problems,
   };
@@ -204,7 +258,11 @@ const textOfTitle = (title: Element): Text => {
  * The largest n in 0..max for which build(n) meets the budget, by bisection (a card grows with n), with the card it
  * gives. Builders of long lists use it to page instead of being refused.
  */
-export function fitCard(build: (n: number) => Card, max: number, fits: (c: Card) => boolean = fitsBudget): { card: Card; n: number } {
+export function fitCard(
+  build: (n: number) => Card,
+  max: number,
+  fits: (c: Card) => boolean = fitsBudget,
+): { card: Card; n: number } {
   let lo = 0;
   let hi = Math.max(0, max);
   let best = build(hi);
@@ -242,7 +300,11 @@ export const plain = (t: Text): Element => ({ tag: 'div', text: plainText(t) });
  * checks too; the platform caps max_length at 1,000 (INPUT_MAX_LENGTH), and the card budget refuses more, so a form
  * never accepts what the server would refuse.
  */
-export const formInput = (name: string, label: Text, opts: { required: boolean; multiline?: boolean; max: number; value?: string; placeholder: Text }): Element => ({
+export const formInput = (
+  name: string,
+  label: Text,
+  opts: { required: boolean; multiline?: boolean; max: number; value?: string; placeholder: Text },
+): Element => ({
   tag: 'input',
   name,
   required: opts.required,

@@ -31,7 +31,8 @@ export interface MembersView {
 const MARK: Record<GrantSource, string> = { env: '［配置 config］', file: '［文件 file］', chat: '' };
 
 const NONE = '（暂无 none）';
-const holders = (hs: readonly Holder[]): string => (hs.length ? hs.map((h) => `${h.name}${MARK[h.source]}`).join('、') : NONE);
+const holders = (hs: readonly Holder[]): string =>
+  hs.length ? hs.map((h) => `${h.name}${MARK[h.source]}`).join('、') : NONE;
 
 const heading = (t: Text): Element => markdown(text(`**${t.zh}**`, `**${t.en}**`));
 
@@ -41,21 +42,31 @@ export function membersCard(view: MembersView): Card {
   const unbound = view.units.filter((u) => u.contacts.length === 0);
   const longest = Math.max(view.units.length, view.tracks.length, view.unitLeaders.length, view.orphans.length);
   const build = (n: number): Card => {
-    const cut = (shown: number, all: number): Element[] => (shown < all ? [markdown(text(`（只列出前 ${shown} 行，共 ${all} 行）`, `(The first ${shown} of ${all} rows.)`))] : []);
+    const cut = (shown: number, all: number): Element[] =>
+      shown < all
+        ? [markdown(text(`（只列出前 ${shown} 行，共 ${all} 行）`, `(The first ${shown} of ${all} rows.)`))]
+        : [];
     const elements: Element[] = [
       heading(text('竞赛办', 'Competition office')),
       userText(holders(view.office)),
       heading(text('领导小组', 'Leadership group')),
       userText(holders(view.leaders)),
       divider(),
-      heading(text(`参赛单位联络员（${bound.length}/${view.units.length} 个单位已绑定）`, `Unit contacts (${bound.length} of ${view.units.length} units bound)`)),
+      heading(
+        text(
+          `参赛单位联络员（${bound.length}/${view.units.length} 个单位已绑定）`,
+          `Unit contacts (${bound.length} of ${view.units.length} units bound)`,
+        ),
+      ),
       // Units without a contact first: they are what the office has to act on.
       table(
         [
           { name: 'unit', header: '单位 Unit', type: 'text' },
           { name: 'contacts', header: '联络员 Contacts', type: 'text' },
         ],
-        [...unbound, ...bound].slice(0, n).map((u) => ({ unit: `${u.shortName}（${u.code}）`, contacts: holders(u.contacts) })),
+        [...unbound, ...bound]
+          .slice(0, n)
+          .map((u) => ({ unit: `${u.shortName}（${u.code}）`, contacts: holders(u.contacts) })),
       ),
       ...cut(Math.min(n, view.units.length), view.units.length),
       divider(),
@@ -71,26 +82,38 @@ export function membersCard(view: MembersView): Card {
     ];
     if (view.unitLeaders.length) {
       elements.push(
-        heading(text('单位领导（单位逾期时提醒，来自竞赛文件）', 'Unit leaders (told when their unit is overdue; from the competition file)')),
+        heading(
+          text(
+            '单位领导（单位逾期时提醒，来自竞赛文件）',
+            'Unit leaders (told when their unit is overdue; from the competition file)',
+          ),
+        ),
         table(
           [
             { name: 'unit', header: '单位 Unit', type: 'text' },
             { name: 'leaders', header: '领导 Leaders', type: 'text' },
           ],
-          view.unitLeaders.slice(0, n).map((u) => ({ unit: `${u.shortName}（${u.code}）`, leaders: holders(u.leaders) })),
+          view.unitLeaders
+            .slice(0, n)
+            .map((u) => ({ unit: `${u.shortName}（${u.code}）`, leaders: holders(u.leaders) })),
         ),
         ...cut(Math.min(n, view.unitLeaders.length), view.unitLeaders.length),
       );
     }
     if (view.orphans.length) {
       elements.push(
-        heading(text('单位或赛道已不在竞赛文件中的角色', 'Roles whose unit or track is no longer in the competition file')),
+        heading(
+          text('单位或赛道已不在竞赛文件中的角色', 'Roles whose unit or track is no longer in the competition file'),
+        ),
         table(
           [
             { name: 'name', header: '姓名 Name', type: 'text' },
             { name: 'role', header: '角色 Role', type: 'text' },
           ],
-          view.orphans.slice(0, n).map((o) => ({ name: o.name, role: `${o.scope} ${o.role === 'contact' ? '联络员 contact' : '评委 judge'}` })),
+          view.orphans.slice(0, n).map((o) => ({
+            name: o.name,
+            role: `${o.scope} ${o.role === 'contact' ? '联络员 contact' : '评委 judge'}`,
+          })),
         ),
         ...cut(Math.min(n, view.orphans.length), view.orphans.length),
       );
@@ -103,7 +126,11 @@ export function membersCard(view: MembersView): Card {
         ),
       ),
     );
-    return card({ title: text('成员与角色', 'Members and roles'), template: unbound.length ? 'orange' : 'green', elements });
+    return card({
+      title: text('成员与角色', 'Members and roles'),
+      template: unbound.length ? 'orange' : 'green',
+      elements,
+    });
   };
   return fitCard(build, longest).card;
 }

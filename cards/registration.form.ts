@@ -13,12 +13,47 @@ const NAME_MAX = 60;
 const SUMMARY_MAX = 500;
 
 export const PROJECT_FIELDS = {
-  name: { name: 'name', label: text('项目名称', 'Project name'), max: NAME_MAX, required: true, shape: 'line', placeholder: text(`不超过 ${NAME_MAX} 字`, `Up to ${NAME_MAX} characters`) },
-  lead: { name: 'lead', label: text('项目负责人', 'Project lead'), max: 30, required: true, shape: 'line', placeholder: text('姓名', 'Name') },
-  summary: { name: 'summary', label: text('项目简介', 'Summary'), max: SUMMARY_MAX, required: true, multiline: true, placeholder: text(`做什么、为什么，不超过 ${SUMMARY_MAX} 字`, `What and why, up to ${SUMMARY_MAX} characters`) },
-  goals: { name: 'goals', label: text('目标与预期成效', 'Goals and expected results'), max: 1000, required: true, multiline: true, placeholder: text('可量化的目标和预期成效', 'Measurable goals and expected results') },
+  name: {
+    name: 'name',
+    label: text('项目名称', 'Project name'),
+    max: NAME_MAX,
+    required: true,
+    shape: 'line',
+    placeholder: text(`不超过 ${NAME_MAX} 字`, `Up to ${NAME_MAX} characters`),
+  },
+  lead: {
+    name: 'lead',
+    label: text('项目负责人', 'Project lead'),
+    max: 30,
+    required: true,
+    shape: 'line',
+    placeholder: text('姓名', 'Name'),
+  },
+  summary: {
+    name: 'summary',
+    label: text('项目简介', 'Summary'),
+    max: SUMMARY_MAX,
+    required: true,
+    multiline: true,
+    placeholder: text(`做什么、为什么，不超过 ${SUMMARY_MAX} 字`, `What and why, up to ${SUMMARY_MAX} characters`),
+  },
+  goals: {
+    name: 'goals',
+    label: text('目标与预期成效', 'Goals and expected results'),
+    max: 1000,
+    required: true,
+    multiline: true,
+    placeholder: text('可量化的目标和预期成效', 'Measurable goals and expected results'),
+  },
   // Full-width digits (１３８…) are still a phone number.
-  phone: { name: 'phone', label: text('联系电话', 'Contact phone'), max: 20, required: false, shape: 'nfkc', placeholder: text('手机或座机', 'Mobile or landline') },
+  phone: {
+    name: 'phone',
+    label: text('联系电话', 'Contact phone'),
+    max: 20,
+    required: false,
+    shape: 'nfkc',
+    placeholder: text('手机或座机', 'Mobile or landline'),
+  },
 } as const satisfies Record<keyof ProjectFields, FieldSpec>;
 
 /** The track select of the registration form. */
@@ -38,7 +73,13 @@ const projectShape = {
   goals: textField(PROJECT_FIELDS.goals),
   phone: textField(PROJECT_FIELDS.phone, (v, ctx) => {
     if (looksLikePhone(v)) return v;
-    problem(ctx, text('联系电话格式不对，请填手机号或座机号（如 13812345678 或 021-12345678）', 'The phone number does not look right: give a mobile or landline number (e.g. 13812345678 or 021-12345678)'));
+    problem(
+      ctx,
+      text(
+        '联系电话格式不对，请填手机号或座机号（如 13812345678 或 021-12345678）',
+        'The phone number does not look right: give a mobile or landline number (e.g. 13812345678 or 021-12345678)',
+      ),
+    );
     return z.NEVER;
   }),
 };
@@ -47,10 +88,14 @@ const projectShape = {
 export const projectForm = z.object(projectShape);
 
 /** The registration form: a track the competition has, then the project's fields. */
-export const registrationForm = (tracks: readonly string[]) => z.object({ [TRACK_FIELD]: choiceField(tracks, text('请选择赛道', 'Choose a track')), ...projectShape });
+export const registrationForm = (tracks: readonly string[]) =>
+  z.object({ [TRACK_FIELD]: choiceField(tracks, text('请选择赛道', 'Choose a track')), ...projectShape });
 
-export const parseProjectFields = (raw: Readonly<Record<string, unknown>>) => parseForm<ProjectFields>(projectForm, raw);
-export const parseRegistration = (raw: Readonly<Record<string, unknown>>, tracks: readonly string[]) => parseForm(registrationForm(tracks), raw);
+export const parseProjectFields = (raw: Readonly<Record<string, unknown>>) =>
+  parseForm<ProjectFields>(projectForm, raw);
+export const parseRegistration = (raw: Readonly<Record<string, unknown>>, tracks: readonly string[]) =>
+  parseForm(registrationForm(tracks), raw);
 
 /** The project's inputs, pre-filled when editing. */
-export const projectInputs = (values?: ProjectFields): Element[] => (Object.keys(PROJECT_FIELDS) as Array<keyof ProjectFields>).map((k) => inputOf(PROJECT_FIELDS[k], values?.[k]));
+export const projectInputs = (values?: ProjectFields): Element[] =>
+  (Object.keys(PROJECT_FIELDS) as Array<keyof ProjectFields>).map((k) => inputOf(PROJECT_FIELDS[k], values?.[k]));

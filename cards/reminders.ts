@@ -28,7 +28,10 @@ export interface ReminderView {
   closed?: boolean;
 }
 
-const CLOSED = text('截止后已不能自行办理；如有特殊情况，请联系竞赛办。', 'It can no longer be done after the deadline; if there is a special reason, contact the competition office.');
+const CLOSED = text(
+  '截止后已不能自行办理；如有特殊情况，请联系竞赛办。',
+  'It can no longer be done after the deadline; if there is a special reason, contact the competition office.',
+);
 
 const when = (v: ReminderView): Text =>
   v.daysLeft > 1
@@ -51,12 +54,25 @@ const ITEMS_LISTED = 30;
  */
 export function itemsBlock(items: readonly OwedItem[]): Element {
   if (items.every((i) => i.name === undefined)) {
-    const zh = capped(items.map((i) => `· ${i.what.zh}`), ITEMS_LISTED, '\n', (k) => `\n…另有 ${k} 项`);
-    const en = capped(items.map((i) => `· ${i.what.en}`), ITEMS_LISTED, '\n', (k) => `\n…and ${k} more`);
+    const zh = capped(
+      items.map((i) => `· ${i.what.zh}`),
+      ITEMS_LISTED,
+      '\n',
+      (k) => `\n…另有 ${k} 项`,
+    );
+    const en = capped(
+      items.map((i) => `· ${i.what.en}`),
+      ITEMS_LISTED,
+      '\n',
+      (k) => `\n…and ${k} more`,
+    );
     return { tag: 'div', text: { tag: 'plain_text', content: zh, i18n_content: { zh_cn: zh, en_us: en } } };
   }
   const lines = items.map((i) => `· ${both(i.what)}${i.name === undefined ? '' : ` ${i.name}`}`);
-  return { tag: 'div', text: { tag: 'plain_text', content: capped(lines, ITEMS_LISTED, '\n', (k) => `\n…另有 ${k} 项 and ${k} more`) } };
+  return {
+    tag: 'div',
+    text: { tag: 'plain_text', content: capped(lines, ITEMS_LISTED, '\n', (k) => `\n…另有 ${k} 项 and ${k} more`) },
+  };
 }
 
 function actions(v: ReminderView): Element[] {
@@ -72,30 +88,55 @@ export function reminderCard(v: ReminderView): Card {
   const overdue = v.daysLeft < 0;
   const d = deadline(v);
   const sentence = v.unitName
-    ? text(`${md(v.unitName)}的 **${d.zh}** ${when(v).zh}。还差：`, `${md(v.unitName)}: **${d.en}** ${when(v).en}. Still missing:`)
+    ? text(
+        `${md(v.unitName)}的 **${d.zh}** ${when(v).zh}。还差：`,
+        `${md(v.unitName)}: **${d.en}** ${when(v).en}. Still missing:`,
+      )
     : text(`你的 **${d.zh}** ${when(v).zh}。还差：`, `Your **${d.en}** ${when(v).en}. Still missing:`);
   return card({
-    title: overdue ? text(`逾期提醒：${v.deadlineName.zh}`, `Overdue: ${v.deadlineName.en}`) : text(`提醒：${v.deadlineName.zh}`, `Reminder: ${v.deadlineName.en}`),
+    title: overdue
+      ? text(`逾期提醒：${v.deadlineName.zh}`, `Overdue: ${v.deadlineName.en}`)
+      : text(`提醒：${v.deadlineName.zh}`, `Reminder: ${v.deadlineName.en}`),
     template: overdue ? 'red' : v.daysLeft <= 1 ? 'orange' : 'blue',
     elements: [markdown(sentence), itemsBlock(v.items), ...(v.closed ? [markdown(CLOSED)] : []), ...actions(v)],
   });
 }
 
 const OPEN_ID = /^ou_[A-Za-z0-9_-]{1,64}$/;
-const mentions = (openIds: readonly string[]) => openIds.filter((id) => OPEN_ID.test(id)).map((id) => `<at id=${id}></at>`).join(' ');
+const mentions = (openIds: readonly string[]) =>
+  openIds
+    .filter((id) => OPEN_ID.test(id))
+    .map((id) => `<at id=${id}></at>`)
+    .join(' ');
 
 export function groupReminderCard(v: ReminderView & { contacts: string[] }): Card {
   const overdue = v.daysLeft < 0;
   const who = mentions(v.contacts);
   const d = deadline(v);
   return card({
-    title: overdue ? text(`逾期：${v.deadlineName.zh}`, `Overdue: ${v.deadlineName.en}`) : text(`提醒：${v.deadlineName.zh}`, `Reminder: ${v.deadlineName.en}`),
+    title: overdue
+      ? text(`逾期：${v.deadlineName.zh}`, `Overdue: ${v.deadlineName.en}`)
+      : text(`提醒：${v.deadlineName.zh}`, `Reminder: ${v.deadlineName.en}`),
     template: overdue ? 'red' : 'orange',
     elements: [
-      markdown(text(`${who ? `${who} ` : ''}本单位的 **${d.zh}** ${when(v).zh}，还差：`, `${who ? `${who} ` : ''}Our **${d.en}** ${when(v).en}; still missing:`)),
+      markdown(
+        text(
+          `${who ? `${who} ` : ''}本单位的 **${d.zh}** ${when(v).zh}，还差：`,
+          `${who ? `${who} ` : ''}Our **${d.en}** ${when(v).en}; still missing:`,
+        ),
+      ),
       itemsBlock(v.items),
       ...(v.closed ? [markdown(CLOSED)] : []),
-      ...(v.contacts.length ? [] : [markdown(text('本单位还没有绑定联络员，请联系竞赛办。', 'No contact is bound for this unit yet; ask the competition office.'))]),
+      ...(v.contacts.length
+        ? []
+        : [
+            markdown(
+              text(
+                '本单位还没有绑定联络员，请联系竞赛办。',
+                'No contact is bound for this unit yet; ask the competition office.',
+              ),
+            ),
+          ]),
     ],
   });
 }
@@ -107,7 +148,12 @@ const DIGEST_ITEMS = 8;
  * The office's digest after a deadline: one table row per unit (or person) still owing, with how many items and the
  * first few; as many rows as fit, and how many more there are.
  */
-export function digestCard(v: { deadlineName: Text; dueDate: string; missing: Array<{ name: string; items: OwedItem[]; contacts: number }>; unreachable?: readonly string[] }): Card {
+export function digestCard(v: {
+  deadlineName: Text;
+  dueDate: string;
+  missing: Array<{ name: string; items: OwedItem[]; contacts: number }>;
+  unreachable?: readonly string[];
+}): Card {
   const unreachable = v.unreachable ?? [];
   const d = text(md(v.deadlineName.zh), md(v.deadlineName.en));
   const build = (n: number): Card =>
@@ -115,7 +161,12 @@ export function digestCard(v: { deadlineName: Text; dueDate: string; missing: Ar
       title: text(`逾期汇总：${v.deadlineName.zh}`, `Overdue digest: ${v.deadlineName.en}`),
       template: 'red',
       elements: [
-        markdown(text(`**${d.zh}** 已于 ${v.dueDate} 截止，以下 **${v.missing.length}** 个仍未完成：`, `**${d.en}** was due on ${v.dueDate}; **${v.missing.length}** still missing:`)),
+        markdown(
+          text(
+            `**${d.zh}** 已于 ${v.dueDate} 截止，以下 **${v.missing.length}** 个仍未完成：`,
+            `**${d.en}** was due on ${v.dueDate}; **${v.missing.length}** still missing:`,
+          ),
+        ),
         table(
           [
             { name: 'who', header: '单位 Unit', type: 'text' },
@@ -123,9 +174,28 @@ export function digestCard(v: { deadlineName: Text; dueDate: string; missing: Ar
             { name: 'items', header: '明细 Details', type: 'text' },
             { name: 'contacts', header: '联络员 Contacts', type: 'number' },
           ],
-          v.missing.slice(0, n).map((m) => ({ who: m.name, n: m.items.length, items: capped(m.items.map((i) => `${both(i.what)}${i.name === undefined ? '' : ` ${i.name}`}`), DIGEST_ITEMS, '；', (k) => ` …+${k}`), contacts: m.contacts })),
+          v.missing.slice(0, n).map((m) => ({
+            who: m.name,
+            n: m.items.length,
+            items: capped(
+              m.items.map((i) => `${both(i.what)}${i.name === undefined ? '' : ` ${i.name}`}`),
+              DIGEST_ITEMS,
+              '；',
+              (k) => ` …+${k}`,
+            ),
+            contacts: m.contacts,
+          })),
         ),
-        ...(n < v.missing.length ? [markdown(text(`另有 ${v.missing.length - n} 个未列出；发送「进展情况」查看全部。`, `${v.missing.length - n} more not listed; send "reports" for all of them.`))] : []),
+        ...(n < v.missing.length
+          ? [
+              markdown(
+                text(
+                  `另有 ${v.missing.length - n} 个未列出；发送「进展情况」查看全部。`,
+                  `${v.missing.length - n} more not listed; send "reports" for all of them.`,
+                ),
+              ),
+            ]
+          : []),
         ...(unreachable.length
           ? [
               markdown(
@@ -145,9 +215,15 @@ export function escalationCard(v: ReminderView): Card {
   const d = deadline(v);
   const unit = md(v.unitName ?? '');
   return card({
-    title: text(`请督办：${v.unitName ?? ''}「${v.deadlineName.zh}」逾期`, `Please follow up: ${v.unitName ?? ''} ${v.deadlineName.en} overdue`),
+    title: text(
+      `请督办：${v.unitName ?? ''}「${v.deadlineName.zh}」逾期`,
+      `Please follow up: ${v.unitName ?? ''} ${v.deadlineName.en} overdue`,
+    ),
     template: 'carmine',
-    elements: [markdown(text(`**${d.zh}** ${when(v).zh}，${unit}还差：`, `**${d.en}** ${when(v).en}; ${unit} still misses:`)), itemsBlock(v.items)],
+    elements: [
+      markdown(text(`**${d.zh}** ${when(v).zh}，${unit}还差：`, `**${d.en}** ${when(v).en}; ${unit} still misses:`)),
+      itemsBlock(v.items),
+    ],
   });
 }
 
@@ -164,15 +240,60 @@ export interface PlanRow {
 /** Plan lines shown per section at most; the rest are counted. */
 const PLAN_LINES = 40;
 
-export function remindersPlanCard(v: { upcoming: PlanRow[]; sent: Array<{ deadlineName: Text; step: string; count: number; last: string }>; paused: string[]; allPaused: boolean }): Card {
+export function remindersPlanCard(v: {
+  upcoming: PlanRow[];
+  sent: Array<{ deadlineName: Text; step: string; count: number; last: string }>;
+  paused: string[];
+  allPaused: boolean;
+}): Card {
   const stepName = (s: string): Text =>
-    s === 'overdue' ? text('逾期通知', 'overdue notice') : s === 'digest' ? text('竞赛办汇总', 'office digest') : s === 'escalate' ? text('督办', 'escalation') : s.startsWith('snooze') ? text('稍后提醒', 'snoozed') : s === 'T-0' ? text('截止当天', 'deadline day') : text(`提前 ${s.slice(2)} 天`, `${s.slice(2)} days before`);
+    s === 'overdue'
+      ? text('逾期通知', 'overdue notice')
+      : s === 'digest'
+        ? text('竞赛办汇总', 'office digest')
+        : s === 'escalate'
+          ? text('督办', 'escalation')
+          : s.startsWith('snooze')
+            ? text('稍后提醒', 'snoozed')
+            : s === 'T-0'
+              ? text('截止当天', 'deadline day')
+              : text(`提前 ${s.slice(2)} 天`, `${s.slice(2)} days before`);
   const lines = (rows: readonly Text[], more: Text): Text =>
-    text(capped(rows.map((r) => r.zh), PLAN_LINES, '\n', (k) => `\n${more.zh.replace('{n}', String(k))}`), capped(rows.map((r) => r.en), PLAN_LINES, '\n', (k) => `\n${more.en.replace('{n}', String(k))}`));
+    text(
+      capped(
+        rows.map((r) => r.zh),
+        PLAN_LINES,
+        '\n',
+        (k) => `\n${more.zh.replace('{n}', String(k))}`,
+      ),
+      capped(
+        rows.map((r) => r.en),
+        PLAN_LINES,
+        '\n',
+        (k) => `\n${more.en.replace('{n}', String(k))}`,
+      ),
+    );
   const reach = (r: PlanRow): Text =>
-    r.unreachable ? (r.unreachable >= r.owing ? text('，都没有单位领导：不会发出', '; none has a unit leader: nothing will be sent') : text(`，其中 ${r.unreachable} 个没有单位领导：不会发给它们`, `; ${r.unreachable} of them have no unit leader and will not be reached`)) : text('', '');
-  const upcoming = v.upcoming.map((r) => text(`${r.at} · ${md(r.deadlineName.zh)}（${r.dueDate} 截止）· ${stepName(r.step).zh} · 目前 ${r.owing} 个未完成${reach(r).zh}`, `${r.at} · ${md(r.deadlineName.en)} (due ${r.dueDate}) · ${stepName(r.step).en} · ${r.owing} owing now${reach(r).en}`));
-  const sent = v.sent.map((r) => text(`${r.last} · ${md(r.deadlineName.zh)} · ${stepName(r.step).zh} · ${r.count} 个`, `${r.last} · ${md(r.deadlineName.en)} · ${stepName(r.step).en} · ${r.count}`));
+    r.unreachable
+      ? r.unreachable >= r.owing
+        ? text('，都没有单位领导：不会发出', '; none has a unit leader: nothing will be sent')
+        : text(
+            `，其中 ${r.unreachable} 个没有单位领导：不会发给它们`,
+            `; ${r.unreachable} of them have no unit leader and will not be reached`,
+          )
+      : text('', '');
+  const upcoming = v.upcoming.map((r) =>
+    text(
+      `${r.at} · ${md(r.deadlineName.zh)}（${r.dueDate} 截止）· ${stepName(r.step).zh} · 目前 ${r.owing} 个未完成${reach(r).zh}`,
+      `${r.at} · ${md(r.deadlineName.en)} (due ${r.dueDate}) · ${stepName(r.step).en} · ${r.owing} owing now${reach(r).en}`,
+    ),
+  );
+  const sent = v.sent.map((r) =>
+    text(
+      `${r.last} · ${md(r.deadlineName.zh)} · ${stepName(r.step).zh} · ${r.count} 个`,
+      `${r.last} · ${md(r.deadlineName.en)} · ${stepName(r.step).en} · ${r.count}`,
+    ),
+  );
   const more = text('…另有 {n} 条', '…and {n} more');
   return card({
     title: text('提醒计划', 'Reminder plan'),
@@ -186,9 +307,20 @@ export function remindersPlanCard(v: { upcoming: PlanRow[]; sent: Array<{ deadli
             : text('提醒正常运行。', 'Reminders are running.'),
       ),
       divider(),
-      markdown(upcoming.length ? text(`**接下来 14 天**\n${lines(upcoming, more).zh}`, `**Next 14 days**\n${lines(upcoming, more).en}`) : text('接下来 14 天没有提醒。', 'No reminder in the next 14 days.')),
+      markdown(
+        upcoming.length
+          ? text(`**接下来 14 天**\n${lines(upcoming, more).zh}`, `**Next 14 days**\n${lines(upcoming, more).en}`)
+          : text('接下来 14 天没有提醒。', 'No reminder in the next 14 days.'),
+      ),
       divider(),
-      markdown(sent.length ? text(`**最近 14 天已发送**\n${lines(sent, more).zh}`, `**Sent in the last 14 days**\n${lines(sent, more).en}`) : text('最近 14 天没有发送提醒。', 'No reminder sent in the last 14 days.')),
+      markdown(
+        sent.length
+          ? text(
+              `**最近 14 天已发送**\n${lines(sent, more).zh}`,
+              `**Sent in the last 14 days**\n${lines(sent, more).en}`,
+            )
+          : text('最近 14 天没有发送提醒。', 'No reminder sent in the last 14 days.'),
+      ),
     ],
   });
 }

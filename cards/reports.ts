@@ -6,7 +6,23 @@
 import { text, type Text } from '../src/platform/i18n';
 import { PERIOD_FIELD, reportInputs, selfEvaluationInputs, type ReportFields } from './reports.form';
 import type { ActionValue } from './actions';
-import { button, capped, card, divider, field, fitCard, markdown, md, pager, plainText, submitButton, table, userText, type Card, type Element } from './kit';
+import {
+  button,
+  capped,
+  card,
+  divider,
+  field,
+  fitCard,
+  markdown,
+  md,
+  pager,
+  plainText,
+  submitButton,
+  table,
+  userText,
+  type Card,
+  type Element,
+} from './kit';
 import type { PeriodTally, ReportState } from '../src/core/periods';
 
 export type { ReportFields } from './reports.form';
@@ -44,7 +60,8 @@ const STATE: Record<ReportState, Text> = {
   pending: text('待报', 'to report'),
 };
 
-const periodLabel = (p: PeriodChoice): Text => text(`${p.name}（${p.due} 截止 · ${STATE[p.state].zh}）`, `${p.nameEn} (due ${p.due} · ${STATE[p.state].en})`);
+const periodLabel = (p: PeriodChoice): Text =>
+  text(`${p.name}（${p.due} 截止 · ${STATE[p.state].zh}）`, `${p.nameEn} (due ${p.due} · ${STATE[p.state].en})`);
 
 /** The project's code and name as typed, on one plain line. */
 const projectLine = (p: Pick<ProjectLabel, 'code' | 'name'>): Element => userText(`${p.code} · ${p.name}`);
@@ -53,14 +70,25 @@ const projectLine = (p: Pick<ProjectLabel, 'code' | 'name'>): Element => userTex
 export type Prefill = { fields: ReportFields; from: { name: string; nameEn: string }; samePeriod: boolean };
 
 /** The report form. `periods` are only those a report can still be submitted for (locked periods are not offered). */
-export function reportForm(view: { project: ProjectLabel; periods: PeriodChoice[]; selected?: string; prefill?: Prefill }): Card {
+export function reportForm(view: {
+  project: ProjectLabel;
+  periods: PeriodChoice[];
+  selected?: string;
+  prefill?: Prefill;
+}): Card {
   const f = view.prefill?.fields;
   const from = view.prefill;
   const note = !from
     ? text('', '')
     : from.samePeriod
-      ? text(`\n已填入你上次提交的「${md(from.from.name)}」报告；修改后提交即保存为新版本。`, `\nFilled in with your last "${md(from.from.nameEn)}" report; submitting saves a new revision.`)
-      : text(`\n已按「${md(from.from.name)}」的报告预先填好，请改成本期的情况。`, `\nPre-filled from the "${md(from.from.nameEn)}" report: update it for this period.`);
+      ? text(
+          `\n已填入你上次提交的「${md(from.from.name)}」报告；修改后提交即保存为新版本。`,
+          `\nFilled in with your last "${md(from.from.nameEn)}" report; submitting saves a new revision.`,
+        )
+      : text(
+          `\n已按「${md(from.from.name)}」的报告预先填好，请改成本期的情况。`,
+          `\nPre-filled from the "${md(from.from.nameEn)}" report: update it for this period.`,
+        );
   return card({
     title: text(`填报进展 · ${view.project.unitName}`, `Progress report · ${view.project.unitName}`),
     elements: [
@@ -99,16 +127,35 @@ export type PickerStatus =
 
 function statusLine(s: PickerStatus): Text {
   const period = text(md(s.periodName.zh), md(s.periodName.en));
-  if (s.kind === 'report') return text(`${period.zh}：${STATE[s.state].zh}（${s.due} 截止）`, `${period.en}: ${STATE[s.state].en} (due ${s.due})`);
-  if (s.total !== undefined) return text(`${period.zh}：已自评 ${s.total}/${s.max}（${s.closed ? '已截止' : `${s.due} 前可修改`}）`, `${period.en}: self-evaluated ${s.total}/${s.max} (${s.closed ? 'closed' : `may revise until ${s.due}`})`);
-  return text(`${period.zh}：未自评（${s.due} 截止${s.closed ? '，已逾期' : ''}）`, `${period.en}: not yet self-evaluated (due ${s.due}${s.closed ? ', overdue' : ''})`);
+  if (s.kind === 'report')
+    return text(
+      `${period.zh}：${STATE[s.state].zh}（${s.due} 截止）`,
+      `${period.en}: ${STATE[s.state].en} (due ${s.due})`,
+    );
+  if (s.total !== undefined)
+    return text(
+      `${period.zh}：已自评 ${s.total}/${s.max}（${s.closed ? '已截止' : `${s.due} 前可修改`}）`,
+      `${period.en}: self-evaluated ${s.total}/${s.max} (${s.closed ? 'closed' : `may revise until ${s.due}`})`,
+    );
+  return text(
+    `${period.zh}：未自评（${s.due} 截止${s.closed ? '，已逾期' : ''}）`,
+    `${period.en}: not yet self-evaluated (due ${s.due}${s.closed ? ', overdue' : ''})`,
+  );
 }
 
 /** Projects a page of the picker holds at most. */
 export const PICKER_PAGE = 20;
 
-export function projectPicker(view: { unitName: string; projects: Array<ProjectLabel & { status?: PickerStatus }>; purpose: 'report' | 'self-evaluation'; period?: string }): Card {
-  const title = view.purpose === 'report' ? text(`填报进展 · ${view.unitName}`, `Progress report · ${view.unitName}`) : text(`自评 · ${view.unitName}`, `Self-evaluation · ${view.unitName}`);
+export function projectPicker(view: {
+  unitName: string;
+  projects: Array<ProjectLabel & { status?: PickerStatus }>;
+  purpose: 'report' | 'self-evaluation';
+  period?: string;
+}): Card {
+  const title =
+    view.purpose === 'report'
+      ? text(`填报进展 · ${view.unitName}`, `Progress report · ${view.unitName}`)
+      : text(`自评 · ${view.unitName}`, `Self-evaluation · ${view.unitName}`);
   const build = (n: number): Card => {
     const elements: Element[] = [markdown(text('选择项目：', 'Choose a project:'))];
     for (const p of view.projects.slice(0, n)) {
@@ -117,16 +164,36 @@ export function projectPicker(view: { unitName: string; projects: Array<ProjectL
       elements.push(
         view.purpose === 'report'
           ? button(text('填报', 'Report'), { a: 'rpt.open', p: p.id }, 'primary')
-          : button(p.status?.kind === 'self-evaluation' && p.status.total !== undefined ? text('修改自评', 'Revise') : text('自评', 'Self-evaluate'), { a: 'sev.open', p: p.id, period: view.period! }, 'primary'),
+          : button(
+              p.status?.kind === 'self-evaluation' && p.status.total !== undefined
+                ? text('修改自评', 'Revise')
+                : text('自评', 'Self-evaluate'),
+              { a: 'sev.open', p: p.id, period: view.period! },
+              'primary',
+            ),
       );
     }
-    if (n < view.projects.length) elements.push(markdown(text(`还有 ${view.projects.length - n} 个项目未列出：发送「我的项目」或「进展 项目编号」。`, `${view.projects.length - n} more project(s) not listed: send "projects" or "progress" with a project code.`)));
+    if (n < view.projects.length)
+      elements.push(
+        markdown(
+          text(
+            `还有 ${view.projects.length - n} 个项目未列出：发送「我的项目」或「进展 项目编号」。`,
+            `${view.projects.length - n} more project(s) not listed: send "projects" or "progress" with a project code.`,
+          ),
+        ),
+      );
     return card({ title, elements });
   };
   return fitCard(build, Math.min(PICKER_PAGE, view.projects.length)).card;
 }
 
-export function reportReceived(view: { project: ProjectLabel; periodName: Text; revision: number; late: boolean; selfEvaluation?: { period: string } }): Card {
+export function reportReceived(view: {
+  project: ProjectLabel;
+  periodName: Text;
+  revision: number;
+  late: boolean;
+  selfEvaluation?: { period: string };
+}): Card {
   const status = view.late
     ? text('已逾期，记为补报', 'after the due date: recorded as late')
     : view.revision > 1
@@ -139,7 +206,14 @@ export function reportReceived(view: { project: ProjectLabel; periodName: Text; 
       projectLine(view.project),
       markdown(text(`${md(view.periodName.zh)}：${status.zh}。`, `${md(view.periodName.en)}: ${status.en}.`)),
       ...(view.selfEvaluation
-        ? [markdown(text('本期还需要做项目自评。', 'This period also asks for a self-evaluation.')), button(text('去自评', 'Self-evaluate'), { a: 'sev.open', p: view.project.id, period: view.selfEvaluation.period }, 'primary')]
+        ? [
+            markdown(text('本期还需要做项目自评。', 'This period also asks for a self-evaluation.')),
+            button(
+              text('去自评', 'Self-evaluate'),
+              { a: 'sev.open', p: view.project.id, period: view.selfEvaluation.period },
+              'primary',
+            ),
+          ]
         : []),
       button(text('查看进展记录', 'See the timeline'), { a: 'rpt.history', p: view.project.id }),
     ],
@@ -163,17 +237,41 @@ function entryElements(e: TimelineEntry): Element[] {
   const name = text(md(e.periodName.zh), md(e.periodName.en));
   const out: Element[] = [
     divider(),
-    markdown(text(`**${name.zh}** （${e.due} 截止）· ${STATE[e.state].zh}${e.revisions > 1 ? ` · 修改 ${e.revisions - 1} 次` : ''}`, `**${name.en}** (due ${e.due}) · ${STATE[e.state].en}${e.revisions > 1 ? ` · revised ${e.revisions - 1}×` : ''}`)),
+    markdown(
+      text(
+        `**${name.zh}** （${e.due} 截止）· ${STATE[e.state].zh}${e.revisions > 1 ? ` · 修改 ${e.revisions - 1} 次` : ''}`,
+        `**${name.en}** (due ${e.due}) · ${STATE[e.state].en}${e.revisions > 1 ? ` · revised ${e.revisions - 1}×` : ''}`,
+      ),
+    ),
   ];
   if (e.latest) {
-    out.push(markdown(text(`完成度 **${e.latest.completion}%** · 最后提交于 ${e.latest.submittedAt}`, `Completion **${e.latest.completion}%** · last submitted ${e.latest.submittedAt}`)));
-    out.push(...field(text('本期完成的工作', 'Work done'), e.latest.workDone), ...field(text('取得的成效', 'Results'), e.latest.results));
+    out.push(
+      markdown(
+        text(
+          `完成度 **${e.latest.completion}%** · 最后提交于 ${e.latest.submittedAt}`,
+          `Completion **${e.latest.completion}%** · last submitted ${e.latest.submittedAt}`,
+        ),
+      ),
+    );
+    out.push(
+      ...field(text('本期完成的工作', 'Work done'), e.latest.workDone),
+      ...field(text('取得的成效', 'Results'), e.latest.results),
+    );
     if (e.latest.evidence.length) out.push(...field(text('佐证链接', 'Evidence links'), e.latest.evidence.join('\n')));
     if (e.latest.problems) out.push(...field(text('问题与需要的帮助', 'Problems and help needed'), e.latest.problems));
   }
   if (e.selfEvaluation) {
-    const owed = !e.latest ? text(' · 本期进展报告还没有提交', ' · this period\'s progress report is still owed') : text('', '');
-    out.push(markdown(text(`自评 **${e.selfEvaluation.total}/${e.selfEvaluation.max}** · 提交于 ${e.selfEvaluation.submittedAt}${owed.zh}`, `Self-evaluation **${e.selfEvaluation.total}/${e.selfEvaluation.max}** · submitted ${e.selfEvaluation.submittedAt}${owed.en}`)));
+    const owed = !e.latest
+      ? text(' · 本期进展报告还没有提交', " · this period's progress report is still owed")
+      : text('', '');
+    out.push(
+      markdown(
+        text(
+          `自评 **${e.selfEvaluation.total}/${e.selfEvaluation.max}** · 提交于 ${e.selfEvaluation.submittedAt}${owed.zh}`,
+          `Self-evaluation **${e.selfEvaluation.total}/${e.selfEvaluation.max}** · submitted ${e.selfEvaluation.submittedAt}${owed.en}`,
+        ),
+      ),
+    );
     out.push(...field(text('自评理由', 'Justification'), e.selfEvaluation.justification));
   }
   return out;
@@ -183,26 +281,60 @@ function entryElements(e: TimelineEntry): Element[] {
  * A project's timeline: `entries` newest period first, a page of them from `offset` (as many as fit, at most
  * TIMELINE_PAGE), with buttons to newer and older periods.
  */
-export function historyCard(view: { project: ProjectLabel; entries: TimelineEntry[]; offset?: number; page: (offset: number) => ActionValue }): Card {
+export function historyCard(view: {
+  project: ProjectLabel;
+  entries: TimelineEntry[];
+  offset?: number;
+  page: (offset: number) => ActionValue;
+}): Card {
   const total = view.entries.length;
   const offset = Math.min(view.offset ?? 0, Math.max(0, total - 1));
   const build = (n: number): Card => {
     const shown = view.entries.slice(offset, offset + n);
-    const elements: Element[] = [projectLine(view.project), markdown(text(`赛道：${md(view.project.trackName)} · ${md(view.project.unitName)}`, `Track: ${md(view.project.trackNameEn)} · ${md(view.project.unitName)}`))];
+    const elements: Element[] = [
+      projectLine(view.project),
+      markdown(
+        text(
+          `赛道：${md(view.project.trackName)} · ${md(view.project.unitName)}`,
+          `Track: ${md(view.project.trackNameEn)} · ${md(view.project.unitName)}`,
+        ),
+      ),
+    ];
     for (const e of shown) elements.push(...entryElements(e));
     if (!total) elements.push(markdown(text('还没有需要填报的期次。', 'No reporting period has opened yet.')));
-    elements.push(...pager({ offset, shown: shown.length, total, step: TIMELINE_PAGE, page: view.page, noun: text('期', 'periods'), labels: { previous: text('较新的期次', 'Newer periods'), next: text('更早的期次', 'Older periods') } }));
+    elements.push(
+      ...pager({
+        offset,
+        shown: shown.length,
+        total,
+        step: TIMELINE_PAGE,
+        page: view.page,
+        noun: text('期', 'periods'),
+        labels: { previous: text('较新的期次', 'Newer periods'), next: text('更早的期次', 'Older periods') },
+      }),
+    );
     return card({ title: text('进展记录', 'Progress timeline'), elements });
   };
   return fitCard(build, Math.min(TIMELINE_PAGE, total - offset)).card;
 }
 
-export function selfEvaluationForm(view: { project: ProjectLabel; periodName: Text; period: string; rubric: ReadonlyArray<{ code: string; name: string; nameEn: string; max: number }>; prefill?: { scores: Record<string, number>; justification: string } }): Card {
+export function selfEvaluationForm(view: {
+  project: ProjectLabel;
+  periodName: Text;
+  period: string;
+  rubric: ReadonlyArray<{ code: string; name: string; nameEn: string; max: number }>;
+  prefill?: { scores: Record<string, number>; justification: string };
+}): Card {
   return card({
     title: text(`项目自评 · ${view.periodName.zh}`, `Self-evaluation · ${view.periodName.en}`),
     elements: [
       projectLine(view.project),
-      markdown(text('按评比标准给本项目打分（整数），并简要说明理由。截止前可修改。', 'Score the project on each criterion (whole numbers) and justify briefly. You may revise until the due date.')),
+      markdown(
+        text(
+          '按评比标准给本项目打分（整数），并简要说明理由。截止前可修改。',
+          'Score the project on each criterion (whole numbers) and justify briefly. You may revise until the due date.',
+        ),
+      ),
       {
         tag: 'form',
         name: 'self_evaluation',
@@ -215,13 +347,24 @@ export function selfEvaluationForm(view: { project: ProjectLabel; periodName: Te
   });
 }
 
-export function selfEvaluationReceived(view: { project: ProjectLabel; periodName: Text; total: number; max: number; revision: number }): Card {
+export function selfEvaluationReceived(view: {
+  project: ProjectLabel;
+  periodName: Text;
+  total: number;
+  max: number;
+  revision: number;
+}): Card {
   return card({
     title: text('自评已提交', 'Self-evaluation received'),
     template: 'green',
     elements: [
       projectLine(view.project),
-      markdown(text(`${md(view.periodName.zh)}自评 **${view.total}/${view.max}** ${view.revision > 1 ? `（第 ${view.revision} 次修改）` : ''}。`, `${md(view.periodName.en)}: **${view.total}/${view.max}**${view.revision > 1 ? ` (revision ${view.revision})` : ''}.`)),
+      markdown(
+        text(
+          `${md(view.periodName.zh)}自评 **${view.total}/${view.max}** ${view.revision > 1 ? `（第 ${view.revision} 次修改）` : ''}。`,
+          `${md(view.periodName.en)}: **${view.total}/${view.max}**${view.revision > 1 ? ` (revision ${view.revision})` : ''}.`,
+        ),
+      ),
       button(text('查看进展记录', 'See the timeline'), { a: 'rpt.history', p: view.project.id }),
     ],
   });
@@ -229,7 +372,10 @@ export function selfEvaluationReceived(view: { project: ProjectLabel; periodName
 
 const pct = (x: number) => `${Math.round(100 * x)}%`;
 const tallyText = (t: PeriodTally): Text =>
-  text(`按时 ${t.onTime} · 逾期补报 ${t.late} · 缺报 ${t.missing}${t.pending ? ` · 待报 ${t.pending}` : ''}`, `on time ${t.onTime} · late ${t.late} · missing ${t.missing}${t.pending ? ` · to come ${t.pending}` : ''}`);
+  text(
+    `按时 ${t.onTime} · 逾期补报 ${t.late} · 缺报 ${t.missing}${t.pending ? ` · 待报 ${t.pending}` : ''}`,
+    `on time ${t.onTime} · late ${t.late} · missing ${t.missing}${t.pending ? ` · to come ${t.pending}` : ''}`,
+  );
 
 /** Missing projects named on the card at most; the records export has them all. */
 const MISSING_LISTED = 40;
@@ -255,13 +401,20 @@ export function reportsOverviewCard(view: {
       .filter((u) => o.byUnit.has(u.code))
       .map((u) => {
         const t = o.byUnit.get(u.code)!;
-        return { unit: u.name, on_time: t.onTime, late: t.late, missing: t.missing, share: t.owed ? pct(t.onTimeShare) : '—' };
+        return {
+          unit: u.name,
+          on_time: t.onTime,
+          late: t.late,
+          missing: t.missing,
+          share: t.owed ? pct(t.onTimeShare) : '—',
+        };
       }),
   );
-  const tracks = view.tracks
-    .filter((t) => o.byTrack.has(t.code))
-    .map((t) => ({ t, tally: o.byTrack.get(t.code)! }));
-  const missing = view.missingProjects.map((p) => ({ zh: `${p.code}（${md(p.unitName)}）`, en: `${p.code} (${md(p.unitName)})` }));
+  const tracks = view.tracks.filter((t) => o.byTrack.has(t.code)).map((t) => ({ t, tally: o.byTrack.get(t.code)! }));
+  const missing = view.missingProjects.map((p) => ({
+    zh: `${p.code}（${md(p.unitName)}）`,
+    en: `${p.code} (${md(p.unitName)})`,
+  }));
   const scope = view.scope ? text(md(view.scope.zh), md(view.scope.en)) : undefined;
   return card({
     title: text(`进展情况 · ${o.period.name}`, `Reports · ${o.period.nameEn}`),
@@ -275,17 +428,41 @@ export function reportsOverviewCard(view: {
       ),
       grid,
       divider(),
-      markdown(text(`**按赛道**\n${tracks.map(({ t, tally: x }) => `${t.code} ${md(t.name)}：${tallyText(x).zh}`).join('\n')}`, `**By track**\n${tracks.map(({ t, tally: x }) => `${t.code} ${md(t.nameEn)}: ${tallyText(x).en}`).join('\n')}`)),
+      markdown(
+        text(
+          `**按赛道**\n${tracks.map(({ t, tally: x }) => `${t.code} ${md(t.name)}：${tallyText(x).zh}`).join('\n')}`,
+          `**By track**\n${tracks.map(({ t, tally: x }) => `${t.code} ${md(t.nameEn)}: ${tallyText(x).en}`).join('\n')}`,
+        ),
+      ),
       markdown(
         missing.length
           ? text(
-              `**缺报项目（${missing.length}）** ：${capped(missing.map((m) => m.zh), MISSING_LISTED, '、', (k) => ` 等，另有 ${k} 个（见「导出」）`)}`,
-              `**Missing (${missing.length})**: ${capped(missing.map((m) => m.en), MISSING_LISTED, ', ', (k) => ` and ${k} more (see "export")`)}`,
+              `**缺报项目（${missing.length}）** ：${capped(
+                missing.map((m) => m.zh),
+                MISSING_LISTED,
+                '、',
+                (k) => ` 等，另有 ${k} 个（见「导出」）`,
+              )}`,
+              `**Missing (${missing.length})**: ${capped(
+                missing.map((m) => m.en),
+                MISSING_LISTED,
+                ', ',
+                (k) => ` and ${k} more (see "export")`,
+              )}`,
             )
           : text('没有缺报的项目。', 'No report is missing.'),
       ),
       ...(view.otherPeriods.length
-        ? [{ tag: 'column_set', columns: view.otherPeriods.slice(-4).map((p) => ({ tag: 'column', width: 'auto', elements: [button(text(p.name, p.nameEn), { a: 'rpt.overview', period: p.code })] })) }]
+        ? [
+            {
+              tag: 'column_set',
+              columns: view.otherPeriods.slice(-4).map((p) => ({
+                tag: 'column',
+                width: 'auto',
+                elements: [button(text(p.name, p.nameEn), { a: 'rpt.overview', period: p.code })],
+              })),
+            },
+          ]
         : []),
     ],
   });
@@ -297,7 +474,10 @@ const OWED_LISTED = 12;
 export function scheduleCard(view: {
   stages: ReadonlyArray<{ name: string; nameEn: string; start: string; end: string; current: boolean }>;
   deadlines: ReadonlyArray<{ name: string; nameEn: string; date: string }>;
-  owed?: ReadonlyArray<{ unitName: string; items: ReadonlyArray<{ projectCode: string; periodName: Text; due: string; overdue: boolean }> }>;
+  owed?: ReadonlyArray<{
+    unitName: string;
+    items: ReadonlyArray<{ projectCode: string; periodName: Text; due: string; overdue: boolean }>;
+  }>;
 }): Card {
   const owed = view.owed ?? [];
   const build = (units: number): Card => {
@@ -311,23 +491,36 @@ export function scheduleCard(view: {
       divider(),
       markdown(
         view.deadlines.length
-          ? text(`**接下来的截止日**\n${view.deadlines.map((d) => `${d.date} ${md(d.name)}`).join('\n')}`, `**Next deadlines**\n${view.deadlines.map((d) => `${d.date} ${md(d.nameEn)}`).join('\n')}`)
+          ? text(
+              `**接下来的截止日**\n${view.deadlines.map((d) => `${d.date} ${md(d.name)}`).join('\n')}`,
+              `**Next deadlines**\n${view.deadlines.map((d) => `${d.date} ${md(d.nameEn)}`).join('\n')}`,
+            )
           : text('没有待到的截止日。', 'No deadline ahead.'),
       ),
     ];
     for (const u of owed.slice(0, units)) {
-      const zh = u.items.map((i) => `${i.projectCode} ${md(i.periodName.zh)}（${i.due}${i.overdue ? '，已逾期' : ' 截止'}）`);
-      const en = u.items.map((i) => `${i.projectCode} ${md(i.periodName.en)} (due ${i.due}${i.overdue ? ', overdue' : ''})`);
+      const zh = u.items.map(
+        (i) => `${i.projectCode} ${md(i.periodName.zh)}（${i.due}${i.overdue ? '，已逾期' : ' 截止'}）`,
+      );
+      const en = u.items.map(
+        (i) => `${i.projectCode} ${md(i.periodName.en)} (due ${i.due}${i.overdue ? ', overdue' : ''})`,
+      );
       elements.push(divider());
       elements.push(
         markdown(
           u.items.length
-            ? text(`**${md(u.unitName)}还欠** \n${capped(zh, OWED_LISTED, '\n', (k) => `\n…另有 ${k} 项`)}`, `**${md(u.unitName)} still owes**\n${capped(en, OWED_LISTED, '\n', (k) => `\n…and ${k} more`)}`)
+            ? text(
+                `**${md(u.unitName)}还欠** \n${capped(zh, OWED_LISTED, '\n', (k) => `\n…另有 ${k} 项`)}`,
+                `**${md(u.unitName)} still owes**\n${capped(en, OWED_LISTED, '\n', (k) => `\n…and ${k} more`)}`,
+              )
             : text(`**${md(u.unitName)}** ：目前没有欠报的内容。`, `**${md(u.unitName)}**: nothing owed right now.`),
         ),
       );
     }
-    if (units < owed.length) elements.push(markdown(text(`另有 ${owed.length - units} 个单位未列出。`, `${owed.length - units} more unit(s) not listed.`)));
+    if (units < owed.length)
+      elements.push(
+        markdown(text(`另有 ${owed.length - units} 个单位未列出。`, `${owed.length - units} more unit(s) not listed.`)),
+      );
     return card({ title: text('日程', 'Schedule'), elements });
   };
   return fitCard(build, owed.length).card;

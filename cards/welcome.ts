@@ -7,11 +7,21 @@ export function welcomeCard(options: { competitionName: string; competitionNameE
     `Hello! I am **Saidao**, the assistant of "${md(options.competitionNameEn)}": registration, progress reports, deadline reminders, scoring, rankings and awards all happen here.`,
   );
   const how = options.inGroup
-    ? text('在群里 @我 并发送「帮助」，查看你可以做什么。', 'In this group, @mention me and send "help" to see what you can do.')
-    : text('发送「帮助」或点击下面的按钮，查看你可以做什么。', 'Send "help" or press the button below to see what you can do.');
+    ? text(
+        '在群里 @我 并发送「帮助」，查看你可以做什么。',
+        'In this group, @mention me and send "help" to see what you can do.',
+      )
+    : text(
+        '发送「帮助」或点击下面的按钮，查看你可以做什么。',
+        'Send "help" or press the button below to see what you can do.',
+      );
   return card({
     title: text('欢迎使用赛道助手', 'Welcome to Saidao'),
     template: 'turquoise',
-    elements: [markdown(intro), markdown(how), button(text('我能做什么', 'What can I do'), { a: 'help.show' }, 'primary')],
+    elements: [
+      markdown(intro),
+      markdown(how),
+      button(text('我能做什么', 'What can I do'), { a: 'help.show' }, 'primary'),
+    ],
   });
 }

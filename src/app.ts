@@ -55,7 +55,8 @@ export function createApp(container: Container): Hono<AppEnv> {
   app.get('/readyz', async (c) => {
     try {
       // Reading the migrations is the round trip: it fails when the database does not answer.
-      if (!(await isMigrated(container.database.db))) return c.json({ status: 'not_ready', reason: 'migrations pending' }, 503);
+      if (!(await isMigrated(container.database.db)))
+        return c.json({ status: 'not_ready', reason: 'migrations pending' }, 503);
       return c.json({ status: 'ready', database: container.database.dialect });
     } catch (err) {
       logger.warn('readiness check failed', { err });

@@ -86,16 +86,40 @@ export interface ContainerParts {
 }
 
 /** Every chat command, in the order the help card lists them. */
-export const COMMANDS: readonly CommandSpec[] = [helpCommand, ...REGISTRATION_COMMANDS, ...REPORT_COMMANDS, ...SCORING_COMMANDS, ...RANKING_COMMANDS, ...REMINDER_COMMANDS, ...PEOPLE_COMMANDS, ...CHAT_COMMANDS, ...AWARD_COMMANDS, failuresCommand, exportCommand];
+export const COMMANDS: readonly CommandSpec[] = [
+  helpCommand,
+  ...REGISTRATION_COMMANDS,
+  ...REPORT_COMMANDS,
+  ...SCORING_COMMANDS,
+  ...RANKING_COMMANDS,
+  ...REMINDER_COMMANDS,
+  ...PEOPLE_COMMANDS,
+  ...CHAT_COMMANDS,
+  ...AWARD_COMMANDS,
+  failuresCommand,
+  exportCommand,
+];
 /** Every card action. */
-export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [showHelpAction, ...REGISTRATION_ACTIONS, ...REPORT_ACTIONS, ...REMINDER_ACTIONS, ...SCORING_ACTIONS, ...RANKING_ACTIONS, ...AWARD_ACTIONS];
+export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [
+  showHelpAction,
+  ...REGISTRATION_ACTIONS,
+  ...REPORT_ACTIONS,
+  ...REMINDER_ACTIONS,
+  ...SCORING_ACTIONS,
+  ...RANKING_ACTIONS,
+  ...AWARD_ACTIONS,
+];
 
 /**
  * Every scheduled job, run by the minute tick once per slot across servers (src/platform/jobs.ts): the reminders due
  * this minute; the digest to the announcement group, whose own summary_runs row keeps it to once per digest slot;
  * and, hourly, forgetting receipts, finished inbox events and run slots older than they need to be kept.
  */
-export function scheduledJobs(parts: { services: BotServices; db: DbHandle['db']; logger: Logger }): readonly ScheduledJob[] {
+export function scheduledJobs(parts: {
+  services: BotServices;
+  db: DbHandle['db'];
+  logger: Logger;
+}): readonly ScheduledJob[] {
   const { services, db, logger } = parts;
   return [
     {
@@ -112,7 +136,11 @@ export function scheduledJobs(parts: { services: BotServices; db: DbHandle['db']
       name: 'prune',
       every: 'hour',
       async run(at) {
-        const pruned = { receipts: await pruneReceipts(db, at), events: await pruneInbox(db, at), slots: await pruneSlots(db, at - 7 * 86_400_000) };
+        const pruned = {
+          receipts: await pruneReceipts(db, at),
+          events: await pruneInbox(db, at),
+          slots: await pruneSlots(db, at - 7 * 86_400_000),
+        };
         if (pruned.receipts + pruned.events + pruned.slots > 0) logger.info('pruned', pruned);
         return pruned;
       },
@@ -126,7 +154,12 @@ export function createContainer(parts: ContainerParts): Container {
   const lark =
     parts.lark ??
     (config.larkEnabled
-      ? new SdkLarkApi({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN, logger })
+      ? new SdkLarkApi({
+          appId: config.LARK_APP_ID!,
+          appSecret: config.LARK_APP_SECRET!,
+          domain: config.LARK_DOMAIN,
+          logger,
+        })
       : new DisabledLarkApi());
 
   // The stored definition rarely changes: re-read it at most every 30 s of the bot's clock (either way: a clock set
@@ -172,7 +205,9 @@ export function createContainer(parts: ContainerParts): Container {
     onGiveUp: (row, reason) => noticeGiveUp(services, row, reason),
     ...parts.sender,
   });
-  const bot = new Bot(services, parts.cardActions ?? CARD_ACTIONS, defer, { callbackBudgetMs: parts.callbackBudgetMs ?? 2_000 });
+  const bot = new Bot(services, parts.cardActions ?? CARD_ACTIONS, defer, {
+    callbackBudgetMs: parts.callbackBudgetMs ?? 2_000,
+  });
   const verify: VerifySettings = {
     encryptKey: config.LARK_ENCRYPT_KEY,
     verificationToken: config.LARK_VERIFICATION_TOKEN,
@@ -196,5 +231,20 @@ export function createContainer(parts: ContainerParts): Container {
       failed: outcomes.filter((o) => !o.ran && o.reason === 'failed').map((o) => o.job),
     };
   };
-  return Object.freeze({ config, logger, clock, database, defer, competitionId, lark, sender, services, bot, verify, kickOutbox, tick, maintain });
+  return Object.freeze({
+    config,
+    logger,
+    clock,
+    database,
+    defer,
+    competitionId,
+    lark,
+    sender,
+    services,
+    bot,
+    verify,
+    kickOutbox,
+    tick,
+    maintain,
+  });
 }

@@ -88,7 +88,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       .addColumn('created_at', instant, (c) => c.notNull())
       .addUniqueConstraint('role_grants_uq', ['competition_id', 'open_id', 'role', 'scope']),
   );
-  await db.schema.createIndex('role_grants_scope_idx').on('role_grants').columns(['competition_id', 'role', 'scope']).execute();
+  await db.schema
+    .createIndex('role_grants_scope_idx')
+    .on('role_grants')
+    .columns(['competition_id', 'role', 'scope'])
+    .execute();
 
   await done(
     table('chats')
@@ -259,8 +263,23 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const t of [
-    'cron_runs', 'leases', 'audit_log', 'reminder_occurrences', 'outbox', 'receipts', 'awards', 'scores', 'reports',
-    'projects', 'chats', 'role_grants', 'people', 'units', 'tracks', 'stages', 'competitions',
+    'cron_runs',
+    'leases',
+    'audit_log',
+    'reminder_occurrences',
+    'outbox',
+    'receipts',
+    'awards',
+    'scores',
+    'reports',
+    'projects',
+    'chats',
+    'role_grants',
+    'people',
+    'units',
+    'tracks',
+    'stages',
+    'competitions',
   ]) {
     await db.schema.dropTable(t).ifExists().execute();
   }

@@ -15,7 +15,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('reminder_pauses_pk', ['competition_id', 'unit_code']);
   if (mysql) t = t.modifyEnd(sql`ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
   await t.execute();
-  await db.schema.createIndex('reminder_occurrences_due_idx').on('reminder_occurrences').columns(['competition_id', 'status', 'due_at']).execute();
+  await db.schema
+    .createIndex('reminder_occurrences_due_idx')
+    .on('reminder_occurrences')
+    .columns(['competition_id', 'status', 'due_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

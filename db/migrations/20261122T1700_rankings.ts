@@ -14,7 +14,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   const instant = mysql ? sql`datetime(3)` : sql`text`;
   const longText = mysql ? sql`mediumtext` : sql`text`;
   // utf8mb4 for Chinese names; InnoDB for transactions and row locks (as in the initial migration).
-  const utf8 = (t: CreateTableBuilder<any, any>) => (mysql ? t.modifyEnd(sql`ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`) : t);
+  const utf8 = (t: CreateTableBuilder<any, any>) =>
+    mysql ? t.modifyEnd(sql`ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`) : t;
 
   await utf8(
     db.schema

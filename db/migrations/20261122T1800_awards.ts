@@ -26,11 +26,30 @@ const COLUMNS: Array<[string, 'int' | 'varchar(64)' | 'varchar(200)' | 'text' | 
 export async function up(db: Kysely<any>): Promise<void> {
   const mysql = db.getExecutor().adapter instanceof MysqlAdapter;
   for (const [name, type] of COLUMNS) {
-    const t = type === 'instant' ? (mysql ? sql`datetime(3)` : sql`text`) : type === 'text' ? (mysql ? sql`mediumtext` : sql`text`) : sql.raw(type);
+    const t =
+      type === 'instant'
+        ? mysql
+          ? sql`datetime(3)`
+          : sql`text`
+        : type === 'text'
+          ? mysql
+            ? sql`mediumtext`
+            : sql`text`
+          : sql.raw(type);
     await db.schema.alterTable('awards').addColumn(name, t).execute();
   }
-  await db.schema.createIndex('awards_slot_uq').on('awards').columns(['competition_id', 'track_code', 'kind', 'slot']).unique().execute();
-  await db.schema.createIndex('awards_active_uq').on('awards').columns(['competition_id', 'active_key']).unique().execute();
+  await db.schema
+    .createIndex('awards_slot_uq')
+    .on('awards')
+    .columns(['competition_id', 'track_code', 'kind', 'slot'])
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex('awards_active_uq')
+    .on('awards')
+    .columns(['competition_id', 'active_key'])
+    .unique()
+    .execute();
   await db.schema.createIndex('awards_status_idx').on('awards').columns(['competition_id', 'status']).execute();
 }
 

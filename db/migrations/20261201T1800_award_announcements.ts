@@ -21,16 +21,38 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('award_announcements_pk', ['competition_id', 'list_hash']);
   if (mysql) t = t.modifyEnd(sql`ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
   await t.execute();
-  await db.schema.createIndex('award_announcements_latest_idx').on('award_announcements').columns(['competition_id', 'announced_at']).execute();
+  await db.schema
+    .createIndex('award_announcements_latest_idx')
+    .on('award_announcements')
+    .columns(['competition_id', 'announced_at'])
+    .execute();
 
-  const earlier = await db.selectFrom('audit_log').select(['competition_id', 'entity_id', 'after_json', 'actor', 'at']).where('action', '=', 'award.announce').where('competition_id', 'is not', null).orderBy('at').execute();
+  const earlier = await db
+    .selectFrom('audit_log')
+    .select(['competition_id', 'entity_id', 'after_json', 'actor', 'at'])
+    .where('action', '=', 'award.announce')
+    .where('competition_id', 'is not', null)
+    .orderBy('at')
+    .execute();
   for (const row of earlier) {
     const after = JSON.parse(row.after_json ?? '{}') as { approved?: string[]; chats?: string[] };
-    const exists = await db.selectFrom('award_announcements').select('list_hash').where('competition_id', '=', row.competition_id).where('list_hash', '=', row.entity_id).executeTakeFirst();
+    const exists = await db
+      .selectFrom('award_announcements')
+      .select('list_hash')
+      .where('competition_id', '=', row.competition_id)
+      .where('list_hash', '=', row.entity_id)
+      .executeTakeFirst();
     if (exists) continue;
     await db
       .insertInto('award_announcements')
-      .values({ competition_id: row.competition_id, list_hash: row.entity_id, award_ids: JSON.stringify(after.approved ?? []), chats: JSON.stringify(after.chats ?? []), announced_by: row.actor, announced_at: row.at })
+      .values({
+        competition_id: row.competition_id,
+        list_hash: row.entity_id,
+        award_ids: JSON.stringify(after.approved ?? []),
+        chats: JSON.stringify(after.chats ?? []),
+        announced_by: row.actor,
+        announced_at: row.at,
+      })
       .execute();
   }
 }

@@ -14,7 +14,11 @@ export async function readCurrentState(db: Db, competitionId: string): Promise<C
     db.selectFrom('stages').selectAll().where('competition_id', '=', competitionId).execute(),
     db.selectFrom('tracks').selectAll().where('competition_id', '=', competitionId).execute(),
     db.selectFrom('units').selectAll().where('competition_id', '=', competitionId).execute(),
-    db.selectFrom('role_grants').select(['open_id', 'role', 'scope', 'source']).where('competition_id', '=', competitionId).execute(),
+    db
+      .selectFrom('role_grants')
+      .select(['open_id', 'role', 'scope', 'source'])
+      .where('competition_id', '=', competitionId)
+      .execute(),
     db.selectFrom('projects').select(['unit_code', 'track_code']).where('competition_id', '=', competitionId).execute(),
   ]);
   const people = await db.selectFrom('people').select(['open_id', 'name', 'email', 'mobile']).execute();
@@ -38,46 +42,101 @@ export async function readCurrentState(db: Db, competitionId: string): Promise<C
 }
 
 /** Applies planned changes inside the caller's transaction. */
-export async function applyChanges(trx: Transaction<Database>, competitionId: string, changes: readonly Change[], now: number, actor: string): Promise<void> {
+export async function applyChanges(
+  trx: Transaction<Database>,
+  competitionId: string,
+  changes: readonly Change[],
+  now: number,
+  actor: string,
+): Promise<void> {
   const at = toDbInstant(now);
   for (const ch of changes) {
     const row = ch.row ?? {};
     switch (ch.entity) {
       case 'competition':
-        if (ch.op === 'add') await trx.insertInto('competitions').values({ ...(row as any), created_at: at, updated_at: at }).execute();
-        else await trx.updateTable('competitions').set({ ...(row as any), updated_at: at }).where('id', '=', competitionId).execute();
+        if (ch.op === 'add')
+          await trx
+            .insertInto('competitions')
+            .values({ ...(row as any), created_at: at, updated_at: at })
+            .execute();
+        else
+          await trx
+            .updateTable('competitions')
+            .set({ ...(row as any), updated_at: at })
+            .where('id', '=', competitionId)
+            .execute();
         break;
       case 'stage':
       case 'track':
       case 'unit': {
         const table = ch.entity === 'stage' ? 'stages' : ch.entity === 'track' ? 'tracks' : 'units';
-        if (ch.op === 'add') await trx.insertInto(table).values(row as any).execute();
-        else if (ch.op === 'update') await trx.updateTable(table).set(row as any).where('competition_id', '=', competitionId).where('code', '=', ch.key).execute();
-        else await trx.deleteFrom(table).where('competition_id', '=', competitionId).where('code', '=', ch.key).execute();
+        if (ch.op === 'add')
+          await trx
+            .insertInto(table)
+            .values(row as any)
+            .execute();
+        else if (ch.op === 'update')
+          await trx
+            .updateTable(table)
+            .set(row as any)
+            .where('competition_id', '=', competitionId)
+            .where('code', '=', ch.key)
+            .execute();
+        else
+          await trx.deleteFrom(table).where('competition_id', '=', competitionId).where('code', '=', ch.key).execute();
         break;
       }
       case 'person':
-        if (ch.op === 'add') await trx.insertInto('people').values({ ...(row as any), created_at: at, updated_at: at }).execute();
-        else await trx.updateTable('people').set({ ...(row as any), updated_at: at }).where('open_id', '=', ch.key).execute();
+        if (ch.op === 'add')
+          await trx
+            .insertInto('people')
+            .values({ ...(row as any), created_at: at, updated_at: at })
+            .execute();
+        else
+          await trx
+            .updateTable('people')
+            .set({ ...(row as any), updated_at: at })
+            .where('open_id', '=', ch.key)
+            .execute();
         break;
       case 'role':
         if (ch.op === 'add') {
           await trx
             .insertInto('role_grants')
             .values({
-              id: newId('rol'), competition_id: competitionId, open_id: String(row.open_id), role: String(row.role), scope: String(row.scope),
-              source: 'file', granted_by: actor, created_at: at,
+              id: newId('rol'),
+              competition_id: competitionId,
+              open_id: String(row.open_id),
+              role: String(row.role),
+              scope: String(row.scope),
+              source: 'file',
+              granted_by: actor,
+              created_at: at,
             })
             .execute();
         } else {
-          await trx.deleteFrom('role_grants').where('competition_id', '=', competitionId).where('open_id', '=', String(row.open_id))
-            .where('role', '=', String(row.role)).where('scope', '=', String(row.scope)).where('source', '=', 'file').execute();
+          await trx
+            .deleteFrom('role_grants')
+            .where('competition_id', '=', competitionId)
+            .where('open_id', '=', String(row.open_id))
+            .where('role', '=', String(row.role))
+            .where('scope', '=', String(row.scope))
+            .where('source', '=', 'file')
+            .execute();
         }
         break;
       case 'chat':
         if (ch.op === 'add') {
-          await trx.insertInto('chats').values({ ...(row as any), name: null, chat_type: 'group', bot_present: 0, created_at: at, updated_at: at }).execute();
-        } else await trx.updateTable('chats').set({ ...(row as any), updated_at: at }).where('chat_id', '=', ch.key).execute();
+          await trx
+            .insertInto('chats')
+            .values({ ...(row as any), name: null, chat_type: 'group', bot_present: 0, created_at: at, updated_at: at })
+            .execute();
+        } else
+          await trx
+            .updateTable('chats')
+            .set({ ...(row as any), updated_at: at })
+            .where('chat_id', '=', ch.key)
+            .execute();
         break;
       default: {
         const never: never = ch.entity;
@@ -89,12 +148,22 @@ export async function applyChanges(trx: Transaction<Database>, competitionId: st
 
 /** The competition as stored: every server builds the same rules from the same stored definition. */
 export async function findCompetition(db: Db, competitionId: string): Promise<Competition | undefined> {
-  const row = await db.selectFrom('competitions').select('definition').where('id', '=', competitionId).executeTakeFirst();
+  const row = await db
+    .selectFrom('competitions')
+    .select('definition')
+    .where('id', '=', competitionId)
+    .executeTakeFirst();
   return row ? buildCompetition(competitionFileSchema.parse(JSON.parse(row.definition))) : undefined;
 }
 
 /** Workers have no competition file at hand: they run the competition loaded most recently. */
 export async function latestCompetitionId(db: Db): Promise<string | undefined> {
-  const row = await db.selectFrom('competitions').select('id').orderBy('updated_at', 'desc').orderBy('id').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('competitions')
+    .select('id')
+    .orderBy('updated_at', 'desc')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
   return row?.id;
 }

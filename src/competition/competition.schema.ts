@@ -16,7 +16,8 @@ const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time 
 const code = (what: string, pattern = /^[A-Za-z][A-Za-z0-9_-]{0,15}$/) =>
   z.string().regex(pattern, `${what} code must be letters, digits, - or _ (1-16, starting with a letter)`);
 
-const name = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const name = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 const openId = z.string().regex(/^ou_[A-Za-z0-9_-]{1,60}$/, 'must be an open_id (ou_…)');
 
@@ -45,7 +46,9 @@ export const trackSchema = z.strictObject({
 });
 
 export const unitSchema = z.strictObject({
-  code: code('Unit', /^[A-Z][A-Z0-9]{0,7}$/).describe('Upper-case letters and digits; part of project codes (2024-T02-HP-1)'),
+  code: code('Unit', /^[A-Z][A-Z0-9]{0,7}$/).describe(
+    'Upper-case letters and digits; part of project codes (2024-T02-HP-1)',
+  ),
   name: name(50),
   shortName: name(20),
   aliases: z.array(name(30)).max(10).default([]),
@@ -79,7 +82,10 @@ export const reportingSchema = z.strictObject({
       dueOnWorkingDayBefore: z.boolean().default(true),
     })
     .optional(),
-  periods: z.array(periodSchema).default([]).describe('Check points beside the monthly reports (mid-term check, year-end summary)'),
+  periods: z
+    .array(periodSchema)
+    .default([])
+    .describe('Check points beside the monthly reports (mid-term check, year-end summary)'),
 });
 
 export const milestoneSchema = z.strictObject({
@@ -94,7 +100,12 @@ export const remindersSchema = z.strictObject({
   onDeadlineDay: z.boolean().default(true).describe('Also remind on the morning of the deadline day'),
   sendAt: timeOfDay.default('09:30').describe('Local time at which reminders of a day go out'),
   workingHours: z.strictObject({ start: timeOfDay, end: timeOfDay }).default({ start: '09:00', end: '18:00' }),
-  groupFromDaysBefore: z.int().min(0).max(30).default(1).describe('From this many days before, also post in the unit group'),
+  groupFromDaysBefore: z
+    .int()
+    .min(0)
+    .max(30)
+    .default(1)
+    .describe('From this many days before, also post in the unit group'),
   escalateAfterDays: z.int().min(0).max(30).default(2).describe('Days after a deadline before the unit leader is told'),
 });
 
@@ -105,7 +116,12 @@ export const calendarSchema = z.strictObject({
 
 export const summariesSchema = z
   .strictObject({
-    days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1).max(7).default(['mon']).describe('Days of the week the digest goes out'),
+    days: z
+      .array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']))
+      .min(1)
+      .max(7)
+      .default(['mon'])
+      .describe('Days of the week the digest goes out'),
     at: timeOfDay.default('09:00').describe('Local time at which the digest goes out'),
     workingDaysOnly: z.boolean().default(true).describe('Skip days off (weekends and public holidays in the calendar)'),
   })
@@ -120,9 +136,14 @@ const personRole = z.discriminatedUnion('role', [
   z.strictObject({
     role: z.literal('judge'),
     track: z.string(),
-    unit: z.string().optional().describe("The judge's own unit, if any: they are recused from its projects automatically"),
+    unit: z
+      .string()
+      .optional()
+      .describe("The judge's own unit, if any: they are recused from its projects automatically"),
   }),
-  z.strictObject({ role: z.literal('unit_leader'), unit: z.string() }).describe("The unit's leader: told when the unit is overdue (escalation)"),
+  z
+    .strictObject({ role: z.literal('unit_leader'), unit: z.string() })
+    .describe("The unit's leader: told when the unit is overdue (escalation)"),
 ]);
 
 export const personSchema = z
@@ -130,7 +151,10 @@ export const personSchema = z
     name: name(50).optional(),
     openId: openId.optional(),
     email: z.email('must be an e-mail address').optional(),
-    mobile: z.string().regex(/^\+?\d{6,15}$/, 'must be a phone number (digits, optional leading +)').optional(),
+    mobile: z
+      .string()
+      .regex(/^\+?\d{6,15}$/, 'must be a phone number (digits, optional leading +)')
+      .optional(),
     roles: z.array(personRole).min(1, 'a person needs at least one role'),
   })
   .refine((p) => p.openId || p.email || p.mobile, 'a person needs an openId, an email or a mobile');
@@ -147,14 +171,19 @@ export const competitionFileSchema = z
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and -'),
     name: name(100),
     nameEn: name(200),
-    codePrefix: z.string().regex(/^[A-Za-z0-9]{1,8}$/).describe('Starts every project code, e.g. 2024 in 2024-T02-HP-1'),
+    codePrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9]{1,8}$/)
+      .describe('Starts every project code, e.g. 2024 in 2024-T02-HP-1'),
     timeZone: z.string().refine(isValidTimeZone, 'is not an IANA time zone (e.g. Asia/Shanghai)'),
     stages: z.array(stageSchema).length(3, 'needs the three stages: registration, implementation, evaluation'),
     tracks: z.array(trackSchema).min(1).max(50),
     units: z.array(unitSchema).min(1).max(500),
     projectsPerUnitPerTrack: z.int().min(1, 'must be 1 or 2').max(2, 'must be 1 or 2').default(2),
     rubric: z.array(criterionSchema).min(1).max(10),
-    awards: z.strictObject({ collectives: z.int().min(0), individuals: z.int().min(0) }).describe('Totals over all tracks'),
+    awards: z
+      .strictObject({ collectives: z.int().min(0), individuals: z.int().min(0) })
+      .describe('Totals over all tracks'),
     reporting: reportingSchema,
     milestones: z.array(milestoneSchema).default([]),
     reminders: remindersSchema.default(remindersSchema.parse({})),
@@ -185,25 +214,30 @@ export const competitionFileSchema = z
       if (s.code !== order[i]) issue(['stages', i, 'code'], `stage ${i + 1} must be "${order[i]}"`);
       if (bothDates(s.start, s.end) && s.end < s.start) issue(['stages', i, 'end'], 'ends before it starts');
       const next = file.stages[i + 1];
-      if (next && bothDates(s.end, next.start) && next.start <= s.end) issue(['stages', i + 1, 'start'], `must be after the end of ${s.code} (${s.end})`);
+      if (next && bothDates(s.end, next.start) && next.start <= s.end)
+        issue(['stages', i + 1, 'start'], `must be after the end of ${s.code} (${s.end})`);
     });
 
     const trackCodes = new Set(file.tracks.map((t) => t.code));
     const unitCodes = new Set(file.units.map((u) => u.code));
     const collectives = file.tracks.reduce((n, t) => n + t.quota.collectives, 0);
     const individuals = file.tracks.reduce((n, t) => n + t.quota.individuals, 0);
-    if (collectives !== file.awards.collectives) issue(['awards', 'collectives'], `is ${file.awards.collectives} but the track quotas add up to ${collectives}`);
-    if (individuals !== file.awards.individuals) issue(['awards', 'individuals'], `is ${file.awards.individuals} but the track quotas add up to ${individuals}`);
+    if (collectives !== file.awards.collectives)
+      issue(['awards', 'collectives'], `is ${file.awards.collectives} but the track quotas add up to ${collectives}`);
+    if (individuals !== file.awards.individuals)
+      issue(['awards', 'individuals'], `is ${file.awards.individuals} but the track quotas add up to ${individuals}`);
 
     file.reporting.periods.forEach((p, i) => {
-      if (bothDates(p.opens, p.due) && p.due < p.opens) issue(['reporting', 'periods', i, 'due'], 'is before the period opens');
+      if (bothDates(p.opens, p.due) && p.due < p.opens)
+        issue(['reporting', 'periods', i, 'due'], 'is before the period opens');
     });
     const m = file.reporting.monthly;
     if (m && m.to < m.from) issue(['reporting', 'monthly', 'to'], 'is before "from"');
 
     const hours = file.reminders.workingHours;
     if (hours.end <= hours.start) issue(['reminders', 'workingHours', 'end'], 'must be after the start');
-    if (file.reminders.sendAt < hours.start || file.reminders.sendAt >= hours.end) issue(['reminders', 'sendAt'], 'must be within the working hours');
+    if (file.reminders.sendAt < hours.start || file.reminders.sendAt >= hours.end)
+      issue(['reminders', 'sendAt'], 'must be within the working hours');
 
     const both = new Set(file.calendar.holidays.filter((d) => file.calendar.workdays.includes(d)));
     file.calendar.workdays.forEach((d, i) => {
@@ -212,9 +246,12 @@ export const competitionFileSchema = z
 
     file.people.forEach((p, i) => {
       p.roles.forEach((r, j) => {
-        if ((r.role === 'contact' || r.role === 'unit_leader') && !unitCodes.has(r.unit)) issue(['people', i, 'roles', j, 'unit'], `unknown unit code "${r.unit}"`);
-        if (r.role === 'judge' && !trackCodes.has(r.track)) issue(['people', i, 'roles', j, 'track'], `unknown track code "${r.track}"`);
-        if (r.role === 'judge' && r.unit !== undefined && !unitCodes.has(r.unit)) issue(['people', i, 'roles', j, 'unit'], `unknown unit code "${r.unit}"`);
+        if ((r.role === 'contact' || r.role === 'unit_leader') && !unitCodes.has(r.unit))
+          issue(['people', i, 'roles', j, 'unit'], `unknown unit code "${r.unit}"`);
+        if (r.role === 'judge' && !trackCodes.has(r.track))
+          issue(['people', i, 'roles', j, 'track'], `unknown track code "${r.track}"`);
+        if (r.role === 'judge' && r.unit !== undefined && !unitCodes.has(r.unit))
+          issue(['people', i, 'roles', j, 'unit'], `unknown unit code "${r.unit}"`);
       });
     });
     file.chats.forEach((c, i) => {

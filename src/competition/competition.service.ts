@@ -6,7 +6,16 @@ import type { Database } from '../../db/schema';
 import { recordAudit } from '../core/audit.repository';
 import type { Competition } from './competition';
 import { applyChanges, readCurrentState } from './competition.repository';
-import { desiredState, lookupsNeeded, planLoad, resolvePeople, type DirectoryAnswer, type LoadPlan, type Lookup, type Resolution } from './competition.sync';
+import {
+  desiredState,
+  lookupsNeeded,
+  planLoad,
+  resolvePeople,
+  type DirectoryAnswer,
+  type LoadPlan,
+  type Lookup,
+  type Resolution,
+} from './competition.sync';
 
 export interface LoadResult {
   plan: LoadPlan;
@@ -45,7 +54,8 @@ export async function loadCompetition(
   if (needed.emails.length + needed.mobiles.length > 0) {
     // Asked before the transaction: no row lock waits on the network. A failure is reported, never fatal: the load
     // still applies everything else, and people an earlier load resolved keep their roles (see resolvePeople).
-    if (!options.resolve) lookupProblem = 'Lark is not configured (LARK_APP_ID / LARK_APP_SECRET), so the contact API was not asked';
+    if (!options.resolve)
+      lookupProblem = 'Lark is not configured (LARK_APP_ID / LARK_APP_SECRET), so the contact API was not asked';
     else {
       try {
         answers = await options.resolve(needed);

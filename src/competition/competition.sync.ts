@@ -99,7 +99,11 @@ export function lookupsNeeded(people: Competition['file']['people']): Lookup {
  * fallback keeps a load without Lark (a CLI run elsewhere, an outage at start) from dropping the roles these
  * people were given before; a clear "not found" from the directory does drop them (the person left).
  */
-export function resolvePeople(needed: Lookup, answers: readonly DirectoryAnswer[] | undefined, stored: readonly Row[]): Resolution {
+export function resolvePeople(
+  needed: Lookup,
+  answers: readonly DirectoryAnswer[] | undefined,
+  stored: readonly Row[],
+): Resolution {
   const answered = new Map<string, string | undefined>();
   for (const a of answers ?? []) {
     if (a.email !== undefined) answered.set(emailKey(a.email), a.openId || undefined);
@@ -130,7 +134,12 @@ export function resolvePeople(needed: Lookup, answers: readonly DirectoryAnswer[
   return out;
 }
 
-export function desiredState(c: Competition, definitionJson: string, definitionHash: string, resolved: ReadonlyMap<string, string> = new Map()): DesiredState {
+export function desiredState(
+  c: Competition,
+  definitionJson: string,
+  definitionHash: string,
+  resolved: ReadonlyMap<string, string> = new Map(),
+): DesiredState {
   const f = c.file;
   const id = c.id;
   // Keyed by open_id and by grant: two entries of the file may turn out to be one person once resolved.
@@ -155,33 +164,72 @@ export function desiredState(c: Competition, definitionJson: string, definitionH
       grants.set(`${openId}:${r.role}:${scope}`, { open_id: openId, role: r.role, scope });
       // A judge's own unit is stored as a grant of its own (not a role people act in): it recuses them from the
       // unit's projects (src/features/judging).
-      if (r.role === 'judge' && r.unit) grants.set(`${openId}:judge_unit:${r.unit}`, { open_id: openId, role: 'judge_unit', scope: r.unit });
+      if (r.role === 'judge' && r.unit)
+        grants.set(`${openId}:judge_unit:${r.unit}`, { open_id: openId, role: 'judge_unit', scope: r.unit });
     }
   }
   return {
-    competition: { id, name: f.name, name_en: f.nameEn, time_zone: f.timeZone, definition: definitionJson, definition_hash: definitionHash },
+    competition: {
+      id,
+      name: f.name,
+      name_en: f.nameEn,
+      time_zone: f.timeZone,
+      definition: definitionJson,
+      definition_hash: definitionHash,
+    },
     stages: c.stages.map((s, i) => {
       const { startsAt, endsAt } = intervalInstants(s, c.timeZone);
       return {
-        competition_id: id, code: s.code, seq: i + 1, name: s.name, name_en: s.nameEn, starts_on: s.start, ends_on: s.end,
-        starts_at: toDbInstant(startsAt), ends_at: toDbInstant(endsAt),
+        competition_id: id,
+        code: s.code,
+        seq: i + 1,
+        name: s.name,
+        name_en: s.nameEn,
+        starts_on: s.start,
+        ends_on: s.end,
+        starts_at: toDbInstant(startsAt),
+        ends_at: toDbInstant(endsAt),
       };
     }),
     tracks: f.tracks.map((t, i) => ({
-      competition_id: id, code: t.code, seq: i + 1, name: t.name, name_en: t.nameEn, aspects: JSON.stringify(t.aspects),
-      department: t.department, quota_collectives: t.quota.collectives, quota_individuals: t.quota.individuals,
+      competition_id: id,
+      code: t.code,
+      seq: i + 1,
+      name: t.name,
+      name_en: t.nameEn,
+      aspects: JSON.stringify(t.aspects),
+      department: t.department,
+      quota_collectives: t.quota.collectives,
+      quota_individuals: t.quota.individuals,
     })),
     units: f.units.map((u, i) => ({
-      competition_id: id, code: u.code, seq: i + 1, name: u.name, short_name: u.shortName, aliases: JSON.stringify(u.aliases),
+      competition_id: id,
+      code: u.code,
+      seq: i + 1,
+      name: u.name,
+      short_name: u.shortName,
+      aliases: JSON.stringify(u.aliases),
     })),
     people: [...people.values()],
     grants: [...grants.values()],
-    chats: f.chats.map((ch) => ({ chat_id: ch.chatId, competition_id: id, purpose: ch.purpose, unit_code: ch.unit ?? null })),
+    chats: f.chats.map((ch) => ({
+      chat_id: ch.chatId,
+      competition_id: id,
+      purpose: ch.purpose,
+      unit_code: ch.unit ?? null,
+    })),
     unresolved,
   };
 }
 
-function diffByKey(entity: Change['entity'], current: Row[], desired: Row[], key: (r: Row) => string, fields: string[], removable: boolean): Change[] {
+function diffByKey(
+  entity: Change['entity'],
+  current: Row[],
+  desired: Row[],
+  key: (r: Row) => string,
+  fields: string[],
+  removable: boolean,
+): Change[] {
   const changes: Change[] = [];
   const now = new Map(current.map((r) => [key(r), r]));
   const wanted = new Set<string>();
@@ -206,32 +254,81 @@ export function planLoad(current: CurrentState, desired: DesiredState): LoadPlan
   const comp = desired.competition;
   if (!current.competition) changes.push({ entity: 'competition', key: id, op: 'add', row: comp });
   else {
-    const fields = ['name', 'name_en', 'time_zone', 'definition_hash'].filter((f) => String(current.competition![f]) !== String(comp[f]));
+    const fields = ['name', 'name_en', 'time_zone', 'definition_hash'].filter(
+      (f) => String(current.competition![f]) !== String(comp[f]),
+    );
     if (fields.length) changes.push({ entity: 'competition', key: id, op: 'update', fields, row: comp });
   }
-  changes.push(...diffByKey('stage', current.stages, desired.stages, (r) => String(r.code), ['seq', 'name', 'name_en', 'starts_on', 'ends_on', 'starts_at', 'ends_at'], true));
-  changes.push(...diffByKey('track', current.tracks, desired.tracks, (r) => String(r.code), ['seq', 'name', 'name_en', 'aspects', 'department', 'quota_collectives', 'quota_individuals'], true));
-  changes.push(...diffByKey('unit', current.units, desired.units, (r) => String(r.code), ['seq', 'name', 'short_name', 'aliases'], true));
+  changes.push(
+    ...diffByKey(
+      'stage',
+      current.stages,
+      desired.stages,
+      (r) => String(r.code),
+      ['seq', 'name', 'name_en', 'starts_on', 'ends_on', 'starts_at', 'ends_at'],
+      true,
+    ),
+  );
+  changes.push(
+    ...diffByKey(
+      'track',
+      current.tracks,
+      desired.tracks,
+      (r) => String(r.code),
+      ['seq', 'name', 'name_en', 'aspects', 'department', 'quota_collectives', 'quota_individuals'],
+      true,
+    ),
+  );
+  changes.push(
+    ...diffByKey(
+      'unit',
+      current.units,
+      desired.units,
+      (r) => String(r.code),
+      ['seq', 'name', 'short_name', 'aliases'],
+      true,
+    ),
+  );
   // People are shared across competitions: the file adds and updates them, never removes them.
   const knownPeople = current.people.filter((p) => desired.people.some((d) => d.open_id === p.open_id));
-  changes.push(...diffByKey('person', knownPeople, desired.people, (r) => String(r.open_id), ['name', 'email', 'mobile'], false));
+  changes.push(
+    ...diffByKey('person', knownPeople, desired.people, (r) => String(r.open_id), ['name', 'email', 'mobile'], false),
+  );
   const grantKey = (r: Row) => `${r.open_id}:${r.role}:${r.scope}`;
   // A grant already made by chat satisfies the file; only grants the file made are removed with it.
   const grantAdds = diffByKey('role', current.grants, desired.grants, grantKey, [], false);
   const fileGrants = current.grants.filter((g) => g.source === 'file');
   const wanted = new Set(desired.grants.map(grantKey));
-  changes.push(...grantAdds, ...fileGrants.filter((g) => !wanted.has(grantKey(g))).map((row): Change => ({ entity: 'role', key: grantKey(row), op: 'remove', row })));
+  changes.push(
+    ...grantAdds,
+    ...fileGrants
+      .filter((g) => !wanted.has(grantKey(g)))
+      .map((row): Change => ({ entity: 'role', key: grantKey(row), op: 'remove', row })),
+  );
   const knownChats = current.chats.filter((ch) => desired.chats.some((d) => d.chat_id === ch.chat_id));
-  changes.push(...diffByKey('chat', knownChats, desired.chats, (r) => String(r.chat_id), ['competition_id', 'purpose', 'unit_code'], false));
+  changes.push(
+    ...diffByKey(
+      'chat',
+      knownChats,
+      desired.chats,
+      (r) => String(r.chat_id),
+      ['competition_id', 'purpose', 'unit_code'],
+      false,
+    ),
+  );
 
   const refusals: string[] = [];
   for (const ch of changes) {
     if (ch.op !== 'remove') continue;
     if (ch.entity === 'unit' && (current.projectsByUnit.get(ch.key) ?? 0) > 0) {
-      refusals.push(`unit ${ch.key} (${ch.row?.name}) cannot be removed: it has ${current.projectsByUnit.get(ch.key)} project(s). Withdraw or move them first, or keep the unit in the file.`);
+      refusals.push(
+        `unit ${ch.key} (${ch.row?.name}) cannot be removed: it has ${current.projectsByUnit.get(ch.key)} project(s). Withdraw or move them first, or keep the unit in the file.`,
+      );
     }
     if (ch.entity === 'track' && (current.projectsByTrack.get(ch.key) ?? 0) > 0) {
-      refusals.push(`track ${ch.key} (${ch.row?.name}) cannot be removed: it has ${current.projectsByTrack.get(ch.key)} project(s).`);
+      refusals.push(
+        `track ${ch.key} (${ch.row?.name}) cannot be removed: it has ${current.projectsByTrack.get(ch.key)} project(s).`,
+      );
     }
     if (ch.entity === 'stage') refusals.push(`stage ${ch.key} cannot be removed`);
   }

@@ -43,7 +43,20 @@ export interface Competition {
   readonly calendar: WorkingCalendar;
 }
 
-const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS_EN = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** Monthly periods from the rhythm plus the explicit check points, ordered by due date. */
 export function expandPeriods(file: CompetitionFile, calendar: WorkingCalendar): Period[] {
@@ -104,7 +117,8 @@ export function isStageOpen(c: Competition, code: StageCode, ms: number): boolea
 }
 
 /** How chat names a unit: its short name from the file, or its code when the file no longer has it. */
-export const unitShortName = (c: Competition, code: string): string => c.file.units.find((u) => u.code === code)?.shortName ?? code;
+export const unitShortName = (c: Competition, code: string): string =>
+  c.file.units.find((u) => u.code === code)?.shortName ?? code;
 
 /** The instant a dated deadline passes: the end of its day in the competition's time zone. */
 export const deadlineInstant = (c: Competition, date: LocalDate): number => endOfLocalDay(date, c.timeZone);
@@ -116,4 +130,3 @@ export function currentPeriod(c: Competition, ms: number): Period | undefined {
     c.periods.find((p) => ms < startOfLocalDay(p.opens, c.timeZone))
   );
 }
-

@@ -39,7 +39,9 @@ export async function readCompetitionFile(path: string): Promise<Competition> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new ValidationFailed([`${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
+    throw new ValidationFailed([
+      `${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    ]);
   }
   return competitionFromJson(text, path);
 }

@@ -17,7 +17,17 @@ export interface AuditEntry {
 
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
-const AUDIT_COLUMNS = ['id', 'competition_id', 'actor', 'action', 'entity_type', 'entity_id', 'before_json', 'after_json', 'at'] as const;
+const AUDIT_COLUMNS = [
+  'id',
+  'competition_id',
+  'actor',
+  'action',
+  'entity_type',
+  'entity_id',
+  'before_json',
+  'after_json',
+  'at',
+] as const;
 const insertAudit = prepare([...AUDIT_COLUMNS], (db, v: Database['audit_log']) => db.insertInto('audit_log').values(v));
 
 /** Written in the caller's transaction, so that a change and its audit record commit together. */

@@ -5,7 +5,14 @@
 import { text, type Text } from '../platform/i18n';
 
 export type AwardKind = 'collective' | 'individual';
-export type AwardStatus = 'nominated' | 'allocated' | 'materials_submitted' | 'approved' | 'rejected' | 'withdrawn' | 'declined';
+export type AwardStatus =
+  | 'nominated'
+  | 'allocated'
+  | 'materials_submitted'
+  | 'approved'
+  | 'rejected'
+  | 'withdrawn'
+  | 'declined';
 
 export const KIND_NAME: Record<AwardKind, Text> = {
   collective: text('先进集体', 'Advanced collective'),

@@ -6,13 +6,26 @@ import { toDbInstant } from '../platform/instant';
 /** Remembers that the bot is (or is no longer) in a chat, keeping any purpose the office gave it. */
 export async function rememberChatMembership(
   db: Kysely<Database>,
-  chat: { chatId: string; name: string | undefined; chatType: 'group' | 'p2p'; present: boolean; competitionId: string },
+  chat: {
+    chatId: string;
+    name: string | undefined;
+    chatType: 'group' | 'p2p';
+    present: boolean;
+    competitionId: string;
+  },
   now: number,
 ): Promise<void> {
   const at = toDbInstant(now);
   const insert = db.insertInto('chats').values({
-    chat_id: chat.chatId, competition_id: chat.competitionId, name: chat.name ?? null, chat_type: chat.chatType, purpose: '', unit_code: null,
-    bot_present: chat.present ? 1 : 0, created_at: at, updated_at: at,
+    chat_id: chat.chatId,
+    competition_id: chat.competitionId,
+    name: chat.name ?? null,
+    chat_type: chat.chatType,
+    purpose: '',
+    unit_code: null,
+    bot_present: chat.present ? 1 : 0,
+    created_at: at,
+    updated_at: at,
   });
   const inserted = await insertIfAbsent(db, insert, ['chat_id']).executeTakeFirst();
   if (!madeRow(inserted)) {
@@ -36,7 +49,13 @@ export interface ChatBinding {
   unitCode: string | null;
 }
 
-const toBinding = (r: { chat_id: string; competition_id: string | null; name: string | null; purpose: string; unit_code: string | null }): ChatBinding => ({
+const toBinding = (r: {
+  chat_id: string;
+  competition_id: string | null;
+  name: string | null;
+  purpose: string;
+  unit_code: string | null;
+}): ChatBinding => ({
   chatId: r.chat_id,
   competitionId: r.competition_id,
   name: r.name,
@@ -45,12 +64,22 @@ const toBinding = (r: { chat_id: string; competition_id: string | null; name: st
 });
 
 export async function findChatBinding(db: Db, chatId: string): Promise<ChatBinding | undefined> {
-  const row = await db.selectFrom('chats').select(['chat_id', 'competition_id', 'name', 'purpose', 'unit_code']).where('chat_id', '=', chatId).executeTakeFirst();
+  const row = await db
+    .selectFrom('chats')
+    .select(['chat_id', 'competition_id', 'name', 'purpose', 'unit_code'])
+    .where('chat_id', '=', chatId)
+    .executeTakeFirst();
   return row && toBinding(row);
 }
 
 /** The competition's chats with a purpose (for a unit purpose, of that unit), other than `except`. */
-export async function chatsWithPurpose(db: Db, competitionId: string, purpose: Exclude<ChatPurpose, ''>, unitCode: string | null, except: string): Promise<ChatBinding[]> {
+export async function chatsWithPurpose(
+  db: Db,
+  competitionId: string,
+  purpose: Exclude<ChatPurpose, ''>,
+  unitCode: string | null,
+  except: string,
+): Promise<ChatBinding[]> {
   let q = db
     .selectFrom('chats')
     .select(['chat_id', 'competition_id', 'name', 'purpose', 'unit_code'])
@@ -61,10 +90,20 @@ export async function chatsWithPurpose(db: Db, competitionId: string, purpose: E
   return (await q.orderBy('chat_id').execute()).map(toBinding);
 }
 
-export async function updateChatPurpose(trx: Transaction<Database>, chatId: string, to: { competitionId: string; purpose: ChatPurpose; unitCode: string | null }, now: number): Promise<void> {
+export async function updateChatPurpose(
+  trx: Transaction<Database>,
+  chatId: string,
+  to: { competitionId: string; purpose: ChatPurpose; unitCode: string | null },
+  now: number,
+): Promise<void> {
   await trx
     .updateTable('chats')
-    .set({ competition_id: to.competitionId, purpose: to.purpose, unit_code: to.unitCode, updated_at: toDbInstant(now) })
+    .set({
+      competition_id: to.competitionId,
+      purpose: to.purpose,
+      unit_code: to.unitCode,
+      updated_at: toDbInstant(now),
+    })
     .where('chat_id', '=', chatId)
     .execute();
 }
@@ -75,12 +114,18 @@ export async function updateChatPurpose(trx: Transaction<Database>, chatId: stri
  */
 export async function lockChatPurposes(trx: Transaction<Database>, competitionId: string): Promise<void> {
   // SQLite runs one write transaction at a time: there is nothing to lock.
-  if (dialectOf(trx) === 'mysql') await trx.selectFrom('competitions').select('id').where('id', '=', competitionId).forUpdate().execute();
+  if (dialectOf(trx) === 'mysql')
+    await trx.selectFrom('competitions').select('id').where('id', '=', competitionId).forUpdate().execute();
 }
 
 /** Each unit's group chat (one per unit) that the bot is still in: unit code → chat id. */
 export async function unitGroupChats(db: Db, competitionId: string, unit?: string): Promise<Map<string, string>> {
-  let q = db.selectFrom('chats').select(['chat_id', 'unit_code']).where('competition_id', '=', competitionId).where('purpose', '=', 'unit').where('bot_present', '=', 1);
+  let q = db
+    .selectFrom('chats')
+    .select(['chat_id', 'unit_code'])
+    .where('competition_id', '=', competitionId)
+    .where('purpose', '=', 'unit')
+    .where('bot_present', '=', 1);
   if (unit !== undefined) q = q.where('unit_code', '=', unit);
   // Should two ever coexist, the one changed last wins.
   const rows = await q.orderBy('updated_at').execute();
@@ -88,7 +133,10 @@ export async function unitGroupChats(db: Db, competitionId: string, unit?: strin
 }
 
 /** The competition's announcement group (设为通知群), when one is set and the bot is still in it. */
-export async function announcementChat(db: Db, competitionId: string): Promise<{ chatId: string; name: string | null } | undefined> {
+export async function announcementChat(
+  db: Db,
+  competitionId: string,
+): Promise<{ chatId: string; name: string | null } | undefined> {
   const r = await db
     .selectFrom('chats')
     .select(['chat_id', 'name'])

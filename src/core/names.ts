@@ -42,7 +42,10 @@ export function matchProblem<T extends { code: string }>(
     );
   }
   const list = joinTexts(all.map(describe));
-  return text(`没有找到「${q}」对应的${what.zh}。可选：${list.zh}。`, `No ${what.en} matches "${q}". Choose from: ${list.en}.`);
+  return text(
+    `没有找到「${q}」对应的${what.zh}。可选：${list.zh}。`,
+    `No ${what.en} matches "${q}". Choose from: ${list.en}.`,
+  );
 }
 
 export const unitChoice = (names: ScopeNames) => (u: { code: string }) => {

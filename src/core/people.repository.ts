@@ -10,13 +10,24 @@ type Db = Kysely<Database> | Transaction<Database>;
  * meets an existing row takes a shared lock on it, and two transactions holding that lock and then updating the row
  * deadlock on MySQL. Remembering someone is not a role change, so it may commit on its own.
  */
-export async function rememberPerson(db: Kysely<Database>, person: { openId: string; name?: string }, now: number): Promise<void> {
+export async function rememberPerson(
+  db: Kysely<Database>,
+  person: { openId: string; name?: string },
+  now: number,
+): Promise<void> {
   const at = toDbInstant(now);
   const name = person.name?.trim() || null;
-  const insert = db.insertInto('people').values({ open_id: person.openId, name, email: null, mobile: null, created_at: at, updated_at: at });
+  const insert = db
+    .insertInto('people')
+    .values({ open_id: person.openId, name, email: null, mobile: null, created_at: at, updated_at: at });
   const inserted = await insertIfAbsent(db, insert, ['open_id']).executeTakeFirst();
   if (!madeRow(inserted) && name) {
-    await db.updateTable('people').set({ name, updated_at: at }).where('open_id', '=', person.openId).where((eb) => eb.or([eb('name', 'is', null), eb('name', '!=', name)])).execute();
+    await db
+      .updateTable('people')
+      .set({ name, updated_at: at })
+      .where('open_id', '=', person.openId)
+      .where((eb) => eb.or([eb('name', 'is', null), eb('name', '!=', name)]))
+      .execute();
   }
 }
 
@@ -29,13 +40,24 @@ export async function lockPeople(trx: Transaction<Database>, openIds: readonly s
   if (!openIds.length) return;
   // Sorted, so that two transactions locking the same people take the locks in the same order.
   const ids = [...new Set(openIds)].sort();
-  if (dialectOf(trx) === 'mysql') await trx.selectFrom('people').select('open_id').where('open_id', 'in', ids).orderBy('open_id').forUpdate().execute();
+  if (dialectOf(trx) === 'mysql')
+    await trx
+      .selectFrom('people')
+      .select('open_id')
+      .where('open_id', 'in', ids)
+      .orderBy('open_id')
+      .forUpdate()
+      .execute();
   // SQLite runs one write transaction at a time: there is nothing to lock.
 }
 
 /** Known names by open_id (people without a name are left out). */
 export async function peopleNames(db: Db, openIds: readonly string[]): Promise<Map<string, string>> {
   if (!openIds.length) return new Map();
-  const rows = await db.selectFrom('people').select(['open_id', 'name']).where('open_id', 'in', [...new Set(openIds)]).execute();
+  const rows = await db
+    .selectFrom('people')
+    .select(['open_id', 'name'])
+    .where('open_id', 'in', [...new Set(openIds)])
+    .execute();
   return new Map(rows.filter((r) => r.name).map((r) => [r.open_id, r.name!]));
 }

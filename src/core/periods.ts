@@ -19,7 +19,16 @@ export interface PeriodWindow {
 
 /** The reporting periods with their windows as instants (start of `opens`, end of `due`, competition time zone). */
 export function periodWindows(c: Competition): PeriodWindow[] {
-  return c.periods.map((p) => ({ code: p.code, name: p.name, nameEn: p.nameEn, opens: p.opens, due: p.due, opensAt: startOfLocalDay(p.opens, c.timeZone), dueAt: deadlineInstant(c, p.due), selfEvaluation: p.selfEvaluation }));
+  return c.periods.map((p) => ({
+    code: p.code,
+    name: p.name,
+    nameEn: p.nameEn,
+    opens: p.opens,
+    due: p.due,
+    opensAt: startOfLocalDay(p.opens, c.timeZone),
+    dueAt: deadlineInstant(c, p.due),
+    selfEvaluation: p.selfEvaluation,
+  }));
 }
 
 /** Where one project stands for one period: reported on time or late, missing past the due day, or still to come. */

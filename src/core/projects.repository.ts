@@ -25,7 +25,24 @@ export interface Project extends ProjectFields {
 
 type ProjectRow = Database['projects'];
 
-function toProject(r: Pick<ProjectRow, 'id' | 'code' | 'unit_code' | 'track_code' | 'name' | 'lead_name' | 'summary' | 'goals' | 'phone' | 'status' | 'created_by' | 'created_at' | 'updated_at'>): Project {
+function toProject(
+  r: Pick<
+    ProjectRow,
+    | 'id'
+    | 'code'
+    | 'unit_code'
+    | 'track_code'
+    | 'name'
+    | 'lead_name'
+    | 'summary'
+    | 'goals'
+    | 'phone'
+    | 'status'
+    | 'created_by'
+    | 'created_at'
+    | 'updated_at'
+  >,
+): Project {
   return {
     id: r.id,
     code: r.code,
@@ -43,33 +60,80 @@ function toProject(r: Pick<ProjectRow, 'id' | 'code' | 'unit_code' | 'track_code
   };
 }
 
-const COLUMNS = ['id', 'code', 'unit_code', 'track_code', 'name', 'lead_name', 'summary', 'goals', 'phone', 'status', 'created_by', 'created_at', 'updated_at'] as const;
+const COLUMNS = [
+  'id',
+  'code',
+  'unit_code',
+  'track_code',
+  'name',
+  'lead_name',
+  'summary',
+  'goals',
+  'phone',
+  'status',
+  'created_by',
+  'created_at',
+  'updated_at',
+] as const;
 
 const selectProject = prepare(['competitionId', 'id'], (db, v: { competitionId: string; id: string }) =>
   db.selectFrom('projects').select(COLUMNS).where('competition_id', '=', v.competitionId).where('id', '=', v.id),
 );
 
-export async function findProject(db: Kysely<Database>, competitionId: string, id: string): Promise<Project | undefined> {
+export async function findProject(
+  db: Kysely<Database>,
+  competitionId: string,
+  id: string,
+): Promise<Project | undefined> {
   const r = (await selectProject(db, { competitionId, id })).rows[0];
   return r && toProject(r);
 }
 
 /** The id of the project with this code (withdrawn ones too: a code is never reused), if any. */
-export async function projectIdByCode(db: Kysely<Database>, competitionId: string, code: string): Promise<string | undefined> {
-  const row = await db.selectFrom('projects').select('id').where('competition_id', '=', competitionId).where('code', '=', code).executeTakeFirst();
+export async function projectIdByCode(
+  db: Kysely<Database>,
+  competitionId: string,
+  code: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('projects')
+    .select('id')
+    .where('competition_id', '=', competitionId)
+    .where('code', '=', code)
+    .executeTakeFirst();
   return row?.id;
 }
 
 /** Code and name of each of these projects, by id. */
-export async function projectLabels(db: Kysely<Database>, competitionId: string, ids: readonly string[]): Promise<Map<string, { code: string; name: string }>> {
+export async function projectLabels(
+  db: Kysely<Database>,
+  competitionId: string,
+  ids: readonly string[],
+): Promise<Map<string, { code: string; name: string }>> {
   if (!ids.length) return new Map();
-  const rows = await db.selectFrom('projects').select(['id', 'code', 'name']).where('competition_id', '=', competitionId).where('id', 'in', [...new Set(ids)]).execute();
+  const rows = await db
+    .selectFrom('projects')
+    .select(['id', 'code', 'name'])
+    .where('competition_id', '=', competitionId)
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
   return new Map(rows.map((r) => [r.id, { code: r.code, name: r.name }]));
 }
 
 /** The unit's active project with this name key (see nameKey), if any. */
-export async function findActiveByName(db: Kysely<Database>, competitionId: string, unit: string, key: string): Promise<Project | undefined> {
-  const r = await db.selectFrom('projects').select(COLUMNS).where('competition_id', '=', competitionId).where('unit_code', '=', unit).where('active_name', '=', key).executeTakeFirst();
+export async function findActiveByName(
+  db: Kysely<Database>,
+  competitionId: string,
+  unit: string,
+  key: string,
+): Promise<Project | undefined> {
+  const r = await db
+    .selectFrom('projects')
+    .select(COLUMNS)
+    .where('competition_id', '=', competitionId)
+    .where('unit_code', '=', unit)
+    .where('active_name', '=', key)
+    .executeTakeFirst();
   return r && toProject(r);
 }
 
@@ -88,16 +152,28 @@ export async function activeProjectsOf(db: Kysely<Database>, competitionId: stri
 }
 
 /** Every active project of the competition, optionally only in some tracks. */
-export async function allActiveProjects(db: Kysely<Database>, competitionId: string, tracks?: readonly string[]): Promise<Project[]> {
+export async function allActiveProjects(
+  db: Kysely<Database>,
+  competitionId: string,
+  tracks?: readonly string[],
+): Promise<Project[]> {
   if (tracks && !tracks.length) return [];
-  let q = db.selectFrom('projects').select(COLUMNS).where('competition_id', '=', competitionId).where('status', '=', 'active');
+  let q = db
+    .selectFrom('projects')
+    .select(COLUMNS)
+    .where('competition_id', '=', competitionId)
+    .where('status', '=', 'active');
   if (tracks) q = q.where('track_code', 'in', tracks);
   const rows = await q.orderBy('unit_code').orderBy('track_code').orderBy('seq').execute();
   return rows.map(toProject);
 }
 
 /** Active projects per track for one unit. */
-export async function activeCountsOf(db: Kysely<Database>, competitionId: string, unit: string): Promise<Map<string, number>> {
+export async function activeCountsOf(
+  db: Kysely<Database>,
+  competitionId: string,
+  unit: string,
+): Promise<Map<string, number>> {
   const rows = await db
     .selectFrom('projects')
     .select(['track_code', (eb) => eb.fn.countAll<number>().as('n')])
@@ -110,7 +186,10 @@ export async function activeCountsOf(db: Kysely<Database>, competitionId: string
 }
 
 /** Active projects per unit and track, for the office's overview. */
-export async function activeCounts(db: Kysely<Database>, competitionId: string): Promise<Array<{ unit: string; track: string; n: number }>> {
+export async function activeCounts(
+  db: Kysely<Database>,
+  competitionId: string,
+): Promise<Array<{ unit: string; track: string; n: number }>> {
   const rows = await db
     .selectFrom('projects')
     .select(['unit_code', 'track_code', (eb) => eb.fn.countAll<number>().as('n')])
@@ -121,7 +200,11 @@ export async function activeCounts(db: Kysely<Database>, competitionId: string):
   return rows.map((r) => ({ unit: r.unit_code, track: r.track_code, n: Number(r.n) }));
 }
 
-export type CreateOutcome = { kind: 'created'; project: Project } | { kind: 'full' } | { kind: 'name_taken' } | { kind: 'busy' };
+export type CreateOutcome =
+  | { kind: 'created'; project: Project }
+  | { kind: 'full' }
+  | { kind: 'name_taken' }
+  | { kind: 'busy' };
 
 /** Which unique key a failed insert or update ran into, on either engine; undefined for other errors. */
 function uniqueViolation(err: unknown): 'name' | 'other' | undefined {
@@ -137,7 +220,16 @@ const transient = (err: unknown) => {
 
 export async function createProject(
   db: Kysely<Database>,
-  p: { competitionId: string; codePrefix: string; unit: string; track: string; limit: number; fields: ProjectFields; actor: string; now: number },
+  p: {
+    competitionId: string;
+    codePrefix: string;
+    unit: string;
+    track: string;
+    limit: number;
+    fields: ProjectFields;
+    actor: string;
+    now: number;
+  },
 ): Promise<CreateOutcome> {
   for (let attempt = 0; attempt < 12; attempt++) {
     const key = nameKey(p.fields.name);
@@ -149,7 +241,10 @@ export async function createProject(
       .where('unit_code', '=', p.unit)
       .where('track_code', '=', p.track)
       .execute();
-    const slot = freeSlot(inTrack.flatMap((r) => (r.slot === null ? [] : [r.slot])), p.limit);
+    const slot = freeSlot(
+      inTrack.flatMap((r) => (r.slot === null ? [] : [r.slot])),
+      p.limit,
+    );
     if (slot === undefined) return { kind: 'full' };
     const seq = Math.max(0, ...inTrack.map((r) => r.seq)) + 1;
     const at = toDbInstant(p.now);
@@ -176,7 +271,15 @@ export async function createProject(
     try {
       await db.transaction().execute(async (trx) => {
         await trx.insertInto('projects').values(row).execute();
-        await recordAudit(trx, { competitionId: p.competitionId, actor: p.actor, action: 'project.register', entityType: 'project', entityId: row.code, after: p.fields, at: p.now });
+        await recordAudit(trx, {
+          competitionId: p.competitionId,
+          actor: p.actor,
+          action: 'project.register',
+          entityType: 'project',
+          entityId: row.code,
+          after: p.fields,
+          at: p.now,
+        });
       });
       return { kind: 'created', project: toProject(row) };
     } catch (err) {
@@ -213,7 +316,16 @@ export async function updateProject(
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) return { kind: 'gone' } as const;
       const { name, lead, summary, goals, phone } = p.project;
-      await recordAudit(trx, { competitionId: p.competitionId, actor: p.actor, action: 'project.edit', entityType: 'project', entityId: p.project.code, before: { name, lead, summary, goals, phone }, after: p.fields, at: p.now });
+      await recordAudit(trx, {
+        competitionId: p.competitionId,
+        actor: p.actor,
+        action: 'project.edit',
+        entityType: 'project',
+        entityId: p.project.code,
+        before: { name, lead, summary, goals, phone },
+        after: p.fields,
+        at: p.now,
+      });
       return { kind: 'changed', project: { ...p.project, ...p.fields, updatedAt: p.now } } as const;
     });
   } catch (err) {
@@ -223,7 +335,10 @@ export async function updateProject(
 }
 
 /** Withdraws an active project, freeing its slot and its name; 'gone' when it was already withdrawn. */
-export async function withdrawProject(db: Kysely<Database>, p: { competitionId: string; project: Project; actor: string; now: number }): Promise<ChangeOutcome> {
+export async function withdrawProject(
+  db: Kysely<Database>,
+  p: { competitionId: string; project: Project; actor: string; now: number },
+): Promise<ChangeOutcome> {
   return db.transaction().execute(async (trx) => {
     const at = toDbInstant(p.now);
     const r = await trx
@@ -233,7 +348,16 @@ export async function withdrawProject(db: Kysely<Database>, p: { competitionId: 
       .where('status', '=', 'active')
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) return { kind: 'gone' } as const;
-    await recordAudit(trx, { competitionId: p.competitionId, actor: p.actor, action: 'project.withdraw', entityType: 'project', entityId: p.project.code, before: { status: 'active' }, after: { status: 'withdrawn' }, at: p.now });
+    await recordAudit(trx, {
+      competitionId: p.competitionId,
+      actor: p.actor,
+      action: 'project.withdraw',
+      entityType: 'project',
+      entityId: p.project.code,
+      before: { status: 'active' },
+      after: { status: 'withdrawn' },
+      at: p.now,
+    });
     return { kind: 'changed', project: { ...p.project, status: 'withdrawn', updatedAt: p.now } } as const;
   });
 }

@@ -16,7 +16,8 @@ export interface ProjectFields {
 export const nameKey = (name: string): string => name.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
 
 /** e.g. 2024-T02-HP-1: the competition's prefix, the track, the unit and the unit's running number in the track. */
-export const projectCode = (prefix: string, track: string, unit: string, seq: number): string => `${prefix}-${track}-${unit}-${seq}`;
+export const projectCode = (prefix: string, track: string, unit: string, seq: number): string =>
+  `${prefix}-${track}-${unit}-${seq}`;
 
 /** The lowest free place (1..limit) or undefined when all are taken (a unit's slots in a track, an award quota). */
 export function freeSlot(used: readonly number[], limit: number): number | undefined {

@@ -6,49 +6,100 @@ import { toDbInstant } from '../platform/instant';
 import { prepare } from '../platform/prepared';
 import { isRole, rolesFromGrants, unitsOfPeople, type Grant, type Role, type Roles } from './roles';
 
-const selectGrantsOf = prepare<{ competitionId: string; openId: string }, { role: string; scope: string }>(['competitionId', 'openId'], (db, v) =>
-  db.selectFrom('role_grants').select(['role', 'scope']).where('competition_id', '=', v.competitionId).where('open_id', '=', v.openId),
+const selectGrantsOf = prepare<{ competitionId: string; openId: string }, { role: string; scope: string }>(
+  ['competitionId', 'openId'],
+  (db, v) =>
+    db
+      .selectFrom('role_grants')
+      .select(['role', 'scope'])
+      .where('competition_id', '=', v.competitionId)
+      .where('open_id', '=', v.openId),
 );
 
 /** Someone's roles in a competition (from their grants), with BOT_ADMINS always office. */
-export async function rolesOf(db: Kysely<Database>, competitionId: string, openId: string, admins: readonly string[]): Promise<Roles> {
+export async function rolesOf(
+  db: Kysely<Database>,
+  competitionId: string,
+  openId: string,
+  admins: readonly string[],
+): Promise<Roles> {
   const grants = openId ? (await selectGrantsOf(db, { competitionId, openId })).rows : [];
   return rolesFromGrants(grants, admins.includes(openId));
 }
 
 /** Who holds `role` for `scope` (a unit's contacts or leaders, a track's judges), by open_id. */
-export async function holdersOf(db: Kysely<Database>, competitionId: string, role: string, scope: string): Promise<string[]> {
-  const rows = await db.selectFrom('role_grants').select('open_id').where('competition_id', '=', competitionId).where('role', '=', role).where('scope', '=', scope).orderBy('open_id').execute();
+export async function holdersOf(
+  db: Kysely<Database>,
+  competitionId: string,
+  role: string,
+  scope: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('role_grants')
+    .select('open_id')
+    .where('competition_id', '=', competitionId)
+    .where('role', '=', role)
+    .where('scope', '=', scope)
+    .orderBy('open_id')
+    .execute();
   return [...new Set(rows.map((r) => r.open_id))];
 }
 
 /** The units that have at least one leader (`unit_leader`, from the competition file): escalations reach only these. */
 export async function unitsWithLeaders(db: Kysely<Database>, competitionId: string): Promise<Set<string>> {
-  const rows = await db.selectFrom('role_grants').select('scope').distinct().where('competition_id', '=', competitionId).where('role', '=', 'unit_leader').execute();
+  const rows = await db
+    .selectFrom('role_grants')
+    .select('scope')
+    .distinct()
+    .where('competition_id', '=', competitionId)
+    .where('role', '=', 'unit_leader')
+    .execute();
   return new Set(rows.map((r) => r.scope));
 }
 
 /** Every unit leader (from the file) and their unit. */
-export async function unitLeaders(db: Kysely<Database>, competitionId: string): Promise<Array<{ openId: string; unit: string }>> {
-  const rows = await db.selectFrom('role_grants').select(['open_id', 'scope']).where('competition_id', '=', competitionId).where('role', '=', 'unit_leader').execute();
+export async function unitLeaders(
+  db: Kysely<Database>,
+  competitionId: string,
+): Promise<Array<{ openId: string; unit: string }>> {
+  const rows = await db
+    .selectFrom('role_grants')
+    .select(['open_id', 'scope'])
+    .where('competition_id', '=', competitionId)
+    .where('role', '=', 'unit_leader')
+    .execute();
   return rows.map((r) => ({ openId: r.open_id, unit: r.scope }));
 }
 
 /** Everyone in the office: the BOT_ADMINS and whoever holds the office role. */
-export async function officeOpenIds(db: Kysely<Database>, competitionId: string, admins: readonly string[]): Promise<string[]> {
-  const rows = await db.selectFrom('role_grants').select('open_id').where('competition_id', '=', competitionId).where('role', '=', 'office').execute();
+export async function officeOpenIds(
+  db: Kysely<Database>,
+  competitionId: string,
+  admins: readonly string[],
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('role_grants')
+    .select('open_id')
+    .where('competition_id', '=', competitionId)
+    .where('role', '=', 'office')
+    .execute();
   return [...new Set([...admins, ...rows.map((r) => r.open_id)])].sort();
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 const toGrant = (r: { open_id: string; role: string; scope: string; source: string }): Grant | undefined =>
-  isRole(r.role) ? { openId: r.open_id, role: r.role, scope: r.scope, source: r.source === 'file' ? 'file' : 'chat' } : undefined;
+  isRole(r.role)
+    ? { openId: r.open_id, role: r.role, scope: r.scope, source: r.source === 'file' ? 'file' : 'chat' }
+    : undefined;
 
 /** The stored grants of some people (all of the competition when `openIds` is omitted). */
 export async function storedGrants(db: Db, competitionId: string, openIds?: readonly string[]): Promise<Grant[]> {
   if (openIds && openIds.length === 0) return [];
-  let q = db.selectFrom('role_grants').select(['open_id', 'role', 'scope', 'source']).where('competition_id', '=', competitionId);
+  let q = db
+    .selectFrom('role_grants')
+    .select(['open_id', 'role', 'scope', 'source'])
+    .where('competition_id', '=', competitionId);
   if (openIds) q = q.where('open_id', 'in', [...openIds]);
   const rows = await q.orderBy('open_id').orderBy('role').orderBy('scope').execute();
   return rows.map(toGrant).filter((g): g is Grant => g !== undefined);
@@ -64,15 +115,25 @@ export async function insertChatGrant(
   now: number,
 ): Promise<boolean> {
   const insert = trx.insertInto('role_grants').values({
-    id: newId('rol'), competition_id: g.competitionId, open_id: g.openId, role: g.role, scope: g.scope, source: 'chat',
-    granted_by: g.grantedBy, created_at: toDbInstant(now),
+    id: newId('rol'),
+    competition_id: g.competitionId,
+    open_id: g.openId,
+    role: g.role,
+    scope: g.scope,
+    source: 'chat',
+    granted_by: g.grantedBy,
+    created_at: toDbInstant(now),
   });
   const result = await insertIfAbsent(trx, insert, ['competition_id', 'open_id', 'role', 'scope']).executeTakeFirst();
   return madeRow(result);
 }
 
 /** True when the grant was there (and is now gone). */
-export async function deleteGrant(trx: Transaction<Database>, competitionId: string, g: Pick<Grant, 'openId' | 'role' | 'scope'>): Promise<boolean> {
+export async function deleteGrant(
+  trx: Transaction<Database>,
+  competitionId: string,
+  g: Pick<Grant, 'openId' | 'role' | 'scope'>,
+): Promise<boolean> {
   const r = await trx
     .deleteFrom('role_grants')
     .where('competition_id', '=', competitionId)
@@ -87,18 +148,18 @@ export async function deleteGrant(trx: Transaction<Database>, competitionId: str
  * Role grants that matter to judging: judges per track, and the units people belong to (see unitsOfPeople), of
  * everyone or of one person.
  */
-export async function judgingGrants(db: Db, competitionId: string, openId?: string): Promise<Array<{ openId: string; role: string; scope: string }>> {
+export async function judgingGrants(
+  db: Db,
+  competitionId: string,
+  openId?: string,
+): Promise<Array<{ openId: string; role: string; scope: string }>> {
   let q = db
     .selectFrom('role_grants')
     .select(['open_id', 'role', 'scope'])
     .where('competition_id', '=', competitionId)
     .where('role', 'in', ['judge', 'judge_unit', 'contact']);
   if (openId !== undefined) q = q.where('open_id', '=', openId);
-  const rows = await q
-    .orderBy('open_id')
-    .orderBy('role')
-    .orderBy('scope')
-    .execute();
+  const rows = await q.orderBy('open_id').orderBy('role').orderBy('scope').execute();
   return rows.map((r) => ({ openId: r.open_id, role: r.role, scope: r.scope }));
 }
 

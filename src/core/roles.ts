@@ -32,8 +32,14 @@ export function rolesFromGrants(grants: ReadonlyArray<{ role: string; scope: str
   return {
     office: isAdmin || grants.some((g) => g.role === 'office'),
     leader: grants.some((g) => g.role === 'leader'),
-    contactOf: grants.filter((g) => g.role === 'contact').map((g) => g.scope).sort(),
-    judgeOf: grants.filter((g) => g.role === 'judge').map((g) => g.scope).sort(),
+    contactOf: grants
+      .filter((g) => g.role === 'contact')
+      .map((g) => g.scope)
+      .sort(),
+    judgeOf: grants
+      .filter((g) => g.role === 'judge')
+      .map((g) => g.scope)
+      .sort(),
   };
 }
 
@@ -70,7 +76,9 @@ export function inAudience(roles: Roles, audience: Audience | readonly Audience[
  * (`people[].roles[]: { role: judge, track, unit }`, stored as a `judge_unit` grant) and any unit they are a contact
  * of (someone who registers a unit's projects does not judge them).
  */
-export function unitsOfPeople(grants: ReadonlyArray<{ openId: string; role: string; scope: string }>): Map<string, Set<string>> {
+export function unitsOfPeople(
+  grants: ReadonlyArray<{ openId: string; role: string; scope: string }>,
+): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const g of grants) {
     if (g.role !== 'judge_unit' && g.role !== 'contact') continue;

@@ -28,14 +28,32 @@ export type Match<T> =
 
 /** NFKC folds full-width forms; case and every space are ignored. */
 export function normaliseName(s: string): string {
-  return s.normalize('NFKC').toLowerCase().replace(/[\s\u200b-\u200d\ufeff]+/g, '');
+  return s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\u200b-\u200d\ufeff]+/g, '');
 }
 
 /**
  * Endings that do not tell units apart (every district bureau is a 区城管执法局). Longest first; several may be taken
  * off in turn (浦东新区城管执法局 → 浦东新区 → 浦东), never all of the name (执法总队 stays itself).
  */
-const UNIT_SUFFIXES = ['综合执法大队', '城管执法局', '执法大队', '执法支队', '执法总队', '城管局', '执法局', '新片区', '新区', '地区', '大队', '支队', '城管', '区'];
+const UNIT_SUFFIXES = [
+  '综合执法大队',
+  '城管执法局',
+  '执法大队',
+  '执法支队',
+  '执法总队',
+  '城管局',
+  '执法局',
+  '新片区',
+  '新区',
+  '地区',
+  '大队',
+  '支队',
+  '城管',
+  '区',
+];
 const TRACK_SUFFIXES = ['赛道', 'track'];
 
 export function stem(normalised: string, suffixes: readonly string[]): string {
@@ -54,7 +72,8 @@ export function stem(normalised: string, suffixes: readonly string[]): string {
 }
 
 /** How much a text says: a Chinese character counts two, anything else one. */
-const weight = (s: string): number => [...s].reduce((n, ch) => n + (/[\u3000-\u9fff\uf900-\ufaff]/.test(ch) ? 2 : 1), 0);
+const weight = (s: string): number =>
+  [...s].reduce((n, ch) => n + (/[\u3000-\u9fff\uf900-\ufaff]/.test(ch) ? 2 : 1), 0);
 
 interface Matcher<T> {
   /** The code, compared exactly (case aside) and never as a part of a longer text. */
@@ -70,10 +89,19 @@ function match<T>(items: readonly T[], query: string, m: Matcher<T>): Match<T> {
   if (!q) return { kind: 'none', query, candidates: [] };
   const pick = (test: (item: T) => boolean): T[] => items.filter(test);
   const decide = (found: T[]): Match<T> | undefined =>
-    found.length === 1 ? { kind: 'one', item: found[0]! } : found.length > 1 ? { kind: 'many', query, candidates: found } : undefined;
+    found.length === 1
+      ? { kind: 'one', item: found[0]! }
+      : found.length > 1
+        ? { kind: 'many', query, candidates: found }
+        : undefined;
 
   // 1. The code, or a name exactly as written.
-  const exact = pick((it) => normaliseName(m.code(it)) === q || (m.codeAlike?.(q, it) ?? false) || m.names(it).some((n) => normaliseName(n) === q));
+  const exact = pick(
+    (it) =>
+      normaliseName(m.code(it)) === q ||
+      (m.codeAlike?.(q, it) ?? false) ||
+      m.names(it).some((n) => normaliseName(n) === q),
+  );
   const byExact = decide(exact);
   if (byExact) return byExact;
 
@@ -113,24 +141,35 @@ const trackMatcher: Matcher<TrackNames> = {
   },
 };
 
-export const matchUnit = <U extends UnitNames>(units: readonly U[], query: string): Match<U> => match(units, query, unitMatcher as Matcher<U>);
-export const matchTrack = <T extends TrackNames>(tracks: readonly T[], query: string): Match<T> => match(tracks, query, trackMatcher as Matcher<T>);
+export const matchUnit = <U extends UnitNames>(units: readonly U[], query: string): Match<U> =>
+  match(units, query, unitMatcher as Matcher<U>);
+export const matchTrack = <T extends TrackNames>(tracks: readonly T[], query: string): Match<T> =>
+  match(tracks, query, trackMatcher as Matcher<T>);
 
-export type ManyMatch<T> = { ok: true; items: T[] } | { ok: false; problems: Array<Exclude<Match<T>, { kind: 'one' }>> };
+export type ManyMatch<T> =
+  | { ok: true; items: T[] }
+  | { ok: false; problems: Array<Exclude<Match<T>, { kind: 'one' }>> };
 
 /**
  * Several names in one text (`T02 T03`, `法治建设、数字化转型`). The whole text is tried first, so that names with spaces
  * in them (`Rule of law`) still match; then each part, split at commas, 、, semicolons or spaces.
  */
-export function matchSeveral<T>(items: readonly T[], query: string, one: (items: readonly T[], q: string) => Match<T>): ManyMatch<T> {
+export function matchSeveral<T>(
+  items: readonly T[],
+  query: string,
+  one: (items: readonly T[], q: string) => Match<T>,
+): ManyMatch<T> {
   const whole = one(items, query);
   if (whole.kind === 'one' && !whole.partial) return { ok: true, items: [whole.item] };
   const normalised = query.normalize('NFKC').trim();
-  const parts = (/[,;、]/.test(normalised) ? normalised.split(/\s*[,;、]\s*/) : normalised.split(/\s+/)).filter(Boolean);
+  const parts = (/[,;、]/.test(normalised) ? normalised.split(/\s*[,;、]\s*/) : normalised.split(/\s+/)).filter(
+    Boolean,
+  );
   const results = parts.length >= 2 ? parts.map((p) => one(items, p)) : [];
   const problems = results.filter((r): r is Exclude<Match<T>, { kind: 'one' }> => r.kind !== 'one');
   // `法治建设 T03` contains the name 法治建设, but its parts say more: two tracks.
-  if (results.length && !problems.length) return { ok: true, items: [...new Set(results.map((r) => (r as { item: T }).item))] };
+  if (results.length && !problems.length)
+    return { ok: true, items: [...new Set(results.map((r) => (r as { item: T }).item))] };
   if (whole.kind === 'one') return { ok: true, items: [whole.item] };
   return { ok: false, problems: problems.length ? problems : [whole] };
 }

@@ -81,9 +81,11 @@ export function createFeishuClient(emulator: Emulator, lark: LarkSender): Feishu
   const card = (messageId: string): Node => {
     const message = emulator.message(messageId);
     if (!message) throw new Error(`client: no message ${messageId} (the bot never sent it)`);
-    if (message.msgType !== 'interactive') throw new Error(`client: message ${messageId} is ${message.msgType}, not a card`);
+    if (message.msgType !== 'interactive')
+      throw new Error(`client: message ${messageId} is ${message.msgType}, not a card`);
     const content = message.content;
-    if (!isObject(content) || content.type === 'template') throw new Error(`client: message ${messageId} shows a template card, which this client cannot read`);
+    if (!isObject(content) || content.type === 'template')
+      throw new Error(`client: message ${messageId} shows a template card, which this client cannot read`);
     return content;
   };
 
@@ -94,23 +96,47 @@ export function createFeishuClient(emulator: Emulator, lark: LarkSender): Feishu
     async clickButton(messageId, operator, which) {
       const shown = card(messageId);
       const b = pickButton(cardButtons(shown), which, `message ${messageId}`);
-      if (b.form && b.action) throw new Error(`client: ${describe(b)} is the ${b.action} button of form "${b.form}": use submitForm`);
+      if (b.form && b.action)
+        throw new Error(`client: ${describe(b)} is the ${b.action} button of form "${b.form}": use submitForm`);
       if (b.disabled) throw new Error(`client: ${describe(b)} is disabled`);
       if (!b.value) throw new Error(`client: ${describe(b)} has no callback (it opens a link)`);
-      return lark.cardAction({ messageId, operator, value: b.value, tag: 'button', ...(b.name ? { name: b.name } : {}) });
+      return lark.cardAction({
+        messageId,
+        operator,
+        value: b.value,
+        tag: 'button',
+        ...(b.name ? { name: b.name } : {}),
+      });
     },
 
     async submitForm(messageId, operator, options = {}) {
       const built = buildFormValue(card(messageId), options);
       if (!built.ok) return { blocked: 'required', missing: built.missing };
-      return lark.cardAction({ messageId, operator, value: built.button.value, formValue: built.formValue, tag: 'button', ...(built.button.name ? { name: built.button.name } : {}) });
+      return lark.cardAction({
+        messageId,
+        operator,
+        value: built.button.value,
+        formValue: built.formValue,
+        tag: 'button',
+        ...(built.button.name ? { name: built.button.name } : {}),
+      });
     },
   };
 }
 
 // ── reading a card ─────────────────────────────────────────────────────────────────────────────
 
-const FIELD_TAGS = new Set(['input', 'select_static', 'multi_select_static', 'date_picker', 'picker_time', 'picker_datetime', 'select_person', 'multi_select_person', 'checker']);
+const FIELD_TAGS = new Set([
+  'input',
+  'select_static',
+  'multi_select_static',
+  'date_picker',
+  'picker_time',
+  'picker_datetime',
+  'select_person',
+  'multi_select_person',
+  'checker',
+]);
 const NAMED_TAGS = new Set([...FIELD_TAGS, 'button', 'form']);
 
 /** The root elements of a 2.0 card (`body.elements`), or of a 1.0 card (`elements`). */
@@ -139,14 +165,20 @@ function textsOf(t: unknown): string[] {
   if (!isObject(t)) return [];
   const out: string[] = [];
   if (typeof t.content === 'string') out.push(t.content);
-  for (const key of ['i18n_content', 'i18n']) if (isObject(t[key])) for (const v of Object.values(t[key])) if (typeof v === 'string') out.push(v);
+  for (const key of ['i18n_content', 'i18n'])
+    if (isObject(t[key])) for (const v of Object.values(t[key])) if (typeof v === 'string') out.push(v);
   return [...new Set(out.map((s) => s.trim()).filter((s) => s !== ''))];
 }
 
 function buttonOf(el: Node, form: string | undefined): ShownButton {
-  const callback = Array.isArray(el.behaviors) ? el.behaviors.find((b) => isObject(b) && b.type === 'callback') : undefined;
-  const value = isObject(callback) && isObject(callback.value) ? callback.value : isObject(el.value) ? el.value : undefined;
-  const type = el.form_action_type ?? (el.action_type === 'form_submit' ? 'submit' : el.action_type === 'form_reset' ? 'reset' : undefined);
+  const callback = Array.isArray(el.behaviors)
+    ? el.behaviors.find((b) => isObject(b) && b.type === 'callback')
+    : undefined;
+  const value =
+    isObject(callback) && isObject(callback.value) ? callback.value : isObject(el.value) ? el.value : undefined;
+  const type =
+    el.form_action_type ??
+    (el.action_type === 'form_submit' ? 'submit' : el.action_type === 'form_reset' ? 'reset' : undefined);
   return {
     labels: textsOf(el.text),
     ...(value ? { value } : {}),
@@ -181,10 +213,12 @@ function matches(b: ShownButton, which: ButtonChoice): boolean {
 
 function pickButton(buttons: ShownButton[], which: ButtonChoice, where: string): ShownButton {
   const found = buttons.filter((b) => matches(b, which));
-  const wanted = typeof which === 'string' ? `"${which}"` : which instanceof RegExp ? String(which) : JSON.stringify(which);
+  const wanted =
+    typeof which === 'string' ? `"${which}"` : which instanceof RegExp ? String(which) : JSON.stringify(which);
   const shown = buttons.length ? buttons.map((b) => `  - ${describe(b)}`).join('\n') : '  (none)';
   if (!found.length) throw new Error(`client: no button ${wanted} on ${where}; the card shows:\n${shown}`);
-  if (found.length > 1) throw new Error(`client: ${found.length} buttons match ${wanted} on ${where}; the card shows:\n${shown}`);
+  if (found.length > 1)
+    throw new Error(`client: ${found.length} buttons match ${wanted} on ${where}; the card shows:\n${shown}`);
   return found[0]!;
 }
 
@@ -193,7 +227,10 @@ function pickButton(buttons: ShownButton[], which: ButtonChoice, where: string):
 /** [INPUT] max_length: 1 to 1,000, default 1,000. */
 const INPUT_MAX_LENGTH = 1000;
 
-const optionValues = (el: Node): string[] => (Array.isArray(el.options) ? el.options.flatMap((o) => (isObject(o) && typeof o.value === 'string' ? [o.value] : [])) : []);
+const optionValues = (el: Node): string[] =>
+  Array.isArray(el.options)
+    ? el.options.flatMap((o) => (isObject(o) && typeof o.value === 'string' ? [o.value] : []))
+    : [];
 
 /** [DATE] the callback carries the picked date as `yyyy-MM-dd +0800` (the client's time zone; Shanghai here). */
 const dateValue = (d: string): string => (/^\d{4}-\d{2}-\d{2}$/.test(d) ? `${d} +0800` : d);
@@ -211,7 +248,9 @@ function shownDefault(el: Node): unknown {
       return undefined;
     }
     case 'multi_select_static':
-      return Array.isArray(el.selected_values) ? el.selected_values.filter((v) => optionValues(el).includes(String(v))) : [];
+      return Array.isArray(el.selected_values)
+        ? el.selected_values.filter((v) => optionValues(el).includes(String(v)))
+        : [];
     case 'date_picker':
       return typeof el.initial_date === 'string' ? dateValue(el.initial_date) : undefined;
     case 'picker_time':
@@ -230,27 +269,39 @@ function typed(el: Node, name: string, value: unknown): unknown {
   if (el.disabled === true) throw new Error(`client: ${el.tag} "${name}" is disabled: nobody can change it`);
   switch (el.tag) {
     case 'input': {
-      if (typeof value !== 'string') throw new Error(`client: input "${name}" takes text, not ${JSON.stringify(value)}`);
+      if (typeof value !== 'string')
+        throw new Error(`client: input "${name}" takes text, not ${JSON.stringify(value)}`);
       const max = typeof el.max_length === 'number' ? el.max_length : INPUT_MAX_LENGTH;
       const length = [...value].length;
-      if (length > max) throw new Error(`client: input "${name}" takes at most ${max} characters (max_length); ${length} cannot be typed`);
+      if (length > max)
+        throw new Error(
+          `client: input "${name}" takes at most ${max} characters (max_length); ${length} cannot be typed`,
+        );
       return value;
     }
     case 'select_static': {
       const options = optionValues(el);
-      if (typeof value !== 'string' || !options.includes(value)) throw new Error(`client: select "${name}" offers ${JSON.stringify(options)}; ${JSON.stringify(value)} cannot be picked`);
+      if (typeof value !== 'string' || !options.includes(value))
+        throw new Error(
+          `client: select "${name}" offers ${JSON.stringify(options)}; ${JSON.stringify(value)} cannot be picked`,
+        );
       return value;
     }
     case 'multi_select_static': {
       const options = optionValues(el);
-      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || !options.includes(v))) throw new Error(`client: multi-select "${name}" offers ${JSON.stringify(options)}; ${JSON.stringify(value)} cannot be picked`);
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || !options.includes(v)))
+        throw new Error(
+          `client: multi-select "${name}" offers ${JSON.stringify(options)}; ${JSON.stringify(value)} cannot be picked`,
+        );
       return [...new Set(value)];
     }
     case 'date_picker':
-      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}( \+0800)?$/.test(value)) throw new Error(`client: date picker "${name}" takes a date yyyy-MM-dd, not ${JSON.stringify(value)}`);
+      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}( \+0800)?$/.test(value))
+        throw new Error(`client: date picker "${name}" takes a date yyyy-MM-dd, not ${JSON.stringify(value)}`);
       return dateValue(value);
     case 'checker':
-      if (typeof value !== 'boolean') throw new Error(`client: checker "${name}" is ticked or not, not ${JSON.stringify(value)}`);
+      if (typeof value !== 'boolean')
+        throw new Error(`client: checker "${name}" is ticked or not, not ${JSON.stringify(value)}`);
       return value;
     default:
       return value;
@@ -277,14 +328,21 @@ export function buildFormValue(card: Node, options: SubmitFormOptions = {}): Bui
     if (el.tag === 'form') forms.push(el);
     if (!NAMED_TAGS.has(String(el.tag))) return;
     if (typeof el.name === 'string' && el.name) names.set(el.name, (names.get(el.name) ?? 0) + 1);
-    else if (form !== undefined || el.tag === 'form') throw new Error(`client error 200530: a ${String(el.tag)} in form "${form ?? ''}" has no name`);
+    else if (form !== undefined || el.tag === 'form')
+      throw new Error(`client error 200530: a ${String(el.tag)} in form "${form ?? ''}" has no name`);
   });
   const clashes = [...names].filter(([, n]) => n > 1).map(([name]) => name);
-  if (clashes.length) throw new Error(`client error 200530: the card uses the name${clashes.length > 1 ? 's' : ''} ${clashes.map((n) => `"${n}"`).join(', ')} more than once; no form on it can be submitted`);
+  if (clashes.length)
+    throw new Error(
+      `client error 200530: the card uses the name${clashes.length > 1 ? 's' : ''} ${clashes.map((n) => `"${n}"`).join(', ')} more than once; no form on it can be submitted`,
+    );
 
   if (!forms.length) throw new Error('client: the card shows no form');
   const form = options.form === undefined ? forms : forms.filter((f) => f.name === options.form);
-  if (form.length !== 1) throw new Error(`client: ${options.form === undefined ? 'several forms' : `no form "${options.form}"`} on the card (forms: ${forms.map((f) => String(f.name)).join(', ')}); say which`);
+  if (form.length !== 1)
+    throw new Error(
+      `client: ${options.form === undefined ? 'several forms' : `no form "${options.form}"`} on the card (forms: ${forms.map((f) => String(f.name)).join(', ')}); say which`,
+    );
   const shownForm = form[0]!;
   const formName = String(shownForm.name);
 
@@ -299,7 +357,10 @@ export function buildFormValue(card: Node, options: SubmitFormOptions = {}): Bui
   const fill = options.fill ?? {};
   const byName = new Map(fields.map((f) => [String(f.name), f]));
   for (const key of Object.keys(fill)) {
-    if (!byName.has(key)) throw new Error(`client: form "${formName}" has no component "${key}" (it has ${[...byName.keys()].join(', ') || 'none'})`);
+    if (!byName.has(key))
+      throw new Error(
+        `client: form "${formName}" has no component "${key}" (it has ${[...byName.keys()].join(', ') || 'none'})`,
+      );
   }
 
   const formValue: Record<string, unknown> = {};
@@ -318,12 +379,22 @@ export function buildFormValue(card: Node, options: SubmitFormOptions = {}): Bui
   if (!submits.length) throw new Error(`client: form "${formName}" has no submit button`);
   let button: ShownButton;
   if (options.button === undefined) {
-    if (submits.length > 1) throw new Error(`client: form "${formName}" has ${submits.length} submit buttons (${submits.map(describe).join('; ')}); say which`);
+    if (submits.length > 1)
+      throw new Error(
+        `client: form "${formName}" has ${submits.length} submit buttons (${submits.map(describe).join('; ')}); say which`,
+      );
     button = submits[0]!;
   } else {
     const which = options.button;
-    const chosen = submits.filter((b) => (typeof which === 'string' ? b.name === which || b.labels.includes(which.trim()) : b.labels.some((l) => which.test(l))));
-    if (chosen.length !== 1) throw new Error(`client: ${chosen.length ? 'several' : 'no'} submit buttons ${String(which)} in form "${formName}" (${submits.map(describe).join('; ')})`);
+    const chosen = submits.filter((b) =>
+      typeof which === 'string'
+        ? b.name === which || b.labels.includes(which.trim())
+        : b.labels.some((l) => which.test(l)),
+    );
+    if (chosen.length !== 1)
+      throw new Error(
+        `client: ${chosen.length ? 'several' : 'no'} submit buttons ${String(which)} in form "${formName}" (${submits.map(describe).join('; ')})`,
+      );
     button = chosen[0]!;
   }
   if (button.disabled) throw new Error(`client: ${describe(button)} is disabled`);
@@ -333,6 +404,9 @@ export function buildFormValue(card: Node, options: SubmitFormOptions = {}): Bui
 
 /** The delivery of a submission the client let through; throws, naming the empty required fields, when it stopped it. */
 export function sent(result: FormSubmission): CardDelivery<EventEnvelope> {
-  if ('blocked' in result) throw new Error(`client: the form was not sent: required ${result.missing.join(', ')} left empty ("有必填项未填写")`);
+  if ('blocked' in result)
+    throw new Error(
+      `client: the form was not sent: required ${result.missing.join(', ')} left empty ("有必填项未填写")`,
+    );
   return result;
 }

@@ -52,7 +52,11 @@ export interface Emulator {
 
   addUser(user: UserInput): EmulatorUser;
   /** A group chat the bot is in (unless `botIsMember: false`); members are open_ids or user records. */
-  addChat(chatId: string, members: Array<string | UserInput>, options?: Pick<ChatInput, 'name' | 'botIsMember'>): EmulatorChat;
+  addChat(
+    chatId: string,
+    members: Array<string | UserInput>,
+    options?: Pick<ChatInput, 'name' | 'botIsMember'>,
+  ): EmulatorChat;
   /** Adds users to a group chat, creating the chat (with the bot in it) when unknown. */
   ensureGroupChat(chatId: string, members: string[]): EmulatorChat;
   /** The bot joins or leaves a group (as `im.chat.member.bot.added_v1` / `deleted_v1` say). */

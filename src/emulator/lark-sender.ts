@@ -187,7 +187,10 @@ export interface LarkSender {
   messageReceived(input: MessageEventInput, options?: DeliveryOptions): Promise<Delivery<EventEnvelope>>;
   botAdded(input: ChatEventInput, options?: DeliveryOptions): Promise<Delivery<EventEnvelope>>;
   botDeleted(input: ChatEventInput, options?: DeliveryOptions): Promise<Delivery<EventEnvelope>>;
-  p2pChatEntered(input: { operator: UserRef; chatId?: string }, options?: DeliveryOptions): Promise<Delivery<EventEnvelope>>;
+  p2pChatEntered(
+    input: { operator: UserRef; chatId?: string },
+    options?: DeliveryOptions,
+  ): Promise<Delivery<EventEnvelope>>;
   /** Any v2 event. */
   event(eventType: string, event: Record<string, unknown>, options?: DeliveryOptions): Promise<Delivery<EventEnvelope>>;
   cardAction(input: CardActionInput, options?: DeliveryOptions): Promise<CardDelivery<EventEnvelope>>;
@@ -226,8 +229,14 @@ export function createLarkSender(options: LarkSenderOptions): LarkSender {
     const plain = JSON.stringify(payload, null, indent);
     const encrypt = signing !== 'legacy' && (opts.encrypt ?? options.encryptKey !== undefined);
     if (encrypt && !options.encryptKey) throw new Error('lark-sender: encryption asked for without an encryptKey');
-    let rawBody = encrypt ? JSON.stringify({ encrypt: encryptBody(plain, options.encryptKey ?? '') }, null, indent) : plain;
-    const headers: Record<string, string> = { 'Content-Type': CONTENT_TYPE, ...signatureHeaders(signing, rawBody, opts), ...opts.headers };
+    let rawBody = encrypt
+      ? JSON.stringify({ encrypt: encryptBody(plain, options.encryptKey ?? '') }, null, indent)
+      : plain;
+    const headers: Record<string, string> = {
+      'Content-Type': CONTENT_TYPE,
+      ...signatureHeaders(signing, rawBody, opts),
+      ...opts.headers,
+    };
     if (opts.tamper) rawBody = tamper(rawBody);
     const copies = Math.max(1, opts.copies ?? 1);
     const replies = await Promise.all(Array.from({ length: copies }, () => post(url, rawBody, headers)));
@@ -245,7 +254,12 @@ export function createLarkSender(options: LarkSenderOptions): LarkSender {
     const signature =
       signing === 'event'
         ? eventSignature(timestamp, nonce, wrong ? `${options.encryptKey}-wrong` : (options.encryptKey ?? ''), rawBody)
-        : legacyCardSignature(timestamp, nonce, wrong ? `${options.verificationToken}-wrong` : options.verificationToken, rawBody);
+        : legacyCardSignature(
+            timestamp,
+            nonce,
+            wrong ? `${options.verificationToken}-wrong` : options.verificationToken,
+            rawBody,
+          );
     return { 'X-Lark-Request-Timestamp': timestamp, 'X-Lark-Request-Nonce': nonce, 'X-Lark-Signature': signature };
   }
 
@@ -278,7 +292,8 @@ export function createLarkSender(options: LarkSenderOptions): LarkSender {
     };
   }
 
-  const verificationToken = (opts: DeliveryOptions) => (opts.wrongToken ? `${options.verificationToken}-wrong` : options.verificationToken);
+  const verificationToken = (opts: DeliveryOptions) =>
+    opts.wrongToken ? `${options.verificationToken}-wrong` : options.verificationToken;
 
   /** [RECV-MSG] header.create_time in milliseconds for events. */
   const eventNow = () => String(now());
@@ -305,7 +320,11 @@ export function createLarkSender(options: LarkSenderOptions): LarkSender {
   };
 
   function botRef(): UserRef {
-    return { open_id: emulator?.config.botOpenId ?? 'ou_bot_emulator', user_id: '', name: emulator?.config.botName ?? 'bot' };
+    return {
+      open_id: emulator?.config.botOpenId ?? 'ou_bot_emulator',
+      user_id: '',
+      name: emulator?.config.botName ?? 'bot',
+    };
   }
 
   // ── events ───────────────────────────────────────────────────────────────────────────────────
@@ -320,7 +339,14 @@ export function createLarkSender(options: LarkSenderOptions): LarkSender {
       return { key: `@_user_${i + 1}`, id, name, tenant_key: tenantKey };
     });
     const messageType = input.messageType ?? 'text';
-    const content = input.content ?? JSON.stringify({ text: withPlaceholders(input.text ?? '', mentions.map((m) => m.key)) });
+    const content =
+      input.content ??
+      JSON.stringify({
+        text: withPlaceholders(
+          input.text ?? '',
+          mentions.map((m) => m.key),
+        ),
+      });
     const messageId = input.messageId ?? `om_${randomBytes(16).toString('hex')}`;
     const createTime = now();
     emulator?.recordInbound({
@@ -381,7 +407,9 @@ export function createLarkSender(options: LarkSenderOptions): LarkSender {
     if (emulator && !stored) throw new Error(`lark-sender: card action on unknown message ${input.messageId}`);
     const operator = idsOnly(input.operator);
     const token =
-      input.token ?? emulator?.issueCardToken({ messageId: input.messageId, operatorOpenId: operator.open_id }).token ?? `c-${randomBytes(20).toString('hex')}`;
+      input.token ??
+      emulator?.issueCardToken({ messageId: input.messageId, operatorOpenId: operator.open_id }).token ??
+      `c-${randomBytes(20).toString('hex')}`;
     const action = {
       ...(input.value !== undefined ? { value: input.value } : {}),
       tag: input.tag ?? 'button',
@@ -397,13 +425,26 @@ export function createLarkSender(options: LarkSenderOptions): LarkSender {
   }
 
   /** After the answer: the token may now be used for delayed updates; apply the card; record client errors. */
-  function settleCard<P>(delivery: Delivery<P>, messageId: string, token: string, verdict: CardVerdict): CardDelivery<P> {
+  function settleCard<P>(
+    delivery: Delivery<P>,
+    messageId: string,
+    token: string,
+    verdict: CardVerdict,
+  ): CardDelivery<P> {
     emulator?.markCardAnswered(token);
     if (verdict.card !== undefined) emulator?.applyCallbackCard(messageId, verdict.card);
     if (verdict.problems !== undefined) {
-      emulator?.recordViolation('card_invalid', messageId, `client error ${verdict.clientError ?? 200673}: ${verdict.problems.join('; ')}`);
+      emulator?.recordViolation(
+        'card_invalid',
+        messageId,
+        `client error ${verdict.clientError ?? 200673}: ${verdict.problems.join('; ')}`,
+      );
     } else if (verdict.clientError !== undefined) {
-      emulator?.recordViolation('card_callback_error', messageId, `client error ${verdict.clientError}: HTTP ${delivery.reply.status} ${delivery.reply.text.slice(0, 200)}`);
+      emulator?.recordViolation(
+        'card_callback_error',
+        messageId,
+        `client error ${verdict.clientError}: HTTP ${delivery.reply.status} ${delivery.reply.text.slice(0, 200)}`,
+      );
     }
     return { ...delivery, ...verdict, token, messageId };
   }
@@ -439,7 +480,9 @@ export function createLarkSender(options: LarkSenderOptions): LarkSender {
 
     p2pChatEntered(input, opts = {}) {
       const operator = idsOnly(input.operator);
-      const chatId = emulator ? emulator.p2pChat(operator.open_id, input.chatId).chatId : (input.chatId ?? `oc_${randomBytes(16).toString('hex')}`);
+      const chatId = emulator
+        ? emulator.p2pChat(operator.open_id, input.chatId).chatId
+        : (input.chatId ?? `oc_${randomBytes(16).toString('hex')}`);
       return event('im.chat.access_event.bot_p2p_chat_entered_v1', { chat_id: chatId, operator_id: operator }, opts);
     },
 
@@ -483,7 +526,8 @@ export function createLarkSender(options: LarkSenderOptions): LarkSender {
     },
 
     redeliver(delivery, opts = {}) {
-      const signing: Signing = delivery.kind === 'url_verification' ? 'none' : delivery.kind === 'legacy_card_action' ? 'legacy' : 'event';
+      const signing: Signing =
+        delivery.kind === 'url_verification' ? 'none' : delivery.kind === 'legacy_card_action' ? 'legacy' : 'event';
       return send(delivery.kind, delivery.url, delivery.payload, signing, opts);
     },
   };

@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   console.log(`  app id:     ${emulator.config.appId}`);
   console.log(`  app secret: ${emulator.config.appSecret}`);
   console.log(`  bot:        ${emulator.config.botOpenId}`);
-  console.log(`  control:    ${url}/_emulator  (GET calls|messages|files|violations|users|chats; POST faults|reset|users|chats|expire-tokens)`);
+  console.log(
+    `  control:    ${url}/_emulator  (GET calls|messages|files|violations|users|chats; POST faults|reset|users|chats|expire-tokens)`,
+  );
   const stop = () => void close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -54,7 +54,11 @@ const CARD_TOKEN_MAX_USES = 2;
  * https://open.feishu.cn/document/server-docs/im-v1/message-card/patch . The platform may count more than was sent
  * (「如果消息中包含样式标签，会使实际消息体长度大于您输入的请求体长度」); the emulator counts the request body.
  */
-const CONTENT_LIMIT_BYTES: Record<string, number> = { text: 150 * KB, post: 30 * KB, interactive: LARK_CARD_LIMITS.bodyBytes };
+const CONTENT_LIMIT_BYTES: Record<string, number> = {
+  text: 150 * KB,
+  post: 30 * KB,
+  interactive: LARK_CARD_LIMITS.bodyBytes,
+};
 /**
  * [DELAY] 「卡片大小需控制在 30KB 以内」, measured on the request body (the card is not escaped there):
  * https://open.feishu.cn/document/server-docs/im-v1/message-card/delay-update-message-card
@@ -291,7 +295,14 @@ export class PlatformModel {
       if (chat) return chat;
     }
     const id = chatId ?? this.newId('oc_');
-    const chat: EmulatorChat = { chatId: id, chatType: 'p2p', name: '', members: [openId], botIsMember: true, p2pUser: openId };
+    const chat: EmulatorChat = {
+      chatId: id,
+      chatType: 'p2p',
+      name: '',
+      members: [openId],
+      botIsMember: true,
+      p2pUser: openId,
+    };
     this.state.chats.set(id, chat);
     this.p2pChatOf.set(openId, id);
     return chat;
@@ -304,7 +315,8 @@ export class PlatformModel {
     if (typeof appId !== 'string' || typeof appSecret !== 'string' || appId !== this.config.appId) {
       throw new LarkApiError(200, LarkCode.invalidParam, 'invalid param');
     }
-    if (appSecret !== this.config.appSecret) throw new LarkApiError(200, LarkCode.appSecretInvalid, 'app secret invalid');
+    if (appSecret !== this.config.appSecret)
+      throw new LarkApiError(200, LarkCode.appSecretInvalid, 'app secret invalid');
     const at = this.now();
     const current = this.currentToken(at);
     if (current && current.expiresAt - at >= TOKEN_REFRESH_WINDOW_MS) {
@@ -366,13 +378,17 @@ export class PlatformModel {
 
   /** [SEND] 5 messages per second to one user or one group chat → HTTP 400 230020. */
   private admitTarget(target: Target): void {
-    const scope: RateScope = target.chat.chatType === 'p2p' ? `user:${target.receiverOpenId ?? ''}` : `chat:${target.chat.chatId}`;
+    const scope: RateScope =
+      target.chat.chatType === 'p2p' ? `user:${target.receiverOpenId ?? ''}` : `chat:${target.chat.chatId}`;
     const at = this.now();
     this.attempts.record(scope, at);
     if (!this.targetLimiter.tryAdmit(scope, at)) return;
     const kind: ViolationKind = scope.startsWith('user:') ? 'user_rate_limit' : 'chat_rate_limit';
     this.violation(kind, scope, `over ${this.config.limits.perTargetPerSecond} messages per second`);
-    throw badRequest(LarkCode.messageRateLimited, `rate limited: at most ${this.config.limits.perTargetPerSecond} messages per second to ${scope}`);
+    throw badRequest(
+      LarkCode.messageRateLimited,
+      `rate limited: at most ${this.config.limits.perTargetPerSecond} messages per second to ${scope}`,
+    );
   }
 
   /** [PATCH] 5 QPS per message → 230020. */
@@ -381,8 +397,15 @@ export class PlatformModel {
     const at = this.now();
     this.attempts.record(scope, at);
     if (!this.patchLimiter.tryAdmit(scope, at)) return;
-    this.violation('message_rate_limit', scope, `over ${this.config.limits.perMessagePatchPerSecond} updates per second`);
-    throw badRequest(LarkCode.messageRateLimited, `rate limited: at most ${this.config.limits.perMessagePatchPerSecond} updates per second to one message`);
+    this.violation(
+      'message_rate_limit',
+      scope,
+      `over ${this.config.limits.perMessagePatchPerSecond} updates per second`,
+    );
+    throw badRequest(
+      LarkCode.messageRateLimited,
+      `rate limited: at most ${this.config.limits.perMessagePatchPerSecond} updates per second to one message`,
+    );
   }
 
   /** Busiest sliding window of attempts in a scope (default 1 s): assert `≤ 5` for a chat. */
@@ -460,14 +483,20 @@ export class PlatformModel {
     const message = this.outbound.get(messageId);
     if (!message) throw badRequest(LarkCode.messageParam, `message ${messageId} not found or not sent by this bot`);
     if (message.msgType !== 'interactive') {
-      throw badRequest(LarkCode.messageParam, `only interactive messages can be patched; ${messageId} is ${message.msgType}`);
+      throw badRequest(
+        LarkCode.messageParam,
+        `only interactive messages can be patched; ${messageId} is ${message.msgType}`,
+      );
     }
     if (this.now() - message.createTime > PATCH_MAX_AGE_MS) throw badRequest(LarkCode.messageTooOld, MSG.messageTooOld);
     this.admitPatch(messageId);
     const { parsed, raw } = this.parseContent('interactive', content, bodyBytes);
     if (isCard2(message.content) && !isCard2(parsed)) {
       this.violation('card_schema_downgrade', messageId, 'a JSON 2.0 card cannot become a 1.0 card');
-      throw badRequest(LarkCode.cardBuildFailed, 'card build failure: a JSON 2.0 card cannot be replaced by a 1.0 card');
+      throw badRequest(
+        LarkCode.cardBuildFailed,
+        'card build failure: a JSON 2.0 card cannot be replaced by a 1.0 card',
+      );
     }
     if (!isSharedCard(message.content) || !isSharedCard(parsed)) {
       // [PATCH] only shared cards (1.0 `config.update_multi: true`, or any 2.0 card) update for everyone.
@@ -523,7 +552,8 @@ export class PlatformModel {
   /** [CONTENT] the minimum each message type needs. */
   private checkContentShape(msgType: string, parsed: Record<string, unknown>): void {
     const need = (field: string) => {
-      if (typeof parsed[field] !== 'string') throw badRequest(LarkCode.messageParam, `invalid ${msgType} content: missing ${field}`);
+      if (typeof parsed[field] !== 'string')
+        throw badRequest(LarkCode.messageParam, `invalid ${msgType} content: missing ${field}`);
     };
     if (msgType === 'text') need('text');
     if (msgType === 'image') need('image_key');
@@ -574,7 +604,8 @@ export class PlatformModel {
   }
 
   private checkReachable(target: Target): void {
-    if (target.chat.chatType === 'group' && !target.chat.botIsMember) throw badRequest(LarkCode.botNotInChat, MSG.botNotInChat);
+    if (target.chat.chatType === 'group' && !target.chat.botIsMember)
+      throw badRequest(LarkCode.botNotInChat, MSG.botNotInChat);
     if (target.receiverOpenId === undefined) return;
     const user = this.state.users.get(target.receiverOpenId);
     if (user?.resigned) throw badRequest(LarkCode.noAvailability, MSG.noAvailability);
@@ -672,10 +703,15 @@ export class PlatformModel {
       this.violation('card_token_overused', token, `token already used ${record.uses} times`);
       throw new LarkApiError(200, LarkCode.cardTokenOverused, 'token used too often');
     }
-    if (!isObject(card)) throw new LarkApiError(200, LarkCode.fieldValidation, 'field validation failed: card: must be an object');
+    if (!isObject(card))
+      throw new LarkApiError(200, LarkCode.fieldValidation, 'field validation failed: card: must be an object');
     const bytes = bodyBytes ?? utf8Length(JSON.stringify({ token, card }));
     if (bytes > CARD_UPDATE_LIMIT_BYTES) {
-      this.violation('content_too_long', record.messageId, `delayed update: ${bytes} bytes of request body > ${CARD_UPDATE_LIMIT_BYTES}`);
+      this.violation(
+        'content_too_long',
+        record.messageId,
+        `delayed update: ${bytes} bytes of request body > ${CARD_UPDATE_LIMIT_BYTES}`,
+      );
       throw new LarkApiError(200, LarkCode.cardTooLarge, `card content over 30 KB (${bytes} bytes)`);
     }
     const message = this.outbound.get(record.messageId);
@@ -687,7 +723,11 @@ export class PlatformModel {
     const { open_ids: _openIds, ...shown } = card;
     if (isCard2(message.content) && !isCard2(shown)) {
       this.violation('card_schema_downgrade', message.messageId, 'a JSON 2.0 card cannot become a 1.0 card');
-      throw new LarkApiError(200, LarkCode.cardFormatInvalid, 'card format invalid: a JSON 2.0 card cannot be replaced by a 1.0 card');
+      throw new LarkApiError(
+        200,
+        LarkCode.cardFormatInvalid,
+        'card format invalid: a JSON 2.0 card cannot be replaced by a 1.0 card',
+      );
     }
     const problems = checkCard(shown).problems.filter((p) => p.code !== LarkCode.contentTooLong);
     if (problems.length) {
@@ -724,7 +764,12 @@ export class PlatformModel {
   // ── contacts and chats [BGI] ───────────────────────────────────────────────────────────────────
 
   /** Unknown (or resigned, unless asked for) entries come back without `user_id` [BGI]. */
-  batchGetId(input: { emails: string[]; mobiles: string[]; includeResigned: boolean; idType: MemberIdType }): BatchIdEntry[] {
+  batchGetId(input: {
+    emails: string[];
+    mobiles: string[];
+    includeResigned: boolean;
+    idType: MemberIdType;
+  }): BatchIdEntry[] {
     const users = [...this.state.users.values()];
     const visible = (u: EmulatorUser | undefined) => (u && (!u.resigned || input.includeResigned) ? u : undefined);
     const entry = (u: EmulatorUser | undefined): Pick<BatchIdEntry, 'user_id' | 'status'> =>
@@ -749,7 +794,12 @@ export class PlatformModel {
     return {
       items: slice.map((openId) => {
         const user = this.ensureUser(openId);
-        return { member_id_type: input.idType, member_id: user[input.idType], name: user.name, tenant_key: user.tenant_key };
+        return {
+          member_id_type: input.idType,
+          member_id: user[input.idType],
+          name: user.name,
+          tenant_key: user.tenant_key,
+        };
       }),
       ...(hasMore ? { page_token: encodePageToken(offset + input.pageSize) } : {}),
       has_more: hasMore,
@@ -798,7 +848,10 @@ export function callbackCardProblems(card: unknown): CardProblem[] {
   const problems = checkCard(card).problems.filter((p) => p.code !== LarkCode.contentTooLong);
   const bytes = cardRequestBytes(card);
   if (bytes > LARK_CARD_LIMITS.bodyBytes) {
-    problems.unshift({ code: LarkCode.contentTooLong, message: `${bytes} bytes when carried in a request (at most ${LARK_CARD_LIMITS.bodyBytes})` });
+    problems.unshift({
+      code: LarkCode.contentTooLong,
+      message: `${bytes} bytes when carried in a request (at most ${LARK_CARD_LIMITS.bodyBytes})`,
+    });
   }
   return problems;
 }
@@ -864,7 +917,13 @@ function normalizeMobile(mobile: string): string {
 }
 
 function statusOf(u: EmulatorUser): NonNullable<BatchIdEntry['status']> {
-  return { is_frozen: false, is_resigned: u.resigned, is_activated: !u.resigned, is_exited: u.resigned, is_unjoin: false };
+  return {
+    is_frozen: false,
+    is_resigned: u.resigned,
+    is_activated: !u.resigned,
+    is_exited: u.resigned,
+    is_unjoin: false,
+  };
 }
 
 function encodePageToken(offset: number): string {

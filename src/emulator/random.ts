@@ -8,7 +8,10 @@ export const seededRandom = mulberry32;
 export function hexIds(rand: () => number): (prefix: string, length?: number) => string {
   return (prefix, length = 32) => {
     let out = '';
-    while (out.length < length) out += Math.floor(rand() * 0x100000000).toString(16).padStart(8, '0');
+    while (out.length < length)
+      out += Math.floor(rand() * 0x100000000)
+        .toString(16)
+        .padStart(8, '0');
     return prefix + out.slice(0, length);
   };
 }

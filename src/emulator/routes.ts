@@ -8,7 +8,16 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { fieldValidation, LarkApiError, LarkCode, MSG } from './errors';
 import { isObject, rateLimitError, validateFaults } from './model';
 import type { PlatformModel, SendResult } from './model';
-import type { ChatInput, EndpointGroup, FaultKind, Faults, MemberIdType, ReceiveIdType, RecordedMessage, UserInput } from './types';
+import type {
+  ChatInput,
+  EndpointGroup,
+  FaultKind,
+  Faults,
+  MemberIdType,
+  ReceiveIdType,
+  RecordedMessage,
+  UserInput,
+} from './types';
 
 /** What a request's handlers learned, for the call record. */
 interface CallNote {
@@ -99,7 +108,8 @@ function mountOpenApi(app: Hono<EmulatorEnv>, model: PlatformModel): void {
     if (!FILE_TYPES.has(fileType)) throw fieldValidation('file_type', `must be one of ${[...FILE_TYPES].join('|')}`);
     if (!fileName) throw fieldValidation('file_name', 'required');
     if (!file || file.data.length === 0) throw fieldValidation('file', 'required and not empty');
-    if (file.data.length > MAX_FILE_BYTES) throw new LarkApiError(400, LarkCode.fileTooLarge, 'file size exceeds 30 MB');
+    if (file.data.length > MAX_FILE_BYTES)
+      throw new LarkApiError(400, LarkCode.fileTooLarge, 'file size exceeds 30 MB');
     // A copy: the part is a view into the whole request body.
     const recorded = model.addFile({ fileType, fileName, size: file.data.length, data: file.data.slice() });
     return c.json({ code: 0, msg: 'success', data: { file_key: recorded.fileKey } });
@@ -307,7 +317,10 @@ async function jsonBody(c: Ctx, options: { redact?: string[] } = {}): Promise<Re
  * The JSON object of a request body and its size in UTF-8 bytes, which is what the platform's size limits measure
  * (「卡片消息、富文本消息请求体最大不能超过 30 KB」, https://open.feishu.cn/document/server-docs/im-v1/message/create).
  */
-async function jsonRequest(c: Ctx, options: { redact?: string[] } = {}): Promise<{ body: Record<string, unknown>; bytes: number }> {
+async function jsonRequest(
+  c: Ctx,
+  options: { redact?: string[] } = {},
+): Promise<{ body: Record<string, unknown>; bytes: number }> {
   const raw = new Uint8Array(await c.req.arrayBuffer());
   let body: unknown;
   try {
@@ -340,7 +353,8 @@ function optionalUuid(body: Record<string, unknown>): string | undefined {
 function stringList(body: Record<string, unknown>, field: string): string[] {
   const value = body[field];
   if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw fieldValidation(field, 'array of strings');
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+    throw fieldValidation(field, 'array of strings');
   if (value.length > 50) throw fieldValidation(field, 'at most 50 entries');
   return value;
 }
@@ -390,7 +404,8 @@ async function multipartParts(c: Ctx): Promise<Map<string, Part>> {
       const headers = new TextDecoder().decode(part.subarray(0, headerEnd));
       const name = /name="([^"]*)"/i.exec(headers)?.[1];
       const filename = /filename="([^"]*)"/i.exec(headers)?.[1];
-      if (name !== undefined) parts.set(name, { ...(filename !== undefined ? { filename } : {}), data: part.subarray(headerEnd + 4) });
+      if (name !== undefined)
+        parts.set(name, { ...(filename !== undefined ? { filename } : {}), data: part.subarray(headerEnd + 4) });
     }
     start = next;
   }

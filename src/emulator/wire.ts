@@ -16,12 +16,22 @@ export function encryptBody(plaintext: string, encryptKey: string, iv: Buffer = 
 
 /** [EVT-RECV][CB-RECV] lowercase hex SHA-256 of utf8(timestamp + nonce + encryptKey) followed by the raw body bytes. */
 export function eventSignature(timestamp: string, nonce: string, encryptKey: string, rawBody: string): string {
-  return createHash('sha256').update(timestamp + nonce + encryptKey, 'utf8').update(rawBody, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(timestamp + nonce + encryptKey, 'utf8')
+    .update(rawBody, 'utf8')
+    .digest('hex');
 }
 
 /** [CARD-URL-OLD] legacy card request URL: hex SHA-1 of timestamp + nonce + Verification Token + raw body. */
-export function legacyCardSignature(timestamp: string, nonce: string, verificationToken: string, rawBody: string): string {
-  return createHash('sha1').update(timestamp + nonce + verificationToken + rawBody, 'utf8').digest('hex');
+export function legacyCardSignature(
+  timestamp: string,
+  nonce: string,
+  verificationToken: string,
+  rawBody: string,
+): string {
+  return createHash('sha1')
+    .update(timestamp + nonce + verificationToken + rawBody, 'utf8')
+    .digest('hex');
 }
 
 /** A random nonce like Lark's (digits and letters). */
@@ -42,7 +52,15 @@ export function tamper(rawBody: string): string {
   for (let i = Math.floor(rawBody.length / 2); i < rawBody.length + rawBody.length / 2; i++) {
     const at = i % rawBody.length;
     const ch = rawBody[at] ?? '';
-    const swapped = /[0-8]/.test(ch) ? String(Number(ch) + 1) : ch === '9' ? '0' : /[a-y]/i.test(ch) ? String.fromCharCode(ch.charCodeAt(0) + 1) : /[zZ]/.test(ch) ? 'a' : undefined;
+    const swapped = /[0-8]/.test(ch)
+      ? String(Number(ch) + 1)
+      : ch === '9'
+        ? '0'
+        : /[a-y]/i.test(ch)
+          ? String.fromCharCode(ch.charCodeAt(0) + 1)
+          : /[zZ]/.test(ch)
+            ? 'a'
+            : undefined;
     if (swapped !== undefined) return rawBody.slice(0, at) + swapped + rawBody.slice(at + 1);
   }
   return `${rawBody} `;

@@ -30,7 +30,14 @@ export async function boot(options: BootOptions = {}): Promise<Container> {
     if (applied.length) logger.info('migrations applied', { applied });
     const competition = await readCompetitionFile(config.COMPETITION_FILE);
     // Built before the load, so that the load can ask the contact API through the container's Lark client.
-    const container = createContainer({ config, logger, clock, database, defer: new TrackedDefer(logger), competitionId: competition.id });
+    const container = createContainer({
+      config,
+      logger,
+      clock,
+      database,
+      defer: new TrackedDefer(logger),
+      competitionId: competition.id,
+    });
     if (options.loadCompetitionFile !== false) {
       const lark = container.lark;
       const result = await loadCompetition(database.db, competition, {
@@ -50,7 +57,9 @@ export async function boot(options: BootOptions = {}): Promise<Container> {
       if (problems.length) logger.warn('people in the competition file could not be resolved', { people: problems });
     }
     if (!config.larkEnabled) {
-      logger.warn('LARK_APP_ID / LARK_APP_SECRET not set: outgoing messages are disabled (events are still verified and handled)');
+      logger.warn(
+        'LARK_APP_ID / LARK_APP_SECRET not set: outgoing messages are disabled (events are still verified and handled)',
+      );
     }
     return container;
   } catch (err) {

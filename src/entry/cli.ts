@@ -43,11 +43,22 @@ const USAGE = `usage: npm run cli -- <command>
 
 type Out = (line: string) => void;
 
-export async function runCli(argv: string[], env: Record<string, string | undefined>, out: Out = console.log): Promise<number> {
+export async function runCli(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  out: Out = console.log,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'dry-run': { type: 'boolean', default: false }, out: { type: 'string' }, at: { type: 'string' }, version: { type: 'string' }, file: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      'dry-run': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      at: { type: 'string' },
+      version: { type: 'string' },
+      file: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, sub, arg] = positionals;
   if (values.help || !command) {
@@ -64,7 +75,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     return 0;
   }
 
-  if (command === 'ranking' && sub === 'verify' && values.file) return verifySnapshots(JSON.parse(await readFile(values.file, 'utf8')) as RankingExport, out);
+  if (command === 'ranking' && sub === 'verify' && values.file)
+    return verifySnapshots(JSON.parse(await readFile(values.file, 'utf8')) as RankingExport, out);
 
   const config = loadConfig(env);
   if (command === 'migrate') {
@@ -91,13 +103,26 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       // People named by e-mail or mobile are looked up through the contact API when Lark is configured (a dry run
       // asks too: it only reads).
       const lark = config.larkEnabled
-        ? new SdkLarkApi({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN, logger: silentLogger })
+        ? new SdkLarkApi({
+            appId: config.LARK_APP_ID!,
+            appSecret: config.LARK_APP_SECRET!,
+            domain: config.LARK_DOMAIN,
+            logger: silentLogger,
+          })
         : undefined;
-      const result = await loadCompetition(database.db, competition, { dryRun, now: Date.now(), actor: 'cli', ...(lark ? { resolve: (l) => lark.resolveIds(l) } : {}) });
+      const result = await loadCompetition(database.db, competition, {
+        dryRun,
+        now: Date.now(),
+        actor: 'cli',
+        ...(lark ? { resolve: (l) => lark.resolveIds(l) } : {}),
+      });
       const { plan, applied } = result;
-      out(`${competition.id}: ${plan.changes.length === 0 ? 'no changes' : `${plan.changes.length} change(s)`}${dryRun ? ' (dry run, nothing written)' : ''}`);
+      out(
+        `${competition.id}: ${plan.changes.length === 0 ? 'no changes' : `${plan.changes.length} change(s)`}${dryRun ? ' (dry run, nothing written)' : ''}`,
+      );
       for (const c of plan.changes) out(`  ${describeChange(c)}`);
-      for (const r of result.resolution.resolved) out(`  = ${r.who} → ${r.openId} (${r.via === 'contact-api' ? 'contact API' : 'stored by an earlier load'})`);
+      for (const r of result.resolution.resolved)
+        out(`  = ${r.who} → ${r.openId} (${r.via === 'contact-api' ? 'contact API' : 'stored by an earlier load'})`);
       for (const line of unresolvedLines(result)) out(`  ? ${line}`);
       if (applied) out('applied');
       return 0;
@@ -167,7 +192,12 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         out(version ? `no version ${version} of the rankings` : 'no ranking has been published');
         return 2;
       }
-      const exported: RankingExport = { competitionId, version: publication.version, publishedAt: new Date(publication.publishedAt).toISOString(), snapshots: [...publication.snapshots.values()] };
+      const exported: RankingExport = {
+        competitionId,
+        version: publication.version,
+        publishedAt: new Date(publication.publishedAt).toISOString(),
+        snapshots: [...publication.snapshots.values()],
+      };
       if (sub === 'verify') return verifySnapshots(exported, out);
       const json = `${JSON.stringify(exported, null, 2)}\n`;
       if (values.out) {
@@ -203,7 +233,9 @@ async function verifySnapshots(e: RankingExport, out: Out): Promise<number> {
       out(`${s.inputs.track}: FAILED (${check.problem}) ${check.detail}`);
     }
   }
-  out(`${e.competitionId} version ${e.version}: ${failed ? `${failed} of ${e.snapshots.length} snapshot(s) failed` : `all ${e.snapshots.length} snapshot(s) recomputed to the same results and hashes`}`);
+  out(
+    `${e.competitionId} version ${e.version}: ${failed ? `${failed} of ${e.snapshots.length} snapshot(s) failed` : `all ${e.snapshots.length} snapshot(s) recomputed to the same results and hashes`}`,
+  );
   return failed ? 1 : 0;
 }
 

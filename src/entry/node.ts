@@ -14,7 +14,11 @@ async function main(): Promise<void> {
   const { config, logger } = container;
   const app = createApp(container);
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    logger.info('listening', { url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`, database: container.database.dialect, competition: container.competitionId });
+    logger.info('listening', {
+      url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`,
+      database: container.database.dialect,
+      competition: container.competitionId,
+    });
   });
 
   // Unfinished events and outbox retries come due later: look every few seconds, and once now for what a previous

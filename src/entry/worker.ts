@@ -28,7 +28,11 @@ function stringEnv(env: Env): Record<string, string | undefined> {
 }
 
 /** Builds the request's container, runs `use`, and hands the deferred work and the pool's closing to waitUntil. */
-async function withContainer<T>(env: Env, ctx: ExecutionContextLike, use: (container: Container) => Promise<T>): Promise<T> {
+async function withContainer<T>(
+  env: Env,
+  ctx: ExecutionContextLike,
+  use: (container: Container) => Promise<T>,
+): Promise<T> {
   const config = loadConfig({ ...stringEnv(env), DATABASE_URL: env.HYPERDRIVE.connectionString });
   const logger = createLogger(config.LOG_LEVEL);
   const database = await openDatabase(config.DATABASE_URL, { disableEval: true, connectionLimit: 1 });

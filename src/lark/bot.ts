@@ -32,7 +32,10 @@ export type CallbackBody = Record<string, unknown>;
 
 export const GENERIC_ERROR = text('出了点问题，请稍后再试。', 'Something went wrong. Please try again later.');
 const NOT_ALLOWED = text('你没有权限进行这个操作。', 'You are not allowed to do this.');
-const STALE_BUTTON = text('这个按钮已失效，请重新发送命令获取新卡片。', 'This button is no longer valid. Send the command again for a new card.');
+const STALE_BUTTON = text(
+  '这个按钮已失效，请重新发送命令获取新卡片。',
+  'This button is no longer valid. Send the command again for a new card.',
+);
 const WORKING = text('正在处理，稍后更新卡片。', 'Working on it; the card will update shortly.');
 
 /**
@@ -110,7 +113,9 @@ export class Bot {
       await finishEvent(db, eventId, clock.now());
     } catch (err) {
       logger.error('event work failed; it will be retried', { eventId, attempt, err });
-      await retryEventLater(db, eventId, attempt, String((err as Error)?.message ?? err), clock.now()).catch(() => undefined);
+      await retryEventLater(db, eventId, attempt, String((err as Error)?.message ?? err), clock.now()).catch(
+        () => undefined,
+      );
     }
   }
 
@@ -134,10 +139,16 @@ export class Bot {
 
   private async onMessage(e: MessageEvent): Promise<void> {
     const s = this.services;
-    const botOpenId = s.lark.enabled ? await s.lark.botInfo().then((b) => b.openId, () => undefined) : undefined;
+    const botOpenId = s.lark.enabled
+      ? await s.lark.botInfo().then(
+          (b) => b.openId,
+          () => undefined,
+        )
+      : undefined;
     const command = parseCommand(e.text ?? '', e.mentions, botOpenId, this.words);
     // In groups the bot answers only when it is @mentioned (when its own id is unknown, any mention counts).
-    const addressed = e.chatType === 'p2p' || command.botMentioned || (botOpenId === undefined && e.mentions.length > 0);
+    const addressed =
+      e.chatType === 'p2p' || command.botMentioned || (botOpenId === undefined && e.mentions.length > 0);
     if (!addressed) return;
     let replies = 0;
     const reply = async (content: Card | Text, purpose: string) => {
@@ -158,17 +169,35 @@ export class Bot {
       ]);
     };
     if (e.text === undefined) {
-      if (e.chatType === 'p2p') await reply(text('我只看得懂文字命令。发送「帮助」查看你可以做什么。', 'I only understand text commands. Send "help" to see what you can do.'), 'hint');
+      if (e.chatType === 'p2p')
+        await reply(
+          text(
+            '我只看得懂文字命令。发送「帮助」查看你可以做什么。',
+            'I only understand text commands. Send "help" to see what you can do.',
+          ),
+          'hint',
+        );
       return;
     }
     const spec = this.commandByWord.get(command.word);
     if (!spec) {
-      await reply(command.word ? unknownCommandHint(command.word) : text('发送「帮助」查看你可以做什么。', 'Send "help" to see what you can do.'), 'hint');
+      await reply(
+        command.word
+          ? unknownCommandHint(command.word)
+          : text('发送「帮助」查看你可以做什么。', 'Send "help" to see what you can do.'),
+        'hint',
+      );
       return;
     }
     const roles = await rolesOf(s.db, s.competitionId, e.senderOpenId, s.admins);
     if (!inAudience(roles, spec.audience)) {
-      await reply(text(`你没有权限使用「${spec.words[0]}」。发送「帮助」查看你可以做什么。`, `You may not use "${spec.words.find((w) => /^\p{ASCII}+$/u.test(w)) ?? spec.name}". Send "help" to see what you can do.`), 'refusal');
+      await reply(
+        text(
+          `你没有权限使用「${spec.words[0]}」。发送「帮助」查看你可以做什么。`,
+          `You may not use "${spec.words.find((w) => /^\p{ASCII}+$/u.test(w)) ?? spec.name}". Send "help" to see what you can do.`,
+        ),
+        'refusal',
+      );
       return;
     }
     try {
@@ -183,7 +212,11 @@ export class Bot {
   private async onMembership(e: Extract<InboundEvent, { kind: 'bot_added' | 'bot_removed' }>): Promise<void> {
     const s = this.services;
     const present = e.kind === 'bot_added';
-    await rememberChatMembership(s.db, { chatId: e.chatId, name: e.chatName, chatType: 'group', present, competitionId: s.competitionId }, s.clock.now());
+    await rememberChatMembership(
+      s.db,
+      { chatId: e.chatId, name: e.chatName, chatType: 'group', present, competitionId: s.competitionId },
+      s.clock.now(),
+    );
     // Re-adding the bot later is a new event, and brings a new welcome.
     if (present) await this.welcome(e.chatId, `welcome:group:${e.chatId}:${e.eventId}`, true);
   }
@@ -223,7 +256,9 @@ export class Bot {
     if (!(await claimReceipt(s.db, 'card_action', action.eventId, s.clock.now()))) return {};
     const spec = this.actions.get(parsed.data.a);
     if (!spec) return callbackBody({ toast: { type: 'error', text: STALE_BUTTON } });
-    const roles = action.operatorOpenId ? await rolesOf(s.db, s.competitionId, action.operatorOpenId, s.admins) : NO_ROLES;
+    const roles = action.operatorOpenId
+      ? await rolesOf(s.db, s.competitionId, action.operatorOpenId, s.admins)
+      : NO_ROLES;
     if (!inAudience(roles, spec.audience)) return callbackBody({ toast: { type: 'error', text: NOT_ALLOWED } });
 
     const work = this.runAction(spec, action, roles, parsed.data);
@@ -233,7 +268,10 @@ export class Bot {
     });
     const first = await Promise.race([work, overrun]);
     clearTimeout(timer);
-    if (first !== 'overrun') return callbackBody(first, (problems) => s.logger.error('card over budget in a callback answer', { action: parsed.data.a, problems }));
+    if (first !== 'overrun')
+      return callbackBody(first, (problems) =>
+        s.logger.error('card over budget in a callback answer', { action: parsed.data.a, problems }),
+      );
     // Too slow for the callback: answer now, update the card with the callback's token when the work is done.
     this.defer.run('card action overrun', async () => {
       const late = await work;
@@ -256,7 +294,12 @@ export class Bot {
     return callbackBody({ toast: { type: 'info', text: WORKING } });
   }
 
-  private async runAction(spec: CardActionSpec, action: CardAction, roles: Awaited<ReturnType<typeof rolesOf>>, value: ActionValue): Promise<CardResponse> {
+  private async runAction(
+    spec: CardActionSpec,
+    action: CardAction,
+    roles: Awaited<ReturnType<typeof rolesOf>>,
+    value: ActionValue,
+  ): Promise<CardResponse> {
     const name = value.a;
     try {
       return await spec.run({ services: this.services, action, roles }, value as never);

@@ -38,7 +38,11 @@ export interface LarkApi {
   patch(req: { messageId: string; content: string }): Promise<void>;
   /** Delayed update with a callback's token (30 min, at most 2 uses) [LARK.md §3.5]. */
   delayedCardUpdate(req: { token: string; card: unknown; openIds?: string[] }): Promise<void>;
-  uploadFile(req: { fileType: 'xls' | 'pdf' | 'doc' | 'stream' | 'opus' | 'mp4' | 'ppt'; fileName: string; data: Uint8Array }): Promise<{ fileKey: string }>;
+  uploadFile(req: {
+    fileType: 'xls' | 'pdf' | 'doc' | 'stream' | 'opus' | 'mp4' | 'ppt';
+    fileName: string;
+    data: Uint8Array;
+  }): Promise<{ fileKey: string }>;
   resolveIds(req: { emails?: string[]; mobiles?: string[] }): Promise<ResolvedUser[]>;
   chatMembers(chatId: string): Promise<Array<{ openId: string; name: string }>>;
   botInfo(): Promise<{ openId: string; name: string }>;
@@ -75,17 +79,30 @@ export function toLarkApiError(err: unknown): LarkApiError {
   if (err instanceof LarkHttpError) {
     const data = (typeof err.data === 'object' && err.data ? err.data : {}) as { code?: number; msg?: string };
     const reset = Number(err.headers.get('x-ogw-ratelimit-reset'));
-    return new LarkApiError(err.status, data.code, data.msg ?? (typeof err.data === 'string' ? err.data.slice(0, 200) : ''), Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined);
+    return new LarkApiError(
+      err.status,
+      data.code,
+      data.msg ?? (typeof err.data === 'string' ? err.data.slice(0, 200) : ''),
+      Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined,
+    );
   }
   const e = err as Error;
-  return new LarkApiError(0, undefined, e?.name === 'TimeoutError' ? 'timeout' : (e?.message ?? String(err)), undefined);
+  return new LarkApiError(
+    0,
+    undefined,
+    e?.name === 'TimeoutError' ? 'timeout' : (e?.message ?? String(err)),
+    undefined,
+  );
 }
 
 /** The SDK's token cache, ours so that a token Lark calls invalid can be dropped at once. */
 class TokenCache {
   private readonly entries = new Map<string, { value: unknown; expiresAt: number }>();
   async set(key: string | symbol, value: unknown, expire?: number, options?: { namespace?: string }): Promise<boolean> {
-    this.entries.set(`${options?.namespace ?? ''}:${String(key)}`, { value, expiresAt: expire ?? Number.POSITIVE_INFINITY });
+    this.entries.set(`${options?.namespace ?? ''}:${String(key)}`, {
+      value,
+      expiresAt: expire ?? Number.POSITIVE_INFINITY,
+    });
     return true;
   }
   async get(key: string | symbol, options?: { namespace?: string }): Promise<unknown> {
@@ -155,37 +172,64 @@ export class SdkLarkApi implements LarkApi {
   }
 
   async send(req: SendRequest) {
-    const body = await this.call(() =>
-      this.client.im.message.create({
-        params: { receive_id_type: req.receiveIdType },
-        data: { receive_id: req.receiveId, msg_type: req.msgType, content: req.content, uuid: req.uuid },
-      }) as Promise<Body>,
+    const body = await this.call(
+      () =>
+        this.client.im.message.create({
+          params: { receive_id_type: req.receiveIdType },
+          data: { receive_id: req.receiveId, msg_type: req.msgType, content: req.content, uuid: req.uuid },
+        }) as Promise<Body>,
     );
     return { messageId: String(body.data?.message_id ?? '') };
   }
 
   async reply(req: ReplyRequest) {
-    const body = await this.call(() =>
-      this.client.im.message.reply({
-        path: { message_id: req.messageId },
-        data: { content: req.content, msg_type: req.msgType, uuid: req.uuid, reply_in_thread: req.replyInThread ?? false },
-      }) as Promise<Body>,
+    const body = await this.call(
+      () =>
+        this.client.im.message.reply({
+          path: { message_id: req.messageId },
+          data: {
+            content: req.content,
+            msg_type: req.msgType,
+            uuid: req.uuid,
+            reply_in_thread: req.replyInThread ?? false,
+          },
+        }) as Promise<Body>,
     );
     return { messageId: String(body.data?.message_id ?? '') };
   }
 
   async patch(req: { messageId: string; content: string }) {
-    await this.call(() => this.client.im.message.patch({ path: { message_id: req.messageId }, data: { content: req.content } }) as Promise<Body>);
+    await this.call(
+      () =>
+        this.client.im.message.patch({
+          path: { message_id: req.messageId },
+          data: { content: req.content },
+        }) as Promise<Body>,
+    );
   }
 
   async delayedCardUpdate(req: { token: string; card: unknown; openIds?: string[] }) {
     const card = req.openIds ? { ...(req.card as object), open_ids: req.openIds } : req.card;
-    await this.call(() => this.client.request({ method: 'POST', url: '/open-apis/interactive/v1/card/update', data: { token: req.token, card } }) as Promise<Body>);
+    await this.call(
+      () =>
+        this.client.request({
+          method: 'POST',
+          url: '/open-apis/interactive/v1/card/update',
+          data: { token: req.token, card },
+        }) as Promise<Body>,
+    );
   }
 
-  async uploadFile(req: { fileType: 'xls' | 'pdf' | 'doc' | 'stream' | 'opus' | 'mp4' | 'ppt'; fileName: string; data: Uint8Array }) {
-    const body = await this.call(() =>
-      this.client.im.file.create({ data: { file_type: req.fileType, file_name: req.fileName, file: req.data as never } }) as unknown as Promise<Body>,
+  async uploadFile(req: {
+    fileType: 'xls' | 'pdf' | 'doc' | 'stream' | 'opus' | 'mp4' | 'ppt';
+    fileName: string;
+    data: Uint8Array;
+  }) {
+    const body = await this.call(
+      () =>
+        this.client.im.file.create({
+          data: { file_type: req.fileType, file_name: req.fileName, file: req.data as never },
+        }) as unknown as Promise<Body>,
     );
     // The SDK unwraps `data` for uploads; accept both shapes.
     const fileKey = body.data?.file_key ?? (body as { file_key?: string }).file_key;
@@ -198,13 +242,15 @@ export class SdkLarkApi implements LarkApi {
     const mobiles = req.mobiles ?? [];
     // batch_get_id takes at most 50 of each per call [BGI].
     for (let i = 0; i < Math.max(emails.length, mobiles.length); i += 50) {
-      const body = await this.call(() =>
-        this.client.contact.user.batchGetId({
-          params: { user_id_type: 'open_id' },
-          data: { emails: emails.slice(i, i + 50), mobiles: mobiles.slice(i, i + 50), include_resigned: false },
-        }) as Promise<Body>,
+      const body = await this.call(
+        () =>
+          this.client.contact.user.batchGetId({
+            params: { user_id_type: 'open_id' },
+            data: { emails: emails.slice(i, i + 50), mobiles: mobiles.slice(i, i + 50), include_resigned: false },
+          }) as Promise<Body>,
       );
-      for (const u of body.data?.user_list ?? []) out.push({ email: u.email, mobile: u.mobile, openId: u.user_id || undefined });
+      for (const u of body.data?.user_list ?? [])
+        out.push({ email: u.email, mobile: u.mobile, openId: u.user_id || undefined });
     }
     return out;
   }
@@ -213,11 +259,12 @@ export class SdkLarkApi implements LarkApi {
     const members: Array<{ openId: string; name: string }> = [];
     let pageToken: string | undefined;
     do {
-      const body = await this.call(() =>
-        this.client.im.chatMembers.get({
-          path: { chat_id: chatId },
-          params: { member_id_type: 'open_id', page_size: 100, ...(pageToken ? { page_token: pageToken } : {}) },
-        }) as Promise<Body>,
+      const body = await this.call(
+        () =>
+          this.client.im.chatMembers.get({
+            path: { chat_id: chatId },
+            params: { member_id_type: 'open_id', page_size: 100, ...(pageToken ? { page_token: pageToken } : {}) },
+          }) as Promise<Body>,
       );
       for (const m of body.data?.items ?? []) members.push({ openId: m.member_id, name: m.name ?? '' });
       pageToken = body.data?.has_more ? body.data?.page_token : undefined;
@@ -241,14 +288,32 @@ export class SdkLarkApi implements LarkApi {
 export class DisabledLarkApi implements LarkApi {
   readonly enabled = false;
   private refuse<T>(): Promise<T> {
-    return Promise.reject(new LarkApiError(0, undefined, 'outgoing messages are disabled (no LARK_APP_ID / LARK_APP_SECRET)', undefined));
+    return Promise.reject(
+      new LarkApiError(0, undefined, 'outgoing messages are disabled (no LARK_APP_ID / LARK_APP_SECRET)', undefined),
+    );
   }
-  send() { return this.refuse<{ messageId: string }>(); }
-  reply() { return this.refuse<{ messageId: string }>(); }
-  patch() { return this.refuse<void>(); }
-  delayedCardUpdate() { return this.refuse<void>(); }
-  uploadFile() { return this.refuse<{ fileKey: string }>(); }
-  resolveIds() { return this.refuse<ResolvedUser[]>(); }
-  chatMembers() { return this.refuse<Array<{ openId: string; name: string }>>(); }
-  botInfo() { return this.refuse<{ openId: string; name: string }>(); }
+  send() {
+    return this.refuse<{ messageId: string }>();
+  }
+  reply() {
+    return this.refuse<{ messageId: string }>();
+  }
+  patch() {
+    return this.refuse<void>();
+  }
+  delayedCardUpdate() {
+    return this.refuse<void>();
+  }
+  uploadFile() {
+    return this.refuse<{ fileKey: string }>();
+  }
+  resolveIds() {
+    return this.refuse<ResolvedUser[]>();
+  }
+  chatMembers() {
+    return this.refuse<Array<{ openId: string; name: string }>>();
+  }
+  botInfo() {
+    return this.refuse<{ openId: string; name: string }>();
+  }
 }

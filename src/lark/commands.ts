@@ -20,17 +20,28 @@ const MENTION_MARK = '\u0001';
 
 /** NFKC folds full-width letters, digits, punctuation and spaces to their ASCII forms. */
 export function normaliseText(text: string): string {
-  return text.normalize('NFKC').replace(/[\u200b-\u200d\ufeff]/g, '').replace(/\s+/g, ' ').trim();
+  return text
+    .normalize('NFKC')
+    .replace(/[\u200b-\u200d\ufeff]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const isCjk = (ch: string | undefined) => ch !== undefined && /[\u3000-\u9fff\uf900-\ufaff]/.test(ch);
 
-export function parseCommand(text: string, mentions: readonly Mention[], botOpenId: string | undefined, words: readonly string[]): ParsedCommand {
+export function parseCommand(
+  text: string,
+  mentions: readonly Mention[],
+  botOpenId: string | undefined,
+  words: readonly string[],
+): ParsedCommand {
   const people: Mention[] = [];
   let botMentioned = false;
   // One pass, longest keys first, so that @_user_10 is never read as @_user_1 followed by "0".
   const byKey = new Map(mentions.map((m) => [m.key, m]));
-  const keys = [...byKey.keys()].sort((a, b) => b.length - a.length).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const keys = [...byKey.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const marked = keys.length
     ? text.replace(new RegExp(keys.join('|'), 'g'), (key) => {
         const m = byKey.get(key)!;
@@ -42,12 +53,16 @@ export function parseCommand(text: string, mentions: readonly Mention[], botOpen
       })
     : text;
   // Mentions in the order they appear in the text.
-  const order = [...marked.matchAll(new RegExp(`${MENTION_MARK}([^${MENTION_MARK}]+)${MENTION_MARK}`, 'g'))].map((x) => x[1]);
+  const order = [...marked.matchAll(new RegExp(`${MENTION_MARK}([^${MENTION_MARK}]+)${MENTION_MARK}`, 'g'))].map(
+    (x) => x[1],
+  );
   for (const key of order) {
     const m = byKey.get(key!);
     if (m) people.push(m);
   }
-  const plain = normaliseText(marked.replace(new RegExp(`${MENTION_MARK}[^${MENTION_MARK}]*${MENTION_MARK}`, 'g'), ' ')).replace(/^\/+\s*/, '');
+  const plain = normaliseText(
+    marked.replace(new RegExp(`${MENTION_MARK}[^${MENTION_MARK}]*${MENTION_MARK}`, 'g'), ' '),
+  ).replace(/^\/+\s*/, '');
 
   const lower = plain.toLowerCase();
   let word = '';

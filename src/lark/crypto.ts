@@ -76,20 +76,38 @@ function webCrypto(): LarkCrypto {
   };
   return {
     async sha256Signature(timestamp, nonce, encryptKey, rawBody) {
-      return hex(await crypto.subtle.digest('SHA-256', concat(encoder.encode(timestamp + nonce + encryptKey), rawBody) as BufferSource));
+      return hex(
+        await crypto.subtle.digest(
+          'SHA-256',
+          concat(encoder.encode(timestamp + nonce + encryptKey), rawBody) as BufferSource,
+        ),
+      );
     },
     async sha1Signature(timestamp, nonce, verificationToken, rawBody) {
-      return hex(await crypto.subtle.digest('SHA-1', concat(encoder.encode(timestamp + nonce + verificationToken), rawBody) as BufferSource));
+      return hex(
+        await crypto.subtle.digest(
+          'SHA-1',
+          concat(encoder.encode(timestamp + nonce + verificationToken), rawBody) as BufferSource,
+        ),
+      );
     },
     async decryptPayload(encrypted, encryptKey) {
       const bytes = fromBase64(encrypted);
       checkLength(bytes);
-      const plain = await crypto.subtle.decrypt({ name: 'AES-CBC', iv: bytes.subarray(0, 16) as BufferSource }, await aesKey(encryptKey), bytes.subarray(16) as BufferSource);
+      const plain = await crypto.subtle.decrypt(
+        { name: 'AES-CBC', iv: bytes.subarray(0, 16) as BufferSource },
+        await aesKey(encryptKey),
+        bytes.subarray(16) as BufferSource,
+      );
       return utf8.decode(plain);
     },
     async encryptPayload(plain, encryptKey) {
       const iv = crypto.getRandomValues(new Uint8Array(16));
-      const cipher = await crypto.subtle.encrypt({ name: 'AES-CBC', iv: iv as BufferSource }, await aesKey(encryptKey), encoder.encode(plain) as BufferSource);
+      const cipher = await crypto.subtle.encrypt(
+        { name: 'AES-CBC', iv: iv as BufferSource },
+        await aesKey(encryptKey),
+        encoder.encode(plain) as BufferSource,
+      );
       return toBase64(concat(iv, new Uint8Array(cipher)));
     },
   };
@@ -108,10 +126,13 @@ function nodeCrypto(node: NodeCrypto): LarkCrypto {
     }
     return key;
   };
-  const digest = (algorithm: 'sha256' | 'sha1', prefix: string, rawBody: Uint8Array) => node.createHash(algorithm).update(prefix, 'utf8').update(rawBody).digest('hex');
+  const digest = (algorithm: 'sha256' | 'sha1', prefix: string, rawBody: Uint8Array) =>
+    node.createHash(algorithm).update(prefix, 'utf8').update(rawBody).digest('hex');
   return {
-    sha256Signature: async (timestamp, nonce, encryptKey, rawBody) => digest('sha256', timestamp + nonce + encryptKey, rawBody),
-    sha1Signature: async (timestamp, nonce, verificationToken, rawBody) => digest('sha1', timestamp + nonce + verificationToken, rawBody),
+    sha256Signature: async (timestamp, nonce, encryptKey, rawBody) =>
+      digest('sha256', timestamp + nonce + encryptKey, rawBody),
+    sha1Signature: async (timestamp, nonce, verificationToken, rawBody) =>
+      digest('sha1', timestamp + nonce + verificationToken, rawBody),
     async decryptPayload(encrypted, encryptKey) {
       const bytes = fromBase64(encrypted);
       checkLength(bytes);

@@ -74,7 +74,9 @@ export const cardActionSchema = z.looseObject({
   operator: openIdHolder,
   token: z.string().max(500).optional(),
   action: actionSchema,
-  context: z.looseObject({ open_message_id: z.string().max(200).optional(), open_chat_id: z.string().max(200).optional() }).optional(),
+  context: z
+    .looseObject({ open_message_id: z.string().max(200).optional(), open_chat_id: z.string().max(200).optional() })
+    .optional(),
 });
 
 /** The old "message card request URL" body: flat, never encrypted [LARK.md §3.4]. */
@@ -105,7 +107,13 @@ export type InboundEvent =
       text: string | undefined;
       mentions: Mention[];
     }
-  | { kind: 'bot_added' | 'bot_removed'; eventId: string; chatId: string; operatorOpenId: string | undefined; chatName: string | undefined }
+  | {
+      kind: 'bot_added' | 'bot_removed';
+      eventId: string;
+      chatId: string;
+      operatorOpenId: string | undefined;
+      chatName: string | undefined;
+    }
   | { kind: 'p2p_entered'; eventId: string; chatId: string; operatorOpenId: string }
   | { kind: 'unknown'; eventId: string; eventType: string };
 
@@ -140,7 +148,10 @@ function textOf(messageType: string, content: string): string | undefined {
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
-  if (!r.success) throw new EnvelopeError(`${what}: ${r.error.issues[0]?.message ?? 'invalid'} at ${r.error.issues[0]?.path.join('.') ?? ''}`);
+  if (!r.success)
+    throw new EnvelopeError(
+      `${what}: ${r.error.issues[0]?.message ?? 'invalid'} at ${r.error.issues[0]?.path.join('.') ?? ''}`,
+    );
   return r.data;
 }
 
@@ -157,13 +168,23 @@ export function normaliseEvent(eventId: string, eventType: string, event: unknow
         senderOpenId: e.sender.sender_id.open_id ?? '',
         messageType: e.message.message_type,
         text: textOf(e.message.message_type, e.message.content),
-        mentions: (e.message.mentions ?? []).map((m) => ({ key: m.key, openId: m.id.open_id ?? '', name: m.name ?? '' })),
+        mentions: (e.message.mentions ?? []).map((m) => ({
+          key: m.key,
+          openId: m.id.open_id ?? '',
+          name: m.name ?? '',
+        })),
       };
     }
     case 'im.chat.member.bot.added_v1':
     case 'im.chat.member.bot.deleted_v1': {
       const e = parseWith(botMembershipSchema, event, eventType);
-      return { kind: eventType === 'im.chat.member.bot.added_v1' ? 'bot_added' : 'bot_removed', eventId, chatId: e.chat_id, operatorOpenId: e.operator_id?.open_id, chatName: e.name };
+      return {
+        kind: eventType === 'im.chat.member.bot.added_v1' ? 'bot_added' : 'bot_removed',
+        eventId,
+        chatId: e.chat_id,
+        operatorOpenId: e.operator_id?.open_id,
+        chatName: e.name,
+      };
     }
     case 'im.chat.access_event.bot_p2p_chat_entered_v1': {
       const e = parseWith(p2pEnteredSchema, event, eventType);

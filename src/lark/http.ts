@@ -58,7 +58,8 @@ export function createFetchHttpInstance(timeoutMs: number, fetchImpl: typeof fet
   async function request(opts: RequestOptions): Promise<any> {
     const method = (opts.method ?? 'GET').toUpperCase();
     const headers = new Headers();
-    for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined && v !== null) headers.set(k, String(v));
+    for (const [k, v] of Object.entries(opts.headers ?? {}))
+      if (v !== undefined && v !== null) headers.set(k, String(v));
     let body: BodyInit | undefined;
     let upload = false;
     if (opts.data !== undefined && method !== 'GET' && method !== 'HEAD') {
@@ -87,8 +88,14 @@ export function createFetchHttpInstance(timeoutMs: number, fetchImpl: typeof fet
     if (!res.ok) throw new LarkHttpError(res.status, data, res.headers);
     return opts.$return_headers ? { data, headers: Object.fromEntries(res.headers) } : data;
   }
-  const withBody = (method: string) => (url: string, data?: unknown, opts: RequestOptions = {}) => request({ ...opts, url, method, data });
-  const withoutBody = (method: string) => (url: string, opts: RequestOptions = {}) => request({ ...opts, url, method });
+  const withBody =
+    (method: string) =>
+    (url: string, data?: unknown, opts: RequestOptions = {}) =>
+      request({ ...opts, url, method, data });
+  const withoutBody =
+    (method: string) =>
+    (url: string, opts: RequestOptions = {}) =>
+      request({ ...opts, url, method });
   return {
     request,
     get: withoutBody('GET'),

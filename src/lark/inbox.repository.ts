@@ -58,11 +58,22 @@ export async function acceptEvent(db: Kysely<Database>, e: InboxEntry, now: numb
 }
 
 export async function finishEvent(db: Kysely<Database>, eventId: string, now: number): Promise<void> {
-  await db.updateTable('inbox').set({ status: 'done', finished_at: toDbInstant(now) }).where('event_id', '=', eventId).where('status', '=', 'pending').execute();
+  await db
+    .updateTable('inbox')
+    .set({ status: 'done', finished_at: toDbInstant(now) })
+    .where('event_id', '=', eventId)
+    .where('status', '=', 'pending')
+    .execute();
 }
 
 /** The work failed: leave the row pending for a later sweep, a little later each time. */
-export async function retryEventLater(db: Kysely<Database>, eventId: string, attempts: number, error: string, now: number): Promise<void> {
+export async function retryEventLater(
+  db: Kysely<Database>,
+  eventId: string,
+  attempts: number,
+  error: string,
+  now: number,
+): Promise<void> {
   await db
     .updateTable('inbox')
     .set({ lease_until: toDbInstant(now + 15_000 * 2 ** Math.min(attempts, 6)), last_error: error.slice(0, 500) })
@@ -76,7 +87,11 @@ export async function retryEventLater(db: Kysely<Database>, eventId: string, att
  * never both take the same row. Events past the attempt limit are marked failed instead (a poison event must not
  * crash every server in turn forever); they are returned separately for logging.
  */
-export async function claimDueEvents(db: Kysely<Database>, now: number, limit = 20): Promise<{ due: DueEvent[]; failed: string[] }> {
+export async function claimDueEvents(
+  db: Kysely<Database>,
+  now: number,
+  limit = 20,
+): Promise<{ due: DueEvent[]; failed: string[] }> {
   const rows = await db
     .selectFrom('inbox')
     .select(['event_id', 'event_type', 'payload', 'attempts', 'lease_until'])
@@ -91,7 +106,11 @@ export async function claimDueEvents(db: Kysely<Database>, now: number, limit = 
     const giveUp = row.attempts >= INBOX_MAX_ATTEMPTS;
     const r = await db
       .updateTable('inbox')
-      .set(giveUp ? { status: 'failed', finished_at: toDbInstant(now) } : { attempts: row.attempts + 1, lease_until: toDbInstant(now + INBOX_LEASE_MS) })
+      .set(
+        giveUp
+          ? { status: 'failed', finished_at: toDbInstant(now) }
+          : { attempts: row.attempts + 1, lease_until: toDbInstant(now + INBOX_LEASE_MS) },
+      )
       .where('event_id', '=', row.event_id)
       .where('status', '=', 'pending')
       .where('lease_until', '=', row.lease_until)
@@ -99,18 +118,32 @@ export async function claimDueEvents(db: Kysely<Database>, now: number, limit = 
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) continue;
     if (giveUp) failed.push(row.event_id);
-    else due.push({ eventId: row.event_id, eventType: row.event_type, payload: JSON.parse(row.payload), attempts: row.attempts + 1 });
+    else
+      due.push({
+        eventId: row.event_id,
+        eventType: row.event_type,
+        payload: JSON.parse(row.payload),
+        attempts: row.attempts + 1,
+      });
   }
   return { due, failed };
 }
 
 /** Finished events older than Lark's re-delivery window (about 7.1 h) can go; we keep a week, like receipts. */
 export async function pruneInbox(db: Kysely<Database>, now: number, keepMs = 7 * 86_400_000): Promise<number> {
-  const r = await db.deleteFrom('inbox').where('status', '!=', 'pending').where('received_at', '<', toDbInstant(now - keepMs)).executeTakeFirst();
+  const r = await db
+    .deleteFrom('inbox')
+    .where('status', '!=', 'pending')
+    .where('received_at', '<', toDbInstant(now - keepMs))
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 
 export async function inboxCounts(db: Kysely<Database>): Promise<Record<string, number>> {
-  const rows = await db.selectFrom('inbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  const rows = await db
+    .selectFrom('inbox')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }

@@ -113,7 +113,8 @@ export class SlidingWindowLimiter {
   }
 
   private prune(keyWindow: Window, now: number): void {
-    const longest = Math.max(...this.limits.app.map((l) => l.windowMs), ...this.limits.perKey.map((l) => l.windowMs)) + this.marginMs;
+    const longest =
+      Math.max(...this.limits.app.map((l) => l.windowMs), ...this.limits.perKey.map((l) => l.windowMs)) + this.marginMs;
     const drop = (w: Window) => {
       while (w.done.length && w.done[0]! <= now - longest) w.done.shift();
     };

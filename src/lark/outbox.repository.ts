@@ -49,7 +49,10 @@ export interface OutboxRow {
 /** Lark's uuid is at most 50 characters: a digest of the key keeps any key within that. */
 export async function uuidFor(key: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
-  return `sd-${[...new Uint8Array(digest)].slice(0, 20).map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `sd-${[...new Uint8Array(digest)]
+    .slice(0, 20)
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('')}`;
 }
 
 /** Inserts the messages not already present; returns how many were new. */
@@ -83,16 +86,25 @@ export async function enqueueMessages(db: Db, messages: readonly OutgoingMessage
       created_at: toDbInstant(now),
       sent_at: null,
     };
-    if (madeRow(await insertIfAbsent(db, db.insertInto('outbox').values(values), ['uuid']).executeTakeFirstOrThrow())) inserted++;
+    if (madeRow(await insertIfAbsent(db, db.insertInto('outbox').values(values), ['uuid']).executeTakeFirstOrThrow()))
+      inserted++;
   }
   return inserted;
 }
 
-const isCard = (m: OutgoingMessage): boolean => m.msgType === 'interactive' && typeof m.content === 'object' && m.content !== null && (m.content as { schema?: unknown }).schema === '2.0';
+const isCard = (m: OutgoingMessage): boolean =>
+  m.msgType === 'interactive' &&
+  typeof m.content === 'object' &&
+  m.content !== null &&
+  (m.content as { schema?: unknown }).schema === '2.0';
 
 /** Whether the message with this logical key is already in the outbox (whatever its state). */
 export async function isEnqueued(db: Db, key: string): Promise<boolean> {
-  const row = await db.selectFrom('outbox').select('id').where('uuid', '=', await uuidFor(key)).executeTakeFirst();
+  const row = await db
+    .selectFrom('outbox')
+    .select('id')
+    .where('uuid', '=', await uuidFor(key))
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -103,7 +115,13 @@ const duePredicate = (now: string) =>
  * Marks up to `limit` due rows as being sent by `owner`. Rows left 'sending' by a crashed server are due again once
  * their lease has passed: they are re-sent with the same uuid, which Lark drops if the first attempt arrived.
  */
-export async function claimDue(db: Kysely<Database>, owner: string, now: number, leaseMs: number, limit: number): Promise<OutboxRow[]> {
+export async function claimDue(
+  db: Kysely<Database>,
+  owner: string,
+  now: number,
+  leaseMs: number,
+  limit: number,
+): Promise<OutboxRow[]> {
   const at = toDbInstant(now);
   const until = toDbInstant(now + leaseMs);
   const candidates = await db
@@ -117,7 +135,12 @@ export async function claimDue(db: Kysely<Database>, owner: string, now: number,
     .execute();
   if (!candidates.length) return [];
   const ids = candidates.map((c) => c.id);
-  await db.updateTable('outbox').set({ status: 'sending', lease_owner: owner, lease_until: until }).where('id', 'in', ids).where(duePredicate(at)).execute();
+  await db
+    .updateTable('outbox')
+    .set({ status: 'sending', lease_owner: owner, lease_until: until })
+    .where('id', 'in', ids)
+    .where(duePredicate(at))
+    .execute();
   const rows = await db
     .selectFrom('outbox')
     .selectAll()
@@ -129,26 +152,68 @@ export async function claimDue(db: Kysely<Database>, owner: string, now: number,
     .orderBy('id')
     .execute();
   return rows.map((r) => ({
-    id: r.id, uuid: r.uuid, purpose: r.purpose, op: r.op as OutboxOp, receiveIdType: r.receive_id_type as OutboxRow['receiveIdType'], receiveId: r.receive_id,
-    rateKey: r.rate_key, msgType: r.msg_type, content: r.content, attempts: r.attempts,
+    id: r.id,
+    uuid: r.uuid,
+    purpose: r.purpose,
+    op: r.op as OutboxOp,
+    receiveIdType: r.receive_id_type as OutboxRow['receiveIdType'],
+    receiveId: r.receive_id,
+    rateKey: r.rate_key,
+    msgType: r.msg_type,
+    content: r.content,
+    attempts: r.attempts,
   }));
 }
 
 // The marks are single-row updates that may lose a lock conflict to the lease renewal of the same batch: they run again.
 export async function markSent(db: Kysely<Database>, id: string, messageId: string, now: number): Promise<void> {
   await retryOnLockConflict(() =>
-    db.updateTable('outbox').set({ status: 'sent', message_id: messageId || null, sent_at: toDbInstant(now), lease_owner: null, lease_until: null, last_error: null }).where('id', '=', id).execute(),
+    db
+      .updateTable('outbox')
+      .set({
+        status: 'sent',
+        message_id: messageId || null,
+        sent_at: toDbInstant(now),
+        lease_owner: null,
+        lease_until: null,
+        last_error: null,
+      })
+      .where('id', '=', id)
+      .execute(),
   );
 }
 
-export async function markRetry(db: Kysely<Database>, id: string, attempts: number, nextAttemptAt: number, error: string): Promise<void> {
+export async function markRetry(
+  db: Kysely<Database>,
+  id: string,
+  attempts: number,
+  nextAttemptAt: number,
+  error: string,
+): Promise<void> {
   await retryOnLockConflict(() =>
-    db.updateTable('outbox').set({ status: 'pending', attempts, next_attempt_at: toDbInstant(nextAttemptAt), lease_owner: null, lease_until: null, last_error: error.slice(0, 1000) }).where('id', '=', id).execute(),
+    db
+      .updateTable('outbox')
+      .set({
+        status: 'pending',
+        attempts,
+        next_attempt_at: toDbInstant(nextAttemptAt),
+        lease_owner: null,
+        lease_until: null,
+        last_error: error.slice(0, 1000),
+      })
+      .where('id', '=', id)
+      .execute(),
   );
 }
 
 export async function markFailed(db: Kysely<Database>, id: string, attempts: number, reason: string): Promise<void> {
-  await retryOnLockConflict(() => db.updateTable('outbox').set({ status: 'failed', attempts, lease_owner: null, lease_until: null, last_error: reason.slice(0, 1000) }).where('id', '=', id).execute());
+  await retryOnLockConflict(() =>
+    db
+      .updateTable('outbox')
+      .set({ status: 'failed', attempts, lease_owner: null, lease_until: null, last_error: reason.slice(0, 1000) })
+      .where('id', '=', id)
+      .execute(),
+  );
 }
 
 export interface OutboxCounts {
@@ -159,7 +224,11 @@ export interface OutboxCounts {
 }
 
 export async function outboxCounts(db: Kysely<Database>): Promise<OutboxCounts> {
-  const rows = await db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();
   const counts: OutboxCounts = { pending: 0, sending: 0, sent: 0, failed: 0 };
   for (const r of rows) counts[r.status as keyof OutboxCounts] = Number(r.n);
   return counts;
@@ -176,24 +245,53 @@ export interface FailedMessage {
 }
 
 export async function recentFailures(db: Kysely<Database>, limit = 20): Promise<FailedMessage[]> {
-  const rows = await db.selectFrom('outbox').select(['id', 'purpose', 'receive_id', 'receive_id_type', 'last_error', 'attempts', 'created_at'])
-    .where('status', '=', 'failed').orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
-  return rows.map((r) => ({ id: r.id, purpose: r.purpose, receiveId: r.receive_id, receiveIdType: r.receive_id_type, reason: r.last_error ?? '', attempts: r.attempts, createdAt: r.created_at }));
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['id', 'purpose', 'receive_id', 'receive_id_type', 'last_error', 'attempts', 'created_at'])
+    .where('status', '=', 'failed')
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    purpose: r.purpose,
+    receiveId: r.receive_id,
+    receiveIdType: r.receive_id_type,
+    reason: r.last_error ?? '',
+    attempts: r.attempts,
+    createdAt: r.created_at,
+  }));
 }
 
 /** Rows sent since `since` (by any server), with their rate keys: the sends that still count against the limits. */
 export async function recentlySent(db: Db, since: number): Promise<{ id: string; rateKey: string; sentAt: number }[]> {
-  const rows = await db.selectFrom('outbox').select(['id', 'rate_key', 'sent_at']).where('sent_at', '>', toDbInstant(since)).execute();
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['id', 'rate_key', 'sent_at'])
+    .where('sent_at', '>', toDbInstant(since))
+    .execute();
   return rows.map((r) => ({ id: r.id, rateKey: r.rate_key, sentAt: fromDbInstant(r.sent_at!) }));
 }
 
 /** Extends the leases of the rows `owner` is sending to `until` (the drain's lease renewal). */
 export async function extendSendingLeases(db: Kysely<Database>, owner: string, until: number): Promise<void> {
-  await db.updateTable('outbox').set({ lease_until: toDbInstant(until) }).where('lease_owner', '=', owner).where('status', '=', 'sending').execute();
+  await db
+    .updateTable('outbox')
+    .set({ lease_until: toDbInstant(until) })
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'sending')
+    .execute();
 }
 
 /** When the pending rows not due before `at` come due, soonest first. */
 export async function pendingAfter(db: Kysely<Database>, at: number): Promise<number[]> {
-  const rows = await db.selectFrom('outbox').select('next_attempt_at').where('status', '=', 'pending').where('next_attempt_at', '>', toDbInstant(at)).orderBy('next_attempt_at').execute();
+  const rows = await db
+    .selectFrom('outbox')
+    .select('next_attempt_at')
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '>', toDbInstant(at))
+    .orderBy('next_attempt_at')
+    .execute();
   return rows.map((r) => fromDbInstant(r.next_attempt_at));
 }

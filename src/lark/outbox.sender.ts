@@ -12,7 +12,15 @@ import { acquireLease, releaseLease } from '../platform/leases.repository';
 import { isLockConflict, retryOnLockConflict } from '../platform/db';
 import { toLarkApiError, type LarkApi, type LarkApiError } from './client';
 import { SlidingWindowLimiter, type RateLimits } from './limiter';
-import { claimDue, extendSendingLeases, markFailed, markRetry, markSent, recentlySent, type OutboxRow } from './outbox.repository';
+import {
+  claimDue,
+  extendSendingLeases,
+  markFailed,
+  markRetry,
+  markSent,
+  recentlySent,
+  type OutboxRow,
+} from './outbox.repository';
 
 export interface RealTime {
   now(): number;
@@ -101,7 +109,8 @@ export class OutboxSender {
     const report: DrainReport = { sent: 0, retried: 0, failed: 0 };
     if (!this.api.enabled) return { ...report, skipped: 'disabled' };
     const started = this.time.now();
-    if (!(await acquireLease(this.db, LEASE_NAME, this.o.owner, started, this.o.leaseMs))) return { ...report, skipped: 'lease' };
+    if (!(await acquireLease(this.db, LEASE_NAME, this.o.owner, started, this.o.leaseMs)))
+      return { ...report, skipped: 'lease' };
     try {
       await this.rememberOthersSends(started);
       do {
@@ -109,7 +118,8 @@ export class OutboxSender {
         for (;;) {
           const now = this.time.now();
           if (now - started > budgetMs) return report;
-          if (!(await acquireLease(this.db, LEASE_NAME, this.o.owner, now, this.o.leaseMs))) return { ...report, skipped: 'lease' };
+          if (!(await acquireLease(this.db, LEASE_NAME, this.o.owner, now, this.o.leaseMs)))
+            return { ...report, skipped: 'lease' };
           const rows = await claimDue(this.db, this.o.owner, now, this.o.leaseMs, this.o.batchSize);
           if (!rows.length) break;
           await this.sendBatch(rows, report);
@@ -195,8 +205,10 @@ export class OutboxSender {
       const counted = error.httpStatus !== 429;
       const reason = describe(error);
       if (error.retryable && attempts < this.o.maxAttempts) {
-        if (error.httpStatus === 429 && error.retryAfterMs) this.pausedUntil = Math.max(this.pausedUntil, this.time.now() + error.retryAfterMs);
-        const delay = error.retryAfterMs ?? backoffMs(attempts, this.o.baseBackoffMs, this.o.maxBackoffMs, Math.random());
+        if (error.httpStatus === 429 && error.retryAfterMs)
+          this.pausedUntil = Math.max(this.pausedUntil, this.time.now() + error.retryAfterMs);
+        const delay =
+          error.retryAfterMs ?? backoffMs(attempts, this.o.baseBackoffMs, this.o.maxBackoffMs, Math.random());
         await markRetry(this.db, row.id, attempts, this.time.now() + delay, reason);
         report.retried += 1;
         this.logger.debug('outbox retry', { id: row.id, attempts, delayMs: Math.round(delay), reason });
@@ -205,7 +217,9 @@ export class OutboxSender {
         await markFailed(this.db, row.id, attempts, final);
         report.failed += 1;
         this.logger.warn('outbox gave up', { id: row.id, receiveId: row.receiveId, reason: final });
-        await this.options.onGiveUp?.(row, final).catch((e) => this.logger.error('failure notice not queued', { err: e }));
+        await this.options
+          .onGiveUp?.(row, final)
+          .catch((e) => this.logger.error('failure notice not queued', { err: e }));
       }
       return counted ? answeredAt : 'not counted';
     }
@@ -228,9 +242,19 @@ export class OutboxSender {
   private async deliver(row: OutboxRow): Promise<string> {
     switch (row.op) {
       case 'send':
-        return (await this.api.send({ receiveIdType: row.receiveIdType as never, receiveId: row.receiveId, msgType: row.msgType, content: row.content, uuid: row.uuid })).messageId;
+        return (
+          await this.api.send({
+            receiveIdType: row.receiveIdType as never,
+            receiveId: row.receiveId,
+            msgType: row.msgType,
+            content: row.content,
+            uuid: row.uuid,
+          })
+        ).messageId;
       case 'reply':
-        return (await this.api.reply({ messageId: row.receiveId, msgType: row.msgType, content: row.content, uuid: row.uuid })).messageId;
+        return (
+          await this.api.reply({ messageId: row.receiveId, msgType: row.msgType, content: row.content, uuid: row.uuid })
+        ).messageId;
       case 'patch':
         await this.api.patch({ messageId: row.receiveId, content: row.content });
         return row.receiveId;
@@ -254,7 +278,14 @@ function describe(e: LarkApiError): string {
  * rows' renewal can lose a lock conflict to a row being marked sent at the same moment: it runs again, and if it still
  * loses, the rows keep their current lease (a third of it is used up at most) until the next renewal.
  */
-async function renewLeases(db: Kysely<Database>, name: string, owner: string, now: number, leaseMs: number, logger: Logger): Promise<boolean> {
+async function renewLeases(
+  db: Kysely<Database>,
+  name: string,
+  owner: string,
+  now: number,
+  leaseMs: number,
+  logger: Logger,
+): Promise<boolean> {
   if (!(await acquireLease(db, name, owner, now, leaseMs))) return false;
   await retryOnLockConflict(() => extendSendingLeases(db, owner, now + leaseMs)).catch((err) => {
     if (!isLockConflict(err)) throw err;

@@ -10,20 +10,31 @@ import { prepare } from '../platform/prepared';
 
 export type ReceiptKind = 'event' | 'message' | 'card_action';
 
-const insertReceipt = prepare<{ kind: ReceiptKind; receipt_key: string; created_at: string }>(['kind', 'receipt_key', 'created_at'], (db, v) => {
-  const insert = db.insertInto('receipts').values(v);
-  return insertIfAbsent(db, insert, ['kind', 'receipt_key']);
-});
+const insertReceipt = prepare<{ kind: ReceiptKind; receipt_key: string; created_at: string }>(
+  ['kind', 'receipt_key', 'created_at'],
+  (db, v) => {
+    const insert = db.insertInto('receipts').values(v);
+    return insertIfAbsent(db, insert, ['kind', 'receipt_key']);
+  },
+);
 
 /** True when this call made the claim; false when it was claimed before (a duplicate). */
-export async function claimReceipt(db: Kysely<Database> | Transaction<Database>, kind: ReceiptKind, key: string, now: number): Promise<boolean> {
+export async function claimReceipt(
+  db: Kysely<Database> | Transaction<Database>,
+  kind: ReceiptKind,
+  key: string,
+  now: number,
+): Promise<boolean> {
   const result = await insertReceipt(db, { kind, receipt_key: key.slice(0, 191), created_at: toDbInstant(now) });
   return Number(result.numAffectedRows ?? 0n) === 1;
 }
 
 /** Receipts older than Lark's longest re-delivery window (about 7.1 h) can go; we keep a week. */
 export async function pruneReceipts(db: Kysely<Database>, now: number, keepMs = 7 * 86_400_000): Promise<number> {
-  const r = await db.deleteFrom('receipts').where('created_at', '<', toDbInstant(now - keepMs)).executeTakeFirst();
+  const r = await db
+    .deleteFrom('receipts')
+    .where('created_at', '<', toDbInstant(now - keepMs))
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 

@@ -24,7 +24,10 @@ export interface LarkRouteDeps {
 function v1AsV2(event: Record<string, unknown>): { type: string; event: unknown } {
   if (event.type === 'p2p_chat_create') {
     const user = (event.user ?? event.operator ?? {}) as { open_id?: string };
-    return { type: 'im.chat.access_event.bot_p2p_chat_entered_v1', event: { chat_id: event.chat_id, operator_id: { open_id: user.open_id } } };
+    return {
+      type: 'im.chat.access_event.bot_p2p_chat_entered_v1',
+      event: { chat_id: event.chat_id, operator_id: { open_id: user.open_id } },
+    };
   }
   return { type: String(event.type), event };
 }
@@ -36,7 +39,11 @@ export function mountLarkRoutes(app: Hono<any>, deps: LarkRouteDeps): void {
     const raw = new Uint8Array(await c.req.arrayBuffer());
     const verified = await verifyEventRequest(raw, (name) => c.req.header(name), settings, clock.now());
     if (verified.kind === 'rejected') {
-      logger.warn('lark request rejected', { status: verified.status, reason: verified.reason, requestId: c.get('requestId') });
+      logger.warn('lark request rejected', {
+        status: verified.status,
+        reason: verified.reason,
+        requestId: c.get('requestId'),
+      });
       return c.json({ error: verified.reason }, verified.status);
     }
     if (verified.kind === 'challenge') return c.json({ challenge: verified.challenge });
@@ -45,11 +52,13 @@ export function mountLarkRoutes(app: Hono<any>, deps: LarkRouteDeps): void {
         const { header, event } = verified.envelope;
         if (header.event_type === 'card.action.trigger') {
           // A callback answered with a non-200 shows an error in the client (200671): failures become a toast.
-          return c.json(await bot.onCardAction(header.event_id, event).catch((err) => {
-            if (err instanceof EnvelopeError) throw err;
-            logger.error('card callback failed', { err, eventId: header.event_id });
-            return callbackBody({ toast: { type: 'error', text: GENERIC_ERROR } });
-          }));
+          return c.json(
+            await bot.onCardAction(header.event_id, event).catch((err) => {
+              if (err instanceof EnvelopeError) throw err;
+              logger.error('card callback failed', { err, eventId: header.event_id });
+              return callbackBody({ toast: { type: 'error', text: GENERIC_ERROR } });
+            }),
+          );
         }
         const result = await bot.onEvent(header.event_id, header.event_type, event);
         logger.debug('event', { eventId: header.event_id, eventType: header.event_type, result });

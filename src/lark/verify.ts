@@ -48,7 +48,8 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
     const [x, depth] = stack.pop()!;
     if (typeof x !== 'object' || x === null) continue;
     if (depth + 1 > max) return true;
-    for (const v of Array.isArray(x) ? x : Object.values(x)) if (typeof v === 'object' && v !== null) stack.push([v, depth + 1]);
+    for (const v of Array.isArray(x) ? x : Object.values(x))
+      if (typeof v === 'object' && v !== null) stack.push([v, depth + 1]);
   }
   return false;
 }
@@ -72,8 +73,10 @@ function parseJsonText(text: string): JsonBody {
   } catch {
     return { ok: false, reason: 'body is not JSON' };
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'body is not a JSON object' };
-  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return { ok: false, reason: `body nests deeper than ${MAX_JSON_DEPTH} levels` };
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return { ok: false, reason: 'body is not a JSON object' };
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH))
+    return { ok: false, reason: `body nests deeper than ${MAX_JSON_DEPTH} levels` };
   return { ok: true, value: value as Record<string, unknown> };
 }
 
@@ -87,14 +90,23 @@ function tokenMatches(expected: string | undefined, actual: unknown): boolean {
 }
 
 /** The URL check, on both request URLs: answered once its Verification Token matches. */
-function answerChallenge(body: Record<string, unknown>, settings: VerifySettings): Extract<Verified, { kind: 'challenge' | 'rejected' }> {
+function answerChallenge(
+  body: Record<string, unknown>,
+  settings: VerifySettings,
+): Extract<Verified, { kind: 'challenge' | 'rejected' }> {
   const challenge = challengeSchema.safeParse(body);
   if (!challenge.success) return { kind: 'rejected', status: 400, reason: 'malformed url_verification' };
-  if (!tokenMatches(settings.verificationToken, challenge.data.token)) return { kind: 'rejected', status: 401, reason: 'verification token mismatch' };
+  if (!tokenMatches(settings.verificationToken, challenge.data.token))
+    return { kind: 'rejected', status: 401, reason: 'verification token mismatch' };
   return { kind: 'challenge', challenge: challenge.data.challenge };
 }
 
-export async function verifyEventRequest(raw: Uint8Array, header: (name: string) => string | undefined, settings: VerifySettings, nowMs: number): Promise<Verified> {
+export async function verifyEventRequest(
+  raw: Uint8Array,
+  header: (name: string) => string | undefined,
+  settings: VerifySettings,
+  nowMs: number,
+): Promise<Verified> {
   const outer = parseJsonBody(raw);
   if (!outer.ok) return reject(400, outer.reason);
 
@@ -123,24 +135,28 @@ export async function verifyEventRequest(raw: Uint8Array, header: (name: string)
     }
     // Already decoded (strictly) as UTF-8 by decryptPayload; a decoder drops one leading BOM, as parseJsonBody would.
     const inner = parseJsonText(plain.charCodeAt(0) === 0xfeff ? plain.slice(1) : plain);
-    if (!inner.ok) return reject(proven || inner.reason.includes('nests deeper') ? 400 : 401, `decrypted ${inner.reason}`);
+    if (!inner.ok)
+      return reject(proven || inner.reason.includes('nests deeper') ? 400 : 401, `decrypted ${inner.reason}`);
     body = inner.value;
   }
 
   if (body.type === 'url_verification') return answerChallenge(body, settings);
 
   if (settings.encryptKey && !signed) return reject(401, 'missing signature headers');
-  if (!settings.encryptKey && !settings.verificationToken) return reject(401, 'no LARK_VERIFICATION_TOKEN or LARK_ENCRYPT_KEY configured: requests cannot be verified');
+  if (!settings.encryptKey && !settings.verificationToken)
+    return reject(401, 'no LARK_VERIFICATION_TOKEN or LARK_ENCRYPT_KEY configured: requests cannot be verified');
 
   if (body.schema === '2.0') {
     const v2 = v2EnvelopeSchema.safeParse(body);
     if (!v2.success) return reject(400, 'malformed v2 envelope');
-    if (settings.verificationToken && !tokenMatches(settings.verificationToken, v2.data.header.token)) return reject(401, 'verification token mismatch');
+    if (settings.verificationToken && !tokenMatches(settings.verificationToken, v2.data.header.token))
+      return reject(401, 'verification token mismatch');
     return { kind: 'v2', envelope: v2.data };
   }
   const v1 = v1EnvelopeSchema.safeParse(body);
   if (!v1.success) return reject(400, 'unknown envelope');
-  if (settings.verificationToken && !tokenMatches(settings.verificationToken, v1.data.token)) return reject(401, 'verification token mismatch');
+  if (settings.verificationToken && !tokenMatches(settings.verificationToken, v1.data.token))
+    return reject(401, 'verification token mismatch');
   return { kind: 'v1', envelope: v1.data };
 }
 
@@ -150,18 +166,25 @@ export async function verifyLegacyCardRequest(
   header: (name: string) => string | undefined,
   settings: VerifySettings,
   nowMs: number,
-): Promise<{ kind: 'challenge'; challenge: string } | { kind: 'action'; body: Record<string, unknown> } | { kind: 'rejected'; status: 400 | 401; reason: string }> {
+): Promise<
+  | { kind: 'challenge'; challenge: string }
+  | { kind: 'action'; body: Record<string, unknown> }
+  | { kind: 'rejected'; status: 400 | 401; reason: string }
+> {
   const parsed = parseJsonBody(raw);
   if (!parsed.ok) return { kind: 'rejected', status: 400, reason: parsed.reason };
   const body = parsed.value;
   if (body.type === 'url_verification') return answerChallenge(body, settings);
-  if (!settings.verificationToken) return { kind: 'rejected', status: 401, reason: 'no LARK_VERIFICATION_TOKEN configured' };
+  if (!settings.verificationToken)
+    return { kind: 'rejected', status: 401, reason: 'no LARK_VERIFICATION_TOKEN configured' };
   const timestamp = header('x-lark-request-timestamp');
   const nonce = header('x-lark-request-nonce');
   const signature = header('x-lark-signature');
   if (!timestamp || !nonce || !signature) return { kind: 'rejected', status: 401, reason: 'missing signature headers' };
   const expected = await sha1Signature(timestamp, nonce, settings.verificationToken, raw);
-  if (!constantTimeEqual(signature.toLowerCase(), expected)) return { kind: 'rejected', status: 401, reason: 'signature mismatch' };
-  if (!isFresh(timestamp, nowMs, settings.maxAgeSeconds)) return { kind: 'rejected', status: 401, reason: 'stale or malformed timestamp' };
+  if (!constantTimeEqual(signature.toLowerCase(), expected))
+    return { kind: 'rejected', status: 401, reason: 'signature mismatch' };
+  if (!isFresh(timestamp, nowMs, settings.maxAgeSeconds))
+    return { kind: 'rejected', status: 401, reason: 'stale or malformed timestamp' };
   return { kind: 'action', body };
 }

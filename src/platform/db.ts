@@ -15,7 +15,8 @@ export function dialectOf(db: Kysely<any>): DialectName {
 
 /** `mysql://user:pass@host:port/db` or `sqlite:<path>` (`sqlite::memory:` for a throw-away database). */
 export function parseDatabaseUrl(url: string): { dialect: DialectName; target: string } {
-  if (url.startsWith('mysql://') || url.startsWith('mariadb://')) return { dialect: 'mysql', target: url.replace(/^mariadb:/, 'mysql:') };
+  if (url.startsWith('mysql://') || url.startsWith('mariadb://'))
+    return { dialect: 'mysql', target: url.replace(/^mariadb:/, 'mysql:') };
   if (url.startsWith('sqlite:')) return { dialect: 'sqlite', target: url.slice('sqlite:'.length).replace(/^\/\//, '') };
   throw new Error(`DATABASE_URL must start with mysql:// or sqlite: (got ${url.split(':')[0]}:…)`);
 }
@@ -58,7 +59,8 @@ export interface DatabaseOpeners extends MysqlOptions {
 
 export async function openDatabase(url: string, options: DatabaseOpeners = {}): Promise<DbHandle> {
   const { dialect, target } = parseDatabaseUrl(url);
-  if (dialect === 'sqlite' && !options.sqlite) throw new Error('SQLite is not available in this runtime: set DATABASE_URL to a mysql:// URL');
+  if (dialect === 'sqlite' && !options.sqlite)
+    throw new Error('SQLite is not available in this runtime: set DATABASE_URL to a mysql:// URL');
   const kdialect = dialect === 'mysql' ? await mysqlDialect(target, options) : await options.sqlite!(target);
   const db = new Kysely<Database>({ dialect: kdialect });
   return { db, dialect, destroy: () => db.destroy() };
@@ -69,8 +71,14 @@ export async function openDatabase(url: string, options: DatabaseOpeners = {}): 
  * `INSERT IGNORE`, SQLite's `ON CONFLICT (<key>) DO NOTHING`. `madeRow` on its result says whether this call made
  * the row: the primitive of every exactly-once claim (receipts, inbox, outbox, run slots, digests).
  */
-export function insertIfAbsent<Q extends InsertQueryBuilder<any, any, any>>(db: Kysely<any>, insert: Q, uniqueKey: readonly string[]): Q {
-  return (dialectOf(db) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.columns(uniqueKey as never).doNothing())) as Q;
+export function insertIfAbsent<Q extends InsertQueryBuilder<any, any, any>>(
+  db: Kysely<any>,
+  insert: Q,
+  uniqueKey: readonly string[],
+): Q {
+  return (
+    dialectOf(db) === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.columns(uniqueKey as never).doNothing())
+  ) as Q;
 }
 
 /** True when the insert made its row (see insertIfAbsent). */
@@ -79,7 +87,12 @@ export const madeRow = (r: InsertResult): boolean => Number(r.numInsertedOrUpdat
 /** A statement ran into a unique key, on either engine (MySQL/MariaDB 1062, SQLite UNIQUE or PRIMARY KEY). */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; errno?: number } | undefined;
-  return e?.code === 'ER_DUP_ENTRY' || e?.errno === 1062 || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  return (
+    e?.code === 'ER_DUP_ENTRY' ||
+    e?.errno === 1062 ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
 }
 
 /**
@@ -89,7 +102,13 @@ export function isUniqueViolation(err: unknown): boolean {
  */
 export function isLockConflict(err: unknown): boolean {
   const e = err as { code?: string; errno?: number } | undefined;
-  return e?.errno === 1213 || e?.errno === 1205 || e?.code === 'ER_LOCK_DEADLOCK' || e?.code === 'ER_LOCK_WAIT_TIMEOUT' || e?.code === 'SQLITE_BUSY';
+  return (
+    e?.errno === 1213 ||
+    e?.errno === 1205 ||
+    e?.code === 'ER_LOCK_DEADLOCK' ||
+    e?.code === 'ER_LOCK_WAIT_TIMEOUT' ||
+    e?.code === 'SQLITE_BUSY'
+  );
 }
 
 /** Runs an idempotent statement again (up to `attempts` times in all) when it lost a lock conflict. */

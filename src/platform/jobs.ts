@@ -19,7 +19,8 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 /** An hourly job comes due at the top of each hour (UTC); a minute job every minute. */
-export const isDue = (job: Pick<ScheduledJob, 'every'>, at: number): boolean => job.every === 'minute' || Math.floor(at / MINUTE) % 60 === 0;
+export const isDue = (job: Pick<ScheduledJob, 'every'>, at: number): boolean =>
+  job.every === 'minute' || Math.floor(at / MINUTE) % 60 === 0;
 
 /** The slot a job's run at `at` belongs to, e.g. `reminders:2024-04-08T01:30` or `prune:2024-04-08T01`. */
 export function slotOf(job: Pick<ScheduledJob, 'name' | 'every'>, at: number): string {
@@ -28,13 +29,20 @@ export function slotOf(job: Pick<ScheduledJob, 'name' | 'every'>, at: number): s
   return `${job.name}:${iso.slice(0, job.every === 'minute' ? 16 : 13)}`;
 }
 
-export type JobOutcome<R = unknown> = { job: string; ran: true; result: R } | { job: string; ran: false; reason: 'not due' | 'claimed elsewhere' | 'failed' };
+export type JobOutcome<R = unknown> =
+  | { job: string; ran: true; result: R }
+  | { job: string; ran: false; reason: 'not due' | 'claimed elsewhere' | 'failed' };
 
 /**
  * Runs the jobs due at `at` whose slot `claim` grants this server, in the order given. `claim` is the once-per-slot
  * mechanism (src/platform/run-slots.repository.ts claimSlot).
  */
-export async function runDueJobs(jobs: readonly ScheduledJob[], claim: (slot: string) => Promise<boolean>, at: number, logger: Logger): Promise<JobOutcome[]> {
+export async function runDueJobs(
+  jobs: readonly ScheduledJob[],
+  claim: (slot: string) => Promise<boolean>,
+  at: number,
+  logger: Logger,
+): Promise<JobOutcome[]> {
   const outcomes: JobOutcome[] = [];
   for (const job of jobs) {
     if (!isDue(job, at)) {
@@ -48,7 +56,11 @@ export async function runDueJobs(jobs: readonly ScheduledJob[], claim: (slot: st
       }
       outcomes.push({ job: job.name, ran: true, result: await job.run(at) });
     } catch (err) {
-      logger.error('scheduled job failed; its next slot tries again', { job: job.name, at: new Date(at).toISOString(), err });
+      logger.error('scheduled job failed; its next slot tries again', {
+        job: job.name,
+        at: new Date(at).toISOString(),
+        err,
+      });
       outcomes.push({ job: job.name, ran: false, reason: 'failed' });
     }
   }

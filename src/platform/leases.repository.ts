@@ -7,7 +7,13 @@ import type { Database } from '../../db/schema';
 import { insertIfAbsent, madeRow } from './db';
 import { toDbInstant } from './instant';
 
-export async function acquireLease(db: Kysely<Database>, name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
+export async function acquireLease(
+  db: Kysely<Database>,
+  name: string,
+  owner: string,
+  now: number,
+  ttlMs: number,
+): Promise<boolean> {
   const expires = toDbInstant(now + ttlMs);
   const insert = db.insertInto('leases').values({ name, owner, expires_at: expires });
   const inserted = await insertIfAbsent(db, insert, ['name']).executeTakeFirst();

@@ -12,11 +12,16 @@ export interface Logger {
 export type LogSink = (line: string) => void;
 
 /** One JSON object per line, so that log collectors can parse it. */
-export function createLogger(level: LogLevel, sink: LogSink = (l) => console.log(l), base: Record<string, unknown> = {}): Logger {
+export function createLogger(
+  level: LogLevel,
+  sink: LogSink = (l) => console.log(l),
+  base: Record<string, unknown> = {},
+): Logger {
   const write = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < ORDER[level]) return;
     const entry: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, msg, ...base, ...fields };
-    if (entry.err instanceof Error) entry.err = { name: entry.err.name, message: entry.err.message, stack: entry.err.stack };
+    if (entry.err instanceof Error)
+      entry.err = { name: entry.err.name, message: entry.err.message, stack: entry.err.stack };
     sink(JSON.stringify(entry));
   };
   return {

@@ -45,7 +45,8 @@ export function startMinuteTick(options: MinuteTickOptions): MinuteTick {
   const cronLogger = {
     info: (m: string) => logger.info(m, { name }),
     warn: (m: string) => logger.warn(m, { name }),
-    error: (m: string | Error, err?: Error) => logger.error(String(m instanceof Error ? m.message : m), { name, err: err ?? m }),
+    error: (m: string | Error, err?: Error) =>
+      logger.error(String(m instanceof Error ? m.message : m), { name, err: err ?? m }),
     debug: (m: string | Error) => logger.debug(String(m instanceof Error ? m.message : m), { name }),
   };
   let generation = 0;
@@ -66,7 +67,14 @@ export function startMinuteTick(options: MinuteTickOptions): MinuteTick {
         running = run(ctx.date.getTime());
         return running;
       },
-      { name, timezone: 'Etc/UTC', noOverlap: true, ...(coordinator ? { distributed: true, runCoordinator: coordinator } : {}), suppressMissedWarning: true, logger: cronLogger },
+      {
+        name,
+        timezone: 'Etc/UTC',
+        noOverlap: true,
+        ...(coordinator ? { distributed: true, runCoordinator: coordinator } : {}),
+        suppressMissedWarning: true,
+        logger: cronLogger,
+      },
     );
     task = t;
     const next = () => {
@@ -86,7 +94,12 @@ export function startMinuteTick(options: MinuteTickOptions): MinuteTick {
     const now = Date.now();
     const minutes = Math.round((now - waited) / MINUTE);
     arm();
-    logger.warn('the wall clock moved; the minute tick catches up once', { name, waitedFor: new Date(waited).toISOString(), now: new Date(now).toISOString(), minutes });
+    logger.warn('the wall clock moved; the minute tick catches up once', {
+      name,
+      waitedFor: new Date(waited).toISOString(),
+      now: new Date(now).toISOString(),
+      minutes,
+    });
     if (minutes <= 0) return;
     const key = `${name}:${new Date(Math.floor(now / MINUTE) * MINUTE).toISOString()}`;
     running = (coordinator ? coordinator.shouldRun(key) : Promise.resolve(true))

@@ -8,7 +8,14 @@
  * parameter and nowhere in the SQL text, and throws otherwise (a programming error, caught by any test that runs
  * the query).
  */
-import { type CompiledQuery, createQueryId, type Compilable, type Kysely, type QueryResult, type Transaction } from 'kysely';
+import {
+  type CompiledQuery,
+  createQueryId,
+  type Compilable,
+  type Kysely,
+  type QueryResult,
+  type Transaction,
+} from 'kysely';
 import type { Database } from '../../db/schema';
 import { dialectOf, type DialectName } from './db';
 
@@ -25,7 +32,10 @@ interface Compiled {
 /** A stand-in no real value looks like: a control character, the key's position, another control character. */
 const standIn = (i: number) => `\u0001prepared:${i}\u0001`;
 
-export function prepare<V extends object, R = unknown>(keys: readonly (keyof V & string)[], build: (db: Kysely<Database>, v: V) => Compilable<R>): (db: Db, values: V) => Promise<QueryResult<R>> {
+export function prepare<V extends object, R = unknown>(
+  keys: readonly (keyof V & string)[],
+  build: (db: Kysely<Database>, v: V) => Compilable<R>,
+): (db: Db, values: V) => Promise<QueryResult<R>> {
   const compiled = new Map<DialectName, Compiled>();
   const compile = (db: Db): Compiled => {
     const standIns = Object.fromEntries(keys.map((k, i) => [k, standIn(i)])) as unknown as V;
@@ -33,7 +43,8 @@ export function prepare<V extends object, R = unknown>(keys: readonly (keyof V &
     const slots = c.parameters.map((p) => (typeof p === 'string' ? keys.findIndex((_, i) => p === standIn(i)) : -1));
     for (let i = 0; i < keys.length; i++) {
       const uses = slots.filter((s) => s === i).length;
-      if (uses !== 1 || c.sql.includes(standIn(i))) throw new Error(`prepare: "${keys[i]}" must reach the SQL as exactly one parameter (${uses} found): ${c.sql}`);
+      if (uses !== 1 || c.sql.includes(standIn(i)))
+        throw new Error(`prepare: "${keys[i]}" must reach the SQL as exactly one parameter (${uses} found): ${c.sql}`);
     }
     return { sql: c.sql, query: c.query, parameters: c.parameters, slots };
   };
@@ -44,7 +55,9 @@ export function prepare<V extends object, R = unknown>(keys: readonly (keyof V &
       c = compile(db);
       compiled.set(dialect, c);
     }
-    const parameters = c.parameters.map((p, i) => (c.slots[i]! >= 0 ? (values as Record<string, unknown>)[keys[c.slots[i]!]!] : p));
+    const parameters = c.parameters.map((p, i) =>
+      c.slots[i]! >= 0 ? (values as Record<string, unknown>)[keys[c.slots[i]!]!] : p,
+    );
     return db.executeQuery<R>({ sql: c.sql, query: c.query, parameters, queryId: createQueryId() });
   };
 }

@@ -10,7 +10,13 @@ import { toDbInstant } from './instant';
 
 /** True when this call claimed the slot. */
 export async function claimSlot(db: Kysely<Database>, slot: string, owner: string, now: number): Promise<boolean> {
-  return madeRow(await insertIfAbsent(db, db.insertInto('cron_runs').values({ slot: slot.slice(0, 128), owner, at: toDbInstant(now) }), ['slot']).executeTakeFirstOrThrow());
+  return madeRow(
+    await insertIfAbsent(
+      db,
+      db.insertInto('cron_runs').values({ slot: slot.slice(0, 128), owner, at: toDbInstant(now) }),
+      ['slot'],
+    ).executeTakeFirstOrThrow(),
+  );
 }
 
 /** Forgets slots claimed before `before`; returns how many. */

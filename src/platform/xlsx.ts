@@ -61,12 +61,20 @@ export function cellText(value: string): string {
 
 /** Escapes text for an XML text node or attribute value. CR is kept as a reference (parsers fold a raw CR to LF). */
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#13;'));
+  return s.replace(/[&<>"\r]/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#13;',
+  );
 }
 
 /** A sheet name Excel accepts: no \ / ? * [ ] :, at most 31 characters, not blank, no apostrophe at either end. */
 export function sheetName(name: string): string {
-  const cleaned = [...name.replace(ILLEGAL_XML, '').replace(BAD_SHEET_NAME_CHARS, ' ').replace(/^'+|'+$/g, '').trim()]
+  const cleaned = [
+    ...name
+      .replace(ILLEGAL_XML, '')
+      .replace(BAD_SHEET_NAME_CHARS, ' ')
+      .replace(/^'+|'+$/g, '')
+      .trim(),
+  ]
     .slice(0, MAX_SHEET_NAME)
     .join('')
     .trim();
@@ -106,7 +114,8 @@ function cellXml(ref: string, value: Cell): string {
   }
   if (typeof value === 'number') return Number.isFinite(value) ? `<c r="${ref}"><v>${value}</v></c>` : '';
   if (typeof value === 'boolean') return `<c r="${ref}" t="b"><v>${value ? 1 : 0}</v></c>`;
-  if (Number.isFinite(value.wallClockMs)) return `<c r="${ref}" s="${STYLE_DATETIME}"><v>${excelSerial(value.wallClockMs)}</v></c>`;
+  if (Number.isFinite(value.wallClockMs))
+    return `<c r="${ref}" s="${STYLE_DATETIME}"><v>${excelSerial(value.wallClockMs)}</v></c>`;
   return '';
 }
 
@@ -229,7 +238,8 @@ const CT_SHEET = 'application/vnd.openxmlformats-officedocument.spreadsheetml.wo
 
 function contentTypes(sheets: number): string {
   let overrides = '';
-  for (let i = 1; i <= sheets; i++) overrides += `<Override PartName="/xl/worksheets/sheet${i}.xml" ContentType="${CT_SHEET}"/>`;
+  for (let i = 1; i <= sheets; i++)
+    overrides += `<Override PartName="/xl/worksheets/sheet${i}.xml" ContentType="${CT_SHEET}"/>`;
   return (
     `${XML_DECL}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
@@ -252,7 +262,8 @@ function workbook(names: readonly string[]): string {
 
 function workbookRels(sheets: number): string {
   let rels = '';
-  for (let i = 1; i <= sheets; i++) rels += `<Relationship Id="rId${i}" Type="${NS_REL}/worksheet" Target="worksheets/sheet${i}.xml"/>`;
+  for (let i = 1; i <= sheets; i++)
+    rels += `<Relationship Id="rId${i}" Type="${NS_REL}/worksheet" Target="worksheets/sheet${i}.xml"/>`;
   rels += `<Relationship Id="rId${sheets + 1}" Type="${NS_REL}/styles" Target="styles.xml"/>`;
   return `${XML_DECL}<Relationships xmlns="${NS_PKG_REL}">${rels}</Relationships>`;
 }
@@ -323,10 +334,13 @@ export class XlsxBuilder {
     if (this.finished) throw new Error('workbook already finished');
     let unique = sheetName(name);
     // Sheet names are unique regardless of case.
-    for (let n = 2; this.names.some((x) => x.toLowerCase() === unique.toLowerCase()); n++) unique = `${[...sheetName(name)].slice(0, MAX_SHEET_NAME - 1 - String(n).length).join('')}-${n}`;
+    for (let n = 2; this.names.some((x) => x.toLowerCase() === unique.toLowerCase()); n++)
+      unique = `${[...sheetName(name)].slice(0, MAX_SHEET_NAME - 1 - String(n).length).join('')}-${n}`;
     this.names.push(unique);
     const sink = new ByteSink();
-    const frozen = header.length ? '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>' : '';
+    const frozen = header.length
+      ? '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+      : '';
     sink.write(`${XML_DECL}<worksheet xmlns="${NS_MAIN}">${frozen}${colsXml(header)}<sheetData>`);
     this.current = { sink, rows: 0, columns: 0 };
     if (header.length) this.writeRow(header, STYLE_HEADER);
@@ -393,7 +407,12 @@ export class XlsxBuilder {
     this.current = undefined;
     c.sink.write('</sheetData></worksheet>');
     c.sink.flush();
-    this.sheets.push({ name: encoder.encode(`xl/worksheets/sheet${this.sheets.length + 1}.xml`), crc: c.sink.crc, size: c.sink.size, chunks: c.sink.chunks });
+    this.sheets.push({
+      name: encoder.encode(`xl/worksheets/sheet${this.sheets.length + 1}.xml`),
+      crc: c.sink.crc,
+      size: c.sink.size,
+      chunks: c.sink.chunks,
+    });
   }
 }
 

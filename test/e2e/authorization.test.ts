@@ -71,9 +71,25 @@ let hpToWithdraw: Project;
 
 /** Everything a command or an action could change (the outbox, receipts and inbox change with every message). */
 async function state(): Promise<string> {
-  const tables = ['role_grants', 'people', 'chats', 'projects', 'reports', 'self_evaluations', 'reminder_pauses', 'reminder_occurrences', 'scores', 'awards', 'audit_log'] as const;
+  const tables = [
+    'role_grants',
+    'people',
+    'chats',
+    'projects',
+    'reports',
+    'self_evaluations',
+    'reminder_pauses',
+    'reminder_occurrences',
+    'scores',
+    'awards',
+    'audit_log',
+  ] as const;
   const out: Record<string, unknown> = {};
-  for (const t of tables) out[t] = await db.db.selectFrom(t as 'audit_log').selectAll().execute();
+  for (const t of tables)
+    out[t] = await db.db
+      .selectFrom(t as 'audit_log')
+      .selectAll()
+      .execute();
   return JSON.stringify(out);
 }
 
@@ -85,7 +101,10 @@ beforeAll(async () => {
   await grantRole(db, PERSONAS.otherContact!.openId, 'contact', 'JA');
   await grantRole(db, PERSONAS.judge!.openId, 'judge', 'T02');
   await grantRole(db, PERSONAS.otherJudge!.openId, 'judge', 'T03');
-  h.emu.emulator.ensureGroupChat('oc_az_group', Object.values(PERSONAS).map((p) => p.openId));
+  h.emu.emulator.ensureGroupChat(
+    'oc_az_group',
+    Object.values(PERSONAS).map((p) => p.openId),
+  );
   await bindUnitChat(db, 'oc_az_hp', 'HP');
   h.emu.emulator.ensureGroupChat('oc_az_hp', [PERSONAS.contact!.openId]);
   hp = await registerProject(db, 'HP', 'T04', '黄浦项目');
@@ -96,7 +115,6 @@ afterAll(async () => {
   await h.close();
   await db.destroy();
 });
-
 
 describe('commands', () => {
   it('every command has a sample in this matrix', () => {
@@ -141,7 +159,9 @@ describe('what people type is echoed only as plain text', () => {
   const leaks = (m: { msgType: string; content: unknown }): string[] => {
     if (m.msgType === 'text') {
       const t = String((m.content as { text?: unknown }).text ?? '');
-      return ['<at', '](', '[点我]'].filter((x) => t.includes(x)).map((x) => `text message echoes ${x}: ${t.slice(0, 120)}`);
+      return ['<at', '](', '[点我]']
+        .filter((x) => t.includes(x))
+        .map((x) => `text message echoes ${x}: ${t.slice(0, 120)}`);
     }
     return m.msgType === 'interactive' ? cardFaults(m.content as Card).filter((f) => f.includes('typed text')) : [];
   };
@@ -151,7 +171,11 @@ describe('what people type is echoed only as plain text', () => {
         h.container.clock.set(at('2024-11-05 10:00:00'));
         for (const p of Object.values(PERSONAS).filter((x) => inAudience(x.roles, spec.audience))) {
           h.emu.emulator.reset();
-          await h.lark.messageReceived({ sender: p.openId, text: `${spec.words[0]} ${HOSTILE}`, ...(chatType === 'group' ? { chatType: 'group', chatId: 'oc_az_group', mentionBot: true } : {}) });
+          await h.lark.messageReceived({
+            sender: p.openId,
+            text: `${spec.words[0]} ${HOSTILE}`,
+            ...(chatType === 'group' ? { chatType: 'group', chatId: 'oc_az_group', mentionBot: true } : {}),
+          });
           await h.settle();
           expect(h.emu.emulator.state.messages.length).toBeGreaterThan(0);
           expect(h.emu.emulator.state.messages.flatMap(leaks)).toEqual([]);
@@ -161,7 +185,13 @@ describe('what people type is echoed only as plain text', () => {
   }
   it('an unknown command made of markup, in a group', async () => {
     h.emu.emulator.reset();
-    await h.lark.messageReceived({ sender: PERSONAS.stranger!.openId, text: HOSTILE, chatType: 'group', chatId: 'oc_az_group', mentionBot: true });
+    await h.lark.messageReceived({
+      sender: PERSONAS.stranger!.openId,
+      text: HOSTILE,
+      chatType: 'group',
+      chatId: 'oc_az_group',
+      mentionBot: true,
+    });
     await h.settle();
     expect(h.emu.emulator.state.messages.length).toBeGreaterThan(0);
     expect(h.emu.emulator.state.messages.flatMap(leaks)).toEqual([]);
@@ -188,12 +218,34 @@ interface ActionCase {
 async function award(status: 'nominated' | 'allocated' | 'materials_submitted'): Promise<Record<string, unknown>> {
   const id = newId('awd');
   const now = toDbInstant(Date.now());
-  await db.db.insertInto('awards').values({
-    id, competition_id: 'shanghai-2024', track_code: 'T02', kind: 'individual', project_id: hpT02.id, nominee_name: `候选人${id.slice(-6)}`, unit_code: 'HP', status,
-    nominated_by: 'ou_az_someone', decided_by: null, created_at: now, updated_at: now, slot: null, active_key: null, nominee_title: '科长', reason: '理由',
-    materials: status === 'materials_submitted' ? '事迹' : null, materials_links: null, materials_by: null, materials_at: null,
-    allocated_by: status === 'nominated' ? null : OFFICE, decision_note: null, decided_at: null,
-  }).execute();
+  await db.db
+    .insertInto('awards')
+    .values({
+      id,
+      competition_id: 'shanghai-2024',
+      track_code: 'T02',
+      kind: 'individual',
+      project_id: hpT02.id,
+      nominee_name: `候选人${id.slice(-6)}`,
+      unit_code: 'HP',
+      status,
+      nominated_by: 'ou_az_someone',
+      decided_by: null,
+      created_at: now,
+      updated_at: now,
+      slot: null,
+      active_key: null,
+      nominee_title: '科长',
+      reason: '理由',
+      materials: status === 'materials_submitted' ? '事迹' : null,
+      materials_links: null,
+      materials_by: null,
+      materials_at: null,
+      allocated_by: status === 'nominated' ? null : OFFICE,
+      decision_note: null,
+      decided_at: null,
+    })
+    .execute();
   return { w: id };
 }
 
@@ -209,37 +261,144 @@ function actionCase(name: string): ActionCase | undefined {
   const cases: Record<string, ActionCase> = {
     'help.show': { at: APRIL, value: () => ({ a: 'help.show' }), owner: () => true },
     'reg.open': { at: APRIL, value: () => ({ a: 'reg.open', u: 'HP' }), owner: hpContact },
-    'reg.submit': { at: APRIL, value: () => ({ a: 'reg.submit', u: 'HP' }), form: () => ({ track: 'T05', name: `项目${Math.random()}`, lead: '乙', summary: 's', goals: 'g', phone: '' }), owner: hpContact },
+    'reg.submit': {
+      at: APRIL,
+      value: () => ({ a: 'reg.submit', u: 'HP' }),
+      form: () => ({ track: 'T05', name: `项目${Math.random()}`, lead: '乙', summary: 's', goals: 'g', phone: '' }),
+      owner: hpContact,
+    },
     'reg.list': { at: APRIL, value: () => ({ a: 'reg.list', u: 'HP' }), owner: hpContact },
     'reg.edit': { at: APRIL, value: () => ({ a: 'reg.edit', p: hp.id }), owner: hpContact },
-    'reg.save': { at: APRIL, value: () => ({ a: 'reg.save', p: hp.id }), form: () => ({ name: '改名', lead: '乙', summary: 's', goals: 'g', phone: '' }), owner: hpContact },
+    'reg.save': {
+      at: APRIL,
+      value: () => ({ a: 'reg.save', p: hp.id }),
+      form: () => ({ name: '改名', lead: '乙', summary: 's', goals: 'g', phone: '' }),
+      owner: hpContact,
+    },
     'reg.withdraw': { at: APRIL, value: () => ({ a: 'reg.withdraw', p: hpToWithdraw.id }), owner: hpContact },
-    'reg.withdraw.confirm': { at: APRIL, value: () => ({ a: 'reg.withdraw.confirm', p: hpToWithdraw.id }), owner: hpContact },
+    'reg.withdraw.confirm': {
+      at: APRIL,
+      value: () => ({ a: 'reg.withdraw.confirm', p: hpToWithdraw.id }),
+      owner: hpContact,
+    },
     'rpt.open': { at: MAY, value: () => ({ a: 'rpt.open', p: hp.id }), owner: hpContact },
     'rpt.submit': { at: MAY, value: () => ({ a: 'rpt.submit', p: hp.id }), form: () => reportForm, owner: hpContact },
-    'rpt.history': { at: MAY, value: () => ({ a: 'rpt.history', p: hp.id }), owner: (r) => hpContact(r) || oversight(r) },
-    'rpt.overview': { at: MAY, value: () => ({ a: 'rpt.overview', period: '2024-05' }), owner: (r) => oversight(r) || r.judgeOf.length > 0 },
+    'rpt.history': {
+      at: MAY,
+      value: () => ({ a: 'rpt.history', p: hp.id }),
+      owner: (r) => hpContact(r) || oversight(r),
+    },
+    'rpt.overview': {
+      at: MAY,
+      value: () => ({ a: 'rpt.overview', period: '2024-05' }),
+      owner: (r) => oversight(r) || r.judgeOf.length > 0,
+    },
     'sev.open': { at: JULY, value: () => ({ a: 'sev.open', p: hp.id, period: 'midterm' }), owner: hpContact },
-    'sev.submit': { at: JULY, value: () => ({ a: 'sev.submit', p: hp.id, period: 'midterm' }), form: () => ({ score_effectiveness: '1', score_results: '1', score_feasibility: '1', score_exemplary: '1', justification: 'j' }), owner: hpContact },
-    'rem.snooze': { at: APRIL, value: () => ({ a: 'rem.snooze', r: 'registration', k: 'registration', u: 'HP' }), owner: hpContact },
-    'judge.list': { at: NOVEMBER, value: () => ({ a: 'judge.list', t: '*', o: 0 }), owner: (r) => r.judgeOf.length > 0 },
+    'sev.submit': {
+      at: JULY,
+      value: () => ({ a: 'sev.submit', p: hp.id, period: 'midterm' }),
+      form: () => ({
+        score_effectiveness: '1',
+        score_results: '1',
+        score_feasibility: '1',
+        score_exemplary: '1',
+        justification: 'j',
+      }),
+      owner: hpContact,
+    },
+    'rem.snooze': {
+      at: APRIL,
+      value: () => ({ a: 'rem.snooze', r: 'registration', k: 'registration', u: 'HP' }),
+      owner: hpContact,
+    },
+    'judge.list': {
+      at: NOVEMBER,
+      value: () => ({ a: 'judge.list', t: '*', o: 0 }),
+      owner: (r) => r.judgeOf.length > 0,
+    },
     'judge.open': { at: NOVEMBER, value: () => ({ a: 'judge.open', p: hpT02.id }), owner: t02Judge },
-    'judge.submit': { at: NOVEMBER, value: () => ({ a: 'judge.submit', p: hpT02.id }), form: () => ({ score_effectiveness: '20', score_results: '20', score_feasibility: '20', score_exemplary: '20', comment: 'c' }), owner: t02Judge },
+    'judge.submit': {
+      at: NOVEMBER,
+      value: () => ({ a: 'judge.submit', p: hpT02.id }),
+      form: () => ({
+        score_effectiveness: '20',
+        score_results: '20',
+        score_feasibility: '20',
+        score_exemplary: '20',
+        comment: 'c',
+      }),
+      owner: t02Judge,
+    },
     'judge.recuse': { at: NOVEMBER, value: () => ({ a: 'judge.recuse', p: hpT02.id }), owner: t02Judge },
-    'judge.recuse.submit': { at: NOVEMBER, value: () => ({ a: 'judge.recuse.submit', p: hpT02.id }), form: () => ({ reason: '亲属关系' }), owner: t02Judge },
-    'rank.track': { at: NOVEMBER, value: () => ({ a: 'rank.track', t: 'T02', v: 0, o: 0 }), owner: (r) => oversight(r) || t02Judge(r) },
+    'judge.recuse.submit': {
+      at: NOVEMBER,
+      value: () => ({ a: 'judge.recuse.submit', p: hpT02.id }),
+      form: () => ({ reason: '亲属关系' }),
+      owner: t02Judge,
+    },
+    'rank.track': {
+      at: NOVEMBER,
+      value: () => ({ a: 'rank.track', t: 'T02', v: 0, o: 0 }),
+      owner: (r) => oversight(r) || t02Judge(r),
+    },
     'rank.overview': { at: NOVEMBER, value: () => ({ a: 'rank.overview', v: 0, o: 0 }), owner: oversight },
     'award.nominate.open': { at: NOVEMBER, value: () => ({ a: 'award.nominate.open', t: 'T02' }), owner: t02Judge },
-    'award.nominate': { at: NOVEMBER, value: () => ({ a: 'award.nominate', t: 'T02' }), form: () => ({ kind: 'collective', project: hpT02.id, nominee: '', title: '', reason: '理由' }), owner: t02Judge },
-    'award.withdraw': { at: NOVEMBER, value: () => ({ a: 'award.withdraw' }), prepare: () => award('nominated'), owner: t02Judge },
-    'award.confirm': { at: NOVEMBER, value: () => ({ a: 'award.confirm' }), prepare: () => award('nominated'), owner: (r) => r.office },
-    'award.decline': { at: NOVEMBER, value: () => ({ a: 'award.decline' }), prepare: () => award('nominated'), owner: (r) => r.office },
-    'award.materials.open': { at: NOVEMBER, value: () => ({ a: 'award.materials.open' }), prepare: () => award('allocated'), owner: hpContact },
-    'award.materials': { at: NOVEMBER, value: () => ({ a: 'award.materials' }), prepare: () => award('allocated'), form: () => ({ materials: '事迹', links: '' }), owner: hpContact },
+    'award.nominate': {
+      at: NOVEMBER,
+      value: () => ({ a: 'award.nominate', t: 'T02' }),
+      form: () => ({ kind: 'collective', project: hpT02.id, nominee: '', title: '', reason: '理由' }),
+      owner: t02Judge,
+    },
+    'award.withdraw': {
+      at: NOVEMBER,
+      value: () => ({ a: 'award.withdraw' }),
+      prepare: () => award('nominated'),
+      owner: t02Judge,
+    },
+    'award.confirm': {
+      at: NOVEMBER,
+      value: () => ({ a: 'award.confirm' }),
+      prepare: () => award('nominated'),
+      owner: (r) => r.office,
+    },
+    'award.decline': {
+      at: NOVEMBER,
+      value: () => ({ a: 'award.decline' }),
+      prepare: () => award('nominated'),
+      owner: (r) => r.office,
+    },
+    'award.materials.open': {
+      at: NOVEMBER,
+      value: () => ({ a: 'award.materials.open' }),
+      prepare: () => award('allocated'),
+      owner: hpContact,
+    },
+    'award.materials': {
+      at: NOVEMBER,
+      value: () => ({ a: 'award.materials' }),
+      prepare: () => award('allocated'),
+      form: () => ({ materials: '事迹', links: '' }),
+      owner: hpContact,
+    },
     // The leadership group alone decides; the office, which confirms places, may not also approve them.
-    'award.decide.open': { at: NOVEMBER, value: () => ({ a: 'award.decide.open' }), prepare: () => award('materials_submitted'), owner: (r) => r.leader },
-    'award.decide': { at: NOVEMBER, value: () => ({ a: 'award.decide', d: 'approve' }), prepare: () => award('materials_submitted'), form: () => ({ note: '' }), owner: (r) => r.leader },
-    'award.list': { at: NOVEMBER, value: () => ({ a: 'award.list' }), owner: (r) => oversight(r) || r.judgeOf.length > 0 || r.contactOf.length > 0 },
+    'award.decide.open': {
+      at: NOVEMBER,
+      value: () => ({ a: 'award.decide.open' }),
+      prepare: () => award('materials_submitted'),
+      owner: (r) => r.leader,
+    },
+    'award.decide': {
+      at: NOVEMBER,
+      value: () => ({ a: 'award.decide', d: 'approve' }),
+      prepare: () => award('materials_submitted'),
+      form: () => ({ note: '' }),
+      owner: (r) => r.leader,
+    },
+    'award.list': {
+      at: NOVEMBER,
+      value: () => ({ a: 'award.list' }),
+      owner: (r) => oversight(r) || r.judgeOf.length > 0 || r.contactOf.length > 0,
+    },
   };
   return cases[name];
 }
@@ -262,7 +421,12 @@ describe('card actions', () => {
         const card = h.emu.emulator.state.messages.at(-1)!;
         const before = inAud && owns ? '' : await state();
         // Forged on purpose: every action's value (and form) posted by hand on the help card, whatever it shows.
-        const d = await h.lark.cardAction({ messageId: card.messageId, operator: p.openId, value, formValue: c.form?.() });
+        const d = await h.lark.cardAction({
+          messageId: card.messageId,
+          operator: p.openId,
+          value,
+          formValue: c.form?.(),
+        });
         expect(d.reply.status).toBe(200);
         expect(d.clientError).toBeUndefined();
         expect(json(d.toast)).not.toContain('出了点问题');

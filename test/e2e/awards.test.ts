@@ -41,7 +41,19 @@ beforeAll(async () => {
   client = createFeishuClient(h.emu.emulator, h.lark);
   await grantRole(db, JUDGE, 'judge', 'T02');
   await grantRole(db, JUDGE_HP, 'judge', 'T02');
-  await db.db.insertInto('role_grants').values({ id: newId('grt'), competition_id: 'shanghai-2024', open_id: JUDGE_HP, role: 'judge_unit', scope: 'HP', source: 'file', granted_by: null, created_at: toDbInstant(Date.now()) }).execute();
+  await db.db
+    .insertInto('role_grants')
+    .values({
+      id: newId('grt'),
+      competition_id: 'shanghai-2024',
+      open_id: JUDGE_HP,
+      role: 'judge_unit',
+      scope: 'HP',
+      source: 'file',
+      granted_by: null,
+      created_at: toDbInstant(Date.now()),
+    })
+    .execute();
   await grantRole(db, JUDGE_T03, 'judge', 'T03');
   await grantRole(db, CONTACT_JA, 'contact', 'JA');
   await grantRole(db, CONTACT_PD, 'contact', 'PD');
@@ -50,7 +62,20 @@ beforeAll(async () => {
   h.emu.emulator.ensureGroupChat(ANNOUNCE, PEOPLE);
   h.emu.emulator.ensureGroupChat(JA_GROUP, PEOPLE);
   const now = toDbInstant(Date.now());
-  await db.db.insertInto('chats').values({ chat_id: ANNOUNCE, competition_id: 'shanghai-2024', name: '竞赛通知群', chat_type: 'group', purpose: 'announcement', unit_code: null, bot_present: 1, created_at: now, updated_at: now }).execute();
+  await db.db
+    .insertInto('chats')
+    .values({
+      chat_id: ANNOUNCE,
+      competition_id: 'shanghai-2024',
+      name: '竞赛通知群',
+      chat_type: 'group',
+      purpose: 'announcement',
+      unit_code: null,
+      bot_present: 1,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
   await bindUnitChat(db, JA_GROUP, 'JA');
 });
 afterAll(async () => {
@@ -63,19 +88,26 @@ beforeEach(() => {
 });
 afterEach(() => {
   expect(h.emu.emulator.state.violations).toEqual([]);
-  for (const m of h.emu.emulator.state.messages) if (m.msgType === 'interactive') expect(cardBytes(m.content as Card)).toBeLessThan(30_000);
+  for (const m of h.emu.emulator.state.messages)
+    if (m.msgType === 'interactive') expect(cardBytes(m.content as Card)).toBeLessThan(30_000);
 });
 
 async function say(who: string, words: string, chatId?: string) {
-  await h.lark.messageReceived({ sender: who, text: words, ...(chatId ? { chatType: 'group' as const, chatId, mentionBot: true } : {}) });
+  await h.lark.messageReceived({
+    sender: who,
+    text: words,
+    ...(chatId ? { chatType: 'group' as const, chatId, mentionBot: true } : {}),
+  });
   await h.settle();
   return h.emu.emulator.state.messages.at(-1)!;
 }
 
 /** `who` clicks the button of the card `messageId` whose callback value has these fields. */
-const click = (messageId: string, who: string, value: Record<string, unknown>) => client.clickButton(messageId, who, value);
+const click = (messageId: string, who: string, value: Record<string, unknown>) =>
+  client.clickButton(messageId, who, value);
 /** `who` fills the form the card `messageId` shows with `fill` and presses its submit button (`button`, when it has several). */
-const submit = async (messageId: string, who: string, fill: Record<string, unknown>, button?: string) => sent(await client.submitForm(messageId, who, { fill, ...(button ? { button } : {}) }));
+const submit = async (messageId: string, who: string, fill: Record<string, unknown>, button?: string) =>
+  sent(await client.submitForm(messageId, who, { fill, ...(button ? { button } : {}) }));
 /** `who` sends 表彰 and clicks the track's nominate button: the returned message shows the nomination form. */
 async function openNomination(who: string, track = 'T02'): Promise<string> {
   const list = await say(who, '表彰');
@@ -90,8 +122,22 @@ async function openNomination(who: string, track = 'T02'): Promise<string> {
 const forge = (messageId: string, who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>) =>
   h.lark.cardAction({ messageId, operator: who, value, ...(formValue ? { formValue, name: 'submit' } : {}) });
 
-const awards = () => db.db.selectFrom('awards').selectAll().where('competition_id', '=', 'shanghai-2024').orderBy('created_at').orderBy('id').execute();
-const nomination = (p: Project, over: Record<string, unknown> = {}) => ({ kind: 'collective', project: p.id, nominee: '', title: '', reason: '全年办结 320 件，投诉下降 40%', ...over });
+const awards = () =>
+  db.db
+    .selectFrom('awards')
+    .selectAll()
+    .where('competition_id', '=', 'shanghai-2024')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+const nomination = (p: Project, over: Record<string, unknown> = {}) => ({
+  kind: 'collective',
+  project: p.id,
+  nominee: '',
+  title: '',
+  reason: '全年办结 320 件，投诉下降 40%',
+  ...over,
+});
 
 describe('the award process', () => {
   it('nominate → confirm → materials → approve → announce, with every step audited and announced once', async () => {
@@ -100,14 +146,28 @@ describe('the award process', () => {
     const form = await click(list.messageId, JUDGE, { a: 'award.nominate.open', t: 'T02' });
     expect(json(form.card)).toContain('提交提名');
     // The judge forgets the reason: the client says it is required and sends nothing; forged, the server says what to fix.
-    expect(await client.submitForm(list.messageId, JUDGE, { fill: nomination(t02.JA!, { reason: '' }) })).toEqual({ blocked: 'required', missing: ['reason'] });
-    const bad = await forge(list.messageId, JUDGE, { a: 'award.nominate', t: 'T02' }, nomination(t02.JA!, { reason: '' }));
+    expect(await client.submitForm(list.messageId, JUDGE, { fill: nomination(t02.JA!, { reason: '' }) })).toEqual({
+      blocked: 'required',
+      missing: ['reason'],
+    });
+    const bad = await forge(
+      list.messageId,
+      JUDGE,
+      { a: 'award.nominate', t: 'T02' },
+      nomination(t02.JA!, { reason: '' }),
+    );
     expect(toastText(bad)).toContain('请填写推荐理由');
     expect(await awards()).toHaveLength(0);
     const ok = await submit(list.messageId, JUDGE, nomination(t02.JA!));
     expect(toastText(ok)).toContain('已提名先进集体');
     const [nominated] = await awards();
-    expect(nominated).toMatchObject({ status: 'nominated', kind: 'collective', unit_code: 'JA', slot: 1, nominee_name: 'JA法治示范项目组' });
+    expect(nominated).toMatchObject({
+      status: 'nominated',
+      kind: 'collective',
+      unit_code: 'JA',
+      slot: 1,
+      nominee_name: 'JA法治示范项目组',
+    });
 
     // The office confirms: the unit's contact is asked for the materials, one-to-one.
     const office = await say(OFFICE, '表彰');
@@ -118,21 +178,33 @@ describe('the award process', () => {
     const asked = h.emu.emulator.state.messages.filter((m) => json(m.content).includes('表彰名额已确认'));
     expect(asked).toHaveLength(1);
     expect(asked[0]).toMatchObject({ chatType: 'p2p' });
-    expect(h.emu.emulator.state.calls.some((c) => JSON.stringify(c).includes(CONTACT_JA) && JSON.stringify(c).includes('表彰名额已确认'))).toBe(true);
+    expect(
+      h.emu.emulator.state.calls.some(
+        (c) => JSON.stringify(c).includes(CONTACT_JA) && JSON.stringify(c).includes('表彰名额已确认'),
+      ),
+    ).toBe(true);
     // A second click on the same button (or a second office member) changes nothing: posted by hand, as the answer
     // replaced the card that showed it.
     const again = await forge(office.messageId, OFFICE, { a: 'award.confirm', w: nominated!.id });
     expect(toastText(again)).toMatch(/名额已确认|不能再这样操作/);
 
     // Another unit's contact cannot submit JA's materials, whatever the card says (forged on purpose).
-    const foreign = await forge(office.messageId, CONTACT_PD, { a: 'award.materials', w: nominated!.id }, { materials: '冒充', links: '' });
+    const foreign = await forge(
+      office.messageId,
+      CONTACT_PD,
+      { a: 'award.materials', w: nominated!.id },
+      { materials: '冒充', links: '' },
+    );
     expect(toastText(foreign)).toContain('只有');
     const contactList = await say(CONTACT_JA, '表彰');
     expect(json(contactList.content)).toContain('award.materials.open');
     await click(contactList.messageId, CONTACT_JA, { a: 'award.materials.open', w: nominated!.id });
     const noLinks = await submit(contactList.messageId, CONTACT_JA, { materials: '事迹', links: 'ftp://x' });
     expect(toastText(noLinks)).toContain('不是有效链接');
-    const submitted = await submit(contactList.messageId, CONTACT_JA, { materials: '全年办结 320 件', links: 'https://example.com/deeds' });
+    const submitted = await submit(contactList.messageId, CONTACT_JA, {
+      materials: '全年办结 320 件',
+      links: 'https://example.com/deeds',
+    });
     expect(toastText(submitted)).toContain('材料已报送');
 
     // A leader must say why when not approving; then approves.
@@ -142,28 +214,55 @@ describe('the award process', () => {
     const decision = await click(leaderList.messageId, LEADER, { a: 'award.decide.open', w: nominated!.id });
     expect(json(decision.card)).toContain('全年办结 320 件');
     expect(json(decision.card)).toContain('所依托的项目在实时排名（未发布）中没有名次');
-    for (const [judge, totals] of [[JUDGE, { JA: 88, PD: 80, XH: 72 }], [JUDGE_HP, { JA: 60, PD: 72, XH: 48 }]] as const) {
+    for (const [judge, totals] of [
+      [JUDGE, { JA: 88, PD: 80, XH: 72 }],
+      [JUDGE_HP, { JA: 60, PD: 72, XH: 48 }],
+    ] as const) {
       for (const [u, t] of Object.entries(totals)) {
         const q = t / 4;
-        await saveSheet(db.db, { competitionId: 'shanghai-2024', project: { id: t02[u]!.id, code: t02[u]!.code }, judge, change: { kind: 'score', scores: { effectiveness: q, results: q, feasibility: q, exemplary: q }, comment: '评语' }, now: at('2024-11-10 10:00:00') });
+        await saveSheet(db.db, {
+          competitionId: 'shanghai-2024',
+          project: { id: t02[u]!.id, code: t02[u]!.code },
+          judge,
+          change: {
+            kind: 'score',
+            scores: { effectiveness: q, results: q, feasibility: q, exemplary: q },
+            comment: '评语',
+          },
+          now: at('2024-11-10 10:00:00'),
+        });
       }
     }
     // The form replaced the list: the leader sends 表彰 again to open it anew.
     const leaderAgain = await say(LEADER, '表彰');
     const ranked = await click(leaderAgain.messageId, LEADER, { a: 'award.decide.open', w: nominated!.id });
-    expect(json(ranked.card)).toMatch(/所依托的项目在实时排名（未发布）中列 T02 赛道第 \d 名（共 3 个有名次的项目，名额线 3）/);
+    expect(json(ranked.card)).toMatch(
+      /所依托的项目在实时排名（未发布）中列 T02 赛道第 \d 名（共 3 个有名次的项目，名额线 3）/,
+    );
     const noReason = await submit(leaderAgain.messageId, LEADER, { note: '' }, 'reject');
     expect(toastText(noReason)).toContain('写明原因');
     const approved = await submit(leaderAgain.messageId, LEADER, { note: '同意' }, 'approve');
     expect(toastText(approved)).toContain('已审定通过');
-    expect((await awards())[0]).toMatchObject({ status: 'approved', decided_by: LEADER, decision_note: '同意', materials: '全年办结 320 件' });
+    expect((await awards())[0]).toMatchObject({
+      status: 'approved',
+      decided_by: LEADER,
+      decision_note: '同意',
+      materials: '全年办结 320 件',
+    });
 
     // Before the announcement a group sees no names; the office announces to the announcement group and JA's group.
     const early = await say(CONTACT_JA, '表彰', JA_GROUP);
     expect(json(early.content)).not.toContain('JA法治示范');
     await say(OFFICE, '公布表彰');
-    const posted = () => h.emu.emulator.state.messages.filter((m) => m.chatType === 'group' && json(m.content).includes('"content":"表彰名单"'));
-    expect(posted().map((m) => m.chatId).sort()).toEqual([ANNOUNCE, JA_GROUP].sort());
+    const posted = () =>
+      h.emu.emulator.state.messages.filter(
+        (m) => m.chatType === 'group' && json(m.content).includes('"content":"表彰名单"'),
+      );
+    expect(
+      posted()
+        .map((m) => m.chatId)
+        .sort(),
+    ).toEqual([ANNOUNCE, JA_GROUP].sort());
     expect(json(posted()[0]!.content)).toContain('JA法治示范项目组');
     // Announcing the same list again posts nothing new.
     await say(OFFICE, '公布表彰');
@@ -172,7 +271,12 @@ describe('the award process', () => {
     expect(json(inGroup.content)).toContain('JA法治示范项目组');
 
     const audit = await listAudit(db.db, 'shanghai-2024', 50);
-    expect(audit.filter((a) => a.entityType === 'award' || a.entityType === 'award_list').map((a) => a.action).sort()).toEqual(['award.announce', 'award.approve', 'award.confirm', 'award.materials', 'award.nominate']);
+    expect(
+      audit
+        .filter((a) => a.entityType === 'award' || a.entityType === 'award_list')
+        .map((a) => a.action)
+        .sort(),
+    ).toEqual(['award.announce', 'award.approve', 'award.confirm', 'award.materials', 'award.nominate']);
   });
 
   it('the quota holds: a full track refuses, a withdrawal frees a place, two nominations racing for the last place get one', async () => {
@@ -180,7 +284,10 @@ describe('the award process', () => {
     expect(toastText(await submit(await openNomination(JUDGE), JUDGE, nomination(t02.PD!)))).toContain('已提名');
     // Two forms on screen, submitted at the same moment.
     const [formX, formY] = [await openNomination(JUDGE), await openNomination(JUDGE)];
-    const [x, y] = await Promise.all([submit(formX, JUDGE, nomination(t02.XH!)), submit(formY, JUDGE, nomination(t02.CN!))]);
+    const [x, y] = await Promise.all([
+      submit(formX, JUDGE, nomination(t02.XH!)),
+      submit(formY, JUDGE, nomination(t02.CN!)),
+    ]);
     expect([toastText(x), toastText(y)].filter((t) => t.includes('已提名'))).toHaveLength(1);
     expect([toastText(x), toastText(y)].filter((t) => t.includes('已经提满'))).toHaveLength(1);
     const live = (await awards()).filter((a) => a.kind === 'collective' && a.slot !== null);
@@ -190,26 +297,61 @@ describe('the award process', () => {
     const list = await say(JUDGE, '表彰');
     expect(toastText(await click(list.messageId, JUDGE, { a: 'award.withdraw', w: pd.id }))).toContain('已撤回');
     // The second click arrives after the first was answered (a double click): posted by hand, the card no longer shows it.
-    expect(toastText(await forge(list.messageId, JUDGE, { a: 'award.withdraw', w: pd.id }))).toContain('不能再这样操作');
+    expect(toastText(await forge(list.messageId, JUDGE, { a: 'award.withdraw', w: pd.id }))).toContain(
+      '不能再这样操作',
+    );
     expect(toastText(await submit(await openNomination(JUDGE), JUDGE, nomination(t02.PD!)))).toContain('已提名');
-    expect(toastText(await submit(await openNomination(JUDGE), JUDGE, nomination(t02.PD!, { kind: 'individual', nominee: '张三', title: '科长' })))).toContain('已提名先进个人');
-    expect(toastText(await submit(await openNomination(JUDGE), JUDGE, nomination(t02.PD!, { kind: 'individual', nominee: '张 三', title: '科长' })))).toContain('已经被提名');
+    expect(
+      toastText(
+        await submit(
+          await openNomination(JUDGE),
+          JUDGE,
+          nomination(t02.PD!, { kind: 'individual', nominee: '张三', title: '科长' }),
+        ),
+      ),
+    ).toContain('已提名先进个人');
+    expect(
+      toastText(
+        await submit(
+          await openNomination(JUDGE),
+          JUDGE,
+          nomination(t02.PD!, { kind: 'individual', nominee: '张 三', title: '科长' }),
+        ),
+      ),
+    ).toContain('已经被提名');
   });
 
   it('judges nominate only in their tracks and never their own unit; nothing before the stage or after the due day', async () => {
     // Forged on purpose: JUDGE_HP's form never offers HP's project; JUDGE_T03 and CONTACT_JA act on JUDGE_HP's card.
     const list = await say(JUDGE_HP, '表彰');
-    expect(toastText(await forge(list.messageId, JUDGE_HP, { a: 'award.nominate', t: 'T02' }, nomination(t02.HP!, { kind: 'individual', nominee: '李四', title: '队长' })))).toContain('需要回避');
-    expect(toastText(await forge(list.messageId, JUDGE_T03, { a: 'award.nominate.open', t: 'T02' }))).toContain('不是 T02 赛道的评委');
-    expect(toastText(await forge(list.messageId, CONTACT_JA, { a: 'award.nominate', t: 'T02' }, nomination(t02.JA!)))).toContain('没有权限');
+    expect(
+      toastText(
+        await forge(
+          list.messageId,
+          JUDGE_HP,
+          { a: 'award.nominate', t: 'T02' },
+          nomination(t02.HP!, { kind: 'individual', nominee: '李四', title: '队长' }),
+        ),
+      ),
+    ).toContain('需要回避');
+    expect(toastText(await forge(list.messageId, JUDGE_T03, { a: 'award.nominate.open', t: 'T02' }))).toContain(
+      '不是 T02 赛道的评委',
+    );
+    expect(
+      toastText(await forge(list.messageId, CONTACT_JA, { a: 'award.nominate', t: 'T02' }, nomination(t02.JA!))),
+    ).toContain('没有权限');
     const before = (await awards()).length;
     // A list and a form on screen, used outside the window.
     const judgeList = await say(JUDGE, '表彰');
     const form = await openNomination(JUDGE);
     h.container.clock.set(at('2024-10-30 10:00:00'));
-    expect(toastText(await click(judgeList.messageId, JUDGE, { a: 'award.nominate.open', t: 'T02' }))).toContain('评比表彰阶段 2024-11-01 开始');
+    expect(toastText(await click(judgeList.messageId, JUDGE, { a: 'award.nominate.open', t: 'T02' }))).toContain(
+      '评比表彰阶段 2024-11-01 开始',
+    );
     h.container.clock.set(at('2024-12-14 10:00:00'));
-    expect(toastText(await submit(form, JUDGE, nomination(t02.XH!, { kind: 'individual', nominee: '王五', title: '所长' })))).toContain('已于 2024-12-13 截止');
+    expect(
+      toastText(await submit(form, JUDGE, nomination(t02.XH!, { kind: 'individual', nominee: '王五', title: '所长' }))),
+    ).toContain('已于 2024-12-13 截止');
     expect(await awards()).toHaveLength(before);
     // In a group, nominations are never shown, whoever asks.
     const inGroup = await say(JUDGE, '表彰', JA_GROUP);
@@ -223,17 +365,42 @@ describe('the award process', () => {
     await grantRole(db, OFFICE, 'leader'); // the office member from BOT_ADMINS now also sits in the leadership group
     const id = newId('awd');
     const stamp = toDbInstant(Date.now());
-    await db.db.insertInto('awards').values({
-      id, competition_id: 'shanghai-2024', track_code: 'T02', kind: 'individual', project_id: t02.CN!.id, nominee_name: 'CN某人', unit_code: 'CN', status: 'nominated',
-      nominated_by: JUDGE_OFFICE, decided_by: null, created_at: stamp, updated_at: stamp, slot: null, active_key: `individual|${t02.CN!.id}|sod`, nominee_title: '科长', reason: '理由',
-      materials: null, materials_links: null, materials_by: null, materials_at: null, allocated_by: null, decision_note: null, decided_at: null,
-    }).execute();
+    await db.db
+      .insertInto('awards')
+      .values({
+        id,
+        competition_id: 'shanghai-2024',
+        track_code: 'T02',
+        kind: 'individual',
+        project_id: t02.CN!.id,
+        nominee_name: 'CN某人',
+        unit_code: 'CN',
+        status: 'nominated',
+        nominated_by: JUDGE_OFFICE,
+        decided_by: null,
+        created_at: stamp,
+        updated_at: stamp,
+        slot: null,
+        active_key: `individual|${t02.CN!.id}|sod`,
+        nominee_title: '科长',
+        reason: '理由',
+        materials: null,
+        materials_links: null,
+        materials_by: null,
+        materials_at: null,
+        allocated_by: null,
+        decision_note: null,
+        decided_at: null,
+      })
+      .execute();
     const row = async () => (await awards()).find((a) => a.id === id)!;
 
     // The judge who nominated also works in the office: no confirm button for their own nomination, and a forged click is refused.
     const own = await say(JUDGE_OFFICE, '表彰');
     expect(json(own.content)).not.toContain(`"a":"award.confirm","w":"${id}"`);
-    expect(toastText(await forge(own.messageId, JUDGE_OFFICE, { a: 'award.confirm', w: id }))).toContain('这个人选是你提名的');
+    expect(toastText(await forge(own.messageId, JUDGE_OFFICE, { a: 'award.confirm', w: id }))).toContain(
+      '这个人选是你提名的',
+    );
     expect((await row()).status).toBe('nominated');
     // Another office member confirms.
     const office = await say(OFFICE, '表彰');
@@ -241,10 +408,16 @@ describe('the award process', () => {
     expect((await row()).allocated_by).toBe(OFFICE);
 
     // The materials are in. The office member who confirmed the place is also a leader: no decision button, and a forged approval is refused.
-    await db.db.updateTable('awards').set({ status: 'materials_submitted', materials: '事迹' }).where('id', '=', id).execute();
+    await db.db
+      .updateTable('awards')
+      .set({ status: 'materials_submitted', materials: '事迹' })
+      .where('id', '=', id)
+      .execute();
     const mine = await say(OFFICE, '表彰');
     expect(json(mine.content)).not.toContain(`"a":"award.decide.open","w":"${id}"`);
-    expect(toastText(await forge(mine.messageId, OFFICE, { a: 'award.decide', w: id, d: 'approve' }, { note: '' }))).toContain('这个名额是你确认的');
+    expect(
+      toastText(await forge(mine.messageId, OFFICE, { a: 'award.decide', w: id, d: 'approve' }, { note: '' })),
+    ).toContain('这个名额是你确认的');
     expect((await row()).status).toBe('materials_submitted');
     // Another leader decides, through the form the card shows.
     const leader = await say(LEADER, '表彰');
@@ -258,11 +431,34 @@ describe('the award process', () => {
     const insertAward = async (unit: string, status: string) => {
       const id = newId('awd');
       const now = toDbInstant(Date.now());
-      await db.db.insertInto('awards').values({
-        id, competition_id: 'shanghai-2024', track_code: 'T02', kind: 'individual', project_id: t02[unit]!.id, nominee_name: `${unit}某人`, unit_code: unit, status,
-        nominated_by: JUDGE, decided_by: null, created_at: now, updated_at: now, slot: place++, active_key: `individual|${t02[unit]!.id}|${id}`, nominee_title: '科长', reason: '理由',
-        materials: status === 'materials_submitted' ? '事迹' : null, materials_links: null, materials_by: null, materials_at: null, allocated_by: OFFICE, decision_note: null, decided_at: null,
-      }).execute();
+      await db.db
+        .insertInto('awards')
+        .values({
+          id,
+          competition_id: 'shanghai-2024',
+          track_code: 'T02',
+          kind: 'individual',
+          project_id: t02[unit]!.id,
+          nominee_name: `${unit}某人`,
+          unit_code: unit,
+          status,
+          nominated_by: JUDGE,
+          decided_by: null,
+          created_at: now,
+          updated_at: now,
+          slot: place++,
+          active_key: `individual|${t02[unit]!.id}|${id}`,
+          nominee_title: '科长',
+          reason: '理由',
+          materials: status === 'materials_submitted' ? '事迹' : null,
+          materials_links: null,
+          materials_by: null,
+          materials_at: null,
+          allocated_by: OFFICE,
+          decision_note: null,
+          decided_at: null,
+        })
+        .execute();
       return id;
     };
     const owed = await insertAward('PD', 'allocated');
@@ -275,7 +471,11 @@ describe('the award process', () => {
       await h.settle();
     };
     // Only the award reminders (PD also owes its progress reports, long overdue by December).
-    const to = (openId: string) => h.emu.emulator.state.messages.filter((m) => m.receiverOpenId === openId && m.chatType === 'p2p').map((m) => json(m.content)).filter((c) => c.includes('award.list'));
+    const to = (openId: string) =>
+      h.emu.emulator.state.messages
+        .filter((m) => m.receiverOpenId === openId && m.chatType === 'p2p')
+        .map((m) => json(m.content))
+        .filter((c) => c.includes('award.list'));
     // T-7 of the materials' due day (13 December) is Friday 6 December, 09:30.
     await tickThrough('2024-12-06 09:00', '2024-12-06 10:00');
     expect(to(CONTACT_PD)).toHaveLength(1);
@@ -285,7 +485,12 @@ describe('the award process', () => {
     expect(to(LEADER)).toHaveLength(1);
     expect(to(LEADER)[0]).toContain('待审定');
     // The button opens the leader's list, with the decision button of the pending one.
-    const list = await click(h.emu.emulator.state.messages.find((m) => m.receiverOpenId === LEADER && json(m.content).includes('award.list'))!.messageId, LEADER, { a: 'award.list' });
+    const list = await click(
+      h.emu.emulator.state.messages.find((m) => m.receiverOpenId === LEADER && json(m.content).includes('award.list'))!
+        .messageId,
+      LEADER,
+      { a: 'award.list' },
+    );
     expect(json(list.card)).toContain(pending);
     // Decided, and the materials in: nobody is reminded again.
     await db.db.updateTable('awards').set({ status: 'approved' }).where('id', 'in', [pending]).execute();

@@ -36,9 +36,20 @@ const hpProjects: Project[] = [];
 
 async function register(unit: string, track: string, i: number): Promise<Project> {
   const r = await createProject(db.db, {
-    competitionId: 'shanghai-2024', codePrefix: '2024', unit, track, limit: 2,
-    fields: { name: zh(60, `${unit}${track}${i}号`), lead: zh(30, '负责人'), summary: zh(500, '简介'), goals: zh(1000, '目标'), phone: '' },
-    actor: 'seed', now: at('2024-04-01 10:00:00'),
+    competitionId: 'shanghai-2024',
+    codePrefix: '2024',
+    unit,
+    track,
+    limit: 2,
+    fields: {
+      name: zh(60, `${unit}${track}${i}号`),
+      lead: zh(30, '负责人'),
+      summary: zh(500, '简介'),
+      goals: zh(1000, '目标'),
+      phone: '',
+    },
+    actor: 'seed',
+    now: at('2024-04-01 10:00:00'),
   });
   if (r.kind !== 'created') throw new Error(`could not register ${unit} ${track}: ${r.kind}`);
   return r.project;
@@ -51,7 +62,19 @@ beforeAll(async () => {
   await grantRole(db, HP, 'contact', 'HP');
   for (const t of TRACKS) await grantRole(db, JUDGE_ALL, 'judge', t);
   await grantRole(db, JUDGE_HP_T03, 'judge', 'T03');
-  await db.db.insertInto('role_grants').values({ id: newId('grt'), competition_id: 'shanghai-2024', open_id: JUDGE_HP_T03, role: 'judge_unit', scope: 'HP', source: 'file', granted_by: null, created_at: toDbInstant(Date.now()) }).execute();
+  await db.db
+    .insertInto('role_grants')
+    .values({
+      id: newId('grt'),
+      competition_id: 'shanghai-2024',
+      open_id: JUDGE_HP_T03,
+      role: 'judge_unit',
+      scope: 'HP',
+      source: 'file',
+      granted_by: null,
+      created_at: toDbInstant(Date.now()),
+    })
+    .execute();
   // HP: two projects in every track (20, the most a unit may have). Other units fill T01, T02 and T04..T10 for awards.
   for (const t of TRACKS) for (const i of [1, 2]) hpProjects.push(await register('HP', t, i));
   for (const t of TRACKS) for (const u of UNITS.slice(2, 6)) await register(u, t, 1);
@@ -64,7 +87,8 @@ beforeEach(() => h.emu.emulator.reset());
 afterEach(() => {
   // Nothing Lark would refuse was sent, patched or answered, and every card shown meets the documented rules.
   expect(h.emu.emulator.state.violations).toEqual([]);
-  for (const m of h.emu.emulator.state.messages) if (m.msgType === 'interactive') expect(checkCard(m.content).problems).toEqual([]);
+  for (const m of h.emu.emulator.state.messages)
+    if (m.msgType === 'interactive') expect(checkCard(m.content).problems).toEqual([]);
 });
 
 async function say(who: string, words: string) {
@@ -74,7 +98,12 @@ async function say(who: string, words: string) {
 }
 
 /** Presses `next` on the card of `messageId` until it is gone, collecting what `read` finds on each page. */
-async function walk(messageId: string, who: string, next: string, read: (card: unknown) => string[]): Promise<string[][]> {
+async function walk(
+  messageId: string,
+  who: string,
+  next: string,
+  read: (card: unknown) => string[],
+): Promise<string[][]> {
   const pages = [read(client.card(messageId))];
   for (let i = 0; i < 50 && client.buttons(messageId).some((b) => b.labels.includes(next)); i++) {
     const d = await client.clickButton(messageId, who, next);
@@ -105,17 +134,42 @@ describe('cards at the largest sizes of the 2024 file', () => {
     for (const period of periods) {
       const links = Array.from({ length: 10 }, (_, i) => `https://example.com/${period}/${i}/${'e'.repeat(70)}`);
       await insertReport(db.db, {
-        competitionId: 'shanghai-2024', projectId: p.id, projectCode: p.code, period, revision: 1, late: false,
-        fields: { workDone: zh(1000, `${period}工作`), results: zh(1000, `${period}成效`), completion: 50, evidence: links, problems: zh(1000, `${period}问题`) },
-        actor: HP, now: at('2024-05-20 23:59:00') + minute++ * 60_000,
+        competitionId: 'shanghai-2024',
+        projectId: p.id,
+        projectCode: p.code,
+        period,
+        revision: 1,
+        late: false,
+        fields: {
+          workDone: zh(1000, `${period}工作`),
+          results: zh(1000, `${period}成效`),
+          completion: 50,
+          evidence: links,
+          problems: zh(1000, `${period}问题`),
+        },
+        actor: HP,
+        now: at('2024-05-20 23:59:00') + minute++ * 60_000,
       });
     }
     for (const period of ['midterm', 'year-end']) {
-      await insertSelfEvaluation(db.db, { competitionId: 'shanghai-2024', projectId: p.id, projectCode: p.code, period, revision: 1, late: false, scores: { effectiveness: 20, results: 20, feasibility: 20, exemplary: 20 }, justification: zh(1000, `${period}理由`), actor: HP, now: at('2024-10-20 10:00:00') });
+      await insertSelfEvaluation(db.db, {
+        competitionId: 'shanghai-2024',
+        projectId: p.id,
+        projectCode: p.code,
+        period,
+        revision: 1,
+        late: false,
+        scores: { effectiveness: 20, results: 20, feasibility: 20, exemplary: 20 },
+        justification: zh(1000, `${period}理由`),
+        actor: HP,
+        now: at('2024-10-20 10:00:00'),
+      });
     }
     h.container.clock.set(at('2024-11-05 10:00:00'));
     const timeline = await say(HP, `进展 ${p.code}`);
-    const pages = await walk(timeline.messageId, HP, '更早的期次', (c) => matches(c, /"content":"([^"]{7,8}工作)/g).map((s) => s.replace('工作', '')));
+    const pages = await walk(timeline.messageId, HP, '更早的期次', (c) =>
+      matches(c, /"content":"([^"]{7,8}工作)/g).map((s) => s.replace('工作', '')),
+    );
     const seen = pages.flat();
     // Every period once, the latest due first (the mid-term check is due 31 July, after July's report); each page within Lark's limits (checked after the test).
     expect(seen).toEqual(['year-end', '2024-10', '2024-09', '2024-08', 'midterm', '2024-07', '2024-06', '2024-05']);
@@ -127,20 +181,45 @@ describe('cards at the largest sizes of the 2024 file', () => {
     h.container.clock.set(at('2024-11-05 10:00:00'));
     const ids: string[] = [];
     for (const t of TRACKS) {
-      const projects = await db.db.selectFrom('projects').select(['id', 'unit_code']).where('track_code', '=', t).where('unit_code', '!=', 'HP').execute();
+      const projects = await db.db
+        .selectFrom('projects')
+        .select(['id', 'unit_code'])
+        .where('track_code', '=', t)
+        .where('unit_code', '!=', 'HP')
+        .execute();
       const quota = file.tracks.find((x: { code: string }) => x.code === t).quota;
-      for (const [kind, n] of [['collective', quota.collectives], ['individual', quota.individuals]] as const) {
+      for (const [kind, n] of [
+        ['collective', quota.collectives],
+        ['individual', quota.individuals],
+      ] as const) {
         for (let i = 0; i < n; i++) {
           const project = projects[i % projects.length]!;
-          const out = await insertNomination(db.db, { kind, projectId: project.id, nominee: zh(30, `${t}${kind}${i}`), title: zh(30, '科长'), reason: zh(500, `${t}理由${i}`), competitionId: 'shanghai-2024', track: t, unit: project.unit_code, quota: n, actor: JUDGE_ALL, now: at('2024-11-04 10:00:00') });
+          const out = await insertNomination(db.db, {
+            kind,
+            projectId: project.id,
+            nominee: zh(30, `${t}${kind}${i}`),
+            title: zh(30, '科长'),
+            reason: zh(500, `${t}理由${i}`),
+            competitionId: 'shanghai-2024',
+            track: t,
+            unit: project.unit_code,
+            quota: n,
+            actor: JUDGE_ALL,
+            now: at('2024-11-04 10:00:00'),
+          });
           if (out.kind === 'nominated') ids.push(out.award.id);
         }
       }
     }
     expect(ids).toHaveLength(70);
-    for (const [who, button] of [[OFFICE, 'award.confirm'], [JUDGE_ALL, 'award.withdraw']] as const) {
+    for (const [who, button] of [
+      [OFFICE, 'award.confirm'],
+      [JUDGE_ALL, 'award.withdraw'],
+    ] as const) {
       const list = await say(who, '表彰');
-      const pages = await walk(list.messageId, who, '下一页', (c) => matches(c, new RegExp(`"a":"${button.replace('.', '\\.')}","w":"(awd_[0-9a-z]+)"`, 'g')));
+      const pages = await walk(list.messageId, who, '下一页', (c) =>
+        matches(c, new RegExp(`"a":"${button.replace('.', '\\.')}","w":"(awd_[0-9a-z]+)"`, 'g')),
+      );
       expect(pages.length).toBeGreaterThan(1);
       const seen = pages.flat();
       expect(seen).toHaveLength(ids.length);
@@ -152,7 +231,12 @@ describe('cards at the largest sizes of the 2024 file', () => {
     h.container.clock.set(at('2024-11-05 10:00:00'));
     // T03 now has only HP's projects, and this judge belongs to HP.
     await db.db.deleteFrom('awards').where('track_code', '=', 'T03').execute();
-    await db.db.updateTable('projects').set({ status: 'withdrawn' }).where('track_code', '=', 'T03').where('unit_code', '!=', 'HP').execute();
+    await db.db
+      .updateTable('projects')
+      .set({ status: 'withdrawn' })
+      .where('track_code', '=', 'T03')
+      .where('unit_code', '!=', 'HP')
+      .execute();
     const list = await say(JUDGE_HP_T03, '表彰');
     const answer = await client.clickButton(list.messageId, JUDGE_HP_T03, { a: 'award.nominate.open', t: 'T03' });
     expect(toastText(answer)).toContain('T03 赛道目前没有你可以提名的项目');

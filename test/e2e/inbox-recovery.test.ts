@@ -3,7 +3,13 @@
  * next process's sweep, exactly once; a poison event is set aside after a bounded number of attempts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptEvent, claimDueEvents, inboxCounts, INBOX_LEASE_MS, INBOX_MAX_ATTEMPTS } from '../../src/lark/inbox.repository';
+import {
+  acceptEvent,
+  claimDueEvents,
+  inboxCounts,
+  INBOX_LEASE_MS,
+  INBOX_MAX_ATTEMPTS,
+} from '../../src/lark/inbox.repository';
 import type { Defer } from '../../src/platform/defer';
 import { testContainer } from '../support/container';
 import { freshDatabase, type TestDatabase } from '../support/database';
@@ -60,7 +66,8 @@ describe('the inbox', () => {
 
   it('two servers sweeping at once take each event once; a poison event is set aside after its attempts', async () => {
     const t0 = h.container.clock.now() + 86_400_000;
-    for (let i = 0; i < 30; i++) await acceptEvent(db.db, { eventId: `ev-sweep-${i}`, eventType: 'x', payload: { i } }, t0);
+    for (let i = 0; i < 30; i++)
+      await acceptEvent(db.db, { eventId: `ev-sweep-${i}`, eventType: 'x', payload: { i } }, t0);
     const later = t0 + INBOX_LEASE_MS + 1;
     const [a, b] = await Promise.all([claimDueEvents(db.db, later, 50), claimDueEvents(db.db, later, 50)]);
     const taken = [...a.due, ...b.due].map((d) => d.eventId).filter((id) => id.startsWith('ev-sweep-'));
@@ -88,18 +95,72 @@ describe('pruning', () => {
     const { toDbInstant } = await import('../../src/platform/instant');
     const old = toDbInstant(now - 8 * 86_400_000);
     const recent = toDbInstant(now - 86_400_000);
-    await db.db.insertInto('inbox').values([
-      { event_id: 'ev-prune-old', event_type: 'x', payload: '{}', status: 'done', attempts: 1, lease_until: old, last_error: null, received_at: old, finished_at: old },
-      { event_id: 'ev-prune-recent', event_type: 'x', payload: '{}', status: 'done', attempts: 1, lease_until: recent, last_error: null, received_at: recent, finished_at: recent },
-      { event_id: 'ev-prune-pending', event_type: 'x', payload: '{}', status: 'pending', attempts: 9, lease_until: toDbInstant(now + 86_400_000), last_error: null, received_at: old, finished_at: null },
-    ]).execute();
-    await db.db.insertInto('receipts').values([{ kind: 'message', receipt_key: 'om-prune-old', created_at: old }, { kind: 'message', receipt_key: 'om-prune-recent', created_at: recent }]).execute();
+    await db.db
+      .insertInto('inbox')
+      .values([
+        {
+          event_id: 'ev-prune-old',
+          event_type: 'x',
+          payload: '{}',
+          status: 'done',
+          attempts: 1,
+          lease_until: old,
+          last_error: null,
+          received_at: old,
+          finished_at: old,
+        },
+        {
+          event_id: 'ev-prune-recent',
+          event_type: 'x',
+          payload: '{}',
+          status: 'done',
+          attempts: 1,
+          lease_until: recent,
+          last_error: null,
+          received_at: recent,
+          finished_at: recent,
+        },
+        {
+          event_id: 'ev-prune-pending',
+          event_type: 'x',
+          payload: '{}',
+          status: 'pending',
+          attempts: 9,
+          lease_until: toDbInstant(now + 86_400_000),
+          last_error: null,
+          received_at: old,
+          finished_at: null,
+        },
+      ])
+      .execute();
+    await db.db
+      .insertInto('receipts')
+      .values([
+        { kind: 'message', receipt_key: 'om-prune-old', created_at: old },
+        { kind: 'message', receipt_key: 'om-prune-recent', created_at: recent },
+      ])
+      .execute();
     const c = testContainer(db, { BOT_ADMINS: OFFICE }, now - 30 * 60_000, { lark: h.container.lark });
     await c.tick(); // half past: not yet
-    expect((await db.db.selectFrom('inbox').select('event_id').where('event_id', 'like', 'ev-prune-%').execute()).length).toBe(3);
+    expect(
+      (await db.db.selectFrom('inbox').select('event_id').where('event_id', 'like', 'ev-prune-%').execute()).length,
+    ).toBe(3);
     c.clock.set(now);
     await c.tick();
-    expect((await db.db.selectFrom('inbox').select('event_id').where('event_id', 'like', 'ev-prune-%').orderBy('event_id').execute()).map((r) => r.event_id)).toEqual(['ev-prune-pending', 'ev-prune-recent']);
-    expect((await db.db.selectFrom('receipts').select('receipt_key').where('receipt_key', 'like', 'om-prune-%').execute()).map((r) => r.receipt_key)).toEqual(['om-prune-recent']);
+    expect(
+      (
+        await db.db
+          .selectFrom('inbox')
+          .select('event_id')
+          .where('event_id', 'like', 'ev-prune-%')
+          .orderBy('event_id')
+          .execute()
+      ).map((r) => r.event_id),
+    ).toEqual(['ev-prune-pending', 'ev-prune-recent']);
+    expect(
+      (
+        await db.db.selectFrom('receipts').select('receipt_key').where('receipt_key', 'like', 'om-prune-%').execute()
+      ).map((r) => r.receipt_key),
+    ).toEqual(['om-prune-recent']);
   });
 });

@@ -39,7 +39,13 @@ beforeAll(async () => {
   h = await startHarness(db, { now: at('2024-11-05 10:00:00') });
   client = createFeishuClient(h.emu.emulator, h.lark);
   // The file gives JUDGE_HP their unit; loading it again (as every start does) stores it as a judge_unit grant.
-  await loadCompetition(db.db, competition2024((f) => (f.people = [{ openId: JUDGE_HP, name: '评委甲', roles: [{ role: 'judge', track: 'T02', unit: 'HP' }] }])), { dryRun: false, now: at('2024-11-01 09:00:00'), actor: 'test' });
+  await loadCompetition(
+    db.db,
+    competition2024(
+      (f) => (f.people = [{ openId: JUDGE_HP, name: '评委甲', roles: [{ role: 'judge', track: 'T02', unit: 'HP' }] }]),
+    ),
+    { dryRun: false, now: at('2024-11-01 09:00:00'), actor: 'test' },
+  );
   await grantRole(db, JUDGE, 'judge', 'T02');
   await grantRole(db, JUDGE_JA, 'judge', 'T02');
   await grantRole(db, JUDGE_JA, 'contact', 'JA');
@@ -49,8 +55,29 @@ beforeAll(async () => {
   ja = await registerProject(db, 'JA', 'T02', '静安法治<b>示范</b>');
   pd = await registerProject(db, 'PD', 'T02', '浦东法治');
   t03 = await registerProject(db, 'HP', 'T03', '黄浦数字化');
-  await insertReport(db.db, { competitionId: 'shanghai-2024', projectId: ja.id, projectCode: ja.code, period: 'year-end', revision: 1, late: false, fields: { workDone: '全年完成', results: '办结 320 件，投诉下降 40%', completion: 95, evidence: [], problems: '' }, actor: 'seed', now: at('2024-10-20 10:00:00') });
-  await insertSelfEvaluation(db.db, { competitionId: 'shanghai-2024', projectId: ja.id, projectCode: ja.code, period: 'year-end', revision: 1, late: false, scores: { effectiveness: 22, results: 23, feasibility: 20, exemplary: 21 }, justification: '成效显著', actor: 'seed', now: at('2024-10-21 10:00:00') });
+  await insertReport(db.db, {
+    competitionId: 'shanghai-2024',
+    projectId: ja.id,
+    projectCode: ja.code,
+    period: 'year-end',
+    revision: 1,
+    late: false,
+    fields: { workDone: '全年完成', results: '办结 320 件，投诉下降 40%', completion: 95, evidence: [], problems: '' },
+    actor: 'seed',
+    now: at('2024-10-20 10:00:00'),
+  });
+  await insertSelfEvaluation(db.db, {
+    competitionId: 'shanghai-2024',
+    projectId: ja.id,
+    projectCode: ja.code,
+    period: 'year-end',
+    revision: 1,
+    late: false,
+    scores: { effectiveness: 22, results: 23, feasibility: 20, exemplary: 21 },
+    justification: '成效显著',
+    actor: 'seed',
+    now: at('2024-10-21 10:00:00'),
+  });
 });
 afterAll(async () => {
   await h.close();
@@ -62,21 +89,35 @@ beforeEach(() => {
 });
 afterEach(() => {
   expect(h.emu.emulator.state.violations).toEqual([]);
-  for (const m of h.emu.emulator.state.messages) if (m.msgType === 'interactive') expect(cardBytes(m.content as Card)).toBeLessThan(30_000);
+  for (const m of h.emu.emulator.state.messages)
+    if (m.msgType === 'interactive') expect(cardBytes(m.content as Card)).toBeLessThan(30_000);
 });
 
-const scores = (over: Record<string, unknown> = {}) => ({ score_effectiveness: '20', score_results: '21', score_feasibility: '18', score_exemplary: '15', comment: '数据扎实', ...over });
+const scores = (over: Record<string, unknown> = {}) => ({
+  score_effectiveness: '20',
+  score_results: '21',
+  score_feasibility: '18',
+  score_exemplary: '15',
+  comment: '数据扎实',
+  ...over,
+});
 
 async function say(who: string, words: string, group?: string) {
-  await h.lark.messageReceived({ sender: who, text: words, ...(group ? { chatType: 'group' as const, chatId: group, mentionBot: true } : {}) });
+  await h.lark.messageReceived({
+    sender: who,
+    text: words,
+    ...(group ? { chatType: 'group' as const, chatId: group, mentionBot: true } : {}),
+  });
   await h.settle();
   return h.emu.emulator.state.messages.at(-1)!;
 }
 
 /** `who` clicks the button of the card `messageId` whose callback value has these fields. */
-const click = (messageId: string, who: string, value: Record<string, unknown>) => client.clickButton(messageId, who, value);
+const click = (messageId: string, who: string, value: Record<string, unknown>) =>
+  client.clickButton(messageId, who, value);
 /** `who` fills the form the card `messageId` shows with `fill` and presses its submit button. */
-const submit = async (messageId: string, who: string, fill: Record<string, unknown>) => sent(await client.submitForm(messageId, who, { fill }));
+const submit = async (messageId: string, who: string, fill: Record<string, unknown>) =>
+  sent(await client.submitForm(messageId, who, { fill }));
 /** `who` sends 评分 and clicks the project's score button: the returned message shows its score form. */
 async function openScore(who: string, project: Project): Promise<string> {
   const list = await say(who, '评分');
@@ -87,9 +128,17 @@ async function openScore(who: string, project: Project): Promise<string> {
  * Forged on purpose: a callback posted by hand, with a value or form that the card the person was shown does not
  * offer (another track, one's own unit, a closed window), to check that the server refuses it whatever the card says.
  */
-const forge = (messageId: string, who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>) => h.lark.cardAction({ messageId, operator: who, value, formValue });
-const sheet = (project: Project, judge: string) => db.db.selectFrom('scores').selectAll().where('project_id', '=', project.id).where('judge_open_id', '=', judge).executeTakeFirst();
-const audits = async (entity: string) => (await listAudit(db.db, 'shanghai-2024', 500)).filter((a) => a.entityId === entity).reverse();
+const forge = (messageId: string, who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>) =>
+  h.lark.cardAction({ messageId, operator: who, value, formValue });
+const sheet = (project: Project, judge: string) =>
+  db.db
+    .selectFrom('scores')
+    .selectAll()
+    .where('project_id', '=', project.id)
+    .where('judge_open_id', '=', judge)
+    .executeTakeFirst();
+const audits = async (entity: string) =>
+  (await listAudit(db.db, 'shanghai-2024', 500)).filter((a) => a.entityId === entity).reverse();
 
 describe('a judge scores the projects of their track', () => {
   it('评分 lists the track with progress and self-evaluation at hand, a timeline button each, and cannot be forwarded', async () => {
@@ -135,16 +184,31 @@ describe('a judge scores the projects of their track', () => {
 
     const trail = await audits(`${ja.code}/${JUDGE}`);
     expect(trail.map((a) => a.action)).toEqual(['score.submit', 'score.revise']);
-    expect(trail[1]).toMatchObject({ actor: JUDGE, before: { scores: { exemplary: 15 }, comment: '数据扎实' }, after: { scores: { exemplary: 19 }, comment: '示范性强' } });
+    expect(trail[1]).toMatchObject({
+      actor: JUDGE,
+      before: { scores: { exemplary: 15 }, comment: '数据扎实' },
+      after: { scores: { exemplary: 19 }, comment: '示范性强' },
+    });
   });
 
   it('bad scores get one toast naming each thing to fix, and store nothing', async () => {
     const form = await openScore(JUDGE, pd);
     // The client stops empty required fields; what it lets through, the server checks.
-    expect(await client.submitForm(form, JUDGE, { fill: scores({ score_results: '', comment: '' }) })).toEqual({ blocked: 'required', missing: ['score_results', 'comment'] });
-    expect(json((await submit(form, JUDGE, scores({ score_effectiveness: '30' }))).toast)).toContain('「成效」请填 0 到 25 的整数');
-    const bad = await forge(form, JUDGE, { a: 'judge.submit', p: pd.id }, scores({ score_effectiveness: '30', score_results: '', comment: '' }));
-    for (const s of ['「成效」请填 0 到 25 的整数', '请给「实绩」打分', '请写一句简短评语']) expect(json(bad.toast)).toContain(s);
+    expect(await client.submitForm(form, JUDGE, { fill: scores({ score_results: '', comment: '' }) })).toEqual({
+      blocked: 'required',
+      missing: ['score_results', 'comment'],
+    });
+    expect(json((await submit(form, JUDGE, scores({ score_effectiveness: '30' }))).toast)).toContain(
+      '「成效」请填 0 到 25 的整数',
+    );
+    const bad = await forge(
+      form,
+      JUDGE,
+      { a: 'judge.submit', p: pd.id },
+      scores({ score_effectiveness: '30', score_results: '', comment: '' }),
+    );
+    for (const s of ['「成效」请填 0 到 25 的整数', '请给「实绩」打分', '请写一句简短评语'])
+      expect(json(bad.toast)).toContain(s);
     expect(bad.card).toBeUndefined();
     expect(await sheet(pd, JUDGE)).toBeUndefined();
   });
@@ -173,19 +237,30 @@ describe('a judge scores the projects of their track', () => {
     expect(await sheet(hp, JUDGE)).toBeUndefined();
   });
 
-  it('another track\'s project is refused, from a card or by code', async () => {
+  it("another track's project is refused, from a card or by code", async () => {
     const list = await say(JUDGE, '评分');
-    expect(json((await forge(list.messageId, JUDGE, { a: 'judge.submit', p: t03.id }, scores())).toast)).toContain(`你不是 T03 赛道的评委，不能查看或评分项目 ${t03.code}`);
-    expect(json((await forge(list.messageId, JUDGE, { a: 'judge.open', p: t03.id })).toast)).toContain('不能查看或评分');
+    expect(json((await forge(list.messageId, JUDGE, { a: 'judge.submit', p: t03.id }, scores())).toast)).toContain(
+      `你不是 T03 赛道的评委，不能查看或评分项目 ${t03.code}`,
+    );
+    expect(json((await forge(list.messageId, JUDGE, { a: 'judge.open', p: t03.id })).toast)).toContain(
+      '不能查看或评分',
+    );
     expect(json((await say(JUDGE, `评分 ${t03.code}`)).content)).toContain(`你不是 T03 赛道的评委`);
-    expect(json((await forge(list.messageId, JUDGE, { a: 'judge.list', t: 'T03', o: 0 })).toast)).toContain('你不是 T03 赛道的评委');
+    expect(json((await forge(list.messageId, JUDGE, { a: 'judge.list', t: 'T03', o: 0 })).toast)).toContain(
+      '你不是 T03 赛道的评委',
+    );
     expect(await sheet(t03, JUDGE)).toBeUndefined();
     // 评分 <code> of their own track opens the form straight away.
     expect(json((await say(JUDGE_T03, `评分 ${t03.code.toLowerCase()}`)).content)).toContain('score_effectiveness');
   });
 
   it('judges are recused automatically from their own unit: from the competition file, and as a contact', async () => {
-    const unit = await db.db.selectFrom('role_grants').select(['role', 'scope', 'source']).where('open_id', '=', JUDGE_HP).orderBy('role').execute();
+    const unit = await db.db
+      .selectFrom('role_grants')
+      .select(['role', 'scope', 'source'])
+      .where('open_id', '=', JUDGE_HP)
+      .orderBy('role')
+      .execute();
     expect(unit).toEqual([
       { role: 'judge', scope: 'T02', source: 'file' },
       { role: 'judge_unit', scope: 'HP', source: 'file' },
@@ -201,7 +276,9 @@ describe('a judge scores the projects of their track', () => {
     // JUDGE_JA clicks on JUDGE_HP's list (lists cannot be forwarded): forged on purpose.
     const contact = await forge(list.messageId, JUDGE_JA, { a: 'judge.open', p: ja.id });
     expect(json(contact.toast)).toContain('属于静安，是你所在单位的项目');
-    expect(json((await forge(list.messageId, JUDGE_JA, { a: 'judge.open', p: hp.id })).card)).toContain('score_effectiveness');
+    expect(json((await forge(list.messageId, JUDGE_JA, { a: 'judge.open', p: hp.id })).card)).toContain(
+      'score_effectiveness',
+    );
   });
 
   it('a judge recuses themselves with a reason (required), audited; scoring again withdraws the recusal', async () => {
@@ -213,7 +290,11 @@ describe('a judge scores the projects of their track', () => {
     const done = await submit(list.messageId, JUDGE_T03, { reason: '与项目负责人有亲属关系' });
     expect(json(done.toast)).toContain('已回避');
     expect(json(done.card)).toContain('与项目负责人有亲属关系');
-    expect(await sheet(t03, JUDGE_T03)).toMatchObject({ recused: 1, recusal_reason: '与项目负责人有亲属关系', criteria: '{}' });
+    expect(await sheet(t03, JUDGE_T03)).toMatchObject({
+      recused: 1,
+      recusal_reason: '与项目负责人有亲属关系',
+      criteria: '{}',
+    });
     expect(json((await say(JUDGE_T03, '评分')).content)).toContain('已回避');
     const reopened = await click(list.messageId, JUDGE_T03, { a: 'judge.open', p: t03.id });
     expect(json(reopened.card)).toContain('提交评分即取消回避');
@@ -230,15 +311,27 @@ describe('a judge scores the projects of their track', () => {
     expect(json(reply.content)).toContain('评分请在与我的一对一聊天中进行');
     expect(json(reply.content)).not.toContain(ja.code);
     // A scoring button clicked from a group card is refused too, whatever it says.
-    const groupCard = h.emu.emulator.state.messages.find((m) => m.chatId === 'oc_jdg_group' && m.msgType === 'interactive')!;
-    expect(json((await forge(groupCard.messageId, JUDGE, { a: 'judge.open', p: ja.id })).toast)).toContain('评分请在与我的一对一聊天中进行');
+    const groupCard = h.emu.emulator.state.messages.find(
+      (m) => m.chatId === 'oc_jdg_group' && m.msgType === 'interactive',
+    )!;
+    expect(json((await forge(groupCard.messageId, JUDGE, { a: 'judge.open', p: ja.id })).toast)).toContain(
+      '评分请在与我的一对一聊天中进行',
+    );
   });
 
   it('two submissions of one sheet at the same moment store one row', async () => {
     const form = await openScore(JUDGE, hp);
-    const [a, b] = await Promise.all([submit(form, JUDGE, scores({ score_results: '10' })), submit(form, JUDGE, scores({ score_results: '10' }))]);
+    const [a, b] = await Promise.all([
+      submit(form, JUDGE, scores({ score_results: '10' })),
+      submit(form, JUDGE, scores({ score_results: '10' })),
+    ]);
     for (const d of [a, b]) expect(json(d.toast)).toContain('评分已保存');
-    const rows = await db.db.selectFrom('scores').select('id').where('project_id', '=', hp.id).where('judge_open_id', '=', JUDGE).execute();
+    const rows = await db.db
+      .selectFrom('scores')
+      .select('id')
+      .where('project_id', '=', hp.id)
+      .where('judge_open_id', '=', JUDGE)
+      .execute();
     expect(rows).toHaveLength(1);
     expect((await audits(`${hp.code}/${JUDGE}`)).map((x) => x.action)).toEqual(['score.submit']);
   });

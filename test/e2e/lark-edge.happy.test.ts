@@ -58,7 +58,13 @@ describe('help', () => {
     await h.lark.messageReceived({ sender: 'ou_a', chatType: 'group', chatId: 'oc_group1', text: '帮助' });
     await h.settle();
     expect(h.emu.emulator.state.messages).toHaveLength(0);
-    await h.lark.messageReceived({ sender: 'ou_a', chatType: 'group', chatId: 'oc_group1', text: '帮助', mentionBot: true });
+    await h.lark.messageReceived({
+      sender: 'ou_a',
+      chatType: 'group',
+      chatId: 'oc_group1',
+      text: '帮助',
+      mentionBot: true,
+    });
     await h.settle();
     expect(h.emu.emulator.state.messages).toHaveLength(1);
     expect(h.emu.emulator.state.messages[0]).toMatchObject({ chatId: 'oc_group1', receiveIdType: 'message_id' });
@@ -69,13 +75,17 @@ describe('help', () => {
     await h.settle();
     const [hint] = h.emu.emulator.state.messages;
     expect(hint!.msgType).toBe('text');
-    expect((hint!.content as { text: string }).text).toMatch(/没有「今天天气怎么样」这个命令[\s\S]*There is no command/);
+    expect((hint!.content as { text: string }).text).toMatch(
+      /没有「今天天气怎么样」这个命令[\s\S]*There is no command/,
+    );
   });
 
   it('an office-only command from a stranger is refused with an explanation', async () => {
     await h.lark.messageReceived({ sender: 'ou_d', text: 'failures' });
     await h.settle();
-    expect((h.emu.emulator.state.messages[0]!.content as { text: string }).text).toContain('你没有权限使用「发送失败」');
+    expect((h.emu.emulator.state.messages[0]!.content as { text: string }).text).toContain(
+      '你没有权限使用「发送失败」',
+    );
   });
 });
 
@@ -86,10 +96,19 @@ describe('welcome', () => {
     await h.settle();
     expect(h.emu.emulator.state.messages).toHaveLength(1);
     expect(cardText(h.emu.emulator.state.messages[0]!.content)).toContain('欢迎使用赛道助手');
-    expect(await db.db.selectFrom('chats').select(['name', 'bot_present']).where('chat_id', '=', 'oc_new').executeTakeFirst()).toEqual({ name: '黄浦区竞赛群', bot_present: 1 });
+    expect(
+      await db.db
+        .selectFrom('chats')
+        .select(['name', 'bot_present'])
+        .where('chat_id', '=', 'oc_new')
+        .executeTakeFirst(),
+    ).toEqual({ name: '黄浦区竞赛群', bot_present: 1 });
     await h.lark.botDeleted({ chatId: 'oc_new', operator: OFFICE });
     await h.settle();
-    expect((await db.db.selectFrom('chats').select('bot_present').where('chat_id', '=', 'oc_new').executeTakeFirst())?.bot_present).toBe(0);
+    expect(
+      (await db.db.selectFrom('chats').select('bot_present').where('chat_id', '=', 'oc_new').executeTakeFirst())
+        ?.bot_present,
+    ).toBe(0);
   });
 
   it('opening a one-to-one chat welcomes the person once, however often they come back', async () => {
@@ -101,11 +120,15 @@ describe('welcome', () => {
 });
 
 describe('card callbacks', () => {
-  it('the welcome card\'s button answers with the help card, which replaces it', async () => {
+  it("the welcome card's button answers with the help card, which replaces it", async () => {
     await h.lark.p2pChatEntered({ operator: 'ou_clicker' });
     await h.settle();
     const welcome = h.emu.emulator.state.messages[0]!;
-    const d = await h.lark.cardAction({ messageId: welcome.messageId, operator: 'ou_clicker', value: { a: 'help.show' } });
+    const d = await h.lark.cardAction({
+      messageId: welcome.messageId,
+      operator: 'ou_clicker',
+      value: { a: 'help.show' },
+    });
     expect(d.reply.status).toBe(200);
     expect(d.clientError).toBeUndefined();
     expect(cardText(h.emu.emulator.message(welcome.messageId)!.content)).toContain('赛道助手 · 帮助');
@@ -115,7 +138,11 @@ describe('card callbacks', () => {
     await h.lark.p2pChatEntered({ operator: 'ou_forger' });
     await h.settle();
     const welcome = h.emu.emulator.state.messages[0]!;
-    const d = await h.lark.cardAction({ messageId: welcome.messageId, operator: 'ou_forger', value: { a: 'admin.grant', role: 'office' } });
+    const d = await h.lark.cardAction({
+      messageId: welcome.messageId,
+      operator: 'ou_forger',
+      value: { a: 'admin.grant', role: 'office' },
+    });
     expect(d.reply.status).toBe(200);
     expect(JSON.stringify(d.toast)).toContain('这个按钮已失效');
     expect(cardText(h.emu.emulator.message(welcome.messageId)!.content)).toContain('欢迎使用赛道助手');
@@ -123,17 +150,24 @@ describe('card callbacks', () => {
 
   it('an answer slower than the budget is a toast now and a card update with the callback token later', async () => {
     // help.show, made slower than a 50 ms budget.
-    const slowHelp = { ...showHelpAction, run: async (...args: Parameters<typeof showHelpAction.run>) => {
-      await new Promise((r) => setTimeout(r, 200));
-      return showHelpAction.run(...args);
-    } };
+    const slowHelp = {
+      ...showHelpAction,
+      run: async (...args: Parameters<typeof showHelpAction.run>) => {
+        await new Promise((r) => setTimeout(r, 200));
+        return showHelpAction.run(...args);
+      },
+    };
     const slowDb = await freshDatabase();
     const slow = await startHarness(slowDb, { callbackBudgetMs: 50, cardActions: [slowHelp] });
     try {
       await slow.lark.p2pChatEntered({ operator: 'ou_slow' });
       await slow.settle();
       const welcome = slow.emu.emulator.state.messages[0]!;
-      const d = await slow.lark.cardAction({ messageId: welcome.messageId, operator: 'ou_slow', value: { a: 'help.show' } });
+      const d = await slow.lark.cardAction({
+        messageId: welcome.messageId,
+        operator: 'ou_slow',
+        value: { a: 'help.show' },
+      });
       expect(JSON.stringify(d.toast)).toContain('正在处理');
       await slow.settle();
       const updated = slow.emu.emulator.message(welcome.messageId)!;
@@ -149,7 +183,11 @@ describe('card callbacks', () => {
     await h.lark.p2pChatEntered({ operator: 'ou_legacy' });
     await h.settle();
     const welcome = h.emu.emulator.state.messages[0]!;
-    const d = await h.lark.legacyCardAction({ messageId: welcome.messageId, operator: 'ou_legacy', value: { a: 'help.show' } });
+    const d = await h.lark.legacyCardAction({
+      messageId: welcome.messageId,
+      operator: 'ou_legacy',
+      value: { a: 'help.show' },
+    });
     expect(d.reply.status).toBe(200);
     expect(d.clientError).toBeUndefined();
     expect(JSON.stringify(d.reply.body)).toContain('赛道助手 · 帮助');
@@ -174,8 +212,16 @@ describe('the Open API client', () => {
       { email: 'li@example.gov.cn', mobile: undefined, openId: 'ou_mail' },
       { email: 'nobody@example.gov.cn', mobile: undefined, openId: undefined },
     ]);
-    expect((await h.container.lark.chatMembers('oc_members')).map((m) => m.openId).sort()).toEqual(['ou_m1', 'ou_m2', 'ou_m3']);
-    const { fileKey } = await h.container.lark.uploadFile({ fileType: 'xls', fileName: '报名.xlsx', data: new Uint8Array(1234) });
+    expect((await h.container.lark.chatMembers('oc_members')).map((m) => m.openId).sort()).toEqual([
+      'ou_m1',
+      'ou_m2',
+      'ou_m3',
+    ]);
+    const { fileKey } = await h.container.lark.uploadFile({
+      fileType: 'xls',
+      fileName: '报名.xlsx',
+      data: new Uint8Array(1234),
+    });
     expect(fileKey).toMatch(/^file_/);
     expect(h.emu.emulator.state.files[0]).toMatchObject({ fileName: '报名.xlsx', size: 1234 });
   });

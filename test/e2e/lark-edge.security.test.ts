@@ -39,7 +39,10 @@ describe('forged deliveries answer 401 and store nothing', () => {
     await h.lark.p2pChatEntered({ operator: 'ou_y' });
     await h.settle();
     const welcome = h.emu.emulator.state.messages[0]!;
-    const d = await h.lark.cardAction({ messageId: welcome.messageId, operator: 'ou_y', value: { a: 'help.show' } }, { tamper: true });
+    const d = await h.lark.cardAction(
+      { messageId: welcome.messageId, operator: 'ou_y', value: { a: 'help.show' } },
+      { tamper: true },
+    );
     expect(d.reply.status).toBe(401);
     expect(JSON.stringify(h.emu.emulator.message(welcome.messageId)!.content)).toContain('欢迎使用赛道助手');
   });
@@ -70,7 +73,10 @@ describe('duplicates', () => {
     await h.lark.p2pChatEntered({ operator: 'ou_twice' });
     await h.settle();
     const welcome = h.emu.emulator.state.messages[0]!;
-    const d = await h.lark.cardAction({ messageId: welcome.messageId, operator: 'ou_twice', value: { a: 'help.show' } }, { copies: 3 });
+    const d = await h.lark.cardAction(
+      { messageId: welcome.messageId, operator: 'ou_twice', value: { a: 'help.show' } },
+      { copies: 3 },
+    );
     const withCard = d.replies.filter((r) => JSON.stringify(r.body).includes('赛道助手 · 帮助'));
     expect(withCard).toHaveLength(1);
     expect(d.replies.every((r) => r.status === 200)).toBe(true);
@@ -81,10 +87,26 @@ describe('malformed bodies', () => {
   it('hundreds of broken requests: no 5xx, no crash, no rows written', async () => {
     const before = await rowCounts(db);
     const rand = seeded(2024);
-    const valid = JSON.stringify({ schema: '2.0', header: { event_id: 'e1', event_type: 'im.message.receive_v1', token: VERIFICATION_TOKEN }, event: { message: {} } });
+    const valid = JSON.stringify({
+      schema: '2.0',
+      header: { event_id: 'e1', event_type: 'im.message.receive_v1', token: VERIFICATION_TOKEN },
+      event: { message: {} },
+    });
     const bodies: Array<{ body: BodyInit; type?: string }> = [];
     for (let i = 0; i < 120; i++) bodies.push({ body: valid.slice(0, between(rand, 0, valid.length)) }); // truncated
-    for (const v of [null, 1, 'x', [], true, { encrypt: 5 }, { encrypt: 'not base64 !!' }, { schema: '2.0' }, { schema: '2.0', header: 'x' }, { type: 'url_verification' }, { type: 'url_verification', challenge: 7, token: VERIFICATION_TOKEN }]) {
+    for (const v of [
+      null,
+      1,
+      'x',
+      [],
+      true,
+      { encrypt: 5 },
+      { encrypt: 'not base64 !!' },
+      { schema: '2.0' },
+      { schema: '2.0', header: 'x' },
+      { type: 'url_verification' },
+      { type: 'url_verification', challenge: 7, token: VERIFICATION_TOKEN },
+    ]) {
       bodies.push({ body: JSON.stringify(v) });
     }
     for (let i = 0; i < 60; i++) {
@@ -107,7 +129,8 @@ describe('malformed bodies', () => {
         });
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         expect(status, `body #${i} to ${path}`).toBeLessThan(500);
-        const oversized = (typeof b.body === 'string' ? Buffer.byteLength(b.body) : (b.body as Uint8Array).length) > 1024 * 1024;
+        const oversized =
+          (typeof b.body === 'string' ? Buffer.byteLength(b.body) : (b.body as Uint8Array).length) > 1024 * 1024;
         if (status === RESET) expect(oversized, `body #${i} reset`).toBe(true);
       }
     }
@@ -127,13 +150,19 @@ const RESET = -1;
 function postRaw(url: string, body: string | Uint8Array, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
     const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body);
-    const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(bytes.length) } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': String(bytes.length) } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     // Over the size limit the server answers 413 and closes the connection while the body is still being written:
     // the client may then see the reset instead of the answer.
-    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? resolve(RESET) : reject(err)));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      err.code === 'EPIPE' || err.code === 'ECONNRESET' ? resolve(RESET) : reject(err),
+    );
     req.end(bytes);
   });
 }

@@ -25,7 +25,14 @@ afterAll(async () => {
 
 function drainer(owner: string) {
   const child = spawn(process.execPath, ['node_modules/.bin/tsx', 'test/support/drain-process.ts'], {
-    env: { ...process.env, DATABASE_URL: db.url, LARK_DOMAIN: emu.url, LARK_APP_ID: APP, LARK_APP_SECRET: 'secret', OWNER: owner },
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      LARK_DOMAIN: emu.url,
+      LARK_APP_ID: APP,
+      LARK_APP_SECRET: 'secret',
+      OWNER: owner,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -35,7 +42,11 @@ function drainer(owner: string) {
 }
 
 async function statusCounts() {
-  const rows = await db.db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  const rows = await db.db
+    .selectFrom('outbox')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
@@ -47,7 +58,16 @@ describe('outbox with faults and a crash', () => {
     const messages: OutgoingMessage[] = [];
     for (let i = 0; i < 200; i++) {
       const chat = chats[i % chats.length]!;
-      messages.push({ key: `fault-test:${i}`, purpose: 'test', op: 'send', receiveIdType: 'chat_id', receiveId: chat, rateKey: `chat:${chat}`, msgType: 'text', content: { text: `message ${i}` } });
+      messages.push({
+        key: `fault-test:${i}`,
+        purpose: 'test',
+        op: 'send',
+        receiveIdType: 'chat_id',
+        receiveId: chat,
+        rateKey: `chat:${chat}`,
+        msgType: 'text',
+        content: { text: `message ${i}` },
+      });
     }
     expect(await enqueueMessages(db.db, messages, Date.now())).toBe(200);
     e.setFaults({ errorRate: 0.1, rateLimitRate: 0.1, timeoutRate: 0.1, hangMs: 1_200, hangOutcome: 'answer' });
@@ -86,17 +106,38 @@ describe('permanent failures', () => {
     const local = await freshDatabase();
     const h = await startHarness(local);
     try {
-      await loadCompetition(local.db, competition2024(), { dryRun: false, now: h.container.clock.now(), actor: 'test' });
+      await loadCompetition(local.db, competition2024(), {
+        dryRun: false,
+        now: h.container.clock.now(),
+        actor: 'test',
+      });
       h.emu.emulator.addChat('oc_left', ['ou_a'], { botIsMember: false });
-      await h.container.services.enqueue([{ key: 'to-left-chat', purpose: 'announcement', op: 'send', receiveIdType: 'chat_id', receiveId: 'oc_left', rateKey: 'chat:oc_left', msgType: 'text', content: { text: 'hello' } }]);
+      await h.container.services.enqueue([
+        {
+          key: 'to-left-chat',
+          purpose: 'announcement',
+          op: 'send',
+          receiveIdType: 'chat_id',
+          receiveId: 'oc_left',
+          rateKey: 'chat:oc_left',
+          msgType: 'text',
+          content: { text: 'hello' },
+        },
+      ]);
       await h.settle();
-      const row = await local.db.selectFrom('outbox').selectAll().where('purpose', '=', 'announcement').executeTakeFirstOrThrow();
+      const row = await local.db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('purpose', '=', 'announcement')
+        .executeTakeFirstOrThrow();
       expect(row.status).toBe('failed');
       expect(row.attempts).toBe(1);
       expect(row.last_error).toContain('230002');
       const notice = h.emu.emulator.messagesTo(OFFICE);
       expect(notice).toHaveLength(1);
-      expect((notice[0]!.content as { text: string }).text).toMatch(/没能送达 chat_id oc_left[\s\S]*could not be delivered/);
+      expect((notice[0]!.content as { text: string }).text).toMatch(
+        /没能送达 chat_id oc_left[\s\S]*could not be delivered/,
+      );
       // The office can list it.
       await h.lark.messageReceived({ sender: OFFICE, text: '发送失败' });
       await h.settle();

@@ -38,8 +38,19 @@ const t03: Record<string, Project> = {};
 async function score(judge: string, p: Project, total: number): Promise<void> {
   const q = Math.floor(total / 4);
   const rest = total - 4 * q;
-  const scores = { effectiveness: q + (rest > 0 ? 1 : 0), results: q + (rest > 1 ? 1 : 0), feasibility: q + (rest > 2 ? 1 : 0), exemplary: q };
-  const r = await saveSheet(db.db, { competitionId: 'shanghai-2024', project: { id: p.id, code: p.code }, judge, change: { kind: 'score', scores, comment: '评语' }, now: at('2024-11-10 10:00:00') });
+  const scores = {
+    effectiveness: q + (rest > 0 ? 1 : 0),
+    results: q + (rest > 1 ? 1 : 0),
+    feasibility: q + (rest > 2 ? 1 : 0),
+    exemplary: q,
+  };
+  const r = await saveSheet(db.db, {
+    competitionId: 'shanghai-2024',
+    project: { id: p.id, code: p.code },
+    judge,
+    change: { kind: 'score', scores, comment: '评语' },
+    now: at('2024-11-10 10:00:00'),
+  });
   if (r.kind === 'busy') throw new Error('busy');
 }
 
@@ -47,7 +58,20 @@ async function group(chatId: string, purpose: 'announcement' | 'unit', unit?: st
   h.emu.emulator.ensureGroupChat(chatId, PEOPLE);
   if (purpose === 'unit') return bindUnitChat(db, chatId, unit!);
   const now = toDbInstant(Date.now());
-  await db.db.insertInto('chats').values({ chat_id: chatId, competition_id: 'shanghai-2024', name: '竞赛通知群', chat_type: 'group', purpose, unit_code: null, bot_present: 1, created_at: now, updated_at: now }).execute();
+  await db.db
+    .insertInto('chats')
+    .values({
+      chat_id: chatId,
+      competition_id: 'shanghai-2024',
+      name: '竞赛通知群',
+      chat_type: 'group',
+      purpose,
+      unit_code: null,
+      bot_present: 1,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
 }
 
 beforeAll(async () => {
@@ -68,8 +92,21 @@ beforeAll(async () => {
     [J3]: { HP: 45, JA: 30, PD: 25, XH: 10 },
     [J4]: { HP: 100, JA: 40, PD: 90, XH: 60 },
   };
-  for (const [judge, byUnit] of Object.entries(totals)) for (const [u, t] of Object.entries(byUnit)) await score(judge, t02[u]!, t);
-  await db.db.insertInto('role_grants').values({ id: newId('grt'), competition_id: 'shanghai-2024', open_id: J4, role: 'judge_unit', scope: 'HP', source: 'file', granted_by: null, created_at: toDbInstant(Date.now()) }).execute();
+  for (const [judge, byUnit] of Object.entries(totals))
+    for (const [u, t] of Object.entries(byUnit)) await score(judge, t02[u]!, t);
+  await db.db
+    .insertInto('role_grants')
+    .values({
+      id: newId('grt'),
+      competition_id: 'shanghai-2024',
+      open_id: J4,
+      role: 'judge_unit',
+      scope: 'HP',
+      source: 'file',
+      granted_by: null,
+      created_at: toDbInstant(Date.now()),
+    })
+    .execute();
   await score(K1, t03.HP!, 70);
   await score(K1, t03.CN!, 85);
   await score(K1, t03.PT!, 60);
@@ -81,22 +118,39 @@ afterAll(async () => {
 beforeEach(() => h.emu.emulator.reset());
 afterEach(() => {
   expect(h.emu.emulator.state.violations).toEqual([]);
-  for (const m of h.emu.emulator.state.messages) if (m.msgType === 'interactive') expect(cardBytes(m.content as Card)).toBeLessThan(30_000);
+  for (const m of h.emu.emulator.state.messages)
+    if (m.msgType === 'interactive') expect(cardBytes(m.content as Card)).toBeLessThan(30_000);
 });
-
 
 async function say(who: string, words: string, chatId?: string) {
   h.emu.emulator.reset();
-  await h.lark.messageReceived({ sender: who, text: words, ...(chatId ? { chatType: 'group' as const, chatId, mentionBot: true } : {}) });
+  await h.lark.messageReceived({
+    sender: who,
+    text: words,
+    ...(chatId ? { chatType: 'group' as const, chatId, mentionBot: true } : {}),
+  });
   await h.settle();
   return h.emu.emulator.state.messages.map((m) => ({ ...m, text: json(m.content) }));
 }
 
 /** What would show a score: the ranking tables' columns, the chart's field, live standings, a judge's totals. */
-const SCORE_MARKS = ['标准分', '原始均分', '加权总分', '"score"', '实时排名（未发布）', '实时排名总览', 'Standardised', 'Raw mean', 'Live standings'];
+const SCORE_MARKS = [
+  '标准分',
+  '原始均分',
+  '加权总分',
+  '"score"',
+  '实时排名（未发布）',
+  '实时排名总览',
+  'Standardised',
+  'Raw mean',
+  'Live standings',
+];
 const leaks = (content: string) => SCORE_MARKS.filter((m) => content.includes(m));
 /** Every message and every version of it (card updates included) that went to a group. */
-const groupContents = () => h.emu.emulator.state.messages.filter((m) => m.chatType === 'group').flatMap((m) => [m.initialContent, m.content, ...m.updates.map((u) => u.content)].map(json));
+const groupContents = () =>
+  h.emu.emulator.state.messages
+    .filter((m) => m.chatType === 'group')
+    .flatMap((m) => [m.initialContent, m.content, ...m.updates.map((u) => u.content)].map(json));
 
 describe('before publication', () => {
   beforeEach(() => h.container.clock.set(at('2024-11-20 10:00:00')));
@@ -121,7 +175,10 @@ describe('before publication', () => {
 
   it('a live-standings button is refused in a group, whoever clicks it', async () => {
     const [card] = await say(OFFICE, '排行', ANNOUNCE);
-    for (const value of [{ a: 'rank.track', t: 'T02', v: 0, o: 0 }, { a: 'rank.overview', v: 0, o: 0 }]) {
+    for (const value of [
+      { a: 'rank.track', t: 'T02', v: 0, o: 0 },
+      { a: 'rank.overview', v: 0, o: 0 },
+    ]) {
       const d = await h.lark.cardAction({ messageId: card!.messageId, operator: OFFICE, value });
       expect(json(d.toast)).toContain('不能查看');
       expect(d.card).toBeUndefined();
@@ -134,7 +191,11 @@ describe('before publication', () => {
     expect(office.text).toContain('实时排名总览（未发布）');
     expect(office.text).toContain('"enable_forward":false');
     expect(office.text).toContain(t02.JA!.code);
-    const page = await h.lark.cardAction({ messageId: office.messageId, operator: OFFICE, value: { a: 'rank.track', t: 'T02', v: 0, o: 0 } });
+    const page = await h.lark.cardAction({
+      messageId: office.messageId,
+      operator: OFFICE,
+      value: { a: 'rank.track', t: 'T02', v: 0, o: 0 },
+    });
     expect(json(page.card)).toContain('实时排名（未发布）· T02');
     expect((await say(LEADER, '排行 T03'))[0]!.text).toContain('实时排名（未发布）· T03 数字化转型');
 
@@ -142,7 +203,11 @@ describe('before publication', () => {
     expect(judge).toHaveLength(1);
     expect(judge[0]!.text).toContain('实时排名（未发布）· T02 法治建设');
     expect(judge[0]!.text).not.toContain(t03.CN!.code);
-    const refused = await h.lark.cardAction({ messageId: judge[0]!.messageId, operator: J1, value: { a: 'rank.track', t: 'T03', v: 0, o: 0 } });
+    const refused = await h.lark.cardAction({
+      messageId: judge[0]!.messageId,
+      operator: J1,
+      value: { a: 'rank.track', t: 'T03', v: 0, o: 0 },
+    });
     expect(json(refused.toast)).toContain('不能查看');
     const other = (await say(J1, '排行 T03'))[0]!.text;
     expect(other).toContain('你不能查看这个赛道的实时排名');
@@ -179,15 +244,36 @@ describe('publication', () => {
     expect(receipt).toContain('摘要已发送到通知群：');
     expect(receipt).toContain('{"tag":"div","text":{"tag":"plain_text","content":"竞赛通知群"}}');
 
-    const rows = await db.db.selectFrom('ranking_snapshots').selectAll().where('version', '=', 1).orderBy('id').execute();
-    expect(rows.map((r) => r.track_code)).toEqual(['T01', 'T02', 'T03', 'T04', 'T05', 'T06', 'T07', 'T08', 'T09', 'T10']);
+    const rows = await db.db
+      .selectFrom('ranking_snapshots')
+      .selectAll()
+      .where('version', '=', 1)
+      .orderBy('id')
+      .execute();
+    expect(rows.map((r) => r.track_code)).toEqual([
+      'T01',
+      'T02',
+      'T03',
+      'T04',
+      'T05',
+      'T06',
+      'T07',
+      'T08',
+      'T09',
+      'T10',
+    ]);
     const audit = (await listAudit(db.db, 'shanghai-2024', 1000)).filter((a) => a.action === 'ranking.publish');
     for (const row of rows) {
       const snapshot = JSON.parse(row.snapshot) as RankingSnapshot;
       expect(await verifySnapshot(snapshot)).toEqual({ ok: true, hash: row.hash });
       expect(snapshot.hash).toBe(row.hash);
       expect(Number(row.seed)).toBe(snapshot.parameters.seed);
-      expect(audit.find((a) => a.entityId === `v1/${row.track_code}`)?.after).toMatchObject({ hash: row.hash, version: 1, seed: snapshot.parameters.seed, resamples: 1000 });
+      expect(audit.find((a) => a.entityId === `v1/${row.track_code}`)?.after).toMatchObject({
+        hash: row.hash,
+        version: 1,
+        seed: snapshot.parameters.seed,
+        resamples: 1000,
+      });
     }
 
     // T02: J4's own-unit sheet on HP is a recusal; the same order from three differently lenient judges.
@@ -203,7 +289,9 @@ describe('publication', () => {
     ]);
     // What is stored is what the ranking computes from the database now.
     const [input] = await loadTrackInputs(db.db, await h.container.services.competition(), ['T02']);
-    expect(JSON.parse(JSON.stringify(computeTrackRanking(input!.input, await parametersFor('shanghai-2024', 'T02'))))).toEqual(s02.results);
+    expect(
+      JSON.parse(JSON.stringify(computeTrackRanking(input!.input, await parametersFor('shanghai-2024', 'T02')))),
+    ).toEqual(s02.results);
 
     const posted = h.emu.emulator.state.messages.filter((m) => m.chatId === ANNOUNCE);
     expect(posted).toHaveLength(1);
@@ -215,10 +303,24 @@ describe('publication', () => {
   });
 
   it('publishing again makes version 2 and keeps version 1; with the same scores the hashes are the same', async () => {
-    const before = await db.db.selectFrom('ranking_snapshots').selectAll().where('version', '=', 1).orderBy('id').execute();
-    expect((await say(OFFICE, 'publish rankings')).find((m) => m.chatType === 'p2p')!.text).toContain('已发布第 2 版排行');
-    expect(await db.db.selectFrom('ranking_snapshots').selectAll().where('version', '=', 1).orderBy('id').execute()).toEqual(before);
-    const v2 = await db.db.selectFrom('ranking_snapshots').select(['track_code', 'hash']).where('version', '=', 2).orderBy('id').execute();
+    const before = await db.db
+      .selectFrom('ranking_snapshots')
+      .selectAll()
+      .where('version', '=', 1)
+      .orderBy('id')
+      .execute();
+    expect((await say(OFFICE, 'publish rankings')).find((m) => m.chatType === 'p2p')!.text).toContain(
+      '已发布第 2 版排行',
+    );
+    expect(
+      await db.db.selectFrom('ranking_snapshots').selectAll().where('version', '=', 1).orderBy('id').execute(),
+    ).toEqual(before);
+    const v2 = await db.db
+      .selectFrom('ranking_snapshots')
+      .select(['track_code', 'hash'])
+      .where('version', '=', 2)
+      .orderBy('id')
+      .execute();
     expect(v2.map((r) => r.hash)).toEqual(before.map((r) => r.hash));
   });
 
@@ -228,12 +330,24 @@ describe('publication', () => {
     expect(inGroup.text).toContain('第 2 版');
     expect(inGroup.text).toContain('标准分 Score');
     expect(inGroup.text).toContain('名额内');
-    const overview = await h.lark.cardAction({ messageId: inGroup.messageId, operator: CONTACT, value: { a: 'rank.overview', v: 2, o: 0 } });
+    const overview = await h.lark.cardAction({
+      messageId: inGroup.messageId,
+      operator: CONTACT,
+      value: { a: 'rank.overview', v: 2, o: 0 },
+    });
     expect(json(overview.card)).toContain('排行总览');
-    const old = await h.lark.cardAction({ messageId: inGroup.messageId, operator: 'ou_rnk_someone', value: { a: 'rank.track', t: 'T03', v: 1, o: 0 } });
+    const old = await h.lark.cardAction({
+      messageId: inGroup.messageId,
+      operator: 'ou_rnk_someone',
+      value: { a: 'rank.track', t: 'T03', v: 1, o: 0 },
+    });
     expect(json(old.card)).toContain('第 1 版');
     expect(json(old.card)).toContain(`${t03.CN!.code} CNT03项目`);
-    const missing = await h.lark.cardAction({ messageId: inGroup.messageId, operator: CONTACT, value: { a: 'rank.track', t: 'T03', v: 9, o: 0 } });
+    const missing = await h.lark.cardAction({
+      messageId: inGroup.messageId,
+      operator: CONTACT,
+      value: { a: 'rank.track', t: 'T03', v: 9, o: 0 },
+    });
     expect(json(missing.toast)).toContain('没有第 9 版排行');
     expect((await say(J1, '排行'))[0]!.text).toContain('排行总览');
   });

@@ -44,7 +44,6 @@ beforeEach(() => {
   h.container.clock.set(at('2024-03-20 10:00:00'));
 });
 
-
 /** Sends `报名` as `who` and returns the form card's message id. */
 async function openForm(who: string): Promise<string> {
   await h.lark.messageReceived({ sender: who, text: '报名' });
@@ -66,7 +65,8 @@ const fields = (over: Record<string, unknown> = {}) => ({
 });
 
 /** `who` fills the form the card `messageId` shows with `fill` and presses its submit button. */
-const submit = async (messageId: string, who: string, fill: Record<string, unknown>) => sent(await client.submitForm(messageId, who, { fill }));
+const submit = async (messageId: string, who: string, fill: Record<string, unknown>) =>
+  sent(await client.submitForm(messageId, who, { fill }));
 
 /**
  * Forged on purpose: a registration callback with values no client would send (empty required fields, more than
@@ -75,7 +75,8 @@ const submit = async (messageId: string, who: string, fill: Record<string, unkno
 const forge = (messageId: string, who: string, unit: string, form: Record<string, unknown>) =>
   h.lark.cardAction({ messageId, operator: who, value: { a: 'reg.submit', u: unit }, formValue: form, name: 'submit' });
 
-const projects = (unit: string) => db.db.selectFrom('projects').selectAll().where('unit_code', '=', unit).orderBy('seq').execute();
+const projects = (unit: string) =>
+  db.db.selectFrom('projects').selectAll().where('unit_code', '=', unit).orderBy('seq').execute();
 
 describe('registration', () => {
   it('a contact registers through the form card and gets the confirmation; the unit group is told', async () => {
@@ -86,7 +87,15 @@ describe('registration', () => {
     expect(json(d.card)).toContain('报名成功');
     expect(json(d.card)).toContain('2024-T02-HP-1');
     const [row] = await projects('HP');
-    expect(row).toMatchObject({ code: '2024-T02-HP-1', track_code: 'T02', name: '执法规范化建设', lead_name: '张三', phone: '021-6321 0000', status: 'active', created_by: HP });
+    expect(row).toMatchObject({
+      code: '2024-T02-HP-1',
+      track_code: 'T02',
+      name: '执法规范化建设',
+      lead_name: '张三',
+      phone: '021-6321 0000',
+      status: 'active',
+      created_by: HP,
+    });
     await h.settle();
     const notice = h.emu.emulator.state.messages.filter((m) => m.chatId === 'oc_hp_group');
     expect(notice).toHaveLength(1);
@@ -94,22 +103,33 @@ describe('registration', () => {
     // The card shown in the client was replaced by the confirmation.
     expect(json(h.emu.emulator.message(form)!.content)).toContain('2024-T02-HP-1');
     const audit = await listAudit(db.db, 'shanghai-2024', 20);
-    expect(audit.some((a) => a.action === 'project.register' && a.actor === HP && a.entityId === '2024-T02-HP-1')).toBe(true);
+    expect(audit.some((a) => a.action === 'project.register' && a.actor === HP && a.entityId === '2024-T02-HP-1')).toBe(
+      true,
+    );
   });
 
   it('refuses bad fields with one toast naming each problem, keeps the form, stores nothing', async () => {
     const form = await openForm(PD);
     const before = await projects('PD');
     // The client itself stops a form with empty required fields, and sends nothing.
-    expect(await client.submitForm(form, PD, { fill: { name: ' ' } })).toEqual({ blocked: 'required', missing: ['track', 'lead', 'summary', 'goals'] });
+    expect(await client.submitForm(form, PD, { fill: { name: ' ' } })).toEqual({
+      blocked: 'required',
+      missing: ['track', 'lead', 'summary', 'goals'],
+    });
     const empty = await forge(form, PD, 'PD', { track: '', name: ' ', lead: '', summary: '', goals: '' });
     expect(empty.card).toBeUndefined();
     expect(empty.toast).toMatchObject({ type: 'error' });
-    for (const s of ['请选择赛道', '请填写项目名称', '请填写项目负责人', '请填写项目简介', '请填写目标与预期成效']) expect(toastText(empty)).toContain(s);
+    for (const s of ['请选择赛道', '请填写项目名称', '请填写项目负责人', '请填写项目简介', '请填写目标与预期成效'])
+      expect(toastText(empty)).toContain(s);
     expect(toastText(empty)).toContain('Project name is required');
 
     expect(toastText(await submit(form, PD, fields({ phone: 'call me' })))).toContain('联系电话格式不对');
-    const huge = await forge(form, PD, 'PD', fields({ name: '长'.repeat(10_000), goals: 'x'.repeat(10_000), phone: 'call me' }));
+    const huge = await forge(
+      form,
+      PD,
+      'PD',
+      fields({ name: '长'.repeat(10_000), goals: 'x'.repeat(10_000), phone: 'call me' }),
+    );
     expect(toastText(huge)).toContain('项目名称最多 60 个字（现在 10000 个）');
     expect(toastText(huge)).toContain('目标与预期成效最多 1000 个字');
     expect(toastText(huge)).toContain('联系电话格式不对');
@@ -154,8 +174,12 @@ describe('registration', () => {
 
   it('refuses a third project in a track, and a second project with the same name (ignoring case and width)', async () => {
     // Each confirmation replaces its form: the contact sends 报名 again for the next one.
-    expect(json((await submit(await openForm(JA), JA, fields({ track: 'T04', name: 'Alpha' }))).card)).toContain('2024-T04-JA-1');
-    expect(json((await submit(await openForm(JA), JA, fields({ track: 'T04', name: 'Beta' }))).card)).toContain('2024-T04-JA-2');
+    expect(json((await submit(await openForm(JA), JA, fields({ track: 'T04', name: 'Alpha' }))).card)).toContain(
+      '2024-T04-JA-1',
+    );
+    expect(json((await submit(await openForm(JA), JA, fields({ track: 'T04', name: 'Beta' }))).card)).toContain(
+      '2024-T04-JA-2',
+    );
     const form = await openForm(JA);
     const third = await submit(form, JA, fields({ track: 'T04', name: 'Gamma' }));
     expect(toastText(third)).toContain('已报满 2 个项目');
@@ -179,7 +203,11 @@ describe('registration', () => {
   it('50 concurrent submissions for one unit and track: exactly 2 stored, 48 clear refusals', async () => {
     await grantRole(db, 'ou_contact_xh', 'contact', 'XH');
     const form = await openForm('ou_contact_xh');
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => submit(form, 'ou_contact_xh', fields({ track: 'T03', name: `数字化项目 ${i}` }))));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        submit(form, 'ou_contact_xh', fields({ track: 'T03', name: `数字化项目 ${i}` })),
+      ),
+    );
     const ok = results.filter((r) => json(r.card).includes('报名成功'));
     const refused = results.filter((r) => !r.card);
     expect(ok).toHaveLength(2);
@@ -214,7 +242,8 @@ describe('registration', () => {
     const before = (await db.db.selectFrom('projects').selectAll().execute()).length;
     const other = await submit(form, JA, fields({ track: 'T10', name: '转发的卡片' }));
     expect(toastText(other)).toContain('这张卡片属于黄浦，只有黄浦的联络员可以操作');
-    for (const who of [JUDGE, 'ou_stranger']) expect(toastText(await submit(form, who, fields({ track: 'T10', name: '转发的卡片' })))).toContain('你没有权限');
+    for (const who of [JUDGE, 'ou_stranger'])
+      expect(toastText(await submit(form, who, fields({ track: 'T10', name: '转发的卡片' })))).toContain('你没有权限');
     expect((await db.db.selectFrom('projects').selectAll().execute()).length).toBe(before);
   });
 
@@ -240,7 +269,15 @@ describe('registration', () => {
     expect((await projects('CN'))[0]!.name).toBe('改革一号（修订）');
 
     // Someone else's contact cannot touch it, even with the card in hand (forged on purpose: posted by hand).
-    expect(toastText(await h.lark.cardAction({ messageId: list.messageId, operator: JA, value: { a: 'reg.withdraw.confirm', p: second!.id } }))).toContain('只有长宁的联络员可以操作');
+    expect(
+      toastText(
+        await h.lark.cardAction({
+          messageId: list.messageId,
+          operator: JA,
+          value: { a: 'reg.withdraw.confirm', p: second!.id },
+        }),
+      ),
+    ).toContain('只有长宁的联络员可以操作');
 
     await client.clickButton(list.messageId, who, { a: 'reg.list', u: 'CN' });
     const ask = await client.clickButton(list.messageId, who, { a: 'reg.withdraw', p: second!.id });
@@ -249,14 +286,26 @@ describe('registration', () => {
     const done = await client.clickButton(list.messageId, who, '确认撤回');
     expect(json(done.card)).toContain('项目已撤回');
     // A second click that arrives after the first was answered (the card no longer shows the button): posted by hand.
-    const again = await h.lark.cardAction({ messageId: list.messageId, operator: who, value: { a: 'reg.withdraw.confirm', p: second!.id } });
+    const again = await h.lark.cardAction({
+      messageId: list.messageId,
+      operator: who,
+      value: { a: 'reg.withdraw.confirm', p: second!.id },
+    });
     expect(json(again.card)).toContain('项目已撤回');
     expect((await projects('CN'))[1]).toMatchObject({ status: 'withdrawn', slot: null, active_name: null });
     // The slot and the name are free again; the code is not reused.
-    expect(json((await submit(await openForm(who), who, fields({ track: 'T01', name: '改革二号' }))).card)).toContain('2024-T01-CN-3');
+    expect(json((await submit(await openForm(who), who, fields({ track: 'T01', name: '改革二号' }))).card)).toContain(
+      '2024-T01-CN-3',
+    );
 
     const audit = (await listAudit(db.db, 'shanghai-2024', 100)).filter((a) => a.entityId.includes('-CN-'));
-    expect(audit.map((a) => a.action).sort()).toEqual(['project.edit', 'project.register', 'project.register', 'project.register', 'project.withdraw']);
+    expect(audit.map((a) => a.action).sort()).toEqual([
+      'project.edit',
+      'project.register',
+      'project.register',
+      'project.register',
+      'project.withdraw',
+    ]);
     const editEntry = audit.find((a) => a.action === 'project.edit')!;
     expect(json(editEntry.before)).toContain('改革一号');
     expect(json(editEntry.after)).toContain('改革一号（修订）');
@@ -269,7 +318,11 @@ describe('registration', () => {
     expect(closed).toContain('报名已截止');
     expect(closed).not.toContain('reg.withdraw');
     // An old card's edit button (forged on purpose: posted by hand, the card shown no longer has it).
-    expect(toastText(await h.lark.cardAction({ messageId: list.messageId, operator: who, value: { a: 'reg.edit', p: first!.id } }))).toContain('报名已于 2024-04-15 截止');
+    expect(
+      toastText(
+        await h.lark.cardAction({ messageId: list.messageId, operator: who, value: { a: 'reg.edit', p: first!.id } }),
+      ),
+    ).toContain('报名已于 2024-04-15 截止');
   });
 
   it('报名情况: the office sees the unit × track matrix, units with none, thin tracks; others are refused', async () => {
@@ -288,13 +341,27 @@ describe('registration', () => {
     }
   });
 
-  it('in a group: 报名 works for the unit\'s contact when @mentioned in the unit group, and is refused elsewhere', async () => {
-    await h.lark.messageReceived({ sender: HP2, chatType: 'group', chatId: 'oc_hp_group', text: '报名', mentionBot: true });
+  it("in a group: 报名 works for the unit's contact when @mentioned in the unit group, and is refused elsewhere", async () => {
+    await h.lark.messageReceived({
+      sender: HP2,
+      chatType: 'group',
+      chatId: 'oc_hp_group',
+      text: '报名',
+      mentionBot: true,
+    });
     await h.settle();
     expect(json(h.emu.emulator.state.messages.at(-1)!.content)).toContain('项目报名 · 黄浦');
     h.emu.emulator.ensureGroupChat('oc_other', [HP2]);
-    await h.lark.messageReceived({ sender: HP2, chatType: 'group', chatId: 'oc_other', text: '报名', mentionBot: true });
+    await h.lark.messageReceived({
+      sender: HP2,
+      chatType: 'group',
+      chatId: 'oc_other',
+      text: '报名',
+      mentionBot: true,
+    });
     await h.settle();
-    expect(json(h.emu.emulator.state.messages.at(-1)!.content)).toContain('请在一对一聊天中，或在本单位的群里使用这个命令');
+    expect(json(h.emu.emulator.state.messages.at(-1)!.content)).toContain(
+      '请在一对一聊天中，或在本单位的群里使用这个命令',
+    );
   });
 });

@@ -39,11 +39,17 @@ async function tickThrough(from: string, to: string, stepMinutes = 30, container
   await h.settle();
 }
 
-const toUser = (openId: string) => h.emu.emulator.state.messages.filter((m) => m.receiverOpenId === openId && m.chatType === 'p2p');
+const toUser = (openId: string) =>
+  h.emu.emulator.state.messages.filter((m) => m.receiverOpenId === openId && m.chatType === 'p2p');
 const toChat = (chatId: string) => h.emu.emulator.state.messages.filter((m) => m.chatId === chatId);
 /** When each message to `openId` was sent (emulator time is real time: use the occurrences instead). */
 const occurrences = (subject: string) =>
-  db.db.selectFrom('reminder_occurrences').select(['rule', 'deadline_key', 'step', 'due_at', 'status']).where('unit_code', '=', subject).orderBy('due_at').execute();
+  db.db
+    .selectFrom('reminder_occurrences')
+    .select(['rule', 'deadline_key', 'step', 'due_at', 'status'])
+    .where('unit_code', '=', subject)
+    .orderBy('due_at')
+    .execute();
 
 describe('registration reminders over the 2024 season', () => {
   beforeAll(setUp);
@@ -57,7 +63,16 @@ describe('registration reminders over the 2024 season', () => {
     expect(json(h.emu.emulator.state.messages.at(-1)!.content)).toContain('已暂停浦东的提醒');
     h.emu.emulator.reset();
     await tickThrough('2024-04-01 00:00', '2024-04-10 12:00');
-    const r = await createProject(db.db, { competitionId: 'shanghai-2024', codePrefix: '2024', unit: 'HP', track: 'T01', limit: 2, fields: { name: 'n', lead: 'l', summary: 's', goals: 'g', phone: '' }, actor: CONTACT.HP, now: at('2024-04-10 12:00:00') });
+    const r = await createProject(db.db, {
+      competitionId: 'shanghai-2024',
+      codePrefix: '2024',
+      unit: 'HP',
+      track: 'T01',
+      limit: 2,
+      fields: { name: 'n', lead: 'l', summary: 's', goals: 'g', phone: '' },
+      actor: CONTACT.HP,
+      now: at('2024-04-10 12:00:00'),
+    });
     expect(r.kind).toBe('created');
     await tickThrough('2024-04-10 12:30', '2024-04-19 12:00');
 
@@ -81,7 +96,11 @@ describe('registration reminders over the 2024 season', () => {
     const escalation = toUser('ou_rem_ja_leader');
     expect(escalation).toHaveLength(1);
     expect(json(escalation[0]!.content)).toContain('请督办：静安「项目报名」逾期');
-    expect((await occurrences('JA')).some((o) => o.step === 'escalate' && localTime(Date.parse(`${o.due_at.replace(' ', 'T')}Z`)) === '2024-04-17 09:30')).toBe(true);
+    expect(
+      (await occurrences('JA')).some(
+        (o) => o.step === 'escalate' && localTime(Date.parse(`${o.due_at.replace(' ', 'T')}Z`)) === '2024-04-17 09:30',
+      ),
+    ).toBe(true);
     // PD is paused: nothing.
     expect(toUser(CONTACT.PD)).toHaveLength(0);
     // The office digest after the 15th lists exactly the units still missing (all but HP; PD is paused).
@@ -93,7 +112,11 @@ describe('registration reminders over the 2024 season', () => {
     expect(json(digest[0]!.content)).not.toContain('"who":"黄浦"');
     expect(json(digest[0]!.content)).toContain(`以下 **${missing.length}** 个仍未完成`);
     // Nothing on the weekend, nothing outside working hours.
-    for (const o of await db.db.selectFrom('reminder_occurrences').select(['due_at', 'created_at']).where('status', '=', 'sent').execute()) {
+    for (const o of await db.db
+      .selectFrom('reminder_occurrences')
+      .select(['due_at', 'created_at'])
+      .where('status', '=', 'sent')
+      .execute()) {
       const created = Date.parse(`${o.created_at.replace(' ', 'T')}Z`);
       const local = new Date(created + 8 * 3_600_000);
       expect([0, 6]).not.toContain(local.getUTCDay());
@@ -122,7 +145,28 @@ describe('registration reminders over the 2024 season', () => {
 });
 
 function c2024Units(): string[] {
-  return ['浦东', '黄浦', '静安', '徐汇', '长宁', '普陀', '虹口', '杨浦', '宝山', '闵行', '嘉定', '金山', '松江', '青浦', '奉贤', '崇明', '临港', '机场', '自贸区', '总队'];
+  return [
+    '浦东',
+    '黄浦',
+    '静安',
+    '徐汇',
+    '长宁',
+    '普陀',
+    '虹口',
+    '杨浦',
+    '宝山',
+    '闵行',
+    '嘉定',
+    '金山',
+    '松江',
+    '青浦',
+    '奉贤',
+    '崇明',
+    '临港',
+    '机场',
+    '自贸区',
+    '总队',
+  ];
 }
 
 describe('exactly once and catching up', () => {
@@ -150,12 +194,24 @@ describe('exactly once and catching up', () => {
     expect(json(ja[1]!.content)).toContain('还有 3 天截止');
     // JA snoozes from the card.
     h.container.clock.set(at('2024-04-12 15:10:00'));
-    const snooze = await h.lark.cardAction({ messageId: ja[1]!.messageId, operator: CONTACT.JA, value: { a: 'rem.snooze', r: 'registration', k: 'registration', u: 'JA' } });
+    const snooze = await h.lark.cardAction({
+      messageId: ja[1]!.messageId,
+      operator: CONTACT.JA,
+      value: { a: 'rem.snooze', r: 'registration', k: 'registration', u: 'JA' },
+    });
     expect(json(snooze.toast)).toContain('2024-04-12 17:10 再提醒你');
-    const again = await h.lark.cardAction({ messageId: ja[1]!.messageId, operator: CONTACT.JA, value: { a: 'rem.snooze', r: 'registration', k: 'registration', u: 'JA' } });
+    const again = await h.lark.cardAction({
+      messageId: ja[1]!.messageId,
+      operator: CONTACT.JA,
+      value: { a: 'rem.snooze', r: 'registration', k: 'registration', u: 'JA' },
+    });
     expect(json(again.toast)).toContain('已经设置过稍后提醒了');
     // Someone else's snooze button is refused.
-    const other = await h.lark.cardAction({ messageId: ja[1]!.messageId, operator: CONTACT.HP, value: { a: 'rem.snooze', r: 'registration', k: 'registration', u: 'JA' } });
+    const other = await h.lark.cardAction({
+      messageId: ja[1]!.messageId,
+      operator: CONTACT.HP,
+      value: { a: 'rem.snooze', r: 'registration', k: 'registration', u: 'JA' },
+    });
     expect(json(other.toast)).toContain('这条提醒不是发给你的单位的');
     await tickThrough('2024-04-12 15:30', '2024-04-12 17:00');
     expect(toUser(CONTACT.JA)).toHaveLength(2);
@@ -164,44 +220,77 @@ describe('exactly once and catching up', () => {
     expect(toUser(CONTACT.HP)).toHaveLength(2); // the snooze was JA's only
     // Too close to the deadline to snooze: 15 April 17:00.
     h.container.clock.set(at('2024-04-15 17:00:00'));
-    const late = await h.lark.cardAction({ messageId: ja[1]!.messageId, operator: CONTACT.JA, value: { a: 'rem.snooze', r: 'registration', k: 'registration', u: 'JA' } });
+    const late = await h.lark.cardAction({
+      messageId: ja[1]!.messageId,
+      operator: CONTACT.JA,
+      value: { a: 'rem.snooze', r: 'registration', k: 'registration', u: 'JA' },
+    });
     expect(json(late.toast)).toContain('离截止不到 2 个工作小时');
   });
 
   it('a snooze for something done in the meantime is dropped', async () => {
     h.container.clock.set(at('2024-04-15 10:00:00'));
     const ja = toUser(CONTACT.HP);
-    const s = await h.lark.cardAction({ messageId: ja.at(-1)!.messageId, operator: CONTACT.HP, value: { a: 'rem.snooze', r: 'registration', k: 'registration', u: 'HP' } });
+    const s = await h.lark.cardAction({
+      messageId: ja.at(-1)!.messageId,
+      operator: CONTACT.HP,
+      value: { a: 'rem.snooze', r: 'registration', k: 'registration', u: 'HP' },
+    });
     expect(json(s.toast)).toContain('再提醒你');
-    await createProject(db.db, { competitionId: 'shanghai-2024', codePrefix: '2024', unit: 'HP', track: 'T01', limit: 2, fields: { name: 'n', lead: 'l', summary: 's', goals: 'g', phone: '' }, actor: CONTACT.HP, now: at('2024-04-15 10:30:00') });
+    await createProject(db.db, {
+      competitionId: 'shanghai-2024',
+      codePrefix: '2024',
+      unit: 'HP',
+      track: 'T01',
+      limit: 2,
+      fields: { name: 'n', lead: 'l', summary: 's', goals: 'g', phone: '' },
+      actor: CONTACT.HP,
+      now: at('2024-04-15 10:30:00'),
+    });
     const before = toUser(CONTACT.HP).length;
     await tickThrough('2024-04-15 12:00', '2024-04-15 12:30');
     expect(toUser(CONTACT.HP)).toHaveLength(before);
-    const snoozes = await db.db.selectFrom('reminder_occurrences').select(['status']).where('unit_code', '=', 'HP').where('step', 'like', 'snooze%').execute();
+    const snoozes = await db.db
+      .selectFrom('reminder_occurrences')
+      .select(['status'])
+      .where('unit_code', '=', 'HP')
+      .where('step', 'like', 'snooze%')
+      .execute();
     expect(snoozes.map((r) => r.status)).toEqual(['skipped']);
   });
 });
 
-describe('reminders that respect a person\'s attention', () => {
+describe("reminders that respect a person's attention", () => {
   beforeAll(setUp);
   afterAll(tearDown);
   afterEach(() => expect(h.emu.emulator.state.violations).toEqual([]));
 
-  it('a snooze is two working hours: pressed Friday 17:00 it is due Monday 10:00, and the deadline morning\'s reminder replaces it', async () => {
+  it("a snooze is two working hours: pressed Friday 17:00 it is due Monday 10:00, and the deadline morning's reminder replaces it", async () => {
     await tickThrough('2024-04-12 09:00', '2024-04-12 10:00');
     const card = toUser(CONTACT.JA).at(-1)!;
     expect(json(card.content)).toContain('还有 3 天截止');
     h.container.clock.set(at('2024-04-12 17:00:00'));
-    const snooze = await h.lark.cardAction({ messageId: card.messageId, operator: CONTACT.JA, value: { a: 'rem.snooze', r: 'registration', k: 'registration', u: 'JA' } });
+    const snooze = await h.lark.cardAction({
+      messageId: card.messageId,
+      operator: CONTACT.JA,
+      value: { a: 'rem.snooze', r: 'registration', k: 'registration', u: 'JA' },
+    });
     // One working hour left on Friday (until 18:00), one more on Monday from 09:00.
     expect(json(snooze.toast)).toContain('2024-04-15 10:00 再提醒你');
     const before = toUser(CONTACT.JA).length;
     await tickThrough('2024-04-15 09:00', '2024-04-15 11:00', 10);
     // The deadline morning's reminder (09:30) reached JA after the snooze was set: the snooze does not add a second card.
-    const monday = toUser(CONTACT.JA).slice(before).map((m) => json(m.content));
+    const monday = toUser(CONTACT.JA)
+      .slice(before)
+      .map((m) => json(m.content));
     expect(monday).toHaveLength(1);
     expect(monday[0]).toContain('今天截止');
-    const snoozes = await db.db.selectFrom('reminder_occurrences').select(['status']).where('unit_code', '=', 'JA').where('step', 'like', 'snooze%').execute();
+    const snoozes = await db.db
+      .selectFrom('reminder_occurrences')
+      .select(['status'])
+      .where('unit_code', '=', 'JA')
+      .where('step', 'like', 'snooze%')
+      .execute();
     expect(snoozes.map((r) => r.status)).toEqual(['skipped']);
   });
 
@@ -213,7 +302,7 @@ describe('reminders that respect a person\'s attention', () => {
     expect(overdue).toContain('截止后已不能自行办理；如有特殊情况，请联系竞赛办。');
   });
 
-  it('the plan and the office\'s digest say when an escalation to unit leaders has nobody to reach', async () => {
+  it("the plan and the office's digest say when an escalation to unit leaders has nobody to reach", async () => {
     // The office's digest of 16 April 09:30: only JA has a unit leader in this set-up.
     const digest = json(toUser(OFFICE).at(-1)!.content);
     expect(digest).toContain('逾期汇总');

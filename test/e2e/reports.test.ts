@@ -47,7 +47,15 @@ beforeEach(() => {
   h.container.clock.set(at('2024-05-10 10:00:00'));
 });
 
-const report = (over: Record<string, unknown> = {}) => ({ period: '2024-05', work_done: '完成流程梳理', results: '办结 120 件，提升 15%', completion: '30', evidence: 'https://example.com/a\nhttps://example.com/b', problems: '', ...over });
+const report = (over: Record<string, unknown> = {}) => ({
+  period: '2024-05',
+  work_done: '完成流程梳理',
+  results: '办结 120 件，提升 15%',
+  completion: '30',
+  evidence: 'https://example.com/a\nhttps://example.com/b',
+  problems: '',
+  ...over,
+});
 
 async function say(who: string, words: string) {
   await h.lark.messageReceived({ sender: who, text: words });
@@ -56,20 +64,35 @@ async function say(who: string, words: string) {
 }
 
 /** `who` fills the form the card `messageId` shows with `fill` and presses its submit button. */
-const submit = async (messageId: string, who: string, fill: Record<string, unknown>) => sent(await client.submitForm(messageId, who, { fill }));
+const submit = async (messageId: string, who: string, fill: Record<string, unknown>) =>
+  sent(await client.submitForm(messageId, who, { fill }));
 
 /** `who` sends 进展 and, when asked which project, picks `project`: the message then shows its report form. */
 async function openReport(who: string, project: Project): Promise<string> {
   const m = await say(who, '进展');
-  if (!json(m.content).includes('"tag":"form"')) await client.clickButton(m.messageId, who, { a: 'rpt.open', p: project.id });
+  if (!json(m.content).includes('"tag":"form"'))
+    await client.clickButton(m.messageId, who, { a: 'rpt.open', p: project.id });
   return m.messageId;
 }
 
 /** Forged on purpose: a report callback posted by hand, with a project or values the card the person was shown does not offer. */
 const forgeReport = (messageId: string, who: string, project: Project, form: Record<string, unknown>) =>
-  h.lark.cardAction({ messageId, operator: who, value: { a: 'rpt.submit', p: project.id }, formValue: form, name: 'submit' });
+  h.lark.cardAction({
+    messageId,
+    operator: who,
+    value: { a: 'rpt.submit', p: project.id },
+    formValue: form,
+    name: 'submit',
+  });
 
-const rows = (project: Project) => db.db.selectFrom('reports').selectAll().where('project_id', '=', project.id).orderBy('period_code').orderBy('revision').execute();
+const rows = (project: Project) =>
+  db.db
+    .selectFrom('reports')
+    .selectAll()
+    .where('project_id', '=', project.id)
+    .orderBy('period_code')
+    .orderBy('revision')
+    .execute();
 
 describe('progress reports', () => {
   it('a contact with two projects picks one, reports, revises; revisions are kept and the form is pre-filled from the last', async () => {
@@ -81,7 +104,11 @@ describe('progress reports', () => {
     expect(json(first.card)).toContain('进展已提交');
     expect(json(first.card)).toContain('按时提交');
     // The receipt replaced the form: the contact opens it again to revise.
-    const second = await submit(await openReport(HP, hpT02), HP, report({ completion: '35%', work_done: '流程梳理完成，开始试点' }));
+    const second = await submit(
+      await openReport(HP, hpT02),
+      HP,
+      report({ completion: '35%', work_done: '流程梳理完成，开始试点' }),
+    );
     expect(json(second.card)).toContain('第 2 次修改');
     const stored = await rows(hpT02);
     expect(stored.map((r) => [r.period_code, r.revision, r.late, r.completion])).toEqual([
@@ -96,7 +123,12 @@ describe('progress reports', () => {
     expect(json(again.card)).toContain('已填入你上次提交的「5月进展」报告；修改后提交即保存为新版本。');
     expect(json(again.card)).not.toContain('请改成本期的情况');
     const audit = await listAudit(db.db, 'shanghai-2024', 50);
-    expect(audit.filter((a) => a.entityId.startsWith(`${hpT02.code}/2024-05`)).map((a) => a.action).sort()).toEqual(['report.revise', 'report.submit']);
+    expect(
+      audit
+        .filter((a) => a.entityId.startsWith(`${hpT02.code}/2024-05`))
+        .map((a) => a.action)
+        .sort(),
+    ).toEqual(['report.revise', 'report.submit']);
   });
 
   it('the due day ends at midnight in Shanghai: 23:59 is on time, 00:00 late; a closed period cannot be revised', async () => {
@@ -119,31 +151,61 @@ describe('progress reports', () => {
     const form = await openReport(JA, jaT02);
     const before = (await rows(jaT02)).length;
     // What a client lets through: a completion out of range and links that are not http(s).
-    const typed = await submit(form, JA, report({ completion: '150', evidence: 'javascript:alert(1) ftp://x.y/z https://ok.example/a' }));
-    for (const s of ['完成度请填 0 到 100 之间的整数', '这些不是有效链接', 'javascript:alert(1)']) expect(toastText(typed)).toContain(s);
-    expect(await client.submitForm(form, JA, { fill: report({ work_done: '' }) })).toEqual({ blocked: 'required', missing: ['work_done'] });
+    const typed = await submit(
+      form,
+      JA,
+      report({ completion: '150', evidence: 'javascript:alert(1) ftp://x.y/z https://ok.example/a' }),
+    );
+    for (const s of ['完成度请填 0 到 100 之间的整数', '这些不是有效链接', 'javascript:alert(1)'])
+      expect(toastText(typed)).toContain(s);
+    expect(await client.submitForm(form, JA, { fill: report({ work_done: '' }) })).toEqual({
+      blocked: 'required',
+      missing: ['work_done'],
+    });
     // Forged on purpose (a period the select does not offer, an empty required field, more than max_length): the server refuses them too.
-    const bad = await forgeReport(form, JA, jaT02, report({ period: 'nope', work_done: '', completion: '150', evidence: 'javascript:alert(1) ftp://x.y/z https://ok.example/a', problems: '问'.repeat(1001) }));
-    for (const s of ['请选择填报期', '请填写本期完成的工作', '完成度请填 0 到 100 之间的整数', '这些不是有效链接', 'javascript:alert(1)', '问题与需要的帮助最多 1000 个字']) expect(toastText(bad)).toContain(s);
+    const bad = await forgeReport(
+      form,
+      JA,
+      jaT02,
+      report({
+        period: 'nope',
+        work_done: '',
+        completion: '150',
+        evidence: 'javascript:alert(1) ftp://x.y/z https://ok.example/a',
+        problems: '问'.repeat(1001),
+      }),
+    );
+    for (const s of [
+      '请选择填报期',
+      '请填写本期完成的工作',
+      '完成度请填 0 到 100 之间的整数',
+      '这些不是有效链接',
+      'javascript:alert(1)',
+      '问题与需要的帮助最多 1000 个字',
+    ])
+      expect(toastText(bad)).toContain(s);
     expect((await rows(jaT02)).length).toBe(before);
   });
 
-  it('a contact cannot report on or read another unit\'s project; a judge reads only their tracks', async () => {
+  it("a contact cannot report on or read another unit's project; a judge reads only their tracks", async () => {
     const form = await openReport(JA, jaT02);
     expect(toastText(await submit(form, JA, report({ period: '2024-05' })))).not.toContain('属于');
     // Forged on purpose: JA's card with HP's project in its value.
-    expect(toastText(await forgeReport(form, JA, hpT02, report()))).toContain(`项目 ${hpT02.code} 属于黄浦，只有黄浦的联络员可以填报`);
+    expect(toastText(await forgeReport(form, JA, hpT02, report()))).toContain(
+      `项目 ${hpT02.code} 属于黄浦，只有黄浦的联络员可以填报`,
+    );
     expect(json((await say(JA, `进展 ${hpT02.code}`)).content)).toContain(`你不能查看项目 ${hpT02.code} 的进展`);
     expect(json((await say(JUDGE_T02, `进展 ${hpT02.code}`)).content)).toContain('进展记录');
     expect(json((await say(JUDGE_T02, `进展 ${hpT04.code}`)).content)).toContain(`你不能查看项目 ${hpT04.code} 的进展`);
     const judgeView = json((await say(JUDGE_T02, '进展情况 2024-05')).content);
     expect(judgeView).toContain('你评审的赛道：T02');
     expect(judgeView).not.toContain('T04');
-    for (const stranger of ['ou_nobody']) expect(json((await say(stranger, '进展情况')).content)).toContain('你没有权限使用「进展情况」');
+    for (const stranger of ['ou_nobody'])
+      expect(json((await say(stranger, '进展情况')).content)).toContain('你没有权限使用「进展情况」');
     expect(json((await say('ou_nobody', `进展 ${hpT02.code}`)).content)).toContain('你没有权限使用「进展」');
   });
 
-  it('the office\'s view counts on time, late and missing per period; leaders see it too', async () => {
+  it("the office's view counts on time, late and missing per period; leaders see it too", async () => {
     h.container.clock.set(at('2024-06-03 09:00:00'));
     const card = json((await say(OFFICE, '进展情况 2024-05')).content);
     // hpT02 on time (10 May), jaT02 on time (24 May 23:59), hpT04 late (25 May 00:00): no one missing.
@@ -165,13 +227,24 @@ describe('progress reports', () => {
     expect(json(receipt.card)).toContain('sev.open');
     const sevForm = await client.clickButton(form, JA, { a: 'sev.open', p: jaT02.id, period: 'midterm' });
     expect(json(sevForm.card)).toContain('score_effectiveness');
-    const scores = (n: string) => ({ score_effectiveness: n, score_results: '20', score_feasibility: '18', score_exemplary: '15', justification: '数据支撑' });
+    const scores = (n: string) => ({
+      score_effectiveness: n,
+      score_results: '20',
+      score_feasibility: '18',
+      score_exemplary: '15',
+      justification: '数据支撑',
+    });
     const bad = await submit(form, JA, scores('30'));
     expect(toastText(bad)).toContain('请填 0 到 25 的整数');
     const ok = await submit(form, JA, scores('22'));
     expect(json(ok.card)).toContain('**75/100**');
     // Forged on purpose: no card offers a self-evaluation for a monthly period.
-    const notMidterm = await h.lark.cardAction({ messageId: form, operator: JA, value: { a: 'sev.submit', p: jaT02.id, period: '2024-07' }, formValue: scores('22') });
+    const notMidterm = await h.lark.cardAction({
+      messageId: form,
+      operator: JA,
+      value: { a: 'sev.submit', p: jaT02.id, period: '2024-07' },
+      formValue: scores('22'),
+    });
     expect(toastText(notMidterm)).toContain('这一期不需要自评');
     expect(json((await say(JA, `进展 ${jaT02.code}`)).content)).toContain('自评 **75/100**');
     // The picker says, per project, whether its self-evaluation is in and until when it can change.
@@ -180,7 +253,7 @@ describe('progress reports', () => {
     expect(picker).toContain('"a":"sev.open"');
   });
 
-  it('between a period\'s due day and the next period, 进展 says what is due next instead of a form that can only be refused', async () => {
+  it("between a period's due day and the next period, 进展 says what is due next instead of a form that can only be refused", async () => {
     // hpT02 reported May on 10 May; June opens on 1 June.
     h.container.clock.set(at('2024-05-28 10:00:00'));
     const picker = await say(HP, '进展');
@@ -208,7 +281,11 @@ describe('progress reports', () => {
   it('我的项目 has a timeline button per project', async () => {
     const list = await say(HP, '我的项目');
     expect(json(list.content)).toContain(`"a":"rpt.history","p":"${hpT02.id}"`);
-    const t = await h.lark.cardAction({ messageId: list.messageId, operator: HP, value: { a: 'rpt.history', p: hpT02.id } });
+    const t = await h.lark.cardAction({
+      messageId: list.messageId,
+      operator: HP,
+      value: { a: 'rpt.history', p: hpT02.id },
+    });
     expect(json(t.card)).toContain('进展记录');
     expect(json(t.card)).toContain('5月进展');
   });
@@ -217,13 +294,25 @@ describe('progress reports', () => {
     h.container.clock.set(at('2024-06-10 10:00:00'));
     const form = await openReport(JA, jaT02);
     const before = (await rows(jaT02)).length;
-    const audits = async () => (await listAudit(db.db, 'shanghai-2024', 500)).filter((a) => a.entityId.startsWith(`${jaT02.code}/2024-06`)).length;
+    const audits = async () =>
+      (await listAudit(db.db, 'shanghai-2024', 500)).filter((a) => a.entityId.startsWith(`${jaT02.code}/2024-06`))
+        .length;
     const auditsBefore = await audits();
     // Sent by hand on purpose: a tenant still on the old request URL, the click signed with SHA-1 and the token.
-    const click = await h.lark.legacyCardAction({ messageId: form, operator: JA, value: { a: 'rpt.submit', p: jaT02.id }, formValue: report({ period: '2024-06' }), name: 'submit' });
+    const click = await h.lark.legacyCardAction({
+      messageId: form,
+      operator: JA,
+      value: { a: 'rpt.submit', p: jaT02.id },
+      formValue: report({ period: '2024-06' }),
+      name: 'submit',
+    });
     expect(JSON.stringify(click.reply.body)).toContain('进展已提交');
     // The same signed bytes and signature headers, with only the unsigned X-Refresh-Token changed, inside the window.
-    const replay = await fetch(click.url, { method: 'POST', headers: { ...click.requestHeaders, 'X-Refresh-Token': 'another-refresh-token' }, body: click.rawBody });
+    const replay = await fetch(click.url, {
+      method: 'POST',
+      headers: { ...click.requestHeaders, 'X-Refresh-Token': 'another-refresh-token' },
+      body: click.rawBody,
+    });
     expect(replay.status).toBe(200);
     expect(JSON.stringify(await replay.json())).not.toContain('进展已提交');
     expect((await rows(jaT02)).length).toBe(before + 1);

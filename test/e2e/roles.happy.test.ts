@@ -51,9 +51,16 @@ function lastReply(): string {
 }
 
 const grantsOf = (openId: string) =>
-  db.db.selectFrom('role_grants').select(['role', 'scope', 'source', 'granted_by']).where('open_id', '=', openId).orderBy('role').orderBy('scope').execute();
+  db.db
+    .selectFrom('role_grants')
+    .select(['role', 'scope', 'source', 'granted_by'])
+    .where('open_id', '=', openId)
+    .orderBy('role')
+    .orderBy('scope')
+    .execute();
 
-const audits = async (action: string) => (await listAudit(db.db, 'shanghai-2024', 1000)).filter((a) => a.action === action);
+const audits = async (action: string) =>
+  (await listAudit(db.db, 'shanghai-2024', 1000)).filter((a) => a.action === action);
 
 describe('绑定 / bind: unit contacts', () => {
   it('binds the @mentioned person to the unit, remembers their name and audits it', async () => {
@@ -61,9 +68,17 @@ describe('绑定 / bind: unit contacts', () => {
     expect(reply).toContain('✓ 张三：已设为黄浦区城管执法局（HP）联络员');
     expect(reply).toContain('✓ 张三: now contact of 黄浦 (HP)');
     expect(await grantsOf('ou_zhang')).toEqual([{ role: 'contact', scope: 'HP', source: 'chat', granted_by: OFFICE }]);
-    expect(await db.db.selectFrom('people').select(['name']).where('open_id', '=', 'ou_zhang').executeTakeFirst()).toEqual({ name: '张三' });
+    expect(
+      await db.db.selectFrom('people').select(['name']).where('open_id', '=', 'ou_zhang').executeTakeFirst(),
+    ).toEqual({ name: '张三' });
     const [audit] = await audits('role.grant');
-    expect(audit).toMatchObject({ actor: OFFICE, entityType: 'role_grant', entityId: 'ou_zhang:contact:HP', before: null, after: { openId: 'ou_zhang', role: 'contact', scope: 'HP', source: 'chat', name: '张三' } });
+    expect(audit).toMatchObject({
+      actor: OFFICE,
+      entityType: 'role_grant',
+      entityId: 'ou_zhang:contact:HP',
+      before: null,
+      after: { openId: 'ou_zhang', role: 'contact', scope: 'HP', source: 'chat', name: '张三' },
+    });
     expect(audit!.at).toMatch(/^2024-03-20 02:00:00/);
   });
 
@@ -84,19 +99,25 @@ describe('绑定 / bind: unit contacts', () => {
 
   it('a contact of one unit is not silently made the contact of another', async () => {
     const reply = await say('绑定 @_user_1 徐汇', [ZHANG]);
-    expect(reply).toContain('✗ 张三已是黄浦区城管执法局（HP）的联络员，一位联络员只属于一个单位。要改绑，请先发送「解绑 @张三 HP」');
+    expect(reply).toContain(
+      '✗ 张三已是黄浦区城管执法局（HP）的联络员，一位联络员只属于一个单位。要改绑，请先发送「解绑 @张三 HP」',
+    );
     expect(await grantsOf('ou_zhang')).toEqual([{ role: 'contact', scope: 'HP', source: 'chat', granted_by: OFFICE }]);
   });
 
   it('an ambiguous unit lists the candidates and binds nobody', async () => {
     const reply = await say('绑定 @_user_1 浦', [ZHAO]);
-    expect(reply).toContain('「浦」可能是：浦东（PD）、黄浦（HP）、杨浦（YP）、青浦（QP）。请写得更具体些，或写代码（如 PD）。');
+    expect(reply).toContain(
+      '「浦」可能是：浦东（PD）、黄浦（HP）、杨浦（YP）、青浦（QP）。请写得更具体些，或写代码（如 PD）。',
+    );
     expect(reply).toContain('"浦" could be: 浦东 (PD), 黄浦 (HP), 杨浦 (YP), 青浦 (QP).');
     expect(await grantsOf('ou_zhao')).toEqual([]);
   });
 
   it('an unknown unit, no unit or no @mention say what to write', async () => {
-    expect(await say('绑定 @_user_1 火星区', [ZHAO])).toMatch(/没有找到「火星区」对应的单位。可选：浦东（PD）、黄浦（HP）、.*总队（ZD）。/);
+    expect(await say('绑定 @_user_1 火星区', [ZHAO])).toMatch(
+      /没有找到「火星区」对应的单位。可选：浦东（PD）、黄浦（HP）、.*总队（ZD）。/,
+    );
     expect(await say('绑定 @_user_1', [ZHAO])).toContain('可选：浦东（PD）');
     expect(await say('绑定 黄浦区')).toContain('请 @ 要设置的人，例如「绑定 @张三 黄浦区」');
     expect(await say('绑定 @_user_1 黄浦 静安', [ZHAO])).toContain('一位联络员只属于一个单位，请只写一个');
@@ -105,17 +126,29 @@ describe('绑定 / bind: unit contacts', () => {
 
   it("works in a group too, where the bot's own @mention is not taken for a person", async () => {
     h.emu.emulator.ensureGroupChat('oc_office_group', [OFFICE]);
-    await h.lark.messageReceived({ sender: OFFICE, chatType: 'group', chatId: 'oc_office_group', mentionBot: true, text: '绑定 @_user_2 闵行', mentions: [{ open_id: 'ou_group_bound', name: '周九' }] });
+    await h.lark.messageReceived({
+      sender: OFFICE,
+      chatType: 'group',
+      chatId: 'oc_office_group',
+      mentionBot: true,
+      text: '绑定 @_user_2 闵行',
+      mentions: [{ open_id: 'ou_group_bound', name: '周九' }],
+    });
     await h.settle();
     expect(lastReply()).toBe('✓ 周九：已设为闵行区城管执法局（MH）联络员\n✓ 周九: now contact of 闵行 (MH)');
-    expect(await grantsOf('ou_group_bound')).toEqual([{ role: 'contact', scope: 'MH', source: 'chat', granted_by: OFFICE }]);
+    expect(await grantsOf('ou_group_bound')).toEqual([
+      { role: 'contact', scope: 'MH', source: 'chat', granted_by: OFFICE },
+    ]);
     expect(await grantsOf(h.emu.emulator.config.botOpenId)).toEqual([]);
   });
 
   it('a duplicated delivery of the command binds once, audits once and answers once', async () => {
     const person = { open_id: 'ou_dup', name: '重复' };
     const before = (await audits('role.grant')).length;
-    const d = await h.lark.messageReceived({ sender: OFFICE, text: '绑定 @_user_1 崇明', mentions: [person] }, { copies: 3 });
+    const d = await h.lark.messageReceived(
+      { sender: OFFICE, text: '绑定 @_user_1 崇明', mentions: [person] },
+      { copies: 3 },
+    );
     await h.lark.redeliver(d);
     await h.settle();
     expect(await grantsOf('ou_dup')).toEqual([{ role: 'contact', scope: 'CM', source: 'chat', granted_by: OFFICE }]);
@@ -142,8 +175,12 @@ describe('评委, 领导, 管理员', () => {
   it('leaders and admins; a new admin can use office commands at once', async () => {
     expect(await say('领导 @_user_1', [WANG])).toContain('✓ 王五：已设为领导小组成员');
     expect(await say('管理员 @_user_1', [ZHAO])).toContain('✓ 赵六：已设为竞赛办管理员');
-    expect(await say('管理员 @_user_1', [{ open_id: OFFICE, name: '竞赛办' }])).toContain('已经是竞赛办管理员（来自配置 BOT_ADMINS），未改动');
-    expect(await say('绑定 @_user_1 松江', [{ open_id: 'ou_by_zhao', name: '钱七' }], 'ou_zhao')).toContain('✓ 钱七：已设为松江区城管执法局（SJ）联络员');
+    expect(await say('管理员 @_user_1', [{ open_id: OFFICE, name: '竞赛办' }])).toContain(
+      '已经是竞赛办管理员（来自配置 BOT_ADMINS），未改动',
+    );
+    expect(await say('绑定 @_user_1 松江', [{ open_id: 'ou_by_zhao', name: '钱七' }], 'ou_zhao')).toContain(
+      '✓ 钱七：已设为松江区城管执法局（SJ）联络员',
+    );
     expect((await grantsOf('ou_by_zhao'))[0]!.granted_by).toBe('ou_zhao');
   });
 });
@@ -153,7 +190,17 @@ describe('成员 / members', () => {
     await grantRole(db, 'ou_file_judge', 'judge', 'T10');
     const card = await say('成员');
     // Names are table cells (plain text, once); units without a contact come first, marked as such.
-    for (const s of ['成员与角色', '赵六', '王五', '"unit":"黄浦（HP）","contacts":"张三"', '"unit":"静安（JA）","contacts":"李四、王五"', '"unit":"浦东（PD）","contacts":"（暂无 none）"', '"track":"T02 法治建设","judges":"赵六"', '"track":"T10 社会影响力","judges":"ou_file_judge［文件 file］"', '竞赛办［配置 config］']) {
+    for (const s of [
+      '成员与角色',
+      '赵六',
+      '王五',
+      '"unit":"黄浦（HP）","contacts":"张三"',
+      '"unit":"静安（JA）","contacts":"李四、王五"',
+      '"unit":"浦东（PD）","contacts":"（暂无 none）"',
+      '"track":"T02 法治建设","judges":"赵六"',
+      '"track":"T10 社会影响力","judges":"ou_file_judge［文件 file］"',
+      '竞赛办［配置 config］',
+    ]) {
       expect(card).toContain(s);
     }
     expect(card.indexOf('浦东（PD）')).toBeLessThan(card.indexOf('黄浦（HP）'));
@@ -170,7 +217,11 @@ describe('解绑 / unbind', () => {
     expect(reply).toContain('✓ 赵六：已解除 T03 数字化转型赛道评委');
     expect((await grantsOf('ou_zhao')).map((g) => `${g.role}:${g.scope}`)).toEqual(['judge:T02', 'office:']);
     const [audit] = (await audits('role.revoke')).filter((a) => a.entityId === 'ou_zhao:judge:T03');
-    expect(audit).toMatchObject({ actor: OFFICE, before: { role: 'judge', scope: 'T03', source: 'chat' }, after: null });
+    expect(audit).toMatchObject({
+      actor: OFFICE,
+      before: { role: 'judge', scope: 'T03', source: 'chat' },
+      after: null,
+    });
   });
 
   it('a role word removes every grant of that role; nothing named removes every chat grant', async () => {
@@ -185,7 +236,9 @@ describe('解绑 / unbind', () => {
     await say('评委 @_user_1 T01', [{ open_id: 'ou_file', name: '孙八' }]);
     const all = await say('解绑 @_user_1', [{ open_id: 'ou_file', name: '孙八' }]);
     expect(all).toContain('✓ 孙八：已解除 T01 深化体制改革赛道评委');
-    expect(all).toContain('· 孙八保留来自竞赛文件的宝山区城管执法局（BS）联络员；要解除，请写明，例如「解绑 @孙八 BS」');
+    expect(all).toContain(
+      '· 孙八保留来自竞赛文件的宝山区城管执法局（BS）联络员；要解除，请写明，例如「解绑 @孙八 BS」',
+    );
     const named = await say('解绑 @_user_1 宝山', [{ open_id: 'ou_file', name: '孙八' }]);
     expect(named).toContain('✓ 孙八：已解除宝山区城管执法局（BS）联络员');
     expect(named).toContain('来自竞赛文件的角色会在下次加载竞赛文件（包括重启）时恢复');
@@ -207,16 +260,29 @@ describe('解绑 / unbind', () => {
 });
 
 describe('chats: 本群绑定, 设为通知群, 本群解绑', () => {
-  const chat = (id: string) => db.db.selectFrom('chats').select(['competition_id', 'purpose', 'unit_code', 'bot_present', 'chat_type']).where('chat_id', '=', id).executeTakeFirst();
+  const chat = (id: string) =>
+    db.db
+      .selectFrom('chats')
+      .select(['competition_id', 'purpose', 'unit_code', 'bot_present', 'chat_type'])
+      .where('chat_id', '=', id)
+      .executeTakeFirst();
 
   it('binds a group the bot has no record of to a unit, and audits it', async () => {
     expect(await chat('oc_hp_new')).toBeUndefined();
     const reply = await sayInGroup('oc_hp_new', '本群绑定 黄浦区');
     expect(reply).toContain('✓ 本群已设为黄浦区城管执法局（HP）的单位群。');
-    expect(await chat('oc_hp_new')).toEqual({ competition_id: 'shanghai-2024', purpose: 'unit', unit_code: 'HP', bot_present: 1, chat_type: 'group' });
+    expect(await chat('oc_hp_new')).toEqual({
+      competition_id: 'shanghai-2024',
+      purpose: 'unit',
+      unit_code: 'HP',
+      bot_present: 1,
+      chat_type: 'group',
+    });
     const [audit] = (await audits('chat.bind')).filter((a) => a.entityId === 'oc_hp_new');
     expect(audit).toMatchObject({ actor: OFFICE, before: { purpose: '' }, after: { purpose: 'unit', unitCode: 'HP' } });
-    expect(await sayInGroup('oc_hp_new', 'bind chat HP')).toContain('This group is already the group of 黄浦 (HP); nothing changed.');
+    expect(await sayInGroup('oc_hp_new', 'bind chat HP')).toContain(
+      'This group is already the group of 黄浦 (HP); nothing changed.',
+    );
   });
 
   it('a unit has one group: binding another moves it, and says which group lost it', async () => {
@@ -234,8 +300,15 @@ describe('chats: 本群绑定, 设为通知群, 本群解绑', () => {
     const moved = await sayInGroup('oc_hp_other', 'announce here');
     expect(moved).toContain('✓ This group is now the announcement group.');
     expect(moved).toContain('It was the group of 黄浦 (HP) and no longer is.');
-    expect(moved).toContain('The group "oc_all" is no longer the announcement group (a competition has one announcement group).');
-    const purposes = await db.db.selectFrom('chats').select(['chat_id', 'purpose', 'unit_code']).where('purpose', '!=', '').orderBy('chat_id').execute();
+    expect(moved).toContain(
+      'The group "oc_all" is no longer the announcement group (a competition has one announcement group).',
+    );
+    const purposes = await db.db
+      .selectFrom('chats')
+      .select(['chat_id', 'purpose', 'unit_code'])
+      .where('purpose', '!=', '')
+      .orderBy('chat_id')
+      .execute();
     expect(purposes).toEqual([{ chat_id: 'oc_hp_other', purpose: 'announcement', unit_code: null }]);
   });
 
@@ -247,7 +320,9 @@ describe('chats: 本群绑定, 设为通知群, 本群解绑', () => {
   });
 
   it('an ambiguous unit lists the candidates', async () => {
-    expect(await sayInGroup('oc_x', '本群绑定 浦')).toContain('「浦」可能是：浦东（PD）、黄浦（HP）、杨浦（YP）、青浦（QP）');
+    expect(await sayInGroup('oc_x', '本群绑定 浦')).toContain(
+      '「浦」可能是：浦东（PD）、黄浦（HP）、杨浦（YP）、青浦（QP）',
+    );
     expect((await chat('oc_x'))?.purpose ?? '').toBe('');
   });
 
@@ -263,7 +338,18 @@ describe('chats: 本群绑定, 设为通知群, 本群解绑', () => {
 describe('help', () => {
   it('lists the new commands under the office heading for the office, and 成员 for the leadership', async () => {
     const office = await say('帮助');
-    for (const s of ['**竞赛办**', '**绑定** (bind)', '**评委** (judge)', '**领导** (leader)', '**管理员** (admin)', '**解绑** (unbind)', '**成员** (members)', '**本群绑定** (bind chat)', '**设为通知群** (announce here)', '**本群解绑** (unbind chat)']) {
+    for (const s of [
+      '**竞赛办**',
+      '**绑定** (bind)',
+      '**评委** (judge)',
+      '**领导** (leader)',
+      '**管理员** (admin)',
+      '**解绑** (unbind)',
+      '**成员** (members)',
+      '**本群绑定** (bind chat)',
+      '**设为通知群** (announce here)',
+      '**本群解绑** (unbind chat)',
+    ]) {
       expect(office).toContain(s);
     }
     const leader = await say('help', [], 'ou_wang');

@@ -31,8 +31,18 @@ afterAll(async () => {
 /** Everything a command could change. */
 async function snapshot() {
   const [grants, chats, audit, people] = await Promise.all([
-    db.db.selectFrom('role_grants').select(['open_id', 'role', 'scope', 'source']).orderBy('open_id').orderBy('role').orderBy('scope').execute(),
-    db.db.selectFrom('chats').select(['chat_id', 'purpose', 'unit_code', 'competition_id']).orderBy('chat_id').execute(),
+    db.db
+      .selectFrom('role_grants')
+      .select(['open_id', 'role', 'scope', 'source'])
+      .orderBy('open_id')
+      .orderBy('role')
+      .orderBy('scope')
+      .execute(),
+    db.db
+      .selectFrom('chats')
+      .select(['chat_id', 'purpose', 'unit_code', 'competition_id'])
+      .orderBy('chat_id')
+      .execute(),
     db.db.selectFrom('audit_log').select(['id']).orderBy('id').execute(),
     db.db.selectFrom('people').select(['open_id', 'name']).orderBy('open_id').execute(),
   ]);
@@ -61,7 +71,13 @@ describe('office-only commands', () => {
         const before = await snapshot();
         if (c.group) {
           h.emu.emulator.ensureGroupChat('oc_some_group', [who]);
-          await h.lark.messageReceived({ sender: who, text: c.text, chatType: 'group', chatId: 'oc_some_group', mentionBot: true });
+          await h.lark.messageReceived({
+            sender: who,
+            text: c.text,
+            chatType: 'group',
+            chatId: 'oc_some_group',
+            mentionBot: true,
+          });
         } else {
           await h.lark.messageReceived({ sender: who, text: c.text, mentions: c.mention ? [TARGET] : [] });
         }
@@ -97,7 +113,11 @@ describe('text people type is shown, never executed or rendered', () => {
   it('markup and SQL in a unit name come back as plain, harmless text', async () => {
     h.emu.emulator.reset();
     const before = await snapshot();
-    await h.lark.messageReceived({ sender: OFFICE, text: `绑定 @_user_1 <at user_id="all">所有人</at>'; DROP TABLE role_grants; --`, mentions: [TARGET] });
+    await h.lark.messageReceived({
+      sender: OFFICE,
+      text: `绑定 @_user_1 <at user_id="all">所有人</at>'; DROP TABLE role_grants; --`,
+      mentions: [TARGET],
+    });
     await h.settle();
     const reply = (h.emu.emulator.state.messages[0]!.content as { text: string }).text;
     expect(reply).not.toContain('<at');

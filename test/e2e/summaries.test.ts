@@ -31,14 +31,50 @@ beforeAll(async () => {
   await grantRole(db, JUDGE, 'judge', 'T02');
   h.emu.emulator.ensureGroupChat(ANNOUNCE, [OFFICE]);
   const now = toDbInstant(Date.now());
-  await db.db.insertInto('chats').values({ chat_id: ANNOUNCE, competition_id: 'shanghai-2024', name: '通知群', chat_type: 'group', purpose: 'announcement', unit_code: null, bot_present: 1, created_at: now, updated_at: now }).execute();
-  for (const [unit, track] of [['HP', 'T02'], ['JA', 'T02'], ['PD', 'T05']] as const) {
-    const r = await createProject(db.db, { competitionId: 'shanghai-2024', codePrefix: '2024', unit, track, limit: 2, fields: { name: `${unit}项目`, lead: 'l', summary: 's', goals: 'g', phone: '' }, actor: 'seed', now: at('2024-04-02 10:00:00') });
+  await db.db
+    .insertInto('chats')
+    .values({
+      chat_id: ANNOUNCE,
+      competition_id: 'shanghai-2024',
+      name: '通知群',
+      chat_type: 'group',
+      purpose: 'announcement',
+      unit_code: null,
+      bot_present: 1,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  for (const [unit, track] of [
+    ['HP', 'T02'],
+    ['JA', 'T02'],
+    ['PD', 'T05'],
+  ] as const) {
+    const r = await createProject(db.db, {
+      competitionId: 'shanghai-2024',
+      codePrefix: '2024',
+      unit,
+      track,
+      limit: 2,
+      fields: { name: `${unit}项目`, lead: 'l', summary: 's', goals: 'g', phone: '' },
+      actor: 'seed',
+      now: at('2024-04-02 10:00:00'),
+    });
     if (r.kind !== 'created') throw new Error(r.kind);
     projects.push(r.project);
   }
   // For the punctuality digest: HP reports May on time, nobody else does.
-  await insertReport(db.db, { competitionId: 'shanghai-2024', projectId: projects[0]!.id, projectCode: projects[0]!.code, period: '2024-05', revision: 1, late: false, fields: { workDone: 'w', results: 'r', completion: 20, evidence: [], problems: '' }, actor: 'seed', now: at('2024-05-20 10:00:00') });
+  await insertReport(db.db, {
+    competitionId: 'shanghai-2024',
+    projectId: projects[0]!.id,
+    projectCode: projects[0]!.code,
+    period: '2024-05',
+    revision: 1,
+    late: false,
+    fields: { workDone: 'w', results: 'r', completion: 20, evidence: [], problems: '' },
+    actor: 'seed',
+    now: at('2024-05-20 10:00:00'),
+  });
 });
 afterAll(async () => {
   await h.close();
@@ -46,7 +82,8 @@ afterAll(async () => {
 });
 afterEach(() => {
   expect(h.emu.emulator.state.violations).toEqual([]);
-  for (const m of h.emu.emulator.state.messages) if (m.msgType === 'interactive') expect(cardBytes(m.content as Card)).toBeLessThan(30_000);
+  for (const m of h.emu.emulator.state.messages)
+    if (m.msgType === 'interactive') expect(cardBytes(m.content as Card)).toBeLessThan(30_000);
 });
 
 const digests = () => h.emu.emulator.state.messages.filter((m) => m.chatId === ANNOUNCE);
@@ -71,7 +108,9 @@ describe('the scheduled digest', () => {
     expect(card).toContain('赛事简报 · 报名情况');
     expect(card).toContain('共 **3** 个项目，3/20 个单位已报名');
     expect(card).toContain('"tag":"chart"');
-    expect(await db.db.selectFrom('summary_runs').selectAll().execute()).toMatchObject([{ slot: '2024-04-08T09:00', chat_id: ANNOUNCE, kind: 'registration' }]);
+    expect(await db.db.selectFrom('summary_runs').selectAll().execute()).toMatchObject([
+      { slot: '2024-04-08T09:00', chat_id: ANNOUNCE, kind: 'registration' },
+    ]);
     // The same minutes again (a restart, a late server): nothing more. A Tuesday: nothing.
     await tickThrough('2024-04-08 09:00', '2024-04-08 09:05');
     await tickThrough('2024-04-09 08:58', '2024-04-09 09:03');
@@ -91,7 +130,17 @@ describe('the scheduled digest', () => {
   });
 
   it('during evaluation it shows judging progress and never a score; once published, the rankings', async () => {
-    await saveSheet(db.db, { competitionId: 'shanghai-2024', project: projects[0]!, judge: JUDGE, change: { kind: 'score', scores: { effectiveness: 20, results: 20, feasibility: 20, exemplary: 20 }, comment: 'c' }, now: at('2024-11-02 10:00:00') });
+    await saveSheet(db.db, {
+      competitionId: 'shanghai-2024',
+      project: projects[0]!,
+      judge: JUDGE,
+      change: {
+        kind: 'score',
+        scores: { effectiveness: 20, results: 20, feasibility: 20, exemplary: 20 },
+        comment: 'c',
+      },
+      now: at('2024-11-02 10:00:00'),
+    });
     h.emu.emulator.reset();
     await tickThrough('2024-11-04 09:00', '2024-11-04 09:01');
     expect(digests()).toHaveLength(1);
@@ -107,7 +156,11 @@ describe('the scheduled digest', () => {
     await tickThrough('2024-12-02 09:00', '2024-12-02 09:01');
     expect(digests()).toHaveLength(1);
     expect(json(digests()[0]!.content)).toContain('排行总览');
-    expect((await db.db.selectFrom('summary_runs').select(['slot', 'kind']).orderBy('slot').execute()).map((r) => `${r.slot} ${r.kind}`)).toEqual([
+    expect(
+      (await db.db.selectFrom('summary_runs').select(['slot', 'kind']).orderBy('slot').execute()).map(
+        (r) => `${r.slot} ${r.kind}`,
+      ),
+    ).toEqual([
       '2024-04-08T09:00 registration',
       '2024-06-03T09:00 implementation',
       '2024-11-04T09:00 judging',

@@ -38,7 +38,16 @@ let worker: { child: ChildProcess; url: string; output: () => string; stop: () =
 /** `wrangler dev` in its own process group (workerd is its child): stopped as a whole. */
 async function startWorker(connectionString: string, vars: Record<string, string>) {
   const scratch = mkdtempSync(join(tmpdir(), 'saidao-wrangler-'));
-  const args = ['node_modules/wrangler/bin/wrangler.js', 'dev', '--ip', '127.0.0.1', '--port', '0', '--inspector-port', '0'];
+  const args = [
+    'node_modules/wrangler/bin/wrangler.js',
+    'dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--inspector-port',
+    '0',
+  ];
   args.push('--test-scheduled', '--show-interactive-dev-session=false', '--persist-to', join(scratch, 'state'));
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
   const child = spawn(process.execPath, args, {
@@ -85,7 +94,10 @@ async function startWorker(connectionString: string, vars: Record<string, string
   };
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`wrangler dev: no "Ready on" line within ${START_TIMEOUT_MS / 1000} s:\n${out}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`wrangler dev: no "Ready on" line within ${START_TIMEOUT_MS / 1000} s:\n${out}`)),
+      START_TIMEOUT_MS,
+    );
     const check = () => {
       const m = /Ready on (http:\/\/[^\s]+)/.exec(out);
       if (m) {
@@ -107,19 +119,28 @@ async function startWorker(connectionString: string, vars: Record<string, string
 }
 
 /** Polls until `probe` returns something truthy. */
-async function waitFor<T>(what: string | (() => string), probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+async function waitFor<T>(
+  what: string | (() => string),
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}; Worker output:\n${worker.output().slice(-4000)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${typeof what === 'string' ? what : what()}; Worker output:\n${worker.output().slice(-4000)}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
 const sentTo = (openId: string) => emu.emulator.state.messages.filter((m) => m.receiverOpenId === openId);
-const messageIdOf = (d: { payload: { event: unknown } }) => (d.payload.event as { message: { message_id: string } }).message.message_id;
-const inboxRow = (eventId: string) => db.db.selectFrom('inbox').select(['status', 'last_error']).where('event_id', '=', eventId).executeTakeFirst();
+const messageIdOf = (d: { payload: { event: unknown } }) =>
+  (d.payload.event as { message: { message_id: string } }).message.message_id;
+const inboxRow = (eventId: string) =>
+  db.db.selectFrom('inbox').select(['status', 'last_error']).where('event_id', '=', eventId).executeTakeFirst();
 
 async function runCron(): Promise<void> {
   const res = await fetch(`${worker.url}/__scheduled?cron=${encodeURIComponent(CRON)}`);
@@ -128,7 +149,8 @@ async function runCron(): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!onMysql()) throw new Error('the Worker runs on MySQL only: vitest.config.ts should not have collected this file');
+  if (!onMysql())
+    throw new Error('the Worker runs on MySQL only: vitest.config.ts should not have collected this file');
   db = await freshDatabase();
   // The Worker neither migrates nor loads: both are done beforehand, as the README's deployment steps say.
   await loadCompetition(db.db, competition2024(), { dryRun: false, now: Date.now(), actor: 'test' });
@@ -185,7 +207,12 @@ describe('the Worker entry under wrangler dev (workerd, Hyperdrive to MySQL)', (
     help = await lark.messageReceived({ sender: OFFICE, text: 'help' });
     expect(help.reply.status).toBe(200);
     const [card] = await waitFor('the help card', () => sentTo(OFFICE).length > 0 && sentTo(OFFICE));
-    expect(card).toMatchObject({ msgType: 'interactive', chatType: 'p2p', receiveIdType: 'message_id', parentId: messageIdOf(help) });
+    expect(card).toMatchObject({
+      msgType: 'interactive',
+      chatType: 'p2p',
+      receiveIdType: 'message_id',
+      parentId: messageIdOf(help),
+    });
     expect(card!.uuid).toMatch(/^sd-[0-9a-f]{40}$/);
     // BOT_ADMINS reached the Worker as a --var: the office sees its own commands.
     expect(JSON.stringify(card!.content)).toContain('发送失败');
@@ -196,7 +223,11 @@ describe('the Worker entry under wrangler dev (workerd, Hyperdrive to MySQL)', (
     expect(emu.emulator.state.violations).toEqual([]);
     await waitFor('the event to be done', async () => (await inboxRow(help.eventId!))?.status === 'done');
     await waitFor('its outbox row to be marked sent', async () => {
-      const rows = await db.db.selectFrom('outbox').select('status').where('receive_id', '=', messageIdOf(help)).execute();
+      const rows = await db.db
+        .selectFrom('outbox')
+        .select('status')
+        .where('receive_id', '=', messageIdOf(help))
+        .execute();
       return rows.length === 1 && rows[0]!.status === 'sent';
     });
   });
@@ -204,24 +235,70 @@ describe('the Worker entry under wrangler dev (workerd, Hyperdrive to MySQL)', (
   it('runs the Cron tick: sends a queued outbox row and finishes an event whose work was cut short', async () => {
     // A message queued while no request was running (nothing kicks the drain but the tick).
     const key = 'worker-e2e:cron';
-    await enqueueMessages(db.db, [{ key, purpose: 'test', op: 'send', receiveIdType: 'open_id', receiveId: 'ou_cron_reader', rateKey: 'user:ou_cron_reader', msgType: 'text', content: { text: 'sent by the cron tick' } }], Date.now());
+    await enqueueMessages(
+      db.db,
+      [
+        {
+          key,
+          purpose: 'test',
+          op: 'send',
+          receiveIdType: 'open_id',
+          receiveId: 'ou_cron_reader',
+          rateKey: 'user:ou_cron_reader',
+          msgType: 'text',
+          content: { text: 'sent by the cron tick' },
+        },
+      ],
+      Date.now(),
+    );
     // An event stored by a Worker that acknowledged it and was then evicted: pending, its lease run out.
-    const capture = createLarkSender({ eventUrl: 'http://unused.invalid/', verificationToken: VERIFICATION_TOKEN, emulator: emu.emulator, appId: APP_ID, fetch: async () => new Response('{}') });
+    const capture = createLarkSender({
+      eventUrl: 'http://unused.invalid/',
+      verificationToken: VERIFICATION_TOKEN,
+      emulator: emu.emulator,
+      appId: APP_ID,
+      fetch: async () => new Response('{}'),
+    });
     const cut = await capture.messageReceived({ sender: 'ou_cut_short', text: '帮助' });
-    expect(await acceptEvent(db.db, { eventId: cut.eventId!, eventType: 'im.message.receive_v1', payload: cut.payload.event, messageId: messageIdOf(cut) }, Date.now() - INBOX_LEASE_MS - 5_000)).toBe('accepted');
+    expect(
+      await acceptEvent(
+        db.db,
+        {
+          eventId: cut.eventId!,
+          eventType: 'im.message.receive_v1',
+          payload: cut.payload.event,
+          messageId: messageIdOf(cut),
+        },
+        Date.now() - INBOX_LEASE_MS - 5_000,
+      ),
+    ).toBe('accepted');
     expect(sentTo('ou_cron_reader')).toHaveLength(0);
     expect(sentTo('ou_cut_short')).toHaveLength(0);
 
     await runCron();
 
-    const [queued] = await waitFor('the queued message', () => sentTo('ou_cron_reader').length > 0 && sentTo('ou_cron_reader'));
-    expect(queued).toMatchObject({ msgType: 'text', content: { text: 'sent by the cron tick' }, uuid: await uuidFor(key) });
-    const [resumed] = await waitFor('the resumed help card', () => sentTo('ou_cut_short').length > 0 && sentTo('ou_cut_short'));
+    const [queued] = await waitFor(
+      'the queued message',
+      () => sentTo('ou_cron_reader').length > 0 && sentTo('ou_cron_reader'),
+    );
+    expect(queued).toMatchObject({
+      msgType: 'text',
+      content: { text: 'sent by the cron tick' },
+      uuid: await uuidFor(key),
+    });
+    const [resumed] = await waitFor(
+      'the resumed help card',
+      () => sentTo('ou_cut_short').length > 0 && sentTo('ou_cut_short'),
+    );
     expect(JSON.stringify(resumed!.content)).toContain('你还没有角色');
     await waitFor('the resumed event to be done', async () => (await inboxRow(cut.eventId!))?.status === 'done');
     expect(worker.output()).toContain('resuming unfinished event');
     await waitFor('both outbox rows to be marked sent', async () => {
-      const rows = await db.db.selectFrom('outbox').select('status').where((eb) => eb.or([eb('uuid', '=', queued!.uuid!), eb('receive_id', '=', messageIdOf(cut))])).execute();
+      const rows = await db.db
+        .selectFrom('outbox')
+        .select('status')
+        .where((eb) => eb.or([eb('uuid', '=', queued!.uuid!), eb('receive_id', '=', messageIdOf(cut))]))
+        .execute();
       return rows.length === 2 && rows.every((r) => r.status === 'sent');
     });
   });
@@ -229,7 +306,8 @@ describe('the Worker entry under wrangler dev (workerd, Hyperdrive to MySQL)', (
   it('a duplicate delivery of the same event, or of the same message under a new event id, has no second effect', async () => {
     const replyPath = `/open-apis/im/v1/messages/${messageIdOf(help)}/reply`;
     const repliesSent = () => emu.emulator.state.calls.filter((c) => c.method === 'POST' && c.path === replyPath);
-    const outboxRows = () => db.db.selectFrom('outbox').select(['id', 'status']).where('receive_id', '=', messageIdOf(help)).execute();
+    const outboxRows = () =>
+      db.db.selectFrom('outbox').select(['id', 'status']).where('receive_id', '=', messageIdOf(help)).execute();
     expect(repliesSent()).toHaveLength(1);
     expect(await outboxRows()).toEqual([expect.objectContaining({ status: 'sent' })]);
     const before = await outboxRows();
@@ -248,7 +326,9 @@ describe('the Worker entry under wrangler dev (workerd, Hyperdrive to MySQL)', (
     expect(sentTo(OFFICE)).toHaveLength(1);
     expect(repliesSent()).toHaveLength(1);
     expect(await outboxRows()).toEqual(before);
-    expect(await db.db.selectFrom('inbox').select('event_id').where('event_id', '=', help.eventId!).execute()).toHaveLength(1);
+    expect(
+      await db.db.selectFrom('inbox').select('event_id').where('event_id', '=', help.eventId!).execute(),
+    ).toHaveLength(1);
     expect(await inboxRow(sameMessage.eventId!)).toEqual({ status: 'done', last_error: 'duplicate message' });
   });
 

@@ -57,7 +57,11 @@ describe('the HTTP edge', () => {
 
   it('refuses bodies over 1 MB with 413', async () => {
     const big = 'x'.repeat(1024 * 1024 + 1);
-    const res = await createApp(testContainer(migrated)).request('/anything', { method: 'POST', body: big, headers: { 'content-type': 'application/json' } });
+    const res = await createApp(testContainer(migrated)).request('/anything', {
+      method: 'POST',
+      body: big,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(413);
   });
 
@@ -72,7 +76,9 @@ describe('the HTTP edge', () => {
           res.on('data', (d) => (text += d));
           res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
         });
-        req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? resolve({ status: -1, text: '' }) : reject(err)));
+        req.on('error', (err: NodeJS.ErrnoException) =>
+          err.code === 'EPIPE' || err.code === 'ECONNRESET' ? resolve({ status: -1, text: '' }) : reject(err),
+        );
         req.end(body);
       });
     try {
@@ -82,7 +88,9 @@ describe('the HTTP edge', () => {
       expect((await post(small, { 'content-length': String(small.length) })).status).toBe(404);
       expect((await post(small, { 'transfer-encoding': 'chunked' })).status).toBe(404);
       // Over it: 413 with the JSON error, or a reset when the server answered before the whole body was written.
-      for (const headers of [{ 'content-length': String(big.length) }, { 'transfer-encoding': 'chunked' }] as Array<Record<string, string>>) {
+      for (const headers of [{ 'content-length': String(big.length) }, { 'transfer-encoding': 'chunked' }] as Array<
+        Record<string, string>
+      >) {
         const res = await post(big, headers);
         expect([413, -1], JSON.stringify(headers)).toContain(res.status);
         if (res.status === 413) expect(JSON.parse(res.text)).toMatchObject({ error: 'payload_too_large' });

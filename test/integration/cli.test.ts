@@ -79,7 +79,9 @@ describe('npm run cli -- tick', () => {
         'Lark is not configured (LARK_APP_ID): nothing is sent; the messages stay in the outbox.',
       ].join('\n'),
     );
-    expect((await cli('tick', '--at', '2024-04-08T09:30:00+08:00')).out).toContain('this minute had already run: nothing recorded again');
+    expect((await cli('tick', '--at', '2024-04-08T09:30:00+08:00')).out).toContain(
+      'this minute had already run: nothing recorded again',
+    );
     expect((await cli('tick', '--at', '2024-04-08T09:45:00+08:00')).out).toContain('0 reminder(s) recorded');
     expect((await cli('tick', '--at', '2024-04-06T10:00:00+08:00')).out).toContain('0 reminder(s) recorded'); // Qingming
     expect((await cli('tick', '--at', 'yesterday')).code).toBe(2);
@@ -94,7 +96,12 @@ describe('npm run cli -- tick with Lark configured', () => {
     const { grantRole } = await import('../support/people');
     const emu = await startEmulatorServer({ appId: 'cli_tick', appSecret: 'secret' });
     const laterDb = await freshDatabase({ shared: true, migrate: false });
-    const larkEnv = { DATABASE_URL: laterDb.url, LARK_APP_ID: 'cli_tick', LARK_APP_SECRET: 'secret', LARK_DOMAIN: emu.url };
+    const larkEnv = {
+      DATABASE_URL: laterDb.url,
+      LARK_APP_ID: 'cli_tick',
+      LARK_APP_SECRET: 'secret',
+      LARK_DOMAIN: emu.url,
+    };
     const run = async (...args: string[]) => {
       const lines: string[] = [];
       const code = await runCli(args, larkEnv, (l) => lines.push(l));
@@ -109,7 +116,9 @@ describe('npm run cli -- tick with Lark configured', () => {
       const early = await run('tick', '--at', '2024-04-08T09:30:00+08:00');
       expect(early.out).toContain('1 reminder(s) recorded');
       expect(early.out).toContain('Outbox: 1 message(s) added, 0 sent by this command, 1 waiting.');
-      expect(early.out).toContain('1 of them are due from 2024-04-08T01:30:00.000Z on, later than the wall clock\'s now: the running bot (npm start) sends each when its time comes.');
+      expect(early.out).toContain(
+        "1 of them are due from 2024-04-08T01:30:00.000Z on, later than the wall clock's now: the running bot (npm start) sends each when its time comes.",
+      );
       expect(emu.emulator.state.messages).toHaveLength(0);
       // A week later by the wall clock, the next tick sends it.
       vi.setSystemTime(Date.parse('2024-04-08T01:46:00Z'));

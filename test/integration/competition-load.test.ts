@@ -15,9 +15,24 @@ beforeAll(async () => {
 afterAll(async () => t.destroy());
 
 const counts = async () => ({
-  stages: (await t.db.selectFrom('stages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
-  tracks: (await t.db.selectFrom('tracks').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
-  units: (await t.db.selectFrom('units').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+  stages: (
+    await t.db
+      .selectFrom('stages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n,
+  tracks: (
+    await t.db
+      .selectFrom('tracks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n,
+  units: (
+    await t.db
+      .selectFrom('units')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n,
 });
 
 describe('competition load', () => {
@@ -44,7 +59,11 @@ describe('competition load', () => {
   it('stores Chinese names intact and stage instants in UTC', async () => {
     const unit = await t.db.selectFrom('units').selectAll().where('code', '=', 'LG').executeTakeFirstOrThrow();
     expect(unit.name).toBe('临港新片区综合执法大队');
-    const reg = await t.db.selectFrom('stages').selectAll().where('code', '=', 'registration').executeTakeFirstOrThrow();
+    const reg = await t.db
+      .selectFrom('stages')
+      .selectAll()
+      .where('code', '=', 'registration')
+      .executeTakeFirstOrThrow();
     expect(reg.starts_at).toMatch(/^2024-03-14 16:00:00/);
     expect(reg.ends_at).toMatch(/^2024-04-15 16:00:00/);
     const stored = await findCompetition(t.db, 'shanghai-2024');
@@ -69,17 +88,36 @@ describe('competition load', () => {
     await t.db
       .insertInto('projects')
       .values({
-        id: newId('prj'), competition_id: 'shanghai-2024', code: '2024-T02-CM-1', unit_code: 'CM', track_code: 'T02', seq: 1, slot: 1,
-        active_name: '执法规范化', name: '执法规范化', lead_name: '张三', summary: '', goals: '', phone: '', status: 'active', created_by: 'ou_x',
-        created_at: toDbInstant(now), updated_at: toDbInstant(now), withdrawn_at: null,
+        id: newId('prj'),
+        competition_id: 'shanghai-2024',
+        code: '2024-T02-CM-1',
+        unit_code: 'CM',
+        track_code: 'T02',
+        seq: 1,
+        slot: 1,
+        active_name: '执法规范化',
+        name: '执法规范化',
+        lead_name: '张三',
+        summary: '',
+        goals: '',
+        phone: '',
+        status: 'active',
+        created_by: 'ou_x',
+        created_at: toDbInstant(now),
+        updated_at: toDbInstant(now),
+        withdrawn_at: null,
       })
       .execute();
     const withoutCm = competition2024((f) => {
       f.units = f.units.filter((u: any) => u.code !== 'CM');
       f.units[0].name = '浦东新区城管执法局（改）';
     });
-    await expect(loadCompetition(t.db, withoutCm, { dryRun: false, now, actor: 'test' })).rejects.toThrow(CompetitionRefused);
-    await expect(loadCompetition(t.db, withoutCm, { dryRun: false, now, actor: 'test' })).rejects.toThrow(/unit CM \(崇明区城管执法局\) cannot be removed: it has 1 project/);
+    await expect(loadCompetition(t.db, withoutCm, { dryRun: false, now, actor: 'test' })).rejects.toThrow(
+      CompetitionRefused,
+    );
+    await expect(loadCompetition(t.db, withoutCm, { dryRun: false, now, actor: 'test' })).rejects.toThrow(
+      /unit CM \(崇明区城管执法局\) cannot be removed: it has 1 project/,
+    );
     const pd = await t.db.selectFrom('units').select('name').where('code', '=', 'PD').executeTakeFirstOrThrow();
     expect(pd.name).toBe('浦东新区城管执法局');
     expect(Number((await counts()).units)).toBe(20);
@@ -97,9 +135,23 @@ describe('competition load', () => {
     expect(plan.unresolved).toEqual(['someone@example.gov.cn']);
     await t.db
       .insertInto('role_grants')
-      .values({ id: newId('rol'), competition_id: 'shanghai-2024', open_id: 'ou_chat_made', role: 'office', scope: '', source: 'chat', granted_by: 'ou_admin', created_at: toDbInstant(now) })
+      .values({
+        id: newId('rol'),
+        competition_id: 'shanghai-2024',
+        open_id: 'ou_chat_made',
+        role: 'office',
+        scope: '',
+        source: 'chat',
+        granted_by: 'ou_admin',
+        created_at: toDbInstant(now),
+      })
       .execute();
-    const grants = await t.db.selectFrom('role_grants').select(['open_id', 'role', 'scope']).orderBy('open_id').orderBy('role').execute();
+    const grants = await t.db
+      .selectFrom('role_grants')
+      .select(['open_id', 'role', 'scope'])
+      .orderBy('open_id')
+      .orderBy('role')
+      .execute();
     expect(grants).toEqual([
       { open_id: 'ou_chat_made', role: 'office', scope: '' },
       { open_id: 'ou_contact_hp', role: 'contact', scope: 'HP' },

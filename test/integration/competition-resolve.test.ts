@@ -28,12 +28,20 @@ function directory(asked: Lookup[] = []): PeopleResolver {
   const known: Record<string, string> = { 'li@example.gov.cn': 'ou_li', '13800000001': 'ou_judge' };
   return async (lookup) => {
     asked.push(lookup);
-    return [...lookup.emails.map((email) => ({ email, openId: known[email] })), ...lookup.mobiles.map((mobile) => ({ mobile, openId: known[mobile] }))];
+    return [
+      ...lookup.emails.map((email) => ({ email, openId: known[email] })),
+      ...lookup.mobiles.map((mobile) => ({ mobile, openId: known[mobile] })),
+    ];
   };
 }
 
 const grants = (db: TestDatabase) =>
-  db.db.selectFrom('role_grants').select(['open_id', 'role', 'scope', 'source']).orderBy('open_id').orderBy('role').execute();
+  db.db
+    .selectFrom('role_grants')
+    .select(['open_id', 'role', 'scope', 'source'])
+    .orderBy('open_id')
+    .orderBy('role')
+    .execute();
 
 describe('loading a file with people named by e-mail or mobile', () => {
   let t: TestDatabase;
@@ -57,7 +65,9 @@ describe('loading a file with people named by e-mail or mobile', () => {
       { open_id: 'ou_judge', role: 'judge', scope: 'T02', source: 'file' },
       { open_id: 'ou_li', role: 'contact', scope: 'HP', source: 'file' },
     ]);
-    expect(await t.db.selectFrom('people').select(['open_id', 'name', 'email', 'mobile']).orderBy('open_id').execute()).toEqual([
+    expect(
+      await t.db.selectFrom('people').select(['open_id', 'name', 'email', 'mobile']).orderBy('open_id').execute(),
+    ).toEqual([
       { open_id: 'ou_judge', name: null, email: null, mobile: '13800000001' },
       { open_id: 'ou_li', name: '李联络', email: 'Li@Example.gov.cn', mobile: null },
     ]);
@@ -74,15 +84,29 @@ describe('loading a file with people named by e-mail or mobile', () => {
     expect(offline.resolution.unresolved).toEqual([{ who: 'gone@example.gov.cn', reason: 'not-asked' }]);
     expect(offline.lookupProblem).toMatch(/not configured/);
 
-    const failing = await loadCompetition(t.db, file, { dryRun: false, now, actor: 'test', resolve: async () => Promise.reject(new Error('HTTP 503')) });
+    const failing = await loadCompetition(t.db, file, {
+      dryRun: false,
+      now,
+      actor: 'test',
+      resolve: async () => Promise.reject(new Error('HTTP 503')),
+    });
     expect(failing.plan.changes).toEqual([]);
     expect(failing.lookupProblem).toBe('the contact API failed: HTTP 503');
   });
 
   it('a clear "not found" from the directory removes the roles of someone who left', async () => {
     const file = competition2024((f) => (f.people = PEOPLE));
-    const r = await loadCompetition(t.db, file, { dryRun: false, now, actor: 'test', resolve: async (l) => [...l.emails.map((email) => ({ email })), ...l.mobiles.map((mobile) => ({ mobile }))] });
-    expect(r.resolution.unresolved.map((u) => u.who)).toEqual(['li@example.gov.cn', 'gone@example.gov.cn', '13800000001']);
+    const r = await loadCompetition(t.db, file, {
+      dryRun: false,
+      now,
+      actor: 'test',
+      resolve: async (l) => [...l.emails.map((email) => ({ email })), ...l.mobiles.map((mobile) => ({ mobile }))],
+    });
+    expect(r.resolution.unresolved.map((u) => u.who)).toEqual([
+      'li@example.gov.cn',
+      'gone@example.gov.cn',
+      '13800000001',
+    ]);
     expect(await grants(t)).toEqual([]);
     await loadCompetition(t.db, file, { dryRun: false, now, actor: 'test', resolve: directory() });
     expect(await grants(t)).toHaveLength(2);
@@ -91,11 +115,25 @@ describe('loading a file with people named by e-mail or mobile', () => {
   it('two entries that turn out to be one person are merged, and a name from chat is not erased by a file without one', async () => {
     await t.db.updateTable('people').set({ name: '王评委' }).where('open_id', '=', 'ou_judge').execute();
     const file = competition2024((f) => {
-      f.people = [...PEOPLE, { openId: 'ou_judge', roles: [{ role: 'judge', track: 'T03' }, { role: 'judge', track: 'T02' }] }];
+      f.people = [
+        ...PEOPLE,
+        {
+          openId: 'ou_judge',
+          roles: [
+            { role: 'judge', track: 'T03' },
+            { role: 'judge', track: 'T02' },
+          ],
+        },
+      ];
     });
     const r = await loadCompetition(t.db, file, { dryRun: false, now, actor: 'test', resolve: directory() });
-    expect(r.plan.changes.map((c) => `${c.op} ${c.entity} ${c.key}`)).toEqual(['update competition shanghai-2024', 'add role ou_judge:judge:T03']);
-    expect((await t.db.selectFrom('people').select('name').where('open_id', '=', 'ou_judge').executeTakeFirstOrThrow()).name).toBe('王评委');
+    expect(r.plan.changes.map((c) => `${c.op} ${c.entity} ${c.key}`)).toEqual([
+      'update competition shanghai-2024',
+      'add role ou_judge:judge:T03',
+    ]);
+    expect(
+      (await t.db.selectFrom('people').select('name').where('open_id', '=', 'ou_judge').executeTakeFirstOrThrow()).name,
+    ).toBe('王评委');
   });
 });
 
@@ -114,7 +152,14 @@ describe('through the contact API of the emulator', () => {
     json.people = PEOPLE;
     file = join(mkdtempSync(join(tmpdir(), 'saidao-resolve-')), 'competition.json');
     writeFileSync(file, JSON.stringify(json));
-    env = { DATABASE_URL: t.url, COMPETITION_FILE: file, LARK_APP_ID: 'cli_resolve', LARK_APP_SECRET: 'secret', LARK_DOMAIN: emu.url, LOG_LEVEL: 'silent' };
+    env = {
+      DATABASE_URL: t.url,
+      COMPETITION_FILE: file,
+      LARK_APP_ID: 'cli_resolve',
+      LARK_APP_SECRET: 'secret',
+      LARK_DOMAIN: emu.url,
+      LOG_LEVEL: 'silent',
+    };
   });
   afterAll(async () => {
     await emu.close();
@@ -138,8 +183,13 @@ describe('through the contact API of the emulator', () => {
     const before = lookups();
     const container = await boot({ env, logger: createLogger('info', (l) => logs.push(l)) });
     try {
-      expect((await grants(t)).map((g) => `${g.open_id}:${g.role}:${g.scope}`)).toEqual(['ou_judge:judge:T02', 'ou_li:contact:HP']);
-      const warning = logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'people in the competition file could not be resolved');
+      expect((await grants(t)).map((g) => `${g.open_id}:${g.role}:${g.scope}`)).toEqual([
+        'ou_judge:judge:T02',
+        'ou_li:contact:HP',
+      ]);
+      const warning = logs
+        .map((l) => JSON.parse(l))
+        .find((l) => l.msg === 'people in the competition file could not be resolved');
       expect(warning.people).toEqual([expect.stringMatching(/^gone@example\.gov\.cn: not found/)]);
       expect(lookups() - before).toBe(1);
     } finally {

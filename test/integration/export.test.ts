@@ -31,18 +31,55 @@ beforeAll(async () => {
         const code = `2024-${t.code}-${unit}-${seq}`;
         const id = newId('prj');
         projects.push({ id, code });
-        rows.push({ id, competition_id: c.id, code, unit_code: unit, track_code: t.code, seq, slot: seq, active_name: code, name: `项目 ${code}`, lead_name: '负责人', summary: '简介'.repeat(50), goals: '目标'.repeat(50), phone: '', status: 'active', created_by: 'ou_seed', created_at: stamp, updated_at: stamp, withdrawn_at: null });
+        rows.push({
+          id,
+          competition_id: c.id,
+          code,
+          unit_code: unit,
+          track_code: t.code,
+          seq,
+          slot: seq,
+          active_name: code,
+          name: `项目 ${code}`,
+          lead_name: '负责人',
+          summary: '简介'.repeat(50),
+          goals: '目标'.repeat(50),
+          phone: '',
+          status: 'active',
+          created_by: 'ou_seed',
+          created_at: stamp,
+          updated_at: stamp,
+          withdrawn_at: null,
+        });
       }
     }
   }
-  for (let i = 0; i < rows.length; i += 250) await db.db.insertInto('projects').values(rows.slice(i, i + 250)).execute();
+  for (let i = 0; i < rows.length; i += 250)
+    await db.db
+      .insertInto('projects')
+      .values(rows.slice(i, i + 250))
+      .execute();
   // Reports of about 1 KB each: the work done and results a unit writes in a month.
   const work = '本月完成流程梳理、试点推进与数据复盘，'.repeat(10);
   const results = '办结 120 件，同比提升 15%；'.repeat(8);
   let batch = [];
   for (const p of projects) {
     for (let k = 1; k <= PERIODS; k++) {
-      batch.push({ id: newId('rpt'), competition_id: c.id, project_id: p.id, period_code: `P${String(k).padStart(2, '0')}`, revision: 1, work_done: work, results, completion: k * 8, evidence: '["https://example.com/e"]', problems: '', late: 0, submitted_by: 'ou_seed', submitted_at: stamp });
+      batch.push({
+        id: newId('rpt'),
+        competition_id: c.id,
+        project_id: p.id,
+        period_code: `P${String(k).padStart(2, '0')}`,
+        revision: 1,
+        work_done: work,
+        results,
+        completion: k * 8,
+        evidence: '["https://example.com/e"]',
+        problems: '',
+        late: 0,
+        submitted_by: 'ou_seed',
+        submitted_at: stamp,
+      });
       if (batch.length === 500) {
         await db.db.insertInto('reports').values(batch).execute();
         batch = [];
@@ -87,7 +124,9 @@ describe('awards', () => {
     await sql`alter table awards add column export_probe varchar(20)`.execute(db.db);
     const stamp = toDbInstant(at('2024-11-25 10:00:00'));
     await sql`insert into awards (id, competition_id, track_code, kind, project_id, nominee_name, unit_code, status, nominated_by, decided_by, created_at, updated_at, export_probe)
-      values (${newId('awd')}, ${c.id}, 'T02', 'individual', null, '张三', 'U001', 'approved', 'ou_j', 'ou_l', ${stamp}, ${stamp}, 'probe-value')`.execute(db.db);
+      values (${newId('awd')}, ${c.id}, 'T02', 'individual', null, '张三', 'U001', 'approved', 'ou_j', 'ou_l', ${stamp}, ${stamp}, 'probe-value')`.execute(
+      db.db,
+    );
     const built = await buildExport(db.db, c, { track: 'T02' });
     if (built.kind !== 'built') throw new Error('expected a workbook');
     const awards = readXlsx(built.bytes).sheets.find((s) => s.name === '表彰 Awards')!;

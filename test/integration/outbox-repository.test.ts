@@ -17,7 +17,15 @@ afterAll(async () => t.destroy());
 
 const NOW = Date.parse('2024-04-01T02:00:00Z');
 const msg = (key: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
-  key, purpose: 'test', op: 'send', receiveIdType: 'open_id', receiveId: 'ou_a', rateKey: 'user:ou_a', msgType: 'text', content: { text: key }, ...extra,
+  key,
+  purpose: 'test',
+  op: 'send',
+  receiveIdType: 'open_id',
+  receiveId: 'ou_a',
+  rateKey: 'user:ou_a',
+  msgType: 'text',
+  content: { text: key },
+  ...extra,
 });
 
 describe('the outbox table', () => {
@@ -35,7 +43,7 @@ describe('the outbox table', () => {
     expect(results.reduce((a, b) => a + b, 0)).toBe(1);
   });
 
-  it('claims due rows once; a crashed sender\'s rows come back only after their lease', async () => {
+  it("claims due rows once; a crashed sender's rows come back only after their lease", async () => {
     await enqueueMessages(t.db, [msg('later', { notBefore: NOW + 60_000 })], NOW);
     const first = await claimDue(t.db, 'srv-a', NOW, 30_000, 100);
     expect(first.map((r) => r.purpose)).toEqual(['test', 'test']);
@@ -64,7 +72,9 @@ describe('leases and receipts', () => {
   });
 
   it('contended leases: of 20 simultaneous claimants exactly one wins', async () => {
-    const wins = await Promise.all(Array.from({ length: 20 }, (_, i) => acquireLease(t.db, 'contended', `o${i}`, NOW, 10_000)));
+    const wins = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => acquireLease(t.db, 'contended', `o${i}`, NOW, 10_000)),
+    );
     expect(wins.filter(Boolean)).toHaveLength(1);
   });
 
@@ -82,7 +92,9 @@ describe('scheduled jobs, once per slot', () => {
     const { runDueJobs, slotOf } = await import('../../src/platform/jobs');
     const t = await freshDatabase();
     try {
-      expect(slotOf({ name: 'reminders', every: 'minute' }, Date.parse('2024-04-08T01:30:42Z'))).toBe('reminders:2024-04-08T01:30');
+      expect(slotOf({ name: 'reminders', every: 'minute' }, Date.parse('2024-04-08T01:30:42Z'))).toBe(
+        'reminders:2024-04-08T01:30',
+      );
       expect(slotOf({ name: 'prune', every: 'hour' }, Date.parse('2024-04-08T01:00:05Z'))).toBe('prune:2024-04-08T01');
       const runs: string[] = [];
       const jobs = [
@@ -90,7 +102,12 @@ describe('scheduled jobs, once per slot', () => {
         { name: 'prune', every: 'hour' as const, run: async (at: number) => void runs.push(`prune@${at}`) },
         { name: 'broken', every: 'minute' as const, run: async () => Promise.reject(new Error('down')) },
       ];
-      const tickAll = (at: number) => Promise.all(Array.from({ length: 12 }, (_, i) => runDueJobs(jobs, (slot) => claimSlot(t.db, slot, `srv-${i}`, at), at, silentLogger)));
+      const tickAll = (at: number) =>
+        Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            runDueJobs(jobs, (slot) => claimSlot(t.db, slot, `srv-${i}`, at), at, silentLogger),
+          ),
+        );
       const top = Date.parse('2024-04-08T02:00:00Z');
       const outcomes = (await tickAll(top)).flat();
       await tickAll(top + 20_000); // the same minute again (a retried Cron Trigger)
@@ -106,11 +123,18 @@ describe('scheduled jobs, once per slot', () => {
 
 describe('the last guard before Lark', () => {
   // A card no builder should make: 300 markdown elements, past the 200 Lark allows.
-  const tooBig = card({ title: text('太多', 'Too much'), elements: Array.from({ length: 300 }, (_, i) => markdown(text(`第 ${i} 行`, `row ${i}`))) });
+  const tooBig = card({
+    title: text('太多', 'Too much'),
+    elements: Array.from({ length: 300 }, (_, i) => markdown(text(`第 ${i} 行`, `row ${i}`))),
+  });
 
   it('an over-budget card is never stored to be sent: a short card says it could not be shown, and the row keeps why', async () => {
     expect(await enqueueMessages(t.db, [msg('too-big', { msgType: 'interactive', content: tooBig })], NOW)).toBe(1);
-    const row = await t.db.selectFrom('outbox').selectAll().where('uuid', '=', await uuidFor('too-big')).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('uuid', '=', await uuidFor('too-big'))
+      .executeTakeFirstOrThrow();
     const stored = JSON.parse(row.content);
     expect(checkCard(stored).problems).toEqual([]);
     expect(JSON.stringify(stored)).toContain('这张卡片内容过多，无法显示');

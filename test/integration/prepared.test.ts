@@ -15,7 +15,12 @@ beforeAll(async () => {
 afterAll(() => db.destroy());
 
 const receiptsOf = prepare(['kind', 'since'], (k, v: { kind: string; since: string }) =>
-  k.selectFrom('receipts').select(['receipt_key']).where('kind', '=', v.kind).where('created_at', '>=', v.since).orderBy('receipt_key'),
+  k
+    .selectFrom('receipts')
+    .select(['receipt_key'])
+    .where('kind', '=', v.kind)
+    .where('created_at', '>=', v.since)
+    .orderBy('receipt_key'),
 );
 
 describe('prepared queries', () => {
@@ -24,7 +29,8 @@ describe('prepared queries', () => {
     expect(await claimReceipt(db.db, 'event', 'prep-a', Date.UTC(2024, 4, 1))).toBe(false);
     expect(await claimReceipt(db.db, 'event', 'prep-b', Date.UTC(2024, 4, 3))).toBe(true);
     expect(await claimReceipt(db.db, 'message', 'prep-c', Date.UTC(2024, 4, 3))).toBe(true);
-    const keys = async (k: Parameters<typeof receiptsOf>[0], kind: string, since: string) => (await receiptsOf(k, { kind, since })).rows.map((r) => r.receipt_key);
+    const keys = async (k: Parameters<typeof receiptsOf>[0], kind: string, since: string) =>
+      (await receiptsOf(k, { kind, since })).rows.map((r) => r.receipt_key);
     expect(await keys(db.db, 'event', '2024-01-01 00:00:00.000')).toEqual(['prep-a', 'prep-b']);
     expect(await keys(db.db, 'event', '2024-05-02 00:00:00.000')).toEqual(['prep-b']);
     expect(await keys(db.db, 'message', '2024-01-01 00:00:00.000')).toEqual(['prep-c']);
@@ -35,9 +41,17 @@ describe('prepared queries', () => {
   });
 
   it('refuses a value that does not land in exactly one parameter', async () => {
-    const twice = prepare(['key'], (k, v: { key: string }) => k.selectFrom('receipts').select('kind').where('receipt_key', '=', v.key).where('kind', '=', v.key));
-    await expect(twice(db.db, { key: 'x' })).rejects.toThrow(/"key" must reach the SQL as exactly one parameter \(2 found\)/);
-    const unused = prepare(['key', 'kind'], (k, v: { key: string; kind: string }) => k.selectFrom('receipts').select('kind').where('receipt_key', '=', v.key));
-    await expect(unused(db.db, { key: 'x', kind: 'event' })).rejects.toThrow(/"kind" must reach the SQL as exactly one parameter \(0 found\)/);
+    const twice = prepare(['key'], (k, v: { key: string }) =>
+      k.selectFrom('receipts').select('kind').where('receipt_key', '=', v.key).where('kind', '=', v.key),
+    );
+    await expect(twice(db.db, { key: 'x' })).rejects.toThrow(
+      /"key" must reach the SQL as exactly one parameter \(2 found\)/,
+    );
+    const unused = prepare(['key', 'kind'], (k, v: { key: string; kind: string }) =>
+      k.selectFrom('receipts').select('kind').where('receipt_key', '=', v.key),
+    );
+    await expect(unused(db.db, { key: 'x', kind: 'event' })).rejects.toThrow(
+      /"kind" must reach the SQL as exactly one parameter \(0 found\)/,
+    );
   });
 });

@@ -39,17 +39,32 @@ describe('ranking export and verify', () => {
   it('exports a publication and verifies it, from the database and from the file; a tampered file fails', async () => {
     const rubric = competition2024().file.rubric;
     const projects = ['HP', 'JA', 'PD'].map((u, i) => ({ id: `prj_${u}`, unit: u, code: `2024-T02-${u}-1`, i }));
-    const scores = ['j1', 'j2', 'j3'].flatMap((judge, j) => projects.map((p) => ({ judge, project: p.id, scores: { effectiveness: 10 + p.i * 3 + j, results: 15, feasibility: 12 + j, exemplary: 20 - p.i } })));
-    const snapshot = await freezeRanking({ track: 'T02', quota: 1, projects, rubric, scores, recusals: [] }, rankingParameters({ seed: 42, resamples: 200 }));
-    await t.db.transaction().execute((trx) => insertSnapshots(trx, 'shanghai-2024', 1, [snapshot], 'ou_office', at('2024-11-30 10:00:00')));
+    const scores = ['j1', 'j2', 'j3'].flatMap((judge, j) =>
+      projects.map((p) => ({
+        judge,
+        project: p.id,
+        scores: { effectiveness: 10 + p.i * 3 + j, results: 15, feasibility: 12 + j, exemplary: 20 - p.i },
+      })),
+    );
+    const snapshot = await freezeRanking(
+      { track: 'T02', quota: 1, projects, rubric, scores, recusals: [] },
+      rankingParameters({ seed: 42, resamples: 200 }),
+    );
+    await t.db
+      .transaction()
+      .execute((trx) => insertSnapshots(trx, 'shanghai-2024', 1, [snapshot], 'ou_office', at('2024-11-30 10:00:00')));
 
     const verified = await cli('ranking', 'verify');
     expect(verified.code).toBe(0);
     expect(verified.out).toContain(`T02: ok, 3 ranked, hash ${snapshot.hash}`);
-    expect(verified.out).toContain('shanghai-2024 version 1: all 1 snapshot(s) recomputed to the same results and hashes');
+    expect(verified.out).toContain(
+      'shanghai-2024 version 1: all 1 snapshot(s) recomputed to the same results and hashes',
+    );
 
     const file = join(dir, 'v1.json');
-    expect((await cli('ranking', 'export', '--version', '1', '--out', file)).out).toBe(`wrote ${file}: version 1, 1 track(s)`);
+    expect((await cli('ranking', 'export', '--version', '1', '--out', file)).out).toBe(
+      `wrote ${file}: version 1, 1 track(s)`,
+    );
     expect((await cli('ranking', 'verify', '--file', file)).code).toBe(0);
 
     const tampered = JSON.parse(readFileSync(file, 'utf8'));

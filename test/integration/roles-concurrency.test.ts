@@ -19,7 +19,14 @@ beforeAll(async () => {
 afterAll(async () => t.destroy());
 
 const bind = (openId: string, unit: string) =>
-  bindPeople(t.db, { competitionId, actor: 'ou_office', people: [{ openId, name: openId }], wanted: [{ role: 'contact', scope: unit }], admins: [], now });
+  bindPeople(t.db, {
+    competitionId,
+    actor: 'ou_office',
+    people: [{ openId, name: openId }],
+    wanted: [{ role: 'contact', scope: unit }],
+    admins: [],
+    now,
+  });
 
 describe('concurrent binding', () => {
   it('the same person bound to every unit at once ends up the contact of exactly one', async () => {
@@ -37,13 +44,21 @@ describe('concurrent binding', () => {
     const outcomes = (await Promise.all(Array.from({ length: 10 }, () => bind('ou_twin', 'YP')))).flat();
     expect(outcomes.filter((o) => o.decision.kind === 'granted')).toHaveLength(1);
     expect(outcomes.filter((o) => o.decision.kind === 'already')).toHaveLength(9);
-    const audits = await t.db.selectFrom('audit_log').select('id').where('entity_id', '=', 'ou_twin:contact:YP').execute();
+    const audits = await t.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('entity_id', '=', 'ou_twin:contact:YP')
+      .execute();
     expect(audits).toHaveLength(1);
   });
 
   it('eight groups made the announcement group at once leave exactly one', async () => {
     const chats = Array.from({ length: 8 }, (_, i) => `oc_race_${i}`);
-    await Promise.all(chats.map((chatId) => setChatPurpose(t.db, { competitionId, chatId, actor: 'ou_office', wanted: { purpose: 'announcement' }, now })));
+    await Promise.all(
+      chats.map((chatId) =>
+        setChatPurpose(t.db, { competitionId, chatId, actor: 'ou_office', wanted: { purpose: 'announcement' }, now }),
+      ),
+    );
     const announcing = await t.db.selectFrom('chats').select('chat_id').where('purpose', '=', 'announcement').execute();
     expect(announcing).toHaveLength(1);
   });

@@ -31,7 +31,10 @@ export function boldTouchingCjk(content: string): string[] {
 
 /** Every problem of the card, as readable strings; an empty list means the card is fine. */
 export function cardFaults(card: Card): string[] {
-  const faults = [...checkCard(card).problems.map((p) => `platform: ${p.message}`), ...budgetProblems(card).map((p) => `budget: ${p}`)];
+  const faults = [
+    ...checkCard(card).problems.map((p) => `platform: ${p.message}`),
+    ...budgetProblems(card).map((p) => `budget: ${p}`),
+  ];
   const walk = (x: unknown, path: string): void => {
     if (Array.isArray(x)) {
       x.forEach((y, i) => {
@@ -41,13 +44,18 @@ export function cardFaults(card: Card): string[] {
     }
     if (!isNode(x)) return;
     if (x.tag === 'markdown') {
-      const texts = [x.content, ...(isNode(x.i18n_content) ? Object.values(x.i18n_content) : [])].filter((t): t is string => typeof t === 'string');
+      const texts = [x.content, ...(isNode(x.i18n_content) ? Object.values(x.i18n_content) : [])].filter(
+        (t): t is string => typeof t === 'string',
+      );
       for (const t of texts) {
         if (t.includes(TYPED_MARK)) faults.push(`typed text inside markdown at ${path}: ${t.slice(0, 80)}`);
         for (const b of boldTouchingCjk(t)) faults.push(`bold touching Chinese at ${path}: ${b}`);
       }
     }
-    if (isNode(x.i18n_content) && Object.values(x.i18n_content).some((t) => typeof t === 'string' && t.includes(TYPED_MARK))) {
+    if (
+      isNode(x.i18n_content) &&
+      Object.values(x.i18n_content).some((t) => typeof t === 'string' && t.includes(TYPED_MARK))
+    ) {
       faults.push(`typed text repeated per language at ${path}`);
     }
     for (const [k, v] of Object.entries(x)) if (k !== 'chart_spec' && k !== 'behaviors') walk(v, `${path}.${k}`);
@@ -78,7 +86,10 @@ export function nodesOf(x: unknown, tag: string, out: Node[] = []): Node[] {
 }
 
 /** The values the card's buttons send (`behaviors[0].value`). */
-export const buttonValues = (card: Card): Node[] => nodesOf(card.body.elements, 'button').map((b) => (b.behaviors as Node[] | undefined)?.[0]?.value).filter(isNode);
+export const buttonValues = (card: Card): Node[] =>
+  nodesOf(card.body.elements, 'button')
+    .map((b) => (b.behaviors as Node[] | undefined)?.[0]?.value)
+    .filter(isNode);
 
 /** Whether any text of the card's body contains `s`. */
 export const says = (card: Card, s: string): boolean => stringsOf(card.body.elements).some((t) => t.includes(s));

@@ -21,6 +21,14 @@ export function testContainer(
   const logger: Logger = createLogger('debug', (line) => logs.push(line));
   const config = loadConfig({ LOG_LEVEL: 'debug', ...env });
   const clock = new ManualClock(now);
-  const container = createContainer({ config, logger, clock, database, defer: new TrackedDefer(logger), competitionId: 'shanghai-2024', ...extra });
+  const container = createContainer({
+    config,
+    logger,
+    clock,
+    database,
+    defer: new TrackedDefer(logger),
+    competitionId: 'shanghai-2024',
+    ...extra,
+  });
   return { ...container, clock, logs };
 }

@@ -30,13 +30,23 @@ export async function freshDatabase(options: { shared?: boolean; migrate?: boole
   if (base.startsWith('mysql://')) {
     const u = new URL(base);
     const name = `${u.pathname.slice(1)}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    const admin = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
+    const admin = await createConnection({
+      host: u.hostname,
+      port: Number(u.port || 3306),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+    });
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await admin.end();
     u.pathname = `/${name}`;
     url = u.toString();
     drop = async () => {
-      const c = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
+      const c = await createConnection({
+        host: u.hostname,
+        port: Number(u.port || 3306),
+        user: decodeURIComponent(u.username),
+        password: decodeURIComponent(u.password),
+      });
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await c.end();
     };

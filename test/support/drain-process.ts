@@ -11,8 +11,20 @@ import { createLogger } from '../../src/platform/logger';
 const env = process.env;
 const logger = createLogger('warn');
 const database = await openNodeDatabase(env.DATABASE_URL!);
-const api = new SdkLarkApi({ appId: env.LARK_APP_ID!, appSecret: env.LARK_APP_SECRET!, domain: env.LARK_DOMAIN!, logger, timeoutMs: 1_000 });
-const sender = new OutboxSender(database.db, api, logger, { owner: env.OWNER ?? 'child', baseBackoffMs: 50, maxBackoffMs: 400, leaseMs: 3_000, maxAttempts: 50 });
+const api = new SdkLarkApi({
+  appId: env.LARK_APP_ID!,
+  appSecret: env.LARK_APP_SECRET!,
+  domain: env.LARK_DOMAIN!,
+  logger,
+  timeoutMs: 1_000,
+});
+const sender = new OutboxSender(database.db, api, logger, {
+  owner: env.OWNER ?? 'child',
+  baseBackoffMs: 50,
+  maxBackoffMs: 400,
+  leaseMs: 3_000,
+  maxAttempts: 50,
+});
 console.log('draining');
 for (;;) {
   const r = await sender.drain();

@@ -14,7 +14,9 @@ export default async function setup(): Promise<void> {
       await conn.end();
       console.log(`[saidao] test database: MySQL ${(rows as Array<{ v: string }>)[0]?.v} (${new URL(url).host})`);
     } catch (err) {
-      throw new Error(`TEST_DATABASE_URL points at MySQL but it cannot be reached (${(err as Error).message}). Run .ci/mysql-up first.`);
+      throw new Error(
+        `TEST_DATABASE_URL points at MySQL but it cannot be reached (${(err as Error).message}). Run .ci/mysql-up first.`,
+      );
     }
   } else {
     console.log('[saidao] test database: embedded SQLite');

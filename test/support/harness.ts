@@ -33,10 +33,23 @@ let counter = 0;
 
 export async function startHarness(
   db: TestDatabase,
-  options: { encrypt?: boolean; emulator?: EmulatorOptions; now?: number; callbackBudgetMs?: number; env?: Record<string, string>; cardActions?: readonly CardActionSpec<any>[]; defer?: Defer } = {},
+  options: {
+    encrypt?: boolean;
+    emulator?: EmulatorOptions;
+    now?: number;
+    callbackBudgetMs?: number;
+    env?: Record<string, string>;
+    cardActions?: readonly CardActionSpec<any>[];
+    defer?: Defer;
+  } = {},
 ): Promise<Harness> {
   const appId = `cli_test_${process.pid}_${++counter}`;
-  const emu = await startEmulatorServer({ appId, appSecret: 'secret', tokenTtlSeconds: 30 * 86_400, ...options.emulator });
+  const emu = await startEmulatorServer({
+    appId,
+    appSecret: 'secret',
+    tokenTtlSeconds: 30 * 86_400,
+    ...options.emulator,
+  });
   const env: Record<string, string> = {
     LARK_APP_ID: appId,
     LARK_APP_SECRET: 'secret',
@@ -72,7 +85,11 @@ export async function startHarness(
       await container.defer.idle();
       const report = await container.sender.drain();
       await container.defer.idle();
-      const pending = await db.db.selectFrom('outbox').select('id').where('status', 'in', ['pending', 'sending']).execute();
+      const pending = await db.db
+        .selectFrom('outbox')
+        .select('id')
+        .where('status', 'in', ['pending', 'sending'])
+        .execute();
       if (!pending.length && report.sent === 0 && report.retried === 0) return;
       if (pending.length) await new Promise((r) => setTimeout(r, 60));
     }
@@ -93,6 +110,18 @@ export async function startHarness(
 
 export async function rowCounts(db: TestDatabase) {
   const count = async (table: 'receipts' | 'inbox' | 'outbox' | 'audit_log' | 'chats') =>
-    Number((await db.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  return { receipts: await count('receipts'), inbox: await count('inbox'), outbox: await count('outbox'), chats: await count('chats') };
+    Number(
+      (
+        await db.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return {
+    receipts: await count('receipts'),
+    inbox: await count('inbox'),
+    outbox: await count('outbox'),
+    chats: await count('chats'),
+  };
 }

@@ -32,7 +32,13 @@ interface Edge {
 const EDGES: Edge[] = FILES.flatMap((file) =>
   readFileSync(join(ROOT, file), 'utf8')
     .split('\n')
-    .flatMap((line) => [...line.matchAll(IMPORT)].map((m) => ({ from: file, to: normalize(join(dirname(file), m[1]!)), line: line.trim() }))),
+    .flatMap((line) =>
+      [...line.matchAll(IMPORT)].map((m) => ({
+        from: file,
+        to: normalize(join(dirname(file), m[1]!)),
+        line: line.trim(),
+      })),
+    ),
 );
 
 /** Where a file sits: a feature (by name), the core, the Lark edge, the cards, the platform... */
@@ -40,7 +46,8 @@ function area(path: string): { kind: string; feature?: string; rest?: string } {
   const p = path.replace(/\.ts$/, '');
   const feature = /^src\/features\/([^/]+)\/(.+)$/.exec(p);
   if (feature) return { kind: 'feature', feature: feature[1], rest: feature[2] };
-  for (const kind of ['core', 'lark', 'platform', 'competition', 'emulator', 'entry']) if (p.startsWith(`src/${kind}/`)) return { kind };
+  for (const kind of ['core', 'lark', 'platform', 'competition', 'emulator', 'entry'])
+    if (p.startsWith(`src/${kind}/`)) return { kind };
   if (p.startsWith('cards/')) return { kind: 'cards' };
   if (p.startsWith('db/')) return { kind: 'db' };
   return { kind: 'root' };
@@ -49,7 +56,7 @@ function area(path: string): { kind: string; feature?: string; rest?: string } {
 const show = (edges: Edge[]) => edges.map((e) => `${e.from}: ${e.line}`);
 
 describe('the architecture', () => {
-  it('features import each other only through a feature\'s index.ts', () => {
+  it("features import each other only through a feature's index.ts", () => {
     const bad = EDGES.filter((e) => {
       const a = area(e.from);
       const b = area(e.to);
@@ -59,7 +66,9 @@ describe('the architecture', () => {
   });
 
   it('the Lark edge, the core and the platform import no feature', () => {
-    const bad = EDGES.filter((e) => ['lark', 'core', 'platform', 'competition'].includes(area(e.from).kind) && area(e.to).kind === 'feature');
+    const bad = EDGES.filter(
+      (e) => ['lark', 'core', 'platform', 'competition'].includes(area(e.from).kind) && area(e.to).kind === 'feature',
+    );
     expect(show(bad)).toEqual([]);
   });
 
@@ -69,7 +78,12 @@ describe('the architecture', () => {
   });
 
   it('the core and the platform do not import the Lark edge (the Lark edge imports them)', () => {
-    const bad = EDGES.filter((e) => ['core', 'platform', 'competition'].includes(area(e.from).kind) && area(e.to).kind === 'lark' && !e.to.startsWith('src/lark/card-rules'));
+    const bad = EDGES.filter(
+      (e) =>
+        ['core', 'platform', 'competition'].includes(area(e.from).kind) &&
+        area(e.to).kind === 'lark' &&
+        !e.to.startsWith('src/lark/card-rules'),
+    );
     expect(show(bad)).toEqual([]);
   });
 
@@ -79,7 +93,8 @@ describe('the architecture', () => {
   });
 
   it('SQL is written only in repositories (*.repository.ts) and migrations (db/)', () => {
-    const STATEMENT = /\.(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)\(|\bsql`|\bsql<|\.schema\s*\.\s*(create|alter|drop)/;
+    const STATEMENT =
+      /\.(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)\(|\bsql`|\bsql<|\.schema\s*\.\s*(create|alter|drop)/;
     const bad = FILES.filter((f) => !f.endsWith('.repository.ts')).flatMap((file) =>
       readFileSync(join(ROOT, file), 'utf8')
         .split('\n')
@@ -88,7 +103,9 @@ describe('the architecture', () => {
     );
     expect(bad).toEqual([]);
     // The check sees SQL where it is: the repositories are full of it.
-    expect(FILES.filter((f) => f.endsWith('.repository.ts') && STATEMENT.test(readFileSync(join(ROOT, f), 'utf8'))).length).toBeGreaterThan(15);
+    expect(
+      FILES.filter((f) => f.endsWith('.repository.ts') && STATEMENT.test(readFileSync(join(ROOT, f), 'utf8'))).length,
+    ).toBeGreaterThan(15);
   });
 
   it('the paths checked here exist (a renamed folder does not silently pass)', () => {

@@ -44,7 +44,9 @@ describe('stages in Asia/Shanghai', () => {
     const first = startOfLocalDay('2024-03-15', TZ);
     const last = endOfLocalDay('2024-12-31', TZ);
     const order = ['registration', 'implementation', 'evaluation'];
-    const samples = Array.from({ length: 20_000 }, () => between(rand, first - 86_400_000 * 30, last + 86_400_000 * 30)).sort((a, b) => a - b);
+    const samples = Array.from({ length: 20_000 }, () =>
+      between(rand, first - 86_400_000 * 30, last + 86_400_000 * 30),
+    ).sort((a, b) => a - b);
     let previous = -1;
     for (const ms of samples) {
       const open = c.stages.filter((s) => isStageOpen(c, s.code, ms));
@@ -86,8 +88,12 @@ describe('local dates and instants', () => {
   });
 
   it('a New York day is 23 or 25 hours long on the daylight-saving changes', () => {
-    expect(endOfLocalDay('2024-03-10', 'America/New_York') - startOfLocalDay('2024-03-10', 'America/New_York')).toBe(23 * 3_600_000);
-    expect(endOfLocalDay('2024-11-03', 'America/New_York') - startOfLocalDay('2024-11-03', 'America/New_York')).toBe(25 * 3_600_000);
+    expect(endOfLocalDay('2024-03-10', 'America/New_York') - startOfLocalDay('2024-03-10', 'America/New_York')).toBe(
+      23 * 3_600_000,
+    );
+    expect(endOfLocalDay('2024-11-03', 'America/New_York') - startOfLocalDay('2024-11-03', 'America/New_York')).toBe(
+      25 * 3_600_000,
+    );
   });
 
   it('addDays crosses months and years', () => {

@@ -29,7 +29,12 @@ describe('chat commands', () => {
   });
 
   it('resolves mentions, leaves the bot out and keeps the order of the others', () => {
-    const parsed = parseCommand('@_user_1 绑定 @_user_2 黄浦区 @_user_3', [mention('@_user_1', BOT), mention('@_user_2', 'ou_a', '张三'), mention('@_user_3', 'ou_b')], BOT, WORDS);
+    const parsed = parseCommand(
+      '@_user_1 绑定 @_user_2 黄浦区 @_user_3',
+      [mention('@_user_1', BOT), mention('@_user_2', 'ou_a', '张三'), mention('@_user_3', 'ou_b')],
+      BOT,
+      WORDS,
+    );
     expect(parsed.botMentioned).toBe(true);
     expect(parsed.word).toBe('绑定');
     expect(parsed.args).toEqual(['黄浦区']);

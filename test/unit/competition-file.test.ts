@@ -51,17 +51,21 @@ describe('bad competition files are refused with the JSON path of each problem',
   });
 
   it('a date in the wrong format', () => {
-    expect(problemsOf((f) => (f.calendar.holidays[3] = '2024/04/04'))).toEqual(['calendar.holidays[3]: must be a date written YYYY-MM-DD']);
+    expect(problemsOf((f) => (f.calendar.holidays[3] = '2024/04/04'))).toEqual([
+      'calendar.holidays[3]: must be a date written YYYY-MM-DD',
+    ]);
   });
 
-  it('an unknown track code in a person\'s role', () => {
+  it("an unknown track code in a person's role", () => {
     expect(problemsOf((f) => f.people.push({ openId: 'ou_j1', roles: [{ role: 'judge', track: 'T99' }] }))).toEqual([
       'people[0].roles[0].track: unknown track code "T99"',
     ]);
   });
 
   it('a duplicate unit code', () => {
-    expect(problemsOf((f) => (f.units[5].code = 'HP'))).toEqual(['units[5].code: duplicate code "HP" (also at units[1])']);
+    expect(problemsOf((f) => (f.units[5].code = 'HP'))).toEqual([
+      'units[5].code: duplicate code "HP" (also at units[1])',
+    ]);
   });
 
   it('quotas that do not add up, a stage out of order, a limit of 3', () => {
@@ -80,7 +84,9 @@ describe('bad competition files are refused with the JSON path of each problem',
   });
 
   it('unknown fields and a bad time zone', () => {
-    expect(problemsOf((f) => (f.timeZone = 'Mars/Olympus'))).toEqual(['timeZone: is not an IANA time zone (e.g. Asia/Shanghai)']);
+    expect(problemsOf((f) => (f.timeZone = 'Mars/Olympus'))).toEqual([
+      'timeZone: is not an IANA time zone (e.g. Asia/Shanghai)',
+    ]);
     expect(problemsOf((f) => (f.tracks[2].colour = 'red'))[0]).toMatch(/^tracks\[2\]: Unrecognized key/);
   });
 

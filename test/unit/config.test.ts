@@ -26,7 +26,14 @@ describe('configuration', () => {
   it('reports every problem on its own readable line and stops', () => {
     let error: ConfigError | undefined;
     try {
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x', LOG_LEVEL: 'loud', BOT_ADMINS: 'alice', LARK_APP_ID: 'cli_x', LARK_DOMAIN: 'feishu' });
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'postgres://x',
+        LOG_LEVEL: 'loud',
+        BOT_ADMINS: 'alice',
+        LARK_APP_ID: 'cli_x',
+        LARK_DOMAIN: 'feishu',
+      });
     } catch (e) {
       error = e as ConfigError;
     }

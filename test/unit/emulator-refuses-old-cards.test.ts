@@ -36,7 +36,8 @@ async function listen(fetchHandler: (req: Request) => Response | Promise<Respons
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-const fixture = (file: string): Record<string, unknown> => JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Record<string, unknown>;
+const fixture = (file: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Record<string, unknown>;
 
 /** The code each path answers for each old card. Size is checked before the card is built. */
 const EXPECTED: Record<string, { message: number; subCode?: number; delayed: number }> = {
@@ -55,7 +56,20 @@ const small = (title: string) => ({
   body: {
     elements: [
       { tag: 'markdown', content: `**${title}**` },
-      { tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'note', placeholder: { tag: 'plain_text', content: '备注' } }, { tag: 'button', name: 'go', form_action_type: 'submit', text: { tag: 'plain_text', content: '提交' }, behaviors: [{ type: 'callback', value: { a: 'go' } }] }] },
+      {
+        tag: 'form',
+        name: 'f',
+        elements: [
+          { tag: 'input', name: 'note', placeholder: { tag: 'plain_text', content: '备注' } },
+          {
+            tag: 'button',
+            name: 'go',
+            form_action_type: 'submit',
+            text: { tag: 'plain_text', content: '提交' },
+            behaviors: [{ type: 'callback', value: { a: 'go' } }],
+          },
+        ],
+      },
     ],
   },
 });
@@ -75,7 +89,9 @@ async function start() {
 
   const answer: { card: unknown } = { card: undefined };
   const bot = new Hono();
-  bot.post('/lark/events', (c) => c.json({ toast: { type: 'success', content: 'ok' }, card: { type: 'raw', data: answer.card } }));
+  bot.post('/lark/events', (c) =>
+    c.json({ toast: { type: 'success', content: 'ok' }, card: { type: 'raw', data: answer.card } }),
+  );
   const botUrl = await listen(bot.fetch);
   const sender = createLarkSender({ eventUrl: `${botUrl}/lark/events`, verificationToken: 'vt', emulator });
 
@@ -90,12 +106,26 @@ async function start() {
   const call = async (method: string, path: string, body: unknown): Promise<Answer & { bytes: number }> => {
     clock.ms += 1000;
     const raw = JSON.stringify(body);
-    const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: raw });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: raw,
+    });
     return { status: res.status, body: (await res.json()) as Answer['body'], bytes: Buffer.byteLength(raw) };
   };
-  const send = (card: unknown) => call('POST', '/open-apis/im/v1/messages?receive_id_type=chat_id', { receive_id: 'oc_team', msg_type: 'interactive', content: JSON.stringify(card) });
-  const reply = (parentId: string, card: unknown) => call('POST', `/open-apis/im/v1/messages/${parentId}/reply`, { msg_type: 'interactive', content: JSON.stringify(card) });
-  const patch = (messageId: string, card: unknown) => call('PATCH', `/open-apis/im/v1/messages/${messageId}`, { content: JSON.stringify(card) });
+  const send = (card: unknown) =>
+    call('POST', '/open-apis/im/v1/messages?receive_id_type=chat_id', {
+      receive_id: 'oc_team',
+      msg_type: 'interactive',
+      content: JSON.stringify(card),
+    });
+  const reply = (parentId: string, card: unknown) =>
+    call('POST', `/open-apis/im/v1/messages/${parentId}/reply`, {
+      msg_type: 'interactive',
+      content: JSON.stringify(card),
+    });
+  const patch = (messageId: string, card: unknown) =>
+    call('PATCH', `/open-apis/im/v1/messages/${messageId}`, { content: JSON.stringify(card) });
   const update = (messageId: string, card: unknown) => {
     const { token: cardToken } = emulator.issueCardToken({ messageId, operatorOpenId: 'ou_alice', answered: true });
     return call('POST', '/open-apis/interactive/v1/card/update', { token: cardToken, card });
@@ -127,7 +157,10 @@ describe('the emulator refuses the old cards on every path', () => {
       const refusal = (a: Answer) => {
         expect(a.status).toBe(400);
         expect(a.body.code).toBe(expected.message);
-        if (expected.subCode) expect(a.body.msg).toMatch(new RegExp(`^Failed to create card content, ext=ErrCode: ${expected.subCode}; ErrMsg: `));
+        if (expected.subCode)
+          expect(a.body.msg).toMatch(
+            new RegExp(`^Failed to create card content, ext=ErrCode: ${expected.subCode}; ErrMsg: `),
+          );
       };
       const kind = expected.message === 230025 ? 'content_too_long' : 'card_invalid';
 
@@ -150,14 +183,20 @@ describe('the emulator refuses the old cards on every path', () => {
       expect(click.clientError).toBe(200673);
       expect(click.card).toBeUndefined();
       expect(emulator.message(id)?.content).toEqual(small('v1'));
-      expect(emulator.state.violations.at(-1)).toMatchObject({ kind: 'card_invalid', subject: id, detail: expect.stringContaining('client error 200673') });
+      expect(emulator.state.violations.at(-1)).toMatchObject({
+        kind: 'card_invalid',
+        subject: id,
+        detail: expect.stringContaining('client error 200673'),
+      });
     });
   }
 
   it('names the 11310 refusal exactly as the platform does', async () => {
     const { send } = await start();
     const refused = await send(fixture('awards-70-office.json'));
-    expect(refused.body.msg).toBe('Failed to create card content, ext=ErrCode: 11310; ErrMsg: element exceeds the limit');
+    expect(refused.body.msg).toBe(
+      'Failed to create card content, ext=ErrCode: 11310; ErrMsg: element exceeds the limit',
+    );
   });
 
   it('accepts a small valid card on send, reply, PATCH, delayed update and as a callback answer', async () => {
@@ -177,7 +216,10 @@ describe('the emulator refuses the old cards on every path', () => {
   it('measures the request body: a card of 31 KB escaped but under 30 KB unescaped is refused where it is escaped', async () => {
     const { emulator, send, patch, update, answerWith, sendSmall } = await start();
     // Each `"` is 2 bytes in the card's JSON and 4 once the card is escaped inside `content`.
-    const card = { schema: '2.0', body: { elements: [{ tag: 'markdown', content: `${'x'.repeat(27_000)}${'"'.repeat(1_300)}` }] } };
+    const card = {
+      schema: '2.0',
+      body: { elements: [{ tag: 'markdown', content: `${'x'.repeat(27_000)}${'"'.repeat(1_300)}` }] },
+    };
     expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(LARK_CARD_LIMITS.bodyBytes);
     expect(checkCard(card).elements).toBe(1);
 

@@ -53,7 +53,13 @@ async function start(options: EmulatorOptions = {}) {
   const appId = `cli_test_${++appSeq}_${process.pid}`;
   const emulator = createEmulator({ appId, appSecret: SECRET, ...options });
   const url = await listen(emulator.app.fetch);
-  const client = new lark.Client({ appId, appSecret: SECRET, domain: url, logger: silent, loggerLevel: lark.LoggerLevel.error });
+  const client = new lark.Client({
+    appId,
+    appSecret: SECRET,
+    domain: url,
+    logger: silent,
+    loggerLevel: lark.LoggerLevel.error,
+  });
   return { emulator, url, client, appId };
 }
 
@@ -83,11 +89,15 @@ async function rawSend(url: string, token: string, chatId: string, text = 'hi'):
 }
 
 /** The SDK's axios throws on HTTP 4xx/5xx; Lark's answer is in `err.response`. */
-async function larkFailure(promise: Promise<unknown>): Promise<{ status: number; data: { code: number; msg: string }; headers: Record<string, string> }> {
+async function larkFailure(
+  promise: Promise<unknown>,
+): Promise<{ status: number; data: { code: number; msg: string }; headers: Record<string, string> }> {
   try {
     await promise;
   } catch (err) {
-    const response = (err as { response?: { status: number; data: { code: number; msg: string }; headers: Record<string, string> } }).response;
+    const response = (
+      err as { response?: { status: number; data: { code: number; msg: string }; headers: Record<string, string> } }
+    ).response;
     if (response) return response;
     throw err;
   }
@@ -95,7 +105,8 @@ async function larkFailure(promise: Promise<unknown>): Promise<{ status: number;
 }
 
 const text = (t: string) => JSON.stringify({ text: t });
-const card2 = (title: string) => JSON.stringify({ schema: '2.0', header: { title: { tag: 'plain_text', content: title } }, body: { elements: [] } });
+const card2 = (title: string) =>
+  JSON.stringify({ schema: '2.0', header: { title: { tag: 'plain_text', content: title } }, body: { elements: [] } });
 
 function sendText(client: lark.Client, chatId: string, t: string, uuid?: string) {
   return client.im.message.create({
@@ -116,7 +127,11 @@ describe('tokens and messages through the node-sdk', () => {
     expect(res.data?.chat_id).toBe('oc_team');
     expect(res.data?.body?.content).toBe(text('hello'));
     expect(emulator.state.messages).toHaveLength(1);
-    expect(emulator.state.messages[0]).toMatchObject({ chatId: 'oc_team', msgType: 'text', content: { text: 'hello' } });
+    expect(emulator.state.messages[0]).toMatchObject({
+      chatId: 'oc_team',
+      msgType: 'text',
+      content: { text: 'hello' },
+    });
     expect(emulator.messagesTo('oc_team')).toHaveLength(1);
     expect(emulator.state.calls.map((c) => [c.path, c.status, c.code])).toEqual([
       ['/open-apis/auth/v3/tenant_access_token/internal', 200, 0],
@@ -128,12 +143,18 @@ describe('tokens and messages through the node-sdk', () => {
   it('refuses a wrong secret with HTTP 200 and code 10014, and a wrong app id with 10003', async () => {
     const { url, appId } = await start();
     const ask = (body: object) =>
-      fetch(`${url}/open-apis/auth/v3/tenant_access_token/internal`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      fetch(`${url}/open-apis/auth/v3/tenant_access_token/internal`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
 
     const wrongSecret = await ask({ app_id: appId, app_secret: 'nope' });
     expect(wrongSecret.status).toBe(200);
     expect(await wrongSecret.json()).toMatchObject({ code: LarkCode.appSecretInvalid, msg: 'app secret invalid' });
-    expect(await (await ask({ app_id: 'cli_other', app_secret: SECRET })).json()).toMatchObject({ code: LarkCode.invalidParam });
+    expect(await (await ask({ app_id: 'cli_other', app_secret: SECRET })).json()).toMatchObject({
+      code: LarkCode.invalidParam,
+    });
   });
 
   it('answers 99991661 without a token and 99991663 for an unknown one, with HTTP 400', async () => {
@@ -151,7 +172,9 @@ describe('tokens and messages through the node-sdk', () => {
 
   it('answers an unknown path with a plain-text 404', async () => {
     const { url, appId } = await start();
-    const res = await fetch(`${url}/open-apis/nonexistent/v1/foo`, { headers: { authorization: `Bearer ${await tokenFor(url, appId)}` } });
+    const res = await fetch(`${url}/open-apis/nonexistent/v1/foo`, {
+      headers: { authorization: `Bearer ${await tokenFor(url, appId)}` },
+    });
     expect(res.status).toBe(404);
     expect(await res.text()).toBe('404 page not found');
   });
@@ -195,10 +218,15 @@ describe('tokens and messages through the node-sdk', () => {
     expect(stored?.updates.map((u) => u.source)).toEqual(['patch']);
 
     const textId = (await sendText(client, 'oc_team', 'plain')).data?.message_id ?? '';
-    expect((await larkFailure(client.im.message.patch({ path: { message_id: textId }, data: { content: card2('x') } }))).data.code).toBe(230001);
+    expect(
+      (await larkFailure(client.im.message.patch({ path: { message_id: textId }, data: { content: card2('x') } }))).data
+        .code,
+    ).toBe(230001);
 
     clock.advance(14 * 24 * 3600 * 1000 + 1);
-    const old = await larkFailure(client.im.message.patch({ path: { message_id: id }, data: { content: card2('v3') } }));
+    const old = await larkFailure(
+      client.im.message.patch({ path: { message_id: id }, data: { content: card2('v3') } }),
+    );
     expect(old).toMatchObject({ status: 400, data: { code: LarkCode.messageTooOld } });
     expect(emulator.state.violations).toEqual([]);
   });
@@ -206,11 +234,25 @@ describe('tokens and messages through the node-sdk', () => {
   it('refuses to downgrade a 2.0 card and notes 1.0 cards that are not shared', async () => {
     const { emulator, client } = await start();
     emulator.addChat('oc_team', []);
-    const v2 = (await client.im.message.create({ params: { receive_id_type: 'chat_id' }, data: { receive_id: 'oc_team', msg_type: 'interactive', content: card2('v2') } })).data?.message_id ?? '';
+    const v2 =
+      (
+        await client.im.message.create({
+          params: { receive_id_type: 'chat_id' },
+          data: { receive_id: 'oc_team', msg_type: 'interactive', content: card2('v2') },
+        })
+      ).data?.message_id ?? '';
     const card1 = JSON.stringify({ elements: [] });
-    expect((await larkFailure(client.im.message.patch({ path: { message_id: v2 }, data: { content: card1 } }))).data.code).toBe(230099);
+    expect(
+      (await larkFailure(client.im.message.patch({ path: { message_id: v2 }, data: { content: card1 } }))).data.code,
+    ).toBe(230099);
 
-    const v1 = (await client.im.message.create({ params: { receive_id_type: 'chat_id' }, data: { receive_id: 'oc_team', msg_type: 'interactive', content: card1 } })).data?.message_id ?? '';
+    const v1 =
+      (
+        await client.im.message.create({
+          params: { receive_id_type: 'chat_id' },
+          data: { receive_id: 'oc_team', msg_type: 'interactive', content: card1 },
+        })
+      ).data?.message_id ?? '';
     await client.im.message.patch({ path: { message_id: v1 }, data: { content: card1 } });
     expect(emulator.state.violations.map((v) => v.kind)).toEqual(['card_schema_downgrade', 'card_not_shared']);
   });
@@ -226,12 +268,30 @@ describe('tokens and messages through the node-sdk', () => {
         body: JSON.stringify({ receive_id: 'oc_team', ...body }),
       }).then(async (r) => ({ status: r.status, body: (await r.json()) as { code: number } }));
 
-    expect(await post({ msg_type: 'text', content: 'not json' })).toMatchObject({ status: 400, body: { code: 230001 } });
-    expect(await post({ msg_type: 'text', content: { text: 'object, not string' } })).toMatchObject({ status: 400, body: { code: 99992402 } });
-    expect(await post({ msg_type: 'telegram', content: text('x') })).toMatchObject({ status: 400, body: { code: 230001 } });
-    const big = JSON.stringify({ schema: '2.0', body: { elements: [{ tag: 'markdown', content: 'x'.repeat(31 * 1024) }] } });
-    expect(await post({ msg_type: 'interactive', content: big })).toMatchObject({ status: 400, body: { code: 230025 } });
-    expect(await post({ msg_type: 'text', content: text('x'.repeat(100 * 1024)) })).toMatchObject({ status: 200, body: { code: 0 } });
+    expect(await post({ msg_type: 'text', content: 'not json' })).toMatchObject({
+      status: 400,
+      body: { code: 230001 },
+    });
+    expect(await post({ msg_type: 'text', content: { text: 'object, not string' } })).toMatchObject({
+      status: 400,
+      body: { code: 99992402 },
+    });
+    expect(await post({ msg_type: 'telegram', content: text('x') })).toMatchObject({
+      status: 400,
+      body: { code: 230001 },
+    });
+    const big = JSON.stringify({
+      schema: '2.0',
+      body: { elements: [{ tag: 'markdown', content: 'x'.repeat(31 * 1024) }] },
+    });
+    expect(await post({ msg_type: 'interactive', content: big })).toMatchObject({
+      status: 400,
+      body: { code: 230025 },
+    });
+    expect(await post({ msg_type: 'text', content: text('x'.repeat(100 * 1024)) })).toMatchObject({
+      status: 200,
+      body: { code: 0 },
+    });
     expect(emulator.state.messages).toHaveLength(1);
   });
 
@@ -246,7 +306,10 @@ describe('tokens and messages through the node-sdk', () => {
     expect((await larkFailure(sendText(client, 'oc_left', 'x'))).data.code).toBe(230002);
 
     const dm = (receive_id_type: 'open_id' | 'email', receive_id: string) =>
-      client.im.message.create({ params: { receive_id_type }, data: { receive_id, msg_type: 'text', content: text('hi') } });
+      client.im.message.create({
+        params: { receive_id_type },
+        data: { receive_id, msg_type: 'text', content: text('hi') },
+      });
     expect((await larkFailure(dm('open_id', 'ou_blocker'))).data.code).toBe(LarkCode.userStoppedBot);
     expect((await larkFailure(dm('email', 'gone@example.com'))).data.code).toBe(LarkCode.noAvailability);
     const ok = await dm('open_id', 'ou_anyone');
@@ -257,12 +320,25 @@ describe('tokens and messages through the node-sdk', () => {
 
   it('reports the bot identity and replies in the chat of a user message', async () => {
     const { emulator, client } = await start({ bot: { openId: 'ou_bot_saidao', name: 'Saidao' } });
-    const info = (await client.request({ method: 'GET', url: '/open-apis/bot/v3/info' })) as { code: number; bot: { open_id: string; app_name: string } };
+    const info = (await client.request({ method: 'GET', url: '/open-apis/bot/v3/info' })) as {
+      code: number;
+      bot: { open_id: string; app_name: string };
+    };
     expect(info).toMatchObject({ code: 0, bot: { open_id: 'ou_bot_saidao', app_name: 'Saidao', activate_status: 2 } });
 
     emulator.ensureGroupChat('oc_team', ['ou_alice']);
-    const inbound = emulator.recordInbound({ messageId: 'om_user1', chatId: 'oc_team', chatType: 'group', senderOpenId: 'ou_alice', msgType: 'text', content: { text: 'hi' } });
-    const reply = await client.im.message.reply({ path: { message_id: inbound.messageId }, data: { msg_type: 'text', content: text('hello Alice') } });
+    const inbound = emulator.recordInbound({
+      messageId: 'om_user1',
+      chatId: 'oc_team',
+      chatType: 'group',
+      senderOpenId: 'ou_alice',
+      msgType: 'text',
+      content: { text: 'hi' },
+    });
+    const reply = await client.im.message.reply({
+      path: { message_id: inbound.messageId },
+      data: { msg_type: 'text', content: text('hello Alice') },
+    });
     expect(reply.data).toMatchObject({ chat_id: 'oc_team', parent_id: 'om_user1', root_id: 'om_user1' });
     expect(emulator.messagesTo('oc_team')[0]).toMatchObject({ receiveIdType: 'message_id', parentId: 'om_user1' });
   });
@@ -418,7 +494,9 @@ describe('faults', () => {
     const { emulator, client } = await start({ faults: { errorRate: 1, groups: ['contact'] } });
     emulator.addChat('oc_team', []);
     expect((await sendText(client, 'oc_team', 'x')).code).toBe(0);
-    expect((await larkFailure(client.contact.user.batchGetId({ data: { emails: ['a@example.com'] } }))).status).toBe(500);
+    expect((await larkFailure(client.contact.user.batchGetId({ data: { emails: ['a@example.com'] } }))).status).toBe(
+      500,
+    );
   });
 });
 
@@ -439,7 +517,9 @@ describe('contacts, chats and files', () => {
       { email: 'bob@example.com' },
       { user_id: 'ou_alice', mobile: '+8613800000001', status: expect.any(Object) },
     ]);
-    const withResigned = await client.contact.user.batchGetId({ data: { emails: ['bob@example.com'], include_resigned: true } });
+    const withResigned = await client.contact.user.batchGetId({
+      data: { emails: ['bob@example.com'], include_resigned: true },
+    });
     expect(withResigned.data?.user_list?.[0]).toMatchObject({ user_id: 'ou_bob', status: { is_resigned: true } });
 
     const tooMany = Array.from({ length: 51 }, (_, i) => `u${i}@example.com`);
@@ -471,7 +551,9 @@ describe('contacts, chats and files', () => {
       { has_more: false, count: 5, total: 45 },
     ]);
     expect(seen).toEqual(members.map((m) => m.open_id));
-    const refused = await larkFailure(client.im.chatMembers.get({ path: { chat_id: 'oc_left' }, params: { member_id_type: 'open_id' } }));
+    const refused = await larkFailure(
+      client.im.chatMembers.get({ path: { chat_id: 'oc_left' }, params: { member_id_type: 'open_id' } }),
+    );
     expect(refused).toMatchObject({ status: 400, data: { code: LarkCode.operatorNotInChat } });
   });
 
@@ -480,17 +562,30 @@ describe('contacts, chats and files', () => {
     emulator.addChat('oc_team', []);
     const bytes = Buffer.from([0xef, 0xbb, 0xbf, ...Buffer.from('单位,进度\nA,3\n'), 0x00, 0xff]);
 
-    const uploaded = await client.im.file.create({ data: { file_type: 'stream', file_name: 'export.csv', file: bytes } });
+    const uploaded = await client.im.file.create({
+      data: { file_type: 'stream', file_name: 'export.csv', file: bytes },
+    });
 
     expect(uploaded?.file_key).toMatch(/^file_v3_/);
-    expect(emulator.state.files).toMatchObject([{ fileKey: uploaded?.file_key, fileName: 'export.csv', fileType: 'stream', size: bytes.length }]);
+    expect(emulator.state.files).toMatchObject([
+      { fileKey: uploaded?.file_key, fileName: 'export.csv', fileType: 'stream', size: bytes.length },
+    ]);
     expect(Buffer.from(emulator.state.files[0]!.data!)).toEqual(bytes);
     const sent = await client.im.message.create({
       params: { receive_id_type: 'chat_id' },
       data: { receive_id: 'oc_team', msg_type: 'file', content: JSON.stringify({ file_key: uploaded?.file_key }) },
     });
     expect(sent.code).toBe(0);
-    expect((await larkFailure(client.im.message.create({ params: { receive_id_type: 'chat_id' }, data: { receive_id: 'oc_team', msg_type: 'file', content: JSON.stringify({ file_key: 'file_v3_unknown' }) } }))).data.code).toBe(230001);
+    expect(
+      (
+        await larkFailure(
+          client.im.message.create({
+            params: { receive_id_type: 'chat_id' },
+            data: { receive_id: 'oc_team', msg_type: 'file', content: JSON.stringify({ file_key: 'file_v3_unknown' }) },
+          }),
+        )
+      ).data.code,
+    ).toBe(230001);
   });
 });
 
@@ -508,7 +603,9 @@ describe('control API (standalone mode)', () => {
       expect((await control('POST', '/chats', { chatId: 'oc_team', members: ['ou_alice'] })).status).toBe(200);
       const token = await tokenFor(server.url, server.emulator.config.appId);
       expect((await rawSend(server.url, token, 'oc_team', 'hi')).body.code).toBe(0);
-      expect((await control('GET', '/messages?receive_id=oc_team')).body).toMatchObject([{ chatId: 'oc_team', content: { text: 'hi' } }]);
+      expect((await control('GET', '/messages?receive_id=oc_team')).body).toMatchObject([
+        { chatId: 'oc_team', content: { text: 'hi' } },
+      ]);
 
       expect((await control('POST', '/faults', { errorRate: 2 })).status).toBe(400);
       expect((await control('POST', '/faults', { errorRate: 1 })).body).toMatchObject({ errorRate: 1 });
@@ -528,10 +625,17 @@ describe('card delayed updates', () => {
     const clock = clockAt(T0);
     const { emulator, client } = await start({ now: clock.now });
     emulator.addChat('oc_team', []);
-    const sent = await client.im.message.create({ params: { receive_id_type: 'chat_id' }, data: { receive_id: 'oc_team', msg_type: 'interactive', content: card2('v1') } });
+    const sent = await client.im.message.create({
+      params: { receive_id_type: 'chat_id' },
+      data: { receive_id: 'oc_team', msg_type: 'interactive', content: card2('v1') },
+    });
     const messageId = sent.data?.message_id ?? '';
     const update = (token: string, title: string) =>
-      client.request({ method: 'POST', url: '/open-apis/interactive/v1/card/update', data: { token, card: JSON.parse(card2(title)) } }) as Promise<{ code: number }>;
+      client.request({
+        method: 'POST',
+        url: '/open-apis/interactive/v1/card/update',
+        data: { token, card: JSON.parse(card2(title)) },
+      }) as Promise<{ code: number }>;
 
     const { token } = emulator.issueCardToken({ messageId, operatorOpenId: 'ou_alice', answered: true });
     expect((await update(token, 'v2')).code).toBe(0);
@@ -577,17 +681,24 @@ async function startReceiver(cardAnswer: (payload: Record<string, unknown>) => u
     const raw = await c.req.text();
     const headers = c.req.header();
     const open = (body: Record<string, unknown>) =>
-      (typeof body.encrypt === 'string' ? JSON.parse(decrypt(body.encrypt, ENCRYPT_KEY)) : body) as Record<string, unknown>;
+      (typeof body.encrypt === 'string' ? JSON.parse(decrypt(body.encrypt, ENCRYPT_KEY)) : body) as Record<
+        string,
+        unknown
+      >;
     const signature = headers['x-lark-signature'];
     if (signature === undefined) {
       // Only the challenge comes unsigned [EVT-RECV]; it is checked by its token.
       const payload = open(JSON.parse(raw) as Record<string, unknown>);
-      if (payload.type !== 'url_verification' || payload.token !== VERIFICATION_TOKEN) return c.json({ error: 'token' }, 401);
+      if (payload.type !== 'url_verification' || payload.token !== VERIFICATION_TOKEN)
+        return c.json({ error: 'token' }, 401);
       return c.json({ challenge: payload.challenge });
     }
     // Verify the raw bytes before touching them, then check freshness, then decrypt and check the token.
     const ts = headers['x-lark-request-timestamp'] ?? '';
-    const expected = createHash('sha256').update(ts + (headers['x-lark-request-nonce'] ?? '') + ENCRYPT_KEY).update(raw).digest('hex');
+    const expected = createHash('sha256')
+      .update(ts + (headers['x-lark-request-nonce'] ?? '') + ENCRYPT_KEY)
+      .update(raw)
+      .digest('hex');
     const reject = (reason: string) => {
       rejected.push(reason);
       return c.json({ error: reason }, 401);
@@ -603,13 +714,19 @@ async function startReceiver(cardAnswer: (payload: Record<string, unknown>) => u
   app.post('/lark/card-legacy', async (c) => {
     const raw = await c.req.text();
     const h = c.req.header();
-    const expected = createHash('sha1').update((h['x-lark-request-timestamp'] ?? '') + (h['x-lark-request-nonce'] ?? '') + VERIFICATION_TOKEN + raw).digest('hex');
+    const expected = createHash('sha1')
+      .update((h['x-lark-request-timestamp'] ?? '') + (h['x-lark-request-nonce'] ?? '') + VERIFICATION_TOKEN + raw)
+      .digest('hex');
     if (expected !== h['x-lark-signature']) {
       rejected.push('legacy-signature');
       return c.json({ error: 'signature' }, 401);
     }
     received.push({ headers: h, raw, payload: JSON.parse(raw) as Record<string, unknown> });
-    return c.json({ toast: { type: 'success', content: 'ok' }, config: { update_multi: true }, elements: [{ tag: 'div' }] });
+    return c.json({
+      toast: { type: 'success', content: 'ok' },
+      config: { update_multi: true },
+      elements: [{ tag: 'div' }],
+    });
   });
   const url = await listen(app.fetch);
   return { url, received, rejected };
@@ -619,7 +736,11 @@ describe('lark-sender: signed and encrypted delivery', () => {
   it('delivers url_verification plain and encrypted; the challenge is echoed', async () => {
     const receiver = await startReceiver();
     const plain = createLarkSender({ eventUrl: `${receiver.url}/lark/events`, verificationToken: VERIFICATION_TOKEN });
-    const encrypted = createLarkSender({ eventUrl: `${receiver.url}/lark/events`, verificationToken: VERIFICATION_TOKEN, encryptKey: ENCRYPT_KEY });
+    const encrypted = createLarkSender({
+      eventUrl: `${receiver.url}/lark/events`,
+      verificationToken: VERIFICATION_TOKEN,
+      encryptKey: ENCRYPT_KEY,
+    });
 
     const a = await plain.urlVerification({ challenge: 'abc' });
     const b = await encrypted.urlVerification();
@@ -635,7 +756,12 @@ describe('lark-sender: signed and encrypted delivery', () => {
   it('signs the raw bytes and encrypts a group message event with mentions', async () => {
     const receiver = await startReceiver();
     const { emulator } = await start({ bot: { openId: 'ou_bot_saidao', name: 'Saidao' } });
-    const sender = createLarkSender({ eventUrl: `${receiver.url}/lark/events`, verificationToken: VERIFICATION_TOKEN, encryptKey: ENCRYPT_KEY, emulator });
+    const sender = createLarkSender({
+      eventUrl: `${receiver.url}/lark/events`,
+      verificationToken: VERIFICATION_TOKEN,
+      encryptKey: ENCRYPT_KEY,
+      emulator,
+    });
 
     const delivery = await sender.messageReceived({
       chatType: 'group',
@@ -649,15 +775,39 @@ describe('lark-sender: signed and encrypted delivery', () => {
     expect(delivery.reply.status).toBe(200);
     expect(delivery.requestHeaders['Content-Type']).toBe('application/json; charset=utf-8');
     expect(delivery.requestHeaders['X-Lark-Signature']).toMatch(/^[0-9a-f]{64}$/);
-    const got = receiver.received[0]?.payload as { schema: string; header: Record<string, string>; event: { message: Record<string, unknown>; sender: Record<string, unknown> } };
+    const got = receiver.received[0]?.payload as {
+      schema: string;
+      header: Record<string, string>;
+      event: { message: Record<string, unknown>; sender: Record<string, unknown> };
+    };
     expect(got.schema).toBe('2.0');
-    expect(got.header).toMatchObject({ event_type: 'im.message.receive_v1', token: VERIFICATION_TOKEN, app_id: emulator.config.appId, event_id: delivery.eventId });
+    expect(got.header).toMatchObject({
+      event_type: 'im.message.receive_v1',
+      token: VERIFICATION_TOKEN,
+      app_id: emulator.config.appId,
+      event_id: delivery.eventId,
+    });
     expect(got.header.create_time).toMatch(/^\d{13}$/);
     expect(got.event.sender).toMatchObject({ sender_id: { open_id: 'ou_alice' }, sender_type: 'user' });
-    expect(got.event.message).toMatchObject({ chat_id: 'oc_team', chat_type: 'group', message_type: 'text', content: JSON.stringify({ text: '@_user_1 报名 @_user_2' }) });
+    expect(got.event.message).toMatchObject({
+      chat_id: 'oc_team',
+      chat_type: 'group',
+      message_type: 'text',
+      content: JSON.stringify({ text: '@_user_1 报名 @_user_2' }),
+    });
     expect(got.event.message.mentions).toEqual([
-      { key: '@_user_1', id: { union_id: 'on_bot_saidao', user_id: '', open_id: 'ou_bot_saidao' }, name: 'Saidao', tenant_key: emulator.config.tenantKey },
-      { key: '@_user_2', id: { union_id: 'on_bob', user_id: 'u_bob', open_id: 'ou_bob' }, name: 'Bob', tenant_key: emulator.config.tenantKey },
+      {
+        key: '@_user_1',
+        id: { union_id: 'on_bot_saidao', user_id: '', open_id: 'ou_bot_saidao' },
+        name: 'Saidao',
+        tenant_key: emulator.config.tenantKey,
+      },
+      {
+        key: '@_user_2',
+        id: { union_id: 'on_bob', user_id: 'u_bob', open_id: 'ou_bob' },
+        name: 'Bob',
+        tenant_key: emulator.config.tenantKey,
+      },
     ]);
     // The emulator now knows the chat and the message, so the bot can reply to it.
     expect(emulator.state.chats.get('oc_team')?.members).toContain('ou_alice');
@@ -666,7 +816,11 @@ describe('lark-sender: signed and encrypted delivery', () => {
 
   it('lets a receiver catch tampered, stale, wrongly signed and wrong-token deliveries', async () => {
     const receiver = await startReceiver();
-    const sender = createLarkSender({ eventUrl: `${receiver.url}/lark/events`, verificationToken: VERIFICATION_TOKEN, encryptKey: ENCRYPT_KEY });
+    const sender = createLarkSender({
+      eventUrl: `${receiver.url}/lark/events`,
+      verificationToken: VERIFICATION_TOKEN,
+      encryptKey: ENCRYPT_KEY,
+    });
     const event = { chat_id: 'oc_team', operator_id: { open_id: 'ou_alice' } };
 
     const statuses = await Promise.all([
@@ -684,7 +838,12 @@ describe('lark-sender: signed and encrypted delivery', () => {
   it('delivers duplicates concurrently and again later with the same event_id', async () => {
     const receiver = await startReceiver();
     const { emulator } = await start();
-    const sender = createLarkSender({ eventUrl: `${receiver.url}/lark/events`, verificationToken: VERIFICATION_TOKEN, encryptKey: ENCRYPT_KEY, emulator });
+    const sender = createLarkSender({
+      eventUrl: `${receiver.url}/lark/events`,
+      verificationToken: VERIFICATION_TOKEN,
+      encryptKey: ENCRYPT_KEY,
+      emulator,
+    });
 
     const first = await sender.botAdded({ chatId: 'oc_new', operator: 'ou_alice', name: '赛道一组' }, { copies: 3 });
     const retry = await sender.redeliver(first);
@@ -694,7 +853,11 @@ describe('lark-sender: signed and encrypted delivery', () => {
     const ids = receiver.received.map((r) => (r.payload.header as { event_id: string }).event_id);
     expect(ids).toEqual(Array(4).fill(first.eventId));
     expect(emulator.state.chats.get('oc_new')).toMatchObject({ botIsMember: true, members: ['ou_alice'] });
-    expect(receiver.received[0]?.payload.event).toMatchObject({ chat_id: 'oc_new', name: '赛道一组', operator_id: { open_id: 'ou_alice' } });
+    expect(receiver.received[0]?.payload.event).toMatchObject({
+      chat_id: 'oc_new',
+      name: '赛道一组',
+      operator_id: { open_id: 'ou_alice' },
+    });
 
     await sender.botDeleted({ chatId: 'oc_new', operator: 'ou_alice' });
     expect(emulator.state.chats.get('oc_new')?.botIsMember).toBe(false);
@@ -705,12 +868,26 @@ describe('lark-sender: signed and encrypted delivery', () => {
     const receiver = await startReceiver(() => answer);
     const { emulator, client } = await start();
     emulator.addChat('oc_team', ['ou_alice']);
-    const sender = createLarkSender({ eventUrl: `${receiver.url}/lark/events`, verificationToken: VERIFICATION_TOKEN, encryptKey: ENCRYPT_KEY, emulator });
-    const sent = await client.im.message.create({ params: { receive_id_type: 'chat_id' }, data: { receive_id: 'oc_team', msg_type: 'interactive', content: card2('form') } });
+    const sender = createLarkSender({
+      eventUrl: `${receiver.url}/lark/events`,
+      verificationToken: VERIFICATION_TOKEN,
+      encryptKey: ENCRYPT_KEY,
+      emulator,
+    });
+    const sent = await client.im.message.create({
+      params: { receive_id_type: 'chat_id' },
+      data: { receive_id: 'oc_team', msg_type: 'interactive', content: card2('form') },
+    });
     const messageId = sent.data?.message_id ?? '';
 
     answer = { toast: { type: 'success', content: '已提交' }, card: { type: 'raw', data: JSON.parse(card2('done')) } };
-    const click = await sender.cardAction({ messageId, operator: 'ou_alice', value: { action: 'submit' }, name: 'Btn_submit', formValue: { reason: 'x' } });
+    const click = await sender.cardAction({
+      messageId,
+      operator: 'ou_alice',
+      value: { action: 'submit' },
+      name: 'Btn_submit',
+      formValue: { reason: 'x' },
+    });
 
     expect(click.clientError).toBeUndefined();
     expect(click.toast).toEqual({ type: 'success', content: '已提交' });
@@ -720,12 +897,22 @@ describe('lark-sender: signed and encrypted delivery', () => {
     expect(payload.event).toMatchObject({
       operator: { open_id: 'ou_alice' },
       token: click.token,
-      action: { value: { action: 'submit' }, tag: 'button', name: 'Btn_submit', form_value: { reason: 'x' }, timezone: 'Asia/Shanghai' },
+      action: {
+        value: { action: 'submit' },
+        tag: 'button',
+        name: 'Btn_submit',
+        form_value: { reason: 'x' },
+        timezone: 'Asia/Shanghai',
+      },
       host: 'im_message',
       context: { open_message_id: messageId, open_chat_id: 'oc_team' },
     });
 
-    const later = (await client.request({ method: 'POST', url: '/open-apis/interactive/v1/card/update', data: { token: click.token, card: JSON.parse(card2('later')) } })) as { code: number };
+    const later = (await client.request({
+      method: 'POST',
+      url: '/open-apis/interactive/v1/card/update',
+      data: { token: click.token, card: JSON.parse(card2('later')) },
+    })) as { code: number };
     expect(later.code).toBe(0);
     expect(emulator.message(messageId)?.updates.map((u) => u.source)).toEqual(['callback', 'card_update']);
     expect(emulator.state.violations).toEqual([]);
@@ -748,16 +935,30 @@ describe('lark-sender: signed and encrypted delivery', () => {
       emulator,
     });
     const card1 = JSON.stringify({ config: { update_multi: true }, elements: [] });
-    const sent = await client.im.message.create({ params: { receive_id_type: 'chat_id' }, data: { receive_id: 'oc_team', msg_type: 'interactive', content: card1 } });
+    const sent = await client.im.message.create({
+      params: { receive_id_type: 'chat_id' },
+      data: { receive_id: 'oc_team', msg_type: 'interactive', content: card1 },
+    });
     const messageId = sent.data?.message_id ?? '';
 
     const click = await sender.legacyCardAction({ messageId, operator: 'ou_alice', value: { k: 'v' } });
-    const tampered = await sender.legacyCardAction({ messageId, operator: 'ou_alice', value: { k: 'v' } }, { tamper: true });
+    const tampered = await sender.legacyCardAction(
+      { messageId, operator: 'ou_alice', value: { k: 'v' } },
+      { tamper: true },
+    );
 
     expect(click.reply.status).toBe(200);
-    expect(JSON.parse(click.rawBody)).toMatchObject({ open_id: 'ou_alice', open_message_id: messageId, token: click.token, action: { value: { k: 'v' }, tag: 'button' } });
+    expect(JSON.parse(click.rawBody)).toMatchObject({
+      open_id: 'ou_alice',
+      open_message_id: messageId,
+      token: click.token,
+      action: { value: { k: 'v' }, tag: 'button' },
+    });
     expect(click.toast).toEqual({ type: 'success', content: 'ok' });
-    expect(emulator.message(messageId)?.content).toEqual({ config: { update_multi: true }, elements: [{ tag: 'div' }] });
+    expect(emulator.message(messageId)?.content).toEqual({
+      config: { update_multi: true },
+      elements: [{ tag: 'div' }],
+    });
     expect(tampered.reply.status).toBe(401);
     expect(receiver.rejected).toEqual(['legacy-signature']);
   });
@@ -765,16 +966,42 @@ describe('lark-sender: signed and encrypted delivery', () => {
 
 describe('card structure rules', () => {
   const c = (elements: unknown[]) => ({ schema: '2.0', body: { elements } });
-  const submit = { tag: 'button', name: 'go', form_action_type: 'submit', behaviors: [{ type: 'callback', value: {} }] };
+  const submit = {
+    tag: 'button',
+    name: 'go',
+    form_action_type: 'submit',
+    behaviors: [{ type: 'callback', value: {} }],
+  };
   const first = (card: unknown) => checkCard(card).problems[0]?.message;
   it('accepts the shapes the bot uses', () => {
-    expect(checkCard(c([{ tag: 'markdown', content: 'x' }, { tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'a', required: true }, submit] }, { tag: 'table', columns: [], rows: [] }])).problems).toEqual([]);
+    expect(
+      checkCard(
+        c([
+          { tag: 'markdown', content: 'x' },
+          { tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'a', required: true }, submit] },
+          { tag: 'table', columns: [], rows: [] },
+        ]),
+      ).problems,
+    ).toEqual([]);
   });
   it('refuses what Lark refuses: nameless or duplicate names, nested forms, tables off the root, forms without submit, required outside forms', () => {
     expect(first(c([{ tag: 'form', name: 'f', elements: [{ tag: 'input' }, submit] }]))).toContain('needs a name');
-    expect(first(c([{ tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'go' }, submit] }]))).toContain('used 2 times');
-    expect(first(c([{ tag: 'column_set', columns: [{ tag: 'column', elements: [{ tag: 'form', name: 'f', elements: [submit] }] }] }]))).toContain('only at the card root');
-    expect(first(c([{ tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'a' }] }]))).toContain('no submit button');
+    expect(first(c([{ tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'go' }, submit] }]))).toContain(
+      'used 2 times',
+    );
+    expect(
+      first(
+        c([
+          {
+            tag: 'column_set',
+            columns: [{ tag: 'column', elements: [{ tag: 'form', name: 'f', elements: [submit] }] }],
+          },
+        ]),
+      ),
+    ).toContain('only at the card root');
+    expect(first(c([{ tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'a' }] }]))).toContain(
+      'no submit button',
+    );
     expect(first(c([{ tag: 'input', name: 'a', required: true }]))).toContain('only inside a form');
   });
 });

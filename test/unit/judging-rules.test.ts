@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { card, CARD_BUDGET, cardBytes, fitCard, fitsBudget, markdown, type Card } from '../../cards/kit';
 import { text } from '../../src/platform/i18n';
-import { judgingProgress, judgingWindow, scoringClosed, sheetState, tallyStates } from '../../src/features/scoring/scoring.rules';
+import {
+  judgingProgress,
+  judgingWindow,
+  scoringClosed,
+  sheetState,
+  tallyStates,
+} from '../../src/features/scoring/scoring.rules';
 import { parseRecusalReason, parseScoreSheet } from '../../cards/judging.form';
 import { computeTrackRanking, rankingParameters } from '../../src/features/rankings/rankings.method';
 import { liveTracks, rankingSeed, rankingView, trackRankingInput } from '../../src/features/rankings/rankings.rules';
@@ -12,7 +18,14 @@ import { unitsOfPeople } from '../../src/core/roles';
 
 const c = competition2024();
 const rubric = c.file.rubric;
-const sheet = (over: Record<string, unknown> = {}) => ({ score_effectiveness: '20', score_results: '21', score_feasibility: '18', score_exemplary: '15', comment: '数据扎实', ...over });
+const sheet = (over: Record<string, unknown> = {}) => ({
+  score_effectiveness: '20',
+  score_results: '21',
+  score_feasibility: '18',
+  score_exemplary: '15',
+  comment: '数据扎实',
+  ...over,
+});
 
 describe('the judging window', () => {
   it('opens with the evaluation stage and closes at the end of the judging-close day, in Shanghai', () => {
@@ -27,7 +40,9 @@ describe('the judging window', () => {
   });
 
   it('without a judging-close milestone, scoring runs to the end of the evaluation stage', () => {
-    const w = judgingWindow(competition2024((f) => (f.milestones = f.milestones.filter((m: { code: string }) => m.code !== 'judging-close'))));
+    const w = judgingWindow(
+      competition2024((f) => (f.milestones = f.milestones.filter((m: { code: string }) => m.code !== 'judging-close'))),
+    );
     expect(w.closes).toBe('2024-12-31');
     expect(w.closesAt).toBe(at('2025-01-01 00:00:00'));
   });
@@ -43,7 +58,16 @@ describe('score sheets and recusals', () => {
   });
 
   it('names every problem at once: missing, out of range, not whole, no comment, too long', () => {
-    const bad = parseScoreSheet(sheet({ score_effectiveness: '', score_results: '26', score_feasibility: '12.5', score_exemplary: '-1', comment: '' }), rubric);
+    const bad = parseScoreSheet(
+      sheet({
+        score_effectiveness: '',
+        score_results: '26',
+        score_feasibility: '12.5',
+        score_exemplary: '-1',
+        comment: '',
+      }),
+      rubric,
+    );
     expect(bad.ok).toBe(false);
     const zh = !bad.ok ? bad.problems.map((p) => p.zh) : [];
     expect(zh).toEqual([
@@ -58,7 +82,10 @@ describe('score sheets and recusals', () => {
   });
 
   it('a recusal needs a one-sentence reason', () => {
-    expect(parseRecusalReason({ reason: '  与项目负责人\n有亲属关系 ' })).toEqual({ ok: true, value: '与项目负责人 有亲属关系' });
+    expect(parseRecusalReason({ reason: '  与项目负责人\n有亲属关系 ' })).toEqual({
+      ok: true,
+      value: '与项目负责人 有亲属关系',
+    });
     expect(parseRecusalReason({ reason: ' ' }).ok).toBe(false);
     expect(parseRecusalReason({ reason: 'x'.repeat(201) }).ok).toBe(false);
   });
@@ -81,7 +108,12 @@ describe('score sheets and recusals', () => {
     expect(sheetState({ recused: false }, false)).toBe('scored');
     expect(sheetState({ recused: true }, false)).toBe('recused');
     expect(sheetState({ recused: false }, true)).toBe('own-unit');
-    expect(tallyStates(['todo', 'scored', 'scored', 'own-unit', 'recused'])).toEqual({ scored: 2, recused: 1, ownUnit: 1, todo: 1 });
+    expect(tallyStates(['todo', 'scored', 'scored', 'own-unit', 'recused'])).toEqual({
+      scored: 2,
+      recused: 1,
+      ownUnit: 1,
+      todo: 1,
+    });
   });
 
   it('judging progress counts sheets of current judges on projects not of their own unit', () => {
@@ -111,7 +143,13 @@ describe('score sheets and recusals', () => {
   });
 });
 
-const roles = (over: Partial<Roles> = {}): Roles => ({ office: false, leader: false, contactOf: [], judgeOf: [], ...over });
+const roles = (over: Partial<Roles> = {}): Roles => ({
+  office: false,
+  leader: false,
+  contactOf: [],
+  judgeOf: [],
+  ...over,
+});
 
 describe('who sees which ranking where', () => {
   const base = { chatType: 'p2p' as const, track: undefined, published: false, scoringOpened: true };
@@ -124,7 +162,12 @@ describe('who sees which ranking where', () => {
   });
 
   it('before publication, never a score in a group, whatever the role', () => {
-    for (const r of [roles({ office: true }), roles({ leader: true }), roles({ judgeOf: ['T02'] }), roles({ contactOf: ['HP'] })]) {
+    for (const r of [
+      roles({ office: true }),
+      roles({ leader: true }),
+      roles({ judgeOf: ['T02'] }),
+      roles({ contactOf: ['HP'] }),
+    ]) {
       expect(rankingView({ ...base, roles: r, chatType: 'group' })).toBe('participation');
       expect(rankingView({ ...base, roles: r, chatType: 'group', track: 'T02' })).toBe('participation');
     }
@@ -197,15 +240,23 @@ describe('the scheduled digest', () => {
 
   it('a Monday slot is due from 09:00 for four hours, then skipped', () => {
     expect(dueDigestSlot(schedule, where, at('2024-11-04 08:59:59'))).toBeUndefined();
-    expect(dueDigestSlot(schedule, where, at('2024-11-04 09:00:00'))).toEqual({ slot: '2024-11-04T09:00', date: '2024-11-04', at: at('2024-11-04 09:00:00') });
-    expect(dueDigestSlot(schedule, where, at('2024-11-04 09:00:00') + DIGEST_GRACE_MS - 1)?.slot).toBe('2024-11-04T09:00');
+    expect(dueDigestSlot(schedule, where, at('2024-11-04 09:00:00'))).toEqual({
+      slot: '2024-11-04T09:00',
+      date: '2024-11-04',
+      at: at('2024-11-04 09:00:00'),
+    });
+    expect(dueDigestSlot(schedule, where, at('2024-11-04 09:00:00') + DIGEST_GRACE_MS - 1)?.slot).toBe(
+      '2024-11-04T09:00',
+    );
     expect(dueDigestSlot(schedule, where, at('2024-11-04 13:00:00'))).toBeUndefined();
     expect(dueDigestSlot(schedule, where, at('2024-11-05 09:00:00'))).toBeUndefined();
   });
 
   it('skips days off (7 October 2024 is National Day) unless told not to, and stays inside the season', () => {
     expect(dueDigestSlot(schedule, where, at('2024-10-07 09:30:00'))).toBeUndefined();
-    expect(dueDigestSlot({ ...schedule, workingDaysOnly: false }, where, at('2024-10-07 09:30:00'))?.slot).toBe('2024-10-07T09:00');
+    expect(dueDigestSlot({ ...schedule, workingDaysOnly: false }, where, at('2024-10-07 09:30:00'))?.slot).toBe(
+      '2024-10-07T09:00',
+    );
     expect(dueDigestSlot(schedule, where, at('2024-03-11 09:30:00'))).toBeUndefined();
     expect(dueDigestSlot(schedule, where, at('2025-01-06 09:30:00'))).toBeUndefined();
   });
@@ -226,7 +277,11 @@ describe('the scheduled digest', () => {
 
 describe('cards that fit', () => {
   it('fitCard keeps as many rows as fit under the budget', () => {
-    const build = (n: number) => card({ title: text('t', 't'), elements: Array.from({ length: n }, (_, i) => markdown(text(`第 ${i} 行 ${'字'.repeat(40)}`, `row ${i}`))) });
+    const build = (n: number) =>
+      card({
+        title: text('t', 't'),
+        elements: Array.from({ length: n }, (_, i) => markdown(text(`第 ${i} 行 ${'字'.repeat(40)}`, `row ${i}`))),
+      });
     const within = (c: Card) => cardBytes(c) <= 10_000;
     const { card: fitted, n } = fitCard(build, 1000, within);
     expect(cardBytes(fitted)).toBeLessThanOrEqual(10_000);
@@ -236,7 +291,8 @@ describe('cards that fit', () => {
 
   it('fitCard by default holds the card budget: elements counted as Lark counts them, and the escaped request body', () => {
     // Short rows: the element count binds first (each markdown is one element), not the bytes.
-    const short = (n: number) => card({ title: text('t', 't'), elements: Array.from({ length: n }, () => markdown(text('行', 'row'))) });
+    const short = (n: number) =>
+      card({ title: text('t', 't'), elements: Array.from({ length: n }, () => markdown(text('行', 'row'))) });
     const { card: fitted, n } = fitCard(short, 1000);
     expect(fitsBudget(fitted)).toBe(true);
     expect(n).toBe(CARD_BUDGET.elements - 1); // the header's title is an element too

@@ -19,8 +19,14 @@ const slowFetch = (ms: number): typeof fetch =>
 describe('timeouts of the Lark HTTP instance', () => {
   it('an ordinary call gives up at its bound; an upload to the same slow server gets its longer bound', async () => {
     const http = createFetchHttpInstance(30, slowFetch(120), 2_000);
-    await expect(http.post('https://open.example/open-apis/im/v1/messages', { msg_type: 'text' })).rejects.toMatchObject({ name: 'TimeoutError' });
-    const upload = http.post('https://open.example/open-apis/im/v1/files', { file_type: 'xls', file_name: 'a.xlsx', file: new Uint8Array([1, 2, 3]) }, { headers: { 'content-type': 'multipart/form-data' } });
+    await expect(
+      http.post('https://open.example/open-apis/im/v1/messages', { msg_type: 'text' }),
+    ).rejects.toMatchObject({ name: 'TimeoutError' });
+    const upload = http.post(
+      'https://open.example/open-apis/im/v1/files',
+      { file_type: 'xls', file_name: 'a.xlsx', file: new Uint8Array([1, 2, 3]) },
+      { headers: { 'content-type': 'multipart/form-data' } },
+    );
     await expect(upload).resolves.toEqual({ code: 0 });
   });
 });

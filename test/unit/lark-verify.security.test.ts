@@ -5,7 +5,13 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { cryptoImplementations, decryptPayload, encryptPayload } from '../../src/lark/crypto';
-import { MAX_JSON_DEPTH, nestsDeeperThan, verifyEventRequest, verifyLegacyCardRequest, type VerifySettings } from '../../src/lark/verify';
+import {
+  MAX_JSON_DEPTH,
+  nestsDeeperThan,
+  verifyEventRequest,
+  verifyLegacyCardRequest,
+  type VerifySettings,
+} from '../../src/lark/verify';
 
 const KEY = 'test-encrypt-key';
 const TOKEN = 'test-verification-token';
@@ -20,9 +26,17 @@ function larkEncrypt(plain: string, key = KEY): string {
   return Buffer.concat([iv, cipher.update(plain, 'utf8'), cipher.final()]).toString('base64');
 }
 function larkSign(timestamp: string, nonce: string, raw: Buffer, key = KEY): string {
-  return createHash('sha256').update(timestamp + nonce + key).update(raw).digest('hex');
+  return createHash('sha256')
+    .update(timestamp + nonce + key)
+    .update(raw)
+    .digest('hex');
 }
-const event = (token = TOKEN) => JSON.stringify({ schema: '2.0', header: { event_id: 'ev_1', event_type: 'im.message.receive_v1', token, create_time: String(NOW) }, event: {} });
+const event = (token = TOKEN) =>
+  JSON.stringify({
+    schema: '2.0',
+    header: { event_id: 'ev_1', event_type: 'im.message.receive_v1', token, create_time: String(NOW) },
+    event: {},
+  });
 
 function signed(inner: string, options: { timestamp?: string; key?: string; tamper?: boolean } = {}) {
   const raw = Buffer.from(JSON.stringify({ encrypt: larkEncrypt(inner) }));
@@ -47,7 +61,12 @@ describe('signed and encrypted events', () => {
   it('accepts a signature over a body with whitespace (the raw bytes are hashed, not re-serialised JSON)', async () => {
     const raw = Buffer.from(`{ "encrypt" :  "${larkEncrypt(event())}" }\n`);
     const sig = larkSign(ts, 'n', raw);
-    const v = await verifyEventRequest(new Uint8Array(raw), (n) => ({ 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': 'n', 'x-lark-signature': sig })[n], withKey, NOW);
+    const v = await verifyEventRequest(
+      new Uint8Array(raw),
+      (n) => ({ 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': 'n', 'x-lark-signature': sig })[n],
+      withKey,
+      NOW,
+    );
     expect(v.kind).toBe('v2');
   });
 
@@ -57,7 +76,11 @@ describe('signed and encrypted events', () => {
       expect((await verifyEventRequest(r.raw, r.header, withKey, NOW)).kind).toBe('v2');
     }
     const r = signed(`\ufeff\ufeff\ufeff${event()}`);
-    expect(await verifyEventRequest(r.raw, r.header, withKey, NOW)).toMatchObject({ kind: 'rejected', status: 400, reason: 'decrypted body is not JSON' });
+    expect(await verifyEventRequest(r.raw, r.header, withKey, NOW)).toMatchObject({
+      kind: 'rejected',
+      status: 400,
+      reason: 'decrypted body is not JSON',
+    });
   });
 
   it.each([
@@ -74,21 +97,37 @@ describe('signed and encrypted events', () => {
 
   it('rejects a correctly signed event whose verification token is wrong', async () => {
     const r = signed(event('wrong-token'));
-    expect(await verifyEventRequest(r.raw, r.header, withKey, NOW)).toMatchObject({ kind: 'rejected', status: 401, reason: 'verification token mismatch' });
+    expect(await verifyEventRequest(r.raw, r.header, withKey, NOW)).toMatchObject({
+      kind: 'rejected',
+      status: 401,
+      reason: 'verification token mismatch',
+    });
   });
 
   it('rejects an event without signature headers when an Encrypt Key is configured', async () => {
     const raw = new TextEncoder().encode(JSON.stringify({ encrypt: larkEncrypt(event()) }));
-    expect(await verifyEventRequest(raw, () => undefined, withKey, NOW)).toMatchObject({ kind: 'rejected', status: 401 });
+    expect(await verifyEventRequest(raw, () => undefined, withKey, NOW)).toMatchObject({
+      kind: 'rejected',
+      status: 401,
+    });
   });
 
-  it('answers 401 for an unsigned body encrypted with another key, or when no Encrypt Key is configured: not proven to be Lark\'s', async () => {
+  it("answers 401 for an unsigned body encrypted with another key, or when no Encrypt Key is configured: not proven to be Lark's", async () => {
     const other = new TextEncoder().encode(JSON.stringify({ encrypt: larkEncrypt(event(), 'another-key') }));
-    expect(await verifyEventRequest(other, () => undefined, withKey, NOW)).toMatchObject({ kind: 'rejected', status: 401 });
+    expect(await verifyEventRequest(other, () => undefined, withKey, NOW)).toMatchObject({
+      kind: 'rejected',
+      status: 401,
+    });
     const garbage = new TextEncoder().encode(JSON.stringify({ encrypt: 'AAAA' }));
-    expect(await verifyEventRequest(garbage, () => undefined, withKey, NOW)).toMatchObject({ kind: 'rejected', status: 401 });
+    expect(await verifyEventRequest(garbage, () => undefined, withKey, NOW)).toMatchObject({
+      kind: 'rejected',
+      status: 401,
+    });
     const ours = new TextEncoder().encode(JSON.stringify({ encrypt: larkEncrypt(event()) }));
-    expect(await verifyEventRequest(ours, () => undefined, tokenOnly, NOW)).toMatchObject({ kind: 'rejected', status: 401 });
+    expect(await verifyEventRequest(ours, () => undefined, tokenOnly, NOW)).toMatchObject({
+      kind: 'rejected',
+      status: 401,
+    });
   });
 
   it('answers 400 for a body nested deeper than the limit, plain or once decrypted, before anything reads it recursively', async () => {
@@ -96,8 +135,15 @@ describe('signed and encrypted events', () => {
     // Written as text: JSON.stringify of it would itself overflow the stack, which is the point.
     const tooDeep = `{"schema":"2.0","header":{"event_id":"ev_deep","event_type":"im.message.receive_v1","token":"${TOKEN}"},"event":{"x":${deep(10_000)}}}`;
     const r = signed(tooDeep);
-    expect(await verifyEventRequest(r.raw, r.header, withKey, NOW)).toMatchObject({ kind: 'rejected', status: 400, reason: `decrypted body nests deeper than ${MAX_JSON_DEPTH} levels` });
-    expect(await verifyEventRequest(new TextEncoder().encode(tooDeep), () => undefined, tokenOnly, NOW)).toMatchObject({ kind: 'rejected', status: 400 });
+    expect(await verifyEventRequest(r.raw, r.header, withKey, NOW)).toMatchObject({
+      kind: 'rejected',
+      status: 400,
+      reason: `decrypted body nests deeper than ${MAX_JSON_DEPTH} levels`,
+    });
+    expect(await verifyEventRequest(new TextEncoder().encode(tooDeep), () => undefined, tokenOnly, NOW)).toMatchObject({
+      kind: 'rejected',
+      status: 400,
+    });
     // Lark's own payloads are a few levels deep and pass.
     const ok = signed(JSON.stringify({ ...JSON.parse(event()), event: { x: JSON.parse(deep(40)) } }));
     expect((await verifyEventRequest(ok.raw, ok.header, withKey, NOW)).kind).toBe('v2');
@@ -110,10 +156,24 @@ describe('signed and encrypted events', () => {
   it('answers 400 for ciphertext that does not decrypt and for bodies that are not JSON', async () => {
     const bad = new TextEncoder().encode(JSON.stringify({ encrypt: 'AAAA' }));
     const sig = larkSign(ts, 'n', Buffer.from(bad));
-    expect(await verifyEventRequest(bad, (n) => ({ 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': 'n', 'x-lark-signature': sig })[n], withKey, NOW)).toMatchObject({ status: 400 });
-    expect(await verifyEventRequest(new TextEncoder().encode('{"encrypt":'), () => undefined, withKey, NOW)).toMatchObject({ status: 400 });
-    expect(await verifyEventRequest(new Uint8Array([0xff, 0xfe, 0x7b]), () => undefined, withKey, NOW)).toMatchObject({ status: 400, reason: 'body is not UTF-8' });
-    expect(await verifyEventRequest(new TextEncoder().encode('[1,2]'), () => undefined, withKey, NOW)).toMatchObject({ status: 400 });
+    expect(
+      await verifyEventRequest(
+        bad,
+        (n) => ({ 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': 'n', 'x-lark-signature': sig })[n],
+        withKey,
+        NOW,
+      ),
+    ).toMatchObject({ status: 400 });
+    expect(
+      await verifyEventRequest(new TextEncoder().encode('{"encrypt":'), () => undefined, withKey, NOW),
+    ).toMatchObject({ status: 400 });
+    expect(await verifyEventRequest(new Uint8Array([0xff, 0xfe, 0x7b]), () => undefined, withKey, NOW)).toMatchObject({
+      status: 400,
+      reason: 'body is not UTF-8',
+    });
+    expect(await verifyEventRequest(new TextEncoder().encode('[1,2]'), () => undefined, withKey, NOW)).toMatchObject({
+      status: 400,
+    });
   });
 });
 
@@ -121,7 +181,9 @@ describe('the verification token, without an Encrypt Key', () => {
   const plain = (body: string) => new TextEncoder().encode(body);
   it('accepts the right token and rejects a wrong or missing one', async () => {
     expect((await verifyEventRequest(plain(event()), () => undefined, tokenOnly, NOW)).kind).toBe('v2');
-    expect(await verifyEventRequest(plain(event('nope')), () => undefined, tokenOnly, NOW)).toMatchObject({ status: 401 });
+    expect(await verifyEventRequest(plain(event('nope')), () => undefined, tokenOnly, NOW)).toMatchObject({
+      status: 401,
+    });
     const noToken = JSON.stringify({ schema: '2.0', header: { event_id: 'e', event_type: 'x' }, event: {} });
     expect(await verifyEventRequest(plain(noToken), () => undefined, tokenOnly, NOW)).toMatchObject({ status: 401 });
   });
@@ -134,22 +196,36 @@ describe('the verification token, without an Encrypt Key', () => {
 
 describe('url_verification', () => {
   it('answers a plain challenge with the right token, refuses a wrong one', async () => {
-    const body = (token: string) => new TextEncoder().encode(JSON.stringify({ challenge: 'ch-123', token, type: 'url_verification' }));
-    expect(await verifyEventRequest(body(TOKEN), () => undefined, tokenOnly, NOW)).toEqual({ kind: 'challenge', challenge: 'ch-123' });
+    const body = (token: string) =>
+      new TextEncoder().encode(JSON.stringify({ challenge: 'ch-123', token, type: 'url_verification' }));
+    expect(await verifyEventRequest(body(TOKEN), () => undefined, tokenOnly, NOW)).toEqual({
+      kind: 'challenge',
+      challenge: 'ch-123',
+    });
     expect(await verifyEventRequest(body('bad'), () => undefined, tokenOnly, NOW)).toMatchObject({ status: 401 });
   });
 
   it('answers an encrypted challenge (unsigned, as Lark sends it)', async () => {
-    const raw = new TextEncoder().encode(JSON.stringify({ encrypt: larkEncrypt(JSON.stringify({ challenge: 'ch-enc', token: TOKEN, type: 'url_verification' })) }));
-    expect(await verifyEventRequest(raw, () => undefined, withKey, NOW)).toEqual({ kind: 'challenge', challenge: 'ch-enc' });
+    const raw = new TextEncoder().encode(
+      JSON.stringify({
+        encrypt: larkEncrypt(JSON.stringify({ challenge: 'ch-enc', token: TOKEN, type: 'url_verification' })),
+      }),
+    );
+    expect(await verifyEventRequest(raw, () => undefined, withKey, NOW)).toEqual({
+      kind: 'challenge',
+      challenge: 'ch-enc',
+    });
   });
 });
 
 describe('the legacy card request URL (SHA-1 with the verification token)', () => {
   it('accepts a correct signature and rejects a tampered body', async () => {
-    const raw = Buffer.from(JSON.stringify({ open_id: 'ou_1', open_message_id: 'om_1', token: 'c-1', action: { value: { a: 'help.show' } } }));
+    const raw = Buffer.from(
+      JSON.stringify({ open_id: 'ou_1', open_message_id: 'om_1', token: 'c-1', action: { value: { a: 'help.show' } } }),
+    );
     const sig = createHash('sha1').update(`${ts}nn${TOKEN}`).update(raw).digest('hex');
-    const header = (n: string) => ({ 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': 'nn', 'x-lark-signature': sig })[n];
+    const header = (n: string) =>
+      ({ 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': 'nn', 'x-lark-signature': sig })[n];
     expect((await verifyLegacyCardRequest(new Uint8Array(raw), header, tokenOnly, NOW)).kind).toBe('action');
     raw[5] = raw[5]! ^ 1;
     expect(await verifyLegacyCardRequest(new Uint8Array(raw), header, tokenOnly, NOW)).toMatchObject({ status: 401 });
@@ -172,7 +248,16 @@ describe('WebCrypto (Workers) and node:crypto (Node) implementations', () => {
   });
 
   it('give the same signatures and decrypt each other, on random and edge-case inputs', async () => {
-    const texts = ['', '{}', '{"a":"黄浦区"}', 'x'.repeat(15), 'y'.repeat(16), 'z'.repeat(17), '\ufeff{"bom":1}', randomBytes(700).toString('base64')];
+    const texts = [
+      '',
+      '{}',
+      '{"a":"黄浦区"}',
+      'x'.repeat(15),
+      'y'.repeat(16),
+      'z'.repeat(17),
+      '\ufeff{"bom":1}',
+      randomBytes(700).toString('base64'),
+    ];
     for (const plain of texts) {
       const raw = new Uint8Array(randomBytes(1 + plain.length));
       expect(await node!.sha256Signature(ts, 'n0nce', KEY, raw)).toBe(await web.sha256Signature(ts, 'n0nce', KEY, raw));
@@ -181,7 +266,9 @@ describe('WebCrypto (Workers) and node:crypto (Node) implementations', () => {
       const decoded = plain.replace(/^\ufeff/, '');
       expect(await node!.decryptPayload(await web.encryptPayload(plain, KEY), KEY)).toBe(decoded);
       expect(await web.decryptPayload(await node!.encryptPayload(plain, KEY), KEY)).toBe(decoded);
-      expect(await node!.decryptPayload(larkEncrypt(plain), KEY)).toBe(await web.decryptPayload(larkEncrypt(plain), KEY));
+      expect(await node!.decryptPayload(larkEncrypt(plain), KEY)).toBe(
+        await web.decryptPayload(larkEncrypt(plain), KEY),
+      );
     }
   });
 
@@ -205,7 +292,11 @@ describe('WebCrypto (Workers) and node:crypto (Node) implementations', () => {
     ];
     for (const [what, encrypted] of cases) {
       const key = what === 'the wrong key' ? 'wrong' : KEY;
-      const outcome = async (impl: typeof web) => impl.decryptPayload(encrypted, key).then((p) => `ok ${p}`, () => 'rejected');
+      const outcome = async (impl: typeof web) =>
+        impl.decryptPayload(encrypted, key).then(
+          (p) => `ok ${p}`,
+          () => 'rejected',
+        );
       expect(await outcome(node!), what).toBe(await outcome(web));
       if (what !== 'the wrong key') expect(await outcome(node!), what).toBe('rejected');
     }

@@ -31,7 +31,8 @@ describe('the sliding-window limiter', () => {
         if (inFlight.length < 8 && limiter.waitFor(key, now) === 0 && !inFlight.some((f) => f.key === key)) {
           limiter.start(key);
           const latency = between(rand, 1, 400);
-          const at = landing === 'at start' ? now : landing === 'at answer' ? now + latency : now + between(rand, 0, latency);
+          const at =
+            landing === 'at start' ? now : landing === 'at answer' ? now + latency : now + between(rand, 0, latency);
           landed.push(at);
           byKey.set(key, [...(byKey.get(key) ?? []), at]);
           inFlight.push({ key, answerAt: now + latency });
@@ -42,7 +43,13 @@ describe('the sliding-window limiter', () => {
       landed.sort((a, b) => a - b);
       expect(maxInWindow(landed, 1000)).toBeLessThanOrEqual(50);
       expect(maxInWindow(landed, 60_000)).toBeLessThanOrEqual(1000);
-      for (const times of byKey.values()) expect(maxInWindow(times.sort((a, b) => a - b), 1000)).toBeLessThanOrEqual(5);
+      for (const times of byKey.values())
+        expect(
+          maxInWindow(
+            times.sort((a, b) => a - b),
+            1000,
+          ),
+        ).toBeLessThanOrEqual(5);
     });
   }
 

@@ -5,7 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { isLockConflict, retryOnLockConflict } from '../../src/platform/db';
 
-const deadlock = () => Object.assign(new Error('Deadlock found when trying to get lock; try restarting transaction'), { code: 'ER_LOCK_DEADLOCK', errno: 1213 });
+const deadlock = () =>
+  Object.assign(new Error('Deadlock found when trying to get lock; try restarting transaction'), {
+    code: 'ER_LOCK_DEADLOCK',
+    errno: 1213,
+  });
 
 describe('lock conflicts', () => {
   it('are told apart from other errors', () => {
@@ -21,10 +25,20 @@ describe('lock conflicts', () => {
     expect(await retryOnLockConflict(async () => (++calls < 3 ? Promise.reject(deadlock()) : 'done'))).toBe('done');
     expect(calls).toBe(3);
     calls = 0;
-    await expect(retryOnLockConflict(async () => { calls++; throw deadlock(); })).rejects.toMatchObject({ errno: 1213 });
+    await expect(
+      retryOnLockConflict(async () => {
+        calls++;
+        throw deadlock();
+      }),
+    ).rejects.toMatchObject({ errno: 1213 });
     expect(calls).toBe(3);
     calls = 0;
-    await expect(retryOnLockConflict(async () => { calls++; throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      retryOnLockConflict(async () => {
+        calls++;
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(calls).toBe(1);
   });
 });

@@ -11,7 +11,13 @@ import {
   type TrackRanking,
   type TrackRankingInput,
 } from '../../src/features/rankings/rankings.method';
-import { canonicalJson, freezeRanking, sha256Hex, verifySnapshot, type RankingSnapshot } from '../../src/features/rankings/rankings.snapshot';
+import {
+  canonicalJson,
+  freezeRanking,
+  sha256Hex,
+  verifySnapshot,
+  type RankingSnapshot,
+} from '../../src/features/rankings/rankings.snapshot';
 import { crossTrackOverview, unitSummaries } from '../../src/features/rankings/rankings.views';
 import { between, seeded } from '../support/random';
 
@@ -33,9 +39,13 @@ interface RefProject {
   trimmed: boolean;
 }
 
-function reference(input: TrackRankingInput, params: { trimFrom: number; flatJudges: 'exclude' | 'zero' }): { order: RefProject[]; unscored: string[] } {
+function reference(
+  input: TrackRankingInput,
+  params: { trimFrom: number; flatJudges: 'exclude' | 'zero' },
+): { order: RefProject[]; unscored: string[] } {
   const weightSum = input.rubric.reduce((s, c) => s + c.weight, 0);
-  const total = (s: ScoreSheet) => input.rubric.reduce((acc, c) => acc + (100 * (c.weight / weightSum) * s.scores[c.code]!) / c.max, 0);
+  const total = (s: ScoreSheet) =>
+    input.rubric.reduce((acc, c) => acc + (100 * (c.weight / weightSum) * s.scores[c.code]!) / c.max, 0);
   const recused = (s: ScoreSheet) => input.recusals.some((r) => r.judge === s.judge && r.project === s.project);
   const valid = input.scores.filter((s) => !recused(s));
 
@@ -67,7 +77,16 @@ function reference(input: TrackRankingInput, params: { trimFrom: number; flatJud
     const mid = Math.floor(zs.length / 2);
     const medianZ = zs.length === 0 ? 0 : zs.length % 2 ? zs[mid]! : (zs[mid - 1]! + zs[mid]!) / 2;
     const rawMean = mine.map(total).reduce((a, b) => a + b, 0) / mine.length;
-    ranked.push({ id: p.id, code: p.code, z, medianZ, rawMean, judges: mine.length, standardisedBy: zs.length, trimmed });
+    ranked.push({
+      id: p.id,
+      code: p.code,
+      z,
+      medianZ,
+      rawMean,
+      judges: mine.length,
+      standardisedBy: zs.length,
+      trimmed,
+    });
   }
   ranked.sort((a, b) => {
     if (!same(a.z, b.z)) return b.z - a.z;
@@ -80,15 +99,25 @@ function reference(input: TrackRankingInput, params: { trimFrom: number; flatJud
 }
 
 /** The bootstrap as its comment describes it, naively: per resample, draw judges, collect and sort z, rank, take the top. */
-function referenceShares(input: TrackRankingInput, result: TrackRanking, params: RankingParameters): Map<string, number> {
+function referenceShares(
+  input: TrackRankingInput,
+  result: TrackRanking,
+  params: RankingParameters,
+): Map<string, number> {
   const valid = input.scores.filter((s) => !input.recusals.some((r) => r.judge === s.judge && r.project === s.project));
   const pool = [...new Set(valid.map((s) => s.judge))].sort();
   const z = new Map<string, number | null>(); // from the published judge baselines
   const weightSum = input.rubric.reduce((s, c) => s + c.weight, 0);
   for (const s of valid) {
     const j = result.judges.find((x) => x.judge === s.judge)!;
-    const t = Math.round(input.rubric.reduce((acc, c) => acc + (100 * c.weight * s.scores[c.code]!) / c.max, 0) / weightSum * 1e9) / 1e9;
-    z.set(`${s.judge}|${s.project}`, j.status === 'flat' ? (params.flatJudges === 'zero' ? 0 : null) : (t - j.mean!) / j.sd!);
+    const t =
+      Math.round(
+        (input.rubric.reduce((acc, c) => acc + (100 * c.weight * s.scores[c.code]!) / c.max, 0) / weightSum) * 1e9,
+      ) / 1e9;
+    z.set(
+      `${s.judge}|${s.project}`,
+      j.status === 'flat' ? (params.flatJudges === 'zero' ? 0 : null) : (t - j.mean!) / j.sd!,
+    );
   }
   const ranked = result.projects.filter((p) => p.rank !== null);
   const hits = new Map<string, number>(result.projects.map((p) => [p.id, 0]));
@@ -149,7 +178,11 @@ function makeTrack(seed: number, shape: TrackShape): TrackRankingInput {
   const rand = seeded(seed);
   const rubric = shape.rubric ?? RUBRIC_2024;
   const units = ['PD', 'HP', 'JA', 'XH', 'CN', 'PT'];
-  const projects = Array.from({ length: shape.projects }, (_, i) => ({ id: `p${String(i).padStart(3, '0')}`, unit: units[i % units.length]!, code: `2024-T03-${units[i % units.length]}-${i}` }));
+  const projects = Array.from({ length: shape.projects }, (_, i) => ({
+    id: `p${String(i).padStart(3, '0')}`,
+    unit: units[i % units.length]!,
+    code: `2024-T03-${units[i % units.length]}-${i}`,
+  }));
   const quality = projects.map(() => rand());
   const scores: ScoreSheet[] = [];
   const recusals: Array<{ judge: string; project: string }> = [];
@@ -172,10 +205,19 @@ function makeTrack(seed: number, shape: TrackShape): TrackRankingInput {
     }
   }
   if (shape.flatJudge) {
-    for (const p of scorable) scores.push({ judge: 'judge-flat', project: p.id, scores: Object.fromEntries(rubric.map((c) => [c.code, Math.round(c.max * 0.7)])) });
+    for (const p of scorable)
+      scores.push({
+        judge: 'judge-flat',
+        project: p.id,
+        scores: Object.fromEntries(rubric.map((c) => [c.code, Math.round(c.max * 0.7)])),
+      });
   }
   if (shape.singleProjectJudge && scorable.length) {
-    scores.push({ judge: 'judge-once', project: scorable[0]!.id, scores: Object.fromEntries(rubric.map((c) => [c.code, c.max])) });
+    scores.push({
+      judge: 'judge-once',
+      project: scorable[0]!.id,
+      scores: Object.fromEntries(rubric.map((c) => [c.code, c.max])),
+    });
   }
   return { track: 'T03', quota: shape.quota ?? 3, projects, rubric, scores, recusals };
 }
@@ -189,7 +231,8 @@ const shuffle = <T>(rand: () => number, xs: readonly T[]): T[] => {
   return out;
 };
 
-const params = (over: Partial<RankingParameters> = {}) => rankingParameters({ seed: 20241101, resamples: 200, ...over });
+const params = (over: Partial<RankingParameters> = {}) =>
+  rankingParameters({ seed: 20241101, resamples: 200, ...over });
 
 function expectMatchesReference(input: TrackRankingInput, p: RankingParameters): TrackRanking {
   const got = computeTrackRanking(input, p);
@@ -223,7 +266,14 @@ describe('track ranking against an independent computation', () => {
       const shape: TrackShape = {
         projects: between(rand, 2, 35),
         judges: between(rand, 1, 9),
-        rubric: coarse ? [{ code: 'stars', weight: 1, max: 3 }] : seed % 3 === 1 ? RUBRIC_2024 : [{ code: 'a', weight: 0.7, max: 10 }, { code: 'b', weight: 0.3, max: 100 }],
+        rubric: coarse
+          ? [{ code: 'stars', weight: 1, max: 3 }]
+          : seed % 3 === 1
+            ? RUBRIC_2024
+            : [
+                { code: 'a', weight: 0.7, max: 10 },
+                { code: 'b', weight: 0.3, max: 100 },
+              ],
         recusalRate: rand() * 0.2,
         missingRate: seed % 4 === 0 ? 0.3 : 0,
         unscored: seed % 5 === 0 ? 2 : 0,
@@ -243,9 +293,16 @@ describe('track ranking against an independent computation', () => {
   });
 
   it('removes a lenient (+15 on everything) and a harsh (−15) judge, which the raw mean does not', () => {
-    const rubric = [{ code: 'a', weight: 2, max: 100 }, { code: 'b', weight: 1, max: 100 }];
+    const rubric = [
+      { code: 'a', weight: 2, max: 100 },
+      { code: 'b', weight: 1, max: 100 },
+    ];
     const rand = seeded(15);
-    const projects = Array.from({ length: 24 }, (_, i) => ({ id: `p${i}`, unit: `U${i % 6}`, code: `T01-U${i % 6}-${i}` }));
+    const projects = Array.from({ length: 24 }, (_, i) => ({
+      id: `p${i}`,
+      unit: `U${i % 6}`,
+      code: `T01-U${i % 6}-${i}`,
+    }));
     const fair: ScoreSheet[] = [];
     const judges = ['fair-1', 'fair-2', 'lenient', 'harsh'];
     for (const judge of judges) {
@@ -256,9 +313,19 @@ describe('track ranking against an independent computation', () => {
         fair.push({ judge, project: p.id, scores: { a: base, b: base + between(rand, -5, 5) } });
       }
     }
-    const shift = (s: ScoreSheet, by: number): ScoreSheet => ({ ...s, scores: { a: s.scores.a! + by, b: s.scores.b! + by } });
+    const shift = (s: ScoreSheet, by: number): ScoreSheet => ({
+      ...s,
+      scores: { a: s.scores.a! + by, b: s.scores.b! + by },
+    });
     const biased = fair.map((s) => (s.judge === 'lenient' ? shift(s, 15) : s.judge === 'harsh' ? shift(s, -15) : s));
-    const input = (scores: ScoreSheet[]): TrackRankingInput => ({ track: 'T01', quota: 4, projects, rubric, scores, recusals: [] });
+    const input = (scores: ScoreSheet[]): TrackRankingInput => ({
+      track: 'T01',
+      quota: 4,
+      projects,
+      rubric,
+      scores,
+      recusals: [],
+    });
 
     const a = expectMatchesReference(input(fair), params());
     const b = expectMatchesReference(input(biased), params());
@@ -266,12 +333,18 @@ describe('track ranking against an independent computation', () => {
     b.projects.forEach((p, i) => {
       expect(p.z).toBeCloseTo(a.projects[i]!.z!, 8);
     });
-    expect(b.judges.find((j) => j.judge === 'lenient')!.mean).toBeCloseTo(a.judges.find((j) => j.judge === 'lenient')!.mean! + 15, 8);
+    expect(b.judges.find((j) => j.judge === 'lenient')!.mean).toBeCloseTo(
+      a.judges.find((j) => j.judge === 'lenient')!.mean! + 15,
+      8,
+    );
 
     // The raw mean moves the lenient judge's half up and the harsh judge's half down.
     const byRaw = (r: TrackRanking) => [...r.projects].sort((x, y) => y.rawMean! - x.rawMean!).map((p) => p.code);
     expect(byRaw(b)).not.toEqual(byRaw(a));
-    expect(b.projects.find((p) => p.id === 'p11')!.rawMean).toBeCloseTo(a.projects.find((p) => p.id === 'p11')!.rawMean! + 5, 8);
+    expect(b.projects.find((p) => p.id === 'p11')!.rawMean).toBeCloseTo(
+      a.projects.find((p) => p.id === 'p11')!.rawMean! + 5,
+      8,
+    );
   });
 
   it('ignores a recused judge’s sheet entirely, as if it had never been written', () => {
@@ -287,7 +360,7 @@ describe('track ranking against an independent computation', () => {
     expectMatchesReference(withRecusal, params());
   });
 
-  it('trims only when five judges\' standardised scores count: five judges, one of them flat, is four and is not trimmed; the card says so', () => {
+  it("trims only when five judges' standardised scores count: five judges, one of them flat, is four and is not trimmed; the card says so", () => {
     const input = makeTrack(9, { projects: 8, judges: 4, flatJudge: true });
     const r = computeTrackRanking(input, params());
     for (const p of r.projects.filter((x) => x.rank !== null)) {
@@ -295,9 +368,11 @@ describe('track ranking against an independent computation', () => {
       expect(p.standardisedBy).toBe(4);
       expect(p.trimmed).toBe(false);
     }
-    expect(METHOD_NOTE.zh).toContain('计入标准分的评委有 5 位及以上时，去掉一个最高、一个最低；给所有项目同分的评委没有标准分，只计入原始均分');
+    expect(METHOD_NOTE.zh).toContain(
+      '计入标准分的评委有 5 位及以上时，去掉一个最高、一个最低；给所有项目同分的评委没有标准分，只计入原始均分',
+    );
     expect(METHOD_NOTE.zh).toContain('除以其总体标准差');
-    expect(METHOD_NOTE.en).toContain('when 5 or more judges\' standardised scores count');
+    expect(METHOD_NOTE.en).toContain("when 5 or more judges' standardised scores count");
   });
 
   it('leaves out a judge who gave everyone the same marks (or counts them as z = 0 when asked), and keeps their scores in the raw mean', () => {
@@ -305,7 +380,7 @@ describe('track ranking against an independent computation', () => {
     const withoutFlat = { ...input, scores: input.scores.filter((s) => s.judge !== 'judge-flat') };
     const excl = expectMatchesReference(input, params());
     const alone = computeTrackRanking(withoutFlat, params());
-    expect(excl.judges.find((j) => j.judge === 'judge-flat')).toMatchObject({ status: 'flat', sd: 0, mean: 72 }) // 0.7 × 25 → 18 on each criterion;
+    expect(excl.judges.find((j) => j.judge === 'judge-flat')).toMatchObject({ status: 'flat', sd: 0, mean: 72 }); // 0.7 × 25 → 18 on each criterion;
     for (const p of excl.projects) {
       const q = alone.projects.find((x) => x.id === p.id)!;
       expect([p.z, p.medianZ, p.standardisedBy]).toEqual([q.z, q.medianZ, q.standardisedBy]);
@@ -320,7 +395,11 @@ describe('track ranking against an independent computation', () => {
     const input: TrackRankingInput = {
       track: 'T01',
       quota: 1,
-      projects: [{ id: 'a', unit: 'HP', code: 'A' }, { id: 'b', unit: 'JA', code: 'B' }, { id: 'c', unit: 'PD', code: 'C' }],
+      projects: [
+        { id: 'a', unit: 'HP', code: 'A' },
+        { id: 'b', unit: 'JA', code: 'B' },
+        { id: 'c', unit: 'PD', code: 'C' },
+      ],
       rubric: [{ code: 'x', weight: 1, max: 10 }],
       scores: [
         { judge: 'j1', project: 'a', scores: { x: 9 } },
@@ -331,7 +410,11 @@ describe('track ranking against an independent computation', () => {
     };
     const r = expectMatchesReference(input, params());
     expect(r.judges.find((j) => j.judge === 'once')).toMatchObject({ status: 'flat', projects: 1 });
-    expect(r.projects.map((p) => [p.code, p.z, p.standardisedBy, p.rawMean])).toEqual([['A', 1, 1, 90], ['C', 0, 0, 100], ['B', -1, 1, 30]]);
+    expect(r.projects.map((p) => [p.code, p.z, p.standardisedBy, p.rawMean])).toEqual([
+      ['A', 1, 1, 90],
+      ['C', 0, 0, 100],
+      ['B', -1, 1, 30],
+    ]);
   });
 
   it('ranks with a single judge in that judge’s order, and the bootstrap has nothing to doubt', () => {
@@ -358,18 +441,37 @@ describe('track ranking against an independent computation', () => {
     const r = expectMatchesReference(input, params());
     expect(r.ranked).toBe(4);
     expect(r.projects.slice(4)).toEqual([
-      expect.objectContaining({ status: 'unscored', rank: null, score: null, z: null, rawMean: null, judges: 0, inQuota: false, quotaShare: null, closeCall: false, percentile: null }),
+      expect.objectContaining({
+        status: 'unscored',
+        rank: null,
+        score: null,
+        z: null,
+        rawMean: null,
+        judges: 0,
+        inQuota: false,
+        quotaShare: null,
+        closeCall: false,
+        percentile: null,
+      }),
       expect.objectContaining({ status: 'unscored', rank: null }),
     ]);
     // A project every judge of which was recused is unscored too.
-    const allRecused = { ...input, recusals: input.scores.filter((s) => s.project === 'p000').map((s) => ({ judge: s.judge, project: s.project })) };
+    const allRecused = {
+      ...input,
+      recusals: input.scores.filter((s) => s.project === 'p000').map((s) => ({ judge: s.judge, project: s.project })),
+    };
     expect(computeTrackRanking(allRecused, params()).projects.find((p) => p.id === 'p000')!.status).toBe('unscored');
   });
 
   it('gives the same result whatever order the inputs come in', () => {
     const input = makeTrack(21, { projects: 20, judges: 6, recusalRate: 0.1 });
     const rand = seeded(1);
-    const shuffled = { ...input, projects: shuffle(rand, input.projects), scores: shuffle(rand, input.scores), recusals: shuffle(rand, [...input.recusals, ...input.recusals]) };
+    const shuffled = {
+      ...input,
+      projects: shuffle(rand, input.projects),
+      scores: shuffle(rand, input.scores),
+      recusals: shuffle(rand, [...input.recusals, ...input.recusals]),
+    };
     expect(computeTrackRanking(shuffled, params())).toEqual(computeTrackRanking(input, params()));
   });
 });
@@ -390,14 +492,36 @@ describe('tie-break chain', () => {
     // j1: A 40, B 60, C 80, D 70, E 70; j2: A 60, B 50, C 40, D 45, E 45. j1's deviations are exactly −2× j2's, so
     // every project has z̄ = 0 and the raw means (50, 55, 60, 57.5, 57.5) decide; D and E have identical sheets.
     const scores = [
-      ...[['A', 40], ['B', 60], ['C', 80], ['D', 70], ['E', 70]].map(([p, x]) => one('j1', p as string, x as number)),
-      ...[['A', 60], ['B', 50], ['C', 40], ['D', 45], ['E', 45]].map(([p, x]) => one('j2', p as string, x as number)),
+      ...[
+        ['A', 40],
+        ['B', 60],
+        ['C', 80],
+        ['D', 70],
+        ['E', 70],
+      ].map(([p, x]) => one('j1', p as string, x as number)),
+      ...[
+        ['A', 60],
+        ['B', 50],
+        ['C', 40],
+        ['D', 45],
+        ['E', 45],
+      ].map(([p, x]) => one('j2', p as string, x as number)),
     ];
     const r = expectMatchesReference(track(['A', 'B', 'C', 'D', 'E'], scores, 1), params());
     const abc = r.projects.filter((p) => ['A', 'B', 'C'].includes(p.id));
     expect(new Set(abc.map((p) => p.z)).size).toBe(1);
-    expect(abc.map((p) => [p.id, p.rawMean])).toEqual([['C', 60], ['B', 55], ['A', 50]]);
-    expect(r.projects.map((p) => [p.id, p.decidedBy])).toEqual([['C', null], ['D', 'rawMean'], ['E', 'code'], ['B', 'rawMean'], ['A', 'rawMean']]);
+    expect(abc.map((p) => [p.id, p.rawMean])).toEqual([
+      ['C', 60],
+      ['B', 55],
+      ['A', 50],
+    ]);
+    expect(r.projects.map((p) => [p.id, p.decidedBy])).toEqual([
+      ['C', null],
+      ['D', 'rawMean'],
+      ['E', 'code'],
+      ['B', 'rawMean'],
+      ['A', 'rawMean'],
+    ]);
     const [d, e] = [r.projects.find((p) => p.id === 'D')!, r.projects.find((p) => p.id === 'E')!];
     expect(e.rank).toBe(d.rank! + 1);
     expect(e.decidedBy).toBe('code');
@@ -406,24 +530,69 @@ describe('tie-break chain', () => {
 
   it('then by the median z, then by the number of judges', () => {
     // Each judge gives 10, 30, 50, 70 in some order: P gets (10, 70, 70), Q (50, 50, 50): same sum, P's median is higher.
-    const median = track(['P', 'Q', 'R', 'S'], [
-      one('j1', 'P', 10), one('j1', 'Q', 50), one('j1', 'R', 30), one('j1', 'S', 70),
-      one('j2', 'P', 70), one('j2', 'Q', 50), one('j2', 'R', 10), one('j2', 'S', 30),
-      one('j3', 'P', 70), one('j3', 'Q', 50), one('j3', 'R', 30), one('j3', 'S', 10),
-    ]);
+    const median = track(
+      ['P', 'Q', 'R', 'S'],
+      [
+        one('j1', 'P', 10),
+        one('j1', 'Q', 50),
+        one('j1', 'R', 30),
+        one('j1', 'S', 70),
+        one('j2', 'P', 70),
+        one('j2', 'Q', 50),
+        one('j2', 'R', 10),
+        one('j2', 'S', 30),
+        one('j3', 'P', 70),
+        one('j3', 'Q', 50),
+        one('j3', 'R', 30),
+        one('j3', 'S', 10),
+      ],
+    );
     const m = expectMatchesReference(median, params());
-    expect(summary(m).slice(0, 2)).toEqual([['P', null], ['Q', 'medianZ']]);
+    expect(summary(m).slice(0, 2)).toEqual([
+      ['P', null],
+      ['Q', 'medianZ'],
+    ]);
     // U and V have the same sheets from j1 and j2; flat j4 scored V and W at 40. All three have z̄ = 0, raw mean 40 and
     // median 0: V and W have three judges, U two.
-    const judges = track(['U', 'V', 'W'], [one('j1', 'U', 30), one('j1', 'V', 30), one('j1', 'W', 70), one('j2', 'U', 50), one('j2', 'V', 50), one('j2', 'W', 10), one('j4', 'V', 40), one('j4', 'W', 40)]);
+    const judges = track(
+      ['U', 'V', 'W'],
+      [
+        one('j1', 'U', 30),
+        one('j1', 'V', 30),
+        one('j1', 'W', 70),
+        one('j2', 'U', 50),
+        one('j2', 'V', 50),
+        one('j2', 'W', 10),
+        one('j4', 'V', 40),
+        one('j4', 'W', 40),
+      ],
+    );
     const j = expectMatchesReference(judges, params());
-    expect(summary(j)).toEqual([['V', null], ['W', 'code'], ['U', 'judges']]);
+    expect(summary(j)).toEqual([
+      ['V', null],
+      ['W', 'code'],
+      ['U', 'judges'],
+    ]);
   });
 
   it('sends an exact tie across the quota line to 复议, never to the alphabet', () => {
-    const scores = [one('j1', 'A', 90), one('j1', 'B', 60), one('j1', 'C', 60), one('j1', 'D', 20), one('j2', 'A', 80), one('j2', 'B', 50), one('j2', 'C', 50), one('j2', 'D', 30)];
+    const scores = [
+      one('j1', 'A', 90),
+      one('j1', 'B', 60),
+      one('j1', 'C', 60),
+      one('j1', 'D', 20),
+      one('j2', 'A', 80),
+      one('j2', 'B', 50),
+      one('j2', 'C', 50),
+      one('j2', 'D', 30),
+    ];
     const r = computeTrackRanking(track(['A', 'B', 'C', 'D'], scores, 2), params());
-    expect(r.projects.map((p) => [p.id, p.inQuota, p.closeCall])).toEqual([['A', true, false], ['B', true, true], ['C', false, true], ['D', false, false]]);
+    expect(r.projects.map((p) => [p.id, p.inQuota, p.closeCall])).toEqual([
+      ['A', true, false],
+      ['B', true, true],
+      ['C', false, true],
+      ['D', false, false],
+    ]);
     // Without the line between them, no close call.
     const three = computeTrackRanking(track(['A', 'B', 'C', 'D'], scores, 3), params());
     expect(three.projects.map((p) => p.closeCall)).toEqual([false, false, false, false]);
@@ -431,15 +600,27 @@ describe('tie-break chain', () => {
 });
 
 describe('bootstrap over judges', () => {
-  const noisy = (seed: number) => makeTrack(seed, { projects: 30, judges: 7, recusalRate: 0.1, missingRate: 0.1, quota: 5, flatJudge: seed % 2 === 0 });
+  const noisy = (seed: number) =>
+    makeTrack(seed, {
+      projects: 30,
+      judges: 7,
+      recusalRate: 0.1,
+      missingRate: 0.1,
+      quota: 5,
+      flatJudge: seed % 2 === 0,
+    });
 
   it('matches a naive resampling, share for share', () => {
     const sets = [
       ...[1, 2, 3, 4].map(noisy),
       // 1–3 stars: resamples are full of exact ties, which go to the better published rank.
-      ...[5, 6].map((seed) => makeTrack(seed, { projects: 25, judges: 6, rubric: [{ code: 'stars', weight: 1, max: 3 }], quota: 6 })),
+      ...[5, 6].map((seed) =>
+        makeTrack(seed, { projects: 25, judges: 6, rubric: [{ code: 'stars', weight: 1, max: 3 }], quota: 6 }),
+      ),
       // Sparse, with a flat judge who scored everything: some projects only the flat judge scored.
-      ...[7, 8].map((seed) => makeTrack(seed, { projects: 20, judges: 3, missingRate: 0.7, flatJudge: true, quota: 4 })),
+      ...[7, 8].map((seed) =>
+        makeTrack(seed, { projects: 20, judges: 3, missingRate: 0.7, flatJudge: true, quota: 4 }),
+      ),
     ];
     const onlyFlat = sets.slice(6).some((input) => {
       const r = computeTrackRanking(input, params());
@@ -452,7 +633,8 @@ describe('bootstrap over judges', () => {
         const p = params({ seed: seed * 1000 + 7, resamples: 150, flatJudges });
         const r = computeTrackRanking(input, p);
         const want = referenceShares(input, r, p);
-        for (const x of r.projects) expect([x.id, x.quotaShare]).toEqual([x.id, x.status === 'ranked' ? want.get(x.id) : null]);
+        for (const x of r.projects)
+          expect([x.id, x.quotaShare]).toEqual([x.id, x.status === 'ranked' ? want.get(x.id) : null]);
       }
     }
   });
@@ -481,9 +663,13 @@ describe('bootstrap over judges', () => {
     for (const p of ranked) expect(p.closeCall).toBe(p.quotaShare! >= 0.2 && p.quotaShare! <= 0.8);
     // A wider band flags at least as many.
     const wide = computeTrackRanking(input, params({ resamples: 500, band: { low: 0.05, high: 0.95 } }));
-    expect(wide.projects.filter((p) => p.closeCall).length).toBeGreaterThanOrEqual(r.projects.filter((p) => p.closeCall).length);
+    expect(wide.projects.filter((p) => p.closeCall).length).toBeGreaterThanOrEqual(
+      r.projects.filter((p) => p.closeCall).length,
+    );
     // B = 0 turns it off.
-    expect(computeTrackRanking(input, params({ resamples: 0 })).projects.every((p) => p.quotaShare === null)).toBe(true);
+    expect(computeTrackRanking(input, params({ resamples: 0 })).projects.every((p) => p.quotaShare === null)).toBe(
+      true,
+    );
   });
 });
 
@@ -494,7 +680,9 @@ describe('percentiles and views across tracks', () => {
     projects: units.map((u, i) => ({ id: `${track}-${i}`, unit: u, code: `${track}-${u}-${i}` })),
     rubric: [{ code: 'x', weight: 1, max: 100 }],
     // Earlier projects score higher: project i gets 90 − 10·i from both judges.
-    scores: ['j1', 'j2'].flatMap((judge) => units.map((_, i) => ({ judge, project: `${track}-${i}`, scores: { x: 90 - 10 * i } }))),
+    scores: ['j1', 'j2'].flatMap((judge) =>
+      units.map((_, i) => ({ judge, project: `${track}-${i}`, scores: { x: 90 - 10 * i } })),
+    ),
     recusals: [],
   });
 
@@ -510,10 +698,46 @@ describe('percentiles and views across tracks', () => {
     const withUnscored = { ...simple('T03', ['C', 'A']), scores: [] };
     const t3 = computeTrackRanking(withUnscored, params());
     expect(unitSummaries([t1, t2, t3])).toEqual([
-      { unit: 'B', projects: 2, ranked: 2, inQuota: 1, closeCalls: 0, meanPercentile: 68.75, bestPercentile: 75, tracks: ['T01', 'T02'] },
-      { unit: 'A', projects: 3, ranked: 2, inQuota: 1, closeCalls: 0, meanPercentile: 56.25, bestPercentile: 87.5, tracks: ['T01', 'T02', 'T03'] },
-      { unit: 'C', projects: 2, ranked: 1, inQuota: 0, closeCalls: 0, meanPercentile: 37.5, bestPercentile: 37.5, tracks: ['T01', 'T03'] },
-      { unit: 'D', projects: 1, ranked: 1, inQuota: 0, closeCalls: 0, meanPercentile: 12.5, bestPercentile: 12.5, tracks: ['T01'] },
+      {
+        unit: 'B',
+        projects: 2,
+        ranked: 2,
+        inQuota: 1,
+        closeCalls: 0,
+        meanPercentile: 68.75,
+        bestPercentile: 75,
+        tracks: ['T01', 'T02'],
+      },
+      {
+        unit: 'A',
+        projects: 3,
+        ranked: 2,
+        inQuota: 1,
+        closeCalls: 0,
+        meanPercentile: 56.25,
+        bestPercentile: 87.5,
+        tracks: ['T01', 'T02', 'T03'],
+      },
+      {
+        unit: 'C',
+        projects: 2,
+        ranked: 1,
+        inQuota: 0,
+        closeCalls: 0,
+        meanPercentile: 37.5,
+        bestPercentile: 37.5,
+        tracks: ['T01', 'T03'],
+      },
+      {
+        unit: 'D',
+        projects: 1,
+        ranked: 1,
+        inQuota: 0,
+        closeCalls: 0,
+        meanPercentile: 12.5,
+        bestPercentile: 12.5,
+        tracks: ['T01'],
+      },
     ]);
     const overview = crossTrackOverview([t2, t1, t3]);
     expect(overview.map((e) => [e.position, e.track, e.unit, e.percentile, `${e.rank}/${e.of}`])).toEqual([
@@ -526,7 +750,15 @@ describe('percentiles and views across tracks', () => {
     ]);
     // Equal percentiles share a position.
     const twin = computeTrackRanking(simple('T04', ['E', 'F', 'G', 'H']), params());
-    expect(crossTrackOverview([t1, twin]).slice(0, 3).map((e) => [e.position, e.track])).toEqual([[1, 'T01'], [1, 'T04'], [3, 'T01']]);
+    expect(
+      crossTrackOverview([t1, twin])
+        .slice(0, 3)
+        .map((e) => [e.position, e.track]),
+    ).toEqual([
+      [1, 'T01'],
+      [1, 'T04'],
+      [3, 'T01'],
+    ]);
   });
 });
 
@@ -537,11 +769,23 @@ describe('frozen snapshots', () => {
     const snap = await freezeRanking(input, params());
     expect(snap.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(await verifySnapshot(snap)).toEqual({ ok: true, hash: snap.hash });
-    expect(await verifySnapshot(JSON.parse(JSON.stringify(snap)) as RankingSnapshot)).toEqual({ ok: true, hash: snap.hash });
+    expect(await verifySnapshot(JSON.parse(JSON.stringify(snap)) as RankingSnapshot)).toEqual({
+      ok: true,
+      hash: snap.hash,
+    });
     const rand = seeded(3);
-    const shuffled = await freezeRanking({ ...input, projects: shuffle(rand, input.projects), scores: shuffle(rand, input.scores) }, params());
+    const shuffled = await freezeRanking(
+      { ...input, projects: shuffle(rand, input.projects), scores: shuffle(rand, input.scores) },
+      params(),
+    );
     expect(shuffled.hash).toBe(snap.hash);
-    expect(snap.parameters).toEqual({ seed: 20241101, resamples: 200, band: { low: 0.2, high: 0.8 }, trimFrom: 5, flatJudges: 'exclude' });
+    expect(snap.parameters).toEqual({
+      seed: 20241101,
+      resamples: 200,
+      band: { low: 0.2, high: 0.8 },
+      trimFrom: 5,
+      flatJudges: 'exclude',
+    });
   });
 
   it('detects a tampered result, a tampered hash, tampered inputs and a foreign method', async () => {
@@ -554,8 +798,18 @@ describe('frozen snapshots', () => {
 
     // Swapping two projects and re-hashing the altered content is still caught: the results are recomputed.
     const swapped = copy();
-    [swapped.results.projects[0], swapped.results.projects[1]] = [swapped.results.projects[1], swapped.results.projects[0]];
-    swapped.hash = await sha256Hex(canonicalJson({ method: swapped.method, inputs: swapped.inputs, parameters: swapped.parameters, results: swapped.results }));
+    [swapped.results.projects[0], swapped.results.projects[1]] = [
+      swapped.results.projects[1],
+      swapped.results.projects[0],
+    ];
+    swapped.hash = await sha256Hex(
+      canonicalJson({
+        method: swapped.method,
+        inputs: swapped.inputs,
+        parameters: swapped.parameters,
+        results: swapped.results,
+      }),
+    );
     expect(await verifySnapshot(swapped)).toMatchObject({ ok: false, problem: 'results-differ' });
 
     const hash = copy();
@@ -576,7 +830,9 @@ describe('frozen snapshots', () => {
   });
 
   it('uses canonical JSON (sorted keys, no spaces) and SHA-256', async () => {
-    expect(canonicalJson({ b: [1, 0.1, -0, 'é"'], a: null, c: { z: true, y: 1e21 } })).toBe('{"a":null,"b":[1,0.1,0,"é\\""],"c":{"y":1e+21,"z":true}}');
+    expect(canonicalJson({ b: [1, 0.1, -0, 'é"'], a: null, c: { z: true, y: 1e21 } })).toBe(
+      '{"a":null,"b":[1,0.1,0,"é\\""],"c":{"y":1e+21,"z":true}}',
+    );
     expect(() => canonicalJson({ a: Number.NaN })).toThrow(TypeError);
     expect(() => canonicalJson({ a: undefined })).toThrow(TypeError);
     expect(await sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
@@ -594,32 +850,61 @@ describe('rejected inputs', () => {
     }
     return [];
   };
-  const withSheet = (scores: Record<string, number>, project = 'p000') => ({ ...base, scores: [...base.scores.filter((s) => !(s.judge === 'judge-a' && s.project === project)), { judge: 'judge-a', project, scores }] });
+  const withSheet = (scores: Record<string, number>, project = 'p000') => ({
+    ...base,
+    scores: [
+      ...base.scores.filter((s) => !(s.judge === 'judge-a' && s.project === project)),
+      { judge: 'judge-a', project, scores },
+    ],
+  });
   const full = { effectiveness: 20, results: 20, feasibility: 20, exemplary: 20 };
 
   it('refuses incomplete sheets, unknown criteria, scores outside 0..max, with every problem named', () => {
     const { exemplary: _, ...partial } = full;
     expect(codes(() => computeTrackRanking(withSheet(partial), params()))).toEqual(['missing-criterion']);
     expect(codes(() => computeTrackRanking(withSheet({ ...full, extra: 1 }), params()))).toEqual(['unknown-criterion']);
-    expect(codes(() => computeTrackRanking(withSheet({ ...full, results: 26, feasibility: -1, exemplary: Number.NaN }), params()))).toEqual(['score-out-of-range', 'score-out-of-range', 'score-out-of-range']);
+    expect(
+      codes(() =>
+        computeTrackRanking(withSheet({ ...full, results: 26, feasibility: -1, exemplary: Number.NaN }), params()),
+      ),
+    ).toEqual(['score-out-of-range', 'score-out-of-range', 'score-out-of-range']);
     try {
       computeTrackRanking(withSheet(partial), params());
     } catch (e) {
-      expect(e).toMatchObject({ name: 'RankingInputError', problems: [{ code: 'missing-criterion', judge: 'judge-a', project: 'p000', criterion: 'exemplary' }] });
+      expect(e).toMatchObject({
+        name: 'RankingInputError',
+        problems: [{ code: 'missing-criterion', judge: 'judge-a', project: 'p000', criterion: 'exemplary' }],
+      });
       expect((e as Error).message).toContain('judge judge-a, project p000: no score for exemplary');
     }
     // The edges of the scale are fine.
-    expect(codes(() => computeTrackRanking(withSheet({ effectiveness: 0, results: 25, feasibility: 0, exemplary: 25 }), params()))).toEqual([]);
+    expect(
+      codes(() =>
+        computeTrackRanking(withSheet({ effectiveness: 0, results: 25, feasibility: 0, exemplary: 25 }), params()),
+      ),
+    ).toEqual([]);
   });
 
   it('refuses duplicate sheets, unknown projects, a bad rubric, quota or parameters', () => {
-    expect(codes(() => computeTrackRanking({ ...base, scores: [...base.scores, base.scores[0]!] }, params()))).toEqual(['duplicate-score']);
-    expect(codes(() => computeTrackRanking({ ...base, scores: [{ ...base.scores[0]!, project: 'elsewhere' }] }, params()))).toEqual(['unknown-project']);
-    expect(codes(() => computeTrackRanking({ ...base, recusals: [{ judge: 'x', project: 'elsewhere' }] }, params()))).toEqual(['unknown-project']);
-    expect(codes(() => computeTrackRanking({ ...base, projects: [...base.projects, base.projects[0]!] }, params()))).toEqual(['duplicate-project', 'duplicate-project']);
+    expect(codes(() => computeTrackRanking({ ...base, scores: [...base.scores, base.scores[0]!] }, params()))).toEqual([
+      'duplicate-score',
+    ]);
+    expect(
+      codes(() => computeTrackRanking({ ...base, scores: [{ ...base.scores[0]!, project: 'elsewhere' }] }, params())),
+    ).toEqual(['unknown-project']);
+    expect(
+      codes(() => computeTrackRanking({ ...base, recusals: [{ judge: 'x', project: 'elsewhere' }] }, params())),
+    ).toEqual(['unknown-project']);
+    expect(
+      codes(() => computeTrackRanking({ ...base, projects: [...base.projects, base.projects[0]!] }, params())),
+    ).toEqual(['duplicate-project', 'duplicate-project']);
     expect(codes(() => computeTrackRanking({ ...base, quota: -1 }, params()))).toEqual(['bad-quota']);
     expect(codes(() => computeTrackRanking({ ...base, rubric: [], scores: [] }, params()))).toEqual(['bad-rubric']);
-    expect(codes(() => computeTrackRanking({ ...base, rubric: [{ code: 'x', weight: 0, max: 10 }], scores: [] }, params()))).toEqual(['bad-rubric']);
-    expect(codes(() => rankingParameters({ seed: -1, resamples: 1.5, band: { low: 0.9, high: 0.1 }, trimFrom: 2 }))).toEqual(['bad-parameter', 'bad-parameter', 'bad-parameter', 'bad-parameter']);
+    expect(
+      codes(() => computeTrackRanking({ ...base, rubric: [{ code: 'x', weight: 0, max: 10 }], scores: [] }, params())),
+    ).toEqual(['bad-rubric']);
+    expect(
+      codes(() => rankingParameters({ seed: -1, resamples: 1.5, band: { low: 0.9, high: 0.1 }, trimFrom: 2 })),
+    ).toEqual(['bad-parameter', 'bad-parameter', 'bad-parameter', 'bad-parameter']);
   });
 });

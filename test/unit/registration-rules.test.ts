@@ -12,20 +12,32 @@ describe('registration rules', () => {
   });
 
   it('accepts mobiles and landlines as people write them, refuses the rest', () => {
-    for (const ok of ['13812345678', '+86 138 1234 5678', '021-63210000', '(021) 6321 0000']) expect(looksLikePhone(ok)).toBe(true);
-    for (const bad of ['call me', '123', '1234567890123456', '138-abc-5678', '']) expect(looksLikePhone(bad)).toBe(false);
+    for (const ok of ['13812345678', '+86 138 1234 5678', '021-63210000', '(021) 6321 0000'])
+      expect(looksLikePhone(ok)).toBe(true);
+    for (const bad of ['call me', '123', '1234567890123456', '138-abc-5678', ''])
+      expect(looksLikePhone(bad)).toBe(false);
   });
 
   it('names every problem of a form at once, in both languages', () => {
     const r = parseProjectFields({ name: '', lead: '李'.repeat(31), summary: 's', goals: 'g', phone: 'x' });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.problems.map((p) => p.zh)).toEqual(['请填写项目名称', '项目负责人最多 30 个字（现在 31 个）', expect.stringContaining('联系电话格式不对')]);
+    expect(r.problems.map((p) => p.zh)).toEqual([
+      '请填写项目名称',
+      '项目负责人最多 30 个字（现在 31 个）',
+      expect.stringContaining('联系电话格式不对'),
+    ]);
     expect(r.problems[0]!.en).toBe('Project name is required');
   });
 
   it('counts characters, not UTF-16 units, and folds full-width digits in phones', () => {
-    const r = parseProjectFields({ name: '𠀀'.repeat(60), lead: 'a', summary: 's', goals: 'g', phone: '１３８１２３４５６７８' });
+    const r = parseProjectFields({
+      name: '𠀀'.repeat(60),
+      lead: 'a',
+      summary: 's',
+      goals: 'g',
+      phone: '１３８１２３４５６７８',
+    });
     expect(r).toMatchObject({ ok: true, value: { phone: '13812345678' } });
   });
 

@@ -1,16 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkingTime, deadlineSteps, dueSteps, isWorkingSlot, nextWorkingSlot, snoozeUntil, type Schedule } from '../../src/features/reminders/schedule.rules';
+import {
+  addWorkingTime,
+  deadlineSteps,
+  dueSteps,
+  isWorkingSlot,
+  nextWorkingSlot,
+  snoozeUntil,
+  type Schedule,
+} from '../../src/features/reminders/schedule.rules';
 import { deadlineInstant } from '../../src/competition/competition';
 import { at, competition2024 } from '../support/fixtures';
 
 const c = competition2024();
-const schedule = (over: Partial<Schedule['rules']> = {}): Schedule => ({ rules: { ...c.file.reminders, ...over }, calendar: c.calendar, timeZone: c.timeZone });
+const schedule = (over: Partial<Schedule['rules']> = {}): Schedule => ({
+  rules: { ...c.file.reminders, ...over },
+  calendar: c.calendar,
+  timeZone: c.timeZone,
+});
 const local = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-const steps = (s: Schedule, due: string) => deadlineSteps(s, due, deadlineInstant(c, due)).map((st) => `${st.code}@${local(st.at)}${st.group ? '+group' : ''}`);
+const steps = (s: Schedule, due: string) =>
+  deadlineSteps(s, due, deadlineInstant(c, due)).map((st) => `${st.code}@${local(st.at)}${st.group ? '+group' : ''}`);
 
 describe('reminder schedule', () => {
   it('registration closing Monday 15 April 2024: T-1 falls on Sunday and merges into the deadline morning', () => {
-    expect(steps(schedule(), '2024-04-15')).toEqual(['T-7@2024-04-08 09:30', 'T-3@2024-04-12 09:30', 'T-0@2024-04-15 09:30+group', 'overdue@2024-04-16 09:30+group', 'digest@2024-04-16 09:30', 'escalate@2024-04-17 09:30']);
+    expect(steps(schedule(), '2024-04-15')).toEqual([
+      'T-7@2024-04-08 09:30',
+      'T-3@2024-04-12 09:30',
+      'T-0@2024-04-15 09:30+group',
+      'overdue@2024-04-16 09:30+group',
+      'digest@2024-04-16 09:30',
+      'escalate@2024-04-17 09:30',
+    ]);
   });
 
   it('a step on a public holiday moves to the next working day, including a make-up Sunday', () => {
@@ -47,7 +67,9 @@ describe('reminder schedule', () => {
     expect(isWorkingSlot(s, at('2024-04-07 10:00:00'))).toBe(true); // make-up Sunday
     expect(isWorkingSlot(s, at('2024-04-05 10:00:00'))).toBe(false); // Qingming
     expect(local(nextWorkingSlot(s, at('2024-04-03 17:30:00') + 2 * 3_600_000))).toBe('2024-04-07 09:00');
-    expect(local(snoozeUntil(s, at('2024-04-15 10:00:00'), 2, deadlineInstant(c, '2024-04-15'))!)).toBe('2024-04-15 12:00');
+    expect(local(snoozeUntil(s, at('2024-04-15 10:00:00'), 2, deadlineInstant(c, '2024-04-15'))!)).toBe(
+      '2024-04-15 12:00',
+    );
     expect(snoozeUntil(s, at('2024-04-15 17:00:00'), 2, deadlineInstant(c, '2024-04-15'))).toBeUndefined();
   });
 

@@ -44,7 +44,8 @@ describe('unit names', () => {
   });
 
   it('every unit is found by its code, its name, its short name and each alias', () => {
-    for (const u of units) for (const q of [u.code, u.name, u.shortName, ...u.aliases]) expect(unitCode(q), q).toBe(u.code);
+    for (const u of units)
+      for (const q of [u.code, u.name, u.shortName, ...u.aliases]) expect(unitCode(q), q).toBe(u.code);
   });
 
   it('an ambiguous text lists the units it could mean, in file order', () => {
@@ -59,7 +60,13 @@ describe('unit names', () => {
   });
 
   it('two names that share an alias are ambiguous, not the first one', () => {
-    const m = matchUnit([{ code: 'A', name: '甲局', shortName: '甲', aliases: ['东区'] }, { code: 'B', name: '乙局', shortName: '乙', aliases: ['东区'] }], '东区');
+    const m = matchUnit(
+      [
+        { code: 'A', name: '甲局', shortName: '甲', aliases: ['东区'] },
+        { code: 'B', name: '乙局', shortName: '乙', aliases: ['东区'] },
+      ],
+      '东区',
+    );
     expect(m).toMatchObject({ kind: 'many', candidates: [{ code: 'A' }, { code: 'B' }] });
   });
 
@@ -109,7 +116,10 @@ describe('several names', () => {
   it('takes the whole text first, then its parts', () => {
     expect(matchSeveral(tracks, 'Rule of law', matchTrack)).toEqual({ ok: true, items: [tracks[1]] });
     expect(matchSeveral(tracks, 'T02 T03', matchTrack)).toEqual({ ok: true, items: [tracks[1], tracks[2]] });
-    expect(matchSeveral(tracks, '法治建设、数字化转型，T02', matchTrack)).toEqual({ ok: true, items: [tracks[1], tracks[2]] });
+    expect(matchSeveral(tracks, '法治建设、数字化转型，T02', matchTrack)).toEqual({
+      ok: true,
+      items: [tracks[1], tracks[2]],
+    });
     // The whole text contains a name, but its parts name two tracks.
     expect(matchSeveral(tracks, '法治建设 T03', matchTrack)).toEqual({ ok: true, items: [tracks[1], tracks[2]] });
     expect(matchSeveral(units, '上海市 黄浦区', matchUnit)).toEqual({ ok: true, items: [units[1]] });
@@ -118,7 +128,11 @@ describe('several names', () => {
   it('names each part that failed', () => {
     const m = matchSeveral(tracks, 'T02 执法 火星', matchTrack);
     expect(m.ok).toBe(false);
-    if (!m.ok) expect(m.problems.map((p) => [p.kind, p.query])).toEqual([['many', '执法'], ['none', '火星']]);
+    if (!m.ok)
+      expect(m.problems.map((p) => [p.kind, p.query])).toEqual([
+        ['many', '执法'],
+        ['none', '火星'],
+      ]);
   });
 
   it('a single failing text is reported as itself', () => {

@@ -2,7 +2,17 @@
  * The XLSX writer, read back by Python's zipfile (CRCs) and xml.etree (well-formed XML): see test/support/xlsx-reader.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { buildXlsx, cellText, columnName, crc32, escapeXml, excelSerial, MAX_CELL_CHARS, sheetName, XlsxBuilder } from '../../src/platform/xlsx';
+import {
+  buildXlsx,
+  cellText,
+  columnName,
+  crc32,
+  escapeXml,
+  excelSerial,
+  MAX_CELL_CHARS,
+  sheetName,
+  XlsxBuilder,
+} from '../../src/platform/xlsx';
 import { readXlsx } from '../support/xlsx-reader';
 
 describe('the pieces', () => {
@@ -14,7 +24,18 @@ describe('the pieces', () => {
   });
 
   it('column names run A..Z, AA.., and up to XFD', () => {
-    expect([0, 1, 25, 26, 27, 51, 52, 701, 702, 16_383].map(columnName)).toEqual(['A', 'B', 'Z', 'AA', 'AB', 'AZ', 'BA', 'ZZ', 'AAA', 'XFD']);
+    expect([0, 1, 25, 26, 27, 51, 52, 701, 702, 16_383].map(columnName)).toEqual([
+      'A',
+      'B',
+      'Z',
+      'AA',
+      'AB',
+      'AZ',
+      'BA',
+      'ZZ',
+      'AAA',
+      'XFD',
+    ]);
   });
 
   it('escapes markup and keeps carriage returns as references', () => {
@@ -89,7 +110,17 @@ describe('a workbook read back by an independent reader', () => {
   });
 
   it('keeps hostile text as text: markup, formula-looking values, illegal characters and over-long cells', () => {
-    const hostile = ['=HYPERLINK("http://x","y")', '+1+1', '-2', '@SUM(A1)', '<script>&amp;</script>', ']]>', 'a\u0001b', 'é\r\nz', 'x'.repeat(40_000)];
+    const hostile = [
+      '=HYPERLINK("http://x","y")',
+      '+1+1',
+      '-2',
+      '@SUM(A1)',
+      '<script>&amp;</script>',
+      ']]>',
+      'a\u0001b',
+      'é\r\nz',
+      'x'.repeat(40_000),
+    ];
     const wb = readXlsx(buildXlsx([{ name: 'x', rows: [hostile] }]));
     const row = wb.sheets[0]!.rows[0]!;
     expect(row.slice(0, 6)).toEqual(hostile.slice(0, 6));
@@ -101,7 +132,10 @@ describe('a workbook read back by an independent reader', () => {
   });
 
   it('gives the same bytes for the same rows, and makes duplicate sheet names unique', () => {
-    const sheets = [{ name: 'A', rows: [['x', 1]] }, { name: 'a', rows: [] }];
+    const sheets = [
+      { name: 'A', rows: [['x', 1]] },
+      { name: 'a', rows: [] },
+    ];
     expect(buildXlsx(sheets)).toEqual(buildXlsx(sheets));
     expect(readXlsx(buildXlsx(sheets)).sheets.map((s) => s.name)).toEqual(['A', 'a-2']);
   });

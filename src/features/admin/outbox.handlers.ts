@@ -23,15 +23,28 @@ export const failuresCommand: CommandSpec = {
           `Waiting ${counts.pending + counts.sending} · sent ${counts.sent} · failed ${counts.failed}`,
         ),
       ),
-      ...failures.map((f) => userText(`${f.createdAt.slice(0, 16)} UTC · ${f.purpose} → ${f.receiveIdType} ${f.receiveId} · ${f.reason}`)),
+      ...failures.map((f) =>
+        userText(`${f.createdAt.slice(0, 16)} UTC · ${f.purpose} → ${f.receiveIdType} ${f.receiveId} · ${f.reason}`),
+      ),
     ];
     if (!failures.length) elements.push(markdown(text('没有发送失败的消息。', 'No message has failed.')));
-    await ctx.reply(card({ title: text('消息发送情况', 'Message delivery'), template: failures.length ? 'orange' : 'green', elements }), 'failures');
+    await ctx.reply(
+      card({
+        title: text('消息发送情况', 'Message delivery'),
+        template: failures.length ? 'orange' : 'green',
+        elements,
+      }),
+      'failures',
+    );
   },
 };
 
 /** Tells the office about a message given up on (never about a failed notice, so failures cannot chain). */
-export async function noticeGiveUp(services: Pick<BotServices, 'db' | 'competitionId' | 'admins' | 'enqueue'>, row: OutboxRow, reason: string): Promise<void> {
+export async function noticeGiveUp(
+  services: Pick<BotServices, 'db' | 'competitionId' | 'admins' | 'enqueue'>,
+  row: OutboxRow,
+  reason: string,
+): Promise<void> {
   if (row.purpose === FAILURE_NOTICE) return;
   const office = await officeOpenIds(services.db, services.competitionId, services.admins);
   const notice = text(

@@ -10,7 +10,11 @@ import { toDbInstant } from '../../platform/instant';
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** Records an announcement in the caller's transaction; true when this call made it (so it alone posts the list). */
-export async function recordAnnouncement(db: Db, a: { competitionId: string; hash: string; awardIds: readonly string[]; chats: readonly string[]; actor: string }, now: number): Promise<boolean> {
+export async function recordAnnouncement(
+  db: Db,
+  a: { competitionId: string; hash: string; awardIds: readonly string[]; chats: readonly string[]; actor: string },
+  now: number,
+): Promise<boolean> {
   const insert = db.insertInto('award_announcements').values({
     competition_id: a.competitionId,
     list_hash: a.hash,
@@ -23,11 +27,24 @@ export async function recordAnnouncement(db: Db, a: { competitionId: string; has
 }
 
 export async function wasAnnounced(db: Db, competitionId: string, hash: string): Promise<boolean> {
-  return (await db.selectFrom('award_announcements').select('list_hash').where('competition_id', '=', competitionId).where('list_hash', '=', hash).executeTakeFirst()) !== undefined;
+  return (
+    (await db
+      .selectFrom('award_announcements')
+      .select('list_hash')
+      .where('competition_id', '=', competitionId)
+      .where('list_hash', '=', hash)
+      .executeTakeFirst()) !== undefined
+  );
 }
 
 /** The ids of the awards on the latest announced list; undefined when nothing was announced yet. */
 export async function latestAnnouncedIds(db: Db, competitionId: string): Promise<Set<string> | undefined> {
-  const row = await db.selectFrom('award_announcements').select('award_ids').where('competition_id', '=', competitionId).orderBy('announced_at', 'desc').orderBy('list_hash', 'desc').executeTakeFirst();
+  const row = await db
+    .selectFrom('award_announcements')
+    .select('award_ids')
+    .where('competition_id', '=', competitionId)
+    .orderBy('announced_at', 'desc')
+    .orderBy('list_hash', 'desc')
+    .executeTakeFirst();
   return row ? new Set(JSON.parse(row.award_ids) as string[]) : undefined;
 }

@@ -63,7 +63,11 @@ const toAward = (r: Database['awards']): Award => ({
 });
 
 /** The competition's awards, by track, kind and place; narrowed to some tracks, one unit or some statuses. */
-export async function listAwards(db: Db, competitionId: string, filter: { tracks?: readonly string[]; unit?: string; statuses?: readonly AwardStatus[] } = {}): Promise<Award[]> {
+export async function listAwards(
+  db: Db,
+  competitionId: string,
+  filter: { tracks?: readonly string[]; unit?: string; statuses?: readonly AwardStatus[] } = {},
+): Promise<Award[]> {
   if (filter.tracks && !filter.tracks.length) return [];
   let q = db.selectFrom('awards').selectAll().where('competition_id', '=', competitionId);
   if (filter.tracks) q = q.where('track_code', 'in', [...filter.tracks]);
@@ -74,11 +78,19 @@ export async function listAwards(db: Db, competitionId: string, filter: { tracks
 }
 
 export async function findAward(db: Db, competitionId: string, id: string): Promise<Award | undefined> {
-  const r = await db.selectFrom('awards').selectAll().where('competition_id', '=', competitionId).where('id', '=', id).executeTakeFirst();
+  const r = await db
+    .selectFrom('awards')
+    .selectAll()
+    .where('competition_id', '=', competitionId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return r && toAward(r);
 }
 
-export type NominateOutcome = { kind: 'nominated'; award: Award } | { kind: 'full' } | { kind: 'duplicate'; award: Award | undefined };
+export type NominateOutcome =
+  | { kind: 'nominated'; award: Award }
+  | { kind: 'full' }
+  | { kind: 'duplicate'; award: Award | undefined };
 
 /**
  * Stores a nomination in the first free place of its track and kind (`quota` places). Two nominations racing for the
@@ -90,24 +102,74 @@ export async function insertNomination(
 ): Promise<NominateOutcome> {
   const key = activeKey(n.kind, n.projectId, n.nominee);
   for (let attempt = 0; attempt < 8; attempt++) {
-    const used = await db.selectFrom('awards').select('slot').where('competition_id', '=', n.competitionId).where('track_code', '=', n.track).where('kind', '=', n.kind).where('slot', 'is not', null).execute();
-    const slot = freeSlot(used.map((u) => u.slot!), n.quota);
+    const used = await db
+      .selectFrom('awards')
+      .select('slot')
+      .where('competition_id', '=', n.competitionId)
+      .where('track_code', '=', n.track)
+      .where('kind', '=', n.kind)
+      .where('slot', 'is not', null)
+      .execute();
+    const slot = freeSlot(
+      used.map((u) => u.slot!),
+      n.quota,
+    );
     if (slot === undefined) return { kind: 'full' };
     const row: Database['awards'] = {
-      id: newId('awd'), competition_id: n.competitionId, track_code: n.track, kind: n.kind, project_id: n.projectId, nominee_name: n.nominee, unit_code: n.unit,
-      status: 'nominated', nominated_by: n.actor, decided_by: null, created_at: toDbInstant(n.now), updated_at: toDbInstant(n.now),
-      slot, active_key: key, nominee_title: n.title || null, reason: n.reason, materials: null, materials_links: null, materials_by: null, materials_at: null,
-      allocated_by: null, decision_note: null, decided_at: null,
+      id: newId('awd'),
+      competition_id: n.competitionId,
+      track_code: n.track,
+      kind: n.kind,
+      project_id: n.projectId,
+      nominee_name: n.nominee,
+      unit_code: n.unit,
+      status: 'nominated',
+      nominated_by: n.actor,
+      decided_by: null,
+      created_at: toDbInstant(n.now),
+      updated_at: toDbInstant(n.now),
+      slot,
+      active_key: key,
+      nominee_title: n.title || null,
+      reason: n.reason,
+      materials: null,
+      materials_links: null,
+      materials_by: null,
+      materials_at: null,
+      allocated_by: null,
+      decision_note: null,
+      decided_at: null,
     };
     try {
       await db.transaction().execute(async (trx) => {
         await trx.insertInto('awards').values(row).execute();
-        await recordAudit(trx, { competitionId: n.competitionId, actor: n.actor, action: 'award.nominate', entityType: 'award', entityId: row.id, after: { track: n.track, kind: n.kind, project: n.projectId, nominee: n.nominee, title: n.title, reason: n.reason, slot }, at: n.now });
+        await recordAudit(trx, {
+          competitionId: n.competitionId,
+          actor: n.actor,
+          action: 'award.nominate',
+          entityType: 'award',
+          entityId: row.id,
+          after: {
+            track: n.track,
+            kind: n.kind,
+            project: n.projectId,
+            nominee: n.nominee,
+            title: n.title,
+            reason: n.reason,
+            slot,
+          },
+          at: n.now,
+        });
       });
       return { kind: 'nominated', award: toAward(row) };
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
-      const same = await db.selectFrom('awards').selectAll().where('competition_id', '=', n.competitionId).where('active_key', '=', key).executeTakeFirst();
+      const same = await db
+        .selectFrom('awards')
+        .selectAll()
+        .where('competition_id', '=', n.competitionId)
+        .where('active_key', '=', key)
+        .executeTakeFirst();
       if (same) return { kind: 'duplicate', award: toAward(same) };
       // Someone else took that place meanwhile: look again.
     }
@@ -118,7 +180,19 @@ export async function insertNomination(
 export interface StepChange {
   status: AwardStatus;
   /** Columns the step sets besides the status. */
-  set?: Partial<Pick<Database['awards'], 'allocated_by' | 'materials' | 'materials_links' | 'materials_by' | 'materials_at' | 'decided_by' | 'decision_note' | 'decided_at'>>;
+  set?: Partial<
+    Pick<
+      Database['awards'],
+      | 'allocated_by'
+      | 'materials'
+      | 'materials_links'
+      | 'materials_by'
+      | 'materials_at'
+      | 'decided_by'
+      | 'decision_note'
+      | 'decided_at'
+    >
+  >;
   audit: { action: string; actor: string; after?: unknown };
   messages?: (award: Award) => OutgoingMessage[];
 }
@@ -127,21 +201,42 @@ export interface StepChange {
  * Moves an award from one of `from` to `change.status`, with its audit record and messages, in one transaction.
  * Undefined when the award was not in one of `from` any more (someone else was first, or the card is stale).
  */
-export async function stepAward(db: Kysely<Database>, competitionId: string, id: string, from: readonly AwardStatus[], change: StepChange, now: number): Promise<Award | undefined> {
+export async function stepAward(
+  db: Kysely<Database>,
+  competitionId: string,
+  id: string,
+  from: readonly AwardStatus[],
+  change: StepChange,
+  now: number,
+): Promise<Award | undefined> {
   return db.transaction().execute(async (trx) => {
     const before = await findAward(trx, competitionId, id);
     if (!before || !from.includes(before.status)) return undefined;
     const leaving = !isLive(change.status);
     const r = await trx
       .updateTable('awards')
-      .set({ ...change.set, status: change.status, updated_at: toDbInstant(now), ...(leaving ? { slot: null, active_key: null } : {}) })
+      .set({
+        ...change.set,
+        status: change.status,
+        updated_at: toDbInstant(now),
+        ...(leaving ? { slot: null, active_key: null } : {}),
+      })
       .where('competition_id', '=', competitionId)
       .where('id', '=', id)
       .where('status', '=', before.status)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) return undefined;
     const after = (await findAward(trx, competitionId, id))!;
-    await recordAudit(trx, { competitionId, actor: change.audit.actor, action: change.audit.action, entityType: 'award', entityId: id, before: { status: before.status }, after: { status: after.status, ...(change.audit.after as object | undefined) }, at: now });
+    await recordAudit(trx, {
+      competitionId,
+      actor: change.audit.actor,
+      action: change.audit.action,
+      entityType: 'award',
+      entityId: id,
+      before: { status: before.status },
+      after: { status: after.status, ...(change.audit.after as object | undefined) },
+      at: now,
+    });
     const messages = change.messages?.(after) ?? [];
     if (messages.length) await enqueueMessages(trx, messages, now);
     return after;
@@ -151,6 +246,7 @@ export async function stepAward(db: Kysely<Database>, competitionId: string, id:
 /** Live awards per track and kind: how many places are used. */
 export function usedPlaces(awards: readonly Award[]): Map<string, number> {
   const used = new Map<string, number>();
-  for (const a of awards) if (isLive(a.status)) used.set(`${a.track}|${a.kind}`, (used.get(`${a.track}|${a.kind}`) ?? 0) + 1);
+  for (const a of awards)
+    if (isLive(a.status)) used.set(`${a.track}|${a.kind}`, (used.get(`${a.track}|${a.kind}`) ?? 0) + 1);
   return used;
 }

@@ -48,20 +48,30 @@ export function awardWindows(c: Competition): AwardWindows {
 export function nominationClosed(c: Competition, now: number): Text | undefined {
   const w = awardWindows(c);
   const evaluation = stageByCode(c, 'evaluation');
-  if (now < w.nominateFrom) return text(`评比表彰阶段 ${evaluation.start} 开始，届时才能提名。`, `Nominations open with the evaluation stage on ${evaluation.start}.`);
-  if (now >= w.nominateUntil) return text(`提名和名额确认已于 ${w.materialsDue} 截止。`, `Nominations and confirmations closed on ${w.materialsDue}.`);
+  if (now < w.nominateFrom)
+    return text(
+      `评比表彰阶段 ${evaluation.start} 开始，届时才能提名。`,
+      `Nominations open with the evaluation stage on ${evaluation.start}.`,
+    );
+  if (now >= w.nominateUntil)
+    return text(
+      `提名和名额确认已于 ${w.materialsDue} 截止。`,
+      `Nominations and confirmations closed on ${w.materialsDue}.`,
+    );
   return undefined;
 }
 
 export function materialsClosed(c: Competition, now: number): Text | undefined {
   const w = awardWindows(c);
-  if (now >= w.materialsUntil) return text(`申报材料已于 ${w.materialsDue} 截止报送。`, `Award materials were due on ${w.materialsDue}.`);
+  if (now >= w.materialsUntil)
+    return text(`申报材料已于 ${w.materialsDue} 截止报送。`, `Award materials were due on ${w.materialsDue}.`);
   return undefined;
 }
 
 export function decisionsClosed(c: Competition, now: number): Text | undefined {
   const evaluation = stageByCode(c, 'evaluation');
-  if (now >= awardWindows(c).decideUntil) return text(`评比表彰阶段已于 ${evaluation.end} 结束。`, `The evaluation stage ended on ${evaluation.end}.`);
+  if (now >= awardWindows(c).decideUntil)
+    return text(`评比表彰阶段已于 ${evaluation.end} 结束。`, `The evaluation stage ended on ${evaluation.end}.`);
   return undefined;
 }
 
@@ -80,7 +90,10 @@ export function placesLeft(c: Competition, used: ReadonlyMap<string, number>, tr
 
 /** What a judge is told when the track's places of that kind are all taken. */
 export function trackFull(track: string, kind: AwardKind, quota: number): Text {
-  return text(`${track} 赛道的${KIND_NAME[kind].zh}名额（${quota} 个）已经提满；可以先撤回一个提名。`, `Track ${track} has used all ${quota} of its ${KIND_NAME[kind].en.toLowerCase()} places; withdraw a nomination first.`);
+  return text(
+    `${track} 赛道的${KIND_NAME[kind].zh}名额（${quota} 个）已经提满；可以先撤回一个提名。`,
+    `Track ${track} has used all ${quota} of its ${KIND_NAME[kind].en.toLowerCase()} places; withdraw a nomination first.`,
+  );
 }
 
 // ── the forms ────────────────────────────────────────────────────────────────────────────────────
@@ -107,7 +120,10 @@ const FROM: Record<Step, readonly AwardStatus[]> = {
 export function stepRefused(step: Step, status: string): Text | undefined {
   if ((FROM[step] as readonly string[]).includes(status)) return undefined;
   const now = STATUS_NAME[status as AwardStatus] ?? text(status, status);
-  return text(`这个提名现在的状态是「${now.zh}」，不能再这样操作；请重新发送「表彰」查看最新情况。`, `This nomination is now "${now.en}": that can no longer be done. Send "awards" for the latest.`);
+  return text(
+    `这个提名现在的状态是「${now.zh}」，不能再这样操作；请重新发送「表彰」查看最新情况。`,
+    `This nomination is now "${now.en}": that can no longer be done. Send "awards" for the latest.`,
+  );
 }
 
 /**
@@ -115,12 +131,22 @@ export function stepRefused(step: Step, status: string): Text | undefined {
  * confirmed the place does not also approve it, even when one person holds both roles. The notice gives each step to
  * a different body: judges nominate, the office allocates, the leadership group approves.
  */
-export function dutyConflict(step: Step, award: { nominatedBy: string; allocatedBy: string | null }, operator: string): Text | undefined {
+export function dutyConflict(
+  step: Step,
+  award: { nominatedBy: string; allocatedBy: string | null },
+  operator: string,
+): Text | undefined {
   if ((step === 'confirm' || step === 'decline') && award.nominatedBy === operator) {
-    return text('这个人选是你提名的：名额须由竞赛办的其他成员确认或不予确认。', 'You nominated this candidate: another member of the office confirms or declines the place.');
+    return text(
+      '这个人选是你提名的：名额须由竞赛办的其他成员确认或不予确认。',
+      'You nominated this candidate: another member of the office confirms or declines the place.',
+    );
   }
   if (step === 'decide' && award.allocatedBy === operator) {
-    return text('这个名额是你确认的：须由领导小组的其他成员审定。', 'You confirmed this place: another member of the leadership group decides on it.');
+    return text(
+      '这个名额是你确认的：须由领导小组的其他成员审定。',
+      'You confirmed this place: another member of the leadership group decides on it.',
+    );
   }
   return undefined;
 }

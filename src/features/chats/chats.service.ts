@@ -8,7 +8,15 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { recordAudit } from '../../core/audit.repository';
-import { chatsWithPurpose, findChatBinding, lockChatPurposes, rememberChatMembership, updateChatPurpose, type ChatBinding, type ChatPurpose } from '../../core/chats.repository';
+import {
+  chatsWithPurpose,
+  findChatBinding,
+  lockChatPurposes,
+  rememberChatMembership,
+  updateChatPurpose,
+  type ChatBinding,
+  type ChatPurpose,
+} from '../../core/chats.repository';
 
 export type WantedPurpose = { purpose: 'unit'; unitCode: string } | { purpose: 'announcement' } | { purpose: '' };
 
@@ -37,15 +45,25 @@ export async function setChatPurpose(
 ): Promise<PurposeResult> {
   // The command came from the chat, so the bot is in it, whether or not it was told when it was added. Outside the
   // transaction for the same reason as rememberPerson: insert-then-update on one row deadlocks on MySQL.
-  await rememberChatMembership(db, { chatId: req.chatId, name: undefined, chatType: 'group', present: true, competitionId: req.competitionId }, req.now);
+  await rememberChatMembership(
+    db,
+    { chatId: req.chatId, name: undefined, chatType: 'group', present: true, competitionId: req.competitionId },
+    req.now,
+  );
   return db.transaction().execute(async (trx) => {
     await lockChatPurposes(trx, req.competitionId);
     const before = (await findChatBinding(trx, req.chatId))!;
     if (hasPurpose(before, req.competitionId, req.wanted)) return { before, already: true, displaced: [] };
     const purpose: ChatPurpose = req.wanted.purpose;
-    const displaced = purpose === '' ? [] : await chatsWithPurpose(trx, req.competitionId, purpose, unitOf(req.wanted), req.chatId);
+    const displaced =
+      purpose === '' ? [] : await chatsWithPurpose(trx, req.competitionId, purpose, unitOf(req.wanted), req.chatId);
     for (const other of displaced) {
-      await updateChatPurpose(trx, other.chatId, { competitionId: req.competitionId, purpose: '', unitCode: null }, req.now);
+      await updateChatPurpose(
+        trx,
+        other.chatId,
+        { competitionId: req.competitionId, purpose: '', unitCode: null },
+        req.now,
+      );
       await recordAudit(trx, {
         competitionId: req.competitionId,
         actor: req.actor,

@@ -19,13 +19,23 @@ import { matchTrack } from '../../core/scope-matcher';
 import { exportFileName, humanSize, SHEETS, type SheetKey } from './export.rules';
 import { buildExport, uploadWithRetry } from './export.service';
 
-const SHEET_ZH: Record<SheetKey, string> = { projects: '项目', reports: '进展', selfEvaluations: '自评', scores: '评分', awards: '表彰', audit: '审计' };
+const SHEET_ZH: Record<SheetKey, string> = {
+  projects: '项目',
+  reports: '进展',
+  selfEvaluations: '自评',
+  scores: '评分',
+  awards: '表彰',
+  audit: '审计',
+};
 
 function tooLarge(sheet: SheetKey, size: number, limit: number, track: string | undefined): Text {
   const zh = `导出文件超过飞书的文件上传上限 ${humanSize(limit)}（写到「${SHEET_ZH[sheet]}」表时已有 ${humanSize(size)}），没有发送。`;
   const en = `The export is over Lark's file upload limit of ${humanSize(limit)} (${humanSize(size)} by the time it reached the ${SHEETS[sheet]} sheet), so nothing was sent.`;
   return track
-    ? text(`${zh}这个赛道的记录本身就超过上限，请联系技术人员从数据库导出。`, `${en} This track's records alone are over the limit: ask the technical staff for an export from the database.`)
+    ? text(
+        `${zh}这个赛道的记录本身就超过上限，请联系技术人员从数据库导出。`,
+        `${en} This track's records alone are over the limit: ask the technical staff for an export from the database.`,
+      )
     : text(`${zh}请按赛道分别导出，例如「导出 T02」。`, `${en} Export one track at a time instead, e.g. "export T02".`);
 }
 
@@ -49,7 +59,11 @@ export const exportCommand: CommandSpec = {
       if (m.kind !== 'one') {
         const choices = (m.candidates.length ? m.candidates : c.file.tracks).map((t) => t.code);
         const shown = echo(q, 20);
-        refuse('export.unknown_track', `「${shown}」不是一个赛道。可以写：${choices.join('、')}，或不写（导出全部）。`, `"${shown}" is not a track. Try: ${choices.join(', ')}, or nothing (everything).`);
+        refuse(
+          'export.unknown_track',
+          `「${shown}」不是一个赛道。可以写：${choices.join('、')}，或不写（导出全部）。`,
+          `"${shown}" is not a track. Try: ${choices.join(', ')}, or nothing (everything).`,
+        );
       }
       track = m.item;
     }
@@ -60,15 +74,23 @@ export const exportCommand: CommandSpec = {
 
     const now = s.clock.now();
     const built = await buildExport(s.db, c, { track: track?.code });
-    if (built.kind === 'too_large') return ctx.reply(tooLarge(built.sheet, built.size, built.limit, track?.code), 'export-too-large');
+    if (built.kind === 'too_large')
+      return ctx.reply(tooLarge(built.sheet, built.size, built.limit, track?.code), 'export-too-large');
 
     const fileName = exportFileName(c, track?.code, now);
     const upload = await uploadWithRetry(s.lark, { fileName, data: built.bytes });
     if (!upload.ok) {
-      s.logger.warn('export upload failed', { messageId: e.messageId, bytes: built.bytes.length, reason: upload.error.message });
+      s.logger.warn('export upload failed', {
+        messageId: e.messageId,
+        bytes: built.bytes.length,
+        reason: upload.error.message,
+      });
       const why = `${upload.error.httpStatus ? `HTTP ${upload.error.httpStatus}` : upload.error.msg || 'network'}${upload.error.code !== undefined ? ` / ${upload.error.code}` : ''}`;
       return ctx.reply(
-        text(`导出文件没能上传到飞书（${why}），什么都没有发送。请稍后再发送「导出」。`, `The export could not be uploaded to Lark (${why}); nothing was sent. Please send "export" again later.`),
+        text(
+          `导出文件没能上传到飞书（${why}），什么都没有发送。请稍后再发送「导出」。`,
+          `The export could not be uploaded to Lark (${why}); nothing was sent. Please send "export" again later.`,
+        ),
         'export-failed',
       );
     }
@@ -80,7 +102,9 @@ export const exportCommand: CommandSpec = {
     const summary = exportSummaryCard({
       fileName,
       size: humanSize(built.bytes.length),
-      scope: track ? text(`${track.code} ${track.name}`, `${track.code} ${track.nameEn}`) : text('全部赛道', 'all tracks'),
+      scope: track
+        ? text(`${track.code} ${track.name}`, `${track.code} ${track.nameEn}`)
+        : text('全部赛道', 'all tracks'),
       timeZone: c.timeZone,
       sheets: (Object.keys(SHEETS) as SheetKey[]).map((k) => ({ name: SHEETS[k], rows: built.counts[k] })),
     });
@@ -91,13 +115,40 @@ export const exportCommand: CommandSpec = {
       action: 'records.export',
       entityType: 'export',
       entityId: e.messageId,
-      after: { track: track?.code ?? null, fileName, bytes: built.bytes.length, rows: built.counts, to: privately ? `open_id ${e.senderOpenId}` : `chat ${e.chatId}` },
+      after: {
+        track: track?.code ?? null,
+        fileName,
+        bytes: built.bytes.length,
+        rows: built.counts,
+        to: privately ? `open_id ${e.senderOpenId}` : `chat ${e.chatId}`,
+      },
       at: now,
     });
     await s.enqueue([
-      { key: `${key}:summary`, purpose: 'export', ...to, msgType: 'interactive', content: summary, competitionId: c.id },
-      { key: `${key}:file`, purpose: 'export-file', ...to, msgType: 'file', content: { file_key: upload.fileKey }, competitionId: c.id },
+      {
+        key: `${key}:summary`,
+        purpose: 'export',
+        ...to,
+        msgType: 'interactive',
+        content: summary,
+        competitionId: c.id,
+      },
+      {
+        key: `${key}:file`,
+        purpose: 'export-file',
+        ...to,
+        msgType: 'file',
+        content: { file_key: upload.fileKey },
+        competitionId: c.id,
+      },
     ]);
-    if (privately) await ctx.reply(text('导出文件含联系电话和评委评分，已私信发给你。', 'The export holds phone numbers and judges\' scores: it has been sent to you one-to-one.'), 'export-private');
+    if (privately)
+      await ctx.reply(
+        text(
+          '导出文件含联系电话和评委评分，已私信发给你。',
+          "The export holds phone numbers and judges' scores: it has been sent to you one-to-one.",
+        ),
+        'export-private',
+      );
   },
 };

@@ -6,7 +6,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { fromDbInstant } from '../../platform/instant';
-import type { AuditRow, AwardRecord, ProjectRecord, ReportRecord, ScoreRecord, SelfEvaluationRecord } from './export.rules';
+import type {
+  AuditRow,
+  AwardRecord,
+  ProjectRecord,
+  ReportRecord,
+  ScoreRecord,
+  SelfEvaluationRecord,
+} from './export.rules';
 
 type Db = Kysely<Database>;
 
@@ -20,7 +27,8 @@ const instantOrNull = (v: string | null) => (v ? fromDbInstant(v) : null);
 function jsonScores(raw: string): Record<string, number> {
   try {
     const v = JSON.parse(raw) as unknown;
-    if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).filter(([, n]) => typeof n === 'number')) as Record<string, number>;
+    if (v && typeof v === 'object' && !Array.isArray(v))
+      return Object.fromEntries(Object.entries(v).filter(([, n]) => typeof n === 'number')) as Record<string, number>;
   } catch {
     // A damaged row exports as an empty sheet rather than stopping the export.
   }
@@ -40,7 +48,22 @@ function jsonList(raw: string): string[] {
 export async function exportProjects(db: Db, competitionId: string, track?: string): Promise<ProjectRecord[]> {
   let q = db
     .selectFrom('projects')
-    .select(['id', 'code', 'unit_code', 'track_code', 'name', 'lead_name', 'summary', 'goals', 'phone', 'status', 'created_by', 'created_at', 'updated_at', 'withdrawn_at'])
+    .select([
+      'id',
+      'code',
+      'unit_code',
+      'track_code',
+      'name',
+      'lead_name',
+      'summary',
+      'goals',
+      'phone',
+      'status',
+      'created_by',
+      'created_at',
+      'updated_at',
+      'withdrawn_at',
+    ])
     .where('competition_id', '=', competitionId);
   if (track) q = q.where('track_code', '=', track);
   const rows = await q.execute();
@@ -67,7 +90,19 @@ export async function reportsOfProjects(db: Db, projectIds: readonly string[]): 
   if (!projectIds.length) return [];
   const rows = await db
     .selectFrom('reports')
-    .select(['project_id', 'period_code', 'revision', 'work_done', 'results', 'completion', 'evidence', 'problems', 'late', 'submitted_by', 'submitted_at'])
+    .select([
+      'project_id',
+      'period_code',
+      'revision',
+      'work_done',
+      'results',
+      'completion',
+      'evidence',
+      'problems',
+      'late',
+      'submitted_by',
+      'submitted_at',
+    ])
     .where('project_id', 'in', projectIds)
     .execute();
   return rows.map((r) => ({
@@ -86,11 +121,23 @@ export async function reportsOfProjects(db: Db, projectIds: readonly string[]): 
 }
 
 /** Every revision of every self-evaluation of these projects. */
-export async function selfEvaluationsOfProjects(db: Db, projectIds: readonly string[]): Promise<SelfEvaluationRecord[]> {
+export async function selfEvaluationsOfProjects(
+  db: Db,
+  projectIds: readonly string[],
+): Promise<SelfEvaluationRecord[]> {
   if (!projectIds.length) return [];
   const rows = await db
     .selectFrom('self_evaluations')
-    .select(['project_id', 'period_code', 'revision', 'scores', 'justification', 'late', 'submitted_by', 'submitted_at'])
+    .select([
+      'project_id',
+      'period_code',
+      'revision',
+      'scores',
+      'justification',
+      'late',
+      'submitted_by',
+      'submitted_at',
+    ])
     .where('project_id', 'in', projectIds)
     .execute();
   return rows.map((r) => ({
@@ -110,7 +157,16 @@ export async function scoresOfProjects(db: Db, projectIds: readonly string[]): P
   if (!projectIds.length) return [];
   const rows = await db
     .selectFrom('scores')
-    .select(['project_id', 'judge_open_id', 'criteria', 'comment', 'recused', 'recusal_reason', 'created_at', 'updated_at'])
+    .select([
+      'project_id',
+      'judge_open_id',
+      'criteria',
+      'comment',
+      'recused',
+      'recusal_reason',
+      'created_at',
+      'updated_at',
+    ])
     .where('project_id', 'in', projectIds)
     .orderBy('judge_open_id')
     .execute();
@@ -151,7 +207,15 @@ export async function* auditPages(db: Db, competitionId: string, pageSize = AUDI
     }
     const rows = await q.orderBy('at').orderBy('id').limit(pageSize).execute();
     if (!rows.length) return;
-    yield rows.map((r) => ({ actor: r.actor, action: r.action, entityType: r.entity_type, entityId: r.entity_id, before: r.before_json, after: r.after_json, at: fromDbInstant(r.at) }));
+    yield rows.map((r) => ({
+      actor: r.actor,
+      action: r.action,
+      entityType: r.entity_type,
+      entityId: r.entity_id,
+      before: r.before_json,
+      after: r.after_json,
+      at: fromDbInstant(r.at),
+    }));
     if (rows.length < pageSize) return;
     const last = rows[rows.length - 1]!;
     after = { at: last.at, id: last.id };

@@ -77,7 +77,8 @@ export function namesOf(c: Competition, people: ReadonlyMap<string, string>): Ex
 }
 
 const yesNo = (v: boolean) => (v ? '是 yes' : '否 no');
-const at = (n: ExportNames, ms: number | null | undefined): Cell => (ms === null || ms === undefined ? null : n.local(ms));
+const at = (n: ExportNames, ms: number | null | undefined): Cell =>
+  ms === null || ms === undefined ? null : n.local(ms);
 const timeHeader = (n: ExportNames, zh: string, en: string) => `${zh} ${en} (${n.timeZone})`;
 
 // ── projects (项目) ───────────────────────────────────────────────────────────────────────────────
@@ -136,11 +137,19 @@ export const projectRow = (n: ExportNames, p: ProjectRecord): Cell[] => [
 ];
 
 /** Sheet order: by track, then unit, then the project's running number (its code sorts that way within both). */
-export function sortProjects<P extends Pick<ProjectRecord, 'track' | 'unit' | 'code'>>(c: Competition, projects: P[]): P[] {
+export function sortProjects<P extends Pick<ProjectRecord, 'track' | 'unit' | 'code'>>(
+  c: Competition,
+  projects: P[],
+): P[] {
   const trackOrder = new Map(c.file.tracks.map((t, i) => [t.code, i]));
   const unitOrder = new Map(c.file.units.map((u, i) => [u.code, i]));
   const rank = (m: Map<string, number>, k: string) => m.get(k) ?? Number.MAX_SAFE_INTEGER;
-  return projects.sort((a, b) => rank(trackOrder, a.track) - rank(trackOrder, b.track) || rank(unitOrder, a.unit) - rank(unitOrder, b.unit) || a.code.localeCompare(b.code, 'en', { numeric: true }));
+  return projects.sort(
+    (a, b) =>
+      rank(trackOrder, a.track) - rank(trackOrder, b.track) ||
+      rank(unitOrder, a.unit) - rank(unitOrder, b.unit) ||
+      a.code.localeCompare(b.code, 'en', { numeric: true }),
+  );
 }
 
 // ── reports (进展) and self-evaluations (自评) ─────────────────────────────────────────────────────────
@@ -183,7 +192,9 @@ export const reportRow = (n: ExportNames, p: ProjectRecord, r: ReportRecord): Ce
 ];
 
 /** Within a project: periods in the competition's order (unknown codes last, by code), then revisions. */
-export function periodOrder(c: Competition): (a: { period: string; revision: number }, b: { period: string; revision: number }) => number {
+export function periodOrder(
+  c: Competition,
+): (a: { period: string; revision: number }, b: { period: string; revision: number }) => number {
   const order = new Map(c.periods.map((p, i) => [p.code, i]));
   const rank = (code: string) => order.get(code) ?? Number.MAX_SAFE_INTEGER;
   return (a, b) => rank(a.period) - rank(b.period) || a.period.localeCompare(b.period) || a.revision - b.revision;
@@ -216,7 +227,12 @@ export const selfEvaluationHeader = (n: ExportNames, rubric: Rubric) => [
   timeHeader(n, '提交时间', 'Submitted at'),
 ];
 
-export const selfEvaluationRow = (n: ExportNames, rubric: Rubric, p: ProjectRecord, e: SelfEvaluationRecord): Cell[] => [
+export const selfEvaluationRow = (
+  n: ExportNames,
+  rubric: Rubric,
+  p: ProjectRecord,
+  e: SelfEvaluationRecord,
+): Cell[] => [
   p.code,
   p.track,
   p.unit,
@@ -362,7 +378,12 @@ function awardCell(n: ExportNames, column: AwardColumn | undefined, value: unkno
   }
 }
 
-export const awardRow = (n: ExportNames, columns: readonly string[], projectCode: string | undefined, row: AwardRecord): Cell[] => [
+export const awardRow = (
+  n: ExportNames,
+  columns: readonly string[],
+  projectCode: string | undefined,
+  row: AwardRecord,
+): Cell[] => [
   projectCode ?? '',
   n.track(String(row.track_code ?? '')),
   n.unit(String(row.unit_code ?? '')),
@@ -391,14 +412,27 @@ export const auditHeader = (n: ExportNames) => [
   '变更后 After (JSON)',
 ];
 
-export const auditRow = (n: ExportNames, a: AuditRow): Cell[] => [at(n, a.at), n.person(a.actor), a.action, a.entityType, a.entityId, a.before, a.after];
+export const auditRow = (n: ExportNames, a: AuditRow): Cell[] => [
+  at(n, a.at),
+  n.person(a.actor),
+  a.action,
+  a.entityType,
+  a.entityId,
+  a.before,
+  a.after,
+];
 
 /**
  * In an export of one track, the audit entries about that track: its projects, their reports, self-evaluations and
  * score sheets (ids start with the project code), its awards and its ranking snapshots. Entries about people and
  * chats belong to no track and are left out.
  */
-export function auditInTrack(a: Pick<AuditRow, 'entityType' | 'entityId'>, track: string, projectCodes: ReadonlySet<string>, awardIds: ReadonlySet<string>): boolean {
+export function auditInTrack(
+  a: Pick<AuditRow, 'entityType' | 'entityId'>,
+  track: string,
+  projectCodes: ReadonlySet<string>,
+  awardIds: ReadonlySet<string>,
+): boolean {
   switch (a.entityType) {
     case 'project':
       return projectCodes.has(a.entityId);

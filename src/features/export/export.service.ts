@@ -31,7 +31,16 @@ import {
   type ProjectRecord,
   type SheetKey,
 } from './export.rules';
-import { allPeopleNames, auditPages, exportAwards, exportProjects, PROJECT_BATCH, reportsOfProjects, scoresOfProjects, selfEvaluationsOfProjects } from './export.repository';
+import {
+  allPeopleNames,
+  auditPages,
+  exportAwards,
+  exportProjects,
+  PROJECT_BATCH,
+  reportsOfProjects,
+  scoresOfProjects,
+  selfEvaluationsOfProjects,
+} from './export.repository';
 
 export type SheetCounts = Record<SheetKey, number>;
 
@@ -64,7 +73,11 @@ function byProject<R extends { projectId: string }>(records: readonly R[]): Map<
  * Builds the workbook: 项目, 进展, 自评, 评分, 表彰, 审计, for the whole competition or one track. Linear in the records;
  * memory holds the file being built plus one page of rows.
  */
-export async function buildExport(db: Kysely<Database>, c: Competition, options: { track?: string; limit?: number } = {}): Promise<BuiltExport> {
+export async function buildExport(
+  db: Kysely<Database>,
+  c: Competition,
+  options: { track?: string; limit?: number } = {},
+): Promise<BuiltExport> {
   const limit = options.limit ?? MAX_UPLOAD_BYTES;
   const { track } = options;
   const names = namesOf(c, await allPeopleNames(db));
@@ -97,21 +110,37 @@ export async function buildExport(db: Kysely<Database>, c: Competition, options:
     const inOrder = periodOrder(c);
     start('reports', reportHeader(names));
     for (const batch of batches) {
-      const reports = byProject(await reportsOfProjects(db, batch.map((p) => p.id)));
+      const reports = byProject(
+        await reportsOfProjects(
+          db,
+          batch.map((p) => p.id),
+        ),
+      );
       for (const p of batch) for (const r of (reports.get(p.id) ?? []).sort(inOrder)) add(reportRow(names, p, r));
       check();
     }
 
     start('selfEvaluations', selfEvaluationHeader(names, rubric));
     for (const batch of batches) {
-      const evaluations = byProject(await selfEvaluationsOfProjects(db, batch.map((p) => p.id)));
-      for (const p of batch) for (const e of (evaluations.get(p.id) ?? []).sort(inOrder)) add(selfEvaluationRow(names, rubric, p, e));
+      const evaluations = byProject(
+        await selfEvaluationsOfProjects(
+          db,
+          batch.map((p) => p.id),
+        ),
+      );
+      for (const p of batch)
+        for (const e of (evaluations.get(p.id) ?? []).sort(inOrder)) add(selfEvaluationRow(names, rubric, p, e));
       check();
     }
 
     start('scores', scoreHeader(names, rubric));
     for (const batch of batches) {
-      const sheets = byProject(await scoresOfProjects(db, batch.map((p) => p.id)));
+      const sheets = byProject(
+        await scoresOfProjects(
+          db,
+          batch.map((p) => p.id),
+        ),
+      );
       for (const p of batch) for (const s of sheets.get(p.id) ?? []) add(scoreRow(names, rubric, p, s));
       check();
     }
@@ -120,7 +149,8 @@ export async function buildExport(db: Kysely<Database>, c: Competition, options:
     const codeOf = new Map(projects.map((p) => [p.id, p.code]));
     const columns = awardColumns(awards);
     start('awards', awardHeader(names, columns));
-    for (const a of awards) add(awardRow(names, columns, typeof a.project_id === 'string' ? codeOf.get(a.project_id) : undefined, a));
+    for (const a of awards)
+      add(awardRow(names, columns, typeof a.project_id === 'string' ? codeOf.get(a.project_id) : undefined, a));
     check();
 
     const projectCodes = new Set(projects.map((p) => p.code));

@@ -35,7 +35,12 @@ export async function helpFor(services: BotServices, roles: Roles, inGroup: bool
     inGroup,
     commands: services.commands
       .filter((cmd) => inAudience(roles, cmd.audience))
-      .map((cmd) => ({ words: cmd.words, summary: cmd.summary, usage: cmd.usage, section: headingFor(roles, cmd.audience) })),
+      .map((cmd) => ({
+        words: cmd.words,
+        summary: cmd.summary,
+        usage: cmd.usage,
+        section: headingFor(roles, cmd.audience),
+      })),
   });
 }
 

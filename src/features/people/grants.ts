@@ -54,9 +54,17 @@ export interface UnbindPlan {
 export function planUnbind(held: readonly Grant[], target: UnbindTarget, isEnvAdmin: boolean): UnbindPlan {
   switch (target.kind) {
     case 'all':
-      return { remove: held.filter((g) => g.source === 'chat'), keptFromFile: held.filter((g) => g.source === 'file'), envOfficeKept: isEnvAdmin };
+      return {
+        remove: held.filter((g) => g.source === 'chat'),
+        keptFromFile: held.filter((g) => g.source === 'file'),
+        envOfficeKept: isEnvAdmin,
+      };
     case 'role':
-      return { remove: held.filter((g) => g.role === target.role), keptFromFile: [], envOfficeKept: target.role === 'office' && isEnvAdmin };
+      return {
+        remove: held.filter((g) => g.role === target.role),
+        keptFromFile: [],
+        envOfficeKept: target.role === 'office' && isEnvAdmin,
+      };
     case 'grant':
       return {
         remove: held.filter((g) => g.role === target.role && g.scope === target.scope),
@@ -71,7 +79,11 @@ export function planUnbind(held: readonly Grant[], target: UnbindTarget, isEnvAd
 }
 
 /** True when removing these grants would leave the competition without anyone in the office. */
-export function leavesNoOffice(officeHolders: readonly string[], removing: readonly Grant[], admins: readonly string[]): boolean {
+export function leavesNoOffice(
+  officeHolders: readonly string[],
+  removing: readonly Grant[],
+  admins: readonly string[],
+): boolean {
   const gone = new Set(removing.filter((g) => g.role === 'office').map((g) => g.openId));
   if (gone.size === 0) return false;
   return !officeHolders.some((id) => admins.includes(id) || !gone.has(id));
@@ -129,9 +141,17 @@ export function membersView(
   nameOf: ReadonlyMap<string, string>,
   unitLeaders: ReadonlyArray<{ openId: string; unit: string }> = [],
 ): MembersView {
-  const holder = (g: Pick<Grant, 'openId' | 'source'>): Holder => ({ openId: g.openId, name: nameOf.get(g.openId) || g.openId, source: g.source });
+  const holder = (g: Pick<Grant, 'openId' | 'source'>): Holder => ({
+    openId: g.openId,
+    name: nameOf.get(g.openId) || g.openId,
+    source: g.source,
+  });
   const byName = (a: Holder, b: Holder) => a.name.localeCompare(b.name, 'zh') || a.openId.localeCompare(b.openId);
-  const of = (role: Role, scope?: string) => grants.filter((g) => g.role === role && (scope === undefined || g.scope === scope)).map(holder).sort(byName);
+  const of = (role: Role, scope?: string) =>
+    grants
+      .filter((g) => g.role === role && (scope === undefined || g.scope === scope))
+      .map(holder)
+      .sort(byName);
   const envOffice = admins.map((openId) => holder({ openId, source: 'env' }));
   const storedOffice = of('office').filter((h) => !admins.includes(h.openId));
   const unitCodes = new Set(names.units.map((u) => u.code));
@@ -139,13 +159,27 @@ export function membersView(
   return {
     office: [...envOffice.sort(byName), ...storedOffice],
     leaders: of('leader'),
-    units: names.units.map((u) => ({ code: u.code, name: u.name, shortName: u.shortName, contacts: of('contact', u.code) })),
+    units: names.units.map((u) => ({
+      code: u.code,
+      name: u.name,
+      shortName: u.shortName,
+      contacts: of('contact', u.code),
+    })),
     tracks: names.tracks.map((t) => ({ code: t.code, name: t.name, nameEn: t.nameEn, judges: of('judge', t.code) })),
     unitLeaders: names.units
-      .map((u) => ({ code: u.code, shortName: u.shortName, leaders: unitLeaders.filter((l) => l.unit === u.code).map((l) => holder({ openId: l.openId, source: 'file' })).sort(byName) }))
+      .map((u) => ({
+        code: u.code,
+        shortName: u.shortName,
+        leaders: unitLeaders
+          .filter((l) => l.unit === u.code)
+          .map((l) => holder({ openId: l.openId, source: 'file' }))
+          .sort(byName),
+      }))
       .filter((u) => u.leaders.length > 0),
     orphans: grants
-      .filter((g) => (g.role === 'contact' && !unitCodes.has(g.scope)) || (g.role === 'judge' && !trackCodes.has(g.scope)))
+      .filter(
+        (g) => (g.role === 'contact' && !unitCodes.has(g.scope)) || (g.role === 'judge' && !trackCodes.has(g.scope)),
+      )
       .map((g) => ({ ...holder(g), role: g.role, scope: g.scope })),
   };
 }

@@ -29,7 +29,11 @@ function mentioned(ctx: CommandContext, usage: Text): Person[] {
     // Lark's open_ids start with ou_; @所有人 and other non-person mentions do not.
     .filter((m) => m.openId.startsWith('ou_'))
     .map((m) => ({ openId: m.openId, name: m.name.trim() || m.openId }));
-  if (!people.length) fail('people.no_mention', text(`请 @ 要设置的人，例如「${usage.zh}」。`, `@mention the people concerned, e.g. "${usage.en}".`));
+  if (!people.length)
+    fail(
+      'people.no_mention',
+      text(`请 @ 要设置的人，例如「${usage.zh}」。`, `@mention the people concerned, e.g. "${usage.en}".`),
+    );
   return [...new Map(people.map((p) => [p.openId, p])).values()];
 }
 
@@ -47,10 +51,23 @@ function resolveSeveral<T extends { code: string }>(
   return fail(`people.unknown_${what.en}`, lines(m.problems.map((p) => matchProblem(p, what, describe, all))));
 }
 
-async function change(ctx: CommandContext, wanted: WantedGrant[], purpose: string, names: ScopeNames, usage: Text): Promise<void> {
+async function change(
+  ctx: CommandContext,
+  wanted: WantedGrant[],
+  purpose: string,
+  names: ScopeNames,
+  usage: Text,
+): Promise<void> {
   const s = ctx.services;
   const people = mentioned(ctx, usage);
-  const outcomes = await bindPeople(s.db, { competitionId: s.competitionId, actor: ctx.event.senderOpenId, people, wanted, admins: s.admins, now: s.clock.now() });
+  const outcomes = await bindPeople(s.db, {
+    competitionId: s.competitionId,
+    actor: ctx.event.senderOpenId,
+    people,
+    wanted,
+    admins: s.admins,
+    now: s.clock.now(),
+  });
   await ctx.reply(bindReply(names, outcomes), purpose);
 }
 
@@ -59,7 +76,10 @@ const BIND_USAGE = text('绑定 @张三 黄浦区', 'bind @someone HP');
 export const bindCommand: CommandSpec = {
   name: 'bind',
   words: ['绑定', 'bind'],
-  summary: text('设置单位联络员（可同时 @ 多人）', 'Make people the contacts of a unit (several @mentions bind them all)'),
+  summary: text(
+    '设置单位联络员（可同时 @ 多人）',
+    'Make people the contacts of a unit (several @mentions bind them all)',
+  ),
   usage: BIND_USAGE,
   audience: 'office',
   async run(ctx) {
@@ -67,11 +87,21 @@ export const bindCommand: CommandSpec = {
     mentioned(ctx, BIND_USAGE);
     const q = query(ctx);
     const unitWord = text('单位', 'unit');
-    if (!q) fail('people.no_unit', matchProblem({ kind: 'none', query: '', candidates: [] }, unitWord, unitChoice(names), names.units));
+    if (!q)
+      fail(
+        'people.no_unit',
+        matchProblem({ kind: 'none', query: '', candidates: [] }, unitWord, unitChoice(names), names.units),
+      );
     const units = resolveSeveral(names.units, q, matchUnit, unitWord, unitChoice(names));
     if (units.length > 1) {
       const list = joinTexts(units.map(unitChoice(names)));
-      fail('people.one_unit', text(`一位联络员只属于一个单位，请只写一个（现在写了 ${list.zh}）。`, `A contact belongs to one unit; name only one (you named ${list.en}).`));
+      fail(
+        'people.one_unit',
+        text(
+          `一位联络员只属于一个单位，请只写一个（现在写了 ${list.zh}）。`,
+          `A contact belongs to one unit; name only one (you named ${list.en}).`,
+        ),
+      );
     }
     await change(ctx, [{ role: 'contact', scope: units[0]!.code }], 'bind', names, BIND_USAGE);
   },
@@ -90,9 +120,19 @@ export const judgeCommand: CommandSpec = {
     mentioned(ctx, JUDGE_USAGE);
     const q = query(ctx);
     const trackWord = text('赛道', 'track');
-    if (!q) fail('people.no_track', matchProblem({ kind: 'none', query: '', candidates: [] }, trackWord, trackChoice(names), names.tracks));
+    if (!q)
+      fail(
+        'people.no_track',
+        matchProblem({ kind: 'none', query: '', candidates: [] }, trackWord, trackChoice(names), names.tracks),
+      );
     const tracks = resolveSeveral(names.tracks, q, matchTrack, trackWord, trackChoice(names));
-    await change(ctx, tracks.map((t) => ({ role: 'judge', scope: t.code })), 'judge', names, JUDGE_USAGE);
+    await change(
+      ctx,
+      tracks.map((t) => ({ role: 'judge', scope: t.code })),
+      'judge',
+      names,
+      JUDGE_USAGE,
+    );
   },
 };
 
@@ -134,7 +174,10 @@ export function unbindTarget(names: ScopeNames, q: string): UnbindTarget | Text 
   const shown = echo(q);
   if (candidates.length) {
     const list = joinTexts(candidates);
-    return text(`「${shown}」可能是：${list.zh}。请写得更具体些，或写代码。`, `"${shown}" could be: ${list.en}. Be more specific, or use the code.`);
+    return text(
+      `「${shown}」可能是：${list.zh}。请写得更具体些，或写代码。`,
+      `"${shown}" could be: ${list.en}. Be more specific, or use the code.`,
+    );
   }
   return text(
     `「${shown}」不是角色、单位或赛道。可以写：联络员、评委、领导、管理员，或一个单位、一个赛道；什么都不写则解除聊天中绑定的全部角色。`,
@@ -147,7 +190,10 @@ const UNBIND_USAGE = text('解绑 @张三 黄浦区', 'unbind @someone HP');
 export const unbindCommand: CommandSpec = {
   name: 'unbind',
   words: ['解绑', 'unbind'],
-  summary: text('解除某人的角色：写明角色、单位或赛道，或不写（解除聊天中绑定的全部角色）', 'Remove a role: name the role, unit or track, or nothing (every role bound in chat)'),
+  summary: text(
+    '解除某人的角色：写明角色、单位或赛道，或不写（解除聊天中绑定的全部角色）',
+    'Remove a role: name the role, unit or track, or nothing (every role bound in chat)',
+  ),
   usage: UNBIND_USAGE,
   audience: 'office',
   async run(ctx) {
@@ -156,7 +202,14 @@ export const unbindCommand: CommandSpec = {
     const people = mentioned(ctx, UNBIND_USAGE);
     const target = unbindTarget(names, query(ctx));
     if (!('kind' in target)) return fail('people.unknown_target', target);
-    const outcomes = await unbindPeople(s.db, { competitionId: s.competitionId, actor: ctx.event.senderOpenId, people, target, admins: s.admins, now: s.clock.now() });
+    const outcomes = await unbindPeople(s.db, {
+      competitionId: s.competitionId,
+      actor: ctx.event.senderOpenId,
+      people,
+      target,
+      admins: s.admins,
+      now: s.clock.now(),
+    });
     await ctx.reply(unbindReply(names, outcomes), 'unbind');
   },
 };
@@ -174,4 +227,11 @@ export const membersCommand: CommandSpec = {
   },
 };
 
-export const PEOPLE_COMMANDS: readonly CommandSpec[] = [bindCommand, judgeCommand, leaderCommand, adminCommand, unbindCommand, membersCommand];
+export const PEOPLE_COMMANDS: readonly CommandSpec[] = [
+  bindCommand,
+  judgeCommand,
+  leaderCommand,
+  adminCommand,
+  unbindCommand,
+  membersCommand,
+];

@@ -18,7 +18,10 @@ export function bindReply(names: ScopeNames, outcomes: readonly BindOutcome[]): 
           return text(`✓ ${who}：${zhJoin('已设为', role.zh)}`, `✓ ${who}: now ${role.en}`);
         case 'already': {
           const from = SOURCE_TEXT[decision.source];
-          return text(`· ${zhJoin(who, '已经是', role.zh)}（来自${from.zh}），未改动`, `· ${who} is already ${role.en} (from the ${from.en}); nothing changed`);
+          return text(
+            `· ${zhJoin(who, '已经是', role.zh)}（来自${from.zh}），未改动`,
+            `· ${who} is already ${role.en} (from the ${from.en}); nothing changed`,
+          );
         }
         case 'contact-elsewhere': {
           const units = joinTexts(decision.units.map((u) => unitText(names, u)));
@@ -39,7 +42,11 @@ export function bindReply(names: ScopeNames, outcomes: readonly BindOutcome[]): 
 
 /** What to write after 解绑 @某人 to name this grant. */
 const nameOf = (g: Grant): Text =>
-  g.role === 'contact' || g.role === 'judge' ? text(g.scope, g.scope) : g.role === 'leader' ? text('领导', 'leader') : text('管理员', 'admin');
+  g.role === 'contact' || g.role === 'judge'
+    ? text(g.scope, g.scope)
+    : g.role === 'leader'
+      ? text('领导', 'leader')
+      : text('管理员', 'admin');
 
 const FILE_NOTE = text(
   '来自竞赛文件的角色会在下次加载竞赛文件（包括重启）时恢复；要永久解除，请同时修改竞赛文件',
@@ -82,5 +89,3 @@ export function unbindReply(names: ScopeNames, outcomes: readonly UnbindOutcome[
   if (fromFile) out.push(text(`注意：${FILE_NOTE.zh}。`, `Note: ${FILE_NOTE.en}.`));
   return lines(out);
 }
-
-

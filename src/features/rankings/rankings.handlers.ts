@@ -12,7 +12,16 @@ import type { Roles } from '../../core/roles';
 import { matchTrack } from '../../core/scope-matcher';
 import { allActiveProjects } from '../../core/projects.repository';
 import { judgingWindow } from '../scoring';
-import { latestPublication, liveMode, liveRankings, overviewCard, overviewOf, publishedReceipt, publishRankings, trackCard } from './rankings.service';
+import {
+  latestPublication,
+  liveMode,
+  liveRankings,
+  overviewCard,
+  overviewOf,
+  publishedReceipt,
+  publishRankings,
+  trackCard,
+} from './rankings.service';
 import { liveTracks, rankingView } from './rankings.rules';
 import { participationCardAt } from '../summaries';
 import type { Publication } from './snapshots.repository';
@@ -20,23 +29,57 @@ import { refuseInGroup } from '../../core/chats';
 
 const NOT_LIVE = text(
   '你不能查看这个赛道的实时排名：排行发布前，只有竞赛办、领导小组和本赛道评委能在与我的一对一聊天中查看。',
-  'You cannot see the live standings of this track: before publication only the office, the leadership and the track\'s judges can, in a one-to-one chat with me.',
+  "You cannot see the live standings of this track: before publication only the office, the leadership and the track's judges can, in a one-to-one chat with me.",
 );
-const NO_SCORES_IN_GROUPS = text('排行发布前，群里不显示任何分数；评分截止、竞赛办发布后再看排行。', 'No score is shown in a group before the rankings are published; ask again once scoring has closed and the office has published them.');
-const AFTER_PUBLICATION = text('竞赛办发布排行后，这里会显示各赛道的排名。', 'Rankings will be shown here once the office publishes them.');
+const NO_SCORES_IN_GROUPS = text(
+  '排行发布前，群里不显示任何分数；评分截止、竞赛办发布后再看排行。',
+  'No score is shown in a group before the rankings are published; ask again once scoring has closed and the office has published them.',
+);
+const AFTER_PUBLICATION = text(
+  '竞赛办发布排行后，这里会显示各赛道的排名。',
+  'Rankings will be shown here once the office publishes them.',
+);
 
-function publishedTrackCard(c: Competition, publication: Publication, track: string, projects: Parameters<typeof trackCard>[3], offset: number, now: number): Card {
+function publishedTrackCard(
+  c: Competition,
+  publication: Publication,
+  track: string,
+  projects: Parameters<typeof trackCard>[3],
+  offset: number,
+  now: number,
+): Card {
   const snapshot = publication.snapshots.get(track);
-  if (!snapshot) refuse('ranking.no_track', `第 ${publication.version} 版排行里没有 ${track} 赛道。`, `Track ${track} is not in version ${publication.version} of the rankings.`);
+  if (!snapshot)
+    refuse(
+      'ranking.no_track',
+      `第 ${publication.version} 版排行里没有 ${track} 赛道。`,
+      `Track ${track} is not in version ${publication.version} of the rankings.`,
+    );
   return trackCard(c, snapshot!.results, publication, projects, offset, now);
 }
 
 /** Live standings a person may read in a one-to-one chat: one track, or (office, leadership) the overview. */
-async function liveCards(s: BotServices, c: Competition, roles: Roles, track: string | undefined, now: number): Promise<Card[]> {
+async function liveCards(
+  s: BotServices,
+  c: Competition,
+  roles: Roles,
+  track: string | undefined,
+  now: number,
+): Promise<Card[]> {
   const projects = await allActiveProjects(s.db, s.competitionId);
   if (track) return (await liveRankings(s.db, c, [track])).map((r) => trackCard(c, r, undefined, projects, 0, now));
-  if (roles.office || roles.leader) return [overviewOf(c, await liveRankings(s.db, c), liveMode(c, now), 0, projects, 0)];
-  return (await liveRankings(s.db, c, liveTracks(roles, c.file.tracks.map((t) => t.code)))).map((r) => trackCard(c, r, undefined, projects, 0, now));
+  if (roles.office || roles.leader)
+    return [overviewOf(c, await liveRankings(s.db, c), liveMode(c, now), 0, projects, 0)];
+  return (
+    await liveRankings(
+      s.db,
+      c,
+      liveTracks(
+        roles,
+        c.file.tracks.map((t) => t.code),
+      ),
+    )
+  ).map((r) => trackCard(c, r, undefined, projects, 0, now));
 }
 
 export const rankingCommand: CommandSpec = {
@@ -58,22 +101,42 @@ export const rankingCommand: CommandSpec = {
       const m = matchTrack(c.file.tracks, q);
       if (m.kind !== 'one') {
         const choices = (m.candidates.length ? m.candidates : c.file.tracks).map((t) => t.code);
-        refuse('ranking.unknown_track', `「${echo(q, 20)}」不是一个赛道。可以写：${choices.join('、')}`, `"${echo(q, 20)}" is not a track. Try: ${choices.join(', ')}`);
+        refuse(
+          'ranking.unknown_track',
+          `「${echo(q, 20)}」不是一个赛道。可以写：${choices.join('、')}`,
+          `"${echo(q, 20)}" is not a track. Try: ${choices.join(', ')}`,
+        );
       }
       track = m.kind === 'one' ? m.item.code : undefined;
     }
     const publication = await latestPublication(s.db, s.competitionId);
-    const view = rankingView({ roles: ctx.roles, chatType: ctx.event.chatType, track, published: publication !== undefined, scoringOpened: now >= judgingWindow(c).opensAt });
+    const view = rankingView({
+      roles: ctx.roles,
+      chatType: ctx.event.chatType,
+      track,
+      published: publication !== undefined,
+      scoringOpened: now >= judgingWindow(c).opensAt,
+    });
     switch (view) {
       case 'published': {
         const projects = await allActiveProjects(s.db, s.competitionId);
-        return ctx.reply(track ? publishedTrackCard(c, publication!, track, projects, 0, now) : overviewCard(c, publication!, projects, 0), 'ranking');
+        return ctx.reply(
+          track
+            ? publishedTrackCard(c, publication!, track, projects, 0, now)
+            : overviewCard(c, publication!, projects, 0),
+          'ranking',
+        );
       }
       case 'live':
         for (const card of await liveCards(s, c, ctx.roles, track, now)) await ctx.reply(card, 'ranking-live');
         return;
       case 'participation': {
-        const note = ctx.event.chatType === 'group' ? NO_SCORES_IN_GROUPS : track && ctx.roles.judgeOf.length && now >= judgingWindow(c).opensAt ? NOT_LIVE : AFTER_PUBLICATION;
+        const note =
+          ctx.event.chatType === 'group'
+            ? NO_SCORES_IN_GROUPS
+            : track && ctx.roles.judgeOf.length && now >= judgingWindow(c).opensAt
+              ? NOT_LIVE
+              : AFTER_PUBLICATION;
         return ctx.reply(await participationCardAt(s, c, now, note), 'participation');
       }
     }
@@ -83,23 +146,39 @@ export const rankingCommand: CommandSpec = {
 export const publishCommand: CommandSpec = {
   name: 'publish-rankings',
   words: ['发布排行', '发布排名', 'publish rankings', 'publish'],
-  summary: text('评分截止后发布各赛道排行：冻结快照（输入、参数、结果、哈希）并发到通知群；再次发布生成新版本', 'After scoring closes, publish the rankings: freeze one snapshot per track (inputs, parameters, results, hash) and post them to the announcement group; publishing again makes a new version'),
+  summary: text(
+    '评分截止后发布各赛道排行：冻结快照（输入、参数、结果、哈希）并发到通知群；再次发布生成新版本',
+    'After scoring closes, publish the rankings: freeze one snapshot per track (inputs, parameters, results, hash) and post them to the announcement group; publishing again makes a new version',
+  ),
   audience: 'office',
   async run(ctx) {
     const s = ctx.services;
     const c = await s.competition();
     const now = s.clock.now();
     const w = judgingWindow(c);
-    if (now < w.closesAt) refuse('ranking.too_early', `评分 ${w.closes} 截止后才能发布排行：在那之前评委还可以修改分数。`, `Rankings can be published once scoring has closed (end of ${w.closes}): until then judges may still change their scores.`);
+    if (now < w.closesAt)
+      refuse(
+        'ranking.too_early',
+        `评分 ${w.closes} 截止后才能发布排行：在那之前评委还可以修改分数。`,
+        `Rankings can be published once scoring has closed (end of ${w.closes}): until then judges may still change their scores.`,
+      );
     const outcome = await publishRankings(s, c, ctx.event.senderOpenId, now);
     await ctx.reply(publishedReceipt(c, outcome), 'ranking-publish');
   },
 };
 
 /** The live view of one track, if the operator may read it here and now. */
-async function liveTrack(s: BotServices, c: Competition, roles: Roles, chatId: string | undefined, track: string, offset: number): Promise<Card> {
+async function liveTrack(
+  s: BotServices,
+  c: Competition,
+  roles: Roles,
+  chatId: string | undefined,
+  track: string,
+  offset: number,
+): Promise<Card> {
   const now = s.clock.now();
-  if (!liveTracks(roles, [track]).length || now < judgingWindow(c).opensAt) refuse('ranking.not_live', NOT_LIVE.zh, NOT_LIVE.en);
+  if (!liveTracks(roles, [track]).length || now < judgingWindow(c).opensAt)
+    refuse('ranking.not_live', NOT_LIVE.zh, NOT_LIVE.en);
   await refuseInGroup(s.db, chatId, NOT_LIVE);
   const [ranking] = await liveRankings(s.db, c, [track]);
   return trackCard(c, ranking!, undefined, await allActiveProjects(s.db, s.competitionId), offset, now);
@@ -112,7 +191,8 @@ async function publication(s: BotServices, version: number): Promise<Publication
 }
 
 function ensureTrack(c: Competition, track: string): void {
-  if (!c.file.tracks.some((x) => x.code === track)) refuse('ranking.no_track', `没有 ${track} 赛道。`, `There is no track ${track}.`);
+  if (!c.file.tracks.some((x) => x.code === track))
+    refuse('ranking.no_track', `没有 ${track} 赛道。`, `There is no track ${track}.`);
 }
 
 export const rankTrackAction: CardActionSpec<'rank.track'> = {
@@ -139,7 +219,11 @@ export const rankOverviewAction: CardActionSpec<'rank.overview'> = {
     if (v.v > 0) return { card: overviewCard(c, await publication(s, v.v), projects, v.o) };
     const now = s.clock.now();
     if (!(ctx.roles.office || ctx.roles.leader) || now < judgingWindow(c).opensAt) {
-      refuse('ranking.not_live', '你不能查看实时排名总览：排行发布前，只有竞赛办和领导小组能在一对一聊天中查看。', 'You cannot see the live overview: before publication only the office and the leadership can, in a one-to-one chat with me.');
+      refuse(
+        'ranking.not_live',
+        '你不能查看实时排名总览：排行发布前，只有竞赛办和领导小组能在一对一聊天中查看。',
+        'You cannot see the live overview: before publication only the office and the leadership can, in a one-to-one chat with me.',
+      );
     }
     await refuseInGroup(s.db, ctx.action.chatId, NOT_LIVE);
     return { card: overviewOf(c, await liveRankings(s.db, c), liveMode(c, now), 0, projects, v.o) };

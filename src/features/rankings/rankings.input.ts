@@ -136,36 +136,65 @@ export function checkParameters(p: RankingParameters): RankingParameters {
   const problems: RankingProblem[] = [];
   const bad = (message: string) => problems.push({ code: 'bad-parameter', message });
   if (!isUint32(p.seed)) bad(`seed must be an integer in 0..2^32-1 (got ${p.seed})`);
-  if (!Number.isInteger(p.resamples) || p.resamples < 0 || p.resamples > 1_000_000) bad(`resamples must be an integer in 0..1000000 (got ${p.resamples})`);
+  if (!Number.isInteger(p.resamples) || p.resamples < 0 || p.resamples > 1_000_000)
+    bad(`resamples must be an integer in 0..1000000 (got ${p.resamples})`);
   const { low, high } = p.band ?? {};
-  if (!(Number.isFinite(low) && Number.isFinite(high) && 0 <= low! && low! <= high! && high! <= 1)) bad(`band must satisfy 0 <= low <= high <= 1 (got ${low}..${high})`);
-  if (!Number.isInteger(p.trimFrom) || p.trimFrom < 3) bad(`trimFrom must be an integer of at least 3 (got ${p.trimFrom})`);
-  if (p.flatJudges !== 'exclude' && p.flatJudges !== 'zero') bad(`flatJudges must be 'exclude' or 'zero' (got ${String(p.flatJudges)})`);
+  if (!(Number.isFinite(low) && Number.isFinite(high) && 0 <= low! && low! <= high! && high! <= 1))
+    bad(`band must satisfy 0 <= low <= high <= 1 (got ${low}..${high})`);
+  if (!Number.isInteger(p.trimFrom) || p.trimFrom < 3)
+    bad(`trimFrom must be an integer of at least 3 (got ${p.trimFrom})`);
+  if (p.flatJudges !== 'exclude' && p.flatJudges !== 'zero')
+    bad(`flatJudges must be 'exclude' or 'zero' (got ${String(p.flatJudges)})`);
   if (problems.length) throw new RankingInputError(problems);
-  return { seed: p.seed, resamples: p.resamples, band: { low: p.band.low, high: p.band.high }, trimFrom: p.trimFrom, flatJudges: p.flatJudges };
+  return {
+    seed: p.seed,
+    resamples: p.resamples,
+    band: { low: p.band.low, high: p.band.high },
+    trimFrom: p.trimFrom,
+    flatJudges: p.flatJudges,
+  };
 }
 
 /** The input checked and in canonical order (a new object; the caller's is not touched). Throws RankingInputError. */
 export function checkRankingInput(input: TrackRankingInput): TrackRankingInput {
   const problems: RankingProblem[] = [];
 
-  if (!Number.isInteger(input.quota) || input.quota < 0) problems.push({ code: 'bad-quota', message: `quota must be a whole number of at least 0 (got ${input.quota})` });
+  if (!Number.isInteger(input.quota) || input.quota < 0)
+    problems.push({ code: 'bad-quota', message: `quota must be a whole number of at least 0 (got ${input.quota})` });
 
   if (input.rubric.length === 0) problems.push({ code: 'bad-rubric', message: 'the rubric has no criteria' });
   const criteria = new Map<string, RubricCriterion>();
   for (const c of input.rubric) {
-    if (criteria.has(c.code)) problems.push({ code: 'bad-rubric', criterion: c.code, message: `criterion ${c.code} appears twice` });
-    if (!(Number.isFinite(c.weight) && c.weight > 0)) problems.push({ code: 'bad-rubric', criterion: c.code, message: `criterion ${c.code}: weight must be greater than 0 (got ${c.weight})` });
-    if (!(Number.isFinite(c.max) && c.max > 0)) problems.push({ code: 'bad-rubric', criterion: c.code, message: `criterion ${c.code}: max must be greater than 0 (got ${c.max})` });
+    if (criteria.has(c.code))
+      problems.push({ code: 'bad-rubric', criterion: c.code, message: `criterion ${c.code} appears twice` });
+    if (!(Number.isFinite(c.weight) && c.weight > 0))
+      problems.push({
+        code: 'bad-rubric',
+        criterion: c.code,
+        message: `criterion ${c.code}: weight must be greater than 0 (got ${c.weight})`,
+      });
+    if (!(Number.isFinite(c.max) && c.max > 0))
+      problems.push({
+        code: 'bad-rubric',
+        criterion: c.code,
+        message: `criterion ${c.code}: max must be greater than 0 (got ${c.max})`,
+      });
     criteria.set(c.code, c);
   }
 
   const ids = new Set<string>();
   const codes = new Set<string>();
   for (const p of input.projects) {
-    if (!p.id || !p.code || !p.unit) problems.push({ code: 'bad-project', project: p.id, message: `project ${p.id || '(no id)'} needs an id, a code and a unit` });
-    if (ids.has(p.id)) problems.push({ code: 'duplicate-project', project: p.id, message: `project id ${p.id} appears twice` });
-    if (codes.has(p.code)) problems.push({ code: 'duplicate-project', project: p.id, message: `project code ${p.code} appears twice` });
+    if (!p.id || !p.code || !p.unit)
+      problems.push({
+        code: 'bad-project',
+        project: p.id,
+        message: `project ${p.id || '(no id)'} needs an id, a code and a unit`,
+      });
+    if (ids.has(p.id))
+      problems.push({ code: 'duplicate-project', project: p.id, message: `project id ${p.id} appears twice` });
+    if (codes.has(p.code))
+      problems.push({ code: 'duplicate-project', project: p.id, message: `project code ${p.code} appears twice` });
     ids.add(p.id);
     codes.add(p.code);
   }
@@ -174,25 +203,49 @@ export function checkRankingInput(input: TrackRankingInput): TrackRankingInput {
   for (const s of input.scores) {
     const where = { judge: s.judge, project: s.project };
     const who = `judge ${s.judge}, project ${s.project}`;
-    if (!ids.has(s.project)) problems.push({ code: 'unknown-project', ...where, message: `${who}: no such project in this track` });
+    if (!ids.has(s.project))
+      problems.push({ code: 'unknown-project', ...where, message: `${who}: no such project in this track` });
     const key = pairKey(s.judge, s.project);
     if (sheets.has(key)) problems.push({ code: 'duplicate-score', ...where, message: `${who}: two score sheets` });
     sheets.add(key);
     for (const c of input.rubric) {
       const v = s.scores[c.code];
-      if (v === undefined) problems.push({ code: 'missing-criterion', ...where, criterion: c.code, message: `${who}: no score for ${c.code}` });
+      if (v === undefined)
+        problems.push({
+          code: 'missing-criterion',
+          ...where,
+          criterion: c.code,
+          message: `${who}: no score for ${c.code}`,
+        });
       else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > c.max) {
-        problems.push({ code: 'score-out-of-range', ...where, criterion: c.code, message: `${who}: ${c.code} must be between 0 and ${c.max} (got ${String(v)})` });
+        problems.push({
+          code: 'score-out-of-range',
+          ...where,
+          criterion: c.code,
+          message: `${who}: ${c.code} must be between 0 and ${c.max} (got ${String(v)})`,
+        });
       }
     }
     for (const code of Object.keys(s.scores)) {
-      if (!criteria.has(code)) problems.push({ code: 'unknown-criterion', ...where, criterion: code, message: `${who}: ${code} is not a rubric criterion` });
+      if (!criteria.has(code))
+        problems.push({
+          code: 'unknown-criterion',
+          ...where,
+          criterion: code,
+          message: `${who}: ${code} is not a rubric criterion`,
+        });
     }
   }
 
   const recusals = new Map<string, Recusal>();
   for (const r of input.recusals) {
-    if (!ids.has(r.project)) problems.push({ code: 'unknown-project', judge: r.judge, project: r.project, message: `recusal of judge ${r.judge}: no project ${r.project} in this track` });
+    if (!ids.has(r.project))
+      problems.push({
+        code: 'unknown-project',
+        judge: r.judge,
+        project: r.project,
+        message: `recusal of judge ${r.judge}: no project ${r.project} in this track`,
+      });
     recusals.set(pairKey(r.judge, r.project), { judge: r.judge, project: r.project });
   }
 
@@ -201,10 +254,16 @@ export function checkRankingInput(input: TrackRankingInput): TrackRankingInput {
   return {
     track: input.track,
     quota: input.quota,
-    projects: input.projects.map((p) => ({ id: p.id, unit: p.unit, code: p.code })).sort((a, b) => byString(a.id, b.id)),
+    projects: input.projects
+      .map((p) => ({ id: p.id, unit: p.unit, code: p.code }))
+      .sort((a, b) => byString(a.id, b.id)),
     rubric: input.rubric.map((c) => ({ code: c.code, weight: c.weight, max: c.max })),
     scores: input.scores
-      .map((s) => ({ judge: s.judge, project: s.project, scores: Object.fromEntries(input.rubric.map((c) => [c.code, s.scores[c.code]!])) }))
+      .map((s) => ({
+        judge: s.judge,
+        project: s.project,
+        scores: Object.fromEntries(input.rubric.map((c) => [c.code, s.scores[c.code]!])),
+      }))
       .sort(byJudgeThenProject),
     recusals: [...recusals.values()].sort(byJudgeThenProject),
   };

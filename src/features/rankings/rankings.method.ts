@@ -206,7 +206,14 @@ export function computeTrackRanking(rawInput: TrackRankingInput, rawParameters: 
       continue;
     }
     const s = standardise(j.totals);
-    judges.push({ judge, projects: j.projects.length, recused: j.recused, status: s.z ? 'standardised' : 'flat', mean: round9(s.mean), sd: round9(s.sd) });
+    judges.push({
+      judge,
+      projects: j.projects.length,
+      recused: j.recused,
+      status: s.z ? 'standardised' : 'flat',
+      mean: round9(s.mean),
+      sd: round9(s.sd),
+    });
     const z = s.z ?? (params.flatJudges === 'zero' ? j.totals.map(() => 0) : null);
     j.projects.forEach((p, i) => {
       totals[p]!.push(j.totals[i]!);
@@ -225,12 +232,21 @@ export function computeTrackRanking(rawInput: TrackRankingInput, rawParameters: 
     const t = totals[i]!;
     const z = zs[i]!.sort((a, b) => a - b);
     const base = { id: p.id, code: p.code, unit: p.unit, judges: t.length, standardisedBy: z.length };
-    if (t.length === 0) return { ...base, status: 'unscored', score: null, z: null, medianZ: null, rawMean: null, trimmed: false };
+    if (t.length === 0)
+      return { ...base, status: 'unscored', score: null, z: null, medianZ: null, rawMean: null, trimmed: false };
     // Scored only by judges who told no project apart: the middle of the scale (see FlatJudgePolicy).
     const m = z.length ? trimmedMean(z, params.trimFrom) : { mean: 0, trimmed: false };
     const zBar = round9(m.mean);
     const raw = round9(t.reduce((a, b) => a + b, 0) / t.length);
-    return { ...base, status: 'ranked', score: round9(100 + 20 * zBar), z: zBar, medianZ: z.length ? round9(median(z)) : 0, rawMean: raw, trimmed: m.trimmed };
+    return {
+      ...base,
+      status: 'ranked',
+      score: round9(100 + 20 * zBar),
+      z: zBar,
+      medianZ: z.length ? round9(median(z)) : 0,
+      rawMean: raw,
+      trimmed: m.trimmed,
+    };
   });
 
   // Step 4: the order.
@@ -277,7 +293,15 @@ export function computeTrackRanking(rawInput: TrackRankingInput, rawParameters: 
     };
   });
   for (const a of unscored) {
-    projects.push({ ...a, rank: null, decidedBy: null, inQuota: false, quotaShare: null, closeCall: false, percentile: null });
+    projects.push({
+      ...a,
+      rank: null,
+      decidedBy: null,
+      inQuota: false,
+      quotaShare: null,
+      closeCall: false,
+      percentile: null,
+    });
   }
 
   return { track: input.track, quota: input.quota, ranked: n, projects, judges };

@@ -17,10 +17,19 @@ import type { RankingProject, Recusal, RubricCriterion, ScoreSheet, TrackRanking
  */
 export type RankingView = 'published' | 'live' | 'participation';
 
-export function rankingView(a: { roles: Roles; chatType: 'p2p' | 'group'; track: string | undefined; published: boolean; scoringOpened: boolean }): RankingView {
+export function rankingView(a: {
+  roles: Roles;
+  chatType: 'p2p' | 'group';
+  track: string | undefined;
+  published: boolean;
+  scoringOpened: boolean;
+}): RankingView {
   if (a.published) return 'published';
   if (a.chatType !== 'p2p' || !a.scoringOpened) return 'participation';
-  const mayRead = a.track === undefined ? a.roles.office || a.roles.leader || a.roles.judgeOf.length > 0 : liveTracks(a.roles, [a.track]).length > 0;
+  const mayRead =
+    a.track === undefined
+      ? a.roles.office || a.roles.leader || a.roles.judgeOf.length > 0
+      : liveTracks(a.roles, [a.track]).length > 0;
   return mayRead ? 'live' : 'participation';
 }
 
@@ -82,12 +91,18 @@ export function trackRankingInput(a: {
       recusals.push({ judge: s.judge, project: s.project });
       continue;
     }
-    const complete = a.rubric.every((c) => Number.isInteger(s.scores[c.code]) && s.scores[c.code]! >= 0 && s.scores[c.code]! <= c.max);
+    const complete = a.rubric.every(
+      (c) => Number.isInteger(s.scores[c.code]) && s.scores[c.code]! >= 0 && s.scores[c.code]! <= c.max,
+    );
     if (!complete) {
       skipped.push({ judge: s.judge, project: s.project, reason: 'incomplete' });
       continue;
     }
-    scores.push({ judge: s.judge, project: s.project, scores: Object.fromEntries(a.rubric.map((c) => [c.code, s.scores[c.code]!])) });
+    scores.push({
+      judge: s.judge,
+      project: s.project,
+      scores: Object.fromEntries(a.rubric.map((c) => [c.code, s.scores[c.code]!])),
+    });
   }
   for (const judge of judges) {
     const units = a.unitsOf.get(judge);
@@ -95,7 +110,14 @@ export function trackRankingInput(a: {
     for (const p of a.projects) if (units.has(p.unit)) recusals.push({ judge, project: p.id });
   }
   return {
-    input: { track: a.track, quota: a.quota, projects: a.projects.map((p) => ({ id: p.id, unit: p.unit, code: p.code })), rubric: a.rubric.map((c) => ({ code: c.code, weight: c.weight, max: c.max })), scores, recusals },
+    input: {
+      track: a.track,
+      quota: a.quota,
+      projects: a.projects.map((p) => ({ id: p.id, unit: p.unit, code: p.code })),
+      rubric: a.rubric.map((c) => ({ code: c.code, weight: c.weight, max: c.max })),
+      scores,
+      recusals,
+    },
     skipped,
   };
 }

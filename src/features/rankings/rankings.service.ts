@@ -5,7 +5,17 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
-import { publishedCard, rankingsOverviewCard, trackRankingCard, type CrossRow, type RankingMode, type RankRow, type TrackRef, type TrackSummary, type UnitRow } from '../../../cards/rankings';
+import {
+  publishedCard,
+  rankingsOverviewCard,
+  trackRankingCard,
+  type CrossRow,
+  type RankingMode,
+  type RankRow,
+  type TrackRef,
+  type TrackSummary,
+  type UnitRow,
+} from '../../../cards/rankings';
 import type { Card } from '../../../cards/kit';
 import { localDateOf, localDateTimeOf } from '../../competition/calendar';
 import { unitShortName, type Competition } from '../../competition/competition';
@@ -19,7 +29,13 @@ import { crossTrackOverview, unitSummaries } from './rankings.views';
 import { rankingSeed, trackRankingInput, type SkippedSheet } from './rankings.rules';
 import type { TrackRankingInput } from './rankings.input';
 import { sheetsOfTracks } from '../scoring';
-import { findPublication, insertSnapshots, latestVersion, lockPublications, type Publication } from './snapshots.repository';
+import {
+  findPublication,
+  insertSnapshots,
+  latestVersion,
+  lockPublications,
+  type Publication,
+} from './snapshots.repository';
 import { judgingGrants } from '../../core/roles.repository';
 import { unitsOfPeople } from '../../core/roles';
 import { announcementChat } from '../../core/chats.repository';
@@ -31,10 +47,18 @@ export interface TrackInputs {
 }
 
 /** The ranking inputs of some tracks (all of the file's, in its order, when omitted), read from the database. */
-export async function loadTrackInputs(db: Kysely<Database>, c: Competition, tracks?: readonly string[]): Promise<TrackInputs[]> {
+export async function loadTrackInputs(
+  db: Kysely<Database>,
+  c: Competition,
+  tracks?: readonly string[],
+): Promise<TrackInputs[]> {
   const wanted = c.file.tracks.filter((t) => !tracks || tracks.includes(t.code));
   const codes = wanted.map((t) => t.code);
-  const [projects, sheets, grants] = await Promise.all([allActiveProjects(db, c.id, codes), sheetsOfTracks(db, c.id, codes), judgingGrants(db, c.id)]);
+  const [projects, sheets, grants] = await Promise.all([
+    allActiveProjects(db, c.id, codes),
+    sheetsOfTracks(db, c.id, codes),
+    judgingGrants(db, c.id),
+  ]);
   const unitsOf = unitsOfPeople(grants);
   return wanted.map((t) => {
     const built = trackRankingInput({
@@ -43,7 +67,9 @@ export async function loadTrackInputs(db: Kysely<Database>, c: Competition, trac
       quota: t.quota.collectives,
       rubric: c.file.rubric,
       projects: projects.filter((p) => p.track === t.code).map((p) => ({ id: p.id, unit: p.unit, code: p.code })),
-      sheets: sheets.filter((s) => s.track === t.code).map((s) => ({ judge: s.judge, project: s.projectId, scores: s.scores, recused: s.recused })),
+      sheets: sheets
+        .filter((s) => s.track === t.code)
+        .map((s) => ({ judge: s.judge, project: s.projectId, scores: s.scores, recused: s.recused })),
       judges: grants.filter((g) => g.role === 'judge' && g.scope === t.code).map((g) => g.openId),
       unitsOf,
     });
@@ -56,7 +82,11 @@ export async function parametersFor(competitionId: string, track: string) {
 }
 
 /** The standings now, from the stored scores, for some tracks (not stored, not published). */
-export async function liveRankings(db: Kysely<Database>, c: Competition, tracks?: readonly string[]): Promise<TrackRanking[]> {
+export async function liveRankings(
+  db: Kysely<Database>,
+  c: Competition,
+  tracks?: readonly string[],
+): Promise<TrackRanking[]> {
   const inputs = await loadTrackInputs(db, c, tracks);
   return Promise.all(inputs.map(async (t) => computeTrackRanking(t.input, await parametersFor(c.id, t.track))));
 }
@@ -64,7 +94,15 @@ export async function liveRankings(db: Kysely<Database>, c: Competition, tracks?
 export interface PublishOutcome {
   version: number;
   /** `judges`: judges whose sheets count in the track. */
-  tracks: Array<{ track: string; hash: string; ranked: number; projects: number; judges: number; closeCalls: number; skipped: number }>;
+  tracks: Array<{
+    track: string;
+    hash: string;
+    ranked: number;
+    projects: number;
+    judges: number;
+    closeCalls: number;
+    skipped: number;
+  }>;
   verified: boolean;
   /** The announcement group's name ('' when unnamed) when the overview was posted there; undefined when there is none. */
   posted?: string;
@@ -76,7 +114,12 @@ export interface PublishOutcome {
  * the snapshots, one audit record per track with its hash, and the overview for the announcement group commit
  * together or not at all.
  */
-export async function publishRankings(s: BotServices, c: Competition, actor: string, now: number): Promise<PublishOutcome> {
+export async function publishRankings(
+  s: BotServices,
+  c: Competition,
+  actor: string,
+  now: number,
+): Promise<PublishOutcome> {
   const inputs = await loadTrackInputs(s.db, c);
   const snapshots: RankingSnapshot[] = [];
   let verified = true;
@@ -98,14 +141,43 @@ export async function publishRankings(s: BotServices, c: Competition, actor: str
         action: 'ranking.publish',
         entityType: 'ranking_snapshot',
         entityId: `v${v}/${snap.inputs.track}`,
-        after: { version: v, track: snap.inputs.track, hash: snap.hash, method: snap.method, seed: snap.parameters.seed, resamples: snap.parameters.resamples, ranked: snap.results.ranked },
+        after: {
+          version: v,
+          track: snap.inputs.track,
+          hash: snap.hash,
+          method: snap.method,
+          seed: snap.parameters.seed,
+          resamples: snap.parameters.resamples,
+          ranked: snap.results.ranked,
+        },
         at: now,
       });
     }
     if (chat) {
-      const publication: Publication = { version: v, publishedAt: now, publishedBy: actor, snapshots: new Map(snapshots.map((x) => [x.inputs.track, x])) };
+      const publication: Publication = {
+        version: v,
+        publishedAt: now,
+        publishedBy: actor,
+        snapshots: new Map(snapshots.map((x) => [x.inputs.track, x])),
+      };
       const card = overviewCard(c, publication, projects, 0);
-      await enqueueMessages(trx, [{ key: `ranking-published:${c.id}:${v}:${chat.chatId}`, purpose: 'ranking-published', op: 'send', receiveIdType: 'chat_id', receiveId: chat.chatId, rateKey: `chat:${chat.chatId}`, msgType: 'interactive', content: card, competitionId: c.id }], now);
+      await enqueueMessages(
+        trx,
+        [
+          {
+            key: `ranking-published:${c.id}:${v}:${chat.chatId}`,
+            purpose: 'ranking-published',
+            op: 'send',
+            receiveIdType: 'chat_id',
+            receiveId: chat.chatId,
+            rateKey: `chat:${chat.chatId}`,
+            msgType: 'interactive',
+            content: card,
+            competitionId: c.id,
+          },
+        ],
+        now,
+      );
     }
     return v;
   });
@@ -113,12 +185,21 @@ export async function publishRankings(s: BotServices, c: Competition, actor: str
   return {
     version,
     verified,
-    tracks: inputs.map((t, i) => ({ track: t.track, hash: snapshots[i]!.hash, ranked: snapshots[i]!.results.ranked, projects: t.input.projects.length, judges: snapshots[i]!.results.judges.filter((j) => j.projects > 0).length, closeCalls: snapshots[i]!.results.projects.filter((p) => p.closeCall).length, skipped: t.skipped.length })),
+    tracks: inputs.map((t, i) => ({
+      track: t.track,
+      hash: snapshots[i]!.hash,
+      ranked: snapshots[i]!.results.ranked,
+      projects: t.input.projects.length,
+      judges: snapshots[i]!.results.judges.filter((j) => j.projects > 0).length,
+      closeCalls: snapshots[i]!.results.projects.filter((p) => p.closeCall).length,
+      skipped: t.skipped.length,
+    })),
     ...(chat ? { posted: chat.name ?? '' } : {}),
   };
 }
 
-export const latestPublication = (db: Kysely<Database>, competitionId: string, version?: number) => findPublication(db, competitionId, version);
+export const latestPublication = (db: Kysely<Database>, competitionId: string, version?: number) =>
+  findPublication(db, competitionId, version);
 
 // ── view models for the cards ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -130,23 +211,50 @@ const trackRef = (c: Competition, code: string): TrackRef => {
 /** Names of projects by id; a project withdrawn since a snapshot is still named by its code. */
 const namesOf = (projects: readonly Project[]) => new Map(projects.map((p) => [p.id, p.name]));
 
-export function rankRows(c: Competition, r: TrackRanking, names: ReadonlyMap<string, string>): { rows: RankRow[]; unscored: Array<{ code: string; name: string }> } {
+export function rankRows(
+  c: Competition,
+  r: TrackRanking,
+  names: ReadonlyMap<string, string>,
+): { rows: RankRow[]; unscored: Array<{ code: string; name: string }> } {
   const rows: RankRow[] = [];
   const unscored: Array<{ code: string; name: string }> = [];
   for (const p of r.projects) {
     if (p.rank === null) unscored.push({ code: p.code, name: names.get(p.id) ?? '' });
-    else rows.push({ rank: p.rank, code: p.code, name: names.get(p.id) ?? '', unitName: unitShortName(c, p.unit), score: p.score!, rawMean: p.rawMean!, judges: p.judges, inQuota: p.inQuota, closeCall: p.closeCall });
+    else
+      rows.push({
+        rank: p.rank,
+        code: p.code,
+        name: names.get(p.id) ?? '',
+        unitName: unitShortName(c, p.unit),
+        score: p.score!,
+        rawMean: p.rawMean!,
+        judges: p.judges,
+        inQuota: p.inQuota,
+        closeCall: p.closeCall,
+      });
   }
   return { rows, unscored };
 }
 
 const modeOf = (c: Competition, publication: Publication | undefined, now: number, track?: string): RankingMode =>
   publication
-    ? { kind: 'published', version: publication.version, publishedOn: localDateOf(publication.publishedAt, c.timeZone), ...(track ? { hash: publication.snapshots.get(track)?.hash } : {}) }
+    ? {
+        kind: 'published',
+        version: publication.version,
+        publishedOn: localDateOf(publication.publishedAt, c.timeZone),
+        ...(track ? { hash: publication.snapshots.get(track)?.hash } : {}),
+      }
     : { kind: 'live', asOf: localDateTimeOf(now, c.timeZone) };
 
 /** One track's ranking card: from a publication, or live (publication undefined) as of `now`. */
-export function trackCard(c: Competition, ranking: TrackRanking, publication: Publication | undefined, projects: readonly Project[], offset: number, now: number): Card {
+export function trackCard(
+  c: Competition,
+  ranking: TrackRanking,
+  publication: Publication | undefined,
+  projects: readonly Project[],
+  offset: number,
+  now: number,
+): Card {
   const { rows, unscored } = rankRows(c, ranking, namesOf(projects));
   const version = publication?.version ?? 0;
   return trackRankingCard({
@@ -163,24 +271,76 @@ export function trackCard(c: Competition, ranking: TrackRanking, publication: Pu
 }
 
 /** The cross-track overview card of some rankings: a publication's, or live ones. */
-export function overviewOf(c: Competition, rankings: readonly TrackRanking[], mode: RankingMode, version: number, projects: readonly Project[], offset: number): Card {
+export function overviewOf(
+  c: Competition,
+  rankings: readonly TrackRanking[],
+  mode: RankingMode,
+  version: number,
+  projects: readonly Project[],
+  offset: number,
+): Card {
   const names = namesOf(projects);
   const tracks: TrackSummary[] = rankings.map((r) => ({
     ...trackRef(c, r.track),
     ranked: r.ranked,
     quota: r.quota,
     closeCalls: r.projects.filter((p) => p.closeCall).length,
-    inQuota: r.projects.filter((p) => p.inQuota).map((p) => ({ rank: p.rank!, code: p.code, name: names.get(p.id) ?? '', unitName: unitShortName(c, p.unit), closeCall: p.closeCall })),
+    inQuota: r.projects
+      .filter((p) => p.inQuota)
+      .map((p) => ({
+        rank: p.rank!,
+        code: p.code,
+        name: names.get(p.id) ?? '',
+        unitName: unitShortName(c, p.unit),
+        closeCall: p.closeCall,
+      })),
   }));
-  const units: UnitRow[] = unitSummaries(rankings).map((u) => ({ unitName: unitShortName(c, u.unit), meanPercentile: u.meanPercentile, ranked: u.ranked, inQuota: u.inQuota, closeCalls: u.closeCalls }));
-  const entries: CrossRow[] = crossTrackOverview(rankings).map((e) => ({ position: e.position, trackCode: e.track, code: e.code, name: names.get(e.id) ?? '', unitName: unitShortName(c, e.unit), percentile: e.percentile, rank: e.rank, of: e.of, inQuota: e.inQuota, closeCall: e.closeCall }));
-  return rankingsOverviewCard({ mode, tracks, units, entries, offset, page: (o) => ({ a: 'rank.overview', v: version, o }), trackAction: (t) => ({ a: 'rank.track', t, v: version, o: 0 }) });
+  const units: UnitRow[] = unitSummaries(rankings).map((u) => ({
+    unitName: unitShortName(c, u.unit),
+    meanPercentile: u.meanPercentile,
+    ranked: u.ranked,
+    inQuota: u.inQuota,
+    closeCalls: u.closeCalls,
+  }));
+  const entries: CrossRow[] = crossTrackOverview(rankings).map((e) => ({
+    position: e.position,
+    trackCode: e.track,
+    code: e.code,
+    name: names.get(e.id) ?? '',
+    unitName: unitShortName(c, e.unit),
+    percentile: e.percentile,
+    rank: e.rank,
+    of: e.of,
+    inQuota: e.inQuota,
+    closeCall: e.closeCall,
+  }));
+  return rankingsOverviewCard({
+    mode,
+    tracks,
+    units,
+    entries,
+    offset,
+    page: (o) => ({ a: 'rank.overview', v: version, o }),
+    trackAction: (t) => ({ a: 'rank.track', t, v: version, o: 0 }),
+  });
 }
 
 /** A publication's overview card, its cross-track table from `offset`. */
-export function overviewCard(c: Competition, publication: Publication, projects: readonly Project[], offset: number): Card {
+export function overviewCard(
+  c: Competition,
+  publication: Publication,
+  projects: readonly Project[],
+  offset: number,
+): Card {
   const rankings = [...publication.snapshots.values()].map((s) => s.results);
-  return overviewOf(c, rankings, modeOf(c, publication, publication.publishedAt), publication.version, projects, offset);
+  return overviewOf(
+    c,
+    rankings,
+    modeOf(c, publication, publication.publishedAt),
+    publication.version,
+    projects,
+    offset,
+  );
 }
 
 export const liveMode = (c: Competition, now: number): RankingMode => modeOf(c, undefined, now);
@@ -191,6 +351,14 @@ export function publishedReceipt(c: Competition, o: PublishOutcome): Card {
     version: o.version,
     verified: o.verified,
     posted: o.posted,
-    tracks: o.tracks.map((t) => ({ track: trackRef(c, t.track), ranked: t.ranked, projects: t.projects, judges: t.judges, closeCalls: t.closeCalls, hash: t.hash, skipped: t.skipped })),
+    tracks: o.tracks.map((t) => ({
+      track: trackRef(c, t.track),
+      ranked: t.ranked,
+      projects: t.projects,
+      judges: t.judges,
+      closeCalls: t.closeCalls,
+      hash: t.hash,
+      skipped: t.skipped,
+    })),
   });
 }

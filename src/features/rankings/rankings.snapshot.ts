@@ -8,7 +8,13 @@
  * numbers in ECMAScript's shortest round-trip form, strings as JSON.stringify writes them. Hashing uses WebCrypto
  * (crypto.subtle), present on Node and on Workers, hence async.
  */
-import { RANKING_METHOD, checkParameters, checkRankingInput, type RankingParameters, type TrackRankingInput } from './rankings.input';
+import {
+  RANKING_METHOD,
+  checkParameters,
+  checkRankingInput,
+  type RankingParameters,
+  type TrackRankingInput,
+} from './rankings.input';
 import { computeTrackRanking, type TrackRanking } from './rankings.method';
 
 export interface RankingSnapshot {
@@ -28,11 +34,16 @@ export function canonicalJson(value: unknown): string {
     return JSON.stringify(value);
   }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
+  if (
+    typeof value === 'object' &&
+    (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)
+  ) {
     const keys = Object.keys(value).sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
   }
-  throw new TypeError(`canonicalJson: cannot encode ${typeof value === 'object' ? Object.prototype.toString.call(value) : typeof value}`);
+  throw new TypeError(
+    `canonicalJson: cannot encode ${typeof value === 'object' ? Object.prototype.toString.call(value) : typeof value}`,
+  );
 }
 
 export async function sha256Hex(text: string): Promise<string> {
@@ -49,7 +60,10 @@ export async function freezeRanking(input: TrackRankingInput, parameters: Rankin
   const params = checkParameters(parameters);
   const results = computeTrackRanking(inputs, params);
   // A JSON round trip drops the readonly view types and proves the snapshot survives storage unchanged.
-  const body = JSON.parse(JSON.stringify({ method: RANKING_METHOD, inputs, parameters: params, results })) as Omit<RankingSnapshot, 'hash'>;
+  const body = JSON.parse(JSON.stringify({ method: RANKING_METHOD, inputs, parameters: params, results })) as Omit<
+    RankingSnapshot,
+    'hash'
+  >;
   return { ...body, hash: await hashOf(body) };
 }
 
@@ -66,7 +80,11 @@ export type SnapshotCheck =
 /** Recomputes a snapshot (for instance one read back from the database or an export) and checks results and hash. */
 export async function verifySnapshot(snapshot: RankingSnapshot): Promise<SnapshotCheck> {
   if (snapshot.method !== RANKING_METHOD) {
-    return { ok: false, problem: 'unknown-method', detail: `snapshot was made by ${snapshot.method}; this code computes ${RANKING_METHOD}` };
+    return {
+      ok: false,
+      problem: 'unknown-method',
+      detail: `snapshot was made by ${snapshot.method}; this code computes ${RANKING_METHOD}`,
+    };
   }
   let recomputed: TrackRanking;
   try {
@@ -78,7 +96,8 @@ export async function verifySnapshot(snapshot: RankingSnapshot): Promise<Snapsho
   const fresh = canonicalJson(JSON.parse(JSON.stringify(recomputed)));
   if (stored !== fresh) return { ok: false, problem: 'results-differ', detail: firstDifference(stored, fresh) };
   const hash = await hashOf(snapshot);
-  if (hash !== snapshot.hash) return { ok: false, problem: 'hash-mismatch', detail: `stored ${snapshot.hash}, content hashes to ${hash}` };
+  if (hash !== snapshot.hash)
+    return { ok: false, problem: 'hash-mismatch', detail: `stored ${snapshot.hash}, content hashes to ${hash}` };
   return { ok: true, hash };
 }
 

@@ -24,10 +24,19 @@ export interface UnitSummary {
  * then unit code; units with nothing ranked last.
  */
 export function unitSummaries(rankings: readonly TrackRanking[]): UnitSummary[] {
-  const units = new Map<string, { projects: number; inQuota: number; closeCalls: number; percentiles: number[]; tracks: Set<string> }>();
+  const units = new Map<
+    string,
+    { projects: number; inQuota: number; closeCalls: number; percentiles: number[]; tracks: Set<string> }
+  >();
   for (const r of rankings) {
     for (const p of r.projects) {
-      const u = units.get(p.unit) ?? { projects: 0, inQuota: 0, closeCalls: 0, percentiles: [], tracks: new Set<string>() };
+      const u = units.get(p.unit) ?? {
+        projects: 0,
+        inQuota: 0,
+        closeCalls: 0,
+        percentiles: [],
+        tracks: new Set<string>(),
+      };
       units.set(p.unit, u);
       u.projects++;
       u.tracks.add(r.track);
@@ -51,7 +60,10 @@ export function unitSummaries(rankings: readonly TrackRanking[]): UnitSummary[] 
     };
   });
   const desc = (a: number | null, b: number | null) => (b ?? -1) - (a ?? -1);
-  return out.sort((a, b) => desc(a.meanPercentile, b.meanPercentile) || desc(a.bestPercentile, b.bestPercentile) || byString(a.unit, b.unit));
+  return out.sort(
+    (a, b) =>
+      desc(a.meanPercentile, b.meanPercentile) || desc(a.bestPercentile, b.bestPercentile) || byString(a.unit, b.unit),
+  );
 }
 
 export interface CrossTrackEntry {
@@ -74,7 +86,17 @@ export function crossTrackOverview(rankings: readonly TrackRanking[]): CrossTrac
   const rows = rankings.flatMap((r) =>
     r.projects
       .filter((p) => p.percentile !== null && p.rank !== null)
-      .map((p) => ({ track: r.track, id: p.id, code: p.code, unit: p.unit, percentile: p.percentile!, rank: p.rank!, of: r.ranked, inQuota: p.inQuota, closeCall: p.closeCall })),
+      .map((p) => ({
+        track: r.track,
+        id: p.id,
+        code: p.code,
+        unit: p.unit,
+        percentile: p.percentile!,
+        rank: p.rank!,
+        of: r.ranked,
+        inQuota: p.inQuota,
+        closeCall: p.closeCall,
+      })),
   );
   // Track and code only fix the listing order inside a shared position.
   rows.sort((a, b) => b.percentile - a.percentile || byString(a.track, b.track) || byString(a.code, b.code));

@@ -21,12 +21,20 @@ export interface Publication {
 }
 
 export async function latestVersion(db: Db, competitionId: string): Promise<number> {
-  const r = await db.selectFrom('ranking_snapshots').select((eb) => eb.fn.max('version').as('v')).where('competition_id', '=', competitionId).executeTakeFirst();
+  const r = await db
+    .selectFrom('ranking_snapshots')
+    .select((eb) => eb.fn.max('version').as('v'))
+    .where('competition_id', '=', competitionId)
+    .executeTakeFirst();
   return Number(r?.v ?? 0);
 }
 
 /** A publication with all its snapshots (the latest when `version` is omitted); undefined when there is none. */
-export async function findPublication(db: Db, competitionId: string, version?: number): Promise<Publication | undefined> {
+export async function findPublication(
+  db: Db,
+  competitionId: string,
+  version?: number,
+): Promise<Publication | undefined> {
   const v = version ?? (await latestVersion(db, competitionId));
   if (!v) return undefined;
   const rows = await db
@@ -50,14 +58,22 @@ export async function findPublication(db: Db, competitionId: string, version?: n
  * at once get versions n and n+1 rather than colliding; SQLite runs one write transaction at a time anyway.
  */
 export async function lockPublications(trx: Transaction<Database>, competitionId: string): Promise<void> {
-  if (dialectOf(trx) === 'mysql') await trx.selectFrom('competitions').select('id').where('id', '=', competitionId).forUpdate().execute();
+  if (dialectOf(trx) === 'mysql')
+    await trx.selectFrom('competitions').select('id').where('id', '=', competitionId).forUpdate().execute();
 }
 
 /**
  * Inserts one publication's snapshots in the caller's transaction. Ids sort in insertion order within a version
  * (a zero-padded sequence after the version), so that reading them back keeps the file's track order.
  */
-export async function insertSnapshots(trx: Transaction<Database>, competitionId: string, version: number, snapshots: readonly RankingSnapshot[], actor: string, now: number): Promise<void> {
+export async function insertSnapshots(
+  trx: Transaction<Database>,
+  competitionId: string,
+  version: number,
+  snapshots: readonly RankingSnapshot[],
+  actor: string,
+  now: number,
+): Promise<void> {
   const at = toDbInstant(now);
   const batch = newId('rnk');
   let i = 0;

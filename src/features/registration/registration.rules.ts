@@ -32,7 +32,13 @@ export function registrationOverview(input: OverviewInput): Overview {
     total: trackTotals.reduce((a, b) => a + b, 0),
     unitsWithout: rows.filter((r) => r.total === 0).map((r) => r.name),
     thinTracks: input.tracks
-      .map((t, i) => ({ code: t.code, name: t.name, nameEn: t.nameEn, n: trackTotals[i]!, wanted: Math.max(1, 2 * t.quota.collectives) }))
+      .map((t, i) => ({
+        code: t.code,
+        name: t.name,
+        nameEn: t.nameEn,
+        n: trackTotals[i]!,
+        wanted: Math.max(1, 2 * t.quota.collectives),
+      }))
       .filter((t) => t.n < t.wanted),
   };
 }

@@ -37,17 +37,63 @@ export interface Deadline {
 export function deadlinesOf(c: Competition): Deadline[] {
   const registration = c.stages.find((s) => s.code === 'registration')!;
   const out: Deadline[] = [
-    { rule: 'registration', key: 'registration', name: text('项目报名', 'project registration'), dueDate: registration.end, dueAt: deadlineInstant(c, registration.end), from: deadlineInstant(c, registration.start) - 86_400_000 },
+    {
+      rule: 'registration',
+      key: 'registration',
+      name: text('项目报名', 'project registration'),
+      dueDate: registration.end,
+      dueAt: deadlineInstant(c, registration.end),
+      from: deadlineInstant(c, registration.start) - 86_400_000,
+    },
   ];
   for (const p of c.periods) {
     const from = deadlineInstant(c, p.opens) - 86_400_000;
-    out.push({ rule: 'report', key: p.code, name: text(`${p.name}报告`, `${p.nameEn} report`), dueDate: p.due, dueAt: deadlineInstant(c, p.due), from });
-    if (p.selfEvaluation) out.push({ rule: 'self-evaluation', key: p.code, name: text(`${p.name}自评`, `${p.nameEn} self-evaluation`), dueDate: p.due, dueAt: deadlineInstant(c, p.due), from });
+    out.push({
+      rule: 'report',
+      key: p.code,
+      name: text(`${p.name}报告`, `${p.nameEn} report`),
+      dueDate: p.due,
+      dueAt: deadlineInstant(c, p.due),
+      from,
+    });
+    if (p.selfEvaluation)
+      out.push({
+        rule: 'self-evaluation',
+        key: p.code,
+        name: text(`${p.name}自评`, `${p.nameEn} self-evaluation`),
+        dueDate: p.due,
+        dueAt: deadlineInstant(c, p.due),
+        from,
+      });
   }
   for (const m of c.file.milestones) {
-    if (m.code === 'judging-close') out.push({ rule: 'judging', key: m.code, name: text(`评分（${m.name}）`, `scoring (${m.nameEn})`), dueDate: m.date, dueAt: deadlineInstant(c, m.date), from: 0 });
-    if (m.code === 'materials-due') out.push({ rule: 'materials', key: m.code, name: text(`申报材料（${m.name}）`, `award materials (${m.nameEn})`), dueDate: m.date, dueAt: deadlineInstant(c, m.date), from: 0 });
-    if (m.code === 'approval') out.push({ rule: 'approval', key: m.code, name: text(`表彰审定（${m.name}）`, `award decisions (${m.nameEn})`), dueDate: m.date, dueAt: deadlineInstant(c, m.date), from: 0 });
+    if (m.code === 'judging-close')
+      out.push({
+        rule: 'judging',
+        key: m.code,
+        name: text(`评分（${m.name}）`, `scoring (${m.nameEn})`),
+        dueDate: m.date,
+        dueAt: deadlineInstant(c, m.date),
+        from: 0,
+      });
+    if (m.code === 'materials-due')
+      out.push({
+        rule: 'materials',
+        key: m.code,
+        name: text(`申报材料（${m.name}）`, `award materials (${m.nameEn})`),
+        dueDate: m.date,
+        dueAt: deadlineInstant(c, m.date),
+        from: 0,
+      });
+    if (m.code === 'approval')
+      out.push({
+        rule: 'approval',
+        key: m.code,
+        name: text(`表彰审定（${m.name}）`, `award decisions (${m.nameEn})`),
+        dueDate: m.date,
+        dueAt: deadlineInstant(c, m.date),
+        from: 0,
+      });
   }
   return out;
 }

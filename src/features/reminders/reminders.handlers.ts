@@ -21,7 +21,10 @@ import { matchProblem, unitChoice } from '../../core/names';
 const SNOOZE_HOURS = 2;
 const MAX_SNOOZES = 5;
 
-const hhmm = (c: Competition, ms: number) => new Intl.DateTimeFormat('en-GB', { timeZone: c.timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(ms);
+const hhmm = (c: Competition, ms: number) =>
+  new Intl.DateTimeFormat('en-GB', { timeZone: c.timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(
+    ms,
+  );
 const localTime = (c: Competition, ms: number) => `${localDateOf(ms, c.timeZone)} ${hhmm(c, ms)}`;
 
 export const snoozeAction: CardActionSpec<'rem.snooze'> = {
@@ -31,20 +34,58 @@ export const snoozeAction: CardActionSpec<'rem.snooze'> = {
     const s = ctx.services;
     const c = await s.competition();
     const now = s.clock.now();
-    if (!ctx.roles.contactOf.includes(v.u)) refuse('reminders.not_yours', '这条提醒不是发给你的单位的。', 'This reminder is not for your unit.');
+    if (!ctx.roles.contactOf.includes(v.u))
+      refuse('reminders.not_yours', '这条提醒不是发给你的单位的。', 'This reminder is not for your unit.');
     const d = deadlinesOf(c).find((x) => x.rule === v.r && x.key === v.k);
-    if (!d || now >= d.dueAt) refuse('reminders.past', '已经截止，不能再推迟提醒。', 'The deadline has passed; the reminder cannot be postponed.');
+    if (!d || now >= d.dueAt)
+      refuse(
+        'reminders.past',
+        '已经截止，不能再推迟提醒。',
+        'The deadline has passed; the reminder cannot be postponed.',
+      );
     const owing = (await obligationsFor(s.db, c, d!)).some((o) => o.subject === v.u);
-    if (!owing) return { toast: { type: 'success', text: text('已经完成了，不会再提醒。', 'Already done: no more reminders.') } };
+    if (!owing)
+      return { toast: { type: 'success', text: text('已经完成了，不会再提醒。', 'Already done: no more reminders.') } };
     const until = snoozeUntil(scheduleOf(c), now, SNOOZE_HOURS, d!.dueAt);
-    if (until === undefined) refuse('reminders.too_late', `离截止不到 ${SNOOZE_HOURS} 个工作小时，请现在处理。`, `Less than ${SNOOZE_HOURS} working hours are left before the deadline; please do it now.`);
+    if (until === undefined)
+      refuse(
+        'reminders.too_late',
+        `离截止不到 ${SNOOZE_HOURS} 个工作小时，请现在处理。`,
+        `Less than ${SNOOZE_HOURS} working hours are left before the deadline; please do it now.`,
+      );
     const mine = await shortHash(ctx.action.operatorOpenId);
     const existing = await snoozesOf(s.db, s.competitionId, d!.rule, d!.key, v.u);
     const minePlanned = existing.filter((e) => e.step.endsWith(`:${mine}`));
-    if (minePlanned.some((e) => e.status === 'planned')) return { toast: { type: 'info', text: text('已经设置过稍后提醒了。', 'A later reminder is already set.') } };
-    if (minePlanned.length >= MAX_SNOOZES) refuse('reminders.snoozed_enough', `已推迟 ${MAX_SNOOZES} 次，请尽快处理。`, `Postponed ${MAX_SNOOZES} times already; please do it soon.`);
-    await recordOccurrence(s.db, { competitionId: s.competitionId, rule: d!.rule, key: d!.key, subject: v.u, step: `snooze:${minePlanned.length + 1}:${mine}`, dueAt: until!, status: 'planned' }, now);
-    return { toast: { type: 'success', text: text(`好的，${localTime(c, until!)} 再提醒你。`, `OK, I will remind you again at ${localTime(c, until!)}.`) } };
+    if (minePlanned.some((e) => e.status === 'planned'))
+      return { toast: { type: 'info', text: text('已经设置过稍后提醒了。', 'A later reminder is already set.') } };
+    if (minePlanned.length >= MAX_SNOOZES)
+      refuse(
+        'reminders.snoozed_enough',
+        `已推迟 ${MAX_SNOOZES} 次，请尽快处理。`,
+        `Postponed ${MAX_SNOOZES} times already; please do it soon.`,
+      );
+    await recordOccurrence(
+      s.db,
+      {
+        competitionId: s.competitionId,
+        rule: d!.rule,
+        key: d!.key,
+        subject: v.u,
+        step: `snooze:${minePlanned.length + 1}:${mine}`,
+        dueAt: until!,
+        status: 'planned',
+      },
+      now,
+    );
+    return {
+      toast: {
+        type: 'success',
+        text: text(
+          `好的，${localTime(c, until!)} 再提醒你。`,
+          `OK, I will remind you again at ${localTime(c, until!)}.`,
+        ),
+      },
+    };
   },
 };
 
@@ -68,7 +109,16 @@ async function setPause(ctx: CommandContext, paused: boolean): Promise<{ c: Comp
   await s.db.transaction().execute(async (trx) => {
     const changed = await setPaused(trx, { competitionId: s.competitionId, unit, actor, paused }, now);
     if (changed) {
-      await recordAudit(trx, { competitionId: s.competitionId, actor, action: paused ? 'reminders.pause' : 'reminders.resume', entityType: 'reminders', entityId: unit || '*', before: { paused: !paused }, after: { paused }, at: now });
+      await recordAudit(trx, {
+        competitionId: s.competitionId,
+        actor,
+        action: paused ? 'reminders.pause' : 'reminders.resume',
+        entityType: 'reminders',
+        entityId: unit || '*',
+        before: { paused: !paused },
+        after: { paused },
+        at: now,
+      });
     }
   });
   return { c, unit, who: unit ? c.file.units.find((u) => u.code === unit)!.shortName : '' };
@@ -82,7 +132,18 @@ export const pauseCommand: CommandSpec = {
   audience: 'office',
   async run(ctx) {
     const { unit, who } = await setPause(ctx, true);
-    await ctx.reply(unit ? text(`已暂停${who}的提醒。发送「恢复提醒 ${who}」恢复。`, `Reminders for ${who} are paused. Send "resume reminders ${who}" to resume.`) : text('已暂停全部提醒。发送「恢复提醒」恢复。', 'All reminders are paused. Send "resume reminders" to resume.'), 'reminders-pause');
+    await ctx.reply(
+      unit
+        ? text(
+            `已暂停${who}的提醒。发送「恢复提醒 ${who}」恢复。`,
+            `Reminders for ${who} are paused. Send "resume reminders ${who}" to resume.`,
+          )
+        : text(
+            '已暂停全部提醒。发送「恢复提醒」恢复。',
+            'All reminders are paused. Send "resume reminders" to resume.',
+          ),
+      'reminders-pause',
+    );
   },
 };
 
@@ -94,7 +155,12 @@ export const resumeCommand: CommandSpec = {
   audience: 'office',
   async run(ctx) {
     const { unit, who } = await setPause(ctx, false);
-    await ctx.reply(unit ? text(`已恢复${who}的提醒。`, `Reminders for ${who} resumed.`) : text('已恢复全部提醒（单独暂停的单位仍暂停）。', 'Reminders resumed (units paused one by one stay paused).'), 'reminders-resume');
+    await ctx.reply(
+      unit
+        ? text(`已恢复${who}的提醒。`, `Reminders for ${who} resumed.`)
+        : text('已恢复全部提醒（单独暂停的单位仍暂停）。', 'Reminders resumed (units paused one by one stay paused).'),
+      'reminders-resume',
+    );
   },
 };
 
@@ -112,13 +178,25 @@ export const planCommand: CommandSpec = {
     const leaders = await unitsWithLeaders(s.db, s.competitionId);
     const upcoming: PlanRow[] = [];
     for (const d of deadlinesOf(c)) {
-      const steps = deadlineSteps(sched, d.dueDate, d.dueAt).filter((st) => st.at > now && st.at <= horizon && st.at >= d.from && st.kind !== 'digest');
+      const steps = deadlineSteps(sched, d.dueDate, d.dueAt).filter(
+        (st) => st.at > now && st.at <= horizon && st.at >= d.from && st.kind !== 'digest',
+      );
       if (!steps.length) continue;
       const obligations = await obligationsFor(s.db, c, d);
       const owing = obligations.length;
       // An escalation goes to the unit's leaders: say how many owing units have none (it would reach nobody).
-      const unreachable = steps.some((st) => st.kind === 'escalate') ? obligations.filter((o) => o.unit && !leaders.has(o.unit)).length : 0;
-      for (const st of steps) upcoming.push({ deadlineName: d.name, dueDate: d.dueDate, step: st.code, at: localTime(c, st.at), owing, ...(st.kind === 'escalate' ? { unreachable } : {}) });
+      const unreachable = steps.some((st) => st.kind === 'escalate')
+        ? obligations.filter((o) => o.unit && !leaders.has(o.unit)).length
+        : 0;
+      for (const st of steps)
+        upcoming.push({
+          deadlineName: d.name,
+          dueDate: d.dueDate,
+          step: st.code,
+          at: localTime(c, st.at),
+          owing,
+          ...(st.kind === 'escalate' ? { unreachable } : {}),
+        });
     }
     upcoming.sort((a, b) => a.at.localeCompare(b.at));
     const rows = await sentSince(s.db, s.competitionId, now - 14 * 86_400_000);
@@ -135,10 +213,20 @@ export const planCommand: CommandSpec = {
     const sent = [...groups.values()]
       .sort((a, b) => b.last - a.last)
       .slice(0, 20)
-      .map((g) => ({ deadlineName: deadlines.find((d) => d.rule === g.rule && d.key === g.key)?.name ?? text(g.key, g.key), step: g.step, count: g.count, last: localTime(c, g.last) }));
+      .map((g) => ({
+        deadlineName: deadlines.find((d) => d.rule === g.rule && d.key === g.key)?.name ?? text(g.key, g.key),
+        step: g.step,
+        count: g.count,
+        last: localTime(c, g.last),
+      }));
     const paused = await pausedUnits(s.db, s.competitionId);
     await ctx.reply(
-      remindersPlanCard({ upcoming: upcoming.slice(0, 25), sent, allPaused: paused.has(''), paused: [...paused].filter(Boolean).map((u) => c.file.units.find((x) => x.code === u)?.shortName ?? u) }),
+      remindersPlanCard({
+        upcoming: upcoming.slice(0, 25),
+        sent,
+        allPaused: paused.has(''),
+        paused: [...paused].filter(Boolean).map((u) => c.file.units.find((x) => x.code === u)?.shortName ?? u),
+      }),
       'reminders-plan',
     );
   },

@@ -22,7 +22,11 @@ export interface OccurrenceKey {
 }
 
 /** Records an occurrence; true when this call made it (so it, and only it, enqueues the messages). */
-export async function recordOccurrence(db: Db, row: OccurrenceKey & { dueAt: number; status: 'sent' | 'planned' }, now: number): Promise<boolean> {
+export async function recordOccurrence(
+  db: Db,
+  row: OccurrenceKey & { dueAt: number; status: 'sent' | 'planned' },
+  now: number,
+): Promise<boolean> {
   const at = toDbInstant(now);
   const insert = db.insertInto('reminder_occurrences').values({
     id: newId('rem'),
@@ -37,12 +41,26 @@ export async function recordOccurrence(db: Db, row: OccurrenceKey & { dueAt: num
     created_at: at,
     updated_at: at,
   });
-  return madeRow(await insertIfAbsent(db, insert, ['competition_id', 'rule', 'deadline_key', 'unit_code', 'step']).executeTakeFirstOrThrow());
+  return madeRow(
+    await insertIfAbsent(db, insert, [
+      'competition_id',
+      'rule',
+      'deadline_key',
+      'unit_code',
+      'step',
+    ]).executeTakeFirstOrThrow(),
+  );
 }
 
 /** The steps already recorded for a deadline, as `<subject>|<step>`. */
 export async function recordedSteps(db: Db, competitionId: string, rule: string, key: string): Promise<Set<string>> {
-  const rows = await db.selectFrom('reminder_occurrences').select(['unit_code', 'step']).where('competition_id', '=', competitionId).where('rule', '=', rule).where('deadline_key', '=', key).execute();
+  const rows = await db
+    .selectFrom('reminder_occurrences')
+    .select(['unit_code', 'step'])
+    .where('competition_id', '=', competitionId)
+    .where('rule', '=', rule)
+    .where('deadline_key', '=', key)
+    .execute();
   return new Set(rows.map((r) => `${r.unit_code}|${r.step}`));
 }
 
@@ -58,13 +76,32 @@ export interface PlannedSnooze {
 
 /** Snoozes whose time has come. */
 export async function dueSnoozes(db: Db, competitionId: string, now: number): Promise<PlannedSnooze[]> {
-  const rows = await db.selectFrom('reminder_occurrences').selectAll().where('competition_id', '=', competitionId).where('status', '=', 'planned').where('due_at', '<=', toDbInstant(now)).execute();
-  return rows.map((r) => ({ id: r.id, competitionId: r.competition_id, rule: r.rule, key: r.deadline_key, subject: r.unit_code, step: r.step, createdAt: fromDbInstant(r.created_at) }));
+  const rows = await db
+    .selectFrom('reminder_occurrences')
+    .selectAll()
+    .where('competition_id', '=', competitionId)
+    .where('status', '=', 'planned')
+    .where('due_at', '<=', toDbInstant(now))
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    competitionId: r.competition_id,
+    rule: r.rule,
+    key: r.deadline_key,
+    subject: r.unit_code,
+    step: r.step,
+    createdAt: fromDbInstant(r.created_at),
+  }));
 }
 
 /** Settles a planned snooze as sent or skipped; true when this call settled it (another server may have). */
 export async function settleSnooze(db: Db, id: string, status: 'sent' | 'skipped', now: number): Promise<boolean> {
-  const u = await db.updateTable('reminder_occurrences').set({ status, updated_at: toDbInstant(now) }).where('id', '=', id).where('status', '=', 'planned').executeTakeFirst();
+  const u = await db
+    .updateTable('reminder_occurrences')
+    .set({ status, updated_at: toDbInstant(now) })
+    .where('id', '=', id)
+    .where('status', '=', 'planned')
+    .executeTakeFirst();
   return Number(u.numUpdatedRows) === 1;
 }
 
@@ -86,27 +123,65 @@ export async function regularReminderSince(db: Db, snooze: PlannedSnooze): Promi
 }
 
 /** A unit's snoozes of one deadline, planned or settled. */
-export async function snoozesOf(db: Db, competitionId: string, rule: string, key: string, unit: string): Promise<Array<{ step: string; status: string }>> {
-  return db.selectFrom('reminder_occurrences').select(['step', 'status']).where('competition_id', '=', competitionId).where('rule', '=', rule).where('deadline_key', '=', key).where('unit_code', '=', unit).where('step', 'like', 'snooze:%').execute();
+export async function snoozesOf(
+  db: Db,
+  competitionId: string,
+  rule: string,
+  key: string,
+  unit: string,
+): Promise<Array<{ step: string; status: string }>> {
+  return db
+    .selectFrom('reminder_occurrences')
+    .select(['step', 'status'])
+    .where('competition_id', '=', competitionId)
+    .where('rule', '=', rule)
+    .where('deadline_key', '=', key)
+    .where('unit_code', '=', unit)
+    .where('step', 'like', 'snooze:%')
+    .execute();
 }
 
 /** Reminders sent since `since` (the office's plan shows what went). */
-export async function sentSince(db: Db, competitionId: string, since: number): Promise<Array<{ rule: string; key: string; step: string; at: number }>> {
-  const rows = await db.selectFrom('reminder_occurrences').select(['rule', 'deadline_key', 'step', 'created_at']).where('competition_id', '=', competitionId).where('status', '=', 'sent').where('created_at', '>=', toDbInstant(since)).execute();
+export async function sentSince(
+  db: Db,
+  competitionId: string,
+  since: number,
+): Promise<Array<{ rule: string; key: string; step: string; at: number }>> {
+  const rows = await db
+    .selectFrom('reminder_occurrences')
+    .select(['rule', 'deadline_key', 'step', 'created_at'])
+    .where('competition_id', '=', competitionId)
+    .where('status', '=', 'sent')
+    .where('created_at', '>=', toDbInstant(since))
+    .execute();
   return rows.map((r) => ({ rule: r.rule, key: r.deadline_key, step: r.step, at: fromDbInstant(r.created_at) }));
 }
 
 export async function pausedUnits(db: Db, competitionId: string): Promise<Set<string>> {
-  const rows = await db.selectFrom('reminder_pauses').select('unit_code').where('competition_id', '=', competitionId).execute();
+  const rows = await db
+    .selectFrom('reminder_pauses')
+    .select('unit_code')
+    .where('competition_id', '=', competitionId)
+    .execute();
   return new Set(rows.map((r) => r.unit_code));
 }
 
 /** Pauses or resumes a unit's reminders ('' for everyone); true when that changed something. */
-export async function setPaused(db: Db, p: { competitionId: string; unit: string; actor: string; paused: boolean }, now: number): Promise<boolean> {
+export async function setPaused(
+  db: Db,
+  p: { competitionId: string; unit: string; actor: string; paused: boolean },
+  now: number,
+): Promise<boolean> {
   if (p.paused) {
-    const insert = db.insertInto('reminder_pauses').values({ competition_id: p.competitionId, unit_code: p.unit, paused_by: p.actor, paused_at: toDbInstant(now) });
+    const insert = db
+      .insertInto('reminder_pauses')
+      .values({ competition_id: p.competitionId, unit_code: p.unit, paused_by: p.actor, paused_at: toDbInstant(now) });
     return madeRow(await insertIfAbsent(db, insert, ['competition_id', 'unit_code']).executeTakeFirstOrThrow());
   }
-  const r = await db.deleteFrom('reminder_pauses').where('competition_id', '=', p.competitionId).where('unit_code', '=', p.unit).executeTakeFirst();
+  const r = await db
+    .deleteFrom('reminder_pauses')
+    .where('competition_id', '=', p.competitionId)
+    .where('unit_code', '=', p.unit)
+    .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }

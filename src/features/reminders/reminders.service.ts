@@ -6,19 +6,36 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
-import { digestCard, escalationCard, groupReminderCard, reminderCard, type ReminderView } from '../../../cards/reminders';
+import {
+  digestCard,
+  escalationCard,
+  groupReminderCard,
+  reminderCard,
+  type ReminderView,
+} from '../../../cards/reminders';
 import { daysBetween, localDateOf } from '../../competition/calendar';
 import type { Competition } from '../../competition/competition';
 import type { BotServices } from '../../lark/handlers';
 import { enqueueMessages, type OutgoingMessage } from '../../lark/outbox.repository';
-import { dueSnoozes, pausedUnits, recordedSteps, recordOccurrence, regularReminderSince, settleSnooze } from './reminders.repository';
+import {
+  dueSnoozes,
+  pausedUnits,
+  recordedSteps,
+  recordOccurrence,
+  regularReminderSince,
+  settleSnooze,
+} from './reminders.repository';
 import { unitGroupChats } from '../../core/chats.repository';
 import { holdersOf, officeOpenIds, unitsWithLeaders } from '../../core/roles.repository';
 import { deadlinesOf, OPEN_AFTER_DEADLINE, type Deadline } from './deadlines';
 import { obligationsFor, type Obligation } from './obligations.repository';
 import { deadlineSteps, dueSteps, isWorkingSlot, type Schedule, type Step } from './schedule.rules';
 
-export const scheduleOf = (c: Competition): Schedule => ({ rules: c.file.reminders, calendar: c.calendar, timeZone: c.timeZone });
+export const scheduleOf = (c: Competition): Schedule => ({
+  rules: c.file.reminders,
+  calendar: c.calendar,
+  timeZone: c.timeZone,
+});
 
 export interface ReminderRun {
   /** Occurrences recorded and enqueued by this run. */
@@ -50,15 +67,44 @@ function view(c: Competition, d: Deadline, o: Obligation, now: number, snooze: b
 }
 
 /** The messages of one step for one subject. */
-function stepMessages(c: Competition, d: Deadline, o: Obligation, step: Step, now: number, ctx: { groups: Map<string, string>; leaders: string[]; recipients?: string[] }): OutgoingMessage[] {
+function stepMessages(
+  c: Competition,
+  d: Deadline,
+  o: Obligation,
+  step: Step,
+  now: number,
+  ctx: { groups: Map<string, string>; leaders: string[]; recipients?: string[] },
+): OutgoingMessage[] {
   const key = (to: string) => `rem:${c.id}:${d.rule}:${d.key}:${o.subject}:${step.code}:${to}`;
   const v = view(c, d, o, now, step.kind === 'before');
-  const direct = (to: string, content: unknown, purpose: string): OutgoingMessage => ({ key: key(to), purpose, op: 'send', receiveIdType: 'open_id', receiveId: to, rateKey: `user:${to}`, msgType: 'interactive', content, competitionId: c.id });
+  const direct = (to: string, content: unknown, purpose: string): OutgoingMessage => ({
+    key: key(to),
+    purpose,
+    op: 'send',
+    receiveIdType: 'open_id',
+    receiveId: to,
+    rateKey: `user:${to}`,
+    msgType: 'interactive',
+    content,
+    competitionId: c.id,
+  });
   if (step.kind === 'escalate') return ctx.leaders.map((to) => direct(to, escalationCard(v), 'reminder-escalation'));
-  const out = (ctx.recipients ?? o.recipients).map((to) => direct(to, reminderCard(v), step.kind === 'overdue' ? 'reminder-overdue' : 'reminder'));
+  const out = (ctx.recipients ?? o.recipients).map((to) =>
+    direct(to, reminderCard(v), step.kind === 'overdue' ? 'reminder-overdue' : 'reminder'),
+  );
   const group = o.unit ? ctx.groups.get(o.unit) : undefined;
   if (step.group && group && !ctx.recipients) {
-    out.push({ key: key(`group:${group}`), purpose: 'reminder-group', op: 'send', receiveIdType: 'chat_id', receiveId: group, rateKey: `chat:${group}`, msgType: 'interactive', content: groupReminderCard({ ...v, snooze: undefined, contacts: o.recipients }), competitionId: c.id });
+    out.push({
+      key: key(`group:${group}`),
+      purpose: 'reminder-group',
+      op: 'send',
+      receiveIdType: 'chat_id',
+      receiveId: group,
+      rateKey: `chat:${group}`,
+      msgType: 'interactive',
+      content: groupReminderCard({ ...v, snooze: undefined, contacts: o.recipients }),
+      competitionId: c.id,
+    });
   }
   return out;
 }
@@ -75,7 +121,11 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
   const owedCache = new Map<string, Obligation[]>();
   const owed = async (d: Deadline) => {
     const k = `${d.rule}|${d.key}`;
-    if (!owedCache.has(k)) owedCache.set(k, (await obligationsFor(s.db, c, d)).filter((o) => !o.unit || !paused.has(o.unit)));
+    if (!owedCache.has(k))
+      owedCache.set(
+        k,
+        (await obligationsFor(s.db, c, d)).filter((o) => !o.unit || !paused.has(o.unit)),
+      );
     return owedCache.get(k)!;
   };
 
@@ -92,20 +142,73 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
         if (done.has(`|${step.code}`)) continue;
         const office = await officeOpenIds(s.db, s.competitionId, s.admins);
         // Who the escalation to unit leaders will not reach: the office should know now, not find out later.
-        const leaders = c.file.reminders.escalateAfterDays > 0 ? await unitsWithLeaders(s.db, s.competitionId) : undefined;
-        const unreachable = leaders ? obligations.filter((o) => o.unit && !leaders.has(o.unit)).map((o) => o.label) : [];
-        const card = digestCard({ deadlineName: d.name, dueDate: d.dueDate, missing: obligations.map((o) => ({ name: o.label, items: o.items, contacts: o.recipients.length })), unreachable });
-        const messages = office.map((to): OutgoingMessage => ({ key: `rem:${c.id}:${d.rule}:${d.key}::digest:${to}`, purpose: 'reminder-digest', op: 'send', receiveIdType: 'open_id', receiveId: to, rateKey: `user:${to}`, msgType: 'interactive', content: card, competitionId: c.id }));
-        if (await recordAndEnqueue(s.db, { competitionId: c.id, rule: d.rule, key: d.key, subject: '', step: step.code, dueAt: step.at, status: 'sent' }, messages, now)) run.sent++;
+        const leaders =
+          c.file.reminders.escalateAfterDays > 0 ? await unitsWithLeaders(s.db, s.competitionId) : undefined;
+        const unreachable = leaders
+          ? obligations.filter((o) => o.unit && !leaders.has(o.unit)).map((o) => o.label)
+          : [];
+        const card = digestCard({
+          deadlineName: d.name,
+          dueDate: d.dueDate,
+          missing: obligations.map((o) => ({ name: o.label, items: o.items, contacts: o.recipients.length })),
+          unreachable,
+        });
+        const messages = office.map(
+          (to): OutgoingMessage => ({
+            key: `rem:${c.id}:${d.rule}:${d.key}::digest:${to}`,
+            purpose: 'reminder-digest',
+            op: 'send',
+            receiveIdType: 'open_id',
+            receiveId: to,
+            rateKey: `user:${to}`,
+            msgType: 'interactive',
+            content: card,
+            competitionId: c.id,
+          }),
+        );
+        if (
+          await recordAndEnqueue(
+            s.db,
+            {
+              competitionId: c.id,
+              rule: d.rule,
+              key: d.key,
+              subject: '',
+              step: step.code,
+              dueAt: step.at,
+              status: 'sent',
+            },
+            messages,
+            now,
+          )
+        )
+          run.sent++;
         continue;
       }
       for (const o of obligations) {
         if (done.has(`${o.subject}|${step.code}`)) continue;
         groups ??= await unitGroupChats(s.db, s.competitionId);
-        const leaders = step.kind === 'escalate' && o.unit ? await holdersOf(s.db, s.competitionId, 'unit_leader', o.unit) : [];
+        const leaders =
+          step.kind === 'escalate' && o.unit ? await holdersOf(s.db, s.competitionId, 'unit_leader', o.unit) : [];
         const messages = stepMessages(c, d, o, step, now, { groups, leaders });
         if (!messages.length) continue; // e.g. no leader to escalate to: nothing to record
-        if (await recordAndEnqueue(s.db, { competitionId: c.id, rule: d.rule, key: d.key, subject: o.subject, step: step.code, dueAt: step.at, status: 'sent' }, messages, now)) run.sent++;
+        if (
+          await recordAndEnqueue(
+            s.db,
+            {
+              competitionId: c.id,
+              rule: d.rule,
+              key: d.key,
+              subject: o.subject,
+              step: step.code,
+              dueAt: step.at,
+              status: 'sent',
+            },
+            messages,
+            now,
+          )
+        )
+          run.sent++;
       }
     }
   }
@@ -124,7 +227,15 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
       const hash = row.step.split(':')[2];
       const recipients: string[] = [];
       for (const r of o.recipients) if ((await shortHash(r)) === hash) recipients.push(r);
-      await enqueueMessages(trx, stepMessages(c, d, o, { code: row.step, kind: 'before', at: now, group: false }, now, { groups: new Map(), leaders: [], recipients }), now);
+      await enqueueMessages(
+        trx,
+        stepMessages(c, d, o, { code: row.step, kind: 'before', at: now, group: false }, now, {
+          groups: new Map(),
+          leaders: [],
+          recipients,
+        }),
+        now,
+      );
       return true;
     });
     if (r) run.sent++;
@@ -134,11 +245,15 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
 }
 
 /** Records the occurrence and enqueues its messages in one transaction, or does nothing when it was recorded before. */
-async function recordAndEnqueue(db: Kysely<Database>, row: Parameters<typeof recordOccurrence>[1], messages: OutgoingMessage[], now: number): Promise<boolean> {
+async function recordAndEnqueue(
+  db: Kysely<Database>,
+  row: Parameters<typeof recordOccurrence>[1],
+  messages: OutgoingMessage[],
+  now: number,
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     if (!(await recordOccurrence(trx, row, now))) return false;
     await enqueueMessages(trx, messages, now);
     return true;
   });
 }
-

@@ -62,7 +62,11 @@ function sendMinutes(r: ReminderRules): number {
 export function isWorkingSlot(s: Schedule, ms: number): boolean {
   const date = localDateOf(ms, s.timeZone);
   const minutes = localMinutesOf(ms, s.timeZone);
-  return isWorkingDay(date, s.calendar) && minutes >= parseTimeOfDay(s.rules.workingHours.start) && minutes < parseTimeOfDay(s.rules.workingHours.end);
+  return (
+    isWorkingDay(date, s.calendar) &&
+    minutes >= parseTimeOfDay(s.rules.workingHours.start) &&
+    minutes < parseTimeOfDay(s.rules.workingHours.end)
+  );
 }
 
 /** The working slot on `date` (or the next working day), at the send time. */
@@ -75,7 +79,8 @@ export function nextWorkingSlot(s: Schedule, ms: number): number {
   if (isWorkingSlot(s, ms)) return ms;
   const date = localDateOf(ms, s.timeZone);
   const start = parseTimeOfDay(s.rules.workingHours.start);
-  if (isWorkingDay(date, s.calendar) && localMinutesOf(ms, s.timeZone) < start) return zonedInstant(date, start, s.timeZone);
+  if (isWorkingDay(date, s.calendar) && localMinutesOf(ms, s.timeZone) < start)
+    return zonedInstant(date, start, s.timeZone);
   return zonedInstant(workingDayOnOrAfter(addDays(date, 1), s.calendar), start, s.timeZone);
 }
 
@@ -108,7 +113,14 @@ export function deadlineSteps(s: Schedule, dueDate: LocalDate, dueAt: number): S
     { code: 'overdue', kind: 'overdue', at: overdueAt, group: true },
     { code: 'digest', kind: 'digest', at: overdueAt, group: false },
     ...(r.escalateAfterDays > 0
-      ? [{ code: 'escalate', kind: 'escalate' as const, at: zonedInstant(addWorkingDays(dueDate, r.escalateAfterDays, s.calendar), minutes, s.timeZone), group: false }]
+      ? [
+          {
+            code: 'escalate',
+            kind: 'escalate' as const,
+            at: zonedInstant(addWorkingDays(dueDate, r.escalateAfterDays, s.calendar), minutes, s.timeZone),
+            group: false,
+          },
+        ]
       : []),
   ];
 }

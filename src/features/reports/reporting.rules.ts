@@ -17,7 +17,14 @@ export type SubmissionDecision =
  */
 export function decideSubmission(period: PeriodWindow, existingRevisions: number, now: number): SubmissionDecision {
   if (now < period.opensAt) {
-    return { kind: 'refuse', reason: 'not_open', text: text(`「${period.name}」${period.opens} 才开始填报。`, `"${period.nameEn}" opens for reports on ${period.opens}.`) };
+    return {
+      kind: 'refuse',
+      reason: 'not_open',
+      text: text(
+        `「${period.name}」${period.opens} 才开始填报。`,
+        `"${period.nameEn}" opens for reports on ${period.opens}.`,
+      ),
+    };
   }
   if (now < period.dueAt) return { kind: 'accept', revision: existingRevisions + 1, late: false };
   if (existingRevisions === 0) return { kind: 'accept', revision: 1, late: true };
@@ -48,7 +55,10 @@ export function nothingToReport(projectCode: string, next: PeriodWindow | undefi
         `项目 ${projectCode} 目前没有可以填报的期次：已报送的期次截止后不能再改。下一期「${next.name}」${next.opens} 开始，${next.due} 截止，届时再来。`,
         `Project ${projectCode} has nothing to report right now: periods already reported cannot change after their due day. The next one, "${next.nameEn}", opens on ${next.opens} and is due on ${next.due}.`,
       )
-    : text(`项目 ${projectCode} 的各期进展都已报送，之后没有需要填报的期次了。`, `Project ${projectCode} has reported every period; no period is left to report.`);
+    : text(
+        `项目 ${projectCode} 的各期进展都已报送，之后没有需要填报的期次了。`,
+        `Project ${projectCode} has reported every period; no period is left to report.`,
+      );
 }
 
 /** Where one project stands for one period, from the instant of its first report (undefined: none yet). */
@@ -85,7 +95,12 @@ export interface PeriodOverview {
 }
 
 /** On-time, late and missing per unit and per track for one period. `firstReports`: project id → first report instant. */
-export function periodOverview(period: PeriodWindow, projects: readonly ProjectRef[], firstReports: ReadonlyMap<string, number>, now: number): PeriodOverview {
+export function periodOverview(
+  period: PeriodWindow,
+  projects: readonly ProjectRef[],
+  firstReports: ReadonlyMap<string, number>,
+  now: number,
+): PeriodOverview {
   const owing = projects.filter((p) => p.createdAt < period.dueAt);
   const states = new Map(owing.map((p) => [p.id, reportState(period, firstReports.get(p.id), now)]));
   const group = (key: (p: ProjectRef) => string) => {
@@ -103,7 +118,12 @@ export function periodOverview(period: PeriodWindow, projects: readonly ProjectR
 }
 
 /** What a unit's projects still owe at `now`: periods open or overdue with no report, soonest first. */
-export function stillOwed(periods: readonly PeriodWindow[], projects: readonly ProjectRef[], reported: ReadonlySet<string>, now: number): Array<{ project: ProjectRef; period: PeriodWindow; overdue: boolean }> {
+export function stillOwed(
+  periods: readonly PeriodWindow[],
+  projects: readonly ProjectRef[],
+  reported: ReadonlySet<string>,
+  now: number,
+): Array<{ project: ProjectRef; period: PeriodWindow; overdue: boolean }> {
   const out: Array<{ project: ProjectRef; period: PeriodWindow; overdue: boolean }> = [];
   for (const period of periods) {
     if (period.opensAt > now) continue;

@@ -16,15 +16,29 @@ import {
   type ProjectLabel,
   type TimelineEntry,
 } from '../../../cards/reports';
-import { localDateTimeOf, } from '../../competition/calendar';
+import { localDateTimeOf } from '../../competition/calendar';
 import { deadlineInstant, stageAt, unitShortName, type Competition } from '../../competition/competition';
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
 import { findChatBinding } from '../../core/chats.repository';
 import type { Roles } from '../../core/roles';
-import { activeProjectsOf, allActiveProjects, findProject, projectIdByCode, type Project } from '../../core/projects.repository';
-import { decideSubmission, defaultPeriod, nothingToReport, periodOverview, reportState, stillOwed, type SubmissionDecision } from './reporting.rules';
+import {
+  activeProjectsOf,
+  allActiveProjects,
+  findProject,
+  projectIdByCode,
+  type Project,
+} from '../../core/projects.repository';
+import {
+  decideSubmission,
+  defaultPeriod,
+  nothingToReport,
+  periodOverview,
+  reportState,
+  stillOwed,
+  type SubmissionDecision,
+} from './reporting.rules';
 import { parseReport, parseSelfEvaluation } from '../../../cards/reports.form';
 import {
   firstReportTimes,
@@ -49,7 +63,12 @@ type Accepted = Extract<SubmissionDecision, { kind: 'accept' }>;
  * Stores the next revision of a report or self-evaluation: decides from the revisions so far, and decides again
  * when a concurrent submission took the number first. A refusal or a lost race becomes the toast.
  */
-async function submitRevision(period: PeriodWindow, now: number, revisions: () => Promise<number>, insert: (d: Accepted) => Promise<unknown>): Promise<{ decision: Accepted } | { toast: NonNullable<CardResponse['toast']> }> {
+async function submitRevision(
+  period: PeriodWindow,
+  now: number,
+  revisions: () => Promise<number>,
+  insert: (d: Accepted) => Promise<unknown>,
+): Promise<{ decision: Accepted } | { toast: NonNullable<CardResponse['toast']> }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const decision = decideSubmission(period, await revisions(), now);
     if (decision.kind === 'refuse') return { toast: { type: 'error', text: decision.text } };
@@ -61,13 +80,25 @@ async function submitRevision(period: PeriodWindow, now: number, revisions: () =
       throw err;
     }
   }
-  return { toast: { type: 'error', text: text('同时提交的人较多，请再点一次提交。', 'Many submissions at once; please press submit again.') } };
+  return {
+    toast: {
+      type: 'error',
+      text: text('同时提交的人较多，请再点一次提交。', 'Many submissions at once; please press submit again.'),
+    },
+  };
 }
 
 function label(c: Competition, p: Project): ProjectLabel {
   const t = c.file.tracks.find((x) => x.code === p.track);
   const u = c.file.units.find((x) => x.code === p.unit);
-  return { id: p.id, code: p.code, name: p.name, trackName: t ? `${t.code} ${t.name}` : p.track, trackNameEn: t ? `${t.code} ${t.nameEn}` : p.track, unitName: u?.shortName ?? p.unit };
+  return {
+    id: p.id,
+    code: p.code,
+    name: p.name,
+    trackName: t ? `${t.code} ${t.name}` : p.track,
+    trackNameEn: t ? `${t.code} ${t.nameEn}` : p.track,
+    unitName: u?.shortName ?? p.unit,
+  };
 }
 
 const periodName = (p: PeriodWindow): Text => text(p.name, p.nameEn);
@@ -77,14 +108,30 @@ function canRead(roles: Roles, p: Project): boolean {
   return roles.office || roles.leader || roles.contactOf.includes(p.unit) || roles.judgeOf.includes(p.track);
 }
 
-async function projectFor(s: BotServices, c: Competition, roles: Roles, id: string, mode: 'write' | 'read'): Promise<Project> {
+async function projectFor(
+  s: BotServices,
+  c: Competition,
+  roles: Roles,
+  id: string,
+  mode: 'write' | 'read',
+): Promise<Project> {
   const p = await findProject(s.db, s.competitionId, id);
-  if (p?.status !== 'active') refuse('reports.no_project', '找不到这个项目，或它已撤回。', 'This project does not exist or has been withdrawn.');
+  if (p?.status !== 'active')
+    refuse('reports.no_project', '找不到这个项目，或它已撤回。', 'This project does not exist or has been withdrawn.');
   const allowed = mode === 'write' ? roles.contactOf.includes(p!.unit) : canRead(roles, p!);
   if (!allowed) {
     const u = unitShortName(c, p!.unit);
-    if (mode === 'write') refuse('reports.not_contact', `项目 ${p!.code} 属于${u}，只有${u}的联络员可以填报。`, `Project ${p!.code} belongs to ${u}; only ${u}'s contacts can report on it.`);
-    refuse('reports.not_allowed', `你不能查看项目 ${p!.code} 的进展。`, `You may not read the reports of project ${p!.code}.`);
+    if (mode === 'write')
+      refuse(
+        'reports.not_contact',
+        `项目 ${p!.code} 属于${u}，只有${u}的联络员可以填报。`,
+        `Project ${p!.code} belongs to ${u}; only ${u}'s contacts can report on it.`,
+      );
+    refuse(
+      'reports.not_allowed',
+      `你不能查看项目 ${p!.code} 的进展。`,
+      `You may not read the reports of project ${p!.code}.`,
+    );
   }
   return p!;
 }
@@ -95,10 +142,18 @@ function requireReportingOpen(c: Competition, now: number): void {
   if (stage?.code === 'implementation' || stage?.code === 'evaluation') {
     const closing = c.file.milestones.find((m) => m.code === 'judging-close');
     if (!closing || now < deadlineInstant(c, closing.date)) return;
-    refuse('reports.closed', `评审已于 ${closing.date} 结束，不能再填报进展。`, `Judging closed on ${closing.date}; reports can no longer be submitted.`);
+    refuse(
+      'reports.closed',
+      `评审已于 ${closing.date} 结束，不能再填报进展。`,
+      `Judging closed on ${closing.date}; reports can no longer be submitted.`,
+    );
   }
   const impl = c.stages.find((x) => x.code === 'implementation')!;
-  refuse('reports.not_started', `实施推进阶段 ${impl.start} 开始，届时才能填报进展。`, `Progress reports open with the implementation stage on ${impl.start}.`);
+  refuse(
+    'reports.not_started',
+    `实施推进阶段 ${impl.start} 开始，届时才能填报进展。`,
+    `Progress reports open with the implementation stage on ${impl.start}.`,
+  );
 }
 
 /**
@@ -123,8 +178,16 @@ async function formFor(s: BotServices, c: Competition, p: Project) {
   const periods = await periodChoices(s, c, p, now);
   if (!periods.length) {
     const opened = periodWindows(c).some((w) => w.opensAt <= now && p.createdAt < w.dueAt);
-    if (!opened) refuse('reports.no_period', '还没有开始填报的期次。发送「日程」查看安排。', 'No reporting period has opened yet. Send "schedule" to see the plan.');
-    const t = nothingToReport(p.code, periodWindows(c).find((w) => w.opensAt > now && p.createdAt < w.dueAt));
+    if (!opened)
+      refuse(
+        'reports.no_period',
+        '还没有开始填报的期次。发送「日程」查看安排。',
+        'No reporting period has opened yet. Send "schedule" to see the plan.',
+      );
+    const t = nothingToReport(
+      p.code,
+      periodWindows(c).find((w) => w.opensAt > now && p.createdAt < w.dueAt),
+    );
     refuse('reports.nothing_due', t.zh, t.en);
   }
   const windows = periodWindows(c).filter((w) => periods.some((x) => x.code === w.code));
@@ -133,7 +196,12 @@ async function formFor(s: BotServices, c: Competition, p: Project) {
   const selected = open?.code ?? defaultPeriod(windows, now)?.code;
   const last = await lastReport(s.db, p.id);
   const from = last && periodWindows(c).find((w) => w.code === last.period);
-  return reportForm({ project: label(c, p), periods, selected, prefill: last && from ? { fields: last, from, samePeriod: from.code === selected } : undefined });
+  return reportForm({
+    project: label(c, p),
+    periods,
+    selected,
+    prefill: last && from ? { fields: last, from, samePeriod: from.code === selected } : undefined,
+  });
 }
 
 async function timeline(s: BotServices, c: Competition, p: Project, offset = 0) {
@@ -154,7 +222,12 @@ async function timeline(s: BotServices, c: Competition, p: Project, offset = 0) 
         state: reportState(w, mine[0]?.submittedAt, now),
         revisions: mine.length,
         latest: latest && { ...latest, submittedAt: stamp(latest.submittedAt) },
-        selfEvaluation: sev && { total: Object.values(sev.scores).reduce((a, b) => a + b, 0), max, justification: sev.justification, submittedAt: stamp(sev.submittedAt) },
+        selfEvaluation: sev && {
+          total: Object.values(sev.scores).reduce((a, b) => a + b, 0),
+          max,
+          justification: sev.justification,
+          submittedAt: stamp(sev.submittedAt),
+        },
       };
     })
     .reverse();
@@ -162,7 +235,12 @@ async function timeline(s: BotServices, c: Competition, p: Project, offset = 0) 
 }
 
 /** The contact's projects for a command: of the unit group it is said in, else of all the sender's units. */
-async function contactProjects(s: BotServices, roles: Roles, chatType: 'p2p' | 'group', chatId: string): Promise<Project[]> {
+async function contactProjects(
+  s: BotServices,
+  roles: Roles,
+  chatType: 'p2p' | 'group',
+  chatId: string,
+): Promise<Project[]> {
   let units = roles.contactOf;
   if (chatType === 'group') {
     const chat = await findChatBinding(s.db, chatId);
@@ -178,7 +256,10 @@ const PROJECT_CODE = /^[A-Za-z0-9]{1,8}-[A-Z0-9]{1,16}-[A-Z][A-Z0-9]{0,7}-\d+$/;
 export const progressCommand: CommandSpec = {
   name: 'progress',
   words: ['进展', 'progress', '填报'],
-  summary: text('填报项目进展；「进展 项目编号」查看某个项目的进展记录', 'Report progress; "progress" with a project code shows that project\'s timeline'),
+  summary: text(
+    '填报项目进展；「进展 项目编号」查看某个项目的进展记录',
+    'Report progress; "progress" with a project code shows that project\'s timeline',
+  ),
   usage: text('进展 2024-T02-HP-1', 'progress 2024-T02-HP-1'),
   audience: ['contact', 'judge', 'oversight'],
   async run(ctx) {
@@ -186,27 +267,56 @@ export const progressCommand: CommandSpec = {
     const c = await s.competition();
     const code = ctx.command.args.join('').trim().toUpperCase();
     if (code) {
-      if (!PROJECT_CODE.test(code)) refuse('reports.bad_code', `「${echo(code, 20)}」不是项目编号，编号形如 2024-T02-HP-1。`, `"${echo(code, 20)}" is not a project code; codes look like 2024-T02-HP-1.`);
+      if (!PROJECT_CODE.test(code))
+        refuse(
+          'reports.bad_code',
+          `「${echo(code, 20)}」不是项目编号，编号形如 2024-T02-HP-1。`,
+          `"${echo(code, 20)}" is not a project code; codes look like 2024-T02-HP-1.`,
+        );
       const id = await projectIdByCode(s.db, s.competitionId, code);
       if (!id) refuse('reports.unknown_code', `没有编号为 ${code} 的项目。`, `There is no project ${code}.`);
       const p = await projectFor(s, c, ctx.roles, id!, 'read');
       return ctx.reply(await timeline(s, c, p), 'report-history');
     }
     if (!ctx.roles.contactOf.length) {
-      refuse('reports.code_needed', '请在命令后加项目编号查看进展，例如「进展 2024-T02-HP-1」；各单位的填报情况请用「进展情况」。', 'Add a project code to read its timeline, e.g. "progress 2024-T02-HP-1"; for everyone\'s reporting use "reports".');
+      refuse(
+        'reports.code_needed',
+        '请在命令后加项目编号查看进展，例如「进展 2024-T02-HP-1」；各单位的填报情况请用「进展情况」。',
+        'Add a project code to read its timeline, e.g. "progress 2024-T02-HP-1"; for everyone\'s reporting use "reports".',
+      );
     }
     requireReportingOpen(c, s.clock.now());
     const projects = await contactProjects(s, ctx.roles, ctx.event.chatType, ctx.event.chatId);
-    if (!projects.length) refuse('reports.no_projects', '你的单位还没有报名的项目。', 'Your unit has no registered project.');
+    if (!projects.length)
+      refuse('reports.no_projects', '你的单位还没有报名的项目。', 'Your unit has no registered project.');
     if (projects.length === 1) return ctx.reply(await formFor(s, c, projects[0]!), 'report-form');
     const now = s.clock.now();
     const current = defaultPeriod(periodWindows(c), now);
-    const first = current ? await firstReportTimes(s.db, s.competitionId, current.code, projects.map((p) => p.id)) : new Map<string, number>();
+    const first = current
+      ? await firstReportTimes(
+          s.db,
+          s.competitionId,
+          current.code,
+          projects.map((p) => p.id),
+        )
+      : new Map<string, number>();
     await ctx.reply(
       projectPicker({
         unitName: [...new Set(projects.map((p) => unitShortName(c, p.unit)))].join('、'),
         purpose: 'report',
-        projects: projects.map((p) => ({ ...label(c, p), ...(current ? { status: { kind: 'report' as const, periodName: periodName(current), due: current.due, state: reportState(current, first.get(`${p.id}|${current.code}`), now) } } : {}) })),
+        projects: projects.map((p) => ({
+          ...label(c, p),
+          ...(current
+            ? {
+                status: {
+                  kind: 'report' as const,
+                  periodName: periodName(current),
+                  due: current.due,
+                  state: reportState(current, first.get(`${p.id}|${current.code}`), now),
+                },
+              }
+            : {}),
+        })),
       }),
       'report-picker',
     );
@@ -228,18 +338,39 @@ export const selfEvaluationCommand: CommandSpec = {
       .sort((a, b) => Math.abs(a.dueAt - now) - Math.abs(b.dueAt - now))[0];
     if (!period) {
       const next = periodWindows(c).find((w) => w.selfEvaluation);
-      refuse('reports.no_self_evaluation', `现在不是自评时间${next ? `，下一次是「${next.name}」（${next.opens} 起）` : ''}。`, `Self-evaluation is not open now${next ? `; the next one is "${next.nameEn}" (from ${next.opens})` : ''}.`);
+      refuse(
+        'reports.no_self_evaluation',
+        `现在不是自评时间${next ? `，下一次是「${next.name}」（${next.opens} 起）` : ''}。`,
+        `Self-evaluation is not open now${next ? `; the next one is "${next.nameEn}" (from ${next.opens})` : ''}.`,
+      );
     }
     const projects = await contactProjects(s, ctx.roles, ctx.event.chatType, ctx.event.chatId);
-    if (!projects.length) refuse('reports.no_projects', '你的单位还没有报名的项目。', 'Your unit has no registered project.');
-    const done = await latestSelfEvaluationsFor(s.db, projects.map((p) => p.id), period!.code);
+    if (!projects.length)
+      refuse('reports.no_projects', '你的单位还没有报名的项目。', 'Your unit has no registered project.');
+    const done = await latestSelfEvaluationsFor(
+      s.db,
+      projects.map((p) => p.id),
+      period!.code,
+    );
     const max = c.file.rubric.reduce((n, r) => n + r.max, 0);
     const status = (p: Project) => {
       const sev = done.get(p.id);
-      return { kind: 'self-evaluation' as const, periodName: periodName(period!), due: period!.due, max, closed: now >= period!.dueAt, ...(sev ? { total: Object.values(sev.scores).reduce((a, b) => a + b, 0) } : {}) };
+      return {
+        kind: 'self-evaluation' as const,
+        periodName: periodName(period!),
+        due: period!.due,
+        max,
+        closed: now >= period!.dueAt,
+        ...(sev ? { total: Object.values(sev.scores).reduce((a, b) => a + b, 0) } : {}),
+      };
     };
     await ctx.reply(
-      projectPicker({ unitName: [...new Set(projects.map((p) => unitShortName(c, p.unit)))].join('、'), purpose: 'self-evaluation', period: period!.code, projects: projects.map((p) => ({ ...label(c, p), status: status(p) })) }),
+      projectPicker({
+        unitName: [...new Set(projects.map((p) => unitShortName(c, p.unit)))].join('、'),
+        purpose: 'self-evaluation',
+        period: period!.code,
+        projects: projects.map((p) => ({ ...label(c, p), status: status(p) })),
+      }),
       'self-evaluation-picker',
     );
   },
@@ -249,29 +380,46 @@ async function overviewCard(s: BotServices, c: Competition, roles: Roles, period
   const now = s.clock.now();
   const windows = periodWindows(c);
   const due = windows.filter((w) => w.opensAt <= now);
-  const period = periodCode ? windows.find((w) => w.code === periodCode) : (due.filter((w) => w.dueAt <= now).at(-1) ?? defaultPeriod(windows, now));
+  const period = periodCode
+    ? windows.find((w) => w.code === periodCode)
+    : (due.filter((w) => w.dueAt <= now).at(-1) ?? defaultPeriod(windows, now));
   if (!period) refuse('reports.no_period', '还没有开始填报的期次。', 'No reporting period has opened yet.');
   const wide = roles.office || roles.leader;
   const tracks = wide ? undefined : roles.judgeOf;
   const projects = await allActiveProjects(s.db, s.competitionId, tracks);
   const first = await firstReportTimes(s.db, s.competitionId, period!.code);
   const byProject = new Map([...first].map(([k, v]) => [k.split('|')[0]!, v]));
-  const o = periodOverview(period!, projects.map((p) => ({ id: p.id, code: p.code, unit: p.unit, track: p.track, createdAt: p.createdAt })), byProject, now);
+  const o = periodOverview(
+    period!,
+    projects.map((p) => ({ id: p.id, code: p.code, unit: p.unit, track: p.track, createdAt: p.createdAt })),
+    byProject,
+    now,
+  );
   const byId = new Map(projects.map((p) => [p.id, p]));
   return reportsOverviewCard({
     overview: o,
     units: c.file.units.map((u) => ({ code: u.code, name: u.shortName })),
     tracks: c.file.tracks,
-    missingProjects: o.missing.map((id) => ({ code: byId.get(id)!.code, unitName: unitShortName(c, byId.get(id)!.unit) })),
-    otherPeriods: due.filter((w) => w.code !== period!.code).map((w) => ({ code: w.code, name: w.name, nameEn: w.nameEn })),
-    scope: wide ? undefined : text(`你评审的赛道：${roles.judgeOf.join('、')}`, `Your tracks: ${roles.judgeOf.join(', ')}`),
+    missingProjects: o.missing.map((id) => ({
+      code: byId.get(id)!.code,
+      unitName: unitShortName(c, byId.get(id)!.unit),
+    })),
+    otherPeriods: due
+      .filter((w) => w.code !== period!.code)
+      .map((w) => ({ code: w.code, name: w.name, nameEn: w.nameEn })),
+    scope: wide
+      ? undefined
+      : text(`你评审的赛道：${roles.judgeOf.join('、')}`, `Your tracks: ${roles.judgeOf.join(', ')}`),
   });
 }
 
 export const reportsCommand: CommandSpec = {
   name: 'reports',
   words: ['进展情况', 'reports'],
-  summary: text('各期进展的按时、逾期、缺报情况（评委看自己的赛道）', 'On-time, late and missing reports per period (judges: their tracks)'),
+  summary: text(
+    '各期进展的按时、逾期、缺报情况（评委看自己的赛道）',
+    'On-time, late and missing reports per period (judges: their tracks)',
+  ),
   usage: text('进展情况 [期次，如 2024-06 或 midterm]', 'reports [period, e.g. 2024-06 or midterm]'),
   audience: ['judge', 'oversight'],
   async run(ctx) {
@@ -279,7 +427,11 @@ export const reportsCommand: CommandSpec = {
     const c = await s.competition();
     const wanted = ctx.command.args.join('').trim();
     if (wanted && !c.periods.some((p) => p.code === wanted)) {
-      refuse('reports.unknown_period', `没有「${echo(wanted, 20)}」这个期次。可选：${c.periods.map((p) => p.code).join('、')}`, `There is no period "${echo(wanted, 20)}". Choose from: ${c.periods.map((p) => p.code).join(', ')}`);
+      refuse(
+        'reports.unknown_period',
+        `没有「${echo(wanted, 20)}」这个期次。可选：${c.periods.map((p) => p.code).join('、')}`,
+        `There is no period "${echo(wanted, 20)}". Choose from: ${c.periods.map((p) => p.code).join(', ')}`,
+      );
     }
     await ctx.reply(await overviewCard(s, c, ctx.roles, wanted || undefined), 'reports-overview');
   },
@@ -288,7 +440,10 @@ export const reportsCommand: CommandSpec = {
 export const scheduleCommand: CommandSpec = {
   name: 'schedule',
   words: ['日程', 'schedule'],
-  summary: text('竞赛阶段、接下来的截止日，以及本单位还欠什么', 'Stages, the next deadlines, and what your unit still owes'),
+  summary: text(
+    '竞赛阶段、接下来的截止日，以及本单位还欠什么',
+    'Stages, the next deadlines, and what your unit still owes',
+  ),
   audience: 'everyone',
   async run(ctx) {
     const s = ctx.services;
@@ -297,9 +452,21 @@ export const scheduleCommand: CommandSpec = {
     const current = stageAt(c, now);
     const windows = periodWindows(c);
     const deadlines = [
-      ...c.stages.filter((st) => st.code === 'registration').map((st) => ({ name: `${st.name}截止`, nameEn: `${st.nameEn} closes`, date: st.end, at: deadlineInstant(c, st.end) })),
+      ...c.stages
+        .filter((st) => st.code === 'registration')
+        .map((st) => ({
+          name: `${st.name}截止`,
+          nameEn: `${st.nameEn} closes`,
+          date: st.end,
+          at: deadlineInstant(c, st.end),
+        })),
       ...windows.map((w) => ({ name: `${w.name}截止`, nameEn: `${w.nameEn} due`, date: w.due, at: w.dueAt })),
-      ...c.file.milestones.map((m) => ({ name: m.name, nameEn: m.nameEn, date: m.date, at: deadlineInstant(c, m.date) })),
+      ...c.file.milestones.map((m) => ({
+        name: m.name,
+        nameEn: m.nameEn,
+        date: m.date,
+        at: deadlineInstant(c, m.date),
+      })),
     ]
       .filter((d) => d.at > now)
       .sort((a, b) => a.at - b.at)
@@ -309,13 +476,41 @@ export const scheduleCommand: CommandSpec = {
       owed = [];
       for (const unit of ctx.roles.contactOf) {
         const projects = await activeProjectsOf(s.db, s.competitionId, unit);
-        const first = await firstReportTimes(s.db, s.competitionId, undefined, projects.map((p) => p.id));
-        const items = stillOwed(windows, projects.map((p) => ({ id: p.id, code: p.code, unit: p.unit, track: p.track, createdAt: p.createdAt })), new Set(first.keys()), now);
-        owed.push({ unitName: unitShortName(c, unit), items: items.map((i) => ({ projectCode: i.project.code, periodName: periodName(i.period), due: i.period.due, overdue: i.overdue })) });
+        const first = await firstReportTimes(
+          s.db,
+          s.competitionId,
+          undefined,
+          projects.map((p) => p.id),
+        );
+        const items = stillOwed(
+          windows,
+          projects.map((p) => ({ id: p.id, code: p.code, unit: p.unit, track: p.track, createdAt: p.createdAt })),
+          new Set(first.keys()),
+          now,
+        );
+        owed.push({
+          unitName: unitShortName(c, unit),
+          items: items.map((i) => ({
+            projectCode: i.project.code,
+            periodName: periodName(i.period),
+            due: i.period.due,
+            overdue: i.overdue,
+          })),
+        });
       }
     }
     await ctx.reply(
-      scheduleCard({ stages: c.stages.map((st) => ({ name: st.name, nameEn: st.nameEn, start: st.start, end: st.end, current: current?.code === st.code })), deadlines, owed }),
+      scheduleCard({
+        stages: c.stages.map((st) => ({
+          name: st.name,
+          nameEn: st.nameEn,
+          start: st.start,
+          end: st.end,
+          current: current?.code === st.code,
+        })),
+        deadlines,
+        owed,
+      }),
       'schedule',
     );
   },
@@ -341,19 +536,51 @@ export const submitReportAction: CardActionSpec<'rpt.submit'> = {
     const p = await projectFor(s, c, ctx.roles, v.p, 'write');
     requireReportingOpen(c, now);
     const windows = periodWindows(c);
-    const checked = parseReport(ctx.action.formValue, windows.map((w) => w.code));
+    const checked = parseReport(
+      ctx.action.formValue,
+      windows.map((w) => w.code),
+    );
     if (!checked.ok) return toastError(problemsText(checked.problems));
     const period = windows.find((w) => w.code === checked.value.period)!;
-    if (p.createdAt >= period.dueAt) return toastError(text(`项目 ${p.code} 报名时「${period.name}」已截止，不需要填报这一期。`, `Project ${p.code} was registered after "${period.nameEn}" was due; it does not owe that period.`));
-    const outcome = await submitRevision(period, now, () => revisionCount(s.db, p.id, period.code), (decision) =>
-      insertReport(s.db, { competitionId: s.competitionId, projectId: p.id, projectCode: p.code, period: period.code, revision: decision.revision, late: decision.late, fields: checked.value.fields, actor: ctx.action.operatorOpenId, now }),
+    if (p.createdAt >= period.dueAt)
+      return toastError(
+        text(
+          `项目 ${p.code} 报名时「${period.name}」已截止，不需要填报这一期。`,
+          `Project ${p.code} was registered after "${period.nameEn}" was due; it does not owe that period.`,
+        ),
+      );
+    const outcome = await submitRevision(
+      period,
+      now,
+      () => revisionCount(s.db, p.id, period.code),
+      (decision) =>
+        insertReport(s.db, {
+          competitionId: s.competitionId,
+          projectId: p.id,
+          projectCode: p.code,
+          period: period.code,
+          revision: decision.revision,
+          late: decision.late,
+          fields: checked.value.fields,
+          actor: ctx.action.operatorOpenId,
+          now,
+        }),
     );
     if ('toast' in outcome) return outcome;
     const { decision } = outcome;
     const sevDone = period.selfEvaluation ? (await selfEvaluationRevisions(s.db, p.id, period.code)) > 0 : true;
     return {
-      card: reportReceived({ project: label(c, p), periodName: periodName(period), revision: decision.revision, late: decision.late, selfEvaluation: sevDone ? undefined : { period: period.code } }),
-      toast: { type: decision.late ? 'warning' : 'success', text: decision.late ? text('已提交（逾期补报）', 'Submitted (late)') : text('已提交', 'Submitted') },
+      card: reportReceived({
+        project: label(c, p),
+        periodName: periodName(period),
+        revision: decision.revision,
+        late: decision.late,
+        selfEvaluation: sevDone ? undefined : { period: period.code },
+      }),
+      toast: {
+        type: decision.late ? 'warning' : 'success',
+        text: decision.late ? text('已提交（逾期补报）', 'Submitted (late)') : text('已提交', 'Submitted'),
+      },
     };
   },
 };
@@ -373,7 +600,8 @@ export const overviewAction: CardActionSpec<'rpt.overview'> = {
   audience: ['judge', 'oversight'] as const,
   async run(ctx, v) {
     const c = await ctx.services.competition();
-    if (!c.periods.some((p) => p.code === v.period)) refuse('reports.unknown_period', '这个期次已不存在。', 'This period no longer exists.');
+    if (!c.periods.some((p) => p.code === v.period))
+      refuse('reports.unknown_period', '这个期次已不存在。', 'This period no longer exists.');
     return { card: await overviewCard(ctx.services, c, ctx.roles, v.period) };
   },
 };
@@ -393,9 +621,18 @@ export const openSelfEvaluationAction: CardActionSpec<'sev.open'> = {
     const p = await projectFor(s, c, ctx.roles, v.p, 'write');
     requireReportingOpen(c, s.clock.now());
     const w = selfEvaluationPeriod(c, v.period);
-    if (s.clock.now() < w.opensAt) refuse('reports.not_open', `「${w.name}」${w.opens} 才开始。`, `"${w.nameEn}" opens on ${w.opens}.`);
+    if (s.clock.now() < w.opensAt)
+      refuse('reports.not_open', `「${w.name}」${w.opens} 才开始。`, `"${w.nameEn}" opens on ${w.opens}.`);
     const prior = (await latestSelfEvaluations(s.db, p.id)).find((x) => x.period === w.code);
-    return { card: selfEvaluationForm({ project: label(c, p), periodName: periodName(w), period: w.code, rubric: c.file.rubric, prefill: prior }) };
+    return {
+      card: selfEvaluationForm({
+        project: label(c, p),
+        periodName: periodName(w),
+        period: w.code,
+        rubric: c.file.rubric,
+        prefill: prior,
+      }),
+    };
   },
 };
 
@@ -411,17 +648,44 @@ export const submitSelfEvaluationAction: CardActionSpec<'sev.submit'> = {
     const w = selfEvaluationPeriod(c, v.period);
     const checked = parseSelfEvaluation(ctx.action.formValue, c.file.rubric);
     if (!checked.ok) return toastError(problemsText(checked.problems));
-    const outcome = await submitRevision(w, now, () => selfEvaluationRevisions(s.db, p.id, w.code), (decision) =>
-      insertSelfEvaluation(s.db, { competitionId: s.competitionId, projectId: p.id, projectCode: p.code, period: w.code, revision: decision.revision, late: decision.late, ...checked.value, actor: ctx.action.operatorOpenId, now }),
+    const outcome = await submitRevision(
+      w,
+      now,
+      () => selfEvaluationRevisions(s.db, p.id, w.code),
+      (decision) =>
+        insertSelfEvaluation(s.db, {
+          competitionId: s.competitionId,
+          projectId: p.id,
+          projectCode: p.code,
+          period: w.code,
+          revision: decision.revision,
+          late: decision.late,
+          ...checked.value,
+          actor: ctx.action.operatorOpenId,
+          now,
+        }),
     );
     if ('toast' in outcome) return outcome;
     const total = Object.values(checked.value.scores).reduce((a, b) => a + b, 0);
     return {
-      card: selfEvaluationReceived({ project: label(c, p), periodName: periodName(w), total, max: c.file.rubric.reduce((n, r) => n + r.max, 0), revision: outcome.decision.revision }),
+      card: selfEvaluationReceived({
+        project: label(c, p),
+        periodName: periodName(w),
+        total,
+        max: c.file.rubric.reduce((n, r) => n + r.max, 0),
+        revision: outcome.decision.revision,
+      }),
       toast: { type: 'success', text: text('自评已提交', 'Self-evaluation submitted') },
     };
   },
 };
 
 export const REPORT_COMMANDS = [progressCommand, selfEvaluationCommand, scheduleCommand, reportsCommand] as const;
-export const REPORT_ACTIONS = [openReportAction, submitReportAction, historyAction, overviewAction, openSelfEvaluationAction, submitSelfEvaluationAction] as const;
+export const REPORT_ACTIONS = [
+  openReportAction,
+  submitReportAction,
+  historyAction,
+  overviewAction,
+  openSelfEvaluationAction,
+  submitSelfEvaluationAction,
+] as const;

@@ -37,7 +37,11 @@ const toReport = (r: Database['reports']): StoredReport => ({
 });
 
 const selectLastRevision = prepare(['projectId', 'period'], (db, v: { projectId: string; period: string }) =>
-  db.selectFrom('reports').select((eb) => eb.fn.max('revision').as('n')).where('project_id', '=', v.projectId).where('period_code', '=', v.period),
+  db
+    .selectFrom('reports')
+    .select((eb) => eb.fn.max('revision').as('n'))
+    .where('project_id', '=', v.projectId)
+    .where('period_code', '=', v.period),
 );
 
 export async function revisionCount(db: Kysely<Database>, projectId: string, period: string): Promise<number> {
@@ -47,13 +51,25 @@ export async function revisionCount(db: Kysely<Database>, projectId: string, per
 
 /** The project's most recent report, whatever the period: what the next form is pre-filled with. */
 export async function lastReport(db: Kysely<Database>, projectId: string): Promise<StoredReport | undefined> {
-  const r = await db.selectFrom('reports').selectAll().where('project_id', '=', projectId).orderBy('submitted_at', 'desc').orderBy('revision', 'desc').executeTakeFirst();
+  const r = await db
+    .selectFrom('reports')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .orderBy('submitted_at', 'desc')
+    .orderBy('revision', 'desc')
+    .executeTakeFirst();
   return r && toReport(r);
 }
 
 /** Every revision of every report of a project. */
 export async function reportsOf(db: Kysely<Database>, projectId: string): Promise<StoredReport[]> {
-  const rows = await db.selectFrom('reports').selectAll().where('project_id', '=', projectId).orderBy('submitted_at').orderBy('revision').execute();
+  const rows = await db
+    .selectFrom('reports')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .orderBy('submitted_at')
+    .orderBy('revision')
+    .execute();
   return rows.map(toReport);
 }
 
@@ -61,7 +77,12 @@ export async function reportsOf(db: Kysely<Database>, projectId: string): Promis
  * For each (project, period) that has a report: the instant of its first revision. Keys `projectId|period`.
  * Narrowed to one period and/or some projects when given.
  */
-export async function firstReportTimes(db: Kysely<Database>, competitionId: string, period?: string, projectIds?: readonly string[]): Promise<Map<string, number>> {
+export async function firstReportTimes(
+  db: Kysely<Database>,
+  competitionId: string,
+  period?: string,
+  projectIds?: readonly string[],
+): Promise<Map<string, number>> {
   if (projectIds && !projectIds.length) return new Map();
   let q = db
     .selectFrom('reports')
@@ -77,12 +98,38 @@ export async function firstReportTimes(db: Kysely<Database>, competitionId: stri
 /** Thrown when another submission took this revision number a moment ago. */
 export class RevisionTaken extends Error {}
 
-const REPORT_COLUMNS = ['id', 'competition_id', 'project_id', 'period_code', 'revision', 'work_done', 'results', 'completion', 'evidence', 'problems', 'late', 'submitted_by', 'submitted_at'] as const;
-const insertReportRow = prepare([...REPORT_COLUMNS], (db, v: Database['reports']) => db.insertInto('reports').values(v));
+const REPORT_COLUMNS = [
+  'id',
+  'competition_id',
+  'project_id',
+  'period_code',
+  'revision',
+  'work_done',
+  'results',
+  'completion',
+  'evidence',
+  'problems',
+  'late',
+  'submitted_by',
+  'submitted_at',
+] as const;
+const insertReportRow = prepare([...REPORT_COLUMNS], (db, v: Database['reports']) =>
+  db.insertInto('reports').values(v),
+);
 
 export async function insertReport(
   db: Kysely<Database>,
-  r: { competitionId: string; projectId: string; projectCode: string; period: string; revision: number; late: boolean; fields: ReportFields; actor: string; now: number },
+  r: {
+    competitionId: string;
+    projectId: string;
+    projectCode: string;
+    period: string;
+    revision: number;
+    late: boolean;
+    fields: ReportFields;
+    actor: string;
+    now: number;
+  },
 ): Promise<StoredReport> {
   const row: Database['reports'] = {
     id: newId('rpt'),
@@ -102,7 +149,15 @@ export async function insertReport(
   try {
     await db.transaction().execute(async (trx) => {
       await insertReportRow(trx, row);
-      await recordAudit(trx, { competitionId: r.competitionId, actor: r.actor, action: r.revision > 1 ? 'report.revise' : 'report.submit', entityType: 'report', entityId: `${r.projectCode}/${r.period}/${r.revision}`, after: { ...r.fields, late: r.late }, at: r.now });
+      await recordAudit(trx, {
+        competitionId: r.competitionId,
+        actor: r.actor,
+        action: r.revision > 1 ? 'report.revise' : 'report.submit',
+        entityType: 'report',
+        entityId: `${r.projectCode}/${r.period}/${r.revision}`,
+        after: { ...r.fields, late: r.late },
+        at: r.now,
+      });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw new RevisionTaken();
@@ -133,22 +188,47 @@ const toSelfEvaluation = (r: Database['self_evaluations']): StoredSelfEvaluation
   submittedAt: fromDbInstant(r.submitted_at),
 });
 
-export async function selfEvaluationRevisions(db: Kysely<Database>, projectId: string, period: string): Promise<number> {
-  const r = await db.selectFrom('self_evaluations').select((eb) => eb.fn.max('revision').as('n')).where('project_id', '=', projectId).where('period_code', '=', period).executeTakeFirst();
+export async function selfEvaluationRevisions(
+  db: Kysely<Database>,
+  projectId: string,
+  period: string,
+): Promise<number> {
+  const r = await db
+    .selectFrom('self_evaluations')
+    .select((eb) => eb.fn.max('revision').as('n'))
+    .where('project_id', '=', projectId)
+    .where('period_code', '=', period)
+    .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 
 /** The latest self-evaluation of a project per period. */
 export async function latestSelfEvaluations(db: Kysely<Database>, projectId: string): Promise<StoredSelfEvaluation[]> {
-  const rows = await db.selectFrom('self_evaluations').selectAll().where('project_id', '=', projectId).orderBy('period_code').orderBy('revision', 'desc').execute();
+  const rows = await db
+    .selectFrom('self_evaluations')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .orderBy('period_code')
+    .orderBy('revision', 'desc')
+    .execute();
   const seen = new Set<string>();
   return rows.filter((r) => !seen.has(r.period_code) && seen.add(r.period_code)).map(toSelfEvaluation);
 }
 
 /** The latest self-evaluation of each of these projects for one period. */
-export async function latestSelfEvaluationsFor(db: Kysely<Database>, projectIds: readonly string[], period: string): Promise<Map<string, StoredSelfEvaluation>> {
+export async function latestSelfEvaluationsFor(
+  db: Kysely<Database>,
+  projectIds: readonly string[],
+  period: string,
+): Promise<Map<string, StoredSelfEvaluation>> {
   if (!projectIds.length) return new Map();
-  const rows = await db.selectFrom('self_evaluations').selectAll().where('project_id', 'in', projectIds).where('period_code', '=', period).orderBy('revision', 'desc').execute();
+  const rows = await db
+    .selectFrom('self_evaluations')
+    .selectAll()
+    .where('project_id', 'in', projectIds)
+    .where('period_code', '=', period)
+    .orderBy('revision', 'desc')
+    .execute();
   const out = new Map<string, StoredSelfEvaluation>();
   for (const r of rows) if (!out.has(r.project_id)) out.set(r.project_id, toSelfEvaluation(r));
   return out;
@@ -156,7 +236,18 @@ export async function latestSelfEvaluationsFor(db: Kysely<Database>, projectIds:
 
 export async function insertSelfEvaluation(
   db: Kysely<Database>,
-  r: { competitionId: string; projectId: string; projectCode: string; period: string; revision: number; late: boolean; scores: Record<string, number>; justification: string; actor: string; now: number },
+  r: {
+    competitionId: string;
+    projectId: string;
+    projectCode: string;
+    period: string;
+    revision: number;
+    late: boolean;
+    scores: Record<string, number>;
+    justification: string;
+    actor: string;
+    now: number;
+  },
 ): Promise<void> {
   try {
     await db.transaction().execute(async (trx) => {
@@ -175,7 +266,15 @@ export async function insertSelfEvaluation(
           submitted_at: toDbInstant(r.now),
         })
         .execute();
-      await recordAudit(trx, { competitionId: r.competitionId, actor: r.actor, action: 'self-evaluation.submit', entityType: 'self_evaluation', entityId: `${r.projectCode}/${r.period}/${r.revision}`, after: { scores: r.scores, justification: r.justification, late: r.late }, at: r.now });
+      await recordAudit(trx, {
+        competitionId: r.competitionId,
+        actor: r.actor,
+        action: 'self-evaluation.submit',
+        entityType: 'self_evaluation',
+        entityId: `${r.projectCode}/${r.period}/${r.revision}`,
+        after: { scores: r.scores, justification: r.justification, late: r.late },
+        at: r.now,
+      });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw new RevisionTaken();

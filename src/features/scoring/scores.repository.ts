@@ -24,13 +24,25 @@ export interface StoredSheet {
   updatedAt: number;
 }
 
-type Row = Pick<Database['scores'], 'project_id' | 'judge_open_id' | 'criteria' | 'comment' | 'recused' | 'recusal_reason' | 'updated_at'>;
-const COLUMNS = ['project_id', 'judge_open_id', 'criteria', 'comment', 'recused', 'recusal_reason', 'updated_at'] as const;
+type Row = Pick<
+  Database['scores'],
+  'project_id' | 'judge_open_id' | 'criteria' | 'comment' | 'recused' | 'recusal_reason' | 'updated_at'
+>;
+const COLUMNS = [
+  'project_id',
+  'judge_open_id',
+  'criteria',
+  'comment',
+  'recused',
+  'recusal_reason',
+  'updated_at',
+] as const;
 
 function parseScores(json: string): Record<string, number> {
   try {
     const v = JSON.parse(json) as unknown;
-    if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).filter(([, n]) => typeof n === 'number')) as Record<string, number>;
+    if (v && typeof v === 'object' && !Array.isArray(v))
+      return Object.fromEntries(Object.entries(v).filter(([, n]) => typeof n === 'number')) as Record<string, number>;
   } catch {
     // A damaged row counts as an empty sheet: the ranking then reports it as incomplete rather than failing.
   }
@@ -48,23 +60,46 @@ const toSheet = (r: Row): StoredSheet => ({
 });
 
 export async function sheetOf(db: Db, projectId: string, judge: string): Promise<StoredSheet | undefined> {
-  const r = await db.selectFrom('scores').select(COLUMNS).where('project_id', '=', projectId).where('judge_open_id', '=', judge).executeTakeFirst();
+  const r = await db
+    .selectFrom('scores')
+    .select(COLUMNS)
+    .where('project_id', '=', projectId)
+    .where('judge_open_id', '=', judge)
+    .executeTakeFirst();
   return r && toSheet(r);
 }
 
 /** Every sheet a judge has left in the competition. */
 export async function sheetsOfJudge(db: Db, competitionId: string, judge: string): Promise<StoredSheet[]> {
-  const rows = await db.selectFrom('scores').select(COLUMNS).where('competition_id', '=', competitionId).where('judge_open_id', '=', judge).execute();
+  const rows = await db
+    .selectFrom('scores')
+    .select(COLUMNS)
+    .where('competition_id', '=', competitionId)
+    .where('judge_open_id', '=', judge)
+    .execute();
   return rows.map(toSheet);
 }
 
 /** Every sheet on the active projects of some tracks (all tracks when omitted), in a stable order. */
-export async function sheetsOfTracks(db: Db, competitionId: string, tracks?: readonly string[]): Promise<Array<StoredSheet & { track: string }>> {
+export async function sheetsOfTracks(
+  db: Db,
+  competitionId: string,
+  tracks?: readonly string[],
+): Promise<Array<StoredSheet & { track: string }>> {
   if (tracks && !tracks.length) return [];
   let q = db
     .selectFrom('scores')
     .innerJoin('projects', 'projects.id', 'scores.project_id')
-    .select(['scores.project_id', 'scores.judge_open_id', 'scores.criteria', 'scores.comment', 'scores.recused', 'scores.recusal_reason', 'scores.updated_at', 'projects.track_code'])
+    .select([
+      'scores.project_id',
+      'scores.judge_open_id',
+      'scores.criteria',
+      'scores.comment',
+      'scores.recused',
+      'scores.recusal_reason',
+      'scores.updated_at',
+      'projects.track_code',
+    ])
     .where('scores.competition_id', '=', competitionId)
     .where('projects.status', '=', 'active');
   if (tracks) q = q.where('projects.track_code', 'in', [...tracks]);
@@ -90,7 +125,8 @@ const sameSheet = (a: StoredSheet, change: SheetChange) =>
     : a.recused && a.recusalReason === change.reason;
 
 /** What the audit keeps of a sheet. */
-const auditView = (s: StoredSheet) => (s.recused ? { recused: true, reason: s.recusalReason } : { scores: s.scores, comment: s.comment });
+const auditView = (s: StoredSheet) =>
+  s.recused ? { recused: true, reason: s.recusalReason } : { scores: s.scores, comment: s.comment };
 
 /**
  * Stores a judge's score (or recusal) of a project, with its audit record, in one transaction: a first sheet is
@@ -109,21 +145,52 @@ export async function saveSheet(
   for (let attempt = 0; attempt < 8; attempt++) {
     try {
       return await db.transaction().execute(async (trx) => {
-        let q = trx.selectFrom('scores').select(COLUMNS).where('project_id', '=', s.project.id).where('judge_open_id', '=', s.judge);
+        let q = trx
+          .selectFrom('scores')
+          .select(COLUMNS)
+          .where('project_id', '=', s.project.id)
+          .where('judge_open_id', '=', s.judge);
         if (dialectOf(trx) === 'mysql') q = q.forUpdate();
         const found = await q.executeTakeFirst();
         const before = found && toSheet(found);
         if (before && sameSheet(before, s.change)) return { kind: 'unchanged', sheet: before } as const;
         if (before) {
-          await trx.updateTable('scores').set({ ...values, updated_at: at }).where('project_id', '=', s.project.id).where('judge_open_id', '=', s.judge).execute();
+          await trx
+            .updateTable('scores')
+            .set({ ...values, updated_at: at })
+            .where('project_id', '=', s.project.id)
+            .where('judge_open_id', '=', s.judge)
+            .execute();
         } else {
           await trx
             .insertInto('scores')
-            .values({ id: newId('scr'), competition_id: s.competitionId, project_id: s.project.id, judge_open_id: s.judge, ...values, created_at: at, updated_at: at })
+            .values({
+              id: newId('scr'),
+              competition_id: s.competitionId,
+              project_id: s.project.id,
+              judge_open_id: s.judge,
+              ...values,
+              created_at: at,
+              updated_at: at,
+            })
             .execute();
         }
-        const sheet: StoredSheet = { projectId: s.project.id, judge: s.judge, scores: s.change.kind === 'score' ? s.change.scores : {}, comment: values.comment, recused: values.recused === 1, recusalReason: values.recusal_reason, updatedAt: s.now };
-        const action = !before ? (s.change.kind === 'score' ? 'score.submit' : 'score.recuse') : s.change.kind === 'recuse' ? 'score.recuse' : 'score.revise';
+        const sheet: StoredSheet = {
+          projectId: s.project.id,
+          judge: s.judge,
+          scores: s.change.kind === 'score' ? s.change.scores : {},
+          comment: values.comment,
+          recused: values.recused === 1,
+          recusalReason: values.recusal_reason,
+          updatedAt: s.now,
+        };
+        const action = !before
+          ? s.change.kind === 'score'
+            ? 'score.submit'
+            : 'score.recuse'
+          : s.change.kind === 'recuse'
+            ? 'score.recuse'
+            : 'score.revise';
         await recordAudit(trx, {
           competitionId: s.competitionId,
           actor: s.judge,

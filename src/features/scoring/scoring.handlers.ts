@@ -13,7 +13,17 @@ import type { Roles } from '../../core/roles';
 import { matchTrack } from '../../core/scope-matcher';
 import { judgingWindow, scoringClosed, tallyStates } from './scoring.rules';
 import { parseRecusalReason, parseScoreSheet } from '../../../cards/judging.form';
-import { judgedProject, judgeWork, nextToScore, projectForJudge, refuseOwnUnit, scoringContext, sheetTotal, storeSheet, withProgress } from './scoring.service';
+import {
+  judgedProject,
+  judgeWork,
+  nextToScore,
+  projectForJudge,
+  refuseOwnUnit,
+  scoringContext,
+  sheetTotal,
+  storeSheet,
+  withProgress,
+} from './scoring.service';
 import { problemsText } from '../../core/forms';
 import { unitsOfJudge } from '../../core/roles.repository';
 import { projectIdByCode } from '../../core/projects.repository';
@@ -21,11 +31,18 @@ import { refuseInGroup } from '../../core/chats';
 
 const toastError = (t: Text): CardResponse => ({ toast: { type: 'error', text: t } });
 
-const PRIVATE_ONLY = text('评分请在与我的一对一聊天中进行：评分卡片会显示你的分数，不能出现在群里。', 'Score in a one-to-one chat with me: scoring cards show your scores, which must not appear in a group.');
+const PRIVATE_ONLY = text(
+  '评分请在与我的一对一聊天中进行：评分卡片会显示你的分数，不能出现在群里。',
+  'Score in a one-to-one chat with me: scoring cards show your scores, which must not appear in a group.',
+);
 
 function windowStatus(c: Competition, now: number) {
   const w = judgingWindow(c);
-  return { opens: w.opens, closes: w.closes, status: now < w.opensAt ? ('before' as const) : now >= w.closesAt ? ('closed' as const) : ('open' as const) };
+  return {
+    opens: w.opens,
+    closes: w.closes,
+    status: now < w.opensAt ? ('before' as const) : now >= w.closesAt ? ('closed' as const) : ('open' as const),
+  };
 }
 
 function requireOpen(c: Competition, now: number): void {
@@ -34,8 +51,20 @@ function requireOpen(c: Competition, now: number): void {
 }
 
 /** The judge's list for '*' (all their tracks) or one of their tracks, a page from `offset`. */
-async function listCard(s: BotServices, c: Competition, roles: Roles, judge: string, track: string, offset: number): Promise<Card> {
-  if (track !== '*' && !roles.judgeOf.includes(track)) refuse('judging.not_judge', `你不是 ${track} 赛道的评委，不能查看它的评分列表。`, `You are not a judge of track ${track}: you cannot see its scoring list.`);
+async function listCard(
+  s: BotServices,
+  c: Competition,
+  roles: Roles,
+  judge: string,
+  track: string,
+  offset: number,
+): Promise<Card> {
+  if (track !== '*' && !roles.judgeOf.includes(track))
+    refuse(
+      'judging.not_judge',
+      `你不是 ${track} 赛道的评委，不能查看它的评分列表。`,
+      `You are not a judge of track ${track}: you cannot see its scoring list.`,
+    );
   const tracks = track === '*' ? roles.judgeOf : [track];
   const work = await judgeWork(s, c, judge, tracks);
   const start = Math.min(offset, Math.max(0, work.items.length - 1));
@@ -43,7 +72,10 @@ async function listCard(s: BotServices, c: Competition, roles: Roles, judge: str
   const items = [...work.items.slice(0, start), ...page, ...work.items.slice(start + JUDGE_PAGE)];
   const names = tracks.map((code) => c.file.tracks.find((t) => t.code === code)).filter((t) => t !== undefined);
   return judgeListCard({
-    scope: text(names.map((t) => `${t.code} ${t.name}`).join('、'), names.map((t) => `${t.code} ${t.nameEn}`).join(', ')),
+    scope: text(
+      names.map((t) => `${t.code} ${t.name}`).join('、'),
+      names.map((t) => `${t.code} ${t.nameEn}`).join(', '),
+    ),
     tally: tallyStates(work.states.map((x) => x.state)),
     window: windowStatus(c, s.clock.now()),
     items,
@@ -89,7 +121,10 @@ const PROJECT_CODE = /^[A-Za-z0-9]{1,8}-[A-Z0-9]{1,16}-[A-Z][A-Z0-9]{0,7}-\d+$/;
 export const scoreCommand: CommandSpec = {
   name: 'score',
   words: ['评分', 'score', 'scoring'],
-  summary: text('为你评审的赛道的项目打分或申请回避（评分表附最新进展和自评）', 'Score the projects of your tracks, or recuse yourself (the form shows their latest progress and self-evaluation)'),
+  summary: text(
+    '为你评审的赛道的项目打分或申请回避（评分表附最新进展和自评）',
+    'Score the projects of your tracks, or recuse yourself (the form shows their latest progress and self-evaluation)',
+  ),
   usage: text('评分 [赛道或项目编号]', 'score [track or project code]'),
   audience: 'judge',
   async run(ctx) {
@@ -107,7 +142,12 @@ export const scoreCommand: CommandSpec = {
     let track = '*';
     if (q) {
       const m = matchTrack(c.file.tracks, q);
-      if (m.kind !== 'one') refuse('judging.unknown_track', `「${echo(q, 20)}」不是赛道或项目编号。你评审的赛道：${ctx.roles.judgeOf.join('、')}。`, `"${echo(q, 20)}" is not a track or a project code. Your tracks: ${ctx.roles.judgeOf.join(', ')}.`);
+      if (m.kind !== 'one')
+        refuse(
+          'judging.unknown_track',
+          `「${echo(q, 20)}」不是赛道或项目编号。你评审的赛道：${ctx.roles.judgeOf.join('、')}。`,
+          `"${echo(q, 20)}" is not a track or a project code. Your tracks: ${ctx.roles.judgeOf.join(', ')}.`,
+        );
       track = m.kind === 'one' ? m.item.code : '*';
     }
     await ctx.reply(await listCard(s, c, ctx.roles, judge, track, 0), 'score-list');
@@ -145,8 +185,19 @@ export const judgeSubmitAction: CardActionSpec<'judge.submit'> = {
     const outcome = await storeSheet(s, c, judge, p, { kind: 'score', ...checked.value });
     const next = nextToScore(await judgeWork(s, c, judge, ctx.roles.judgeOf), p.id);
     return {
-      card: scoreSaved({ project: judgedProject(c, p), rubric: c.file.rubric, scores: checked.value.scores, total: sheetTotal(c, checked.value.scores), outcome: outcome.kind, closes: judgingWindow(c).closes, next: next && judgedProject(c, next) }),
-      toast: { type: 'success', text: outcome.kind === 'revised' ? text('评分已修改', 'Scores revised') : text('评分已保存', 'Scores saved') },
+      card: scoreSaved({
+        project: judgedProject(c, p),
+        rubric: c.file.rubric,
+        scores: checked.value.scores,
+        total: sheetTotal(c, checked.value.scores),
+        outcome: outcome.kind,
+        closes: judgingWindow(c).closes,
+        next: next && judgedProject(c, next),
+      }),
+      toast: {
+        type: 'success',
+        text: outcome.kind === 'revised' ? text('评分已修改', 'Scores revised') : text('评分已保存', 'Scores saved'),
+      },
     };
   },
 };
@@ -158,7 +209,13 @@ export const judgeRecuseAction: CardActionSpec<'judge.recuse'> = {
     const s = ctx.services;
     const { c, judge, p } = await sheetAction(ctx, v.p);
     const ctxSheet = await scoringContext(s, c, judge, p);
-    return { card: recusalForm({ project: judgedProject(c, p), closes: judgingWindow(c).closes, reason: ctxSheet.sheet?.recused ? ctxSheet.sheet.recusalReason : undefined }) };
+    return {
+      card: recusalForm({
+        project: judgedProject(c, p),
+        closes: judgingWindow(c).closes,
+        reason: ctxSheet.sheet?.recused ? ctxSheet.sheet.recusalReason : undefined,
+      }),
+    };
   },
 };
 
@@ -173,11 +230,22 @@ export const judgeRecuseSubmitAction: CardActionSpec<'judge.recuse.submit'> = {
     await storeSheet(s, c, judge, p, { kind: 'recuse', reason: checked.value });
     const next = nextToScore(await judgeWork(s, c, judge, ctx.roles.judgeOf), p.id);
     return {
-      card: recusedCard({ project: judgedProject(c, p), reason: checked.value, closes: judgingWindow(c).closes, next: next && judgedProject(c, next) }),
+      card: recusedCard({
+        project: judgedProject(c, p),
+        reason: checked.value,
+        closes: judgingWindow(c).closes,
+        next: next && judgedProject(c, next),
+      }),
       toast: { type: 'success', text: text('已回避', 'Recused') },
     };
   },
 };
 
 export const SCORING_COMMANDS = [scoreCommand] as const;
-export const SCORING_ACTIONS = [judgeListAction, judgeOpenAction, judgeSubmitAction, judgeRecuseAction, judgeRecuseSubmitAction] as const;
+export const SCORING_ACTIONS = [
+  judgeListAction,
+  judgeOpenAction,
+  judgeSubmitAction,
+  judgeRecuseAction,
+  judgeRecuseSubmitAction,
+] as const;

@@ -24,13 +24,26 @@ export interface JudgingWindow {
 export function judgingWindow(c: Competition): JudgingWindow {
   const stage = stageByCode(c, 'evaluation');
   const closes = c.file.milestones.find((m) => m.code === 'judging-close')?.date ?? stage.end;
-  return { opens: stage.start, closes, opensAt: startOfLocalDay(stage.start, c.timeZone), closesAt: deadlineInstant(c, closes) };
+  return {
+    opens: stage.start,
+    closes,
+    opensAt: startOfLocalDay(stage.start, c.timeZone),
+    closesAt: deadlineInstant(c, closes),
+  };
 }
 
 /** Why a score or a recusal cannot be stored at `now`, or undefined when it can. */
 export function scoringClosed(w: JudgingWindow, now: number): Text | undefined {
-  if (now < w.opensAt) return text(`评分 ${w.opens} 才开始（评比表彰阶段），届时再来。`, `Scoring opens on ${w.opens}, with the evaluation stage; come back then.`);
-  if (now >= w.closesAt) return text(`评分已于 ${w.closes} 截止，分数和回避都不能再修改。`, `Scoring closed at the end of ${w.closes}: scores and recusals can no longer be changed.`);
+  if (now < w.opensAt)
+    return text(
+      `评分 ${w.opens} 才开始（评比表彰阶段），届时再来。`,
+      `Scoring opens on ${w.opens}, with the evaluation stage; come back then.`,
+    );
+  if (now >= w.closesAt)
+    return text(
+      `评分已于 ${w.closes} 截止，分数和回避都不能再修改。`,
+      `Scoring closed at the end of ${w.closes}: scores and recusals can no longer be changed.`,
+    );
   return undefined;
 }
 

@@ -10,12 +10,29 @@ import { toDbInstant } from '../../platform/instant';
 type Db = Kysely<Database> | Transaction<Database>;
 
 export async function digestRan(db: Db, competitionId: string, slot: string): Promise<boolean> {
-  return (await db.selectFrom('summary_runs').select('slot').where('competition_id', '=', competitionId).where('slot', '=', slot).executeTakeFirst()) !== undefined;
+  return (
+    (await db
+      .selectFrom('summary_runs')
+      .select('slot')
+      .where('competition_id', '=', competitionId)
+      .where('slot', '=', slot)
+      .executeTakeFirst()) !== undefined
+  );
 }
 
 /** Claims a digest slot in the caller's transaction; true when this call made the row (and so, alone, posts). */
-export async function claimDigest(trx: Transaction<Database>, row: { competitionId: string; slot: string; chatId: string; kind: string }, now: number): Promise<boolean> {
-  const insert = trx.insertInto('summary_runs').values({ competition_id: row.competitionId, slot: row.slot, chat_id: row.chatId, kind: row.kind, created_at: toDbInstant(now) });
+export async function claimDigest(
+  trx: Transaction<Database>,
+  row: { competitionId: string; slot: string; chatId: string; kind: string },
+  now: number,
+): Promise<boolean> {
+  const insert = trx.insertInto('summary_runs').values({
+    competition_id: row.competitionId,
+    slot: row.slot,
+    chat_id: row.chatId,
+    kind: row.kind,
+    created_at: toDbInstant(now),
+  });
   const r = await insertIfAbsent(trx, insert, ['competition_id', 'slot']).executeTakeFirst();
   return madeRow(r);
 }

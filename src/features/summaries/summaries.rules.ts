@@ -2,7 +2,16 @@
  * The scheduled digest (competition file `summaries`), pure: which slot, if any, is due at an instant, and what the
  * digest shows at that point of the season.
  */
-import { addDays, isWorkingDay, localDateOf, parseTimeOfDay, weekdayOf, zonedInstant, type LocalDate, type WorkingCalendar } from '../../competition/calendar';
+import {
+  addDays,
+  isWorkingDay,
+  localDateOf,
+  parseTimeOfDay,
+  weekdayOf,
+  zonedInstant,
+  type LocalDate,
+  type WorkingCalendar,
+} from '../../competition/calendar';
 import type { StageCode } from '../../competition/competition';
 
 export type Weekday = 'sun' | 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat';
@@ -32,7 +41,11 @@ export interface DigestSlot {
  * The slot due at `now`: the latest scheduled day-and-time at or before `now`, less than DIGEST_GRACE_MS ago, on a
  * listed weekday (and a working day when asked), with its date inside [from, until]. Undefined when none is.
  */
-export function dueDigestSlot(s: DigestSchedule, where: { timeZone: string; calendar: WorkingCalendar; from: LocalDate; until: LocalDate }, now: number): DigestSlot | undefined {
+export function dueDigestSlot(
+  s: DigestSchedule,
+  where: { timeZone: string; calendar: WorkingCalendar; from: LocalDate; until: LocalDate },
+  now: number,
+): DigestSlot | undefined {
   const minutes = parseTimeOfDay(s.at);
   const today = localDateOf(now, where.timeZone);
   // The grace is under a day, so only today's and yesterday's slots can be due.

@@ -25,7 +25,8 @@ import { judgingGrants } from '../../core/roles.repository';
 import { unitsOfPeople } from '../../core/roles';
 import { announcementChat } from '../../core/chats.repository';
 
-const trackRefs = (c: Competition): TrackRef[] => c.file.tracks.map((t) => ({ code: t.code, name: t.name, nameEn: t.nameEn }));
+const trackRefs = (c: Competition): TrackRef[] =>
+  c.file.tracks.map((t) => ({ code: t.code, name: t.name, nameEn: t.nameEn }));
 
 /**
  * The participation card at `now`: registrations always; during implementation and evaluation, the punctuality of
@@ -36,15 +37,33 @@ export async function participationCardAt(s: BotServices, c: Competition, now: n
   const stage = stageAt(c, now);
   const beforeSeason = !stage && now < startOfLocalDay(stageByCode(c, 'registration').start, c.timeZone);
   // Outside the stages: before registration reads like registration, after evaluation like its end.
-  const kind: ParticipationView['kind'] = stage?.code === 'implementation' ? 'implementation' : stage?.code === 'registration' || beforeSeason ? 'registration' : 'judging';
-  const stageName = stage ? text(`${stage.name}（${stage.start} ~ ${stage.end}）`, `${stage.nameEn} (${stage.start} – ${stage.end})`) : beforeSeason ? text('报名尚未开始', 'registration has not started') : text('本届竞赛已结束', 'the competition is over');
+  const kind: ParticipationView['kind'] =
+    stage?.code === 'implementation'
+      ? 'implementation'
+      : stage?.code === 'registration' || beforeSeason
+        ? 'registration'
+        : 'judging';
+  const stageName = stage
+    ? text(`${stage.name}（${stage.start} ~ ${stage.end}）`, `${stage.nameEn} (${stage.start} – ${stage.end})`)
+    : beforeSeason
+      ? text('报名尚未开始', 'registration has not started')
+      : text('本届竞赛已结束', 'the competition is over');
   const tracks = trackRefs(c);
-  const overview = registrationOverview({ units: c.file.units, tracks: c.file.tracks, counts: await activeCounts(s.db, s.competitionId) });
+  const overview = registrationOverview({
+    units: c.file.units,
+    tracks: c.file.tracks,
+    counts: await activeCounts(s.db, s.competitionId),
+  });
   const view: ParticipationView = {
     kind,
     stage: stageName,
     tracks,
-    registrations: { rows: overview.rows.map((r) => ({ unitName: r.name, byTrack: r.byTrack, total: r.total })), trackTotals: overview.trackTotals, total: overview.total, unitsWithout: overview.unitsWithout },
+    registrations: {
+      rows: overview.rows.map((r) => ({ unitName: r.name, byTrack: r.byTrack, total: r.total })),
+      trackTotals: overview.trackTotals,
+      total: overview.total,
+      unitsWithout: overview.unitsWithout,
+    },
     ...(note ? { note } : {}),
   };
   if (kind === 'registration') return participationCard(view);
@@ -55,17 +74,27 @@ export async function participationCardAt(s: BotServices, c: Competition, now: n
   if (period) {
     const first = await firstReportTimes(s.db, s.competitionId, period.code);
     const byProject = new Map([...first].map(([k, v]) => [k.split('|')[0]!, v]));
-    const o = periodOverview(period, projects.map((p) => ({ id: p.id, code: p.code, unit: p.unit, track: p.track, createdAt: p.createdAt })), byProject, now);
+    const o = periodOverview(
+      period,
+      projects.map((p) => ({ id: p.id, code: p.code, unit: p.unit, track: p.track, createdAt: p.createdAt })),
+      byProject,
+      now,
+    );
     view.reports = {
       periodName: text(period.name, period.nameEn),
       due: period.due,
       total: o.total,
-      byUnit: c.file.units.filter((u) => o.byUnit.has(u.code)).map((u) => ({ unitName: u.shortName, tally: o.byUnit.get(u.code)! })),
+      byUnit: c.file.units
+        .filter((u) => o.byUnit.has(u.code))
+        .map((u) => ({ unitName: u.shortName, tally: o.byUnit.get(u.code)! })),
       byTrack: tracks.filter((t) => o.byTrack.has(t.code)).map((t) => ({ track: t, tally: o.byTrack.get(t.code)! })),
     };
   }
   if (kind === 'judging') {
-    const [grants, sheets] = await Promise.all([judgingGrants(s.db, s.competitionId), sheetsOfTracks(s.db, s.competitionId)]);
+    const [grants, sheets] = await Promise.all([
+      judgingGrants(s.db, s.competitionId),
+      sheetsOfTracks(s.db, s.competitionId),
+    ]);
     const progress = judgingProgress({
       tracks: tracks.map((t) => t.code),
       projects,
@@ -73,17 +102,25 @@ export async function participationCardAt(s: BotServices, c: Competition, now: n
       unitsOf: unitsOfPeople(grants),
       sheets,
     });
-    view.judging = { closes: judgingWindow(c).closes, byTrack: progress.map((p, i) => ({ track: tracks[i]!, judges: p.judges, done: p.done, expected: p.expected })) };
+    view.judging = {
+      closes: judgingWindow(c).closes,
+      byTrack: progress.map((p, i) => ({ track: tracks[i]!, judges: p.judges, done: p.done, expected: p.expected })),
+    };
   }
   return participationCard(view);
 }
 
 /** What the digest posts at `now`: the published overview once there is a publication, else participation. */
-export async function digestAt(s: BotServices, c: Competition, now: number): Promise<{ card: Card; kind: string } | undefined> {
+export async function digestAt(
+  s: BotServices,
+  c: Competition,
+  now: number,
+): Promise<{ card: Card; kind: string } | undefined> {
   const publication = await findPublication(s.db, s.competitionId);
   const kind = digestKind(stageAt(c, now)?.code, publication !== undefined);
   if (!kind) return undefined;
-  if (kind === 'rankings') return { kind, card: overviewCard(c, publication!, await allActiveProjects(s.db, s.competitionId), 0) };
+  if (kind === 'rankings')
+    return { kind, card: overviewCard(c, publication!, await allActiveProjects(s.db, s.competitionId), 0) };
   return { kind, card: await participationCardAt(s, c, now) };
 }
 
@@ -98,7 +135,16 @@ export async function runScheduledSummaries(s: BotServices, now: number): Promis
     const c = await s.competition();
     const schedule = c.file.summaries;
     if (!schedule) return 0;
-    const slot = dueDigestSlot(schedule, { timeZone: c.timeZone, calendar: c.calendar, from: stageByCode(c, 'registration').start, until: stageByCode(c, 'evaluation').end }, now);
+    const slot = dueDigestSlot(
+      schedule,
+      {
+        timeZone: c.timeZone,
+        calendar: c.calendar,
+        from: stageByCode(c, 'registration').start,
+        until: stageByCode(c, 'evaluation').end,
+      },
+      now,
+    );
     // Most minutes end here, or at the next line, without writing anything.
     if (!slot || (await digestRan(s.db, s.competitionId, slot.slot))) return 0;
     const chat = await announcementChat(s.db, s.competitionId);
@@ -106,10 +152,29 @@ export async function runScheduledSummaries(s: BotServices, now: number): Promis
     const digest = await digestAt(s, c, now);
     if (!digest) return 0;
     const posted = await s.db.transaction().execute(async (trx) => {
-      if (!(await claimDigest(trx, { competitionId: s.competitionId, slot: slot.slot, chatId: chat.chatId, kind: digest.kind }, now))) return false;
+      if (
+        !(await claimDigest(
+          trx,
+          { competitionId: s.competitionId, slot: slot.slot, chatId: chat.chatId, kind: digest.kind },
+          now,
+        ))
+      )
+        return false;
       await enqueueMessages(
         trx,
-        [{ key: `digest:${s.competitionId}:${slot.slot}:${chat.chatId}`, purpose: 'summary-digest', op: 'send', receiveIdType: 'chat_id', receiveId: chat.chatId, rateKey: `chat:${chat.chatId}`, msgType: 'interactive', content: digest.card, competitionId: s.competitionId }],
+        [
+          {
+            key: `digest:${s.competitionId}:${slot.slot}:${chat.chatId}`,
+            purpose: 'summary-digest',
+            op: 'send',
+            receiveIdType: 'chat_id',
+            receiveId: chat.chatId,
+            rateKey: `chat:${chat.chatId}`,
+            msgType: 'interactive',
+            content: digest.card,
+            competitionId: s.competitionId,
+          },
+        ],
         now,
       );
       return true;
