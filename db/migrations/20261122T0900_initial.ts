@@ -1,6 +1,6 @@
 /**
  * Frozen: never edit a migration once it has shipped; add a new one.
- * The initial schema covers the whole competition (see ../../../shared/DOMAIN.md); later capabilities add tables.
+ * The initial schema covers the whole competition (see the README); later capabilities add tables.
  */
 import { sql, type Kysely, type CreateTableBuilder, MysqlAdapter } from 'kysely';
 

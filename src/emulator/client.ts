@@ -6,7 +6,7 @@
  * than `max_length`, a card whose names clash), and a required field left empty stops the submission in the client
  * ("有必填项未填写"), sending nothing. Tests use it so that a form that no one could submit fails in tests.
  *
- * Card JSON 2.0 [FORM][INPUT][SEL][MSEL][DATE][BTN] (see LARK.md and the card docs on open.feishu.cn). Node-only, like
+ * Card JSON 2.0 [FORM][INPUT][SEL][MSEL][DATE][BTN] (the card docs on open.feishu.cn). Node-only, like
  * the LarkSender it drives.
  */
 import type { Emulator } from './emulator';
@@ -402,7 +402,9 @@ export function buildFormValue(card: Node, options: SubmitFormOptions = {}): Bui
   return { ok: true, form: formName, formValue, button };
 }
 
-/** The delivery of a submission the client let through; throws, naming the empty required fields, when it stopped it. */
+/**
+ * The delivery of a submission the client let through; throws, naming the empty required fields, when it stopped it.
+ */
 export function sent(result: FormSubmission): CardDelivery<EventEnvelope> {
   if ('blocked' in result)
     throw new Error(

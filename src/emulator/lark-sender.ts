@@ -55,7 +55,7 @@ export interface DeliveryOptions {
   unsigned?: boolean;
   /** Override encryption (default: encrypted when an encrypt key is configured; legacy callbacks never are). */
   encrypt?: boolean;
-  /** Pretty-printed JSON: valid, and fatal to verifiers that hash re-serialised JSON (LARK.md §7.3). */
+  /** Pretty-printed JSON: valid, and fatal to verifiers that hash re-serialised JSON (larksuite/node-sdk#46, #67). */
   pretty?: boolean;
   /** Extra request headers. */
   headers?: Record<string, string>;
@@ -170,7 +170,9 @@ export interface CardVerdict {
   toast?: unknown;
   /** The card data that replaced the message, if any. */
   card?: unknown;
-  /** The error the client would show: 200671 non-200, 200341 too slow, 200672 bad body, 200673 bad card, 200830 2.0→1.0. */
+  /**
+   * The error the client would show: 200671 non-200, 200341 too slow, 200672 bad body, 200673 bad card, 200830 2.0→1.0.
+   */
   clientError?: number;
   /** With 200673: why the card was refused (the rules of a sent card, see callbackCardProblems in model.ts). */
   problems?: string[];

@@ -1,10 +1,11 @@
 /**
  * Dispatch of verified deliveries: claim, acknowledge, then work.
  * - Events: the event id (and a message's id) is claimed before any effect; duplicates stop there. The work runs
- *   after the 200 through the defer port [LARK.md §1.7].
+ *   after the 200 through the defer port (https://open.feishu.cn/document/server-docs/event-subscription-guide/overview).
  * - Card callbacks: claimed by event id, authorised, and answered within the budget with a toast and/or the
  *   replacement card; a handler that overruns finishes afterwards and updates the card with the callback token
- *   [LARK.md §3.3, §3.5].
+ *   (https://open.feishu.cn/document/feishu-cards/card-callback-communication,
+ *   https://open.larksuite.com/document/ukTMukTMukTM/uMDO1YjLzgTN24yM4UjN).
  */
 import { actionValueSchema, type ActionValue } from '../../cards/actions';
 import { unknownCommandHint } from '../../cards/help';
@@ -23,7 +24,10 @@ import { acceptEvent, claimDueEvents, finishEvent, retryEventLater } from './inb
 import { claimReceipt, RecentReceipts } from './receipts.repository';
 
 export interface BotOptions {
-  /** Hard budget for a card callback's answer; Lark gives up at 3 s [LARK.md §3.3]. */
+  /**
+   * Hard budget for a card callback's answer; Lark gives up at 3 s
+   * (https://open.feishu.cn/document/feishu-cards/card-callback-communication).
+   */
   callbackBudgetMs: number;
 }
 

@@ -10,7 +10,10 @@ export interface SendRequest {
   receiveIdType: 'open_id' | 'chat_id' | 'user_id' | 'union_id' | 'email';
   receiveId: string;
   msgType: string;
-  /** The `content` string: serialised JSON [LARK.md §4.1]. */
+  /**
+   * The `content` string: serialised JSON
+   * (https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/create).
+   */
   content: string;
   uuid: string;
 }
@@ -34,9 +37,15 @@ export interface LarkApi {
   readonly enabled: boolean;
   send(req: SendRequest): Promise<{ messageId: string }>;
   reply(req: ReplyRequest): Promise<{ messageId: string }>;
-  /** Replaces a sent card (`update_multi` cards, ≤ 14 days) [LARK.md §3.6]. */
+  /**
+   * Replaces a sent card (`update_multi` cards, ≤ 14 days)
+   * (https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/patch).
+   */
   patch(req: { messageId: string; content: string }): Promise<void>;
-  /** Delayed update with a callback's token (30 min, at most 2 uses) [LARK.md §3.5]. */
+  /**
+   * Delayed update with a callback's token (30 min, at most 2 uses)
+   * (https://open.larksuite.com/document/ukTMukTMukTM/uMDO1YjLzgTN24yM4UjN).
+   */
   delayedCardUpdate(req: { token: string; card: unknown; openIds?: string[] }): Promise<void>;
   uploadFile(req: {
     fileType: 'xls' | 'pdf' | 'doc' | 'stream' | 'opus' | 'mp4' | 'ppt';
@@ -69,9 +78,16 @@ export class LarkApiError extends Error {
   }
 }
 
-/** 99991400 rate limit; 230020 IM rate limit; 18121 and 230049 still processing a request with this uuid [LARK.md §4]. */
+/**
+ * 99991400 rate limit; 230020 IM rate limit; 18121 and 230049 still processing a request with this uuid
+ * (https://open.larksuite.com/document/ukTMukTMukTM/ugjM14COyUjL4ITN,
+ * https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/create).
+ */
 const RETRYABLE_CODES = new Set([99991400, 230020, 18121, 230049, 11232, 11233]);
-/** The tenant token is invalid or expired: fetch a new one and try once more [LARK.md §4.5]. */
+/**
+ * The tenant token is invalid or expired: fetch a new one and try once more
+ * (https://open.larksuite.com/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/auth/tenant_access_token_internal).
+ */
 export const TOKEN_EXPIRED_CODES = new Set([99991663, 99991664, 99991665, 99991668, 99991677]);
 
 export function toLarkApiError(err: unknown): LarkApiError {
@@ -273,7 +289,8 @@ export class SdkLarkApi implements LarkApi {
   }
 
   botInfo() {
-    // The bot's own open_id tells "the bot was @mentioned" from other mentions [LARK.md §2.1].
+    // The bot's own open_id tells "the bot was @mentioned" from other mentions
+    // (https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/events/receive).
     this.bot ??= this.call(() => this.client.request({ method: 'GET', url: '/open-apis/bot/v3/info' }) as Promise<Body>)
       .then((body) => ({ openId: String(body.bot?.open_id ?? ''), name: String(body.bot?.app_name ?? '') }))
       .catch((err) => {

@@ -1,7 +1,8 @@
 /**
  * Chat text → command, as a pure function. Tolerates full-width forms (ＨＥＬＰ, ／帮助, full-width spaces),
  * a leading slash, extra spaces and arguments written straight after a Chinese command word (进展2024-T02-HP-1).
- * Mentions arrive as placeholders (@_user_1) with a table of who they are [LARK.md §2.1].
+ * Mentions arrive as placeholders (@_user_1) with a table of who they are
+ * (https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/events/receive).
  */
 import type { Mention } from './envelope';
 

@@ -1,8 +1,12 @@
 /**
  * Lark's request security, on Node and on Workers.
- * - Encrypted bodies: AES-256-CBC, key = SHA-256(Encrypt Key), wire = base64(IV ‖ ciphertext), PKCS#7 [LARK.md §1.5].
- * - Signature: hex(SHA-256(timestamp + nonce + encryptKey ‖ raw body bytes)) [LARK.md §1.6]; never over re-serialised JSON.
- * - Legacy card request URL: hex(SHA-1(timestamp + nonce + verificationToken ‖ raw body)) [LARK.md §1.6, CARD-URL-OLD].
+ * - Encrypted bodies: AES-256-CBC, key = SHA-256(Encrypt Key), wire = base64(IV ‖ ciphertext), PKCS#7
+ *   (https://open.feishu.cn/document/event-subscription-guide/event-subscriptions/event-subscription-configure-/choose-a-subscription-mode/send-notifications-to-developers-server).
+ * - Signature: hex(SHA-256(timestamp + nonce + encryptKey ‖ raw body bytes))
+ *   (https://open.feishu.cn/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/event-subscription-configure-/encrypt-key-encryption-configuration-case);
+ *   never over re-serialised JSON.
+ * - Legacy card request URL: hex(SHA-1(timestamp + nonce + verificationToken ‖ raw body))
+ *   (https://open.larksuite.com/document/ukTMukTMukTM/uYzMxEjL2MTMx4iNzETM).
  *
  * Two implementations of the same operations: WebCrypto, which runs everywhere (Workers use it), and node:crypto,
  * used on Node. On Node each WebCrypto call is a job queued to the thread pool behind a promise and WebIDL argument
@@ -116,7 +120,8 @@ function webCrypto(): LarkCrypto {
 type NodeCrypto = typeof import('node:crypto');
 
 function nodeCrypto(node: NodeCrypto): LarkCrypto {
-  // A KeyObject, made once: given raw key bytes, each createDecipheriv would import them again (about 10 µs on Node 24).
+  // A KeyObject, made once: given raw key bytes, each createDecipheriv would import them again (about 10 µs on Node
+  // 24).
   const keys = new Map<string, import('node:crypto').KeyObject>();
   const aesKey = (encryptKey: string) => {
     let key = keys.get(encryptKey);

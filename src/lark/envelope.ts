@@ -1,6 +1,10 @@
 /**
- * What Lark sends, as zod schemas, and the normalised shapes the rest of the bot sees [LARK.md §1.3, §2, §3.3, §3.4].
- * Only the fields the bot uses are required; everything else passes through untouched.
+ * What Lark sends, as zod schemas, and the normalised shapes the rest of the bot sees
+ * (https://open.feishu.cn/document/server-docs/event-subscription-guide/overview,
+ * https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/events/receive,
+ * https://open.feishu.cn/document/feishu-cards/card-callback-communication,
+ * https://open.larksuite.com/document/ukTMukTMukTM/uYzMxEjL2MTMx4iNzETM). Only the fields the bot uses are required;
+ * everything else passes through untouched.
  */
 import { z } from 'zod';
 
@@ -79,7 +83,10 @@ export const cardActionSchema = z.looseObject({
     .optional(),
 });
 
-/** The old "message card request URL" body: flat, never encrypted [LARK.md §3.4]. */
+/**
+ * The old "message card request URL" body: flat, never encrypted
+ * (https://open.larksuite.com/document/ukTMukTMukTM/uYzMxEjL2MTMx4iNzETM).
+ */
 export const legacyCardActionSchema = z.looseObject({
   open_id: z.string().min(1).max(200),
   open_message_id: z.string().max(200).optional(),

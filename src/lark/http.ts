@@ -1,8 +1,9 @@
 /**
  * A fetch-based HTTP instance for the node-sdk (its default is axios, which needs a fetch adapter on Workers and has
- * no timeout by default) [LARK.md §6.1, larksuite/node-sdk#28]. It resolves to the response body, as the SDK expects,
+ * no timeout by default) (larksuite/node-sdk#28). It resolves to the response body, as the SDK expects,
  * and throws LarkHttpError with the status, the body and the headers on a non-2xx answer (Lark uses HTTP 400 for
- * many business errors and 429 with `x-ogw-ratelimit-reset` for rate limits [LARK.md §4.6]).
+ * many business errors and 429 with `x-ogw-ratelimit-reset` for rate limits
+ * (https://open.larksuite.com/document/ukTMukTMukTM/uUzN04SN3QjL1cDN)).
  */
 
 export class LarkHttpError extends Error {

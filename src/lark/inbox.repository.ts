@@ -1,9 +1,10 @@
 /**
  * The inbox holds every accepted event until its work is done. Lark stops re-delivering once it has its 200, so an
  * event whose deferred work was cut short (a crash, a deploy, the database away for a moment) would be lost without
- * it: a sweep on start and on every tick picks up rows whose lease ran out [STYLE.md §4].
- * Inserting the row is the event's claim; a message's id is claimed in the same transaction, because Lark may
- * re-deliver a message under a new event id [LARK.md §2.1].
+ * it: a sweep on start and on every tick picks up rows whose lease ran out (the receipts and this lease are the only
+ * dedupe: the SDK does none, larksuite/node-sdk#10). Inserting the row is the event's claim; a message's id is claimed
+ * in the same transaction, because Lark may re-deliver a message under a new event id
+ * (https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/events/receive).
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';

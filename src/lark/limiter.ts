@@ -1,7 +1,9 @@
 /**
  * Sliding-window rate limits, as Lark counts them: per app 50/s and 1000/min on the message APIs, and 5/s per
- * receiving user or chat (shared by every bot in a group) [LARK.md §4.1, §4.6]. Only the holder of the outbox lease
- * sends, so counting in its memory is counting for the whole deployment.
+ * receiving user or chat (shared by every bot in a group)
+ * (https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/create,
+ * https://open.larksuite.com/document/ukTMukTMukTM/uUzN04SN3QjL1cDN). Only the holder of the outbox lease sends, so
+ * counting in its memory is counting for the whole deployment.
  */
 export interface WindowLimit {
   readonly limit: number;

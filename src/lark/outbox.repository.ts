@@ -1,7 +1,9 @@
 /**
  * Outgoing messages as rows. A row's `uuid` is derived from its logical key, so enqueueing the same message twice
  * (a duplicate event, a second server, a retried tick) stores it once, and Lark's own one-hour uuid dedupe backs it
- * when a row is re-sent after a crash [LARK.md §4.1].
+ * when a row is re-sent after a crash
+ * (https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/create: a uuid is sent at most
+ * once per hour).
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
@@ -165,7 +167,8 @@ export async function claimDue(
   }));
 }
 
-// The marks are single-row updates that may lose a lock conflict to the lease renewal of the same batch: they run again.
+// The marks are single-row updates that may lose a lock conflict to the lease renewal of the same batch: they run
+// again.
 export async function markSent(db: Kysely<Database>, id: string, messageId: string, now: number): Promise<void> {
   await retryOnLockConflict(() =>
     db

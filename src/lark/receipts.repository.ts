@@ -1,6 +1,7 @@
 /**
  * Receipts make every delivery take effect once: the first server to insert (kind, key) owns the work, every other
- * delivery of the same event, message or click finds the row and does nothing [LARK.md §1.7, STYLE.md §4].
+ * delivery of the same event, message or click finds the row and does nothing (Lark delivers at least once:
+ * https://open.feishu.cn/document/server-docs/event-subscription-guide/overview).
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';

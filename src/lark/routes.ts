@@ -20,7 +20,11 @@ export interface LarkRouteDeps {
   logger: Logger;
 }
 
-/** v1 (schema-less) events the bot understands, mapped to their v2 names [LARK.md §1.4, §2.3]. */
+/**
+ * v1 (schema-less) events the bot understands, mapped to their v2 names
+ * (https://open.feishu.cn/document/server-docs/event-subscription-guide/overview,
+ * https://open.larksuite.com/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/bot-events).
+ */
 function v1AsV2(event: Record<string, unknown>): { type: string; event: unknown } {
   if (event.type === 'p2p_chat_create') {
     const user = (event.user ?? event.operator ?? {}) as { open_id?: string };
@@ -102,7 +106,8 @@ export function mountLarkRoutes(app: Hono<any>, deps: LarkRouteDeps): void {
       chatId: b.open_chat_id,
       legacy: true,
     });
-    // The legacy format answers a bare card beside the toast [LARK.md §3.4].
+    // The legacy format answers a bare card beside the toast
+    // (https://open.larksuite.com/document/ukTMukTMukTM/uYzMxEjL2MTMx4iNzETM).
     const card = (body.card as { data?: Record<string, unknown> } | undefined)?.data;
     return c.json({ ...(card ?? {}), ...(body.toast ? { toast: body.toast } : {}) });
   });

@@ -160,7 +160,10 @@ export async function verifyEventRequest(
   return { kind: 'v1', envelope: v1.data };
 }
 
-/** The legacy card request URL: SHA-1 with the Verification Token, never encrypted [LARK.md §3.4]. */
+/**
+ * The legacy card request URL: SHA-1 with the Verification Token, never encrypted
+ * (https://open.larksuite.com/document/ukTMukTMukTM/uYzMxEjL2MTMx4iNzETM).
+ */
 export async function verifyLegacyCardRequest(
   raw: Uint8Array,
   header: (name: string) => string | undefined,

@@ -1,6 +1,8 @@
 /**
  * Verification of what claims to come from Lark, with an independent implementation (node:crypto) of how Lark
- * signs and encrypts [LARK.md §1.5, §1.6].
+ * signs and encrypts
+ * (https://open.feishu.cn/document/event-subscription-guide/event-subscriptions/event-subscription-configure-/choose-a-subscription-mode/send-notifications-to-developers-server,
+ * https://open.feishu.cn/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/event-subscription-configure-/encrypt-key-encryption-configuration-case).
  */
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';

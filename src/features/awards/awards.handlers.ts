@@ -1,8 +1,8 @@
 /**
- * The award process in chat (DOMAIN.md, "Awards"). `表彰` shows each person the awards they deal with and the buttons
- * of the steps they may take; `公布表彰` posts the approved list. Every step re-checks on the server who is acting,
- * the award's state and the window, whatever the card says; nominations and their materials are only shown in
- * one-to-one chats, and a group only ever sees the announced list.
+ * The award process in chat (the notice's 评比表彰 stage; README "Awards"). `表彰` shows each person the awards they deal
+ * with and the buttons of the steps they may take; `公布表彰` posts the approved list. Every step re-checks on the server
+ * who is acting, the award's state and the window, whatever the card says; nominations and their materials are only
+ * shown in one-to-one chats, and a group only ever sees the announced list.
  */
 import {
   announcementCard,

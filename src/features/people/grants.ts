@@ -16,7 +16,10 @@ export interface WantedGrant {
 export type GrantDecision =
   | { kind: 'grant' }
   | { kind: 'already'; source: GrantSource }
-  /** A contact belongs to one unit (DOMAIN.md): moving them is an unbinding first, said explicitly. */
+  /**
+   * A contact acts for one unit (the notice names one 联络员 per unit): moving them is an unbinding first, said
+   * explicitly.
+   */
   | { kind: 'contact-elsewhere'; units: string[] };
 
 export function decideGrant(held: readonly Grant[], wanted: WantedGrant, isEnvAdmin: boolean): GrantDecision {

@@ -1,7 +1,7 @@
 /**
  * How sure is the cut line? Resample the track's judges with replacement B times and count, for each project, the
- * share of resamples in which it lands inside the quota (PEERS.md §4.4 step 6). A share near 0 or 1 means the panel
- * would almost surely have decided the same with other judges; a share in the middle is a close call (复议).
+ * share of resamples in which it lands inside the quota (README "Judging and rankings"). A share near 0 or 1 means the
+ * panel would almost surely have decided the same with other judges; a share in the middle is a close call (复议).
  *
  * Judges are resampled, not scores: the judge is the unit of disagreement (leniency is removed by standardisation,
  * taste is not). Each judge's z vector is computed once from all of their scores (a resampled judge is still the same
@@ -24,7 +24,9 @@ export interface PoolJudge {
   /** Projects whose z from this judge enters the standardised mean, and those z. */
   readonly counted: Uint32Array;
   readonly z: Float64Array;
-  /** Projects this judge scored without a counted z (a flat judge under 'exclude'): they only keep a project rankable. */
+  /**
+   * Projects this judge scored without a counted z (a flat judge under 'exclude'): they only keep a project rankable.
+   */
   readonly uncounted: Uint32Array;
 }
 

@@ -13,7 +13,9 @@ export interface RankingProject {
   readonly id: string;
   /** The unit's code (e.g. HP); used by the per-unit view. */
   readonly unit: string;
-  /** The project code (e.g. 2024-T02-HP-1); the last, purely deterministic tie-break and the order of unranked projects. */
+  /**
+   * The project code (e.g. 2024-T02-HP-1); the last, purely deterministic tie-break and the order of unranked projects.
+   */
   readonly code: string;
 }
 
@@ -56,8 +58,9 @@ export interface TrackRankingInput {
  *    towards the middle, so a project they were recused from (or did not see) is shrunk less than its rivals, and with
  *    five or more judges the 0 can push a real score out of the trimmed mean. A project that only such judges scored
  *    sits at z = 0 (the middle) rather than being dropped: it was scored, just not told apart.
- *  - 'zero': the judge gives z = 0 to each of their projects (fll-sw and PEERS.md §4.4 step 3), kept for offices that
- *    want that convention. Same order as 'exclude' when every judge scored every project and nobody is trimmed.
+ *  - 'zero': the judge gives z = 0 to each of their projects (jpschewe/fll-sw,
+ *    src/main/documentation/NormalizedScores.md), kept for offices that want that convention. Same order as
+ *    'exclude' when every judge scored every project and nobody is trimmed.
  */
 export type FlatJudgePolicy = 'exclude' | 'zero';
 
@@ -68,14 +71,16 @@ export interface RankingParameters {
   readonly resamples: number;
   /** Inclusive band of the bootstrap share inside the quota that marks a close call (复议). */
   readonly band: { readonly low: number; readonly high: number };
-  /** Trim rule: with at least this many standardised scores, the single highest and lowest are dropped (去掉一个最高分和一个最低分). */
+  /**
+   * Trim rule: with at least this many standardised scores, the single highest and lowest are dropped (去掉一个最高分和一个最低分).
+   */
   readonly trimFrom: number;
   readonly flatJudges: FlatJudgePolicy;
 }
 
 export const DEFAULT_RANKING_PARAMETERS: Omit<RankingParameters, 'seed'> = Object.freeze({
   resamples: 1000,
-  // PEERS.md §4.3: only projects whose chance of being inside the line is 20–80 % go to the panel.
+  // Only projects whose chance of being inside the line is 20–80 % go to the panel.
   band: Object.freeze({ low: 0.2, high: 0.8 }),
   // Fewer than 5 scores: dropping two leaves too little (with 3 the trimmed mean is the median).
   trimFrom: 5,

@@ -1,14 +1,16 @@
 /**
  * The ranking of one track: pure and deterministic, so that anyone holding the inputs and parameters of a published
- * snapshot gets the same numbers (ranking.snapshot.ts checks exactly that). The method follows PEERS.md §4.4:
+ * snapshot gets the same numbers (ranking.snapshot.ts checks exactly that). The method, as the README states it
+ * ("Judging and rankings"):
  *
  *  1. Weighted total per sheet: t = 100 · Σ_c (w_c / Σw) · (x_c / max_c), a number in 0..100, rounded to 9 decimals
  *     (so that equal totals reached by different criterion mixes compare equal). Sheets of recused judges are ignored.
  *  2. Per judge, over the projects that judge scored in this track: mean μ and *population* SD σ, z = (t − μ) / σ.
  *     Population, not sample: a judge's projects are the whole set we describe (we are not estimating a wider
- *     population of projects), it is what fll-sw and §4.4 use, and the choice only scales every z of a judge by the
+ *     population of projects), it is what fll-sw uses, and the choice only scales every z of a judge by the
  *     same factor √((n−1)/n), which matters only between judges with different numbers of projects.
- *     A judge whose totals are all equal, or who scored one project, has no σ: see FlatJudgePolicy (excluded by default).
+ *     A judge whose totals are all equal, or who scored one project, has no σ: see FlatJudgePolicy (excluded by
+ *     default).
  *  3. Per project: the mean of its judges' z, trimmed (drop the single highest and lowest) when it has at least
  *     `trimFrom` (5) of them: robust to one outlying or colluding judge. Shown as 100 + 20·z̄ (fll-sw convention), with
  *     the raw mean of the weighted totals and the number of judges beside it.
@@ -21,8 +23,8 @@
  *     across tracks.
  * A project nobody scored is unranked: listed after all ranked projects (by code), with null numbers.
  *
- * Only +, −, ×, ÷, √ and rounding are used: all are exactly specified by IEEE 754 / ECMAScript, so any conforming engine
- * (Node, Workers, a browser) recomputes the same bits.
+ * Only +, −, ×, ÷, √ and rounding are used: all are exactly specified by IEEE 754 / ECMAScript, so any conforming
+ * engine (Node, Workers, a browser) recomputes the same bits.
  */
 import { bootstrapQuotaShares, round9, type PoolJudge } from './rankings.bootstrap';
 import {
@@ -58,11 +60,11 @@ export type {
 export { mulberry32, round9 } from './rankings.bootstrap';
 
 /**
- * The links of the tie-break chain, in order: higher standardised score (z̄); higher raw mean (when z̄ ties, the judges'
- * own words decide); higher median z (less dependent on a single judge); more judges (more evidence); and last the
- * project code, only to make the order total. Never registration time. Projects still tied when the code decides have
- * identical evidence: they share a percentile, and if they straddle the quota line they are all close calls, so the
- * alphabet never settles an award.
+ * The links of the tie-break chain, in order: higher standardised score (z̄); higher raw mean (when z̄ ties, the
+ * judges' own words decide); higher median z (less dependent on a single judge); more judges (more evidence); and last
+ * the project code, only to make the order total. Never registration time. Projects still tied when the code decides
+ * have identical evidence: they share a percentile, and if they straddle the quota line they are all close calls, so
+ * the alphabet never settles an award.
  */
 export const TIE_BREAK_CHAIN = ['standardised', 'rawMean', 'medianZ', 'judges', 'code'] as const;
 export type TieBreak = (typeof TIE_BREAK_CHAIN)[number];

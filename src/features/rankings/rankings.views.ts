@@ -1,6 +1,7 @@
 /**
  * Views across tracks, built only from within-track percentiles and ranks, never from scores: each track has its own
- * judges, and fll-sw's lesson is that scores of different judging groups do not correlate (PEERS.md §4.3 step 3).
+ * judges, and fll-sw's lesson is that scores of different judging groups do not correlate (jpschewe/fll-sw,
+ * src/main/documentation/NormalizedScores.md).
  */
 import { byString } from './rankings.input';
 import type { TrackRanking } from './rankings.method';
