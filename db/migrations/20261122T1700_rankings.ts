@@ -3,7 +3,7 @@
  *  - ranking_snapshots: one frozen snapshot per track and publication. A publication (发布排行) is one version number
  *    for the whole competition; re-publishing adds a version and never touches the earlier ones. The snapshot column
  *    holds the whole RankingSnapshot (inputs, parameters with the seed, results, hash) as JSON, so that anyone can
- *    recompute it (src/features/judging/ranking.snapshot.ts, verifySnapshot).
+ *    recompute it (src/features/rankings/rankings.snapshot.ts, verifySnapshot).
  *  - summary_runs: one row per scheduled digest slot; its primary key makes the digest go out once per slot however
  *    many servers tick.
  */

@@ -163,7 +163,7 @@ export function desiredState(
       const scope = r.role === 'contact' || r.role === 'unit_leader' ? r.unit : r.role === 'judge' ? r.track : '';
       grants.set(`${openId}:${r.role}:${scope}`, { open_id: openId, role: r.role, scope });
       // A judge's own unit is stored as a grant of its own (not a role people act in): it recuses them from the
-      // unit's projects (src/features/judging).
+      // unit's projects (src/features/scoring).
       if (r.role === 'judge' && r.unit)
         grants.set(`${openId}:judge_unit:${r.unit}`, { open_id: openId, role: 'judge_unit', scope: r.unit });
     }

@@ -1,6 +1,6 @@
 /**
  * The ranking of one track: pure and deterministic, so that anyone holding the inputs and parameters of a published
- * snapshot gets the same numbers (ranking.snapshot.ts checks exactly that). The method, as the README states it
+ * snapshot gets the same numbers (rankings.snapshot.ts checks exactly that). The method, as the README states it
  * ("Judging and rankings"):
  *
  *  1. Weighted total per sheet: t = 100 · Σ_c (w_c / Σw) · (x_c / max_c), a number in 0..100, rounded to 9 decimals
@@ -16,10 +16,10 @@
  *     the raw mean of the weighted totals and the number of judges beside it.
  *  4. Order: the tie-break chain TIE_BREAK_CHAIN, which makes it total and deterministic. Every project records which
  *     link of the chain put it below the one above (`decidedBy`), so a card can say "decided by raw mean".
- *  5. Quota line and close calls: ranks 1..quota are inside; a bootstrap over judges (ranking.bootstrap.ts) gives each
+ *  5. Quota line and close calls: ranks 1..quota are inside; a bootstrap over judges (rankings.bootstrap.ts) gives each
  *     project its share of resamples inside the quota; a share inside the band (0.2..0.8 by default), or an exact tie
  *     that straddles the line, marks a close call (复议) for the panel.
- *  6. Within-track percentile for the cross-track and per-unit views (ranking.views.ts): raw scores are never compared
+ *  6. Within-track percentile for the cross-track and per-unit views (rankings.views.ts): raw scores are never compared
  *     across tracks.
  * A project nobody scored is unranked: listed after all ranked projects (by code), with null numbers.
  *

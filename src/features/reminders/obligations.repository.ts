@@ -118,7 +118,7 @@ export async function obligationsFor(db: Kysely<Database>, c: Competition, deadl
         .where('role', '=', 'judge')
         .execute();
       // Projects of a judge's own unit (judge_unit from the file, or a unit they are a contact of) are recused
-      // automatically and never get a sheet: they are not owed (src/features/judging/judging.rules.ts).
+      // automatically and never get a sheet: they are not owed (src/features/scoring/scoring.rules.ts).
       const ownUnits = await db
         .selectFrom('role_grants')
         .select(['open_id', 'scope'])
