@@ -6,7 +6,6 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cardBytes, type Card } from '../../cards/kit';
-import { createFeishuClient, sent, type FeishuClient } from '../../src/emulator/client';
 import { listAudit } from '../../src/core/audit.repository';
 import { saveSheet } from '../../src/features/scoring/scores.repository';
 import type { Project } from '../../src/core/projects.repository';
@@ -31,14 +30,11 @@ const PEOPLE = [OFFICE, JUDGE, JUDGE_HP, JUDGE_T03, CONTACT_JA, CONTACT_PD, LEAD
 
 let db: TestDatabase;
 let h: Harness;
-/** The Feishu client: it clicks only the buttons the cards show, and fills and submits only the forms they show. */
-let client: FeishuClient;
 const t02: Record<string, Project> = {};
 
 beforeAll(async () => {
   db = await freshDatabase();
   h = await startHarness(db, { now: at('2024-11-05 10:00:00') });
-  client = createFeishuClient(h.emu.emulator, h.lark);
   await grantRole(db, JUDGE, 'judge', 'T02');
   await grantRole(db, JUDGE_HP, 'judge', 'T02');
   await db.db
@@ -92,26 +88,10 @@ afterEach(() => {
     if (m.msgType === 'interactive') expect(cardBytes(m.content as Card)).toBeLessThan(30_000);
 });
 
-async function say(who: string, words: string, chatId?: string) {
-  await h.lark.messageReceived({
-    sender: who,
-    text: words,
-    ...(chatId ? { chatType: 'group' as const, chatId, mentionBot: true } : {}),
-  });
-  await h.settle();
-  return h.emu.emulator.state.messages.at(-1)!;
-}
-
-/** `who` clicks the button of the card `messageId` whose callback value has these fields. */
-const click = (messageId: string, who: string, value: Record<string, unknown>) =>
-  client.clickButton(messageId, who, value);
-/** `who` fills the form the card `messageId` shows with `fill` and presses its submit button (`button`, when it has several). */
-const submit = async (messageId: string, who: string, fill: Record<string, unknown>, button?: string) =>
-  sent(await client.submitForm(messageId, who, { fill, ...(button ? { button } : {}) }));
 /** `who` sends 表彰 and clicks the track's nominate button: the returned message shows the nomination form. */
 async function openNomination(who: string, track = 'T02'): Promise<string> {
-  const list = await say(who, '表彰');
-  await click(list.messageId, who, { a: 'award.nominate.open', t: track });
+  const list = await h.say(who, '表彰');
+  await h.click(list.messageId, who, { a: 'award.nominate.open', t: track });
   return list.messageId;
 }
 /**
@@ -141,12 +121,12 @@ const nomination = (p: Project, over: Record<string, unknown> = {}) => ({
 
 describe('the award process', () => {
   it('nominate → confirm → materials → approve → announce, with every step audited and announced once', async () => {
-    const list = await say(JUDGE, '表彰');
+    const list = await h.say(JUDGE, '表彰');
     expect(json(list.content)).toContain('award.nominate.open');
-    const form = await click(list.messageId, JUDGE, { a: 'award.nominate.open', t: 'T02' });
+    const form = await h.click(list.messageId, JUDGE, { a: 'award.nominate.open', t: 'T02' });
     expect(json(form.card)).toContain('提交提名');
     // The judge forgets the reason: the client says it is required and sends nothing; forged, the server says what to fix.
-    expect(await client.submitForm(list.messageId, JUDGE, { fill: nomination(t02.JA!, { reason: '' }) })).toEqual({
+    expect(await h.client.submitForm(list.messageId, JUDGE, { fill: nomination(t02.JA!, { reason: '' }) })).toEqual({
       blocked: 'required',
       missing: ['reason'],
     });
@@ -158,7 +138,7 @@ describe('the award process', () => {
     );
     expect(toastText(bad)).toContain('请填写推荐理由');
     expect(await awards()).toHaveLength(0);
-    const ok = await submit(list.messageId, JUDGE, nomination(t02.JA!));
+    const ok = await h.submit(list.messageId, JUDGE, nomination(t02.JA!));
     expect(toastText(ok)).toContain('已提名先进集体');
     const [nominated] = await awards();
     expect(nominated).toMatchObject({
@@ -170,9 +150,9 @@ describe('the award process', () => {
     });
 
     // The office confirms: the unit's contact is asked for the materials, one-to-one.
-    const office = await say(OFFICE, '表彰');
+    const office = await h.say(OFFICE, '表彰');
     expect(json(office.content)).toContain('award.confirm');
-    const confirmed = await click(office.messageId, OFFICE, { a: 'award.confirm', w: nominated!.id });
+    const confirmed = await h.click(office.messageId, OFFICE, { a: 'award.confirm', w: nominated!.id });
     expect(toastText(confirmed)).toContain('已确认名额');
     await h.settle();
     const asked = h.emu.emulator.state.messages.filter((m) => json(m.content).includes('表彰名额已确认'));
@@ -196,22 +176,22 @@ describe('the award process', () => {
       { materials: '冒充', links: '' },
     );
     expect(toastText(foreign)).toContain('只有');
-    const contactList = await say(CONTACT_JA, '表彰');
+    const contactList = await h.say(CONTACT_JA, '表彰');
     expect(json(contactList.content)).toContain('award.materials.open');
-    await click(contactList.messageId, CONTACT_JA, { a: 'award.materials.open', w: nominated!.id });
-    const noLinks = await submit(contactList.messageId, CONTACT_JA, { materials: '事迹', links: 'ftp://x' });
+    await h.click(contactList.messageId, CONTACT_JA, { a: 'award.materials.open', w: nominated!.id });
+    const noLinks = await h.submit(contactList.messageId, CONTACT_JA, { materials: '事迹', links: 'ftp://x' });
     expect(toastText(noLinks)).toContain('不是有效链接');
-    const submitted = await submit(contactList.messageId, CONTACT_JA, {
+    const submitted = await h.submit(contactList.messageId, CONTACT_JA, {
       materials: '全年办结 320 件',
       links: 'https://example.com/deeds',
     });
     expect(toastText(submitted)).toContain('材料已报送');
 
     // A leader must say why when not approving; then approves.
-    const leaderList = await say(LEADER, '表彰');
+    const leaderList = await h.say(LEADER, '表彰');
     expect(json(leaderList.content)).toContain('award.decide.open');
     // The decision form says where the project stands: no rank before anyone scores, then its live rank.
-    const decision = await click(leaderList.messageId, LEADER, { a: 'award.decide.open', w: nominated!.id });
+    const decision = await h.click(leaderList.messageId, LEADER, { a: 'award.decide.open', w: nominated!.id });
     expect(json(decision.card)).toContain('全年办结 320 件');
     expect(json(decision.card)).toContain('所依托的项目在实时排名（未发布）中没有名次');
     for (const [judge, totals] of [
@@ -234,14 +214,14 @@ describe('the award process', () => {
       }
     }
     // The form replaced the list: the leader sends 表彰 again to open it anew.
-    const leaderAgain = await say(LEADER, '表彰');
-    const ranked = await click(leaderAgain.messageId, LEADER, { a: 'award.decide.open', w: nominated!.id });
+    const leaderAgain = await h.say(LEADER, '表彰');
+    const ranked = await h.click(leaderAgain.messageId, LEADER, { a: 'award.decide.open', w: nominated!.id });
     expect(json(ranked.card)).toMatch(
       /所依托的项目在实时排名（未发布）中列 T02 赛道第 \d 名（共 3 个有名次的项目，名额线 3）/,
     );
-    const noReason = await submit(leaderAgain.messageId, LEADER, { note: '' }, 'reject');
+    const noReason = await h.submit(leaderAgain.messageId, LEADER, { note: '' }, 'reject');
     expect(toastText(noReason)).toContain('写明原因');
-    const approved = await submit(leaderAgain.messageId, LEADER, { note: '同意' }, 'approve');
+    const approved = await h.submit(leaderAgain.messageId, LEADER, { note: '同意' }, 'approve');
     expect(toastText(approved)).toContain('已审定通过');
     expect((await awards())[0]).toMatchObject({
       status: 'approved',
@@ -251,9 +231,9 @@ describe('the award process', () => {
     });
 
     // Before the announcement a group sees no names; the office announces to the announcement group and JA's group.
-    const early = await say(CONTACT_JA, '表彰', JA_GROUP);
+    const early = await h.say(CONTACT_JA, '表彰', JA_GROUP);
     expect(json(early.content)).not.toContain('JA法治示范');
-    await say(OFFICE, '公布表彰');
+    await h.say(OFFICE, '公布表彰');
     const posted = () =>
       h.emu.emulator.state.messages.filter(
         (m) => m.chatType === 'group' && json(m.content).includes('"content":"表彰名单"'),
@@ -265,9 +245,9 @@ describe('the award process', () => {
     ).toEqual([ANNOUNCE, JA_GROUP].sort());
     expect(json(posted()[0]!.content)).toContain('JA法治示范项目组');
     // Announcing the same list again posts nothing new.
-    await say(OFFICE, '公布表彰');
+    await h.say(OFFICE, '公布表彰');
     expect(posted()).toHaveLength(2);
-    const inGroup = await say(CONTACT_JA, '表彰', JA_GROUP);
+    const inGroup = await h.say(CONTACT_JA, '表彰', JA_GROUP);
     expect(json(inGroup.content)).toContain('JA法治示范项目组');
 
     const audit = await listAudit(db.db, 'shanghai-2024', 50);
@@ -281,12 +261,12 @@ describe('the award process', () => {
 
   it('the quota holds: a full track refuses, a withdrawal frees a place, two nominations racing for the last place get one', async () => {
     // T02 has 3 collective places; one is taken by the approved JA nomination above.
-    expect(toastText(await submit(await openNomination(JUDGE), JUDGE, nomination(t02.PD!)))).toContain('已提名');
+    expect(toastText(await h.submit(await openNomination(JUDGE), JUDGE, nomination(t02.PD!)))).toContain('已提名');
     // Two forms on screen, submitted at the same moment.
     const [formX, formY] = [await openNomination(JUDGE), await openNomination(JUDGE)];
     const [x, y] = await Promise.all([
-      submit(formX, JUDGE, nomination(t02.XH!)),
-      submit(formY, JUDGE, nomination(t02.CN!)),
+      h.submit(formX, JUDGE, nomination(t02.XH!)),
+      h.submit(formY, JUDGE, nomination(t02.CN!)),
     ]);
     expect([toastText(x), toastText(y)].filter((t) => t.includes('已提名'))).toHaveLength(1);
     expect([toastText(x), toastText(y)].filter((t) => t.includes('已经提满'))).toHaveLength(1);
@@ -294,16 +274,16 @@ describe('the award process', () => {
     expect(live.map((a) => a.slot).sort()).toEqual([1, 2, 3]);
     // The same project cannot be put forward twice; a withdrawal frees its place.
     const pd = live.find((a) => a.unit_code === 'PD')!;
-    const list = await say(JUDGE, '表彰');
-    expect(toastText(await click(list.messageId, JUDGE, { a: 'award.withdraw', w: pd.id }))).toContain('已撤回');
+    const list = await h.say(JUDGE, '表彰');
+    expect(toastText(await h.click(list.messageId, JUDGE, { a: 'award.withdraw', w: pd.id }))).toContain('已撤回');
     // The second click arrives after the first was answered (a double click): posted by hand, the card no longer shows it.
     expect(toastText(await forge(list.messageId, JUDGE, { a: 'award.withdraw', w: pd.id }))).toContain(
       '不能再这样操作',
     );
-    expect(toastText(await submit(await openNomination(JUDGE), JUDGE, nomination(t02.PD!)))).toContain('已提名');
+    expect(toastText(await h.submit(await openNomination(JUDGE), JUDGE, nomination(t02.PD!)))).toContain('已提名');
     expect(
       toastText(
-        await submit(
+        await h.submit(
           await openNomination(JUDGE),
           JUDGE,
           nomination(t02.PD!, { kind: 'individual', nominee: '张三', title: '科长' }),
@@ -312,7 +292,7 @@ describe('the award process', () => {
     ).toContain('已提名先进个人');
     expect(
       toastText(
-        await submit(
+        await h.submit(
           await openNomination(JUDGE),
           JUDGE,
           nomination(t02.PD!, { kind: 'individual', nominee: '张 三', title: '科长' }),
@@ -323,7 +303,7 @@ describe('the award process', () => {
 
   it('judges nominate only in their tracks and never their own unit; nothing before the stage or after the due day', async () => {
     // Forged on purpose: JUDGE_HP's form never offers HP's project; JUDGE_T03 and CONTACT_JA act on JUDGE_HP's card.
-    const list = await say(JUDGE_HP, '表彰');
+    const list = await h.say(JUDGE_HP, '表彰');
     expect(
       toastText(
         await forge(
@@ -342,19 +322,21 @@ describe('the award process', () => {
     ).toContain('没有权限');
     const before = (await awards()).length;
     // A list and a form on screen, used outside the window.
-    const judgeList = await say(JUDGE, '表彰');
+    const judgeList = await h.say(JUDGE, '表彰');
     const form = await openNomination(JUDGE);
     h.container.clock.set(at('2024-10-30 10:00:00'));
-    expect(toastText(await click(judgeList.messageId, JUDGE, { a: 'award.nominate.open', t: 'T02' }))).toContain(
+    expect(toastText(await h.click(judgeList.messageId, JUDGE, { a: 'award.nominate.open', t: 'T02' }))).toContain(
       '评比表彰阶段 2024-11-01 开始',
     );
     h.container.clock.set(at('2024-12-14 10:00:00'));
     expect(
-      toastText(await submit(form, JUDGE, nomination(t02.XH!, { kind: 'individual', nominee: '王五', title: '所长' }))),
+      toastText(
+        await h.submit(form, JUDGE, nomination(t02.XH!, { kind: 'individual', nominee: '王五', title: '所长' })),
+      ),
     ).toContain('已于 2024-12-13 截止');
     expect(await awards()).toHaveLength(before);
     // In a group, nominations are never shown, whoever asks.
-    const inGroup = await say(JUDGE, '表彰', JA_GROUP);
+    const inGroup = await h.say(JUDGE, '表彰', JA_GROUP);
     expect(json(inGroup.content)).not.toContain('award.withdraw');
   });
 
@@ -396,15 +378,15 @@ describe('the award process', () => {
     const row = async () => (await awards()).find((a) => a.id === id)!;
 
     // The judge who nominated also works in the office: no confirm button for their own nomination, and a forged click is refused.
-    const own = await say(JUDGE_OFFICE, '表彰');
+    const own = await h.say(JUDGE_OFFICE, '表彰');
     expect(json(own.content)).not.toContain(`"a":"award.confirm","w":"${id}"`);
     expect(toastText(await forge(own.messageId, JUDGE_OFFICE, { a: 'award.confirm', w: id }))).toContain(
       '这个人选是你提名的',
     );
     expect((await row()).status).toBe('nominated');
     // Another office member confirms.
-    const office = await say(OFFICE, '表彰');
-    expect(toastText(await click(office.messageId, OFFICE, { a: 'award.confirm', w: id }))).toContain('已确认名额');
+    const office = await h.say(OFFICE, '表彰');
+    expect(toastText(await h.click(office.messageId, OFFICE, { a: 'award.confirm', w: id }))).toContain('已确认名额');
     expect((await row()).allocated_by).toBe(OFFICE);
 
     // The materials are in. The office member who confirmed the place is also a leader: no decision button, and a forged approval is refused.
@@ -413,16 +395,16 @@ describe('the award process', () => {
       .set({ status: 'materials_submitted', materials: '事迹' })
       .where('id', '=', id)
       .execute();
-    const mine = await say(OFFICE, '表彰');
+    const mine = await h.say(OFFICE, '表彰');
     expect(json(mine.content)).not.toContain(`"a":"award.decide.open","w":"${id}"`);
     expect(
       toastText(await forge(mine.messageId, OFFICE, { a: 'award.decide', w: id, d: 'approve' }, { note: '' })),
     ).toContain('这个名额是你确认的');
     expect((await row()).status).toBe('materials_submitted');
     // Another leader decides, through the form the card shows.
-    const leader = await say(LEADER, '表彰');
-    await click(leader.messageId, LEADER, { a: 'award.decide.open', w: id });
-    expect(toastText(await submit(leader.messageId, LEADER, { note: '' }, '通过'))).toContain('已审定通过');
+    const leader = await h.say(LEADER, '表彰');
+    await h.click(leader.messageId, LEADER, { a: 'award.decide.open', w: id });
+    expect(toastText(await h.submit(leader.messageId, LEADER, { note: '' }, '通过'))).toContain('已审定通过');
     expect(await row()).toMatchObject({ status: 'approved', decided_by: LEADER });
   });
 
@@ -485,7 +467,7 @@ describe('the award process', () => {
     expect(to(LEADER)).toHaveLength(1);
     expect(to(LEADER)[0]).toContain('待审定');
     // The button opens the leader's list, with the decision button of the pending one.
-    const list = await click(
+    const list = await h.click(
       h.emu.emulator.state.messages.find((m) => m.receiverOpenId === LEADER && json(m.content).includes('award.list'))!
         .messageId,
       LEADER,
@@ -502,7 +484,7 @@ describe('the award process', () => {
     expect(to(CONTACT_PD)).toHaveLength(0);
     expect(to(LEADER)).toHaveLength(0);
     // Approved since the announcement, not announced yet: a group still sees only the announced list.
-    const inGroup = json((await say(CONTACT_JA, '表彰', JA_GROUP)).content);
+    const inGroup = json((await h.say(CONTACT_JA, '表彰', JA_GROUP)).content);
     expect(inGroup).toContain('JA法治示范项目组');
     expect(inGroup).not.toContain('XH某人');
   });

@@ -6,7 +6,6 @@
  * sent. Every page is reached by pressing the buttons the user was shown.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createFeishuClient, type FeishuClient } from '../../src/emulator/client';
 import { insertNomination } from '../../src/features/awards/awards.repository';
 import { insertReport, insertSelfEvaluation } from '../../src/features/reports/reports.repository';
 import { createProject, type Project } from '../../src/core/projects.repository';
@@ -31,7 +30,6 @@ const zh = (n: number, seed: string) => (seed + '城管执法规范化建设示�
 
 let db: TestDatabase;
 let h: Harness;
-let client: FeishuClient;
 const hpProjects: Project[] = [];
 
 async function register(unit: string, track: string, i: number): Promise<Project> {
@@ -58,7 +56,6 @@ async function register(unit: string, track: string, i: number): Promise<Project
 beforeAll(async () => {
   db = await freshDatabase();
   h = await startHarness(db, { now: at('2024-04-10 10:00:00') });
-  client = createFeishuClient(h.emu.emulator, h.lark);
   await grantRole(db, HP, 'contact', 'HP');
   for (const t of TRACKS) await grantRole(db, JUDGE_ALL, 'judge', t);
   await grantRole(db, JUDGE_HP_T03, 'judge', 'T03');
@@ -91,12 +88,6 @@ afterEach(() => {
     if (m.msgType === 'interactive') expect(checkCard(m.content).problems).toEqual([]);
 });
 
-async function say(who: string, words: string) {
-  await h.lark.messageReceived({ sender: who, text: words });
-  await h.settle();
-  return h.emu.emulator.state.messages.at(-1)!;
-}
-
 /** Presses `next` on the card of `messageId` until it is gone, collecting what `read` finds on each page. */
 async function walk(
   messageId: string,
@@ -104,11 +95,11 @@ async function walk(
   next: string,
   read: (card: unknown) => string[],
 ): Promise<string[][]> {
-  const pages = [read(client.card(messageId))];
-  for (let i = 0; i < 50 && client.buttons(messageId).some((b) => b.labels.includes(next)); i++) {
-    const d = await client.clickButton(messageId, who, next);
+  const pages = [read(h.client.card(messageId))];
+  for (let i = 0; i < 50 && h.client.buttons(messageId).some((b) => b.labels.includes(next)); i++) {
+    const d = await h.client.clickButton(messageId, who, next);
     expect(d.clientError).toBeUndefined();
-    pages.push(read(client.card(messageId)));
+    pages.push(read(h.client.card(messageId)));
   }
   return pages;
 }
@@ -118,7 +109,7 @@ const matches = (card: unknown, re: RegExp): string[] => [...json(card).matchAll
 describe('cards at the largest sizes of the 2024 file', () => {
   it('a contact with 20 projects pages through 我的项目 and reaches every project once', async () => {
     h.container.clock.set(at('2024-04-10 10:00:00'));
-    const list = await say(HP, '我的项目');
+    const list = await h.say(HP, '我的项目');
     expect(json(list.content)).toContain('共 20 个项目');
     const pages = await walk(list.messageId, HP, '下一页', (c) => matches(c, /"a":"reg\.edit","p":"(prj_[^"]+)"/g));
     expect(pages.length).toBeGreaterThan(1);
@@ -166,7 +157,7 @@ describe('cards at the largest sizes of the 2024 file', () => {
       });
     }
     h.container.clock.set(at('2024-11-05 10:00:00'));
-    const timeline = await say(HP, `进展 ${p.code}`);
+    const timeline = await h.say(HP, `进展 ${p.code}`);
     const pages = await walk(timeline.messageId, HP, '更早的期次', (c) =>
       matches(c, /"content":"([^"]{7,8}工作)/g).map((s) => s.replace('工作', '')),
     );
@@ -174,7 +165,7 @@ describe('cards at the largest sizes of the 2024 file', () => {
     // Every period once, the latest due first (the mid-term check is due 31 July, after July's report); each page within Lark's limits (checked after the test).
     expect(seen).toEqual(['year-end', '2024-10', '2024-09', '2024-08', 'midterm', '2024-07', '2024-06', '2024-05']);
     // The minute of the submission is shown: 23:59 and 00:00 decide on time or late.
-    expect(json(client.card(timeline.messageId))).toContain('最后提交于 2024-05-20 23:59');
+    expect(json(h.client.card(timeline.messageId))).toContain('最后提交于 2024-05-20 23:59');
   });
 
   it('the office and a judge of every track page through 70 nominations (the full quota) and reach each once', async () => {
@@ -216,7 +207,7 @@ describe('cards at the largest sizes of the 2024 file', () => {
       [OFFICE, 'award.confirm'],
       [JUDGE_ALL, 'award.withdraw'],
     ] as const) {
-      const list = await say(who, '表彰');
+      const list = await h.say(who, '表彰');
       const pages = await walk(list.messageId, who, '下一页', (c) =>
         matches(c, new RegExp(`"a":"${button.replace('.', '\\.')}","w":"(awd_[0-9a-z]+)"`, 'g')),
       );
@@ -237,9 +228,9 @@ describe('cards at the largest sizes of the 2024 file', () => {
       .where('track_code', '=', 'T03')
       .where('unit_code', '!=', 'HP')
       .execute();
-    const list = await say(JUDGE_HP_T03, '表彰');
-    const answer = await client.clickButton(list.messageId, JUDGE_HP_T03, { a: 'award.nominate.open', t: 'T03' });
+    const list = await h.say(JUDGE_HP_T03, '表彰');
+    const answer = await h.client.clickButton(list.messageId, JUDGE_HP_T03, { a: 'award.nominate.open', t: 'T03' });
     expect(toastText(answer)).toContain('T03 赛道目前没有你可以提名的项目');
-    expect(json(client.card(list.messageId))).not.toContain('"name":"nominate"');
+    expect(json(h.client.card(list.messageId))).not.toContain('"name":"nominate"');
   });
 });

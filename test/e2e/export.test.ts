@@ -136,12 +136,6 @@ beforeEach(() => {
 });
 afterEach(() => expect(h.emu.emulator.state.violations).toEqual([]));
 
-async function say(who: string, words: string, extra: Record<string, unknown> = {}) {
-  const d = await h.lark.messageReceived({ sender: who, text: words, ...extra });
-  await h.settle();
-  return d;
-}
-
 const fileMessages = () => h.emu.emulator.state.messages.filter((m) => m.msgType === 'file');
 const texts = () => h.emu.emulator.state.messages.map((m) => json(m.content)).join('\n');
 const sheet = (sheets: ReadSheet[], name: string) => sheets.find((s) => s.name === name)!;
@@ -159,7 +153,7 @@ function uploadedWorkbook() {
 
 describe('导出 / export', () => {
   it('the office gets one file message whose workbook holds every sheet and row, with bilingual headers and local times', async () => {
-    await say(OFFICE, '导出');
+    await h.say(OFFICE, '导出');
     const { file, book } = uploadedWorkbook();
     const files = fileMessages();
     expect(files).toHaveLength(1);
@@ -260,7 +254,8 @@ describe('导出 / export', () => {
   });
 
   it('a duplicate delivery of the same command sends nothing more, and a re-run of its work uploads nothing', async () => {
-    const first = await say(OFFICE, 'export');
+    const first = await h.lark.messageReceived({ sender: OFFICE, text: 'export' });
+    await h.settle();
     expect(fileMessages()).toHaveLength(1);
     const messagesBefore = h.emu.emulator.state.messages.length;
     await h.lark.redeliver(first);
@@ -286,8 +281,8 @@ describe('导出 / export', () => {
 
   it('contacts, judges, leaders and strangers are refused in their language, and nothing is uploaded', async () => {
     for (const who of [HP, JUDGE, LEADER, STRANGER]) {
-      await say(who, '导出');
-      await say(who, 'export T02');
+      await h.say(who, '导出');
+      await h.say(who, 'export T02');
     }
     expect(h.emu.emulator.state.files).toEqual([]);
     expect(fileMessages()).toEqual([]);
@@ -298,7 +293,7 @@ describe('导出 / export', () => {
 
   it('a failed upload gives the office a clear message, and neither the file nor the card is sent', async () => {
     h.emu.emulator.setFaults({ groups: ['file'], errorRate: 1 });
-    await say(OFFICE, '导出');
+    await h.say(OFFICE, '导出');
     const uploads = h.emu.emulator.state.calls.filter((c) => c.path.includes('/im/v1/files'));
     expect(uploads.length).toBe(3);
     expect(h.emu.emulator.state.files).toEqual([]);
@@ -310,7 +305,7 @@ describe('导出 / export', () => {
   });
 
   it('导出 T02 holds only that track; a word that is not a track is answered with the choices and nothing is uploaded', async () => {
-    await say(OFFICE, '导出 法治');
+    await h.say(OFFICE, '导出 法治');
     const { book } = uploadedWorkbook();
     expect(records(sheet(book.sheets, '项目 Projects')).map((p) => p['项目编号 Project code'])).toEqual([
       hpT02.code,
@@ -325,14 +320,14 @@ describe('导出 / export', () => {
     );
 
     h.emu.emulator.reset();
-    await say(OFFICE, '导出 火星');
+    await h.say(OFFICE, '导出 火星');
     expect(h.emu.emulator.state.files).toEqual([]);
     expect(texts()).toContain('「火星」不是一个赛道');
     expect(texts()).toContain('is not a track');
   });
 
   it('asked in a group, the file goes to the office one-to-one and the group is told so', async () => {
-    await say(OFFICE, '导出', { chatType: 'group', chatId: 'oc_exp_group', mentionBot: true });
+    await h.say(OFFICE, '导出', 'oc_exp_group');
     uploadedWorkbook();
     const files = fileMessages();
     expect(files).toHaveLength(1);
@@ -343,10 +338,10 @@ describe('导出 / export', () => {
   });
 
   it('the help card lists 导出 for the office only', async () => {
-    await say(OFFICE, '帮助');
+    await h.say(OFFICE, '帮助');
     expect(texts()).toContain('导出 [赛道]');
     h.emu.emulator.reset();
-    await say(HP, '帮助');
+    await h.say(HP, '帮助');
     expect(texts()).not.toContain('**导出**');
   });
 });

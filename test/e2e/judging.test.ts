@@ -7,7 +7,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cardBytes, type Card } from '../../cards/kit';
 import { loadCompetition } from '../../src/competition/competition.service';
-import { createFeishuClient, sent, type FeishuClient } from '../../src/emulator/client';
 import { listAudit } from '../../src/core/audit.repository';
 import type { Project } from '../../src/core/projects.repository';
 import { insertReport, insertSelfEvaluation } from '../../src/features/reports/reports.repository';
@@ -27,8 +26,6 @@ const CONTACT = 'ou_jdg_contact_pd';
 
 let db: TestDatabase;
 let h: Harness;
-/** The Feishu client: it clicks only the buttons the cards show, and fills and submits only the forms they show. */
-let client: FeishuClient;
 let hp: Project;
 let ja: Project;
 let pd: Project;
@@ -37,7 +34,6 @@ let t03: Project;
 beforeAll(async () => {
   db = await freshDatabase();
   h = await startHarness(db, { now: at('2024-11-05 10:00:00') });
-  client = createFeishuClient(h.emu.emulator, h.lark);
   // The file gives JUDGE_HP their unit; loading it again (as every start does) stores it as a judge_unit grant.
   await loadCompetition(
     db.db,
@@ -102,26 +98,10 @@ const scores = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-async function say(who: string, words: string, group?: string) {
-  await h.lark.messageReceived({
-    sender: who,
-    text: words,
-    ...(group ? { chatType: 'group' as const, chatId: group, mentionBot: true } : {}),
-  });
-  await h.settle();
-  return h.emu.emulator.state.messages.at(-1)!;
-}
-
-/** `who` clicks the button of the card `messageId` whose callback value has these fields. */
-const click = (messageId: string, who: string, value: Record<string, unknown>) =>
-  client.clickButton(messageId, who, value);
-/** `who` fills the form the card `messageId` shows with `fill` and presses its submit button. */
-const submit = async (messageId: string, who: string, fill: Record<string, unknown>) =>
-  sent(await client.submitForm(messageId, who, { fill }));
 /** `who` sends 评分 and clicks the project's score button: the returned message shows its score form. */
 async function openScore(who: string, project: Project): Promise<string> {
-  const list = await say(who, '评分');
-  await click(list.messageId, who, { a: 'judge.open', p: project.id });
+  const list = await h.say(who, '评分');
+  await h.click(list.messageId, who, { a: 'judge.open', p: project.id });
   return list.messageId;
 }
 /**
@@ -142,7 +122,7 @@ const audits = async (entity: string) =>
 
 describe('a judge scores the projects of their track', () => {
   it('评分 lists the track with progress and self-evaluation at hand, a timeline button each, and cannot be forwarded', async () => {
-    const list = await say(JUDGE, '评分');
+    const list = await h.say(JUDGE, '评分');
     const card = json(list.content);
     for (const p of [hp, ja, pd]) expect(card).toContain(`${p.code} · `);
     expect(card).not.toContain(t03.code);
@@ -154,18 +134,18 @@ describe('a judge scores the projects of their track', () => {
     expect(card).toContain('未评 **3**');
     // The project name is shown as typed (plain text), never as markup.
     expect(card).toContain(`"tag":"plain_text","content":"${ja.code} · 静安法治<b>示范</b>`);
-    const timeline = await click(list.messageId, JUDGE, { a: 'rpt.history', p: ja.id });
+    const timeline = await h.click(list.messageId, JUDGE, { a: 'rpt.history', p: ja.id });
     expect(json(timeline.card)).toContain('进展记录');
   });
 
   it('the form shows the latest report and the self-evaluation; scores are stored, revised and audited', async () => {
-    const list = await say(JUDGE, '评分');
-    const form = await click(list.messageId, JUDGE, { a: 'judge.open', p: ja.id });
+    const list = await h.say(JUDGE, '评分');
+    const form = await h.click(list.messageId, JUDGE, { a: 'judge.open', p: ja.id });
     const f = json(form.card);
     expect(f).toContain('办结 320 件，投诉下降 40%');
     expect(f).toContain('**单位自评** （年终总结）：86/100');
     expect(f).toContain('score_effectiveness');
-    const saved = await submit(list.messageId, JUDGE, scores());
+    const saved = await h.submit(list.messageId, JUDGE, scores());
     expect(json(saved.toast)).toContain('评分已保存');
     expect(json(saved.card)).toContain('加权总分 **74.0**');
     expect(json(saved.card)).toContain(`下一个：${pd.code}`);
@@ -174,12 +154,12 @@ describe('a judge scores the projects of their track', () => {
     expect(row).toMatchObject({ comment: '数据扎实', recused: 0 });
 
     h.container.clock.set(at('2024-11-05 10:05:00'));
-    const again = await click(list.messageId, JUDGE, { a: 'judge.open', p: ja.id });
+    const again = await h.click(list.messageId, JUDGE, { a: 'judge.open', p: ja.id });
     expect(json(again.card)).toContain('"default_value":"数据扎实"');
-    const revised = await submit(list.messageId, JUDGE, scores({ score_exemplary: '19', comment: '示范性强' }));
+    const revised = await h.submit(list.messageId, JUDGE, scores({ score_exemplary: '19', comment: '示范性强' }));
     expect(json(revised.toast)).toContain('评分已修改');
-    await click(list.messageId, JUDGE, { a: 'judge.open', p: ja.id });
-    const same = await submit(list.messageId, JUDGE, scores({ score_exemplary: '19', comment: '示范性强' }));
+    await h.click(list.messageId, JUDGE, { a: 'judge.open', p: ja.id });
+    const same = await h.submit(list.messageId, JUDGE, scores({ score_exemplary: '19', comment: '示范性强' }));
     expect(json(same.card)).toContain('与上次相同');
 
     const trail = await audits(`${ja.code}/${JUDGE}`);
@@ -194,11 +174,11 @@ describe('a judge scores the projects of their track', () => {
   it('bad scores get one toast naming each thing to fix, and store nothing', async () => {
     const form = await openScore(JUDGE, pd);
     // The client stops empty required fields; what it lets through, the server checks.
-    expect(await client.submitForm(form, JUDGE, { fill: scores({ score_results: '', comment: '' }) })).toEqual({
+    expect(await h.client.submitForm(form, JUDGE, { fill: scores({ score_results: '', comment: '' }) })).toEqual({
       blocked: 'required',
       missing: ['score_results', 'comment'],
     });
-    expect(json((await submit(form, JUDGE, scores({ score_effectiveness: '30' }))).toast)).toContain(
+    expect(json((await h.submit(form, JUDGE, scores({ score_effectiveness: '30' }))).toast)).toContain(
       '「成效」请填 0 到 25 的整数',
     );
     const bad = await forge(
@@ -218,40 +198,44 @@ describe('a judge scores the projects of their track', () => {
     const list = await openScore(JUDGE, pd);
     const revision = await openScore(JUDGE, pd);
     const recusal = await openScore(JUDGE, pd);
-    await click(recusal, JUDGE, { a: 'judge.recuse', p: pd.id });
+    await h.click(recusal, JUDGE, { a: 'judge.recuse', p: pd.id });
     const early = await openScore(JUDGE, hp);
     h.container.clock.set(at('2024-11-29 23:59:00'));
-    expect(json((await submit(list, JUDGE, scores())).toast)).toContain('评分已保存');
+    expect(json((await h.submit(list, JUDGE, scores())).toast)).toContain('评分已保存');
     h.container.clock.set(at('2024-11-30 00:00:00'));
-    const late = await submit(revision, JUDGE, scores({ score_results: '5' }));
+    const late = await h.submit(revision, JUDGE, scores({ score_results: '5' }));
     expect(json(late.toast)).toContain('评分已于 2024-11-29 截止');
     expect(JSON.parse((await sheet(pd, JUDGE))!.criteria).results).toBe(21);
-    expect(json((await click(list, JUDGE, { a: 'judge.open', p: pd.id })).toast)).toContain('评分已于 2024-11-29 截止');
-    expect(json((await submit(recusal, JUDGE, { reason: '迟来的回避' })).toast)).toContain('评分已于 2024-11-29 截止');
+    expect(json((await h.click(list, JUDGE, { a: 'judge.open', p: pd.id })).toast)).toContain(
+      '评分已于 2024-11-29 截止',
+    );
+    expect(json((await h.submit(recusal, JUDGE, { reason: '迟来的回避' })).toast)).toContain(
+      '评分已于 2024-11-29 截止',
+    );
     // The list is still there to read, without scoring buttons.
-    const closed = json((await say(JUDGE, '评分')).content);
+    const closed = json((await h.say(JUDGE, '评分')).content);
     expect(closed).toContain('评分已于 2024-11-29 截止');
     expect(closed).not.toContain('judge.open');
     h.container.clock.set(at('2024-10-31 23:59:00'));
-    expect(json((await submit(early, JUDGE, scores())).toast)).toContain('评分 2024-11-01 才开始');
+    expect(json((await h.submit(early, JUDGE, scores())).toast)).toContain('评分 2024-11-01 才开始');
     expect(await sheet(hp, JUDGE)).toBeUndefined();
   });
 
   it("another track's project is refused, from a card or by code", async () => {
-    const list = await say(JUDGE, '评分');
+    const list = await h.say(JUDGE, '评分');
     expect(json((await forge(list.messageId, JUDGE, { a: 'judge.submit', p: t03.id }, scores())).toast)).toContain(
       `你不是 T03 赛道的评委，不能查看或评分项目 ${t03.code}`,
     );
     expect(json((await forge(list.messageId, JUDGE, { a: 'judge.open', p: t03.id })).toast)).toContain(
       '不能查看或评分',
     );
-    expect(json((await say(JUDGE, `评分 ${t03.code}`)).content)).toContain(`你不是 T03 赛道的评委`);
+    expect(json((await h.say(JUDGE, `评分 ${t03.code}`)).content)).toContain(`你不是 T03 赛道的评委`);
     expect(json((await forge(list.messageId, JUDGE, { a: 'judge.list', t: 'T03', o: 0 })).toast)).toContain(
       '你不是 T03 赛道的评委',
     );
     expect(await sheet(t03, JUDGE)).toBeUndefined();
     // 评分 <code> of their own track opens the form straight away.
-    expect(json((await say(JUDGE_T03, `评分 ${t03.code.toLowerCase()}`)).content)).toContain('score_effectiveness');
+    expect(json((await h.say(JUDGE_T03, `评分 ${t03.code.toLowerCase()}`)).content)).toContain('score_effectiveness');
   });
 
   it('judges are recused automatically from their own unit: from the competition file, and as a contact', async () => {
@@ -265,7 +249,7 @@ describe('a judge scores the projects of their track', () => {
       { role: 'judge', scope: 'T02', source: 'file' },
       { role: 'judge_unit', scope: 'HP', source: 'file' },
     ]);
-    const list = await say(JUDGE_HP, '评分');
+    const list = await h.say(JUDGE_HP, '评分');
     const card = json(list.content);
     expect(card).toContain('本单位项目，已自动回避');
     expect(card).not.toContain(`"a":"judge.open","p":"${hp.id}"`);
@@ -282,12 +266,12 @@ describe('a judge scores the projects of their track', () => {
   });
 
   it('a judge recuses themselves with a reason (required), audited; scoring again withdraws the recusal', async () => {
-    const list = await say(JUDGE_T03, '评分');
-    await click(list.messageId, JUDGE_T03, { a: 'judge.open', p: t03.id });
-    const form = await click(list.messageId, JUDGE_T03, { a: 'judge.recuse', p: t03.id });
+    const list = await h.say(JUDGE_T03, '评分');
+    await h.click(list.messageId, JUDGE_T03, { a: 'judge.open', p: t03.id });
+    const form = await h.click(list.messageId, JUDGE_T03, { a: 'judge.recuse', p: t03.id });
     expect(json(form.card)).toContain('"name":"reason"');
-    expect(json((await submit(list.messageId, JUDGE_T03, { reason: ' ' })).toast)).toContain('请写明回避理由');
-    const done = await submit(list.messageId, JUDGE_T03, { reason: '与项目负责人有亲属关系' });
+    expect(json((await h.submit(list.messageId, JUDGE_T03, { reason: ' ' })).toast)).toContain('请写明回避理由');
+    const done = await h.submit(list.messageId, JUDGE_T03, { reason: '与项目负责人有亲属关系' });
     expect(json(done.toast)).toContain('已回避');
     expect(json(done.card)).toContain('与项目负责人有亲属关系');
     expect(await sheet(t03, JUDGE_T03)).toMatchObject({
@@ -295,11 +279,11 @@ describe('a judge scores the projects of their track', () => {
       recusal_reason: '与项目负责人有亲属关系',
       criteria: '{}',
     });
-    expect(json((await say(JUDGE_T03, '评分')).content)).toContain('已回避');
-    const reopened = await click(list.messageId, JUDGE_T03, { a: 'judge.open', p: t03.id });
+    expect(json((await h.say(JUDGE_T03, '评分')).content)).toContain('已回避');
+    const reopened = await h.click(list.messageId, JUDGE_T03, { a: 'judge.open', p: t03.id });
     expect(json(reopened.card)).toContain('提交评分即取消回避');
     h.container.clock.set(at('2024-11-05 10:05:00'));
-    await submit(list.messageId, JUDGE_T03, scores());
+    await h.submit(list.messageId, JUDGE_T03, scores());
     expect(await sheet(t03, JUDGE_T03)).toMatchObject({ recused: 0, recusal_reason: '' });
     expect((await audits(`${t03.code}/${JUDGE_T03}`)).map((a) => a.action)).toEqual(['score.recuse', 'score.revise']);
   });
@@ -307,7 +291,7 @@ describe('a judge scores the projects of their track', () => {
   it('scoring stays out of groups: 评分 in a group is refused and shows nothing', async () => {
     await h.lark.botAdded({ chatId: 'oc_jdg_group', operator: CONTACT, name: '评审群' });
     await h.settle();
-    const reply = await say(JUDGE, '评分', 'oc_jdg_group');
+    const reply = await h.say(JUDGE, '评分', 'oc_jdg_group');
     expect(json(reply.content)).toContain('评分请在与我的一对一聊天中进行');
     expect(json(reply.content)).not.toContain(ja.code);
     // A scoring button clicked from a group card is refused too, whatever it says.
@@ -322,8 +306,8 @@ describe('a judge scores the projects of their track', () => {
   it('two submissions of one sheet at the same moment store one row', async () => {
     const form = await openScore(JUDGE, hp);
     const [a, b] = await Promise.all([
-      submit(form, JUDGE, scores({ score_results: '10' })),
-      submit(form, JUDGE, scores({ score_results: '10' })),
+      h.submit(form, JUDGE, scores({ score_results: '10' })),
+      h.submit(form, JUDGE, scores({ score_results: '10' })),
     ]);
     for (const d of [a, b]) expect(json(d.toast)).toContain('评分已保存');
     const rows = await db.db
@@ -347,6 +331,6 @@ describe('a judge scores the projects of their track', () => {
   });
 
   it('only judges may score', async () => {
-    expect(json((await say(CONTACT, '评分')).content)).toContain('你没有权限使用「评分」');
+    expect(json((await h.say(CONTACT, '评分')).content)).toContain('你没有权限使用「评分」');
   });
 });

@@ -122,14 +122,10 @@ afterEach(() => {
     if (m.msgType === 'interactive') expect(cardBytes(m.content as Card)).toBeLessThan(30_000);
 });
 
-async function say(who: string, words: string, chatId?: string) {
+/** Every message the bot sent (with its text) after `who` said `words`: a publication goes to several chats. */
+async function repliesTo(who: string, words: string, chatId?: string) {
   h.emu.emulator.reset();
-  await h.lark.messageReceived({
-    sender: who,
-    text: words,
-    ...(chatId ? { chatType: 'group' as const, chatId, mentionBot: true } : {}),
-  });
-  await h.settle();
+  await h.say(who, words, chatId);
   return h.emu.emulator.state.messages.map((m) => ({ ...m, text: json(m.content) }));
 }
 
@@ -160,7 +156,7 @@ describe('before publication', () => {
     for (const chat of [ANNOUNCE, HP_GROUP]) {
       for (const who of [OFFICE, LEADER, CONTACT, J1, K1]) {
         for (const words of ['排行', '排行 T02', 'ranking 法治', '排名 T03', '评分', '发布排行', 'help']) {
-          const replies = await say(who, words, chat);
+          const replies = await repliesTo(who, words, chat);
           expect(replies.length).toBeGreaterThan(0);
           for (const c of groupContents()) {
             expect(leaks(c), `${who} "${words}" in ${chat}`).toEqual([]);
@@ -174,7 +170,7 @@ describe('before publication', () => {
   });
 
   it('a live-standings button is refused in a group, whoever clicks it', async () => {
-    const [card] = await say(OFFICE, '排行', ANNOUNCE);
+    const [card] = await repliesTo(OFFICE, '排行', ANNOUNCE);
     for (const value of [
       { a: 'rank.track', t: 'T02', v: 0, o: 0 },
       { a: 'rank.overview', v: 0, o: 0 },
@@ -187,7 +183,7 @@ describe('before publication', () => {
   });
 
   it('one-to-one: the office and the leadership see live standings of every track; judges their own; contacts none', async () => {
-    const office = (await say(OFFICE, '排行'))[0]!;
+    const office = (await repliesTo(OFFICE, '排行'))[0]!;
     expect(office.text).toContain('实时排名总览（未发布）');
     expect(office.text).toContain('"enable_forward":false');
     expect(office.text).toContain(t02.JA!.code);
@@ -197,9 +193,9 @@ describe('before publication', () => {
       value: { a: 'rank.track', t: 'T02', v: 0, o: 0 },
     });
     expect(json(page.card)).toContain('实时排名（未发布）· T02');
-    expect((await say(LEADER, '排行 T03'))[0]!.text).toContain('实时排名（未发布）· T03 数字化转型');
+    expect((await repliesTo(LEADER, '排行 T03'))[0]!.text).toContain('实时排名（未发布）· T03 数字化转型');
 
-    const judge = await say(J1, '排行');
+    const judge = await repliesTo(J1, '排行');
     expect(judge).toHaveLength(1);
     expect(judge[0]!.text).toContain('实时排名（未发布）· T02 法治建设');
     expect(judge[0]!.text).not.toContain(t03.CN!.code);
@@ -209,19 +205,19 @@ describe('before publication', () => {
       value: { a: 'rank.track', t: 'T03', v: 0, o: 0 },
     });
     expect(json(refused.toast)).toContain('不能查看');
-    const other = (await say(J1, '排行 T03'))[0]!.text;
+    const other = (await repliesTo(J1, '排行 T03'))[0]!.text;
     expect(other).toContain('你不能查看这个赛道的实时排名');
     expect(leaks(other)).toEqual([]);
 
-    const contact = (await say(CONTACT, '排行'))[0]!.text;
+    const contact = (await repliesTo(CONTACT, '排行'))[0]!.text;
     expect(contact).toContain('竞赛办发布排行后，这里会显示各赛道的排名');
     expect(leaks(contact)).toEqual([]);
   });
 
   it('publishing is for the office, once scoring has closed', async () => {
-    expect((await say(J1, '发布排行'))[0]!.text).toContain('你没有权限使用「发布排行」');
+    expect((await repliesTo(J1, '发布排行'))[0]!.text).toContain('你没有权限使用「发布排行」');
     h.container.clock.set(at('2024-11-29 23:00:00'));
-    expect((await say(OFFICE, '发布排行'))[0]!.text).toContain('评分 2024-11-29 截止后才能发布排行');
+    expect((await repliesTo(OFFICE, '发布排行'))[0]!.text).toContain('评分 2024-11-29 截止后才能发布排行');
     expect(await db.db.selectFrom('ranking_snapshots').select('id').execute()).toEqual([]);
   });
 });
@@ -232,7 +228,7 @@ describe('publication', () => {
   it('freezes one verifiable snapshot per track, audits the hashes and posts the overview to the announcement group', async () => {
     // A track with a project and no judge: the receipt puts it first, flagged, before the tracks that ranked.
     await registerProject(db, 'JA', 'T05');
-    const replies = await say(OFFICE, '发布排行');
+    const replies = await repliesTo(OFFICE, '发布排行');
     const receipt = replies.find((m) => m.chatType === 'p2p')!.text;
     expect(receipt).toContain('已发布第 1 版排行');
     const flagged = receipt.indexOf('没有评委评分的赛道（1）');
@@ -309,7 +305,7 @@ describe('publication', () => {
       .where('version', '=', 1)
       .orderBy('id')
       .execute();
-    expect((await say(OFFICE, 'publish rankings')).find((m) => m.chatType === 'p2p')!.text).toContain(
+    expect((await repliesTo(OFFICE, 'publish rankings')).find((m) => m.chatType === 'p2p')!.text).toContain(
       '已发布第 2 版排行',
     );
     expect(
@@ -325,7 +321,7 @@ describe('publication', () => {
   });
 
   it('after publication everyone sees the published rankings, in groups too, and pages through them', async () => {
-    const inGroup = (await say(CONTACT, '排行 法治', HP_GROUP))[0]!;
+    const inGroup = (await repliesTo(CONTACT, '排行 法治', HP_GROUP))[0]!;
     expect(inGroup.text).toContain('排行 · T02 法治建设');
     expect(inGroup.text).toContain('第 2 版');
     expect(inGroup.text).toContain('标准分 Score');
@@ -349,6 +345,6 @@ describe('publication', () => {
       value: { a: 'rank.track', t: 'T03', v: 9, o: 0 },
     });
     expect(json(missing.toast)).toContain('没有第 9 版排行');
-    expect((await say(J1, '排行'))[0]!.text).toContain('排行总览');
+    expect((await repliesTo(J1, '排行'))[0]!.text).toContain('排行总览');
   });
 });

@@ -3,7 +3,6 @@
  * card; every server-side check answers a toast that says what to fix and stores nothing.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createFeishuClient, sent, type FeishuClient } from '../../src/emulator/client';
 import { listAudit } from '../../src/core/audit.repository';
 import { json, toastText } from '../support/cards';
 import { freshDatabase, type TestDatabase } from '../support/database';
@@ -19,12 +18,9 @@ const JUDGE = 'ou_judge_t02';
 
 let db: TestDatabase;
 let h: Harness;
-/** The Feishu client: it fills and submits only the forms the cards show. */
-let client: FeishuClient;
 beforeAll(async () => {
   db = await freshDatabase();
   h = await startHarness(db, { now: at('2024-03-20 10:00:00') });
-  client = createFeishuClient(h.emu.emulator, h.lark);
   await grantRole(db, HP, 'contact', 'HP');
   await grantRole(db, HP2, 'contact', 'HP');
   await grantRole(db, JA, 'contact', 'JA');
@@ -64,10 +60,6 @@ const fields = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-/** `who` fills the form the card `messageId` shows with `fill` and presses its submit button. */
-const submit = async (messageId: string, who: string, fill: Record<string, unknown>) =>
-  sent(await client.submitForm(messageId, who, { fill }));
-
 /**
  * Forged on purpose: a registration callback with values no client would send (empty required fields, more than
  * max_length, a track the select does not offer), posted by hand to check that the server refuses them too.
@@ -82,7 +74,7 @@ describe('registration', () => {
   it('a contact registers through the form card and gets the confirmation; the unit group is told', async () => {
     const form = await openForm(HP);
     expect(json(h.emu.emulator.message(form)!.content)).toContain('还可报 2 个');
-    const d = await submit(form, HP, fields({ phone: '021-6321 0000' }));
+    const d = await h.submit(form, HP, fields({ phone: '021-6321 0000' }));
     expect(d.clientError).toBeUndefined();
     expect(json(d.card)).toContain('报名成功');
     expect(json(d.card)).toContain('2024-T02-HP-1');
@@ -112,7 +104,7 @@ describe('registration', () => {
     const form = await openForm(PD);
     const before = await projects('PD');
     // The client itself stops a form with empty required fields, and sends nothing.
-    expect(await client.submitForm(form, PD, { fill: { name: ' ' } })).toEqual({
+    expect(await h.client.submitForm(form, PD, { fill: { name: ' ' } })).toEqual({
       blocked: 'required',
       missing: ['track', 'lead', 'summary', 'goals'],
     });
@@ -123,7 +115,7 @@ describe('registration', () => {
       expect(toastText(empty)).toContain(s);
     expect(toastText(empty)).toContain('Project name is required');
 
-    expect(toastText(await submit(form, PD, fields({ phone: 'call me' })))).toContain('联系电话格式不对');
+    expect(toastText(await h.submit(form, PD, fields({ phone: 'call me' })))).toContain('联系电话格式不对');
     const huge = await forge(
       form,
       PD,
@@ -149,7 +141,7 @@ describe('registration', () => {
       goals: "' OR 1=1 --",
       phone: '',
     };
-    const d = await submit(form, PD, fields({ ...nasty, track: 'T05' }));
+    const d = await h.submit(form, PD, fields({ ...nasty, track: 'T05' }));
     expect(json(d.card)).toContain('报名成功');
     const row = (await projects('PD')).find((r) => r.track_code === 'T05')!;
     expect(row.name).toBe(nasty.name);
@@ -174,17 +166,17 @@ describe('registration', () => {
 
   it('refuses a third project in a track, and a second project with the same name (ignoring case and width)', async () => {
     // Each confirmation replaces its form: the contact sends 报名 again for the next one.
-    expect(json((await submit(await openForm(JA), JA, fields({ track: 'T04', name: 'Alpha' }))).card)).toContain(
+    expect(json((await h.submit(await openForm(JA), JA, fields({ track: 'T04', name: 'Alpha' }))).card)).toContain(
       '2024-T04-JA-1',
     );
-    expect(json((await submit(await openForm(JA), JA, fields({ track: 'T04', name: 'Beta' }))).card)).toContain(
+    expect(json((await h.submit(await openForm(JA), JA, fields({ track: 'T04', name: 'Beta' }))).card)).toContain(
       '2024-T04-JA-2',
     );
     const form = await openForm(JA);
-    const third = await submit(form, JA, fields({ track: 'T04', name: 'Gamma' }));
+    const third = await h.submit(form, JA, fields({ track: 'T04', name: 'Gamma' }));
     expect(toastText(third)).toContain('已报满 2 个项目');
     expect(toastText(third)).toContain('already has 2 projects');
-    const sameName = await submit(form, JA, fields({ track: 'T06', name: 'ＡＬＰＨＡ' }));
+    const sameName = await h.submit(form, JA, fields({ track: 'T06', name: 'ＡＬＰＨＡ' }));
     expect(toastText(sameName)).toContain('已有名为「ＡＬＰＨＡ」的项目');
     // The next form marks the track as full.
     expect(json(h.emu.emulator.message(await openForm(JA))!.content)).toContain('T04 专项执法（已满）');
@@ -194,7 +186,7 @@ describe('registration', () => {
   it('a double click on the same form answers the same confirmation and stores one project', async () => {
     const form = await openForm(HP);
     const f = fields({ track: 'T07', name: '长三角联动' });
-    const [a, b] = await Promise.all([submit(form, HP, f), submit(form, HP, f)]);
+    const [a, b] = await Promise.all([h.submit(form, HP, f), h.submit(form, HP, f)]);
     expect(json(a.card)).toContain('2024-T07-HP-1');
     expect(json(b.card)).toContain('2024-T07-HP-1');
     expect((await projects('HP')).filter((r) => r.track_code === 'T07')).toHaveLength(1);
@@ -205,7 +197,7 @@ describe('registration', () => {
     const form = await openForm('ou_contact_xh');
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        submit(form, 'ou_contact_xh', fields({ track: 'T03', name: `数字化项目 ${i}` })),
+        h.submit(form, 'ou_contact_xh', fields({ track: 'T03', name: `数字化项目 ${i}` })),
       ),
     );
     const ok = results.filter((r) => json(r.card).includes('报名成功'));
@@ -223,16 +215,16 @@ describe('registration', () => {
     const form = await openForm(HP2);
     const second = await openForm(HP2);
     h.container.clock.set(at('2024-04-15 23:59:59'));
-    expect(json((await submit(form, HP2, fields({ track: 'T08', name: '最后一刻' }))).card)).toContain('报名成功');
+    expect(json((await h.submit(form, HP2, fields({ track: 'T08', name: '最后一刻' }))).card)).toContain('报名成功');
     h.container.clock.set(at('2024-04-16 00:00:00'));
-    const late = await submit(second, HP2, fields({ track: 'T09', name: '迟到的项目' }));
+    const late = await h.submit(second, HP2, fields({ track: 'T09', name: '迟到的项目' }));
     expect(toastText(late)).toContain('报名已于 2024-04-15 截止');
     expect(toastText(late)).toContain('Registration closed');
     await h.lark.messageReceived({ sender: HP2, text: '报名' });
     await h.settle();
     expect(json(h.emu.emulator.state.messages.at(-1)!.content)).toContain('报名已于 2024-04-15 截止');
     h.container.clock.set(at('2024-03-14 23:00:00'));
-    const early = await submit(second, HP2, fields({ track: 'T09', name: '太早的项目' }));
+    const early = await h.submit(second, HP2, fields({ track: 'T09', name: '太早的项目' }));
     expect(toastText(early)).toContain('报名 2024-03-15 才开始');
     expect((await projects('HP')).some((r) => r.name === '迟到的项目' || r.name === '太早的项目')).toBe(false);
   });
@@ -240,18 +232,20 @@ describe('registration', () => {
   it('a form forwarded to another unit, a judge or a stranger is refused and stores nothing', async () => {
     const form = await openForm(HP);
     const before = (await db.db.selectFrom('projects').selectAll().execute()).length;
-    const other = await submit(form, JA, fields({ track: 'T10', name: '转发的卡片' }));
+    const other = await h.submit(form, JA, fields({ track: 'T10', name: '转发的卡片' }));
     expect(toastText(other)).toContain('这张卡片属于黄浦，只有黄浦的联络员可以操作');
     for (const who of [JUDGE, 'ou_stranger'])
-      expect(toastText(await submit(form, who, fields({ track: 'T10', name: '转发的卡片' })))).toContain('你没有权限');
+      expect(toastText(await h.submit(form, who, fields({ track: 'T10', name: '转发的卡片' })))).toContain(
+        '你没有权限',
+      );
     expect((await db.db.selectFrom('projects').selectAll().execute()).length).toBe(before);
   });
 
   it('我的项目: edit and withdraw (with confirmation), checked and audited; the slot is free again', async () => {
     await grantRole(db, 'ou_contact_cn', 'contact', 'CN');
     const who = 'ou_contact_cn';
-    await submit(await openForm(who), who, fields({ track: 'T01', name: '改革一号' }));
-    await submit(await openForm(who), who, fields({ track: 'T01', name: '改革二号' }));
+    await h.submit(await openForm(who), who, fields({ track: 'T01', name: '改革一号' }));
+    await h.submit(await openForm(who), who, fields({ track: 'T01', name: '改革二号' }));
 
     await h.lark.messageReceived({ sender: who, text: '我的项目' });
     await h.settle();
@@ -259,12 +253,12 @@ describe('registration', () => {
     expect(json(list.content)).toContain('改革一号');
     const [first, second] = await projects('CN');
 
-    const edit = await client.clickButton(list.messageId, who, { a: 'reg.edit', p: first!.id });
+    const edit = await h.client.clickButton(list.messageId, who, { a: 'reg.edit', p: first!.id });
     expect(json(edit.card)).toContain('"default_value":"改革一号"');
     // The edit form is filled with the project as stored; the contact changes the name only.
-    const clash = await submit(list.messageId, who, { name: '改革二号' });
+    const clash = await h.submit(list.messageId, who, { name: '改革二号' });
     expect(toastText(clash)).toContain('已有名为「改革二号」');
-    const saved = await submit(list.messageId, who, { name: '改革一号（修订）' });
+    const saved = await h.submit(list.messageId, who, { name: '改革一号（修订）' });
     expect(json(saved.card)).toContain('项目已修改');
     expect((await projects('CN'))[0]!.name).toBe('改革一号（修订）');
 
@@ -279,11 +273,11 @@ describe('registration', () => {
       ),
     ).toContain('只有长宁的联络员可以操作');
 
-    await client.clickButton(list.messageId, who, { a: 'reg.list', u: 'CN' });
-    const ask = await client.clickButton(list.messageId, who, { a: 'reg.withdraw', p: second!.id });
+    await h.client.clickButton(list.messageId, who, { a: 'reg.list', u: 'CN' });
+    const ask = await h.client.clickButton(list.messageId, who, { a: 'reg.withdraw', p: second!.id });
     expect(json(ask.card)).toContain('确认撤回项目');
     expect((await projects('CN'))[1]!.status).toBe('active');
-    const done = await client.clickButton(list.messageId, who, '确认撤回');
+    const done = await h.client.clickButton(list.messageId, who, '确认撤回');
     expect(json(done.card)).toContain('项目已撤回');
     // A second click that arrives after the first was answered (the card no longer shows the button): posted by hand.
     const again = await h.lark.cardAction({
@@ -294,7 +288,7 @@ describe('registration', () => {
     expect(json(again.card)).toContain('项目已撤回');
     expect((await projects('CN'))[1]).toMatchObject({ status: 'withdrawn', slot: null, active_name: null });
     // The slot and the name are free again; the code is not reused.
-    expect(json((await submit(await openForm(who), who, fields({ track: 'T01', name: '改革二号' }))).card)).toContain(
+    expect(json((await h.submit(await openForm(who), who, fields({ track: 'T01', name: '改革二号' }))).card)).toContain(
       '2024-T01-CN-3',
     );
 

@@ -6,7 +6,15 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from '../../src/app';
 import { startEmulatorServer, type EmulatorServer } from '../../src/emulator/server';
-import { createLarkSender, type LarkSender } from '../../src/emulator/lark-sender';
+import {
+  createLarkSender,
+  type CardDelivery,
+  type EventEnvelope,
+  type LarkSender,
+  type UserRef,
+} from '../../src/emulator/lark-sender';
+import { createFeishuClient, sent, type FeishuClient } from '../../src/emulator/client';
+import type { RecordedMessage } from '../../src/emulator/types';
 import type { EmulatorOptions } from '../../src/emulator/emulator';
 import { loadCompetition } from '../../src/competition/competition.service';
 import type { CardActionSpec } from '../../src/lark/handlers';
@@ -19,13 +27,43 @@ export const VERIFICATION_TOKEN = 'vt-test-token';
 export const ENCRYPT_KEY = 'ek-test-key';
 export const OFFICE = 'ou_office_admin';
 
+/** Where a message is said: one-to-one by default; in a group the bot is @mentioned first. */
+export interface Where {
+  chatId?: string;
+  /** People @mentioned after the bot, as @_user_1, @_user_2… in the text. */
+  mentions?: UserRef[];
+}
+
 export interface Harness {
   emu: EmulatorServer;
   container: TestContainer;
   lark: LarkSender;
+  /** A Feishu client: what a person sees of the cards, and the buttons and forms they use. */
+  client: FeishuClient;
   botUrl: string;
   /** Waits for deferred work and the outbox to finish. */
   settle(): Promise<void>;
+  /**
+   * `who` sends `words` to the bot (one-to-one, or in the group `where.chatId` @mentioning it) and waits until the bot
+   * is done: the last message the bot sent.
+   */
+  say(who: string, words: string, where?: string | Where): Promise<RecordedMessage>;
+  /** `who` clicks the button of the card `messageId` whose callback value has these fields (or this label). */
+  click(
+    messageId: string,
+    who: string,
+    button: Record<string, unknown> | string | RegExp,
+  ): Promise<CardDelivery<EventEnvelope>>;
+  /**
+   * `who` fills the form the card `messageId` shows with `fill` and presses its submit button (`button`, when it has
+   * several); fails when the client would not send it (a required field left empty).
+   */
+  submit(
+    messageId: string,
+    who: string,
+    fill: Record<string, unknown>,
+    button?: string,
+  ): Promise<CardDelivery<EventEnvelope>>;
   close(): Promise<void>;
 }
 
@@ -94,12 +132,29 @@ export async function startHarness(
       if (pending.length) await new Promise((r) => setTimeout(r, 60));
     }
   };
+  const client = createFeishuClient(emu.emulator, lark);
+  const say = async (who: string, words: string, where?: string | Where) => {
+    const w: Where = typeof where === 'string' ? { chatId: where } : (where ?? {});
+    await lark.messageReceived({
+      sender: who,
+      text: words,
+      ...(w.mentions ? { mentions: w.mentions } : {}),
+      ...(w.chatId ? { chatType: 'group' as const, chatId: w.chatId, mentionBot: true } : {}),
+    });
+    await settle();
+    return emu.emulator.state.messages.at(-1)!;
+  };
   return {
     emu,
     container,
     lark,
+    client,
     botUrl,
     settle,
+    say,
+    click: (messageId, who, button) => client.clickButton(messageId, who, button),
+    submit: async (messageId, who, fill, button) =>
+      sent(await client.submitForm(messageId, who, { fill, ...(button ? { button } : {}) })),
     close: async () => {
       await container.defer.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
