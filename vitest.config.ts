@@ -10,7 +10,7 @@ const onMysql = (process.env.TEST_DATABASE_URL?.trim() ?? '').startsWith('mysql:
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: [...configDefaults.exclude, ...(onMysql ? [] : ['test/e2e/worker.test.ts'])],
+    exclude: [...configDefaults.exclude, ...(onMysql ? [] : ['test/entry/worker.e2e.test.ts'])],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

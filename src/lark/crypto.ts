@@ -12,7 +12,7 @@
  * used on Node. On Node each WebCrypto call is a job queued to the thread pool behind a promise and WebIDL argument
  * checks: for a body of a few hundred bytes that costs far more than the hashing itself, and a callback needs a
  * digest and a decryption. node:crypto does the same work synchronously, on the same OpenSSL primitives, with the
- * same results and the same failures (test/unit/lark-verify.security.test.ts checks that the two agree).
+ * same results and the same failures (test/lark/verify.security.test.ts checks that the two agree).
  */
 
 const encoder = new TextEncoder();

@@ -1,6 +1,6 @@
 export {};
 /**
- * Run as its own process by test/unit/minute-tick.test.ts: the wall clock (Date) is made to jump while the minute
+ * Run as its own process by test/platform/minute-tick.test.ts: the wall clock (Date) is made to jump while the minute
  * tick is scheduled, as a VM resumed after months or an NTP step would. Prints what happened as one JSON line.
  */
 const realNow = Date.now.bind(Date);
