@@ -1,6 +1,7 @@
 /**
  * `competition load`: validate, show what would change, apply idempotently in one transaction.
  */
+import { sha256Hex } from '../platform/hash';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { recordAudit } from '../core/audit.repository';
@@ -28,11 +29,6 @@ export interface LoadResult {
 
 /** Finds open_ids by e-mail and mobile: the contact API (LarkApi.resolveIds) in production, anything in tests. */
 export type PeopleResolver = (lookup: Lookup) => Promise<readonly DirectoryAnswer[]>;
-
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 export class CompetitionRefused extends Error {
   constructor(readonly plan: LoadPlan) {

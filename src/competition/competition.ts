@@ -105,8 +105,45 @@ export function stageAt(c: Competition, ms: number): Stage | undefined {
   return intervalAt(c.stages, ms, c.timeZone);
 }
 
+type Track = CompetitionFile['tracks'][number];
+type Unit = CompetitionFile['units'][number];
+type Milestone = CompetitionFile['milestones'][number];
+
+interface Lookups {
+  readonly tracks: ReadonlyMap<string, Track>;
+  readonly units: ReadonlyMap<string, Unit>;
+  readonly milestones: ReadonlyMap<string, Milestone>;
+  readonly periods: ReadonlyMap<string, Period>;
+  readonly stages: ReadonlyMap<string, Stage>;
+}
+
+// Built once per loaded competition (the object is cached and never mutated), so a lookup by code is a map read.
+const lookups = new WeakMap<Competition, Lookups>();
+function lookupsOf(c: Competition): Lookups {
+  let l = lookups.get(c);
+  if (!l) {
+    const byCode = <T extends { code: string }>(items: readonly T[]) => new Map(items.map((x) => [x.code, x]));
+    l = {
+      tracks: byCode(c.file.tracks),
+      units: byCode(c.file.units),
+      milestones: byCode(c.file.milestones),
+      periods: byCode(c.periods),
+      stages: byCode(c.stages),
+    };
+    lookups.set(c, l);
+  }
+  return l;
+}
+
+/** The competition's track, unit, milestone or reporting period with this code; undefined when the file has none. */
+export const trackByCode = (c: Competition, code: string): Track | undefined => lookupsOf(c).tracks.get(code);
+export const unitByCode = (c: Competition, code: string): Unit | undefined => lookupsOf(c).units.get(code);
+export const milestoneByCode = (c: Competition, code: string): Milestone | undefined =>
+  lookupsOf(c).milestones.get(code);
+export const periodByCode = (c: Competition, code: string): Period | undefined => lookupsOf(c).periods.get(code);
+
 export function stageByCode(c: Competition, code: StageCode): Stage {
-  const stage = c.stages.find((s) => s.code === code);
+  const stage = lookupsOf(c).stages.get(code);
   if (!stage) throw new Error(`competition ${c.id} has no stage ${code}`);
   return stage;
 }
@@ -117,8 +154,7 @@ export function isStageOpen(c: Competition, code: StageCode, ms: number): boolea
 }
 
 /** How chat names a unit: its short name from the file, or its code when the file no longer has it. */
-export const unitShortName = (c: Competition, code: string): string =>
-  c.file.units.find((u) => u.code === code)?.shortName ?? code;
+export const unitShortName = (c: Competition, code: string): string => unitByCode(c, code)?.shortName ?? code;
 
 /** The instant a dated deadline passes: the end of its day in the competition's time zone. */
 export const deadlineInstant = (c: Competition, date: LocalDate): number => endOfLocalDay(date, c.timeZone);

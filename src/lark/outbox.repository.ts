@@ -5,6 +5,7 @@
  * (https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/create: a uuid is sent at most
  * once per hour).
  */
+import { sha256Hex } from '../platform/hash';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { withinBudget, type Card } from '../../cards/kit';
@@ -50,11 +51,7 @@ export interface OutboxRow {
 
 /** Lark's uuid is at most 50 characters: a digest of the key keeps any key within that. */
 export async function uuidFor(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
-  return `sd-${[...new Uint8Array(digest)]
-    .slice(0, 20)
-    .map((b) => b.toString(16).padStart(2, '0'))
-    .join('')}`;
+  return `sd-${(await sha256Hex(key)).slice(0, 40)}`;
 }
 
 /** Inserts the messages not already present; returns how many were new. */

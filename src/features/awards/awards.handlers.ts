@@ -16,10 +16,10 @@ import {
   type QuotaRow,
 } from '../../../cards/awards';
 import type { Card } from '../../../cards/kit';
-import { stageByCode, unitShortName, type Competition } from '../../competition/competition';
+import { type Competition, stageByCode, trackByCode, unitShortName } from '../../competition/competition';
 import type { BotServices, CardActionContext, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { enqueueMessages, type OutgoingMessage } from '../../lark/outbox.repository';
-import { sha256Hex } from '../../competition/competition.service';
+import { sha256Hex } from '../../platform/hash';
 import { refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
 import { toDbInstant } from '../../platform/instant';
@@ -408,7 +408,7 @@ function requireOpen(why: Text | undefined): void {
 
 /** A judge of the track, not of the nominee's unit: judges neither nominate nor withdraw for their own unit. */
 async function requireTrackJudge(ctx: CardActionContext, c: Competition, track: string, unit?: string): Promise<void> {
-  const t = c.file.tracks.find((x) => x.code === track);
+  const t = trackByCode(c, track);
   if (!t) refuse('awards.no_track', `没有 ${track} 赛道。`, `There is no track ${track}.`);
   if (!ctx.roles.judgeOf.includes(track))
     refuse(
@@ -481,7 +481,7 @@ async function nominationCard(ctx: CardActionContext, c: Competition, track: str
   const [ranking] = await liveRankings(s.db, c, [track]);
   const rank = new Map((ranking?.projects ?? []).flatMap((p) => (p.rank ? [[p.id, p.rank] as const] : [])));
   projects.sort((x, y) => (rank.get(x.id) ?? 1e9) - (rank.get(y.id) ?? 1e9) || x.code.localeCompare(y.code));
-  const t = c.file.tracks.find((x) => x.code === track)!;
+  const t = trackByCode(c, track)!;
   return nominationForm({
     track,
     trackName: t.name,

@@ -9,7 +9,13 @@
  *       ▼
  *   withdrawn | declined
  */
-import { deadlineInstant, stageByCode, type Competition } from '../../competition/competition';
+import {
+  type Competition,
+  deadlineInstant,
+  milestoneByCode,
+  stageByCode,
+  trackByCode,
+} from '../../competition/competition';
 import { startOfLocalDay } from '../../competition/calendar';
 import { text, type Text } from '../../platform/i18n';
 import { KIND_NAME, STATUS_NAME, type AwardKind, type AwardStatus } from '../../core/awards';
@@ -33,7 +39,7 @@ export interface AwardWindows {
 
 export function awardWindows(c: Competition): AwardWindows {
   const evaluation = stageByCode(c, 'evaluation');
-  const materials = c.file.milestones.find((m) => m.code === 'materials-due');
+  const materials = milestoneByCode(c, 'materials-due');
   const materialsDue = materials?.date ?? evaluation.end;
   return {
     nominateFrom: startOfLocalDay(evaluation.start, c.timeZone),
@@ -78,7 +84,7 @@ export function decisionsClosed(c: Competition, now: number): Text | undefined {
 // ── quotas ───────────────────────────────────────────────────────────────────────────────────────
 
 export function trackQuota(c: Competition, track: string, kind: AwardKind): number {
-  const t = c.file.tracks.find((x) => x.code === track);
+  const t = trackByCode(c, track);
   if (!t) return 0;
   return kind === 'collective' ? t.quota.collectives : t.quota.individuals;
 }

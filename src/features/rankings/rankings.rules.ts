@@ -3,7 +3,7 @@
  * sheets (with the automatic own-unit recusals), and the seed of the bootstrap. The method itself is ranking.ts.
  */
 import type { Roles } from '../../core/roles';
-import { sha256Hex } from './rankings.snapshot';
+import { sha256Hex } from '../../platform/hash';
 import type { RankingProject, Recusal, RubricCriterion, ScoreSheet, TrackRankingInput } from './rankings.input';
 
 /**

@@ -18,7 +18,7 @@ import {
 } from '../../../cards/rankings';
 import type { Card } from '../../../cards/kit';
 import { localDateOf, localDateTimeOf } from '../../competition/calendar';
-import { unitShortName, type Competition } from '../../competition/competition';
+import { type Competition, trackByCode, unitShortName } from '../../competition/competition';
 import type { BotServices } from '../../lark/handlers';
 import { enqueueMessages } from '../../lark/outbox.repository';
 import { recordAudit } from '../../core/audit.repository';
@@ -204,7 +204,7 @@ export const latestPublication = (db: Kysely<Database>, competitionId: string, v
 // ── view models for the cards ─────────────────────────────────────────────────────────────────────────────────────
 
 const trackRef = (c: Competition, code: string): TrackRef => {
-  const t = c.file.tracks.find((x) => x.code === code);
+  const t = trackByCode(c, code);
   return { code, name: t?.name ?? code, nameEn: t?.nameEn ?? code };
 };
 

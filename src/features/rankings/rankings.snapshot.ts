@@ -8,6 +8,7 @@
  * numbers in ECMAScript's shortest round-trip form, strings as JSON.stringify writes them. Hashing uses WebCrypto
  * (crypto.subtle), present on Node and on Workers, hence async.
  */
+import { sha256Hex } from '../../platform/hash';
 import {
   RANKING_METHOD,
   checkParameters,
@@ -44,11 +45,6 @@ export function canonicalJson(value: unknown): string {
   throw new TypeError(
     `canonicalJson: cannot encode ${typeof value === 'object' ? Object.prototype.toString.call(value) : typeof value}`,
   );
-}
-
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 const hashOf = (s: Omit<RankingSnapshot, 'hash'>) =>

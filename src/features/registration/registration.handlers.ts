@@ -18,7 +18,7 @@ import {
 } from '../../../cards/registration';
 import { button, card, markdown } from '../../../cards/kit';
 import { startOfLocalDay } from '../../competition/calendar';
-import { isStageOpen, stageByCode, type Competition } from '../../competition/competition';
+import { type Competition, isStageOpen, stageByCode, trackByCode, unitByCode } from '../../competition/competition';
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
 import { text } from '../../platform/i18n';
@@ -41,12 +41,12 @@ import { nameKey, type ProjectFields } from '../../core/projects';
 import { problemsText } from '../../core/forms';
 
 function unitRef(c: Competition, code: string): UnitRef {
-  const u = c.file.units.find((x) => x.code === code);
+  const u = unitByCode(c, code);
   return { code, name: u?.shortName ?? code };
 }
 
 function projectView(c: Competition, p: Project): ProjectView {
-  const t = c.file.tracks.find((x) => x.code === p.track);
+  const t = trackByCode(c, p.track);
   return {
     id: p.id,
     code: p.code,
@@ -165,7 +165,7 @@ async function unitForCommand(
   const wanted = args.join('').trim();
   if (wanted) {
     const match = roles.contactOf.filter((code) => {
-      const u = c.file.units.find((x) => x.code === code);
+      const u = unitByCode(c, code);
       return (
         code === wanted.toUpperCase() || u?.name === wanted || u?.shortName === wanted || u?.aliases.includes(wanted)
       );
@@ -279,7 +279,7 @@ export const submitRegistrationAction: CardActionSpec<'reg.submit'> = {
     );
     if (!checked.ok) return toastError(problemsText(checked.problems));
     const { track: trackCode, ...fields } = checked.value;
-    const track = c.file.tracks.find((t) => t.code === trackCode)!;
+    const track = trackByCode(c, trackCode)!;
     const limit = c.file.projectsPerUnitPerTrack;
     const unit = unitRef(c, v.u);
     const outcome = await createProject(s.db, {

@@ -3,7 +3,7 @@
  * self-evaluation, and the judging, materials and approval milestones. Pure.
  */
 import type { LocalDate } from '../../competition/calendar';
-import { deadlineInstant, type Competition } from '../../competition/competition';
+import { type Competition, deadlineInstant, stageByCode } from '../../competition/competition';
 import { text, type Text } from '../../platform/i18n';
 
 export type DeadlineRule = 'registration' | 'report' | 'self-evaluation' | 'judging' | 'materials' | 'approval';
@@ -35,7 +35,7 @@ export interface Deadline {
 }
 
 export function deadlinesOf(c: Competition): Deadline[] {
-  const registration = c.stages.find((s) => s.code === 'registration')!;
+  const registration = stageByCode(c, 'registration');
   const out: Deadline[] = [
     {
       rule: 'registration',

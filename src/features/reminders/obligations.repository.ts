@@ -2,6 +2,7 @@
  * Who still owes what for a deadline, read from the database at the moment of the tick: reminders reach exactly
  * those, and stop as soon as the thing is done.
  */
+import { sha256Hex } from '../../platform/hash';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
 import type { ActionValue } from '../../../cards/actions';
@@ -43,8 +44,7 @@ async function contactsByUnit(db: Kysely<Database>, competitionId: string): Prom
 
 /** A person's occurrence subject: the prefix and 14 hex digits of SHA-256 of the open_id (fits the 16-character column). */
 async function personSubject(prefix: 'J' | 'L', openId: string): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(openId)));
-  return `${prefix}:${[...d.slice(0, 7)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `${prefix}:${(await sha256Hex(openId)).slice(0, 14)}`;
 }
 
 export async function obligationsFor(db: Kysely<Database>, c: Competition, deadline: Deadline): Promise<Obligation[]> {

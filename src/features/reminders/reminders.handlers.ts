@@ -2,6 +2,7 @@
  * People in control of reminders: a contact snoozes one (稍后提醒, two hours, never past the deadline); the office
  * pauses and resumes reminders for a unit or for everyone, and sees the plan and what was sent (提醒计划).
  */
+import { unitByCode } from '../../competition/competition';
 import { remindersPlanCard, type PlanRow } from '../../../cards/reminders';
 import { localDateOf } from '../../competition/calendar';
 import type { CardActionSpec, CommandContext, CommandSpec } from '../../lark/handlers';
@@ -121,7 +122,7 @@ async function setPause(ctx: CommandContext, paused: boolean): Promise<{ c: Comp
       });
     }
   });
-  return { c, unit, who: unit ? c.file.units.find((u) => u.code === unit)!.shortName : '' };
+  return { c, unit, who: unit ? unitByCode(c, unit)!.shortName : '' };
 }
 
 export const pauseCommand: CommandSpec = {
@@ -225,7 +226,7 @@ export const planCommand: CommandSpec = {
         upcoming: upcoming.slice(0, 25),
         sent,
         allPaused: paused.has(''),
-        paused: [...paused].filter(Boolean).map((u) => c.file.units.find((x) => x.code === u)?.shortName ?? u),
+        paused: [...paused].filter(Boolean).map((u) => unitByCode(c, u)?.shortName ?? u),
       }),
       'reminders-plan',
     );

@@ -4,6 +4,7 @@
  * messages in one transaction. The occurrence's unique key makes it exactly once across servers, overlapping ticks
  * and restarts; the outbox's deterministic keys back that up.
  */
+import { sha256Hex } from '../../platform/hash';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
 import {
@@ -46,8 +47,7 @@ export interface ReminderRun {
 
 /** A short, stable digest of an open_id (snooze steps name their contact within 32 characters). */
 export async function shortHash(value: string): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value)));
-  return [...d.slice(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return (await sha256Hex(value)).slice(0, 8);
 }
 
 function view(c: Competition, d: Deadline, o: Obligation, now: number, snooze: boolean): ReminderView {

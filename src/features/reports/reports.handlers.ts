@@ -17,7 +17,16 @@ import {
   type TimelineEntry,
 } from '../../../cards/reports';
 import { localDateTimeOf } from '../../competition/calendar';
-import { deadlineInstant, stageAt, unitShortName, type Competition } from '../../competition/competition';
+import {
+  type Competition,
+  deadlineInstant,
+  milestoneByCode,
+  stageAt,
+  stageByCode,
+  trackByCode,
+  unitByCode,
+  unitShortName,
+} from '../../competition/competition';
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
@@ -89,8 +98,8 @@ async function submitRevision(
 }
 
 function label(c: Competition, p: Project): ProjectLabel {
-  const t = c.file.tracks.find((x) => x.code === p.track);
-  const u = c.file.units.find((x) => x.code === p.unit);
+  const t = trackByCode(c, p.track);
+  const u = unitByCode(c, p.unit);
   return {
     id: p.id,
     code: p.code,
@@ -140,7 +149,7 @@ async function projectFor(
 function requireReportingOpen(c: Competition, now: number): void {
   const stage = stageAt(c, now);
   if (stage?.code === 'implementation' || stage?.code === 'evaluation') {
-    const closing = c.file.milestones.find((m) => m.code === 'judging-close');
+    const closing = milestoneByCode(c, 'judging-close');
     if (!closing || now < deadlineInstant(c, closing.date)) return;
     refuse(
       'reports.closed',
@@ -148,7 +157,7 @@ function requireReportingOpen(c: Competition, now: number): void {
       `Judging closed on ${closing.date}; reports can no longer be submitted.`,
     );
   }
-  const impl = c.stages.find((x) => x.code === 'implementation')!;
+  const impl = stageByCode(c, 'implementation');
   refuse(
     'reports.not_started',
     `实施推进阶段 ${impl.start} 开始，届时才能填报进展。`,

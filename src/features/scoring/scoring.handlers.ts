@@ -3,6 +3,7 @@
  * self-evaluation), each opening a scoring form; a submit or a recusal is checked on the server and answered with a
  * receipt or a toast that says what to fix. Judges' own scores are only ever shown in one-to-one chats.
  */
+import { trackByCode } from '../../competition/competition';
 import { JUDGE_PAGE, judgeListCard, recusalForm, recusedCard, scoreForm, scoreSaved } from '../../../cards/judging';
 import type { Card } from '../../../cards/kit';
 import type { Competition } from '../../competition/competition';
@@ -70,7 +71,7 @@ async function listCard(
   const start = Math.min(offset, Math.max(0, work.items.length - 1));
   const page = await withProgress(s, c, work.items.slice(start, start + JUDGE_PAGE));
   const items = [...work.items.slice(0, start), ...page, ...work.items.slice(start + JUDGE_PAGE)];
-  const names = tracks.map((code) => c.file.tracks.find((t) => t.code === code)).filter((t) => t !== undefined);
+  const names = tracks.map((code) => trackByCode(c, code)).filter((t) => t !== undefined);
   return judgeListCard({
     scope: text(
       names.map((t) => `${t.code} ${t.name}`).join('、'),

@@ -4,7 +4,7 @@
  * sheet and a recusal are lives with their forms (cards/judging.form.ts).
  */
 import { startOfLocalDay, type LocalDate } from '../../competition/calendar';
-import { deadlineInstant, stageByCode, type Competition } from '../../competition/competition';
+import { type Competition, deadlineInstant, milestoneByCode, stageByCode } from '../../competition/competition';
 import { text, type Text } from '../../platform/i18n';
 
 export interface JudgingWindow {
@@ -23,7 +23,7 @@ export interface JudgingWindow {
  */
 export function judgingWindow(c: Competition): JudgingWindow {
   const stage = stageByCode(c, 'evaluation');
-  const closes = c.file.milestones.find((m) => m.code === 'judging-close')?.date ?? stage.end;
+  const closes = milestoneByCode(c, 'judging-close')?.date ?? stage.end;
   return {
     opens: stage.start,
     closes,

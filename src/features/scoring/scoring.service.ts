@@ -6,7 +6,7 @@
  */
 import type { JudgedProject, JudgeListItem } from '../../../cards/judging';
 import { localDateOf } from '../../competition/calendar';
-import { unitShortName, type Competition } from '../../competition/competition';
+import { type Competition, periodByCode, trackByCode, unitShortName } from '../../competition/competition';
 import type { BotServices } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
 import { text, type Text } from '../../platform/i18n';
@@ -19,12 +19,12 @@ import { saveSheet, sheetOf, sheetsOfJudge, type SaveOutcome, type SheetChange }
 import { unitsOfJudge } from '../../core/roles.repository';
 
 const periodName = (c: Competition, code: string): Text => {
-  const p = c.periods.find((x) => x.code === code);
+  const p = periodByCode(c, code);
   return p ? text(p.name, p.nameEn) : text(code, code);
 };
 
 export function judgedProject(c: Competition, p: Project): JudgedProject {
-  const t = c.file.tracks.find((x) => x.code === p.track);
+  const t = trackByCode(c, p.track);
   return {
     id: p.id,
     code: p.code,

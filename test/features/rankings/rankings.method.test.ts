@@ -14,11 +14,11 @@ import {
 import {
   canonicalJson,
   freezeRanking,
-  sha256Hex,
   verifySnapshot,
   type RankingSnapshot,
 } from '../../../src/features/rankings/rankings.snapshot';
 import { crossTrackOverview, unitSummaries } from '../../../src/features/rankings/rankings.views';
+import { sha256Hex } from '../../../src/platform/hash';
 import { between, seeded } from '../../support/random';
 
 // ---------------------------------------------------------------------------------------------------------------------
