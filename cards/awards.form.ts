@@ -167,7 +167,8 @@ export const decisionForm = (decision: Decision) =>
     })
     .transform((v) => ({ decision, note: v.note }));
 
+const decisionForms = { approve: decisionForm('approve'), reject: decisionForm('reject') };
 export const parseDecision = (decision: Decision, raw: Readonly<Record<string, unknown>>) =>
-  parseForm(decisionForm(decision), raw);
+  parseForm(decisionForms[decision], raw);
 
 export const decisionInputs = (): Element[] => [inputOf(DECISION_NOTE_FIELD)];

@@ -114,6 +114,10 @@ export function linksField(spec: FieldSpec, most: number, tooMany: Text) {
     });
 }
 
+/** A rubric as a cache key: the lines as the forms use them (codes, names, maxima). */
+export const rubricKey = (rubric: readonly RubricLine[]): string =>
+  JSON.stringify(rubric.map((c) => ({ code: c.code, name: c.name, nameEn: c.nameEn, max: c.max })));
+
 /** The form field of one rubric criterion. */
 export const scoreFieldName = (c: RubricLine): string => `score_${c.code}`;
 
@@ -185,6 +189,23 @@ export const passed = <T>(v: T | { status: 'aborted' } | undefined): T | undefin
   typeof v === 'object' && v !== null && (v as { status?: unknown }).status === 'aborted'
     ? undefined
     : (v as T | undefined);
+
+/**
+ * A schema built once per distinct `key` (the competition's periods, its tracks, its rubric…): building a zod object
+ * costs about fifteen times parsing with it, and a form is parsed on every submission. Keeps the last few keys only.
+ */
+export function memoized<S>(build: (key: string) => S): (key: string) => S {
+  const cache = new Map<string, S>();
+  return (key) => {
+    let s = cache.get(key);
+    if (!s) {
+      if (cache.size >= 16) cache.clear();
+      s = build(key);
+      cache.set(key, s);
+    }
+    return s;
+  };
+}
 
 /**
  * Parses a form: the value, or every problem at once. Cross-field rules (`.superRefine(…, ALWAYS)`) run even when a

@@ -5,7 +5,17 @@
 import { z } from 'zod';
 import type { RubricLine } from '../src/competition/rubric';
 import { text } from '../src/platform/i18n';
-import { type FieldSpec, inputOf, parseForm, rubricInputs, rubricShape, scoresOf, textField } from './forms';
+import {
+  type FieldSpec,
+  inputOf,
+  memoized,
+  parseForm,
+  rubricInputs,
+  rubricKey,
+  rubricShape,
+  scoresOf,
+  textField,
+} from './forms';
 import type { Element } from './kit';
 
 export const COMMENT_FIELD = {
@@ -50,8 +60,9 @@ export const recusalForm = z
   .object({ [RECUSAL_REASON_FIELD.name]: textField(RECUSAL_REASON_FIELD) })
   .transform((v) => v.reason);
 
+const scoreSheetFormOf = memoized((rubric) => scoreSheetForm(JSON.parse(rubric) as RubricLine[]));
 export const parseScoreSheet = (raw: Readonly<Record<string, unknown>>, rubric: readonly RubricLine[]) =>
-  parseForm(scoreSheetForm(rubric), raw);
+  parseForm(scoreSheetFormOf(rubricKey(rubric)), raw);
 export const parseRecusalReason = (raw: Readonly<Record<string, unknown>>) => parseForm(recusalForm, raw);
 
 export const scoreSheetInputs = (rubric: readonly RubricLine[], prefill?: ScoreFields): Element[] => [

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ProjectFields } from '../src/core/projects';
 import { text } from '../src/platform/i18n';
-import { choiceField, type FieldSpec, inputOf, parseForm, problem, textField } from './forms';
+import { choiceField, type FieldSpec, inputOf, memoized, parseForm, problem, textField } from './forms';
 import type { Element } from './kit';
 
 const NAME_MAX = 60;
@@ -93,8 +93,9 @@ export const registrationForm = (tracks: readonly string[]) =>
 
 export const parseProjectFields = (raw: Readonly<Record<string, unknown>>) =>
   parseForm<ProjectFields>(projectForm, raw);
+const registrationFormOf = memoized((tracks) => registrationForm(tracks.split('\n')));
 export const parseRegistration = (raw: Readonly<Record<string, unknown>>, tracks: readonly string[]) =>
-  parseForm(registrationForm(tracks), raw);
+  parseForm(registrationFormOf(tracks.join('\n')), raw);
 
 /** The project's inputs, pre-filled when editing. */
 export const projectInputs = (values?: ProjectFields): Element[] =>

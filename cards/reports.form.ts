@@ -12,9 +12,11 @@ import {
   type FieldSpec,
   inputOf,
   linksField,
+  memoized,
   parseForm,
   problem,
   rubricInputs,
+  rubricKey,
   rubricShape,
   scoresOf,
   textField,
@@ -138,8 +140,9 @@ export const reportFieldsForm = z.object(reportShape).transform(
   }),
 );
 
+const reportFormOf = memoized((periods) => reportForm(periods.split('\n')));
 export const parseReport = (raw: Readonly<Record<string, unknown>>, periods: readonly string[]) =>
-  parseForm(reportForm(periods), raw);
+  parseForm(reportFormOf(periods.join('\n')), raw);
 export const parseReportFields = (raw: Readonly<Record<string, unknown>>) => parseForm(reportFieldsForm, raw);
 
 /** The report's inputs, pre-filled with the last revision. */
@@ -167,8 +170,9 @@ export const selfEvaluationForm = (rubric: readonly RubricLine[]) =>
     .object({ ...rubricShape(rubric), [JUSTIFICATION_FIELD.name]: textField(JUSTIFICATION_FIELD) })
     .transform((v) => ({ scores: scoresOf(rubric, v), justification: v[JUSTIFICATION_FIELD.name] as string }));
 
+const selfEvaluationFormOf = memoized((rubric) => selfEvaluationForm(JSON.parse(rubric) as RubricLine[]));
 export const parseSelfEvaluation = (raw: Readonly<Record<string, unknown>>, rubric: readonly RubricLine[]) =>
-  parseForm(selfEvaluationForm(rubric), raw);
+  parseForm(selfEvaluationFormOf(rubricKey(rubric)), raw);
 
 export const selfEvaluationInputs = (
   rubric: readonly RubricLine[],
