@@ -20,6 +20,22 @@ import { enqueueMessages } from './lark/outbox.repository';
 import { pruneReceipts } from './lark/receipts.repository';
 import { claimSlot, pruneSlots } from './platform/run-slots.repository';
 import { runDueJobs, type ScheduledJob } from './platform/jobs';
+import { createStore } from './platform/store';
+import { auditRepository } from './core/audit.repository';
+import { chatsRepository } from './core/chats.repository';
+import { peopleRepository } from './core/people.repository';
+import { projectsRepository } from './core/projects.repository';
+import { rolesRepository } from './core/roles.repository';
+import { announcementsRepository } from './features/awards/announcements.repository';
+import { awardsRepository } from './features/awards/awards.repository';
+import { exportRepository } from './features/export/export.repository';
+import { snapshotsRepository } from './features/rankings/snapshots.repository';
+import { obligationsRepository } from './features/reminders/obligations.repository';
+import { remindersRepository } from './features/reminders/reminders.repository';
+import { reportsRepository } from './features/reports/reports.repository';
+import { scoresRepository } from './features/scoring/scores.repository';
+import { summariesRepository } from './features/summaries/summaries.repository';
+import { outboxRepository } from './lark/outbox.repository';
 import { runReminders, type ReminderRun } from './features/reminders/reminders.service';
 import { REMINDER_ACTIONS, REMINDER_COMMANDS } from './features/reminders/reminders.handlers';
 import { SCORING_ACTIONS, SCORING_COMMANDS } from './features/scoring/scoring.handlers';
@@ -110,6 +126,25 @@ export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [
   ...AWARD_ACTIONS,
 ];
 
+/** Every repository handlers and services use, by the name they reach it under (`s.repos.awards…`). */
+export const REPOSITORIES = {
+  audit: auditRepository,
+  chats: chatsRepository,
+  people: peopleRepository,
+  projects: projectsRepository,
+  roles: rolesRepository,
+  announcements: announcementsRepository,
+  awards: awardsRepository,
+  export: exportRepository,
+  snapshots: snapshotsRepository,
+  obligations: obligationsRepository,
+  reminders: remindersRepository,
+  reports: reportsRepository,
+  scores: scoresRepository,
+  summaries: summariesRepository,
+  outbox: outboxRepository,
+} as const;
+
 /**
  * Every scheduled job, run by the minute tick once per slot across servers (src/platform/jobs.ts): the reminders due
  * this minute; the digest to the announcement group, whose own summary_runs row keeps it to once per digest slot;
@@ -185,7 +220,7 @@ export function createContainer(parts: ContainerParts): Container {
     if (lark.enabled) defer.run('outbox drain', () => sender.drain(20_000));
   };
   const services: BotServices = {
-    db,
+    ...createStore(db, REPOSITORIES),
     clock,
     logger,
     competitionId,
@@ -205,7 +240,7 @@ export function createContainer(parts: ContainerParts): Container {
     onGiveUp: (row, reason) => noticeGiveUp(services, row, reason),
     ...parts.sender,
   });
-  const bot = new Bot(services, parts.cardActions ?? CARD_ACTIONS, defer, {
+  const bot = new Bot(services, db, parts.cardActions ?? CARD_ACTIONS, defer, {
     callbackBudgetMs: parts.callbackBudgetMs ?? 2_000,
   });
   const verify: VerifySettings = {

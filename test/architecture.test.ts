@@ -108,6 +108,20 @@ describe('the architecture', () => {
     ).toBeGreaterThan(15);
   });
 
+  it('handlers and services reach the database only through repositories (s.repos, s.transaction), never the connection', () => {
+    const bad = FILES.filter(
+      (f) => ['feature', 'core', 'cards'].includes(area(f).kind) && !f.endsWith('.repository.ts'),
+    ).flatMap((file) =>
+      readFileSync(join(ROOT, file), 'utf8')
+        .split('\n')
+        .filter(
+          (line) => /from 'kysely'|\bKysely<|\bTransaction<|\.db\b(?!\/)/.test(line) && !/^\s*(\*|\/\/)/.test(line),
+        )
+        .map((line) => `${file}: ${line.trim()}`),
+    );
+    expect(bad).toEqual([]);
+  });
+
   it('tests mirror the source: a test sits in the folder of what it tests (test/features/awards ↔ src/features/awards)', () => {
     const tests = sourceFiles('test').filter((f) => f.endsWith('.test.ts'));
     const misplaced = tests.filter((f) => {

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { Bound, Repository } from '../platform/store';
 import type { Database } from '../../db/schema';
 import { newId } from '../platform/ids';
 import { toDbInstant } from '../platform/instant';
@@ -73,4 +74,13 @@ export async function listAudit(db: Kysely<Database>, competitionId: string, lim
     after: r.after_json ? JSON.parse(r.after_json) : null,
     at: r.at,
   }));
+}
+
+/** This repository for handlers and services, bound to the database (src/platform/store.ts). */
+export const auditRepository = { recordAudit, listAudit } satisfies Repository;
+
+declare module '../platform/store' {
+  interface Repositories {
+    audit: Bound<typeof auditRepository>;
+  }
 }

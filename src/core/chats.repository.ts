@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { Bound, Repository } from '../platform/store';
 import type { Database } from '../../db/schema';
 import { dialectOf, insertIfAbsent, madeRow } from '../platform/db';
 import { toDbInstant } from '../platform/instant';
@@ -153,4 +154,22 @@ export async function announcementChat(
 export async function isKnownGroup(db: Db, chatId: string): Promise<boolean> {
   const r = await db.selectFrom('chats').select('chat_type').where('chat_id', '=', chatId).executeTakeFirst();
   return r?.chat_type === 'group';
+}
+
+/** This repository for handlers and services, bound to the database (src/platform/store.ts). */
+export const chatsRepository = {
+  rememberChatMembership,
+  findChatBinding,
+  chatsWithPurpose,
+  updateChatPurpose,
+  lockChatPurposes,
+  unitGroupChats,
+  announcementChat,
+  isKnownGroup,
+} satisfies Repository;
+
+declare module '../platform/store' {
+  interface Repositories {
+    chats: Bound<typeof chatsRepository>;
+  }
 }

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { Bound, Repository } from '../platform/store';
 import type { Database } from '../../db/schema';
 import { dialectOf, insertIfAbsent, madeRow } from '../platform/db';
 import { toDbInstant } from '../platform/instant';
@@ -60,4 +61,13 @@ export async function peopleNames(db: Db, openIds: readonly string[]): Promise<M
     .where('open_id', 'in', [...new Set(openIds)])
     .execute();
   return new Map(rows.filter((r) => r.name).map((r) => [r.open_id, r.name!]));
+}
+
+/** This repository for handlers and services, bound to the database (src/platform/store.ts). */
+export const peopleRepository = { rememberPerson, lockPeople, peopleNames } satisfies Repository;
+
+declare module '../platform/store' {
+  interface Repositories {
+    people: Bound<typeof peopleRepository>;
+  }
 }

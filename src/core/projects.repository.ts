@@ -3,6 +3,7 @@
  * (slot and active_name, both NULL once withdrawn), so concurrent submissions cannot overshoot: the loser of a race
  * reads again and either takes the next free slot or is told the track is full.
  */
+import type { Bound, Repository } from '../platform/store';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { isUniqueViolation } from '../platform/db';
@@ -360,4 +361,25 @@ export async function withdrawProject(
     });
     return { kind: 'changed', project: { ...p.project, status: 'withdrawn', updatedAt: p.now } } as const;
   });
+}
+
+/** This repository for handlers and services, bound to the database (src/platform/store.ts). */
+export const projectsRepository = {
+  findProject,
+  projectIdByCode,
+  projectLabels,
+  findActiveByName,
+  activeProjectsOf,
+  allActiveProjects,
+  activeCountsOf,
+  activeCounts,
+  createProject,
+  updateProject,
+  withdrawProject,
+} satisfies Repository;
+
+declare module '../platform/store' {
+  interface Repositories {
+    projects: Bound<typeof projectsRepository>;
+  }
 }

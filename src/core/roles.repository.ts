@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { Bound, Repository } from '../platform/store';
 import type { Database } from '../../db/schema';
 import { insertIfAbsent, madeRow } from '../platform/db';
 import { newId } from '../platform/ids';
@@ -166,4 +167,24 @@ export async function judgingGrants(
 /** The units whose projects this judge must not judge (own unit from the file, units they are a contact of). */
 export async function unitsOfJudge(db: Db, competitionId: string, openId: string): Promise<Set<string>> {
   return unitsOfPeople(await judgingGrants(db, competitionId, openId)).get(openId) ?? new Set();
+}
+
+/** This repository for handlers and services, bound to the database (src/platform/store.ts). */
+export const rolesRepository = {
+  rolesOf,
+  holdersOf,
+  unitsWithLeaders,
+  unitLeaders,
+  officeOpenIds,
+  storedGrants,
+  insertChatGrant,
+  deleteGrant,
+  judgingGrants,
+  unitsOfJudge,
+} satisfies Repository;
+
+declare module '../platform/store' {
+  interface Repositories {
+    roles: Bound<typeof rolesRepository>;
+  }
 }

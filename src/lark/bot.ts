@@ -7,6 +7,8 @@
  *   (https://open.feishu.cn/document/feishu-cards/card-callback-communication,
  *   https://open.larksuite.com/document/ukTMukTMukTM/uMDO1YjLzgTN24yM4UjN).
  */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
 import { actionValueSchema, type ActionValue } from '../../cards/actions';
 import { unknownCommandHint } from '../../cards/help';
 import { welcomeCard } from '../../cards/welcome';
@@ -66,6 +68,8 @@ export class Bot {
 
   constructor(
     private readonly services: BotServices,
+    /** The edge's own tables (inbox, receipts) and the roles it checks before any handler runs. */
+    private readonly db: Kysely<Database>,
     actions: readonly CardActionSpec<any>[],
     private readonly defer: Defer,
     private readonly options: BotOptions,
@@ -82,7 +86,8 @@ export class Bot {
   async onEvent(eventId: string, eventType: string, event: unknown): Promise<'accepted' | 'duplicate' | 'ignored'> {
     if (this.recent.has('event', eventId)) return 'duplicate';
     const inbound = normaliseEvent(eventId, eventType, event);
-    const { logger, db, clock } = this.services;
+    const { logger, clock } = this.services;
+    const db = this.db;
     if (inbound.kind === 'unknown') {
       logger.info('event type not handled', { eventType, eventId });
       return 'ignored';
@@ -100,7 +105,8 @@ export class Bot {
    * Returns how many were worked on.
    */
   async sweepInbox(): Promise<number> {
-    const { db, clock, logger } = this.services;
+    const { clock, logger } = this.services;
+    const db = this.db;
     const { due, failed } = await claimDueEvents(db, clock.now());
     for (const id of failed) logger.error('event set aside after repeated failures', { eventId: id });
     for (const d of due) {
@@ -111,7 +117,8 @@ export class Bot {
   }
 
   private async work(eventId: string, inbound: InboundEvent, attempt: number): Promise<void> {
-    const { db, clock, logger } = this.services;
+    const { clock, logger } = this.services;
+    const db = this.db;
     try {
       await this.handle(inbound);
       await finishEvent(db, eventId, clock.now());
@@ -193,7 +200,7 @@ export class Bot {
       );
       return;
     }
-    const roles = await rolesOf(s.db, s.competitionId, e.senderOpenId, s.admins);
+    const roles = await rolesOf(this.db, s.competitionId, e.senderOpenId, s.admins);
     if (!inAudience(roles, spec.audience)) {
       await reply(
         text(
@@ -217,7 +224,7 @@ export class Bot {
     const s = this.services;
     const present = e.kind === 'bot_added';
     await rememberChatMembership(
-      s.db,
+      this.db,
       { chatId: e.chatId, name: e.chatName, chatType: 'group', present, competitionId: s.competitionId },
       s.clock.now(),
     );
@@ -257,11 +264,11 @@ export class Bot {
     const s = this.services;
     const parsed = actionValueSchema.safeParse(action.value);
     if (!parsed.success) return callbackBody({ toast: { type: 'error', text: STALE_BUTTON } });
-    if (!(await claimReceipt(s.db, 'card_action', action.eventId, s.clock.now()))) return {};
+    if (!(await claimReceipt(this.db, 'card_action', action.eventId, s.clock.now()))) return {};
     const spec = this.actions.get(parsed.data.a);
     if (!spec) return callbackBody({ toast: { type: 'error', text: STALE_BUTTON } });
     const roles = action.operatorOpenId
-      ? await rolesOf(s.db, s.competitionId, action.operatorOpenId, s.admins)
+      ? await rolesOf(this.db, s.competitionId, action.operatorOpenId, s.admins)
       : NO_ROLES;
     if (!inAudience(roles, spec.audience)) return callbackBody({ toast: { type: 'error', text: NOT_ALLOWED } });
 

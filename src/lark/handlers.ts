@@ -2,8 +2,6 @@
  * The contract between the Lark edge and the features: commands (chat text) and card actions. Features export
  * specs; the container lists them; the bot dispatches to them after verification, deduplication and authorisation.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema';
 import type { Card } from '../../cards/kit';
 import type { ActionName, ActionValue } from '../../cards/actions';
 import type { Competition } from '../competition/competition';
@@ -11,14 +9,17 @@ import type { Audience, Roles } from '../core/roles';
 import type { Clock } from '../platform/clock';
 import type { Text } from '../platform/i18n';
 import type { Logger } from '../platform/logger';
+import type { Store } from '../platform/store';
 import type { CardAction, InboundEvent } from './envelope';
 import type { ParsedCommand } from './commands';
 import type { LarkApi } from './client';
 import type { OutgoingMessage } from './outbox.repository';
 
-/** What handlers may use. */
-export interface BotServices {
-  readonly db: Kysely<Database>;
+/**
+ * What handlers may use: the repositories (never the connection: every statement lives in a repository, and a
+ * transaction is `transaction(repos => …)`), the clock, the competition, the outbox.
+ */
+export interface BotServices extends Store {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly competitionId: string;

@@ -5,6 +5,7 @@
  * (https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/create: a uuid is sent at most
  * once per hour).
  */
+import type { Bound, Repository } from '../platform/store';
 import { sha256Hex } from '../platform/hash';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
@@ -294,4 +295,13 @@ export async function pendingAfter(db: Kysely<Database>, at: number): Promise<nu
     .orderBy('next_attempt_at')
     .execute();
   return rows.map((r) => fromDbInstant(r.next_attempt_at));
+}
+
+/** This repository for handlers and services, bound to the database (src/platform/store.ts). */
+export const outboxRepository = { enqueueMessages, isEnqueued, outboxCounts, recentFailures } satisfies Repository;
+
+declare module '../platform/store' {
+  interface Repositories {
+    outbox: Bound<typeof outboxRepository>;
+  }
 }

@@ -2,6 +2,7 @@
  * Binding under concurrency, as several servers would run it (MySQL and SQLite): one unit per contact, one grant
  * and one audit record per identical command, one announcement group per competition.
  */
+import { storeOf } from '../support/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCompetition } from '../../src/competition/competition.service';
 import { setChatPurpose } from '../../src/features/chats/chats.service';
@@ -19,7 +20,7 @@ beforeAll(async () => {
 afterAll(async () => t.destroy());
 
 const bind = (openId: string, unit: string) =>
-  bindPeople(t.db, {
+  bindPeople(storeOf(t.db), {
     competitionId,
     actor: 'ou_office',
     people: [{ openId, name: openId }],
@@ -56,7 +57,13 @@ describe('concurrent binding', () => {
     const chats = Array.from({ length: 8 }, (_, i) => `oc_race_${i}`);
     await Promise.all(
       chats.map((chatId) =>
-        setChatPurpose(t.db, { competitionId, chatId, actor: 'ou_office', wanted: { purpose: 'announcement' }, now }),
+        setChatPurpose(storeOf(t.db), {
+          competitionId,
+          chatId,
+          actor: 'ou_office',
+          wanted: { purpose: 'announcement' },
+          now,
+        }),
       ),
     );
     const announcing = await t.db.selectFrom('chats').select('chat_id').where('purpose', '=', 'announcement').execute();

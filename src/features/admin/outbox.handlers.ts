@@ -4,8 +4,7 @@
 import { card, markdown, userText } from '../../../cards/kit';
 import { text } from '../../platform/i18n';
 import type { BotServices, CommandSpec } from '../../lark/handlers';
-import { outboxCounts, recentFailures, type OutboxRow } from '../../lark/outbox.repository';
-import { officeOpenIds } from '../../core/roles.repository';
+import type { OutboxRow } from '../../lark/outbox.repository';
 
 export const FAILURE_NOTICE = 'failure-notice';
 
@@ -15,7 +14,10 @@ export const failuresCommand: CommandSpec = {
   summary: text('查看没能送达的消息及原因', 'See the messages that could not be delivered, and why'),
   audience: 'office',
   async run(ctx) {
-    const [counts, failures] = await Promise.all([outboxCounts(ctx.services.db), recentFailures(ctx.services.db, 15)]);
+    const [counts, failures] = await Promise.all([
+      ctx.services.repos.outbox.outboxCounts(),
+      ctx.services.repos.outbox.recentFailures(15),
+    ]);
     const elements = [
       markdown(
         text(
@@ -41,12 +43,12 @@ export const failuresCommand: CommandSpec = {
 
 /** Tells the office about a message given up on (never about a failed notice, so failures cannot chain). */
 export async function noticeGiveUp(
-  services: Pick<BotServices, 'db' | 'competitionId' | 'admins' | 'enqueue'>,
+  services: Pick<BotServices, 'repos' | 'competitionId' | 'admins' | 'enqueue'>,
   row: OutboxRow,
   reason: string,
 ): Promise<void> {
   if (row.purpose === FAILURE_NOTICE) return;
-  const office = await officeOpenIds(services.db, services.competitionId, services.admins);
+  const office = await services.repos.roles.officeOpenIds(services.competitionId, services.admins);
   const notice = text(
     `有一条消息（${row.purpose}）没能送达 ${row.receiveIdType} ${row.receiveId}：${reason}。发送「发送失败」查看全部。`,
     `A message (${row.purpose}) could not be delivered to ${row.receiveIdType} ${row.receiveId}: ${reason}. Send "failures" to see them all.`,

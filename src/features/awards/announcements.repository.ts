@@ -2,6 +2,7 @@
  * The award lists the office announced (award_announcements): the latest one is what groups see, and the list's
  * hash as key makes announcing the same list twice a no-op, whichever server takes the command.
  */
+import type { Bound, Repository } from '../../platform/store';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { insertIfAbsent, madeRow } from '../../platform/db';
@@ -47,4 +48,13 @@ export async function latestAnnouncedIds(db: Db, competitionId: string): Promise
     .orderBy('list_hash', 'desc')
     .executeTakeFirst();
   return row ? new Set(JSON.parse(row.award_ids) as string[]) : undefined;
+}
+
+/** This repository for handlers and services, bound to the database (src/platform/store.ts). */
+export const announcementsRepository = { recordAnnouncement, wasAnnounced, latestAnnouncedIds } satisfies Repository;
+
+declare module '../../platform/store' {
+  interface Repositories {
+    announcements: Bound<typeof announcementsRepository>;
+  }
 }

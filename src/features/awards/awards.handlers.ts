@@ -18,20 +18,15 @@ import {
 import type { Card } from '../../../cards/kit';
 import { type Competition, stageByCode, trackByCode, unitShortName } from '../../competition/competition';
 import type { BotServices, CardActionContext, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
-import { enqueueMessages, type OutgoingMessage } from '../../lark/outbox.repository';
+import type { OutgoingMessage } from '../../lark/outbox.repository';
 import { sha256Hex } from '../../platform/hash';
 import { refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
 import { toDbInstant } from '../../platform/instant';
-import { recordAudit } from '../../core/audit.repository';
-import { unitGroupChats, announcementChat } from '../../core/chats.repository';
 import { latestPublication, liveRankings } from '../rankings';
 import type { Roles } from '../../core/roles';
 import { matchTrack } from '../../core/scope-matcher';
-import { allActiveProjects, projectLabels } from '../../core/projects.repository';
-import { holdersOf, unitsOfJudge } from '../../core/roles.repository';
-import { latestAnnouncedIds, recordAnnouncement, wasAnnounced } from './announcements.repository';
-import { findAward, insertNomination, listAwards, stepAward, usedPlaces, type Award } from './awards.repository';
+import { usedPlaces, type Award } from './awards.repository';
 import {
   awardWindows,
   decisionsClosed,
@@ -109,8 +104,7 @@ async function rowsOf(
   awards: readonly Award[],
   now: number,
 ): Promise<AwardRow[]> {
-  const projects = await projectLabels(
-    s.db,
+  const projects = await s.repos.projects.projectLabels(
     s.competitionId,
     awards.map((a) => a.projectId),
   );
@@ -161,7 +155,7 @@ async function listCard(
   offset = 0,
 ): Promise<Card> {
   const roles = viewer.roles;
-  const all = await listAwards(s.db, s.competitionId);
+  const all = await s.repos.awards.listAwards(s.competitionId);
   const visible = all.filter((a) => canSee(roles, a) && (!track || a.track === track));
   // Live ones first (by track, kind), the ended ones after.
   visible.sort((x, y) => Number(!isLive(x.status)) - Number(!isLive(y.status)));
@@ -201,11 +195,11 @@ async function listCard(
  * since and not yet announced.
  */
 async function announcedCard(s: BotServices, c: Competition): Promise<Card | undefined> {
-  const announced = await latestAnnouncedIds(s.db, s.competitionId);
+  const announced = await s.repos.announcements.latestAnnouncedIds(s.competitionId);
   if (!announced) return undefined;
   return announcement(
     c,
-    (await listAwards(s.db, s.competitionId, { statuses: ['approved'] })).filter((a) => announced.has(a.id)),
+    (await s.repos.awards.listAwards(s.competitionId, { statuses: ['approved'] })).filter((a) => announced.has(a.id)),
   );
 }
 
@@ -278,7 +272,7 @@ export const announceAwardsCommand: CommandSpec = {
     const s = ctx.services;
     const c = await s.competition();
     const now = s.clock.now();
-    const all = await listAwards(s.db, s.competitionId);
+    const all = await s.repos.awards.listAwards(s.competitionId);
     const approved = all.filter((a) => a.status === 'approved');
     if (!approved.length)
       refuse(
@@ -300,12 +294,12 @@ export const announceAwardsCommand: CommandSpec = {
       `这份表彰名单（${approved.length} 项）已经公布过，没有再发。名单有变化后可以再次公布。`,
       `This award list (${approved.length}) has already been announced; nothing was posted again. Announce again once it changes.`,
     );
-    if (await wasAnnounced(s.db, s.competitionId, hash)) return ctx.reply(again, 'awards-announce');
+    if (await s.repos.announcements.wasAnnounced(s.competitionId, hash)) return ctx.reply(again, 'awards-announce');
     const card = announcement(c, approved);
     const targets = new Set<string>();
-    const main = await announcementChat(s.db, s.competitionId);
+    const main = await s.repos.chats.announcementChat(s.competitionId);
     if (main) targets.add(main.chatId);
-    const groups = await unitGroupChats(s.db, s.competitionId);
+    const groups = await s.repos.chats.unitGroupChats(s.competitionId);
     for (const unit of new Set(approved.map((a) => a.unit))) {
       const chat = groups.get(unit);
       if (chat) targets.add(chat);
@@ -322,17 +316,16 @@ export const announceAwardsCommand: CommandSpec = {
       competitionId: s.competitionId,
     }));
     const ids = approved.map((a) => a.id).sort();
-    const posted = await s.db.transaction().execute(async (trx) => {
+    const posted = await s.transaction(async (tx) => {
       // Two offices announcing the same list at once: one row, one post.
       if (
-        !(await recordAnnouncement(
-          trx,
+        !(await tx.announcements.recordAnnouncement(
           { competitionId: s.competitionId, hash, awardIds: ids, chats: [...targets], actor: ctx.event.senderOpenId },
           now,
         ))
       )
         return false;
-      await recordAudit(trx, {
+      await tx.audit.recordAudit({
         competitionId: s.competitionId,
         actor: ctx.event.senderOpenId,
         action: 'award.announce',
@@ -341,7 +334,7 @@ export const announceAwardsCommand: CommandSpec = {
         after: { approved: ids, chats: [...targets] },
         at: now,
       });
-      await enqueueMessages(trx, messages, now);
+      await tx.outbox.enqueueMessages(messages, now);
       return true;
     });
     if (!posted) return ctx.reply(again, 'awards-announce');
@@ -373,7 +366,7 @@ export const announceAwardsCommand: CommandSpec = {
 
 // ── card actions ──────────────────────────────────────────────────────────────────────────────────
 
-const requirePrivate = (ctx: CardActionContext) => refuseInGroup(ctx.services.db, ctx.action.chatId, PRIVATE_ONLY);
+const requirePrivate = (ctx: CardActionContext) => refuseInGroup(ctx.services.repos, ctx.action.chatId, PRIVATE_ONLY);
 
 /**
  * What every step on an award checks first, whatever the card says: a one-to-one chat, the award, that the operator
@@ -389,7 +382,7 @@ async function awardFor(
   await requirePrivate(ctx);
   const s = ctx.services;
   const c = await s.competition();
-  const found = await findAward(s.db, s.competitionId, id);
+  const found = await s.repos.awards.findAward(s.competitionId, id);
   if (!found) refuse('awards.unknown', '找不到这个提名。', 'This nomination does not exist.');
   const a = found!;
   await owner?.(c, a);
@@ -416,7 +409,10 @@ async function requireTrackJudge(ctx: CardActionContext, c: Competition, track: 
       `你不是 ${track} 赛道的评委，不能在这个赛道提名。`,
       `You are not a judge of track ${track}: you cannot nominate there.`,
     );
-  if (unit && (await unitsOfJudge(ctx.services.db, ctx.services.competitionId, ctx.action.operatorOpenId)).has(unit)) {
+  if (
+    unit &&
+    (await ctx.services.repos.roles.unitsOfJudge(ctx.services.competitionId, ctx.action.operatorOpenId)).has(unit)
+  ) {
     refuse(
       'awards.own_unit',
       `这是你所在单位（${unitShortName(c, unit)}）的项目，需要回避，不能提名。`,
@@ -448,7 +444,7 @@ async function stepped(
   const row = toRow(
     c,
     a,
-    await projectLabels(s.db, s.competitionId, [a.projectId]),
+    await s.repos.projects.projectLabels(s.competitionId, [a.projectId]),
     { roles: ctx.roles, openId: ctx.action.operatorOpenId },
     s.clock.now(),
   );
@@ -457,7 +453,7 @@ async function stepped(
 
 async function nominationCard(ctx: CardActionContext, c: Competition, track: string): Promise<Card> {
   const s = ctx.services;
-  const used = usedPlaces(await listAwards(s.db, s.competitionId, { tracks: [track] }));
+  const used = usedPlaces(await s.repos.awards.listAwards(s.competitionId, { tracks: [track] }));
   const left = {
     collective: placesLeft(c, used, track, 'collective'),
     individual: placesLeft(c, used, track, 'individual'),
@@ -468,8 +464,8 @@ async function nominationCard(ctx: CardActionContext, c: Competition, track: str
       `${track} 赛道的名额已经提满；可以先撤回一个提名。`,
       `Track ${track} has used all its places; withdraw a nomination first.`,
     );
-  const own = await unitsOfJudge(s.db, s.competitionId, ctx.action.operatorOpenId);
-  const projects = (await allActiveProjects(s.db, s.competitionId, [track])).filter((p) => !own.has(p.unit));
+  const own = await s.repos.roles.unitsOfJudge(s.competitionId, ctx.action.operatorOpenId);
+  const projects = (await s.repos.projects.allActiveProjects(s.competitionId, [track])).filter((p) => !own.has(p.unit));
   // A form whose required project list is empty could never be submitted: say why instead.
   if (!projects.length)
     refuse(
@@ -478,7 +474,7 @@ async function nominationCard(ctx: CardActionContext, c: Competition, track: str
       `Track ${track} has no project you may nominate (projects of your own unit are recused).`,
     );
   // By the live ranking when there is one, so that the judge nominates from the top.
-  const [ranking] = await liveRankings(s.db, c, [track]);
+  const [ranking] = await liveRankings(s.repos, c, [track]);
   const rank = new Map((ranking?.projects ?? []).flatMap((p) => (p.rank ? [[p.id, p.rank] as const] : [])));
   projects.sort((x, y) => (rank.get(x.id) ?? 1e9) - (rank.get(y.id) ?? 1e9) || x.code.localeCompare(y.code));
   const t = trackByCode(c, track)!;
@@ -519,14 +515,14 @@ export const nominateAction: CardActionSpec<'award.nominate'> = {
     const now = s.clock.now();
     await requireTrackJudge(ctx, c, v.t);
     requireOpen(nominationClosed(c, now));
-    const projects = await allActiveProjects(s.db, s.competitionId, [v.t]);
+    const projects = await s.repos.projects.allActiveProjects(s.competitionId, [v.t]);
     const checked = parseNomination(ctx.action.formValue, projects);
     if (!checked.ok) return toastError(problemsText(checked.problems));
     const project = projects.find((p) => p.id === checked.value.projectId)!;
     await requireTrackJudge(ctx, c, v.t, project.unit);
     const kind: AwardKind = checked.value.kind;
     const quota = trackQuota(c, v.t, kind);
-    const outcome = await insertNomination(s.db, {
+    const outcome = await s.repos.awards.insertNomination({
       ...checked.value,
       competitionId: s.competitionId,
       track: v.t,
@@ -566,8 +562,7 @@ export const withdrawNominationAction: CardActionSpec<'award.withdraw'> = {
     const { s, c, a, now } = await awardFor(ctx, v.w, 'withdraw', nominationClosed, (c, a) =>
       requireTrackJudge(ctx, c, a.track),
     );
-    const after = await stepAward(
-      s.db,
+    const after = await s.repos.awards.stepAward(
       s.competitionId,
       a.id,
       ['nominated'],
@@ -583,11 +578,10 @@ export const confirmPlaceAction: CardActionSpec<'award.confirm'> = {
   audience: 'office',
   async run(ctx, v) {
     const { s, c, a, now } = await awardFor(ctx, v.w, 'confirm', nominationClosed);
-    const contacts = await holdersOf(s.db, s.competitionId, 'contact', a.unit);
+    const contacts = await s.repos.roles.holdersOf(s.competitionId, 'contact', a.unit);
     const due = awardWindows(c).materialsDue;
-    const projects = await projectLabels(s.db, s.competitionId, [a.projectId]);
-    const after = await stepAward(
-      s.db,
+    const projects = await s.repos.projects.projectLabels(s.competitionId, [a.projectId]);
+    const after = await s.repos.awards.stepAward(
       s.competitionId,
       a.id,
       ['nominated'],
@@ -629,8 +623,7 @@ export const declinePlaceAction: CardActionSpec<'award.decline'> = {
   audience: 'office',
   async run(ctx, v) {
     const { s, c, a, now } = await awardFor(ctx, v.w, 'decline', nominationClosed);
-    const after = await stepAward(
-      s.db,
+    const after = await s.repos.awards.stepAward(
       s.competitionId,
       a.id,
       ['nominated'],
@@ -668,7 +661,7 @@ export const openMaterialsAction: CardActionSpec<'award.materials.open'> = {
     const { s, c, a, now } = await awardFor(ctx, v.w, 'materials', materialsClosed, (c, a) =>
       requireContact(ctx, c, a),
     );
-    const row = toRow(c, a, await projectLabels(s.db, s.competitionId, [a.projectId]), undefined, now);
+    const row = toRow(c, a, await s.repos.projects.projectLabels(s.competitionId, [a.projectId]), undefined, now);
     return {
       card: materialsForm({
         row,
@@ -688,8 +681,7 @@ export const submitMaterialsAction: CardActionSpec<'award.materials'> = {
     );
     const checked = parseMaterials(ctx.action.formValue);
     if (!checked.ok) return toastError(problemsText(checked.problems));
-    const after = await stepAward(
-      s.db,
+    const after = await s.repos.awards.stepAward(
       s.competitionId,
       a.id,
       ['allocated', 'materials_submitted'],
@@ -728,7 +720,7 @@ export const openDecisionAction: CardActionSpec<'award.decide.open'> = {
     const { s, c, a, now } = await awardFor(ctx, v.w, 'decide', decisionsClosed);
     return {
       card: decisionForm({
-        row: toRow(c, a, await projectLabels(s.db, s.competitionId, [a.projectId]), undefined, now),
+        row: toRow(c, a, await s.repos.projects.projectLabels(s.competitionId, [a.projectId]), undefined, now),
         links: a.materialsLinks,
         standing: await standingOf(s, c, a),
       }),
@@ -741,8 +733,8 @@ export const openDecisionAction: CardActionSpec<'award.decide.open'> = {
  * the live standings, which leaders may read one-to-one, before publication), out of the track's ranked projects.
  */
 async function standingOf(s: BotServices, c: Competition, a: Award): Promise<Text> {
-  const published = (await latestPublication(s.db, s.competitionId))?.snapshots.get(a.track)?.results;
-  const ranking = published ?? (await liveRankings(s.db, c, [a.track]))[0];
+  const published = (await latestPublication(s.repos, s.competitionId))?.snapshots.get(a.track)?.results;
+  const ranking = published ?? (await liveRankings(s.repos, c, [a.track]))[0];
   const p = ranking?.projects.find((x) => x.id === a.projectId);
   const where = published
     ? text('已发布排行', 'published rankings')
@@ -766,8 +758,7 @@ export const decideAction: CardActionSpec<'award.decide'> = {
     const checked = parseDecision(v.d, ctx.action.formValue);
     if (!checked.ok) return toastError(problemsText(checked.problems));
     const approve = checked.value.decision === 'approve';
-    const after = await stepAward(
-      s.db,
+    const after = await s.repos.awards.stepAward(
       s.competitionId,
       a.id,
       ['materials_submitted'],

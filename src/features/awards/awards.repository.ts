@@ -4,6 +4,7 @@
  * nominee twice. Every later step is a conditional update (only from the statuses the step starts from), committed
  * with its audit record and its messages: a double click, a stale card or a second server finds nothing to update.
  */
+import type { Bound, Repository } from '../../platform/store';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { enqueueMessages, type OutgoingMessage } from '../../lark/outbox.repository';
@@ -249,4 +250,13 @@ export function usedPlaces(awards: readonly Award[]): Map<string, number> {
   for (const a of awards)
     if (isLive(a.status)) used.set(`${a.track}|${a.kind}`, (used.get(`${a.track}|${a.kind}`) ?? 0) + 1);
   return used;
+}
+
+/** This repository for handlers and services, bound to the database (src/platform/store.ts). */
+export const awardsRepository = { listAwards, findAward, insertNomination, stepAward } satisfies Repository;
+
+declare module '../../platform/store' {
+  interface Repositories {
+    awards: Bound<typeof awardsRepository>;
+  }
 }

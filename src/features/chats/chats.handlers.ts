@@ -86,7 +86,7 @@ export function purposeReply(names: ScopeNames, competitionId: string, wanted: W
 
 async function apply(ctx: CommandContext, wanted: WantedPurpose, names: ScopeNames, purpose: string): Promise<void> {
   const s = ctx.services;
-  const result = await setChatPurpose(s.db, {
+  const result = await setChatPurpose(s, {
     competitionId: s.competitionId,
     chatId: ctx.event.chatId,
     actor: ctx.event.senderOpenId,

@@ -5,18 +5,8 @@
  * place, and naming a new one moves the purpose there (the reply and the audit name the chat that lost it). A chat
  * has one purpose, so binding an announcement group to a unit ends its announcing, and the reverse.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../../db/schema';
-import { recordAudit } from '../../core/audit.repository';
-import {
-  chatsWithPurpose,
-  findChatBinding,
-  lockChatPurposes,
-  rememberChatMembership,
-  updateChatPurpose,
-  type ChatBinding,
-  type ChatPurpose,
-} from '../../core/chats.repository';
+import type { Store } from '../../platform/store';
+import type { ChatBinding, ChatPurpose } from '../../core/chats.repository';
 
 export type WantedPurpose = { purpose: 'unit'; unitCode: string } | { purpose: 'announcement' } | { purpose: '' };
 
@@ -40,31 +30,29 @@ export function hasPurpose(chat: ChatBinding, competitionId: string, wanted: Wan
 const snapshot = (c: ChatBinding) => ({ competitionId: c.competitionId, purpose: c.purpose, unitCode: c.unitCode });
 
 export async function setChatPurpose(
-  db: Kysely<Database>,
+  store: Store,
   req: { competitionId: string; chatId: string; actor: string; wanted: WantedPurpose; now: number },
 ): Promise<PurposeResult> {
   // The command came from the chat, so the bot is in it, whether or not it was told when it was added. Outside the
   // transaction for the same reason as rememberPerson: insert-then-update on one row deadlocks on MySQL.
-  await rememberChatMembership(
-    db,
+  await store.repos.chats.rememberChatMembership(
     { chatId: req.chatId, name: undefined, chatType: 'group', present: true, competitionId: req.competitionId },
     req.now,
   );
-  return db.transaction().execute(async (trx) => {
-    await lockChatPurposes(trx, req.competitionId);
-    const before = (await findChatBinding(trx, req.chatId))!;
+  return store.transaction(async (tx) => {
+    await tx.chats.lockChatPurposes(req.competitionId);
+    const before = (await tx.chats.findChatBinding(req.chatId))!;
     if (hasPurpose(before, req.competitionId, req.wanted)) return { before, already: true, displaced: [] };
     const purpose: ChatPurpose = req.wanted.purpose;
     const displaced =
-      purpose === '' ? [] : await chatsWithPurpose(trx, req.competitionId, purpose, unitOf(req.wanted), req.chatId);
+      purpose === '' ? [] : await tx.chats.chatsWithPurpose(req.competitionId, purpose, unitOf(req.wanted), req.chatId);
     for (const other of displaced) {
-      await updateChatPurpose(
-        trx,
+      await tx.chats.updateChatPurpose(
         other.chatId,
         { competitionId: req.competitionId, purpose: '', unitCode: null },
         req.now,
       );
-      await recordAudit(trx, {
+      await tx.audit.recordAudit({
         competitionId: req.competitionId,
         actor: req.actor,
         action: 'chat.unbind',
@@ -76,8 +64,8 @@ export async function setChatPurpose(
       });
     }
     const after = { competitionId: req.competitionId, purpose, unitCode: unitOf(req.wanted) };
-    await updateChatPurpose(trx, req.chatId, after, req.now);
-    await recordAudit(trx, {
+    await tx.chats.updateChatPurpose(req.chatId, after, req.now);
+    await tx.audit.recordAudit({
       competitionId: req.competitionId,
       actor: req.actor,
       action: purpose === '' ? 'chat.unbind' : 'chat.bind',

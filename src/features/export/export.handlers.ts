@@ -11,10 +11,9 @@
  */
 import { exportSummaryCard } from '../../../cards/export';
 import type { CommandSpec } from '../../lark/handlers';
-import { isEnqueued, type OutgoingMessage } from '../../lark/outbox.repository';
+import type { OutgoingMessage } from '../../lark/outbox.repository';
 import { refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
-import { recordAudit } from '../../core/audit.repository';
 import { matchTrack } from '../../core/scope-matcher';
 import { exportFileName, humanSize, SHEETS, type SheetKey } from './export.rules';
 import { buildExport, uploadWithRetry } from './export.service';
@@ -70,10 +69,10 @@ export const exportCommand: CommandSpec = {
 
     const key = `export:${e.messageId}`;
     // The event ran before and queued the file (a crash after that): it is on its way, do nothing more.
-    if (await isEnqueued(s.db, `${key}:file`)) return;
+    if (await s.repos.outbox.isEnqueued(`${key}:file`)) return;
 
     const now = s.clock.now();
-    const built = await buildExport(s.db, c, { track: track?.code });
+    const built = await buildExport(s.repos, c, { track: track?.code });
     if (built.kind === 'too_large')
       return ctx.reply(tooLarge(built.sheet, built.size, built.limit, track?.code), 'export-too-large');
 
@@ -109,7 +108,7 @@ export const exportCommand: CommandSpec = {
       sheets: (Object.keys(SHEETS) as SheetKey[]).map((k) => ({ name: SHEETS[k], rows: built.counts[k] })),
     });
     // Who took which records, and where to: recorded before the messages are queued, so that it is never missing.
-    await recordAudit(s.db, {
+    await s.repos.audit.recordAudit({
       competitionId: c.id,
       actor: e.senderOpenId,
       action: 'records.export',

@@ -3,6 +3,7 @@
  * large the competition: reports, self-evaluations and score sheets by batches of projects (in sheet order), the
  * audit log by keyset on (at, id). Row types stay here; the rules see plain records.
  */
+import type { Bound, Repository } from '../../platform/store';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { fromDbInstant } from '../../platform/instant';
@@ -226,4 +227,21 @@ export async function* auditPages(db: Db, competitionId: string, pageSize = AUDI
 export async function allPeopleNames(db: Db): Promise<Map<string, string>> {
   const rows = await db.selectFrom('people').select(['open_id', 'name']).where('name', 'is not', null).execute();
   return new Map(rows.map((r) => [r.open_id, r.name!]));
+}
+
+/** This repository for handlers and services, bound to the database (src/platform/store.ts). */
+export const exportRepository = {
+  auditPages,
+  exportProjects,
+  reportsOfProjects,
+  selfEvaluationsOfProjects,
+  scoresOfProjects,
+  exportAwards,
+  allPeopleNames,
+} satisfies Repository;
+
+declare module '../../platform/store' {
+  interface Repositories {
+    export: Bound<typeof exportRepository>;
+  }
 }

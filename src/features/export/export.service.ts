@@ -2,8 +2,7 @@
  * The records export as a use case: read everything page by page into one workbook (stopping as soon as it cannot fit
  * in a Lark upload), upload it, and queue the file message with a card saying what is in it.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../../db/schema';
+import type { Repositories } from '../../platform/store';
 import type { Competition } from '../../competition/competition';
 import type { LarkApi } from '../../lark/client';
 import { toLarkApiError, type LarkApiError } from '../../lark/client';
@@ -31,16 +30,7 @@ import {
   type ProjectRecord,
   type SheetKey,
 } from './export.rules';
-import {
-  allPeopleNames,
-  auditPages,
-  exportAwards,
-  exportProjects,
-  PROJECT_BATCH,
-  reportsOfProjects,
-  scoresOfProjects,
-  selfEvaluationsOfProjects,
-} from './export.repository';
+import { PROJECT_BATCH } from './export.repository';
 
 export type SheetCounts = Record<SheetKey, number>;
 
@@ -74,13 +64,13 @@ function byProject<R extends { projectId: string }>(records: readonly R[]): Map<
  * memory holds the file being built plus one page of rows.
  */
 export async function buildExport(
-  db: Kysely<Database>,
+  repos: Repositories,
   c: Competition,
   options: { track?: string; limit?: number } = {},
 ): Promise<BuiltExport> {
   const limit = options.limit ?? MAX_UPLOAD_BYTES;
   const { track } = options;
-  const names = namesOf(c, await allPeopleNames(db));
+  const names = namesOf(c, await repos.export.allPeopleNames());
   const rubric = c.file.rubric;
   const counts: SheetCounts = { projects: 0, reports: 0, selfEvaluations: 0, scores: 0, awards: 0, audit: 0 };
   const book = new XlsxBuilder();
@@ -98,7 +88,7 @@ export async function buildExport(
   };
 
   try {
-    const projects = sortProjects(c, await exportProjects(db, c.id, track));
+    const projects = sortProjects(c, await repos.export.exportProjects(c.id, track));
     const batches: ProjectRecord[][] = [];
     for (let i = 0; i < projects.length; i += PROJECT_BATCH) batches.push(projects.slice(i, i + PROJECT_BATCH));
 
@@ -110,24 +100,14 @@ export async function buildExport(
     const inOrder = periodOrder(c);
     start('reports', reportHeader(names));
     for (const batch of batches) {
-      const reports = byProject(
-        await reportsOfProjects(
-          db,
-          batch.map((p) => p.id),
-        ),
-      );
+      const reports = byProject(await repos.export.reportsOfProjects(batch.map((p) => p.id)));
       for (const p of batch) for (const r of (reports.get(p.id) ?? []).sort(inOrder)) add(reportRow(names, p, r));
       check();
     }
 
     start('selfEvaluations', selfEvaluationHeader(names, rubric));
     for (const batch of batches) {
-      const evaluations = byProject(
-        await selfEvaluationsOfProjects(
-          db,
-          batch.map((p) => p.id),
-        ),
-      );
+      const evaluations = byProject(await repos.export.selfEvaluationsOfProjects(batch.map((p) => p.id)));
       for (const p of batch)
         for (const e of (evaluations.get(p.id) ?? []).sort(inOrder)) add(selfEvaluationRow(names, rubric, p, e));
       check();
@@ -135,17 +115,12 @@ export async function buildExport(
 
     start('scores', scoreHeader(names, rubric));
     for (const batch of batches) {
-      const sheets = byProject(
-        await scoresOfProjects(
-          db,
-          batch.map((p) => p.id),
-        ),
-      );
+      const sheets = byProject(await repos.export.scoresOfProjects(batch.map((p) => p.id)));
       for (const p of batch) for (const s of sheets.get(p.id) ?? []) add(scoreRow(names, rubric, p, s));
       check();
     }
 
-    const awards = await exportAwards(db, c.id, track);
+    const awards = await repos.export.exportAwards(c.id, track);
     const codeOf = new Map(projects.map((p) => [p.id, p.code]));
     const columns = awardColumns(awards);
     start('awards', awardHeader(names, columns));
@@ -156,7 +131,7 @@ export async function buildExport(
     const projectCodes = new Set(projects.map((p) => p.code));
     const awardIds = new Set(awards.map((a) => String(a.id)));
     start('audit', auditHeader(names));
-    for await (const page of auditPages(db, c.id)) {
+    for await (const page of repos.export.auditPages(c.id)) {
       for (const a of page) if (!track || auditInTrack(a, track, projectCodes, awardIds)) add(auditRow(names, a));
       check();
     }

@@ -60,7 +60,7 @@ async function change(
 ): Promise<void> {
   const s = ctx.services;
   const people = mentioned(ctx, usage);
-  const outcomes = await bindPeople(s.db, {
+  const outcomes = await bindPeople(s, {
     competitionId: s.competitionId,
     actor: ctx.event.senderOpenId,
     people,
@@ -202,7 +202,7 @@ export const unbindCommand: CommandSpec = {
     const people = mentioned(ctx, UNBIND_USAGE);
     const target = unbindTarget(names, query(ctx));
     if (!('kind' in target)) return fail('people.unknown_target', target);
-    const outcomes = await unbindPeople(s.db, {
+    const outcomes = await unbindPeople(s, {
       competitionId: s.competitionId,
       actor: ctx.event.senderOpenId,
       people,
@@ -222,7 +222,7 @@ export const membersCommand: CommandSpec = {
   audience: 'oversight',
   async run(ctx) {
     const s = ctx.services;
-    const view = await members(s.db, s.competitionId, await scopeNames(ctx), s.admins);
+    const view = await members(s.repos, s.competitionId, await scopeNames(ctx), s.admins);
     await ctx.reply(membersCard(view), 'members');
   },
 };

@@ -2,9 +2,7 @@
  * Binding people to roles from chat, and the overview of who holds what. Each command is one transaction: the
  * grants change and their audit records commit together, or nothing does.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../../db/schema';
-import { recordAudit } from '../../core/audit.repository';
+import type { Repositories, Store } from '../../platform/store';
 import { UserError } from '../../platform/errors';
 import { text } from '../../platform/i18n';
 import {
@@ -16,8 +14,6 @@ import {
   type UnbindTarget,
   type WantedGrant,
 } from './grants';
-import { lockPeople, peopleNames, rememberPerson } from '../../core/people.repository';
-import { deleteGrant, insertChatGrant, officeOpenIds, storedGrants, unitLeaders } from '../../core/roles.repository';
 import type { Grant } from '../../core/roles';
 import type { ScopeNames } from '../../core/names';
 import type { MembersView } from '../../../cards/members';
@@ -49,18 +45,14 @@ const unique = (people: readonly Person[]) => [...new Map(people.map((p) => [p.o
 
 /** Grants every wanted role to every person, except what they already hold or may not hold; says which was which. */
 export async function bindPeople(
-  db: Kysely<Database>,
+  store: Store,
   req: Change & { wanted: readonly WantedGrant[] },
 ): Promise<BindOutcome[]> {
   const people = unique(req.people);
-  for (const p of people) await rememberPerson(db, p, req.now);
-  return db.transaction().execute(async (trx) => {
-    await lockPeople(
-      trx,
-      people.map((p) => p.openId),
-    );
-    const held = await storedGrants(
-      trx,
+  for (const p of people) await store.repos.people.rememberPerson(p, req.now);
+  return store.transaction(async (tx) => {
+    await tx.people.lockPeople(people.map((p) => p.openId));
+    const held = await tx.roles.storedGrants(
       req.competitionId,
       people.map((p) => p.openId),
     );
@@ -78,13 +70,16 @@ export async function bindPeople(
         }
         const grant: Grant = { openId: person.openId, role: wanted.role, scope: wanted.scope, source: 'chat' };
         if (
-          !(await insertChatGrant(trx, { competitionId: req.competitionId, ...grant, grantedBy: req.actor }, req.now))
+          !(await tx.roles.insertChatGrant(
+            { competitionId: req.competitionId, ...grant, grantedBy: req.actor },
+            req.now,
+          ))
         ) {
           outcomes.push({ person, wanted, decision: { kind: 'already', source: 'chat' } });
           continue;
         }
         held.push(grant);
-        await recordAudit(trx, {
+        await tx.audit.recordAudit({
           competitionId: req.competitionId,
           actor: req.actor,
           action: 'role.grant',
@@ -109,18 +104,11 @@ export interface UnbindOutcome {
 }
 
 /** Removes the named grants (or every chat grant) of each person; refuses to leave the competition without an office. */
-export async function unbindPeople(
-  db: Kysely<Database>,
-  req: Change & { target: UnbindTarget },
-): Promise<UnbindOutcome[]> {
+export async function unbindPeople(store: Store, req: Change & { target: UnbindTarget }): Promise<UnbindOutcome[]> {
   const people = unique(req.people);
-  return db.transaction().execute(async (trx) => {
-    await lockPeople(
-      trx,
-      people.map((p) => p.openId),
-    );
-    const held = await storedGrants(
-      trx,
+  return store.transaction(async (tx) => {
+    await tx.people.lockPeople(people.map((p) => p.openId));
+    const held = await tx.roles.storedGrants(
       req.competitionId,
       people.map((p) => p.openId),
     );
@@ -136,7 +124,7 @@ export async function unbindPeople(
     // Without BOT_ADMINS, the office granted in chat is the only way in: the last of them cannot be removed.
     if (
       removing.some((g) => g.role === 'office') &&
-      leavesNoOffice(await officeOpenIds(trx, req.competitionId, req.admins), removing, req.admins)
+      leavesNoOffice(await tx.roles.officeOpenIds(req.competitionId, req.admins), removing, req.admins)
     ) {
       throw new UserError(
         'role.last_office',
@@ -150,9 +138,9 @@ export async function unbindPeople(
     for (const plan of plans) {
       const removed: Grant[] = [];
       for (const g of plan.remove) {
-        if (!(await deleteGrant(trx, req.competitionId, g))) continue;
+        if (!(await tx.roles.deleteGrant(req.competitionId, g))) continue;
         removed.push(g);
-        await recordAudit(trx, {
+        await tx.audit.recordAudit({
           competitionId: req.competitionId,
           actor: req.actor,
           action: 'role.revoke',
@@ -178,14 +166,18 @@ export async function unbindPeople(
 
 /** Who holds which role in the competition, per unit and per track. */
 export async function members(
-  db: Kysely<Database>,
+  repos: Repositories,
   competitionId: string,
   names: ScopeNames,
   admins: readonly string[],
 ): Promise<MembersView> {
-  const grants = await storedGrants(db, competitionId);
+  const grants = await repos.roles.storedGrants(competitionId);
   // Unit leaders come only from the file and are not a chat role (grants.ts): read apart.
-  const leaders = await unitLeaders(db, competitionId);
-  const known = await peopleNames(db, [...admins, ...grants.map((g) => g.openId), ...leaders.map((l) => l.openId)]);
+  const leaders = await repos.roles.unitLeaders(competitionId);
+  const known = await repos.people.peopleNames([
+    ...admins,
+    ...grants.map((g) => g.openId),
+    ...leaders.map((l) => l.openId),
+  ]);
   return membersView(names, grants, admins, known, leaders);
 }

@@ -10,7 +10,6 @@ import { refuse } from '../../platform/errors';
 import { echo, text } from '../../platform/i18n';
 import type { Roles } from '../../core/roles';
 import { matchTrack } from '../../core/scope-matcher';
-import { allActiveProjects } from '../../core/projects.repository';
 import { judgingWindow } from '../scoring';
 import {
   latestPublication,
@@ -66,13 +65,13 @@ async function liveCards(
   track: string | undefined,
   now: number,
 ): Promise<Card[]> {
-  const projects = await allActiveProjects(s.db, s.competitionId);
-  if (track) return (await liveRankings(s.db, c, [track])).map((r) => trackCard(c, r, undefined, projects, 0, now));
+  const projects = await s.repos.projects.allActiveProjects(s.competitionId);
+  if (track) return (await liveRankings(s.repos, c, [track])).map((r) => trackCard(c, r, undefined, projects, 0, now));
   if (roles.office || roles.leader)
-    return [overviewOf(c, await liveRankings(s.db, c), liveMode(c, now), 0, projects, 0)];
+    return [overviewOf(c, await liveRankings(s.repos, c), liveMode(c, now), 0, projects, 0)];
   return (
     await liveRankings(
-      s.db,
+      s.repos,
       c,
       liveTracks(
         roles,
@@ -109,7 +108,7 @@ export const rankingCommand: CommandSpec = {
       }
       track = m.kind === 'one' ? m.item.code : undefined;
     }
-    const publication = await latestPublication(s.db, s.competitionId);
+    const publication = await latestPublication(s.repos, s.competitionId);
     const view = rankingView({
       roles: ctx.roles,
       chatType: ctx.event.chatType,
@@ -119,7 +118,7 @@ export const rankingCommand: CommandSpec = {
     });
     switch (view) {
       case 'published': {
-        const projects = await allActiveProjects(s.db, s.competitionId);
+        const projects = await s.repos.projects.allActiveProjects(s.competitionId);
         return ctx.reply(
           track
             ? publishedTrackCard(c, publication!, track, projects, 0, now)
@@ -179,13 +178,13 @@ async function liveTrack(
   const now = s.clock.now();
   if (!liveTracks(roles, [track]).length || now < judgingWindow(c).opensAt)
     refuse('ranking.not_live', NOT_LIVE.zh, NOT_LIVE.en);
-  await refuseInGroup(s.db, chatId, NOT_LIVE);
-  const [ranking] = await liveRankings(s.db, c, [track]);
-  return trackCard(c, ranking!, undefined, await allActiveProjects(s.db, s.competitionId), offset, now);
+  await refuseInGroup(s.repos, chatId, NOT_LIVE);
+  const [ranking] = await liveRankings(s.repos, c, [track]);
+  return trackCard(c, ranking!, undefined, await s.repos.projects.allActiveProjects(s.competitionId), offset, now);
 }
 
 async function publication(s: BotServices, version: number): Promise<Publication> {
-  const p = await latestPublication(s.db, s.competitionId, version);
+  const p = await latestPublication(s.repos, s.competitionId, version);
   if (!p) refuse('ranking.no_version', `没有第 ${version} 版排行。`, `There is no version ${version} of the rankings.`);
   return p!;
 }
@@ -205,7 +204,16 @@ export const rankTrackAction: CardActionSpec<'rank.track'> = {
     ensureTrack(c, v.t);
     if (v.v === 0) return { card: await liveTrack(s, c, ctx.roles, ctx.action.chatId, v.t, v.o) };
     const p = await publication(s, v.v);
-    return { card: publishedTrackCard(c, p, v.t, await allActiveProjects(s.db, s.competitionId), v.o, s.clock.now()) };
+    return {
+      card: publishedTrackCard(
+        c,
+        p,
+        v.t,
+        await s.repos.projects.allActiveProjects(s.competitionId),
+        v.o,
+        s.clock.now(),
+      ),
+    };
   },
 };
 
@@ -215,7 +223,7 @@ export const rankOverviewAction: CardActionSpec<'rank.overview'> = {
   async run(ctx, v) {
     const s = ctx.services;
     const c = await s.competition();
-    const projects = await allActiveProjects(s.db, s.competitionId);
+    const projects = await s.repos.projects.allActiveProjects(s.competitionId);
     if (v.v > 0) return { card: overviewCard(c, await publication(s, v.v), projects, v.o) };
     const now = s.clock.now();
     if (!(ctx.roles.office || ctx.roles.leader) || now < judgingWindow(c).opensAt) {
@@ -225,8 +233,8 @@ export const rankOverviewAction: CardActionSpec<'rank.overview'> = {
         'You cannot see the live overview: before publication only the office and the leadership can, in a one-to-one chat with me.',
       );
     }
-    await refuseInGroup(s.db, ctx.action.chatId, NOT_LIVE);
-    return { card: overviewOf(c, await liveRankings(s.db, c), liveMode(c, now), 0, projects, v.o) };
+    await refuseInGroup(s.repos, ctx.action.chatId, NOT_LIVE);
+    return { card: overviewOf(c, await liveRankings(s.repos, c), liveMode(c, now), 0, projects, v.o) };
   },
 };
 

@@ -3,8 +3,7 @@
  * (发布排行), which freezes one snapshot per track, checks each by recomputing it, stores them with their hashes in the
  * audit log, and posts the overview to the announcement group, all in one transaction.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../../db/schema';
+import type { Repositories } from '../../platform/store';
 import {
   publishedCard,
   rankingsOverviewCard,
@@ -20,25 +19,14 @@ import type { Card } from '../../../cards/kit';
 import { localDateOf, localDateTimeOf } from '../../competition/calendar';
 import { type Competition, trackByCode, unitShortName } from '../../competition/competition';
 import type { BotServices } from '../../lark/handlers';
-import { enqueueMessages } from '../../lark/outbox.repository';
-import { recordAudit } from '../../core/audit.repository';
-import { allActiveProjects, type Project } from '../../core/projects.repository';
+import type { Project } from '../../core/projects.repository';
 import { computeTrackRanking, rankingParameters, type TrackRanking } from './rankings.method';
 import { freezeRanking, verifySnapshot, type RankingSnapshot } from './rankings.snapshot';
 import { crossTrackOverview, unitSummaries } from './rankings.views';
 import { rankingSeed, trackRankingInput, type SkippedSheet } from './rankings.rules';
 import type { TrackRankingInput } from './rankings.input';
-import { sheetsOfTracks } from '../scoring';
-import {
-  findPublication,
-  insertSnapshots,
-  latestVersion,
-  lockPublications,
-  type Publication,
-} from './snapshots.repository';
-import { judgingGrants } from '../../core/roles.repository';
+import type { Publication } from './snapshots.repository';
 import { unitsOfPeople } from '../../core/roles';
-import { announcementChat } from '../../core/chats.repository';
 
 export interface TrackInputs {
   track: string;
@@ -48,16 +36,16 @@ export interface TrackInputs {
 
 /** The ranking inputs of some tracks (all of the file's, in its order, when omitted), read from the database. */
 export async function loadTrackInputs(
-  db: Kysely<Database>,
+  repos: Repositories,
   c: Competition,
   tracks?: readonly string[],
 ): Promise<TrackInputs[]> {
   const wanted = c.file.tracks.filter((t) => !tracks || tracks.includes(t.code));
   const codes = wanted.map((t) => t.code);
   const [projects, sheets, grants] = await Promise.all([
-    allActiveProjects(db, c.id, codes),
-    sheetsOfTracks(db, c.id, codes),
-    judgingGrants(db, c.id),
+    repos.projects.allActiveProjects(c.id, codes),
+    repos.scores.sheetsOfTracks(c.id, codes),
+    repos.roles.judgingGrants(c.id),
   ]);
   const unitsOf = unitsOfPeople(grants);
   return wanted.map((t) => {
@@ -83,11 +71,11 @@ export async function parametersFor(competitionId: string, track: string) {
 
 /** The standings now, from the stored scores, for some tracks (not stored, not published). */
 export async function liveRankings(
-  db: Kysely<Database>,
+  repos: Repositories,
   c: Competition,
   tracks?: readonly string[],
 ): Promise<TrackRanking[]> {
-  const inputs = await loadTrackInputs(db, c, tracks);
+  const inputs = await loadTrackInputs(repos, c, tracks);
   return Promise.all(inputs.map(async (t) => computeTrackRanking(t.input, await parametersFor(c.id, t.track))));
 }
 
@@ -120,7 +108,7 @@ export async function publishRankings(
   actor: string,
   now: number,
 ): Promise<PublishOutcome> {
-  const inputs = await loadTrackInputs(s.db, c);
+  const inputs = await loadTrackInputs(s.repos, c);
   const snapshots: RankingSnapshot[] = [];
   let verified = true;
   for (const t of inputs) {
@@ -128,14 +116,14 @@ export async function publishRankings(
     verified &&= (await verifySnapshot(snapshot)).ok;
     snapshots.push(snapshot);
   }
-  const projects = await allActiveProjects(s.db, c.id);
-  const chat = await announcementChat(s.db, c.id);
-  const version = await s.db.transaction().execute(async (trx) => {
-    await lockPublications(trx, c.id);
-    const v = (await latestVersion(trx, c.id)) + 1;
-    await insertSnapshots(trx, c.id, v, snapshots, actor, now);
+  const projects = await s.repos.projects.allActiveProjects(c.id);
+  const chat = await s.repos.chats.announcementChat(c.id);
+  const version = await s.transaction(async (tx) => {
+    await tx.snapshots.lockPublications(c.id);
+    const v = (await tx.snapshots.latestVersion(c.id)) + 1;
+    await tx.snapshots.insertSnapshots(c.id, v, snapshots, actor, now);
     for (const snap of snapshots) {
-      await recordAudit(trx, {
+      await tx.audit.recordAudit({
         competitionId: c.id,
         actor,
         action: 'ranking.publish',
@@ -161,8 +149,7 @@ export async function publishRankings(
         snapshots: new Map(snapshots.map((x) => [x.inputs.track, x])),
       };
       const card = overviewCard(c, publication, projects, 0);
-      await enqueueMessages(
-        trx,
+      await tx.outbox.enqueueMessages(
         [
           {
             key: `ranking-published:${c.id}:${v}:${chat.chatId}`,
@@ -198,8 +185,8 @@ export async function publishRankings(
   };
 }
 
-export const latestPublication = (db: Kysely<Database>, competitionId: string, version?: number) =>
-  findPublication(db, competitionId, version);
+export const latestPublication = (repos: Repositories, competitionId: string, version?: number) =>
+  repos.snapshots.findPublication(competitionId, version);
 
 // ── view models for the cards ─────────────────────────────────────────────────────────────────────────────────────
 

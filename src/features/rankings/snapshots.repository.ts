@@ -3,6 +3,7 @@
  * publication gets the next version and the earlier ones stay, so what was announced can always be shown again and
  * checked (verifySnapshot recomputes a snapshot from its own inputs and parameters).
  */
+import type { Bound, Repository } from '../../platform/store';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { dialectOf } from '../../platform/db';
@@ -94,5 +95,19 @@ export async function insertSnapshots(
         published_at: at,
       })
       .execute();
+  }
+}
+
+/** This repository for handlers and services, bound to the database (src/platform/store.ts). */
+export const snapshotsRepository = {
+  latestVersion,
+  findPublication,
+  lockPublications,
+  insertSnapshots,
+} satisfies Repository;
+
+declare module '../../platform/store' {
+  interface Repositories {
+    snapshots: Bound<typeof snapshotsRepository>;
   }
 }

@@ -22,19 +22,8 @@ import { type Competition, isStageOpen, stageByCode, trackByCode, unitByCode } f
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
 import { text } from '../../platform/i18n';
-import { findChatBinding, unitGroupChats } from '../../core/chats.repository';
 import type { Roles } from '../../core/roles';
-import {
-  activeCounts,
-  activeCountsOf,
-  activeProjectsOf,
-  createProject,
-  findActiveByName,
-  findProject,
-  updateProject,
-  withdrawProject,
-  type Project,
-} from '../../core/projects.repository';
+import type { Project } from '../../core/projects.repository';
 import { registrationOverview } from './registration.rules';
 import { parseProjectFields, parseRegistration } from '../../../cards/registration.form';
 import { nameKey, type ProjectFields } from '../../core/projects';
@@ -92,7 +81,7 @@ function requireContactOf(c: Competition, roles: Roles, unit: string): void {
 }
 
 async function loadProject(s: BotServices, c: Competition, roles: Roles, id: string): Promise<Project> {
-  const p = await findProject(s.db, s.competitionId, id);
+  const p = await s.repos.projects.findProject(s.competitionId, id);
   if (!p)
     refuse(
       'registration.no_project',
@@ -110,7 +99,7 @@ async function loadProject(s: BotServices, c: Competition, roles: Roles, id: str
 }
 
 async function formFor(s: BotServices, c: Competition, unit: string) {
-  const counts = await activeCountsOf(s.db, s.competitionId, unit);
+  const counts = await s.repos.projects.activeCountsOf(s.competitionId, unit);
   const limit = c.file.projectsPerUnitPerTrack;
   const tracks = c.file.tracks.map((t) => ({
     code: t.code,
@@ -129,7 +118,7 @@ async function formFor(s: BotServices, c: Competition, unit: string) {
 }
 
 async function listFor(s: BotServices, c: Competition, unit: string, offset = 0) {
-  const projects = await activeProjectsOf(s.db, s.competitionId, unit);
+  const projects = await s.repos.projects.activeProjectsOf(s.competitionId, unit);
   const limit = c.file.projectsPerUnitPerTrack;
   return projectsCard({
     unit: unitRef(c, unit),
@@ -151,7 +140,7 @@ async function unitForCommand(
   args: string[],
 ): Promise<string[]> {
   if (chatType === 'group') {
-    const chat = await findChatBinding(s.db, chatId);
+    const chat = await s.repos.chats.findChatBinding(chatId);
     if (chat?.purpose === 'unit' && chat.unitCode) {
       requireContactOf(c, roles, chat.unitCode);
       return [chat.unitCode];
@@ -232,7 +221,7 @@ export const registrationsCommand: CommandSpec = {
     const overview = registrationOverview({
       units: c.file.units,
       tracks: c.file.tracks,
-      counts: await activeCounts(s.db, s.competitionId),
+      counts: await s.repos.projects.activeCounts(s.competitionId),
     });
     await ctx.reply(
       registrationsCard({
@@ -282,7 +271,7 @@ export const submitRegistrationAction: CardActionSpec<'reg.submit'> = {
     const track = trackByCode(c, trackCode)!;
     const limit = c.file.projectsPerUnitPerTrack;
     const unit = unitRef(c, v.u);
-    const outcome = await createProject(s.db, {
+    const outcome = await s.repos.projects.createProject({
       competitionId: s.competitionId,
       codePrefix: c.file.codePrefix,
       unit: v.u,
@@ -295,7 +284,7 @@ export const submitRegistrationAction: CardActionSpec<'reg.submit'> = {
     switch (outcome.kind) {
       case 'created': {
         const project = projectView(c, outcome.project);
-        const group = (await unitGroupChats(s.db, s.competitionId, v.u)).get(v.u);
+        const group = (await s.repos.chats.unitGroupChats(s.competitionId, v.u)).get(v.u);
         if (group && group !== ctx.action.chatId) {
           await s.enqueue([
             {
@@ -321,7 +310,7 @@ export const submitRegistrationAction: CardActionSpec<'reg.submit'> = {
       }
       case 'name_taken': {
         // A second click on the same form (or Lark re-sending it) finds its own project: answer as the first time.
-        const existing = await findActiveByName(s.db, s.competitionId, v.u, nameKey(fields.name));
+        const existing = await s.repos.projects.findActiveByName(s.competitionId, v.u, nameKey(fields.name));
         if (
           existing &&
           existing.track === track.code &&
@@ -388,7 +377,7 @@ export const saveProjectAction: CardActionSpec<'reg.save'> = {
     const fields = checked.value;
     const unit = unitRef(c, p.unit);
     if (sameFields(p, fields)) return { card: registeredCard({ unit, project: projectView(c, p), edited: true }) };
-    const outcome = await updateProject(s.db, {
+    const outcome = await s.repos.projects.updateProject({
       competitionId: s.competitionId,
       project: p,
       fields,
@@ -435,14 +424,19 @@ export const confirmWithdrawAction: CardActionSpec<'reg.withdraw.confirm'> = {
     const s = ctx.services;
     const c = await s.competition();
     const now = s.clock.now();
-    const found = await findProject(s.db, s.competitionId, v.p);
+    const found = await s.repos.projects.findProject(s.competitionId, v.p);
     // A second click on the confirmation finds the project already withdrawn: show the same result again.
     if (found && found.status === 'withdrawn' && ctx.roles.contactOf.includes(found.unit)) {
       return { card: withdrawnCard({ unit: unitRef(c, found.unit), project: projectView(c, found) }) };
     }
     const p = await loadProject(s, c, ctx.roles, v.p);
     requireRegistrationOpen(c, now);
-    await withdrawProject(s.db, { competitionId: s.competitionId, project: p, actor: ctx.action.operatorOpenId, now });
+    await s.repos.projects.withdrawProject({
+      competitionId: s.competitionId,
+      project: p,
+      actor: ctx.action.operatorOpenId,
+      now,
+    });
     return {
       card: withdrawnCard({ unit: unitRef(c, p.unit), project: projectView(c, p) }),
       toast: { type: 'success', text: text(`已撤回 ${p.code}`, `Withdrawn: ${p.code}`) },

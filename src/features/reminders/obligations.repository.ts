@@ -2,6 +2,7 @@
  * Who still owes what for a deadline, read from the database at the moment of the tick: reminders reach exactly
  * those, and stop as soon as the thing is done.
  */
+import type { Bound, Repository } from '../../platform/store';
 import { sha256Hex } from '../../platform/hash';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
@@ -214,5 +215,14 @@ export async function obligationsFor(db: Kysely<Database>, c: Competition, deadl
       }
       return out;
     }
+  }
+}
+
+/** This repository for handlers and services, bound to the database (src/platform/store.ts). */
+export const obligationsRepository = { obligationsFor } satisfies Repository;
+
+declare module '../../platform/store' {
+  interface Repositories {
+    obligations: Bound<typeof obligationsRepository>;
   }
 }

@@ -7,15 +7,11 @@ import { remindersPlanCard, type PlanRow } from '../../../cards/reminders';
 import { localDateOf } from '../../competition/calendar';
 import type { CardActionSpec, CommandContext, CommandSpec } from '../../lark/handlers';
 import { matchUnit } from '../../core/scope-matcher';
-import { unitsWithLeaders } from '../../core/roles.repository';
 import { refuse, UserError } from '../../platform/errors';
 import { text } from '../../platform/i18n';
 import type { Competition } from '../../competition/competition';
-import { recordAudit } from '../../core/audit.repository';
 import { deadlinesOf } from './deadlines';
-import { obligationsFor } from './obligations.repository';
 import { scheduleOf, shortHash } from './reminders.service';
-import { pausedUnits, recordOccurrence, sentSince, setPaused, snoozesOf } from './reminders.repository';
 import { deadlineSteps, snoozeUntil } from './schedule.rules';
 import { matchProblem, unitChoice } from '../../core/names';
 
@@ -44,7 +40,7 @@ export const snoozeAction: CardActionSpec<'rem.snooze'> = {
         '已经截止，不能再推迟提醒。',
         'The deadline has passed; the reminder cannot be postponed.',
       );
-    const owing = (await obligationsFor(s.db, c, d!)).some((o) => o.subject === v.u);
+    const owing = (await s.repos.obligations.obligationsFor(c, d!)).some((o) => o.subject === v.u);
     if (!owing)
       return { toast: { type: 'success', text: text('已经完成了，不会再提醒。', 'Already done: no more reminders.') } };
     const until = snoozeUntil(scheduleOf(c), now, SNOOZE_HOURS, d!.dueAt);
@@ -55,7 +51,7 @@ export const snoozeAction: CardActionSpec<'rem.snooze'> = {
         `Less than ${SNOOZE_HOURS} working hours are left before the deadline; please do it now.`,
       );
     const mine = await shortHash(ctx.action.operatorOpenId);
-    const existing = await snoozesOf(s.db, s.competitionId, d!.rule, d!.key, v.u);
+    const existing = await s.repos.reminders.snoozesOf(s.competitionId, d!.rule, d!.key, v.u);
     const minePlanned = existing.filter((e) => e.step.endsWith(`:${mine}`));
     if (minePlanned.some((e) => e.status === 'planned'))
       return { toast: { type: 'info', text: text('已经设置过稍后提醒了。', 'A later reminder is already set.') } };
@@ -65,8 +61,7 @@ export const snoozeAction: CardActionSpec<'rem.snooze'> = {
         `已推迟 ${MAX_SNOOZES} 次，请尽快处理。`,
         `Postponed ${MAX_SNOOZES} times already; please do it soon.`,
       );
-    await recordOccurrence(
-      s.db,
+    await s.repos.reminders.recordOccurrence(
       {
         competitionId: s.competitionId,
         rule: d!.rule,
@@ -107,10 +102,10 @@ async function setPause(ctx: CommandContext, paused: boolean): Promise<{ c: Comp
   const unit = unitArg(c, ctx.command.args);
   const now = s.clock.now();
   const actor = ctx.event.senderOpenId;
-  await s.db.transaction().execute(async (trx) => {
-    const changed = await setPaused(trx, { competitionId: s.competitionId, unit, actor, paused }, now);
+  await s.transaction(async (tx) => {
+    const changed = await tx.reminders.setPaused({ competitionId: s.competitionId, unit, actor, paused }, now);
     if (changed) {
-      await recordAudit(trx, {
+      await tx.audit.recordAudit({
         competitionId: s.competitionId,
         actor,
         action: paused ? 'reminders.pause' : 'reminders.resume',
@@ -176,14 +171,14 @@ export const planCommand: CommandSpec = {
     const now = s.clock.now();
     const horizon = now + 14 * 86_400_000;
     const sched = scheduleOf(c);
-    const leaders = await unitsWithLeaders(s.db, s.competitionId);
+    const leaders = await s.repos.roles.unitsWithLeaders(s.competitionId);
     const upcoming: PlanRow[] = [];
     for (const d of deadlinesOf(c)) {
       const steps = deadlineSteps(sched, d.dueDate, d.dueAt).filter(
         (st) => st.at > now && st.at <= horizon && st.at >= d.from && st.kind !== 'digest',
       );
       if (!steps.length) continue;
-      const obligations = await obligationsFor(s.db, c, d);
+      const obligations = await s.repos.obligations.obligationsFor(c, d);
       const owing = obligations.length;
       // An escalation goes to the unit's leaders: say how many owing units have none (it would reach nobody).
       const unreachable = steps.some((st) => st.kind === 'escalate')
@@ -200,7 +195,7 @@ export const planCommand: CommandSpec = {
         });
     }
     upcoming.sort((a, b) => a.at.localeCompare(b.at));
-    const rows = await sentSince(s.db, s.competitionId, now - 14 * 86_400_000);
+    const rows = await s.repos.reminders.sentSince(s.competitionId, now - 14 * 86_400_000);
     const groups = new Map<string, { rule: string; key: string; step: string; count: number; last: number }>();
     for (const r of rows) {
       const step = r.step.startsWith('snooze') ? 'snooze' : r.step;
@@ -220,7 +215,7 @@ export const planCommand: CommandSpec = {
         count: g.count,
         last: localTime(c, g.last),
       }));
-    const paused = await pausedUnits(s.db, s.competitionId);
+    const paused = await s.repos.reminders.pausedUnits(s.competitionId);
     await ctx.reply(
       remindersPlanCard({
         upcoming: upcoming.slice(0, 25),

@@ -3,6 +3,7 @@
  * unique key makes a reminder exactly once across servers and repeated ticks; a snooze is a planned row), and the
  * units whose reminders the office paused (reminder_pauses; '' pauses everyone).
  */
+import type { Bound, Repository } from '../../platform/store';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { insertIfAbsent, madeRow } from '../../platform/db';
@@ -184,4 +185,23 @@ export async function setPaused(
     .where('unit_code', '=', p.unit)
     .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
+}
+
+/** This repository for handlers and services, bound to the database (src/platform/store.ts). */
+export const remindersRepository = {
+  recordOccurrence,
+  recordedSteps,
+  dueSnoozes,
+  settleSnooze,
+  regularReminderSince,
+  snoozesOf,
+  sentSince,
+  pausedUnits,
+  setPaused,
+} satisfies Repository;
+
+declare module '../../platform/store' {
+  interface Repositories {
+    reminders: Bound<typeof remindersRepository>;
+  }
 }

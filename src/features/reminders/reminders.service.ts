@@ -4,9 +4,8 @@
  * messages in one transaction. The occurrence's unique key makes it exactly once across servers, overlapping ticks
  * and restarts; the outbox's deterministic keys back that up.
  */
+import type { Store } from '../../platform/store';
 import { sha256Hex } from '../../platform/hash';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../../db/schema';
 import {
   digestCard,
   escalationCard,
@@ -17,19 +16,10 @@ import {
 import { daysBetween, localDateOf } from '../../competition/calendar';
 import type { Competition } from '../../competition/competition';
 import type { BotServices } from '../../lark/handlers';
-import { enqueueMessages, type OutgoingMessage } from '../../lark/outbox.repository';
-import {
-  dueSnoozes,
-  pausedUnits,
-  recordedSteps,
-  recordOccurrence,
-  regularReminderSince,
-  settleSnooze,
-} from './reminders.repository';
-import { unitGroupChats } from '../../core/chats.repository';
-import { holdersOf, officeOpenIds, unitsWithLeaders } from '../../core/roles.repository';
+import type { OutgoingMessage } from '../../lark/outbox.repository';
+import type { recordOccurrence } from './reminders.repository';
 import { deadlinesOf, OPEN_AFTER_DEADLINE, type Deadline } from './deadlines';
-import { obligationsFor, type Obligation } from './obligations.repository';
+import type { Obligation } from './obligations.repository';
 import { deadlineSteps, dueSteps, isWorkingSlot, type Schedule, type Step } from './schedule.rules';
 
 export const scheduleOf = (c: Competition): Schedule => ({
@@ -114,7 +104,7 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
   const c = await s.competition();
   const sched = scheduleOf(c);
   if (!isWorkingSlot(sched, now)) return run;
-  const paused = await pausedUnits(s.db, s.competitionId);
+  const paused = await s.repos.reminders.pausedUnits(s.competitionId);
   if (paused.has('')) return run;
   let groups: Map<string, string> | undefined;
   const deadlines = deadlinesOf(c);
@@ -124,7 +114,7 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
     if (!owedCache.has(k))
       owedCache.set(
         k,
-        (await obligationsFor(s.db, c, d)).filter((o) => !o.unit || !paused.has(o.unit)),
+        (await s.repos.obligations.obligationsFor(c, d)).filter((o) => !o.unit || !paused.has(o.unit)),
       );
     return owedCache.get(k)!;
   };
@@ -134,16 +124,16 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
     const due = dueSteps(sched, deadlineSteps(sched, d.dueDate, d.dueAt), d.dueAt, now);
     if (!due.length) continue;
     // What is already recorded for this deadline: most minutes, everything due is, and nothing is written.
-    const done = await recordedSteps(s.db, s.competitionId, d.rule, d.key);
+    const done = await s.repos.reminders.recordedSteps(s.competitionId, d.rule, d.key);
     const obligations = await owed(d);
     if (!obligations.length) continue;
     for (const step of due) {
       if (step.kind === 'digest') {
         if (done.has(`|${step.code}`)) continue;
-        const office = await officeOpenIds(s.db, s.competitionId, s.admins);
+        const office = await s.repos.roles.officeOpenIds(s.competitionId, s.admins);
         // Who the escalation to unit leaders will not reach: the office should know now, not find out later.
         const leaders =
-          c.file.reminders.escalateAfterDays > 0 ? await unitsWithLeaders(s.db, s.competitionId) : undefined;
+          c.file.reminders.escalateAfterDays > 0 ? await s.repos.roles.unitsWithLeaders(s.competitionId) : undefined;
         const unreachable = leaders
           ? obligations.filter((o) => o.unit && !leaders.has(o.unit)).map((o) => o.label)
           : [];
@@ -168,7 +158,7 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
         );
         if (
           await recordAndEnqueue(
-            s.db,
+            s,
             {
               competitionId: c.id,
               rule: d.rule,
@@ -187,14 +177,16 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
       }
       for (const o of obligations) {
         if (done.has(`${o.subject}|${step.code}`)) continue;
-        groups ??= await unitGroupChats(s.db, s.competitionId);
+        groups ??= await s.repos.chats.unitGroupChats(s.competitionId);
         const leaders =
-          step.kind === 'escalate' && o.unit ? await holdersOf(s.db, s.competitionId, 'unit_leader', o.unit) : [];
+          step.kind === 'escalate' && o.unit
+            ? await s.repos.roles.holdersOf(s.competitionId, 'unit_leader', o.unit)
+            : [];
         const messages = stepMessages(c, d, o, step, now, { groups, leaders });
         if (!messages.length) continue; // e.g. no leader to escalate to: nothing to record
         if (
           await recordAndEnqueue(
-            s.db,
+            s,
             {
               competitionId: c.id,
               rule: d.rule,
@@ -214,21 +206,20 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
   }
 
   // Snoozed reminders that are due: sent once (planned → sent), dropped when done or past the deadline.
-  const planned = await dueSnoozes(s.db, s.competitionId, now);
+  const planned = await s.repos.reminders.dueSnoozes(s.competitionId, now);
   for (const row of planned) {
     const d = deadlines.find((x) => x.rule === row.rule && x.key === row.key);
     const owing = d && now < d.dueAt ? (await owed(d)).find((x) => x.subject === row.subject) : undefined;
     // A regular reminder of the same obligation sent since the snooze was set (the deadline morning's, say) already
     // reached this person: one reminder card per obligation per slot, never two identical ones side by side.
-    const superseded = owing && (await regularReminderSince(s.db, row));
+    const superseded = owing && (await s.repos.reminders.regularReminderSince(row));
     const o = superseded ? undefined : owing;
-    const r = await s.db.transaction().execute(async (trx) => {
-      if (!(await settleSnooze(trx, row.id, o ? 'sent' : 'skipped', now)) || !o || !d) return false;
+    const r = await s.transaction(async (tx) => {
+      if (!(await tx.reminders.settleSnooze(row.id, o ? 'sent' : 'skipped', now)) || !o || !d) return false;
       const hash = row.step.split(':')[2];
       const recipients: string[] = [];
       for (const r of o.recipients) if ((await shortHash(r)) === hash) recipients.push(r);
-      await enqueueMessages(
-        trx,
+      await tx.outbox.enqueueMessages(
         stepMessages(c, d, o, { code: row.step, kind: 'before', at: now, group: false }, now, {
           groups: new Map(),
           leaders: [],
@@ -246,14 +237,14 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
 
 /** Records the occurrence and enqueues its messages in one transaction, or does nothing when it was recorded before. */
 async function recordAndEnqueue(
-  db: Kysely<Database>,
+  store: Store,
   row: Parameters<typeof recordOccurrence>[1],
   messages: OutgoingMessage[],
   now: number,
 ): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    if (!(await recordOccurrence(trx, row, now))) return false;
-    await enqueueMessages(trx, messages, now);
+  return store.transaction(async (tx) => {
+    if (!(await tx.reminders.recordOccurrence(row, now))) return false;
+    await tx.outbox.enqueueMessages(messages, now);
     return true;
   });
 }

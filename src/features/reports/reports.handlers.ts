@@ -30,15 +30,8 @@ import {
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
-import { findChatBinding } from '../../core/chats.repository';
 import type { Roles } from '../../core/roles';
-import {
-  activeProjectsOf,
-  allActiveProjects,
-  findProject,
-  projectIdByCode,
-  type Project,
-} from '../../core/projects.repository';
+import type { Project } from '../../core/projects.repository';
 import {
   decideSubmission,
   defaultPeriod,
@@ -49,18 +42,7 @@ import {
   type SubmissionDecision,
 } from './reporting.rules';
 import { parseReport, parseSelfEvaluation } from '../../../cards/reports.form';
-import {
-  firstReportTimes,
-  insertReport,
-  insertSelfEvaluation,
-  lastReport,
-  latestSelfEvaluations,
-  latestSelfEvaluationsFor,
-  reportsOf,
-  revisionCount,
-  RevisionTaken,
-  selfEvaluationRevisions,
-} from './reports.repository';
+import { RevisionTaken } from './reports.repository';
 import { problemsText } from '../../core/forms';
 import { periodWindows, type PeriodWindow } from '../../core/periods';
 
@@ -124,7 +106,7 @@ async function projectFor(
   id: string,
   mode: 'write' | 'read',
 ): Promise<Project> {
-  const p = await findProject(s.db, s.competitionId, id);
+  const p = await s.repos.projects.findProject(s.competitionId, id);
   if (p?.status !== 'active')
     refuse('reports.no_project', '找不到这个项目，或它已撤回。', 'This project does not exist or has been withdrawn.');
   const allowed = mode === 'write' ? roles.contactOf.includes(p!.unit) : canRead(roles, p!);
@@ -170,7 +152,7 @@ function requireReportingOpen(c: Competition, now: number): void {
  * reported cannot change after its due day, so it is not offered).
  */
 async function periodChoices(s: BotServices, c: Competition, p: Project, now: number): Promise<PeriodChoice[]> {
-  const first = await firstReportTimes(s.db, s.competitionId, undefined, [p.id]);
+  const first = await s.repos.reports.firstReportTimes(s.competitionId, undefined, [p.id]);
   const choices: PeriodChoice[] = [];
   for (const w of periodWindows(c)) {
     if (w.opensAt > now || p.createdAt >= w.dueAt) continue;
@@ -203,7 +185,7 @@ async function formFor(s: BotServices, c: Competition, p: Project) {
   // Pre-select the open period this project has not reported yet, else the default one.
   const open = periods.find((x) => x.state === 'pending') ?? periods.find((x) => x.state === 'missing');
   const selected = open?.code ?? defaultPeriod(windows, now)?.code;
-  const last = await lastReport(s.db, p.id);
+  const last = await s.repos.reports.lastReport(p.id);
   const from = last && periodWindows(c).find((w) => w.code === last.period);
   return reportForm({
     project: label(c, p),
@@ -215,8 +197,8 @@ async function formFor(s: BotServices, c: Competition, p: Project) {
 
 async function timeline(s: BotServices, c: Competition, p: Project, offset = 0) {
   const now = s.clock.now();
-  const reports = await reportsOf(s.db, p.id);
-  const selfs = await latestSelfEvaluations(s.db, p.id);
+  const reports = await s.repos.reports.reportsOf(p.id);
+  const selfs = await s.repos.reports.latestSelfEvaluations(p.id);
   const max = c.file.rubric.reduce((n, r) => n + r.max, 0);
   const stamp = (ms: number) => localDateTimeOf(ms, c.timeZone);
   const entries: TimelineEntry[] = periodWindows(c)
@@ -252,11 +234,11 @@ async function contactProjects(
 ): Promise<Project[]> {
   let units = roles.contactOf;
   if (chatType === 'group') {
-    const chat = await findChatBinding(s.db, chatId);
+    const chat = await s.repos.chats.findChatBinding(chatId);
     if (chat?.purpose === 'unit' && chat.unitCode && units.includes(chat.unitCode)) units = [chat.unitCode];
   }
   const all: Project[] = [];
-  for (const u of units) all.push(...(await activeProjectsOf(s.db, s.competitionId, u)));
+  for (const u of units) all.push(...(await s.repos.projects.activeProjectsOf(s.competitionId, u)));
   return all;
 }
 
@@ -282,7 +264,7 @@ export const progressCommand: CommandSpec = {
           `「${echo(code, 20)}」不是项目编号，编号形如 2024-T02-HP-1。`,
           `"${echo(code, 20)}" is not a project code; codes look like 2024-T02-HP-1.`,
         );
-      const id = await projectIdByCode(s.db, s.competitionId, code);
+      const id = await s.repos.projects.projectIdByCode(s.competitionId, code);
       if (!id) refuse('reports.unknown_code', `没有编号为 ${code} 的项目。`, `There is no project ${code}.`);
       const p = await projectFor(s, c, ctx.roles, id!, 'read');
       return ctx.reply(await timeline(s, c, p), 'report-history');
@@ -302,8 +284,7 @@ export const progressCommand: CommandSpec = {
     const now = s.clock.now();
     const current = defaultPeriod(periodWindows(c), now);
     const first = current
-      ? await firstReportTimes(
-          s.db,
+      ? await s.repos.reports.firstReportTimes(
           s.competitionId,
           current.code,
           projects.map((p) => p.id),
@@ -356,8 +337,7 @@ export const selfEvaluationCommand: CommandSpec = {
     const projects = await contactProjects(s, ctx.roles, ctx.event.chatType, ctx.event.chatId);
     if (!projects.length)
       refuse('reports.no_projects', '你的单位还没有报名的项目。', 'Your unit has no registered project.');
-    const done = await latestSelfEvaluationsFor(
-      s.db,
+    const done = await s.repos.reports.latestSelfEvaluationsFor(
       projects.map((p) => p.id),
       period!.code,
     );
@@ -395,8 +375,8 @@ async function overviewCard(s: BotServices, c: Competition, roles: Roles, period
   if (!period) refuse('reports.no_period', '还没有开始填报的期次。', 'No reporting period has opened yet.');
   const wide = roles.office || roles.leader;
   const tracks = wide ? undefined : roles.judgeOf;
-  const projects = await allActiveProjects(s.db, s.competitionId, tracks);
-  const first = await firstReportTimes(s.db, s.competitionId, period!.code);
+  const projects = await s.repos.projects.allActiveProjects(s.competitionId, tracks);
+  const first = await s.repos.reports.firstReportTimes(s.competitionId, period!.code);
   const byProject = new Map([...first].map(([k, v]) => [k.split('|')[0]!, v]));
   const o = periodOverview(
     period!,
@@ -484,9 +464,8 @@ export const scheduleCommand: CommandSpec = {
     if (ctx.roles.contactOf.length) {
       owed = [];
       for (const unit of ctx.roles.contactOf) {
-        const projects = await activeProjectsOf(s.db, s.competitionId, unit);
-        const first = await firstReportTimes(
-          s.db,
+        const projects = await s.repos.projects.activeProjectsOf(s.competitionId, unit);
+        const first = await s.repos.reports.firstReportTimes(
           s.competitionId,
           undefined,
           projects.map((p) => p.id),
@@ -561,9 +540,9 @@ export const submitReportAction: CardActionSpec<'rpt.submit'> = {
     const outcome = await submitRevision(
       period,
       now,
-      () => revisionCount(s.db, p.id, period.code),
+      () => s.repos.reports.revisionCount(p.id, period.code),
       (decision) =>
-        insertReport(s.db, {
+        s.repos.reports.insertReport({
           competitionId: s.competitionId,
           projectId: p.id,
           projectCode: p.code,
@@ -577,7 +556,9 @@ export const submitReportAction: CardActionSpec<'rpt.submit'> = {
     );
     if ('toast' in outcome) return outcome;
     const { decision } = outcome;
-    const sevDone = period.selfEvaluation ? (await selfEvaluationRevisions(s.db, p.id, period.code)) > 0 : true;
+    const sevDone = period.selfEvaluation
+      ? (await s.repos.reports.selfEvaluationRevisions(p.id, period.code)) > 0
+      : true;
     return {
       card: reportReceived({
         project: label(c, p),
@@ -632,7 +613,7 @@ export const openSelfEvaluationAction: CardActionSpec<'sev.open'> = {
     const w = selfEvaluationPeriod(c, v.period);
     if (s.clock.now() < w.opensAt)
       refuse('reports.not_open', `「${w.name}」${w.opens} 才开始。`, `"${w.nameEn}" opens on ${w.opens}.`);
-    const prior = (await latestSelfEvaluations(s.db, p.id)).find((x) => x.period === w.code);
+    const prior = (await s.repos.reports.latestSelfEvaluations(p.id)).find((x) => x.period === w.code);
     return {
       card: selfEvaluationForm({
         project: label(c, p),
@@ -660,9 +641,9 @@ export const submitSelfEvaluationAction: CardActionSpec<'sev.submit'> = {
     const outcome = await submitRevision(
       w,
       now,
-      () => selfEvaluationRevisions(s.db, p.id, w.code),
+      () => s.repos.reports.selfEvaluationRevisions(p.id, w.code),
       (decision) =>
-        insertSelfEvaluation(s.db, {
+        s.repos.reports.insertSelfEvaluation({
           competitionId: s.competitionId,
           projectId: p.id,
           projectCode: p.code,

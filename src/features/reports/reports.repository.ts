@@ -2,6 +2,7 @@
  * Reports and self-evaluations in the database. Every submission is a new revision row (unique per project, period
  * and revision), so history is never overwritten and two concurrent submissions cannot both become revision n.
  */
+import type { Bound, Repository } from '../../platform/store';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { isUniqueViolation } from '../../platform/db';
@@ -279,5 +280,24 @@ export async function insertSelfEvaluation(
   } catch (err) {
     if (isUniqueViolation(err)) throw new RevisionTaken();
     throw err;
+  }
+}
+
+/** This repository for handlers and services, bound to the database (src/platform/store.ts). */
+export const reportsRepository = {
+  revisionCount,
+  lastReport,
+  reportsOf,
+  firstReportTimes,
+  insertReport,
+  selfEvaluationRevisions,
+  latestSelfEvaluations,
+  latestSelfEvaluationsFor,
+  insertSelfEvaluation,
+} satisfies Repository;
+
+declare module '../../platform/store' {
+  interface Repositories {
+    reports: Bound<typeof reportsRepository>;
   }
 }

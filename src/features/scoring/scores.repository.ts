@@ -4,6 +4,7 @@
  * history of every sheet can be read back from the audit log. Concurrent first submissions of the same sheet (a
  * double click, two devices) meet at the unique key: the loser reads again and revises.
  */
+import type { Bound, Repository } from '../../platform/store';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { dialectOf, isUniqueViolation } from '../../platform/db';
@@ -210,4 +211,13 @@ export async function saveSheet(
     }
   }
   return { kind: 'busy' };
+}
+
+/** This repository for handlers and services, bound to the database (src/platform/store.ts). */
+export const scoresRepository = { sheetOf, sheetsOfJudge, sheetsOfTracks, saveSheet } satisfies Repository;
+
+declare module '../../platform/store' {
+  interface Repositories {
+    scores: Bound<typeof scoresRepository>;
+  }
 }

@@ -26,8 +26,6 @@ import {
   withProgress,
 } from './scoring.service';
 import { problemsText } from '../../core/forms';
-import { unitsOfJudge } from '../../core/roles.repository';
-import { projectIdByCode } from '../../core/projects.repository';
 import { refuseInGroup } from '../../core/chats';
 
 const toastError = (t: Text): CardResponse => ({ toast: { type: 'error', text: t } });
@@ -88,7 +86,7 @@ async function listCard(
 /** The scoring form of a project the judge may score now. */
 async function formCard(s: BotServices, c: Competition, judge: string, projectId: string, roles: Roles): Promise<Card> {
   const p = await projectForJudge(s, roles, projectId);
-  refuseOwnUnit(c, p, await unitsOfJudge(s.db, s.competitionId, judge));
+  refuseOwnUnit(c, p, await s.repos.roles.unitsOfJudge(s.competitionId, judge));
   requireOpen(c, s.clock.now());
   const ctx = await scoringContext(s, c, judge, p);
   return scoreForm({
@@ -108,11 +106,11 @@ async function formCard(s: BotServices, c: Competition, judge: string, projectId
  */
 async function sheetAction(ctx: CardActionContext, projectId: string) {
   const s = ctx.services;
-  await refuseInGroup(s.db, ctx.action.chatId, PRIVATE_ONLY);
+  await refuseInGroup(s.repos, ctx.action.chatId, PRIVATE_ONLY);
   const c = await s.competition();
   const judge = ctx.action.operatorOpenId;
   const p = await projectForJudge(s, ctx.roles, projectId);
-  refuseOwnUnit(c, p, await unitsOfJudge(s.db, s.competitionId, judge));
+  refuseOwnUnit(c, p, await s.repos.roles.unitsOfJudge(s.competitionId, judge));
   requireOpen(c, s.clock.now());
   return { c, judge, p };
 }
@@ -136,7 +134,7 @@ export const scoreCommand: CommandSpec = {
     const q = ctx.command.args.join(' ').trim();
     if (q && PROJECT_CODE.test(q.toUpperCase())) {
       const code = q.toUpperCase();
-      const id = await projectIdByCode(s.db, s.competitionId, code);
+      const id = await s.repos.projects.projectIdByCode(s.competitionId, code);
       if (!id) refuse('judging.unknown_code', `没有编号为 ${code} 的项目。`, `There is no project ${code}.`);
       return ctx.reply(await formCard(s, c, judge, id!, ctx.roles), 'score-form');
     }
@@ -160,7 +158,7 @@ export const judgeListAction: CardActionSpec<'judge.list'> = {
   audience: 'judge',
   async run(ctx, v) {
     const s = ctx.services;
-    await refuseInGroup(s.db, ctx.action.chatId, PRIVATE_ONLY);
+    await refuseInGroup(s.repos, ctx.action.chatId, PRIVATE_ONLY);
     return { card: await listCard(s, await s.competition(), ctx.roles, ctx.action.operatorOpenId, v.t, v.o) };
   },
 };
@@ -170,7 +168,7 @@ export const judgeOpenAction: CardActionSpec<'judge.open'> = {
   audience: 'judge',
   async run(ctx, v) {
     const s = ctx.services;
-    await refuseInGroup(s.db, ctx.action.chatId, PRIVATE_ONLY);
+    await refuseInGroup(s.repos, ctx.action.chatId, PRIVATE_ONLY);
     return { card: await formCard(s, await s.competition(), ctx.action.operatorOpenId, v.p, ctx.roles) };
   },
 };

@@ -11,12 +11,10 @@ import type { BotServices } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
 import { text, type Text } from '../../platform/i18n';
 import type { Roles } from '../../core/roles';
-import { allActiveProjects, findProject, type Project } from '../../core/projects.repository';
-import { lastReport, latestSelfEvaluations } from '../reports';
+import type { Project } from '../../core/projects.repository';
 import { judgingWindow, scoringClosed, sheetState, type SheetState } from './scoring.rules';
 import { weightedTotal } from '../rankings';
-import { saveSheet, sheetOf, sheetsOfJudge, type SaveOutcome, type SheetChange } from './scores.repository';
-import { unitsOfJudge } from '../../core/roles.repository';
+import type { SaveOutcome, SheetChange } from './scores.repository';
 
 const periodName = (c: Competition, code: string): Text => {
   const p = periodByCode(c, code);
@@ -43,7 +41,7 @@ export const sheetTotal = (c: Competition, scores: Readonly<Record<string, numbe
  * refusal says why (and contains 不能查看 for the authorisation matrix's sake: the judge cannot see it either).
  */
 export async function projectForJudge(s: BotServices, roles: Roles, id: string): Promise<Project> {
-  const p = await findProject(s.db, s.competitionId, id);
+  const p = await s.repos.projects.findProject(s.competitionId, id);
   if (p?.status !== 'active')
     refuse('judging.no_project', '找不到这个项目，或它已撤回。', 'This project does not exist or has been withdrawn.');
   if (!roles.judgeOf.includes(p!.track)) {
@@ -81,9 +79,9 @@ export async function judgeWork(
   tracks: readonly string[],
 ): Promise<JudgeWork> {
   const [projects, sheets, units] = await Promise.all([
-    allActiveProjects(s.db, s.competitionId, tracks),
-    sheetsOfJudge(s.db, s.competitionId, judge),
-    unitsOfJudge(s.db, s.competitionId, judge),
+    s.repos.projects.allActiveProjects(s.competitionId, tracks),
+    s.repos.scores.sheetsOfJudge(s.competitionId, judge),
+    s.repos.roles.unitsOfJudge(s.competitionId, judge),
   ]);
   const mine = new Map(sheets.map((x) => [x.projectId, x]));
   const order = new Map(c.file.tracks.map((t, i) => [t.code, i]));
@@ -110,7 +108,10 @@ export async function withProgress(s: BotServices, c: Competition, items: JudgeL
   const max = c.file.rubric.reduce((n, r) => n + r.max, 0);
   return Promise.all(
     items.map(async (i) => {
-      const [report, sevs] = await Promise.all([lastReport(s.db, i.id), latestSelfEvaluations(s.db, i.id)]);
+      const [report, sevs] = await Promise.all([
+        s.repos.reports.lastReport(i.id),
+        s.repos.reports.latestSelfEvaluations(i.id),
+      ]);
       const sev = sevs.sort((a, b) => b.submittedAt - a.submittedAt)[0];
       return {
         ...i,
@@ -124,9 +125,9 @@ export async function withProgress(s: BotServices, c: Competition, items: JudgeL
 /** What the scoring form shows beside the inputs: the judge's sheet so far and the project's progress. */
 export async function scoringContext(s: BotServices, c: Competition, judge: string, p: Project) {
   const [sheet, report, sevs] = await Promise.all([
-    sheetOf(s.db, p.id, judge),
-    lastReport(s.db, p.id),
-    latestSelfEvaluations(s.db, p.id),
+    s.repos.scores.sheetOf(p.id, judge),
+    s.repos.reports.lastReport(p.id),
+    s.repos.reports.latestSelfEvaluations(p.id),
   ]);
   const sev = sevs.sort((a, b) => b.submittedAt - a.submittedAt)[0];
   const max = c.file.rubric.reduce((n, r) => n + r.max, 0);
@@ -158,7 +159,7 @@ export async function storeSheet(
   const now = s.clock.now();
   const closed = scoringClosed(judgingWindow(c), now);
   if (closed) refuseText('judging.closed', closed);
-  const outcome = await saveSheet(s.db, {
+  const outcome = await s.repos.scores.saveSheet({
     competitionId: s.competitionId,
     project: { id: p.id, code: p.code },
     judge,

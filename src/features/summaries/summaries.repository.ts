@@ -2,6 +2,7 @@
  * The record that a scheduled summary went: one summary_runs row per digest slot (its primary key is the exactly-once
  * guarantee across servers). Where it goes is the announcement group (src/core/chats.repository.ts).
  */
+import type { Bound, Repository } from '../../platform/store';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { insertIfAbsent, madeRow } from '../../platform/db';
@@ -35,4 +36,13 @@ export async function claimDigest(
   });
   const r = await insertIfAbsent(trx, insert, ['competition_id', 'slot']).executeTakeFirst();
   return madeRow(r);
+}
+
+/** This repository for handlers and services, bound to the database (src/platform/store.ts). */
+export const summariesRepository = { digestRan, claimDigest } satisfies Repository;
+
+declare module '../../platform/store' {
+  interface Repositories {
+    summaries: Bound<typeof summariesRepository>;
+  }
 }

@@ -8,22 +8,14 @@ import type { Card } from '../../../cards/kit';
 import { startOfLocalDay } from '../../competition/calendar';
 import { stageAt, stageByCode, type Competition } from '../../competition/competition';
 import type { BotServices } from '../../lark/handlers';
-import { enqueueMessages } from '../../lark/outbox.repository';
 import { text, type Text } from '../../platform/i18n';
-import { activeCounts, allActiveProjects } from '../../core/projects.repository';
 import { registrationOverview } from '../registration';
-import { firstReportTimes } from '../reports';
 import { defaultPeriod, periodOverview } from '../reports';
 import { judgingProgress, judgingWindow } from '../scoring';
 import { overviewCard } from '../rankings';
-import { sheetsOfTracks } from '../scoring';
-import { findPublication } from '../rankings';
 import { digestKind, dueDigestSlot } from './summaries.rules';
-import { claimDigest, digestRan } from './summaries.repository';
 import { periodWindows } from '../../core/periods';
-import { judgingGrants } from '../../core/roles.repository';
 import { unitsOfPeople } from '../../core/roles';
-import { announcementChat } from '../../core/chats.repository';
 
 const trackRefs = (c: Competition): TrackRef[] =>
   c.file.tracks.map((t) => ({ code: t.code, name: t.name, nameEn: t.nameEn }));
@@ -52,7 +44,7 @@ export async function participationCardAt(s: BotServices, c: Competition, now: n
   const overview = registrationOverview({
     units: c.file.units,
     tracks: c.file.tracks,
-    counts: await activeCounts(s.db, s.competitionId),
+    counts: await s.repos.projects.activeCounts(s.competitionId),
   });
   const view: ParticipationView = {
     kind,
@@ -68,11 +60,11 @@ export async function participationCardAt(s: BotServices, c: Competition, now: n
   };
   if (kind === 'registration') return participationCard(view);
 
-  const projects = await allActiveProjects(s.db, s.competitionId);
+  const projects = await s.repos.projects.allActiveProjects(s.competitionId);
   const windows = periodWindows(c);
   const period = windows.filter((w) => w.dueAt <= now).at(-1) ?? defaultPeriod(windows, now);
   if (period) {
-    const first = await firstReportTimes(s.db, s.competitionId, period.code);
+    const first = await s.repos.reports.firstReportTimes(s.competitionId, period.code);
     const byProject = new Map([...first].map(([k, v]) => [k.split('|')[0]!, v]));
     const o = periodOverview(
       period,
@@ -92,8 +84,8 @@ export async function participationCardAt(s: BotServices, c: Competition, now: n
   }
   if (kind === 'judging') {
     const [grants, sheets] = await Promise.all([
-      judgingGrants(s.db, s.competitionId),
-      sheetsOfTracks(s.db, s.competitionId),
+      s.repos.roles.judgingGrants(s.competitionId),
+      s.repos.scores.sheetsOfTracks(s.competitionId),
     ]);
     const progress = judgingProgress({
       tracks: tracks.map((t) => t.code),
@@ -116,11 +108,11 @@ export async function digestAt(
   c: Competition,
   now: number,
 ): Promise<{ card: Card; kind: string } | undefined> {
-  const publication = await findPublication(s.db, s.competitionId);
+  const publication = await s.repos.snapshots.findPublication(s.competitionId);
   const kind = digestKind(stageAt(c, now)?.code, publication !== undefined);
   if (!kind) return undefined;
   if (kind === 'rankings')
-    return { kind, card: overviewCard(c, publication!, await allActiveProjects(s.db, s.competitionId), 0) };
+    return { kind, card: overviewCard(c, publication!, await s.repos.projects.allActiveProjects(s.competitionId), 0) };
   return { kind, card: await participationCardAt(s, c, now) };
 }
 
@@ -146,22 +138,20 @@ export async function runScheduledSummaries(s: BotServices, now: number): Promis
       now,
     );
     // Most minutes end here, or at the next line, without writing anything.
-    if (!slot || (await digestRan(s.db, s.competitionId, slot.slot))) return 0;
-    const chat = await announcementChat(s.db, s.competitionId);
+    if (!slot || (await s.repos.summaries.digestRan(s.competitionId, slot.slot))) return 0;
+    const chat = await s.repos.chats.announcementChat(s.competitionId);
     if (!chat) return 0;
     const digest = await digestAt(s, c, now);
     if (!digest) return 0;
-    const posted = await s.db.transaction().execute(async (trx) => {
+    const posted = await s.transaction(async (tx) => {
       if (
-        !(await claimDigest(
-          trx,
+        !(await tx.summaries.claimDigest(
           { competitionId: s.competitionId, slot: slot.slot, chatId: chat.chatId, kind: digest.kind },
           now,
         ))
       )
         return false;
-      await enqueueMessages(
-        trx,
+      await tx.outbox.enqueueMessages(
         [
           {
             key: `digest:${s.competitionId}:${slot.slot}:${chat.chatId}`,

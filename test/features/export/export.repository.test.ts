@@ -2,6 +2,7 @@
  * The export's workbook on a real database at the size the competition can reach (1,000 projects × 12 report
  * periods), read back whole by an independent reader; the 30 MB limit; and awards columns added by later migrations.
  */
+import { storeOf } from '../../support/store';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExport } from '../../../src/features/export/export.service';
@@ -94,7 +95,7 @@ afterAll(async () => {
 
 describe('the export at full size', () => {
   it('1,000 projects × 12 periods: every row is in the file, which stays under the upload limit and opens whole', async () => {
-    const built = await buildExport(db.db, c);
+    const built = await buildExport(storeOf(db.db).repos, c);
     expect(built.kind).toBe('built');
     if (built.kind !== 'built') return;
     expect(built.counts).toMatchObject({ projects: UNITS * 20, reports: UNITS * 20 * PERIODS });
@@ -108,13 +109,13 @@ describe('the export at full size', () => {
   }, 120_000);
 
   it('past the limit it stops early and says which sheet it had reached, instead of building the whole file', async () => {
-    const built = await buildExport(db.db, c, { limit: 2 * 1024 * 1024 });
+    const built = await buildExport(storeOf(db.db).repos, c, { limit: 2 * 1024 * 1024 });
     expect(built).toMatchObject({ kind: 'too_large', sheet: 'reports', limit: 2 * 1024 * 1024 });
     if (built.kind === 'too_large') expect(built.size).toBeLessThan(4 * 1024 * 1024);
   });
 
   it('one track only: its projects and their reports', async () => {
-    const built = await buildExport(db.db, c, { track: 'T03' });
+    const built = await buildExport(storeOf(db.db).repos, c, { track: 'T03' });
     expect(built.kind === 'built' && built.counts).toMatchObject({ projects: UNITS * 2, reports: UNITS * 2 * PERIODS });
   });
 });
@@ -127,7 +128,7 @@ describe('awards', () => {
       values (${newId('awd')}, ${c.id}, 'T02', 'individual', null, '张三', 'U001', 'approved', 'ou_j', 'ou_l', ${stamp}, ${stamp}, 'probe-value')`.execute(
       db.db,
     );
-    const built = await buildExport(db.db, c, { track: 'T02' });
+    const built = await buildExport(storeOf(db.db).repos, c, { track: 'T02' });
     if (built.kind !== 'built') throw new Error('expected a workbook');
     const awards = readXlsx(built.bytes).sheets.find((s) => s.name === '表彰 Awards')!;
     const header = awards.rows[0] as string[];

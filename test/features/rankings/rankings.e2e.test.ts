@@ -4,6 +4,7 @@
  * snapshot per track (verifySnapshot holds on what is stored, the hash is in the audit log, the overview goes to the
  * announcement group), re-publishing as a new version, and the published rankings anywhere afterwards.
  */
+
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cardBytes, type Card } from '../../../cards/kit';
 import { listAudit } from '../../../src/core/audit.repository';
@@ -284,7 +285,9 @@ describe('publication', () => {
       [t02.XH!.code, 4],
     ]);
     // What is stored is what the ranking computes from the database now.
-    const [input] = await loadTrackInputs(db.db, await h.container.services.competition(), ['T02']);
+    const [input] = await loadTrackInputs(h.container.services.repos, await h.container.services.competition(), [
+      'T02',
+    ]);
     expect(
       JSON.parse(JSON.stringify(computeTrackRanking(input!.input, await parametersFor('shanghai-2024', 'T02')))),
     ).toEqual(s02.results);
