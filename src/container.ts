@@ -28,9 +28,7 @@ import { projectsRepository } from './core/projects.repository';
 import { rolesRepository } from './core/roles.repository';
 import { announcementsRepository } from './features/awards/announcements.repository';
 import { awardsRepository } from './features/awards/awards.repository';
-import { exportRepository } from './features/export/export.repository';
 import { snapshotsRepository } from './features/rankings/snapshots.repository';
-import { obligationsRepository } from './features/reminders/obligations.repository';
 import { remindersRepository } from './features/reminders/reminders.repository';
 import { reportsRepository } from './features/reports/reports.repository';
 import { scoresRepository } from './features/scoring/scores.repository';
@@ -135,9 +133,7 @@ export const REPOSITORIES = {
   roles: rolesRepository,
   announcements: announcementsRepository,
   awards: awardsRepository,
-  export: exportRepository,
   snapshots: snapshotsRepository,
-  obligations: obligationsRepository,
   reminders: remindersRepository,
   reports: reportsRepository,
   scores: scoresRepository,

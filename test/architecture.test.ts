@@ -122,6 +122,25 @@ describe('the architecture', () => {
     expect(bad).toEqual([]);
   });
 
+  it('every table has one repository that owns it: no other file names it in a statement', () => {
+    const schema = readFileSync(join(ROOT, 'db/schema.ts'), 'utf8');
+    const tables = [...schema.matchAll(/^ {2}([a-z_]+): [A-Za-z]+Table;$/gm)].map((m) => m[1]!);
+    expect(tables.length).toBeGreaterThan(20);
+    const repositories = FILES.filter((f) => f.endsWith('.repository.ts')).map((f) => ({
+      f,
+      text: readFileSync(join(ROOT, f), 'utf8'),
+    }));
+    const owners = Object.fromEntries(
+      tables.map((t) => {
+        const named = new RegExp(`(selectFrom|insertInto|updateTable|deleteFrom|innerJoin|leftJoin)\\(\\s*'${t}'`);
+        return [t, repositories.filter((r) => named.test(r.text)).map((r) => r.f)];
+      }),
+    );
+    expect(Object.entries(owners).filter(([, files]) => files.length > 1)).toEqual([]);
+    expect(owners.projects).toEqual(['src/core/projects.repository.ts']);
+    expect(owners.role_grants).toEqual(['src/core/roles.repository.ts']);
+  });
+
   it('tests mirror the source: a test sits in the folder of what it tests (test/features/awards ↔ src/features/awards)', () => {
     const tests = sourceFiles('test').filter((f) => f.endsWith('.test.ts'));
     const misplaced = tests.filter((f) => {

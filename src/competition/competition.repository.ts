@@ -1,6 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
+import { dialectOf } from '../platform/db';
 import type { Database } from '../../db/schema';
-import { newId } from '../platform/ids';
+import { applyFileChatChange, chatRows } from '../core/chats.repository';
+import { applyPersonChange, personRows } from '../core/people.repository';
+import { projectPlaces } from '../core/projects.repository';
+import { applyFileGrantChange, grantRows } from '../core/roles.repository';
 import { toDbInstant } from '../platform/instant';
 import type { Change, CurrentState, Row } from './competition.sync';
 import { competitionFileSchema } from './competition.schema';
@@ -14,16 +18,12 @@ export async function readCurrentState(db: Db, competitionId: string): Promise<C
     db.selectFrom('stages').selectAll().where('competition_id', '=', competitionId).execute(),
     db.selectFrom('tracks').selectAll().where('competition_id', '=', competitionId).execute(),
     db.selectFrom('units').selectAll().where('competition_id', '=', competitionId).execute(),
-    db
-      .selectFrom('role_grants')
-      .select(['open_id', 'role', 'scope', 'source'])
-      .where('competition_id', '=', competitionId)
-      .execute(),
-    db.selectFrom('projects').select(['unit_code', 'track_code']).where('competition_id', '=', competitionId).execute(),
+    grantRows(db, competitionId),
+    projectPlaces(db, competitionId),
   ]);
-  const people = await db.selectFrom('people').select(['open_id', 'name', 'email', 'mobile']).execute();
-  const chats = await db.selectFrom('chats').select(['chat_id', 'competition_id', 'purpose', 'unit_code']).execute();
-  const count = (key: 'unit_code' | 'track_code') => {
+  const people = await personRows(db);
+  const chats = await chatRows(db);
+  const count = (key: 'unit' | 'track') => {
     const m = new Map<string, number>();
     for (const p of projects) m.set(p[key], (m.get(p[key]) ?? 0) + 1);
     return m;
@@ -36,8 +36,8 @@ export async function readCurrentState(db: Db, competitionId: string): Promise<C
     people: people as Row[],
     grants: grants as Row[],
     chats: chats as Row[],
-    projectsByUnit: count('unit_code'),
-    projectsByTrack: count('track_code'),
+    projectsByUnit: count('unit'),
+    projectsByTrack: count('track'),
   };
 }
 
@@ -86,57 +86,15 @@ export async function applyChanges(
           await trx.deleteFrom(table).where('competition_id', '=', competitionId).where('code', '=', ch.key).execute();
         break;
       }
+      // People, roles from the file and chats from the file belong to the core: their repositories apply the change.
       case 'person':
-        if (ch.op === 'add')
-          await trx
-            .insertInto('people')
-            .values({ ...(row as any), created_at: at, updated_at: at })
-            .execute();
-        else
-          await trx
-            .updateTable('people')
-            .set({ ...(row as any), updated_at: at })
-            .where('open_id', '=', ch.key)
-            .execute();
+        await applyPersonChange(trx, ch.op, ch.key, row, at);
         break;
       case 'role':
-        if (ch.op === 'add') {
-          await trx
-            .insertInto('role_grants')
-            .values({
-              id: newId('rol'),
-              competition_id: competitionId,
-              open_id: String(row.open_id),
-              role: String(row.role),
-              scope: String(row.scope),
-              source: 'file',
-              granted_by: actor,
-              created_at: at,
-            })
-            .execute();
-        } else {
-          await trx
-            .deleteFrom('role_grants')
-            .where('competition_id', '=', competitionId)
-            .where('open_id', '=', String(row.open_id))
-            .where('role', '=', String(row.role))
-            .where('scope', '=', String(row.scope))
-            .where('source', '=', 'file')
-            .execute();
-        }
+        await applyFileGrantChange(trx, competitionId, ch.op, row, actor, at);
         break;
       case 'chat':
-        if (ch.op === 'add') {
-          await trx
-            .insertInto('chats')
-            .values({ ...(row as any), name: null, chat_type: 'group', bot_present: 0, created_at: at, updated_at: at })
-            .execute();
-        } else
-          await trx
-            .updateTable('chats')
-            .set({ ...(row as any), updated_at: at })
-            .where('chat_id', '=', ch.key)
-            .execute();
+        await applyFileChatChange(trx, ch.op, ch.key, row, at);
         break;
       default: {
         const never: never = ch.entity;
@@ -166,4 +124,13 @@ export async function latestCompetitionId(db: Db): Promise<string | undefined> {
     .limit(1)
     .executeTakeFirst();
   return row?.id;
+}
+
+/**
+ * Serialises the writers of one competition that must see each other's rows (the announcement group, a publication's
+ * version) on its row, in the caller's transaction. SQLite runs one write transaction at a time: nothing to lock.
+ */
+export async function lockCompetition(trx: Transaction<Database>, competitionId: string): Promise<void> {
+  if (dialectOf(trx) === 'mysql')
+    await trx.selectFrom('competitions').select('id').where('id', '=', competitionId).forUpdate().execute();
 }

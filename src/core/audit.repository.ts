@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { fromDbInstant } from '../platform/instant';
 import type { Bound, Repository } from '../platform/store';
 import type { Database } from '../../db/schema';
 import { newId } from '../platform/ids';
@@ -76,8 +77,55 @@ export async function listAudit(db: Kysely<Database>, competitionId: string, lim
   }));
 }
 
+/** An audit entry as the records export shows it. */
+export interface AuditRow {
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: string | null;
+  after: string | null;
+  at: number;
+}
+
+/** Audit entries per query. */
+export const AUDIT_PAGE = 1_000;
+
+/** The audit log of the competition, oldest first, a page at a time (keyset on at, id: stable under new inserts). */
+export async function* auditPages(
+  db: Kysely<Database>,
+  competitionId: string,
+  pageSize = AUDIT_PAGE,
+): AsyncGenerator<AuditRow[]> {
+  let after: { at: string; id: string } | undefined;
+  for (;;) {
+    let q = db
+      .selectFrom('audit_log')
+      .select(['id', 'actor', 'action', 'entity_type', 'entity_id', 'before_json', 'after_json', 'at'])
+      .where('competition_id', '=', competitionId);
+    if (after) {
+      const { at, id } = after;
+      q = q.where((eb) => eb.or([eb('at', '>', at), eb.and([eb('at', '=', at), eb('id', '>', id)])]));
+    }
+    const rows = await q.orderBy('at').orderBy('id').limit(pageSize).execute();
+    if (!rows.length) return;
+    yield rows.map((r) => ({
+      actor: r.actor,
+      action: r.action,
+      entityType: r.entity_type,
+      entityId: r.entity_id,
+      before: r.before_json,
+      after: r.after_json,
+      at: fromDbInstant(r.at),
+    }));
+    if (rows.length < pageSize) return;
+    const last = rows[rows.length - 1]!;
+    after = { at: last.at, id: last.id };
+  }
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
-export const auditRepository = { recordAudit, listAudit } satisfies Repository;
+export const auditRepository = { recordAudit, listAudit, auditPages } satisfies Repository;
 
 declare module '../platform/store' {
   interface Repositories {

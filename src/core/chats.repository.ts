@@ -1,7 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
+import { lockCompetition } from '../competition/competition.repository';
 import type { Bound, Repository } from '../platform/store';
 import type { Database } from '../../db/schema';
-import { dialectOf, insertIfAbsent, madeRow } from '../platform/db';
+import { insertIfAbsent, madeRow } from '../platform/db';
 import { toDbInstant } from '../platform/instant';
 
 /** Remembers that the bot is (or is no longer) in a chat, keeping any purpose the office gave it. */
@@ -115,8 +116,7 @@ export async function updateChatPurpose(
  */
 export async function lockChatPurposes(trx: Transaction<Database>, competitionId: string): Promise<void> {
   // SQLite runs one write transaction at a time: there is nothing to lock.
-  if (dialectOf(trx) === 'mysql')
-    await trx.selectFrom('competitions').select('id').where('id', '=', competitionId).forUpdate().execute();
+  await lockCompetition(trx, competitionId);
 }
 
 /** Each unit's group chat (one per unit) that the bot is still in: unit code → chat id. */
@@ -154,6 +154,32 @@ export async function announcementChat(
 export async function isKnownGroup(db: Db, chatId: string): Promise<boolean> {
   const r = await db.selectFrom('chats').select('chat_type').where('chat_id', '=', chatId).executeTakeFirst();
   return r?.chat_type === 'group';
+}
+
+/** Every chat as the competition file's sync compares them (src/competition/competition.sync.ts). */
+export async function chatRows(db: Db): Promise<Array<Record<string, unknown>>> {
+  return db.selectFrom('chats').select(['chat_id', 'competition_id', 'purpose', 'unit_code']).execute();
+}
+
+/** A chat the competition file names, added or updated in the load's transaction. */
+export async function applyFileChatChange(
+  trx: Transaction<Database>,
+  op: 'add' | 'update' | 'remove',
+  chatId: string,
+  row: Record<string, unknown>,
+  at: string,
+): Promise<void> {
+  if (op === 'add') {
+    await trx
+      .insertInto('chats')
+      .values({ ...(row as any), name: null, chat_type: 'group', bot_present: 0, created_at: at, updated_at: at })
+      .execute();
+  } else
+    await trx
+      .updateTable('chats')
+      .set({ ...(row as any), updated_at: at })
+      .where('chat_id', '=', chatId)
+      .execute();
 }
 
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */

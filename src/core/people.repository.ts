@@ -63,8 +63,40 @@ export async function peopleNames(db: Db, openIds: readonly string[]): Promise<M
   return new Map(rows.filter((r) => r.name).map((r) => [r.open_id, r.name!]));
 }
 
+/** Every person as the competition file's sync compares them (src/competition/competition.sync.ts). */
+export async function personRows(db: Db): Promise<Array<Record<string, unknown>>> {
+  return db.selectFrom('people').select(['open_id', 'name', 'email', 'mobile']).execute();
+}
+
+/** A person added or updated from the competition file, in the load's transaction. */
+export async function applyPersonChange(
+  trx: Transaction<Database>,
+  op: 'add' | 'update' | 'remove',
+  openId: string,
+  row: Record<string, unknown>,
+  at: string,
+): Promise<void> {
+  if (op === 'add')
+    await trx
+      .insertInto('people')
+      .values({ ...(row as any), created_at: at, updated_at: at })
+      .execute();
+  else
+    await trx
+      .updateTable('people')
+      .set({ ...(row as any), updated_at: at })
+      .where('open_id', '=', openId)
+      .execute();
+}
+
+/** Known names of people (open_id → name), for "name (open_id)" cells. The people table holds those the bot has met. */
+export async function allPeopleNames(db: Kysely<Database>): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('people').select(['open_id', 'name']).where('name', 'is not', null).execute();
+  return new Map(rows.map((r) => [r.open_id, r.name!]));
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
-export const peopleRepository = { rememberPerson, lockPeople, peopleNames } satisfies Repository;
+export const peopleRepository = { rememberPerson, lockPeople, peopleNames, allPeopleNames } satisfies Repository;
 
 declare module '../platform/store' {
   interface Repositories {

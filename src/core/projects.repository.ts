@@ -363,6 +363,82 @@ export async function withdrawProject(
   });
 }
 
+/** Where every project of the competition sits (withdrawn ones too): the file's sync keeps units and tracks in use. */
+export async function projectPlaces(
+  db: Kysely<Database>,
+  competitionId: string,
+): Promise<Array<{ unit: string; track: string }>> {
+  const rows = await db
+    .selectFrom('projects')
+    .select(['unit_code', 'track_code'])
+    .where('competition_id', '=', competitionId)
+    .execute();
+  return rows.map((r) => ({ unit: r.unit_code, track: r.track_code }));
+}
+
+/** A project with every column the records export shows. */
+export interface ProjectRecord {
+  id: string;
+  code: string;
+  unit: string;
+  track: string;
+  name: string;
+  lead: string;
+  summary: string;
+  goals: string;
+  phone: string;
+  status: string;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+  withdrawnAt: number | null;
+}
+
+/** Every project of the competition (withdrawn ones too), optionally of one track. At most units × tracks × 2 rows. */
+export async function projectsForExport(
+  db: Kysely<Database>,
+  competitionId: string,
+  track?: string,
+): Promise<ProjectRecord[]> {
+  let q = db
+    .selectFrom('projects')
+    .select([
+      'id',
+      'code',
+      'unit_code',
+      'track_code',
+      'name',
+      'lead_name',
+      'summary',
+      'goals',
+      'phone',
+      'status',
+      'created_by',
+      'created_at',
+      'updated_at',
+      'withdrawn_at',
+    ])
+    .where('competition_id', '=', competitionId);
+  if (track) q = q.where('track_code', '=', track);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    unit: r.unit_code,
+    track: r.track_code,
+    name: r.name,
+    lead: r.lead_name,
+    summary: r.summary,
+    goals: r.goals,
+    phone: r.phone,
+    status: r.status,
+    createdBy: r.created_by,
+    createdAt: fromDbInstant(r.created_at),
+    updatedAt: fromDbInstant(r.updated_at),
+    withdrawnAt: r.withdrawn_at ? fromDbInstant(r.withdrawn_at) : null,
+  }));
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
 export const projectsRepository = {
   findProject,
@@ -376,6 +452,7 @@ export const projectsRepository = {
   createProject,
   updateProject,
   withdrawProject,
+  projectsForExport,
 } satisfies Repository;
 
 declare module '../platform/store' {

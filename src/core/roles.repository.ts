@@ -169,6 +169,64 @@ export async function unitsOfJudge(db: Db, competitionId: string, openId: string
   return unitsOfPeople(await judgingGrants(db, competitionId, openId)).get(openId) ?? new Set();
 }
 
+/** Every grant of the competition as the competition file's sync compares them (src/competition/competition.sync.ts). */
+export async function grantRows(db: Db, competitionId: string): Promise<Array<Record<string, unknown>>> {
+  return db
+    .selectFrom('role_grants')
+    .select(['open_id', 'role', 'scope', 'source'])
+    .where('competition_id', '=', competitionId)
+    .execute();
+}
+
+/** A grant from the competition file added or removed, in the load's transaction (chat grants are never touched). */
+export async function applyFileGrantChange(
+  trx: Transaction<Database>,
+  competitionId: string,
+  op: 'add' | 'update' | 'remove',
+  row: Record<string, unknown>,
+  actor: string,
+  at: string,
+): Promise<void> {
+  if (op === 'add') {
+    await trx
+      .insertInto('role_grants')
+      .values({
+        id: newId('rol'),
+        competition_id: competitionId,
+        open_id: String(row.open_id),
+        role: String(row.role),
+        scope: String(row.scope),
+        source: 'file',
+        granted_by: actor,
+        created_at: at,
+      })
+      .execute();
+  } else {
+    await trx
+      .deleteFrom('role_grants')
+      .where('competition_id', '=', competitionId)
+      .where('open_id', '=', String(row.open_id))
+      .where('role', '=', String(row.role))
+      .where('scope', '=', String(row.scope))
+      .where('source', '=', 'file')
+      .execute();
+  }
+}
+
+/** The holders of a role by scope (a unit's contacts, a track's judges), each list sorted. */
+export async function holdersByScope(db: Db, competitionId: string, role: string): Promise<Map<string, string[]>> {
+  const rows = await db
+    .selectFrom('role_grants')
+    .select(['open_id', 'scope'])
+    .where('competition_id', '=', competitionId)
+    .where('role', '=', role)
+    .orderBy('open_id')
+    .execute();
+  const out = new Map<string, string[]>();
+  for (const r of rows) out.set(r.scope, [...(out.get(r.scope) ?? []), r.open_id]);
+  return out;
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
 export const rolesRepository = {
   rolesOf,
@@ -181,6 +239,7 @@ export const rolesRepository = {
   deleteGrant,
   judgingGrants,
   unitsOfJudge,
+  holdersByScope,
 } satisfies Repository;
 
 declare module '../platform/store' {

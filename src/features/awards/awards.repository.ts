@@ -252,8 +252,29 @@ export function usedPlaces(awards: readonly Award[]): Map<string, number> {
   return used;
 }
 
+/**
+ * Every row of the awards table with all its columns, whatever migrations have added (selectAll), by track, kind
+ * and creation. At most a few times the award quota, so one query.
+ */
+export async function awardRowsForExport(
+  db: Db,
+  competitionId: string,
+  track?: string,
+): Promise<Array<Record<string, unknown>>> {
+  let q = db.selectFrom('awards').selectAll().where('competition_id', '=', competitionId);
+  if (track) q = q.where('track_code', '=', track);
+  const rows = await q.orderBy('track_code').orderBy('kind').orderBy('created_at').orderBy('id').execute();
+  return rows as unknown as Array<Record<string, unknown>>;
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
-export const awardsRepository = { listAwards, findAward, insertNomination, stepAward } satisfies Repository;
+export const awardsRepository = {
+  listAwards,
+  findAward,
+  insertNomination,
+  stepAward,
+  awardRowsForExport,
+} satisfies Repository;
 
 declare module '../../platform/store' {
   interface Repositories {

@@ -5,6 +5,8 @@
  * Headers are bilingual, Chinese first ("项目编号 Project code"); times are wall-clock times of the competition's
  * time zone (named in the header), stored as real date-time cells so that they sort and filter as dates.
  */
+import type { AuditRow } from '../../core/audit.repository';
+import type { ProjectRecord } from '../../core/projects.repository';
 import type { AwardsTable } from '../../../db/schema';
 import type { Competition } from '../../competition/competition';
 import { zoneOffsetMs } from '../../competition/calendar';
@@ -83,22 +85,7 @@ const timeHeader = (n: ExportNames, zh: string, en: string) => `${zh} ${en} (${n
 
 // ── projects (项目) ───────────────────────────────────────────────────────────────────────────────
 
-export interface ProjectRecord {
-  id: string;
-  code: string;
-  unit: string;
-  track: string;
-  name: string;
-  lead: string;
-  summary: string;
-  goals: string;
-  phone: string;
-  status: string;
-  createdBy: string;
-  createdAt: number;
-  updatedAt: number;
-  withdrawnAt: number | null;
-}
+export type { ProjectRecord } from '../../core/projects.repository';
 
 export const projectHeader = (n: ExportNames) => [
   '项目编号 Project code',
@@ -392,15 +379,7 @@ export const awardRow = (
 
 // ── audit log (审计) ──────────────────────────────────────────────────────────────────────────────
 
-export interface AuditRow {
-  actor: string;
-  action: string;
-  entityType: string;
-  entityId: string;
-  before: string | null;
-  after: string | null;
-  at: number;
-}
+export type { AuditRow } from '../../core/audit.repository';
 
 export const auditHeader = (n: ExportNames) => [
   timeHeader(n, '时间', 'At'),

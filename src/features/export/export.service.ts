@@ -30,7 +30,6 @@ import {
   type ProjectRecord,
   type SheetKey,
 } from './export.rules';
-import { PROJECT_BATCH } from './export.repository';
 
 export type SheetCounts = Record<SheetKey, number>;
 
@@ -63,6 +62,9 @@ function byProject<R extends { projectId: string }>(records: readonly R[]): Map<
  * Builds the workbook: 项目, 进展, 自评, 评分, 表彰, 审计, for the whole competition or one track. Linear in the records;
  * memory holds the file being built plus one page of rows.
  */
+/** Projects per query when reading their reports, self-evaluations and sheets (well under any IN-list limit). */
+const PROJECT_BATCH = 100;
+
 export async function buildExport(
   repos: Repositories,
   c: Competition,
@@ -70,7 +72,7 @@ export async function buildExport(
 ): Promise<BuiltExport> {
   const limit = options.limit ?? MAX_UPLOAD_BYTES;
   const { track } = options;
-  const names = namesOf(c, await repos.export.allPeopleNames());
+  const names = namesOf(c, await repos.people.allPeopleNames());
   const rubric = c.file.rubric;
   const counts: SheetCounts = { projects: 0, reports: 0, selfEvaluations: 0, scores: 0, awards: 0, audit: 0 };
   const book = new XlsxBuilder();
@@ -88,7 +90,7 @@ export async function buildExport(
   };
 
   try {
-    const projects = sortProjects(c, await repos.export.exportProjects(c.id, track));
+    const projects = sortProjects(c, await repos.projects.projectsForExport(c.id, track));
     const batches: ProjectRecord[][] = [];
     for (let i = 0; i < projects.length; i += PROJECT_BATCH) batches.push(projects.slice(i, i + PROJECT_BATCH));
 
@@ -100,14 +102,14 @@ export async function buildExport(
     const inOrder = periodOrder(c);
     start('reports', reportHeader(names));
     for (const batch of batches) {
-      const reports = byProject(await repos.export.reportsOfProjects(batch.map((p) => p.id)));
+      const reports = byProject(await repos.reports.reportsOfProjects(batch.map((p) => p.id)));
       for (const p of batch) for (const r of (reports.get(p.id) ?? []).sort(inOrder)) add(reportRow(names, p, r));
       check();
     }
 
     start('selfEvaluations', selfEvaluationHeader(names, rubric));
     for (const batch of batches) {
-      const evaluations = byProject(await repos.export.selfEvaluationsOfProjects(batch.map((p) => p.id)));
+      const evaluations = byProject(await repos.reports.selfEvaluationsOfProjects(batch.map((p) => p.id)));
       for (const p of batch)
         for (const e of (evaluations.get(p.id) ?? []).sort(inOrder)) add(selfEvaluationRow(names, rubric, p, e));
       check();
@@ -115,12 +117,12 @@ export async function buildExport(
 
     start('scores', scoreHeader(names, rubric));
     for (const batch of batches) {
-      const sheets = byProject(await repos.export.scoresOfProjects(batch.map((p) => p.id)));
+      const sheets = byProject(await repos.scores.scoresOfProjects(batch.map((p) => p.id)));
       for (const p of batch) for (const s of sheets.get(p.id) ?? []) add(scoreRow(names, rubric, p, s));
       check();
     }
 
-    const awards = await repos.export.exportAwards(c.id, track);
+    const awards = await repos.awards.awardRowsForExport(c.id, track);
     const codeOf = new Map(projects.map((p) => [p.id, p.code]));
     const columns = awardColumns(awards);
     start('awards', awardHeader(names, columns));
@@ -131,7 +133,7 @@ export async function buildExport(
     const projectCodes = new Set(projects.map((p) => p.code));
     const awardIds = new Set(awards.map((a) => String(a.id)));
     start('audit', auditHeader(names));
-    for await (const page of repos.export.auditPages(c.id)) {
+    for await (const page of repos.audit.auditPages(c.id)) {
       for (const a of page) if (!track || auditInTrack(a, track, projectCodes, awardIds)) add(auditRow(names, a));
       check();
     }

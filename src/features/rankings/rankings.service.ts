@@ -3,6 +3,7 @@
  * (发布排行), which freezes one snapshot per track, checks each by recomputing it, stores them with their hashes in the
  * audit log, and posts the overview to the announcement group, all in one transaction.
  */
+import { sheetsWithTracks } from '../scoring';
 import type { Repositories } from '../../platform/store';
 import {
   publishedCard,
@@ -42,11 +43,12 @@ export async function loadTrackInputs(
 ): Promise<TrackInputs[]> {
   const wanted = c.file.tracks.filter((t) => !tracks || tracks.includes(t.code));
   const codes = wanted.map((t) => t.code);
-  const [projects, sheets, grants] = await Promise.all([
+  const [projects, allSheets, grants] = await Promise.all([
     repos.projects.allActiveProjects(c.id, codes),
-    repos.scores.sheetsOfTracks(c.id, codes),
+    repos.scores.sheetsOfCompetition(c.id),
     repos.roles.judgingGrants(c.id),
   ]);
+  const sheets = sheetsWithTracks(allSheets, projects);
   const unitsOf = unitsOfPeople(grants);
   return wanted.map((t) => {
     const built = trackRankingInput({

@@ -3,10 +3,10 @@
  * publication gets the next version and the earlier ones stay, so what was announced can always be shown again and
  * checked (verifySnapshot recomputes a snapshot from its own inputs and parameters).
  */
+import { lockCompetition } from '../../competition/competition.repository';
 import type { Bound, Repository } from '../../platform/store';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
-import { dialectOf } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
 import type { RankingSnapshot } from './rankings.snapshot';
@@ -59,8 +59,7 @@ export async function findPublication(
  * at once get versions n and n+1 rather than colliding; SQLite runs one write transaction at a time anyway.
  */
 export async function lockPublications(trx: Transaction<Database>, competitionId: string): Promise<void> {
-  if (dialectOf(trx) === 'mysql')
-    await trx.selectFrom('competitions').select('id').where('id', '=', competitionId).forUpdate().execute();
+  await lockCompetition(trx, competitionId);
 }
 
 /**

@@ -2,6 +2,7 @@
  * People in control of reminders: a contact snoozes one (稍后提醒, two hours, never past the deadline); the office
  * pauses and resumes reminders for a unit or for everyone, and sees the plan and what was sent (提醒计划).
  */
+import { obligationsFor } from './obligations';
 import { unitByCode } from '../../competition/competition';
 import { remindersPlanCard, type PlanRow } from '../../../cards/reminders';
 import { localDateOf } from '../../competition/calendar';
@@ -40,7 +41,7 @@ export const snoozeAction: CardActionSpec<'rem.snooze'> = {
         '已经截止，不能再推迟提醒。',
         'The deadline has passed; the reminder cannot be postponed.',
       );
-    const owing = (await s.repos.obligations.obligationsFor(c, d!)).some((o) => o.subject === v.u);
+    const owing = (await obligationsFor(s.repos, c, d!)).some((o) => o.subject === v.u);
     if (!owing)
       return { toast: { type: 'success', text: text('已经完成了，不会再提醒。', 'Already done: no more reminders.') } };
     const until = snoozeUntil(scheduleOf(c), now, SNOOZE_HOURS, d!.dueAt);
@@ -178,7 +179,7 @@ export const planCommand: CommandSpec = {
         (st) => st.at > now && st.at <= horizon && st.at >= d.from && st.kind !== 'digest',
       );
       if (!steps.length) continue;
-      const obligations = await s.repos.obligations.obligationsFor(c, d);
+      const obligations = await obligationsFor(s.repos, c, d);
       const owing = obligations.length;
       // An escalation goes to the unit's leaders: say how many owing units have none (it would reach nobody).
       const unreachable = steps.some((st) => st.kind === 'escalate')

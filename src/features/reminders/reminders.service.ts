@@ -4,6 +4,7 @@
  * messages in one transaction. The occurrence's unique key makes it exactly once across servers, overlapping ticks
  * and restarts; the outbox's deterministic keys back that up.
  */
+import { obligationsFor } from './obligations';
 import type { Store } from '../../platform/store';
 import { sha256Hex } from '../../platform/hash';
 import {
@@ -19,7 +20,7 @@ import type { BotServices } from '../../lark/handlers';
 import type { OutgoingMessage } from '../../lark/outbox.repository';
 import type { recordOccurrence } from './reminders.repository';
 import { deadlinesOf, OPEN_AFTER_DEADLINE, type Deadline } from './deadlines';
-import type { Obligation } from './obligations.repository';
+import type { Obligation } from './obligations';
 import { deadlineSteps, dueSteps, isWorkingSlot, type Schedule, type Step } from './schedule.rules';
 
 export const scheduleOf = (c: Competition): Schedule => ({
@@ -114,7 +115,7 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
     if (!owedCache.has(k))
       owedCache.set(
         k,
-        (await s.repos.obligations.obligationsFor(c, d)).filter((o) => !o.unit || !paused.has(o.unit)),
+        (await obligationsFor(s.repos, c, d)).filter((o) => !o.unit || !paused.has(o.unit)),
       );
     return owedCache.get(k)!;
   };

@@ -2,6 +2,7 @@
  * Reports and self-evaluations in the database. Every submission is a new revision row (unique per project, period
  * and revision), so history is never overwritten and two concurrent submissions cannot both become revision n.
  */
+import { numberRecord, stringList } from '../../platform/json';
 import type { Bound, Repository } from '../../platform/store';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
@@ -283,6 +284,93 @@ export async function insertSelfEvaluation(
   }
 }
 
+/** The projects with a report (or, `selfEvaluation`, a self-evaluation) for the period. */
+export async function projectsThatReported(
+  db: Kysely<Database>,
+  competitionId: string,
+  period: string,
+  kind: 'report' | 'selfEvaluation',
+): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom(kind === 'report' ? 'reports' : 'self_evaluations')
+    .select('project_id')
+    .distinct()
+    .where('competition_id', '=', competitionId)
+    .where('period_code', '=', period)
+    .execute();
+  return new Set(rows.map((r) => r.project_id));
+}
+
+/** Every revision of every report of these projects. */
+export async function reportsOfProjects(
+  db: Kysely<Database>,
+  projectIds: readonly string[],
+): Promise<Array<Omit<StoredReport, 'id'>>> {
+  if (!projectIds.length) return [];
+  const rows = await db
+    .selectFrom('reports')
+    .select([
+      'project_id',
+      'period_code',
+      'revision',
+      'work_done',
+      'results',
+      'completion',
+      'evidence',
+      'problems',
+      'late',
+      'submitted_by',
+      'submitted_at',
+    ])
+    .where('project_id', 'in', projectIds)
+    .execute();
+  return rows.map((r) => ({
+    projectId: r.project_id,
+    period: r.period_code,
+    revision: r.revision,
+    workDone: r.work_done,
+    results: r.results,
+    completion: r.completion,
+    evidence: stringList(r.evidence),
+    problems: r.problems,
+    late: r.late === 1,
+    submittedBy: r.submitted_by,
+    submittedAt: fromDbInstant(r.submitted_at),
+  }));
+}
+
+/** Every revision of every self-evaluation of these projects. */
+export async function selfEvaluationsOfProjects(
+  db: Kysely<Database>,
+  projectIds: readonly string[],
+): Promise<StoredSelfEvaluation[]> {
+  if (!projectIds.length) return [];
+  const rows = await db
+    .selectFrom('self_evaluations')
+    .select([
+      'project_id',
+      'period_code',
+      'revision',
+      'scores',
+      'justification',
+      'late',
+      'submitted_by',
+      'submitted_at',
+    ])
+    .where('project_id', 'in', projectIds)
+    .execute();
+  return rows.map((r) => ({
+    projectId: r.project_id,
+    period: r.period_code,
+    revision: r.revision,
+    scores: numberRecord(r.scores),
+    justification: r.justification,
+    late: r.late === 1,
+    submittedBy: r.submitted_by,
+    submittedAt: fromDbInstant(r.submitted_at),
+  }));
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
 export const reportsRepository = {
   revisionCount,
@@ -294,6 +382,9 @@ export const reportsRepository = {
   latestSelfEvaluations,
   latestSelfEvaluationsFor,
   insertSelfEvaluation,
+  projectsThatReported,
+  reportsOfProjects,
+  selfEvaluationsOfProjects,
 } satisfies Repository;
 
 declare module '../../platform/store' {

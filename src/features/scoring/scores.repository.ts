@@ -4,6 +4,7 @@
  * history of every sheet can be read back from the audit log. Concurrent first submissions of the same sheet (a
  * double click, two devices) meet at the unique key: the loser reads again and revises.
  */
+import { numberRecord } from '../../platform/json';
 import type { Bound, Repository } from '../../platform/store';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
@@ -39,21 +40,10 @@ const COLUMNS = [
   'updated_at',
 ] as const;
 
-function parseScores(json: string): Record<string, number> {
-  try {
-    const v = JSON.parse(json) as unknown;
-    if (v && typeof v === 'object' && !Array.isArray(v))
-      return Object.fromEntries(Object.entries(v).filter(([, n]) => typeof n === 'number')) as Record<string, number>;
-  } catch {
-    // A damaged row counts as an empty sheet: the ranking then reports it as incomplete rather than failing.
-  }
-  return {};
-}
-
 const toSheet = (r: Row): StoredSheet => ({
   projectId: r.project_id,
   judge: r.judge_open_id,
-  scores: parseScores(r.criteria),
+  scores: numberRecord(r.criteria),
   comment: r.comment,
   recused: r.recused === 1,
   recusalReason: r.recusal_reason,
@@ -82,30 +72,16 @@ export async function sheetsOfJudge(db: Db, competitionId: string, judge: string
 }
 
 /** Every sheet on the active projects of some tracks (all tracks when omitted), in a stable order. */
-export async function sheetsOfTracks(
-  db: Db,
-  competitionId: string,
-  tracks?: readonly string[],
-): Promise<Array<StoredSheet & { track: string }>> {
-  if (tracks && !tracks.length) return [];
-  let q = db
+/** Every sheet of the competition, withdrawn projects' too (callers keep those of the projects they rank). */
+export async function sheetsOfCompetition(db: Db, competitionId: string): Promise<StoredSheet[]> {
+  const rows = await db
     .selectFrom('scores')
-    .innerJoin('projects', 'projects.id', 'scores.project_id')
-    .select([
-      'scores.project_id',
-      'scores.judge_open_id',
-      'scores.criteria',
-      'scores.comment',
-      'scores.recused',
-      'scores.recusal_reason',
-      'scores.updated_at',
-      'projects.track_code',
-    ])
-    .where('scores.competition_id', '=', competitionId)
-    .where('projects.status', '=', 'active');
-  if (tracks) q = q.where('projects.track_code', 'in', [...tracks]);
-  const rows = await q.orderBy('scores.project_id').orderBy('scores.judge_open_id').execute();
-  return rows.map((r) => ({ ...toSheet(r), track: r.track_code }));
+    .select(['project_id', 'judge_open_id', 'criteria', 'comment', 'recused', 'recusal_reason', 'updated_at'])
+    .where('competition_id', '=', competitionId)
+    .orderBy('project_id')
+    .orderBy('judge_open_id')
+    .execute();
+  return rows.map(toSheet);
 }
 
 export type SheetChange =
@@ -213,8 +189,58 @@ export async function saveSheet(
   return { kind: 'busy' };
 }
 
+/** Every sheet of the competition as `<judge>|<project>` (a recusal is a sheet too). */
+export async function sheetKeys(db: Db, competitionId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('scores')
+    .select(['project_id', 'judge_open_id'])
+    .where('competition_id', '=', competitionId)
+    .execute();
+  return new Set(rows.map((r) => `${r.judge_open_id}|${r.project_id}`));
+}
+
+/** Every judge's sheet (recusals included) of these projects. */
+export async function scoresOfProjects(
+  db: Db,
+  projectIds: readonly string[],
+): Promise<Array<StoredSheet & { createdAt: number }>> {
+  if (!projectIds.length) return [];
+  const rows = await db
+    .selectFrom('scores')
+    .select([
+      'project_id',
+      'judge_open_id',
+      'criteria',
+      'comment',
+      'recused',
+      'recusal_reason',
+      'created_at',
+      'updated_at',
+    ])
+    .where('project_id', 'in', projectIds)
+    .orderBy('judge_open_id')
+    .execute();
+  return rows.map((r) => ({
+    projectId: r.project_id,
+    judge: r.judge_open_id,
+    scores: numberRecord(r.criteria),
+    comment: r.comment,
+    recused: r.recused === 1,
+    recusalReason: r.recusal_reason,
+    createdAt: fromDbInstant(r.created_at),
+    updatedAt: fromDbInstant(r.updated_at),
+  }));
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
-export const scoresRepository = { sheetOf, sheetsOfJudge, sheetsOfTracks, saveSheet } satisfies Repository;
+export const scoresRepository = {
+  sheetOf,
+  sheetsOfJudge,
+  sheetsOfCompetition,
+  saveSheet,
+  sheetKeys,
+  scoresOfProjects,
+} satisfies Repository;
 
 declare module '../../platform/store' {
   interface Repositories {

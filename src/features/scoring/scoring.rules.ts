@@ -104,3 +104,15 @@ export function judgingProgress(a: {
     return { track, judges: judges.length, done: n, expected };
   });
 }
+
+/** The sheets of these (active) projects, each with its project's track; sheets of other projects are left out. */
+export function sheetsWithTracks<S extends { projectId: string }>(
+  sheets: readonly S[],
+  projects: ReadonlyArray<{ id: string; track: string }>,
+): Array<S & { track: string }> {
+  const trackOf = new Map(projects.map((p) => [p.id, p.track]));
+  return sheets.flatMap((s) => {
+    const track = trackOf.get(s.projectId);
+    return track === undefined ? [] : [{ ...s, track }];
+  });
+}

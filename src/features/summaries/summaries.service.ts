@@ -3,6 +3,7 @@
  * scheduled digest to the announcement group (competition file `summaries`), run from the minute tick and posted
  * once per slot however many servers tick: the slot's summary_runs row and its outbox message commit together.
  */
+import { sheetsWithTracks } from '../scoring';
 import { participationCard, type ParticipationView, type TrackRef } from '../../../cards/rankings';
 import type { Card } from '../../../cards/kit';
 import { startOfLocalDay } from '../../competition/calendar';
@@ -83,10 +84,11 @@ export async function participationCardAt(s: BotServices, c: Competition, now: n
     };
   }
   if (kind === 'judging') {
-    const [grants, sheets] = await Promise.all([
+    const [grants, allSheets] = await Promise.all([
       s.repos.roles.judgingGrants(s.competitionId),
-      s.repos.scores.sheetsOfTracks(s.competitionId),
+      s.repos.scores.sheetsOfCompetition(s.competitionId),
     ]);
+    const sheets = sheetsWithTracks(allSheets, projects);
     const progress = judgingProgress({
       tracks: tracks.map((t) => t.code),
       projects,
