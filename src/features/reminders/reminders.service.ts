@@ -1,6 +1,6 @@
 /**
  * The reminder run of one tick: for every deadline with a step due now (see schedule.rules), read who still owes
- * (obligations.repository), and for each (rule, deadline, subject, step) not yet recorded, record it and enqueue its
+ * (obligations.ts), and for each (rule, deadline, subject, step) not yet recorded, record it and enqueue its
  * messages in one transaction. The occurrence's unique key makes it exactly once across servers, overlapping ticks
  * and restarts; the outbox's deterministic keys back that up.
  */
