@@ -402,41 +402,11 @@ export async function projectsForExport(
 ): Promise<ProjectRecord[]> {
   let q = db
     .selectFrom('projects')
-    .select([
-      'id',
-      'code',
-      'unit_code',
-      'track_code',
-      'name',
-      'lead_name',
-      'summary',
-      'goals',
-      'phone',
-      'status',
-      'created_by',
-      'created_at',
-      'updated_at',
-      'withdrawn_at',
-    ])
+    .select([...COLUMNS, 'withdrawn_at'])
     .where('competition_id', '=', competitionId);
   if (track) q = q.where('track_code', '=', track);
   const rows = await q.execute();
-  return rows.map((r) => ({
-    id: r.id,
-    code: r.code,
-    unit: r.unit_code,
-    track: r.track_code,
-    name: r.name,
-    lead: r.lead_name,
-    summary: r.summary,
-    goals: r.goals,
-    phone: r.phone,
-    status: r.status,
-    createdBy: r.created_by,
-    createdAt: fromDbInstant(r.created_at),
-    updatedAt: fromDbInstant(r.updated_at),
-    withdrawnAt: r.withdrawn_at ? fromDbInstant(r.withdrawn_at) : null,
-  }));
+  return rows.map((r) => ({ ...toProject(r), withdrawnAt: r.withdrawn_at ? fromDbInstant(r.withdrawn_at) : null }));
 }
 
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */

@@ -31,7 +31,7 @@ const toReport = (r: Database['reports']): StoredReport => ({
   workDone: r.work_done,
   results: r.results,
   completion: r.completion,
-  evidence: JSON.parse(r.evidence) as string[],
+  evidence: stringList(r.evidence),
   problems: r.problems,
   late: r.late === 1,
   submittedBy: r.submitted_by,
@@ -183,7 +183,7 @@ const toSelfEvaluation = (r: Database['self_evaluations']): StoredSelfEvaluation
   projectId: r.project_id,
   period: r.period_code,
   revision: r.revision,
-  scores: JSON.parse(r.scores) as Record<string, number>,
+  scores: numberRecord(r.scores),
   justification: r.justification,
   late: r.late === 1,
   submittedBy: r.submitted_by,
@@ -307,36 +307,11 @@ export async function reportsOfProjects(
   projectIds: readonly string[],
 ): Promise<Array<Omit<StoredReport, 'id'>>> {
   if (!projectIds.length) return [];
-  const rows = await db
-    .selectFrom('reports')
-    .select([
-      'project_id',
-      'period_code',
-      'revision',
-      'work_done',
-      'results',
-      'completion',
-      'evidence',
-      'problems',
-      'late',
-      'submitted_by',
-      'submitted_at',
-    ])
-    .where('project_id', 'in', projectIds)
-    .execute();
-  return rows.map((r) => ({
-    projectId: r.project_id,
-    period: r.period_code,
-    revision: r.revision,
-    workDone: r.work_done,
-    results: r.results,
-    completion: r.completion,
-    evidence: stringList(r.evidence),
-    problems: r.problems,
-    late: r.late === 1,
-    submittedBy: r.submitted_by,
-    submittedAt: fromDbInstant(r.submitted_at),
-  }));
+  const rows = await db.selectFrom('reports').selectAll().where('project_id', 'in', projectIds).execute();
+  return rows.map((r) => {
+    const { id: _, ...report } = toReport(r);
+    return report;
+  });
 }
 
 /** Every revision of every self-evaluation of these projects. */
@@ -345,30 +320,8 @@ export async function selfEvaluationsOfProjects(
   projectIds: readonly string[],
 ): Promise<StoredSelfEvaluation[]> {
   if (!projectIds.length) return [];
-  const rows = await db
-    .selectFrom('self_evaluations')
-    .select([
-      'project_id',
-      'period_code',
-      'revision',
-      'scores',
-      'justification',
-      'late',
-      'submitted_by',
-      'submitted_at',
-    ])
-    .where('project_id', 'in', projectIds)
-    .execute();
-  return rows.map((r) => ({
-    projectId: r.project_id,
-    period: r.period_code,
-    revision: r.revision,
-    scores: numberRecord(r.scores),
-    justification: r.justification,
-    late: r.late === 1,
-    submittedBy: r.submitted_by,
-    submittedAt: fromDbInstant(r.submitted_at),
-  }));
+  const rows = await db.selectFrom('self_evaluations').selectAll().where('project_id', 'in', projectIds).execute();
+  return rows.map(toSelfEvaluation);
 }
 
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
