@@ -3,7 +3,7 @@
  * materials and decision forms, the notice a unit gets when its place is confirmed, and the announcement. Names and
  * texts people typed are shown as plain text, once; the list shows excerpts, the step cards the whole text.
  */
-import { text, type Text } from '../src/platform/i18n';
+import { excerpt, text, type Text } from '../src/platform/i18n';
 import type { ActionValue } from './actions';
 import { decisionInputs, materialsInputs, NOMINATION_FIELDS, nominationInputs } from './awards.form';
 import {
@@ -60,7 +60,6 @@ const STATUS_MARK: Partial<Record<AwardStatus, string>> = {
 
 /** At most this many characters of a reason or a note in the list; the step cards show the whole text. */
 const EXCERPT = 80;
-const excerpt = (s: string, max = EXCERPT) => ([...s].length > max ? `${[...s].slice(0, max).join('')}…` : s);
 
 const statusLine = (r: AwardRow): Element =>
   markdown(
@@ -92,8 +91,8 @@ function listRow(r: AwardRow): Element[] {
     divider(),
     statusLine(r),
     nomineeLine(r),
-    ...field(text('推荐理由', 'Reason'), excerpt(r.reason)),
-    ...(r.decisionNote ? field(text('审定意见', 'Decision note'), excerpt(r.decisionNote)) : []),
+    ...field(text('推荐理由', 'Reason'), excerpt(r.reason, EXCERPT)),
+    ...(r.decisionNote ? field(text('审定意见', 'Decision note'), excerpt(r.decisionNote, EXCERPT)) : []),
     ...(r.buttons.length ? [buttonRow(r.buttons.map((b) => button(b.label, b.value, b.type ?? 'default')))] : []),
   ];
 }

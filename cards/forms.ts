@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { cleanInput, parseEvidence, textLength, type Validated } from '../src/core/forms';
 import type { RubricLine } from '../src/competition/rubric';
 import { text, type Text } from '../src/platform/i18n';
-import { formInput, plainText, type Element } from './kit';
+import { type Element, formInput } from './kit';
 
 export interface FieldSpec {
   /** The component's name on the card, and its key in `form_value`. */
@@ -222,24 +222,3 @@ export function parseForm<T>(schema: z.ZodType<T>, raw: Readonly<Record<string, 
 
 /** For a cross-field rule that must run even when a field failed (see parseForm). */
 export const ALWAYS = { when: () => true } as const;
-
-/** A select of a form: `options` are [value, label] pairs; labels may carry typed names (plain text, written once). */
-export function selectOf(
-  name: string,
-  placeholder: Text,
-  options: ReadonlyArray<{ value: string; label: Text | string }>,
-  initial?: string,
-): Element {
-  return {
-    tag: 'select_static',
-    name,
-    required: true,
-    width: 'fill',
-    placeholder: plainText(placeholder),
-    options: options.map((o) => ({
-      text: typeof o.label === 'string' ? { tag: 'plain_text', content: o.label } : plainText(o.label),
-      value: o.value,
-    })),
-    ...(initial ? { initial_option: initial } : {}),
-  };
-}

@@ -4,7 +4,7 @@
  * ever sent in one-to-one chats and cannot be forwarded. What people typed goes through `userText` / `plain`.
  */
 import type { ActionValue } from './actions';
-import { text, type Text } from '../src/platform/i18n';
+import { excerpt, text, type Text } from '../src/platform/i18n';
 import { recusalInputs, scoreSheetInputs } from './judging.form';
 import {
   button,
@@ -140,7 +140,6 @@ export function judgeListCard(view: {
 
 /** At most this many characters of a report or a justification on the form; the timeline has the rest. */
 const EXCERPT = 300;
-const excerpt = (s: string) => ([...s].length > EXCERPT ? `${[...s].slice(0, EXCERPT).join('')}…` : s);
 
 export function scoreForm(view: {
   project: JudgedProject;
@@ -166,7 +165,7 @@ export function scoreForm(view: {
         ),
       ),
     );
-    elements.push(...field(text('取得的成效', 'Results'), excerpt(view.latest.results)));
+    elements.push(...field(text('取得的成效', 'Results'), excerpt(view.latest.results, EXCERPT)));
   } else elements.push(markdown(text('**最新进展** ：还没有报告。', '**Latest progress**: no report yet.')));
   if (view.selfEvaluation) {
     const s = view.selfEvaluation;
@@ -178,7 +177,7 @@ export function scoreForm(view: {
         ),
       ),
     );
-    elements.push(...field(text('自评理由', 'Justification'), excerpt(s.justification)));
+    elements.push(...field(text('自评理由', 'Justification'), excerpt(s.justification, EXCERPT)));
   }
   elements.push(button(text('查看全部进展记录', 'Full timeline'), { a: 'rpt.history', p: p.id }), divider());
   elements.push(

@@ -6,7 +6,7 @@
 import type { Bound, Repository } from '../platform/store';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { isUniqueViolation } from '../platform/db';
+import { isLockConflict, isUniqueViolation } from '../platform/db';
 import { newId } from '../platform/ids';
 import { fromDbInstant, toDbInstant } from '../platform/instant';
 import { prepare } from '../platform/prepared';
@@ -213,12 +213,6 @@ function uniqueViolation(err: unknown): 'name' | 'other' | undefined {
   return /projects_name_uq|active_name/.test((err as Error).message ?? '') ? 'name' : 'other';
 }
 
-/** Lock waits and deadlocks under contention: the statement can simply be tried again. */
-const transient = (err: unknown) => {
-  const e = err as { code?: string; errno?: number };
-  return e?.errno === 1213 || e?.errno === 1205 || e?.code === 'SQLITE_BUSY';
-};
-
 export async function createProject(
   db: Kysely<Database>,
   p: {
@@ -286,7 +280,7 @@ export async function createProject(
     } catch (err) {
       const v = uniqueViolation(err);
       if (v === 'name') return { kind: 'name_taken' };
-      if (v === 'other' || transient(err)) continue; // someone took this slot or number a moment ago: look again
+      if (v === 'other' || isLockConflict(err)) continue; // someone took this slot or number a moment ago: look again
       throw err;
     }
   }

@@ -31,6 +31,10 @@ export function zhJoin(...parts: readonly string[]): string {
   return out;
 }
 
+/** The first `max` characters (code points) of `s`, with … when something was cut. */
+export const excerpt = (s: string, max: number): string =>
+  [...s].length > max ? `${[...s].slice(0, max).join('')}…` : s;
+
 /**
  * What a person typed, echoed back in a reply (a text message, where `<at user_id="all">` would notify the whole group
  * and `[x](url)` would become a link: https://open.feishu.cn/document/server-docs/im-v1/message-content-description/create_json):
@@ -38,6 +42,5 @@ export function zhJoin(...parts: readonly string[]): string {
  * a tag or a link, whatever the reply is shown in.
  */
 export function echo(s: string, max = 40): string {
-  const cut = [...s].length > max ? `${[...s].slice(0, max).join('')}…` : s;
-  return cut.replace(/</g, '＜').replace(/>/g, '＞').replace(/\[/g, '［').replace(/\]/g, '］');
+  return excerpt(s, max).replace(/</g, '＜').replace(/>/g, '＞').replace(/\[/g, '［').replace(/\]/g, '］');
 }

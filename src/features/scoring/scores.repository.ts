@@ -8,7 +8,7 @@ import { numberRecord } from '../../platform/json';
 import type { Bound, Repository } from '../../platform/store';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
-import { dialectOf, isUniqueViolation } from '../../platform/db';
+import { dialectOf, isLockConflict, isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
 import { recordAudit } from '../../core/audit.repository';
@@ -89,12 +89,6 @@ export type SheetChange =
   | { kind: 'recuse'; reason: string };
 
 export type SaveOutcome = { kind: 'created' | 'revised' | 'unchanged'; sheet: StoredSheet } | { kind: 'busy' };
-
-/** Lock waits and deadlocks under contention (MySQL gap locks on a first insert): try again. */
-const transient = (err: unknown) => {
-  const e = err as { code?: string; errno?: number };
-  return e?.errno === 1213 || e?.errno === 1205 || e?.code === 'SQLITE_BUSY';
-};
 
 const sameSheet = (a: StoredSheet, change: SheetChange) =>
   change.kind === 'score'
@@ -182,7 +176,7 @@ export async function saveSheet(
       });
     } catch (err) {
       // Another submission created the row a moment ago, or the engine chose us as a deadlock victim: read again.
-      if (isUniqueViolation(err) || transient(err)) continue;
+      if (isUniqueViolation(err) || isLockConflict(err)) continue;
       throw err;
     }
   }
