@@ -46,32 +46,6 @@ export async function holdersOf(
   return [...new Set(rows.map((r) => r.open_id))];
 }
 
-/** The units that have at least one leader (`unit_leader`, from the competition file): escalations reach only these. */
-export async function unitsWithLeaders(db: Kysely<Database>, competitionId: string): Promise<Set<string>> {
-  const rows = await db
-    .selectFrom('role_grants')
-    .select('scope')
-    .distinct()
-    .where('competition_id', '=', competitionId)
-    .where('role', '=', 'unit_leader')
-    .execute();
-  return new Set(rows.map((r) => r.scope));
-}
-
-/** Every unit leader (from the file) and their unit. */
-export async function unitLeaders(
-  db: Kysely<Database>,
-  competitionId: string,
-): Promise<Array<{ openId: string; unit: string }>> {
-  const rows = await db
-    .selectFrom('role_grants')
-    .select(['open_id', 'scope'])
-    .where('competition_id', '=', competitionId)
-    .where('role', '=', 'unit_leader')
-    .execute();
-  return rows.map((r) => ({ openId: r.open_id, unit: r.scope }));
-}
-
 /** Everyone in the office: the BOT_ADMINS and whoever holds the office role. */
 export async function officeOpenIds(
   db: Kysely<Database>,
@@ -213,7 +187,7 @@ export async function applyFileGrantChange(
   }
 }
 
-/** The holders of a role by scope (a unit's contacts, a track's judges), each list sorted. */
+/** The holders of a role by scope (a unit's contacts or leaders, a track's judges), each list sorted. */
 export async function holdersByScope(db: Db, competitionId: string, role: string): Promise<Map<string, string[]>> {
   const rows = await db
     .selectFrom('role_grants')
@@ -231,8 +205,6 @@ export async function holdersByScope(db: Db, competitionId: string, role: string
 export const rolesRepository = {
   rolesOf,
   holdersOf,
-  unitsWithLeaders,
-  unitLeaders,
   officeOpenIds,
   storedGrants,
   insertChatGrant,

@@ -173,7 +173,9 @@ export async function members(
 ): Promise<MembersView> {
   const grants = await repos.roles.storedGrants(competitionId);
   // Unit leaders come only from the file and are not a chat role (grants.ts): read apart.
-  const leaders = await repos.roles.unitLeaders(competitionId);
+  const leaders = [...(await repos.roles.holdersByScope(competitionId, 'unit_leader'))].flatMap(([unit, ids]) =>
+    ids.map((openId) => ({ openId, unit })),
+  );
   const known = await repos.people.peopleNames([
     ...admins,
     ...grants.map((g) => g.openId),

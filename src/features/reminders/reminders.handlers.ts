@@ -172,7 +172,8 @@ export const planCommand: CommandSpec = {
     const now = s.clock.now();
     const horizon = now + 14 * 86_400_000;
     const sched = scheduleOf(c);
-    const leaders = await s.repos.roles.unitsWithLeaders(s.competitionId);
+    // Units with a leader (from the file): escalations reach only these.
+    const leaders = await s.repos.roles.holdersByScope(s.competitionId, 'unit_leader');
     const upcoming: PlanRow[] = [];
     for (const d of deadlinesOf(c)) {
       const steps = deadlineSteps(sched, d.dueDate, d.dueAt).filter(

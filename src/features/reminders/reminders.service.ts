@@ -134,7 +134,9 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
         const office = await s.repos.roles.officeOpenIds(s.competitionId, s.admins);
         // Who the escalation to unit leaders will not reach: the office should know now, not find out later.
         const leaders =
-          c.file.reminders.escalateAfterDays > 0 ? await s.repos.roles.unitsWithLeaders(s.competitionId) : undefined;
+          c.file.reminders.escalateAfterDays > 0
+            ? await s.repos.roles.holdersByScope(s.competitionId, 'unit_leader')
+            : undefined;
         const unreachable = leaders
           ? obligations.filter((o) => o.unit && !leaders.has(o.unit)).map((o) => o.label)
           : [];
