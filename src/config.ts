@@ -48,7 +48,8 @@ export const configSchema = z.object({
     .min(0)
     .max(65_535)
     .default(3000),
-  HOST: z.string().trim().default('0.0.0.0'),
+  /** Default 0.0.0.0 with Lark credentials; 127.0.0.1 for the playground (no credentials), which nobody else should reach. */
+  HOST: optionalText,
   COMPETITION_FILE: z.string().trim().default(DEFAULT_COMPETITION_FILE),
   BOT_ADMINS: z
     .string()
@@ -69,7 +70,8 @@ function credentialProblems(env: Record<string, string | undefined>): string[] {
   return [`${id ? 'LARK_APP_SECRET' : 'LARK_APP_ID'}: is required when the other Lark credential is set`];
 }
 
-export type Config = Readonly<z.output<typeof configSchema>> & {
+export type Config = Readonly<Omit<z.output<typeof configSchema>, 'HOST'>> & {
+  readonly HOST: string;
   /** Outgoing messages are sent only when the app credentials are present. */
   readonly larkEnabled: boolean;
 };
@@ -89,5 +91,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   ];
   if (problems.length || !parsed.success) throw new ConfigError(problems);
   const config = parsed.data;
-  return Object.freeze({ ...config, larkEnabled: Boolean(config.LARK_APP_ID && config.LARK_APP_SECRET) });
+  const larkEnabled = Boolean(config.LARK_APP_ID && config.LARK_APP_SECRET);
+  return Object.freeze({ ...config, HOST: config.HOST ?? (larkEnabled ? '0.0.0.0' : '127.0.0.1'), larkEnabled });
 }

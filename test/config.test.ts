@@ -12,6 +12,14 @@ describe('configuration', () => {
     expect(c.larkEnabled).toBe(false);
   });
 
+  it('binds the playground (no credentials) to loopback and the production server to every interface, unless HOST says', () => {
+    expect(loadConfig({}).HOST).toBe('127.0.0.1');
+    expect(loadConfig({ LARK_APP_ID: ' ', LARK_APP_SECRET: '' }).HOST).toBe('127.0.0.1');
+    expect(loadConfig({ LARK_APP_ID: 'cli_x', LARK_APP_SECRET: 's' }).HOST).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '10.0.0.5', LARK_APP_ID: 'cli_x', LARK_APP_SECRET: 's' }).HOST).toBe('10.0.0.5');
+  });
+
   it('accepts a local emulator as the Lark domain and the Lark brand domain', () => {
     expect(loadConfig({ LARK_DOMAIN: 'http://127.0.0.1:8787/' }).LARK_DOMAIN).toBe('http://127.0.0.1:8787');
     expect(loadConfig({ LARK_DOMAIN: 'https://open.larksuite.com' }).LARK_DOMAIN).toBe('https://open.larksuite.com');

@@ -74,7 +74,7 @@ export interface Emulator {
   /** Messages the bot sent to a chat id or a user's open_id (replies included), or in reply to a message id. */
   messagesTo(receiveId: string): RecordedMessage[];
   /** A user's message, so that the bot can reply to it; lark-sender records one per delivered message event. */
-  recordInbound(message: Omit<InboundMessage, 'createTime'> & { createTime?: number }): InboundMessage;
+  recordInbound(message: Omit<InboundMessage, 'createTime' | 'seq'> & { createTime?: number }): InboundMessage;
 
   /** A callback token for a card message, accepted by /interactive/v1/card/update [DELAY]. */
   issueCardToken(input: { messageId: string; operatorOpenId: string; answered?: boolean }): CardTokenRecord;

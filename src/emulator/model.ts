@@ -192,6 +192,8 @@ export class PlatformModel {
   private readonly inboundById = new Map<string, InboundMessage>();
   private readonly p2pChatOf = new Map<string, string>();
   private logSeq = 0;
+  /** Arrival order of messages, both directions (never reset, so that it stays unique). */
+  private seq = 0;
 
   constructor(readonly config: ResolvedConfig) {
     this.state = {
@@ -506,8 +508,8 @@ export class PlatformModel {
   }
 
   /** Records a message a user sent (the LarkSender calls this before delivering the event). */
-  recordInbound(input: Omit<InboundMessage, 'createTime'> & { createTime?: number }): InboundMessage {
-    const message: InboundMessage = { ...input, createTime: input.createTime ?? this.now() };
+  recordInbound(input: Omit<InboundMessage, 'createTime' | 'seq'> & { createTime?: number }): InboundMessage {
+    const message: InboundMessage = { ...input, createTime: input.createTime ?? this.now(), seq: ++this.seq };
     this.state.inbound.push(message);
     this.inboundById.set(message.messageId, message);
     return message;
@@ -638,6 +640,7 @@ export class PlatformModel {
       initialContent: input.parsed,
       uuid: input.uuid,
       createTime: at,
+      seq: ++this.seq,
       parentId: input.parentId,
       rootId: input.rootId,
       threadId: input.threadId,

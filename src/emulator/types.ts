@@ -152,6 +152,8 @@ export interface RecordedMessage {
   initialContent: unknown;
   uuid?: string;
   createTime: number;
+  /** Order of arrival among every message of the chat, bot's and users' alike (the clock may be moved back). */
+  seq: number;
   parentId?: string;
   rootId?: string;
   threadId?: string;
@@ -167,6 +169,8 @@ export interface InboundMessage {
   msgType: string;
   content: unknown;
   createTime: number;
+  /** Order of arrival, shared with RecordedMessage.seq. */
+  seq: number;
 }
 
 export interface RecordedFile {

@@ -6,6 +6,8 @@ import { loadConfig, type Config } from '../config';
 import { createContainer, type Container } from '../container';
 import { readCompetitionFile } from '../competition/loader';
 import { loadCompetition, unresolvedLines } from '../competition/competition.service';
+import type { Competition } from '../competition/competition';
+import type { LarkApi } from '../lark/client';
 import { systemClock, type Clock } from '../platform/clock';
 import { openNodeDatabase as openDatabase } from '../platform/db-node';
 import { TrackedDefer } from '../platform/defer';
@@ -18,6 +20,10 @@ export interface BootOptions {
   logger?: Logger;
   /** Load COMPETITION_FILE at start (the server does; most CLI commands do not need to). */
   loadCompetitionFile?: boolean;
+  /** A Lark client of the caller's (the playground's, pointed at its in-process emulator) instead of the configured one. */
+  lark?: LarkApi;
+  /** Changes the competition file's definition before it is loaded (the playground adds its cast's people and chats). */
+  prepare?: (competition: Competition) => Competition;
 }
 
 export async function boot(options: BootOptions = {}): Promise<Container> {
@@ -28,7 +34,8 @@ export async function boot(options: BootOptions = {}): Promise<Container> {
   try {
     const { applied } = await migrateToLatest(database.db);
     if (applied.length) logger.info('migrations applied', { applied });
-    const competition = await readCompetitionFile(config.COMPETITION_FILE);
+    const read = await readCompetitionFile(config.COMPETITION_FILE);
+    const competition = options.prepare ? options.prepare(read) : read;
     // Built before the load, so that the load can ask the contact API through the container's Lark client.
     const container = createContainer({
       config,
@@ -37,6 +44,7 @@ export async function boot(options: BootOptions = {}): Promise<Container> {
       database,
       defer: new TrackedDefer(logger),
       competitionId: competition.id,
+      ...(options.lark ? { lark: options.lark } : {}),
     });
     if (options.loadCompetitionFile !== false) {
       const lark = container.lark;
@@ -56,7 +64,7 @@ export async function boot(options: BootOptions = {}): Promise<Container> {
       const problems = unresolvedLines(result);
       if (problems.length) logger.warn('people in the competition file could not be resolved', { people: problems });
     }
-    if (!config.larkEnabled) {
+    if (!container.lark.enabled) {
       logger.warn(
         'LARK_APP_ID / LARK_APP_SECRET not set: outgoing messages are disabled (events are still verified and handled)',
       );
