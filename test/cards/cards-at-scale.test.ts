@@ -4,9 +4,9 @@
  * person types at its maximum length, the full award quota (30 collectives, 40 individuals) and ended nominations,
  * 5 judges per track, 3 contacts per unit.
  *
- * Typed values are the worst case for the request body: 4-byte UTF-8 characters (CJK extension B) and `"` and `\`,
- * which JSON escapes twice once the card sits inside `content`. Each starts with TYPED_MARK and a character of its
- * own, so that it is recognised wherever it lands; names from the competition file never carry the mark.
+ * The season's data is test/support/season.ts: typed values are the worst case for the request body (4-byte UTF-8
+ * characters, `"` and `\`, which JSON escapes twice), each starting with TYPED_MARK and a character of its own, so that
+ * it is recognised wherever it lands; names from the competition file never carry the mark.
  *
  * Each card must hold `cardFaults` (the platform's rules, the bot's budget, typed text never in markdown nor repeated
  * per language, bold clear of Chinese). Paged cards are walked by the offsets their own buttons carry, and every item
@@ -34,7 +34,6 @@ import {
   scoreForm,
   scoreSaved,
   JUDGE_PAGE,
-  type JudgedProject,
   type JudgeListItem,
 } from '../../cards/judging';
 import type { ActionValue } from '../../cards/actions';
@@ -62,7 +61,6 @@ import {
   unitNoticeCard,
   withdrawnCard,
   PROJECTS_PAGE,
-  type ProjectView,
   type TrackChoice,
 } from '../../cards/registration';
 import {
@@ -114,125 +112,40 @@ import {
   tables,
   type Node,
 } from '../support/card-checks';
-import { competition2024, competition2024Json } from '../support/fixtures';
-import { projectCode, type ProjectFields } from '../../src/core/projects';
+import { competition2024Json } from '../support/fixtures';
 import { periodWindows, type PeriodTally, type ReportState } from '../../src/core/periods';
 import { KIND_NAME, type AwardKind, type AwardStatus } from '../../src/core/awards';
 
-// ── the competition file ───────────────────────────────────────────────────────────────────────────────────────────
-
-const c = competition2024();
-const F = c.file;
-const UNITS = F.units;
-const TRACKS = F.tracks;
-const PERIODS = c.periods;
-const STAGES = c.stages;
-const RUBRIC = F.rubric;
-const PER_UNIT_TRACK = F.projectsPerUnitPerTrack;
-const RUBRIC_MAX = RUBRIC.reduce((n, r) => n + r.max, 0);
-const JUDGES_PER_TRACK = 5;
-const CONTACTS_PER_UNIT = 3;
-/** Lark display names (what the bot shows for a person) and group names, at the longest we allow for. */
-const DISPLAY_NAME = 30;
-const CHAT_NAME = 60;
-const unitShort = (code: string) => UNITS.find((u) => u.code === code)!.shortName;
-const periodText = (p: { name: string; nameEn: string }): Text => text(p.name, p.nameEn);
-
-// ── typed values: the worst case for bytes, each recognisable ──────────────────────────────────────────────────────
-
-/** 4 bytes each in the request body: a CJK extension B character, and `"` and `\` (escaped twice). */
-const FILL = ['𠀀', '"', '\\'];
-let serial = 0;
-/** A character no other typed value starts with (CJK extension B, 4 bytes too). */
-const own = () => String.fromCodePoint(0x20001 + serial++);
-
-/** A value a person typed: exactly `length` characters (code points), TYPED_MARK first, then its own character. */
-function typed(length: number): string {
-  const chars = [TYPED_MARK, own()];
-  for (let i = 0; chars.length < length; i++) chars.push(FILL[i % FILL.length]!);
-  return chars.slice(0, length).join('');
-}
-
-/**
- * `count` http(s) links, one a line, as long as a `max`-character field allows; the mark is in each path (a link has
- * to start with its scheme).
- */
-function links(max: number, count = REPORT_LIMITS.links): string[] {
-  const each = Math.floor((max - (count - 1)) / count);
-  return Array.from({ length: count }, () => {
-    const head = ['h', 't', 't', 'p', 's', ':', '/', '/', 'a', '.', 'c', 'n', '/', TYPED_MARK, own()];
-    for (let i = 0; head.length < each; i++) head.push(FILL[i % FILL.length]!);
-    return head.join('');
-  });
-}
-
-const len = (s: string) => [...s].length;
-
-// ── the data of a full season ──────────────────────────────────────────────────────────────────────────────────────
-
-interface SeasonProject {
-  id: string;
-  code: string;
-  unit: string;
-  track: string;
-  fields: ProjectFields;
-}
-
-const PROJECTS: SeasonProject[] = UNITS.flatMap((u) =>
-  TRACKS.flatMap((t) =>
-    Array.from({ length: PER_UNIT_TRACK }, (_, k) => ({
-      id: `prj_${`${t.code}${u.code}${k + 1}`.padEnd(20, 'x')}`,
-      code: projectCode(F.codePrefix, t.code, u.code, k + 1),
-      unit: u.code,
-      track: t.code,
-      fields: {
-        name: typed(LIMITS.name),
-        lead: typed(LIMITS.lead),
-        summary: typed(LIMITS.summary),
-        goals: typed(LIMITS.goals),
-        phone: typed(LIMITS.phone),
-      },
-    })),
-  ),
-);
-const ofUnit = (unit: string) => PROJECTS.filter((p) => p.unit === unit);
-const ofTrack = (track: string) => PROJECTS.filter((p) => p.track === track);
-const trackOf = (code: string) => TRACKS.find((t) => t.code === code)!;
-
-const projectView = (p: SeasonProject): ProjectView => ({
-  ...p.fields,
-  id: p.id,
-  code: p.code,
-  track: p.track,
-  trackName: trackOf(p.track).name,
-  trackNameEn: trackOf(p.track).nameEn,
-});
-const projectLabel = (p: SeasonProject): ProjectLabel => ({
-  id: p.id,
-  code: p.code,
-  name: p.fields.name,
-  trackName: trackOf(p.track).name,
-  trackNameEn: trackOf(p.track).nameEn,
-  unitName: unitShort(p.unit),
-});
-const judged = (p: SeasonProject): JudgedProject => ({
-  id: p.id,
-  code: p.code,
-  name: p.fields.name,
-  unitName: unitShort(p.unit),
-  trackName: text(trackOf(p.track).name, trackOf(p.track).nameEn),
-});
-
-const fullReport = () => ({
-  workDone: typed(REPORT_LIMITS.workDone),
-  results: typed(REPORT_LIMITS.results),
-  completion: 100,
-  evidence: links(REPORT_LIMITS.evidence),
-  problems: typed(REPORT_LIMITS.problems),
-});
-
-const person = (): string => typed(DISPLAY_NAME);
-const openId = (i: number) => `ou_${String(i).padStart(32, '0')}`;
+import {
+  c,
+  CHAT_NAME,
+  CONTACTS_PER_UNIT,
+  F,
+  fullReport,
+  JUDGES_PER_TRACK,
+  judged,
+  len,
+  links,
+  ofTrack,
+  ofUnit,
+  openId,
+  PER_UNIT_TRACK,
+  PERIODS,
+  person,
+  projectLabel,
+  PROJECTS,
+  projectView,
+  RUBRIC,
+  RUBRIC_MAX,
+  periodText,
+  type SeasonProject,
+  STAGES,
+  TRACKS,
+  typed,
+  typedSoFar,
+  UNITS,
+  unitShort,
+} from '../support/season';
 
 // ── reading cards ──────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -1331,7 +1244,7 @@ describe('members, help, welcome and export cards at scale', () => {
   const sources: GrantSource[] = ['chat', 'file', 'env'];
   const holders = (n: number, source?: GrantSource): Holder[] =>
     Array.from({ length: n }, (_, i) => ({
-      openId: openId(1000 + serial + i),
+      openId: openId(1000 + typedSoFar() + i),
       name: person(),
       source: source ?? sources[i % 3]!,
     }));
