@@ -1,0 +1,1080 @@
+/**
+ * Every card builder of cards/ with its variants, at two sizes: `TEST_SIZE` (a few units, tracks and projects, short
+ * typed values with markup characters in them, as a feature test would have) and `MAX_SIZE` (the full 2024 season of
+ * test/support/season.ts: 400 projects, every typed value at its longest, full award quotas). Paged cards give every
+ * page, walked by the offsets of their own "next" buttons.
+ *
+ * `GALLERY_BUILDERS` names the builders covered; the card renderer's test fails when cards/ exports a builder the
+ * gallery does not show.
+ */
+import type { ActionValue } from '../../cards/actions';
+import {
+  announcementCard,
+  awardsCard,
+  awardStepCard,
+  decisionForm,
+  materialsForm,
+  nominationForm,
+  placeConfirmedCard,
+  type AwardRow,
+  type QuotaRow,
+} from '../../cards/awards';
+import { exportSummaryCard } from '../../cards/export';
+import { helpCard, type HelpEntry } from '../../cards/help';
+import {
+  judgeListCard,
+  recusalForm,
+  recusedCard,
+  scoreForm,
+  scoreSaved,
+  type JudgeListItem,
+  type SheetState,
+} from '../../cards/judging';
+import type { Card } from '../../cards/kit';
+import { membersCard, type Holder, type MembersView } from '../../cards/members';
+import {
+  participationCard,
+  publishedCard,
+  rankingsOverviewCard,
+  trackRankingCard,
+  type CrossRow,
+  type RankingMode,
+  type RankRow,
+  type TrackSummary,
+  type UnitRow,
+} from '../../cards/rankings';
+import {
+  confirmWithdrawCard,
+  editForm,
+  projectsCard,
+  registeredCard,
+  registrationForm,
+  registrationsCard,
+  unitNoticeCard,
+  withdrawnCard,
+} from '../../cards/registration';
+import {
+  digestCard,
+  escalationCard,
+  groupReminderCard,
+  reminderCard,
+  remindersPlanCard,
+  type OwedItem,
+  type ReminderView,
+} from '../../cards/reminders';
+import {
+  historyCard,
+  projectPicker,
+  reportForm,
+  reportReceived,
+  reportsOverviewCard,
+  scheduleCard,
+  selfEvaluationForm,
+  selfEvaluationReceived,
+  type PeriodChoice,
+  type TimelineEntry,
+} from '../../cards/reports';
+import { welcomeCard } from '../../cards/welcome';
+import { KIND_NAME, type AwardKind, type AwardStatus } from '../../src/core/awards';
+import { periodWindows, type PeriodTally, type ReportState } from '../../src/core/periods';
+import { inAudience, type Audience, type Roles } from '../../src/core/roles';
+import { COMMANDS } from '../../src/container';
+import { describeRoles } from '../../src/features/help/help.handlers';
+import { registrationOverview } from '../../src/features/registration/registration.rules';
+import { periodOverview } from '../../src/features/reports/reporting.rules';
+import { judgingWindow } from '../../src/features/scoring/scoring.rules';
+import { text } from '../../src/platform/i18n';
+import { buttonValues, TYPED_MARK } from './card-checks';
+import { AWARD_LIMITS, LIMITS, REPORT_LIMITS, SCORE_LIMITS } from './form-limits';
+import * as season from './season';
+import {
+  c,
+  F,
+  judged,
+  openId,
+  PERIODS,
+  periodText,
+  projectLabel,
+  projectView,
+  RUBRIC,
+  RUBRIC_MAX,
+  type SeasonProject,
+  STAGES,
+  unitShort,
+} from './season';
+
+type Unit = (typeof season.UNITS)[number];
+type Track = (typeof season.TRACKS)[number];
+
+export interface GallerySize {
+  readonly name: 'test' | 'max';
+  readonly units: readonly Unit[];
+  readonly tracks: readonly Track[];
+  readonly projects: readonly SeasonProject[];
+  readonly judgesPerTrack: number;
+  readonly contactsPerUnit: number;
+  /** What a person typed into a field of `max` characters. */
+  typed(max: number): string;
+  /** Evidence links, one a line, within a field of `max` characters. */
+  links(max: number, count?: number): string[];
+  /** A person's display name as Lark gives it. */
+  person(): string;
+  /** A group's name. */
+  chatName(): string;
+}
+
+export const MAX_SIZE: GallerySize = {
+  name: 'max',
+  units: season.UNITS,
+  tracks: season.TRACKS,
+  projects: season.PROJECTS,
+  judgesPerTrack: season.JUDGES_PER_TRACK,
+  contactsPerUnit: season.CONTACTS_PER_UNIT,
+  typed: season.typed,
+  links: season.links,
+  person: season.person,
+  chatName: () => season.typed(season.CHAT_NAME),
+};
+
+let shortSerial = 0;
+/** Short, with the characters that matter to markup and to HTML, cut to `max`. */
+const shortTyped = (max: number) =>
+  [...`${TYPED_MARK}输入 <b>*${++shortSerial}*</b> & "引号" [x](javascript:alert(1))`].slice(0, max).join('');
+const SMALL_UNITS = season.UNITS.slice(0, 3);
+const SMALL_TRACKS = season.TRACKS.slice(0, 2);
+
+export const TEST_SIZE: GallerySize = {
+  name: 'test',
+  units: SMALL_UNITS,
+  tracks: SMALL_TRACKS,
+  projects: SMALL_UNITS.flatMap((u) =>
+    SMALL_TRACKS.map((t) => {
+      const p = season.PROJECTS.find((x) => x.unit === u.code && x.track === t.code)!;
+      return {
+        ...p,
+        fields: {
+          name: shortTyped(LIMITS.name),
+          lead: shortTyped(LIMITS.lead),
+          summary: shortTyped(LIMITS.summary),
+          goals: shortTyped(LIMITS.goals),
+          phone: '021-12345678',
+        },
+      };
+    }),
+  ),
+  judgesPerTrack: 2,
+  contactsPerUnit: 1,
+  typed: shortTyped,
+  links: (_max, count = 2) => Array.from({ length: Math.min(count, 2) }, (_, i) => `https://example.cn/${i + 1}`),
+  person: () => shortTyped(12),
+  chatName: () => shortTyped(20),
+};
+
+export interface GalleryCard {
+  /** The builder's name as cards/ exports it. */
+  builder: string;
+  /** Which variant (and page) this is. */
+  what: string;
+  card: Card;
+}
+
+/** The builders the gallery shows (every card builder of cards/). */
+export const GALLERY_BUILDERS = [
+  'registrationForm',
+  'editForm',
+  'registeredCard',
+  'confirmWithdrawCard',
+  'withdrawnCard',
+  'unitNoticeCard',
+  'projectsCard',
+  'registrationsCard',
+  'reportForm',
+  'projectPicker',
+  'reportReceived',
+  'selfEvaluationReceived',
+  'historyCard',
+  'selfEvaluationForm',
+  'reportsOverviewCard',
+  'scheduleCard',
+  'reminderCard',
+  'groupReminderCard',
+  'escalationCard',
+  'digestCard',
+  'remindersPlanCard',
+  'awardsCard',
+  'nominationForm',
+  'materialsForm',
+  'decisionForm',
+  'awardStepCard',
+  'placeConfirmedCard',
+  'announcementCard',
+  'judgeListCard',
+  'scoreForm',
+  'scoreSaved',
+  'recusalForm',
+  'recusedCard',
+  'trackRankingCard',
+  'rankingsOverviewCard',
+  'participationCard',
+  'publishedCard',
+  'membersCard',
+  'helpCard',
+  'welcomeCard',
+  'exportSummaryCard',
+] as const;
+
+type Builder = (typeof GALLERY_BUILDERS)[number];
+
+/** Every page of a paged card, from offset 0 by the offset of its own "next" button (value `a === action`). */
+function pages(build: (offset: number) => Card, action: string): Card[] {
+  const out: Card[] = [];
+  let offset = 0;
+  for (let guard = 0; guard < 200; guard++) {
+    const card = build(offset);
+    out.push(card);
+    const next = buttonValues(card)
+      .filter((v) => v.a === action && typeof v.o === 'number' && v.o > offset)
+      .map((v) => v.o as number);
+    if (!next.length) break;
+    offset = Math.min(...next);
+  }
+  return out;
+}
+
+/** Every card builder's output at this size. */
+export function cardGallery(s: GallerySize): GalleryCard[] {
+  const out: GalleryCard[] = [];
+  const add = (builder: Builder, what: string, ...cards: Card[]) =>
+    cards.forEach((card, i) => {
+      out.push({ builder, what: cards.length > 1 ? `${what} #${i + 1}` : what, card });
+    });
+  const ofUnit = (u: string) => s.projects.filter((p) => p.unit === u);
+  const ofTrack = (t: string) => s.projects.filter((p) => p.track === t);
+  const perUnitTrack = Math.max(
+    1,
+    ...s.units.flatMap((u) => s.tracks.map((t) => ofUnit(u.code).filter((p) => p.track === t.code).length)),
+  );
+  const fullReport = () => ({
+    workDone: s.typed(REPORT_LIMITS.workDone),
+    results: s.typed(REPORT_LIMITS.results),
+    completion: 100,
+    evidence: s.links(REPORT_LIMITS.evidence),
+    problems: s.typed(REPORT_LIMITS.problems),
+  });
+  const unit = s.units[0]!;
+  const unitRef = { code: unit.code, name: unit.name };
+  const mine = ofUnit(unit.code);
+  const stamp = '2024-10-31 23:59';
+  const states: ReportState[] = ['on_time', 'late', 'missing', 'pending'];
+  const jw = judgingWindow(c);
+  const windows = periodWindows(c);
+
+  // ── registration ──
+  const regStage = STAGES.find((x) => x.code === 'registration')!;
+  const choices = (left: (i: number) => number) =>
+    s.tracks.map((t, i) => ({ code: t.code, name: t.name, nameEn: t.nameEn, left: left(i) }));
+  add(
+    'registrationForm',
+    'open',
+    registrationForm({ unit: unitRef, tracks: choices(() => 2), closesOn: regStage.end, limit: 2 }),
+  );
+  add(
+    'registrationForm',
+    'one left',
+    registrationForm({ unit: unitRef, tracks: choices((i) => (i === 0 ? 1 : 0)), closesOn: regStage.end, limit: 2 }),
+  );
+  const project = projectView(mine[0]!);
+  add('editForm', 'edit', editForm({ unit: unitRef, project, closesOn: regStage.end }));
+  add('registeredCard', 'new', registeredCard({ unit: unitRef, project, edited: false }));
+  add('registeredCard', 'edited', registeredCard({ unit: unitRef, project, edited: true }));
+  add('confirmWithdrawCard', 'ask', confirmWithdrawCard({ unit: unitRef, project }));
+  add('withdrawnCard', 'done', withdrawnCard({ unit: unitRef, project }));
+  add('unitNoticeCard', 'notice', unitNoticeCard({ unit: unitRef, project }));
+  for (const open of [true, false])
+    add(
+      'projectsCard',
+      open ? 'open' : 'closed',
+      ...pages(
+        (offset) =>
+          projectsCard({
+            unit: unitRef,
+            projects: mine.map(projectView),
+            open,
+            closesOn: regStage.end,
+            canAddMore: open,
+            offset,
+          }),
+        'reg.list',
+      ),
+    );
+  const full = registrationOverview({
+    units: s.units,
+    tracks: s.tracks,
+    counts: s.units.flatMap((u) => s.tracks.map((t) => ({ unit: u.code, track: t.code, n: perUnitTrack }))),
+  });
+  const none = registrationOverview({ units: s.units, tracks: s.tracks, counts: [] });
+  for (const [name, overview] of [
+    ['full', full],
+    ['none', none],
+  ] as const)
+    for (const open of [true, false])
+      add(
+        'registrationsCard',
+        `${name}, open ${open}`,
+        registrationsCard({
+          overview,
+          trackCodes: s.tracks.map((t) => t.code),
+          closesOn: regStage.end,
+          open,
+          limit: 2,
+        }),
+      );
+
+  // ── reports ──
+  const periodChoices: PeriodChoice[] = PERIODS.map((p, i) => ({
+    code: p.code,
+    name: p.name,
+    nameEn: p.nameEn,
+    due: p.due,
+    state: states[i % states.length]!,
+  }));
+  const label = projectLabel(mine[0]!);
+  for (const samePeriod of [true, false]) {
+    const from = PERIODS[samePeriod ? 7 : 6]!;
+    add(
+      'reportForm',
+      `prefilled, same period ${samePeriod}`,
+      reportForm({
+        project: label,
+        periods: periodChoices,
+        selected: PERIODS[7]!.code,
+        prefill: { fields: fullReport(), from: { name: from.name, nameEn: from.nameEn }, samePeriod },
+      }),
+    );
+  }
+  add('reportForm', 'empty', reportForm({ project: label, periods: periodChoices }));
+  const selfPeriod = PERIODS.find((p) => p.selfEvaluation)!;
+  const unitName = unitShort(unit.code);
+  add(
+    'projectPicker',
+    'report',
+    projectPicker({
+      unitName,
+      purpose: 'report',
+      projects: mine.map((p, i) => ({
+        ...projectLabel(p),
+        status: { kind: 'report', periodName: periodText(PERIODS[7]!), due: PERIODS[7]!.due, state: states[i % 4]! },
+      })),
+    }),
+  );
+  add(
+    'projectPicker',
+    'self-evaluation',
+    projectPicker({
+      unitName,
+      purpose: 'self-evaluation',
+      period: selfPeriod.code,
+      projects: mine.map((p, i) => ({
+        ...projectLabel(p),
+        status: {
+          kind: 'self-evaluation',
+          periodName: periodText(selfPeriod),
+          due: selfPeriod.due,
+          max: RUBRIC_MAX,
+          closed: i % 2 === 0,
+          ...(i % 3 ? { total: RUBRIC_MAX } : {}),
+        },
+      })),
+    }),
+  );
+  const last = PERIODS[7]!;
+  add(
+    'reportReceived',
+    'on time',
+    reportReceived({ project: label, periodName: periodText(last), revision: 1, late: false }),
+  );
+  add(
+    'reportReceived',
+    'late, with self-evaluation',
+    reportReceived({
+      project: label,
+      periodName: periodText(selfPeriod),
+      revision: 99,
+      late: true,
+      selfEvaluation: { period: selfPeriod.code },
+    }),
+  );
+  add(
+    'selfEvaluationReceived',
+    'revised',
+    selfEvaluationReceived({
+      project: label,
+      periodName: periodText(selfPeriod),
+      total: RUBRIC_MAX,
+      max: RUBRIC_MAX,
+      revision: 12,
+    }),
+  );
+  const entries: TimelineEntry[] = PERIODS.map((p, i) => ({
+    periodName: periodText(p),
+    due: p.due,
+    state: states[i % 3]!,
+    revisions: 20,
+    latest: { ...fullReport(), submittedAt: stamp },
+    ...(p.selfEvaluation
+      ? {
+          selfEvaluation: {
+            total: RUBRIC_MAX,
+            max: RUBRIC_MAX,
+            justification: s.typed(REPORT_LIMITS.justification),
+            submittedAt: stamp,
+          },
+        }
+      : {}),
+  })).reverse();
+  const historyPage = (o: number): ActionValue => ({ a: 'rpt.history', p: label.id, o });
+  add(
+    'historyCard',
+    'timeline',
+    ...pages((offset) => historyCard({ project: label, entries, offset, page: historyPage }), 'rpt.history'),
+  );
+  add('historyCard', 'nothing yet', historyCard({ project: label, entries: [], page: historyPage }));
+  add(
+    'selfEvaluationForm',
+    'prefilled',
+    selfEvaluationForm({
+      project: label,
+      periodName: periodText(selfPeriod),
+      period: selfPeriod.code,
+      rubric: RUBRIC,
+      prefill: {
+        scores: Object.fromEntries(RUBRIC.map((r) => [r.code, r.max])),
+        justification: s.typed(REPORT_LIMITS.justification),
+      },
+    }),
+  );
+  add(
+    'selfEvaluationForm',
+    'empty',
+    selfEvaluationForm({ project: label, periodName: periodText(selfPeriod), period: selfPeriod.code, rubric: RUBRIC }),
+  );
+  const refs = s.projects.map((p) => ({ id: p.id, code: p.code, unit: p.unit, track: p.track, createdAt: 0 }));
+  const byId = new Map(s.projects.map((p) => [p.id, p]));
+  const w = windows.find((x) => x.code === last.code)!;
+  const o = periodOverview(
+    w,
+    refs,
+    new Map(refs.filter((_, i) => i % 3 === 0).map((r) => [r.id, w.dueAt - 1])),
+    w.dueAt + 1,
+  );
+  const overviewView = {
+    overview: o,
+    units: s.units.map((u) => ({ code: u.code, name: u.shortName })),
+    tracks: s.tracks,
+    missingProjects: o.missing.map((id) => ({ code: byId.get(id)!.code, unitName: unitShort(byId.get(id)!.unit) })),
+    otherPeriods: windows
+      .filter((x) => x.code !== w.code)
+      .map((x) => ({ code: x.code, name: x.name, nameEn: x.nameEn })),
+  };
+  add('reportsOverviewCard', 'office', reportsOverviewCard(overviewView));
+  add(
+    'reportsOverviewCard',
+    'judge',
+    reportsOverviewCard({
+      ...overviewView,
+      scope: text(
+        `你评审的赛道：${s.tracks.map((t) => t.code).join('、')}`,
+        `Your tracks: ${s.tracks.map((t) => t.code).join(', ')}`,
+      ),
+    }),
+  );
+  const stages = STAGES.map((x, i) => ({
+    name: x.name,
+    nameEn: x.nameEn,
+    start: x.start,
+    end: x.end,
+    current: i === 1,
+  }));
+  const deadlines = windows.slice(0, 5).map((x) => ({ name: `${x.name}截止`, nameEn: `${x.nameEn} due`, date: x.due }));
+  const owed = s.units.map((u) => ({
+    unitName: u.shortName,
+    items: ofUnit(u.code).flatMap((p) =>
+      PERIODS.map((x, i) => ({ projectCode: p.code, periodName: periodText(x), due: x.due, overdue: i % 2 === 0 })),
+    ),
+  }));
+  add('scheduleCard', 'contact', scheduleCard({ stages, deadlines, owed }));
+  add('scheduleCard', 'no contact', scheduleCard({ stages, deadlines }));
+
+  // ── reminders ──
+  const midterm = PERIODS.find((p) => p.code === 'midterm')!;
+  const reportItems = (u: string): OwedItem[] =>
+    ofUnit(u).map((p) => ({ what: text(p.code, p.code), name: p.fields.name }));
+  const materialsItems = (n: number): OwedItem[] =>
+    Array.from({ length: n }, (_, i) => ({
+      what: KIND_NAME[i % 2 ? 'individual' : 'collective'],
+      name: s.typed(AWARD_LIMITS.nominee),
+    }));
+  const counted: OwedItem[] = [
+    { what: text('还有 40 个项目未评分（或未回避）', '40 projects not scored (or recused) yet') },
+  ];
+  const quotaTotal = s.tracks.reduce((n, t) => n + t.quota.collectives + t.quota.individuals, 0);
+  for (const [name, items] of [
+    ['reports', reportItems(unit.code)],
+    ['materials', materialsItems(quotaTotal)],
+    ['counted', counted],
+  ] as const)
+    for (const daysLeft of [7, 0, -2]) {
+      const v: ReminderView = {
+        deadlineName: periodText(midterm),
+        dueDate: midterm.due,
+        daysLeft,
+        unitName: unit.shortName,
+        items,
+        action: { a: 'rpt.open', p: s.projects[0]!.id },
+        snooze: { a: 'rem.snooze', r: 'report', k: midterm.code, u: unit.code },
+      };
+      const what = `${name}, ${daysLeft} days left`;
+      add('reminderCard', what, reminderCard(v));
+      add(
+        'groupReminderCard',
+        what,
+        groupReminderCard({ ...v, contacts: Array.from({ length: s.contactsPerUnit }, (_, i) => openId(i)) }),
+        groupReminderCard({ ...v, contacts: [] }),
+      );
+      add('escalationCard', what, escalationCard({ ...v, unitName: undefined, action: undefined, snooze: undefined }));
+    }
+  add(
+    'digestCard',
+    'reports',
+    digestCard({
+      deadlineName: periodText(midterm),
+      dueDate: midterm.due,
+      missing: s.units.map((u) => ({ name: u.shortName, items: reportItems(u.code), contacts: s.contactsPerUnit })),
+    }),
+  );
+  add(
+    'digestCard',
+    'judges',
+    digestCard({
+      deadlineName: periodText(midterm),
+      dueDate: midterm.due,
+      missing: Array.from({ length: s.tracks.length * s.judgesPerTrack }, () => ({
+        name: s.person(),
+        items: counted,
+        contacts: 1,
+      })),
+    }),
+  );
+  const steps = ['T-7', 'T-3', 'T-1', 'T-0', 'overdue', 'digest', 'escalate', 'snooze:1'];
+  const planLines = s.name === 'max' ? 60 : 3;
+  add(
+    'remindersPlanCard',
+    'busy',
+    remindersPlanCard({
+      upcoming: Array.from({ length: planLines }, (_, i) => ({
+        deadlineName: periodText(PERIODS[i % 8]!),
+        dueDate: PERIODS[i % 8]!.due,
+        step: steps[i % steps.length]!,
+        at: '2024-07-24 09:30',
+        owing: s.projects.length,
+      })),
+      sent: Array.from({ length: planLines }, (_, i) => ({
+        deadlineName: periodText(PERIODS[i % 8]!),
+        step: steps[i % steps.length]!,
+        count: s.projects.length,
+        last: '2024-07-24 09:30',
+      })),
+      paused: s.units.map((u) => u.shortName),
+      allPaused: false,
+    }),
+  );
+  add('remindersPlanCard', 'quiet', remindersPlanCard({ upcoming: [], sent: [], paused: [], allPaused: true }));
+
+  // ── awards ──
+  const LIVE: AwardStatus[] = ['nominated', 'allocated', 'materials_submitted', 'approved'];
+  const ENDED: AwardStatus[] = ['declined', 'withdrawn', 'rejected'];
+  let awardSerial = 0;
+  const awardRow = (track: string, kind: AwardKind, status: AwardStatus, i: number): AwardRow => {
+    const p = ofTrack(track)[i % ofTrack(track).length]!;
+    const id = `awd_${String(awardSerial++).padStart(20, '0')}`;
+    const hasMaterials = ['materials_submitted', 'approved', 'rejected'].includes(status);
+    const decided = status === 'approved' || status === 'rejected';
+    return {
+      id,
+      track,
+      kind,
+      status,
+      nominee: s.typed(AWARD_LIMITS.nominee),
+      title: kind === 'individual' ? s.typed(AWARD_LIMITS.title) : '',
+      unitName: unitShort(p.unit),
+      projectCode: p.code,
+      projectName: p.fields.name,
+      reason: s.typed(AWARD_LIMITS.reason),
+      ...(hasMaterials ? { materials: s.typed(AWARD_LIMITS.materials) } : {}),
+      ...(decided ? { decisionNote: s.typed(AWARD_LIMITS.note) } : {}),
+      buttons:
+        status === 'nominated'
+          ? [
+              { label: text('确认名额', 'Confirm the place'), value: { a: 'award.confirm', w: id }, type: 'primary' },
+              { label: text('不予确认', 'Decline'), value: { a: 'award.decline', w: id }, type: 'danger' },
+            ]
+          : status === 'materials_submitted'
+            ? [{ label: text('审定', 'Decide'), value: { a: 'award.decide.open', w: id }, type: 'primary' }]
+            : [],
+    };
+  };
+  const rows = s.tracks.flatMap((t) => [
+    ...Array.from({ length: t.quota.collectives }, (_, i) => awardRow(t.code, 'collective', LIVE[i % 4]!, i)),
+    ...Array.from({ length: t.quota.individuals }, (_, i) => awardRow(t.code, 'individual', LIVE[(i + 1) % 4]!, i + 3)),
+    ...Array.from({ length: 3 }, (_, i) => awardRow(t.code, i % 2 ? 'individual' : 'collective', ENDED[i % 3]!, i + 7)),
+  ]);
+  const quotas: QuotaRow[] = s.tracks.map((t) => ({
+    track: t.code,
+    trackName: t.name,
+    trackNameEn: t.nameEn,
+    collectives: { used: t.quota.collectives, quota: t.quota.collectives },
+    individuals: { used: t.quota.individuals, quota: t.quota.individuals },
+  }));
+  const evaluation = STAGES.find((x) => x.code === 'evaluation')!;
+  const materialsDue = F.milestones.find((m) => m.code === 'materials-due')!.date;
+  const awardWindow = text(
+    `提名与名额确认：${evaluation.start} 至 ${materialsDue}；领导小组审定至 ${evaluation.end}。`,
+    `Nominations and confirmations: ${evaluation.start} to ${materialsDue}; leadership decisions until ${evaluation.end}.`,
+  );
+  const awardPage = (o: number): ActionValue => ({ a: 'award.list', o });
+  add(
+    'awardsCard',
+    'the office',
+    ...pages(
+      (offset) =>
+        awardsCard({
+          scope: text('全部赛道', 'All tracks'),
+          quotas,
+          rows,
+          nominate: s.tracks.map((t) => ({ track: t.code, left: 1 })),
+          window: awardWindow,
+          offset,
+          page: awardPage,
+        }),
+      'award.list',
+    ),
+  );
+  add(
+    'awardsCard',
+    'nothing yet',
+    awardsCard({
+      scope: text('全部赛道', 'All tracks'),
+      quotas,
+      rows: [],
+      nominate: [],
+      window: awardWindow,
+      page: awardPage,
+    }),
+  );
+  for (const t of s.tracks) {
+    const projects = ofTrack(t.code)
+      .filter((p) => p.unit !== unit.code)
+      .map((p, i) => ({
+        id: p.id,
+        code: p.code,
+        name: p.fields.name,
+        unitName: unitShort(p.unit),
+        ...(i % 5 ? { rank: i + 1 } : {}),
+      }));
+    add(
+      'nominationForm',
+      t.code,
+      nominationForm({
+        track: t.code,
+        trackName: t.name,
+        trackNameEn: t.nameEn,
+        left: { collective: t.quota.collectives, individual: t.quota.individuals },
+        projects,
+      }),
+    );
+  }
+  for (const kind of ['collective', 'individual'] as const) {
+    const r = awardRow(s.tracks[0]!.code, kind, 'materials_submitted', 0);
+    add(
+      'materialsForm',
+      `${kind}, prefilled`,
+      materialsForm({
+        row: r,
+        due: materialsDue,
+        prefill: { materials: s.typed(AWARD_LIMITS.materials), links: s.links(AWARD_LIMITS.links) },
+      }),
+    );
+    add('materialsForm', `${kind}, empty`, materialsForm({ row: r, due: materialsDue }));
+  }
+  for (const status of [...LIVE, ...ENDED]) {
+    const r = awardRow(s.tracks.at(-1)!.code, 'individual', status, 1);
+    const fullRow = { ...r, materials: s.typed(AWARD_LIMITS.materials), decisionNote: s.typed(AWARD_LIMITS.note) };
+    const standing = text(
+      '所依托的项目在实时排名中列第 40 名（名额线 7）。',
+      'The project ranks #40 in the live standings (award line: 7).',
+    );
+    add('decisionForm', status, decisionForm({ row: fullRow, links: s.links(AWARD_LIMITS.links), standing }));
+    add('awardStepCard', status, awardStepCard({ row: fullRow, done: text('已审定通过。', 'Approved.') }));
+    add('placeConfirmedCard', status, placeConfirmedCard({ row: r, due: materialsDue }));
+  }
+  add(
+    'announcementCard',
+    'approved',
+    announcementCard({
+      competitionName: F.name,
+      competitionNameEn: F.nameEn,
+      rows: s.tracks.flatMap((t) => [
+        ...Array.from({ length: t.quota.collectives }, (_, i) => ({
+          kind: 'collective' as const,
+          track: t.code,
+          nominee: s.typed(AWARD_LIMITS.nominee),
+          title: '',
+          unitName: s.units[i % s.units.length]!.shortName,
+        })),
+        ...Array.from({ length: t.quota.individuals }, (_, i) => ({
+          kind: 'individual' as const,
+          track: t.code,
+          nominee: s.typed(AWARD_LIMITS.nominee),
+          title: s.typed(AWARD_LIMITS.title),
+          unitName: s.units[(i + 1) % s.units.length]!.shortName,
+        })),
+      ]),
+    }),
+  );
+
+  // ── judging ──
+  const sheetStates: SheetState[] = ['todo', 'scored', 'recused', 'own-unit'];
+  const items: JudgeListItem[] = s.projects.map((p, i) => ({
+    ...judged(p),
+    state: sheetStates[i % 4]!,
+    ...(i % 4 === 1 ? { total: 99.95 } : {}),
+    ...(i % 5 ? { progress: { periodName: periodText(last), completion: 100 } } : {}),
+    ...(i % 3 ? { selfEvaluation: { total: RUBRIC_MAX, max: RUBRIC_MAX } } : {}),
+  }));
+  for (const status of ['open', 'before', 'closed'] as const)
+    add(
+      'judgeListCard',
+      status,
+      ...pages(
+        (offset) =>
+          judgeListCard({
+            scope: text(
+              s.tracks.map((t) => `${t.code} ${t.name}`).join('、'),
+              s.tracks.map((t) => `${t.code} ${t.nameEn}`).join(', '),
+            ),
+            tally: { scored: 100, recused: 100, ownUnit: 100, todo: 100 },
+            window: { opens: jw.opens, closes: jw.closes, status },
+            items,
+            offset,
+            page: (x) => ({ a: 'judge.list', t: '*', o: x }),
+          }),
+        'judge.list',
+      ),
+    );
+  const jp = judged(s.projects[0]!);
+  const next = judged(s.projects[1]!);
+  const scores = Object.fromEntries(RUBRIC.map((r) => [r.code, r.max]));
+  add(
+    'scoreForm',
+    'full',
+    scoreForm({
+      project: jp,
+      rubric: RUBRIC,
+      prefill: { scores, comment: s.typed(SCORE_LIMITS.comment) },
+      recusedBefore: s.typed(SCORE_LIMITS.reason),
+      latest: {
+        periodName: periodText(last),
+        completion: 100,
+        results: s.typed(REPORT_LIMITS.results),
+        submittedOn: '2024-10-31',
+      },
+      selfEvaluation: {
+        periodName: periodText(midterm),
+        total: RUBRIC_MAX,
+        max: RUBRIC_MAX,
+        justification: s.typed(REPORT_LIMITS.justification),
+      },
+      closes: jw.closes,
+    }),
+  );
+  add('scoreForm', 'empty', scoreForm({ project: jp, rubric: RUBRIC, closes: jw.closes }));
+  for (const outcome of ['created', 'revised', 'unchanged'] as const)
+    add(
+      'scoreSaved',
+      outcome,
+      scoreSaved({ project: jp, rubric: RUBRIC, scores, total: 100, outcome, closes: jw.closes, next }),
+    );
+  add(
+    'scoreSaved',
+    'last',
+    scoreSaved({ project: jp, rubric: RUBRIC, scores, total: 0, outcome: 'created', closes: jw.closes }),
+  );
+  add(
+    'recusalForm',
+    'prefilled',
+    recusalForm({ project: jp, closes: jw.closes, reason: s.typed(SCORE_LIMITS.reason) }),
+  );
+  add('recusalForm', 'empty', recusalForm({ project: jp, closes: jw.closes }));
+  add(
+    'recusedCard',
+    'next',
+    recusedCard({ project: jp, reason: s.typed(SCORE_LIMITS.reason), closes: jw.closes, next }),
+  );
+  add('recusedCard', 'last', recusedCard({ project: jp, reason: s.typed(SCORE_LIMITS.reason), closes: jw.closes }));
+
+  // ── rankings ──
+  const published: RankingMode = { kind: 'published', version: 999, publishedOn: '2024-11-30', hash: 'f'.repeat(64) };
+  const live: RankingMode = { kind: 'live', asOf: '2024-11-29 23:59' };
+  const QUOTA = 7;
+  const rankRows = (track: string, unscored = 0): RankRow[] =>
+    ofTrack(track)
+      .slice(0, Math.max(1, ofTrack(track).length - unscored))
+      .map((p, i) => ({
+        rank: i + 1,
+        code: p.code,
+        name: p.fields.name,
+        unitName: unitShort(p.unit),
+        score: 160.04 - i,
+        rawMean: 99.96 - i,
+        judges: s.judgesPerTrack,
+        inQuota: i < QUOTA,
+        closeCall: i >= QUOTA - 2 && i < QUOTA + 2,
+      }));
+  const t0 = s.tracks[0]!;
+  for (const mode of [published, live]) {
+    const ranked = rankRows(t0.code, 1);
+    add(
+      'trackRankingCard',
+      mode.kind,
+      ...pages(
+        (offset) =>
+          trackRankingCard({
+            track: { code: t0.code, name: t0.name, nameEn: t0.nameEn },
+            mode,
+            quota: QUOTA,
+            rows: ranked,
+            unscored: ofTrack(t0.code)
+              .slice(ranked.length)
+              .map((p) => ({ code: p.code, name: p.fields.name })),
+            flatJudges: s.judgesPerTrack,
+            offset,
+            page: (x) => ({ a: 'rank.track', t: t0.code, v: 999, o: x }),
+            overview: { a: 'rank.overview', v: 999, o: 0 },
+          }),
+        'rank.track',
+      ),
+    );
+  }
+  const summaries: TrackSummary[] = s.tracks.map((t) => {
+    const r = rankRows(t.code);
+    return {
+      code: t.code,
+      name: t.name,
+      nameEn: t.nameEn,
+      ranked: r.length,
+      quota: QUOTA,
+      closeCalls: 4,
+      inQuota: r
+        .filter((x) => x.inQuota)
+        .map((x) => ({ rank: x.rank, code: x.code, name: x.name, unitName: x.unitName, closeCall: x.closeCall })),
+    };
+  });
+  const unitRows: UnitRow[] = s.units.map((u, i) => ({
+    unitName: u.shortName,
+    meanPercentile: i === s.units.length - 1 ? null : 50.05 + i,
+    ranked: 20,
+    inQuota: 3,
+    closeCalls: 2,
+  }));
+  const cross: CrossRow[] = s.projects.map((p, i) => ({
+    position: i + 1,
+    trackCode: p.track,
+    code: p.code,
+    name: p.fields.name,
+    unitName: unitShort(p.unit),
+    percentile: 100 - i / 4,
+    rank: (i % 40) + 1,
+    of: 40,
+    inQuota: i % 40 < QUOTA,
+    closeCall: i % 7 === 0,
+  }));
+  for (const mode of [published, live])
+    add(
+      'rankingsOverviewCard',
+      mode.kind,
+      ...pages(
+        (offset) =>
+          rankingsOverviewCard({
+            mode,
+            tracks: summaries,
+            units: unitRows,
+            entries: cross,
+            offset,
+            page: (x) => ({ a: 'rank.overview', v: 999, o: x }),
+            trackAction: (t) => ({ a: 'rank.track', t, v: 999, o: 0 }),
+          }),
+        'rank.overview',
+      ),
+    );
+  const tally = (onTime: number, late: number, missing: number): PeriodTally => ({
+    onTime,
+    late,
+    missing,
+    pending: 0,
+    owed: onTime + late + missing,
+    onTimeShare: onTime + late + missing ? onTime / (onTime + late + missing) : 1,
+  });
+  const trackRefs = s.tracks.map((t) => ({ code: t.code, name: t.name, nameEn: t.nameEn }));
+  for (const kind of ['registration', 'implementation', 'judging'] as const) {
+    const stage = STAGES[kind === 'registration' ? 0 : kind === 'implementation' ? 1 : 2]!;
+    add(
+      'participationCard',
+      kind,
+      participationCard({
+        kind,
+        stage: text(
+          `${stage.name}（${stage.start} ~ ${stage.end}）`,
+          `${stage.nameEn} (${stage.start} – ${stage.end})`,
+        ),
+        tracks: trackRefs,
+        registrations: {
+          rows: full.rows.map((r) => ({ unitName: r.name, byTrack: r.byTrack, total: r.total })),
+          trackTotals: full.trackTotals,
+          total: full.total,
+          unitsWithout: full.unitsWithout,
+        },
+        note: text(
+          '排行发布前，群里不显示任何分数。',
+          'No score is shown in a group before the rankings are published.',
+        ),
+        ...(kind !== 'registration'
+          ? {
+              reports: {
+                periodName: periodText(last),
+                due: last.due,
+                total: tally(200, 100, 100),
+                byUnit: s.units.map((u) => ({ unitName: u.shortName, tally: tally(10, 5, 5) })),
+                byTrack: trackRefs.map((t) => ({ track: t, tally: tally(20, 10, 10) })),
+              },
+            }
+          : {}),
+        ...(kind === 'judging'
+          ? {
+              judging: {
+                closes: jw.closes,
+                byTrack: trackRefs.map((t) => ({ track: t, judges: s.judgesPerTrack, done: 150, expected: 200 })),
+              },
+            }
+          : {}),
+      }),
+    );
+  }
+  const publishedTracks = s.tracks.map((t, i) => ({
+    track: { code: t.code, name: t.name, nameEn: t.nameEn },
+    ranked: i % 4 === 0 ? 0 : 30,
+    projects: 40,
+    judges: i % 4 === 0 ? 0 : 7,
+    closeCalls: 4,
+    hash: 'e'.repeat(64),
+    skipped: i % 4 === 1 ? 3 : 0,
+  }));
+  for (const posted of [s.chatName(), null])
+    add(
+      'publishedCard',
+      `posted ${posted !== null}`,
+      publishedCard({ version: 999, tracks: publishedTracks, posted, verified: true }),
+    );
+  add(
+    'publishedCard',
+    'unverified',
+    publishedCard({ version: 999, tracks: publishedTracks, posted: undefined, verified: false }),
+  );
+
+  // ── members, help, welcome, export ──
+  let holderSerial = 0;
+  const holders = (n: number, source: Holder['source'] = 'file'): Holder[] =>
+    Array.from({ length: n }, () => ({ openId: openId(1000 + holderSerial++), name: s.person(), source }));
+  const members: MembersView = {
+    office: [...holders(2, 'env'), ...holders(1, 'chat')],
+    leaders: holders(2),
+    units: s.units.map((u) => ({
+      code: u.code,
+      name: u.name,
+      shortName: u.shortName,
+      contacts: holders(s.contactsPerUnit),
+    })),
+    tracks: s.tracks.map((t) => ({ code: t.code, name: t.name, nameEn: t.nameEn, judges: holders(s.judgesPerTrack) })),
+    unitLeaders: s.units.map((u) => ({ code: u.code, shortName: u.shortName, leaders: holders(1) })),
+    orphans: [{ ...holders(1)[0]!, role: 'judge' as const, scope: 'T99' }],
+  };
+  add('membersCard', 'everyone', membersCard(members));
+  add(
+    'membersCard',
+    'nobody',
+    membersCard({
+      ...members,
+      office: [],
+      leaders: [],
+      unitLeaders: [],
+      orphans: [],
+      units: members.units.map((u) => ({ ...u, contacts: [] })),
+    }),
+  );
+  const everyRole: Roles = {
+    office: true,
+    leader: true,
+    contactOf: s.units.map((u) => u.code),
+    judgeOf: s.tracks.map((t) => t.code),
+  };
+  const noRole: Roles = { office: false, leader: false, contactOf: [], judgeOf: [] };
+  const headingFor = (r: Roles, a: Audience | readonly Audience[]): Audience =>
+    Array.isArray(a) ? (a.find((x) => inAudience(r, x)) ?? a[0]!) : (a as Audience);
+  const commands = (r: Roles): HelpEntry[] =>
+    COMMANDS.filter((cmd) => inAudience(r, cmd.audience)).map((cmd) => ({
+      words: cmd.words,
+      summary: cmd.summary,
+      usage: cmd.usage,
+      section: headingFor(r, cmd.audience),
+    }));
+  for (const inGroup of [true, false]) {
+    add(
+      'helpCard',
+      `every role, in a group ${inGroup}`,
+      helpCard({
+        roles: describeRoles(everyRole, { units: s.units, tracks: s.tracks }),
+        commands: commands(everyRole),
+        inGroup,
+      }),
+    );
+    add(
+      'helpCard',
+      `no role, in a group ${inGroup}`,
+      helpCard({ roles: describeRoles(noRole), commands: commands(noRole), inGroup }),
+    );
+    add(
+      'welcomeCard',
+      `in a group ${inGroup}`,
+      welcomeCard({ competitionName: F.name, competitionNameEn: F.nameEn, inGroup }),
+    );
+  }
+  const sheets = [
+    '项目 Projects',
+    '进展 Reports',
+    '自评 Self-evaluations',
+    '评分 Scores',
+    '表彰 Awards',
+    '审计 Audit log',
+  ].map((name) => ({ name, rows: s.name === 'max' ? 1_000_000 : 12 }));
+  add(
+    'exportSummaryCard',
+    'all tracks',
+    exportSummaryCard({
+      fileName: `saidao-${F.id}-20241231-2359.xlsx`,
+      size: '99.9 MB',
+      scope: text('全部赛道', 'all tracks'),
+      timeZone: c.timeZone,
+      sheets,
+    }),
+  );
+  return out;
+}
