@@ -36,6 +36,12 @@ export class SlidingWindow {
       hits = [];
       this.hits.set(key, hits);
     }
+    if (hits.length && hits[hits.length - 1]! > at) {
+      // The clock went back (the playground's time travel): what it counted "later" has not happened yet. Without
+      // this, hits from the future would sit at the front, never age out, and refuse every request to the key.
+      hits = hits.filter((h) => h <= at);
+      this.hits.set(key, hits);
+    }
     const cutoff = at - this.windowMs;
     let drop = 0;
     while (drop < hits.length && (hits[drop] ?? 0) <= cutoff) drop++;

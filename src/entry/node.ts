@@ -1,17 +1,24 @@
 /**
- * Node entry: configuration → container → HTTP server, graceful drain on SIGTERM/SIGINT.
+ * Node entry: configuration → container → HTTP server, graceful drain on SIGTERM/SIGINT. Without Lark credentials
+ * (LARK_APP_ID unset or empty) it starts the playground instead: the same bot, with the Lark emulator and a chat page
+ * on the same port (src/playground/server.ts).
  */
 import { serve } from '@hono/node-server';
 import { createApp } from '../app';
-import { ConfigError } from '../config';
+import { ConfigError, loadConfig } from '../config';
+import type { Container } from '../container';
 import { ValidationFailed } from '../platform/errors';
 import { CompetitionRefused } from '../competition/competition.service';
 import { startMinuteTick } from '../platform/minute-tick';
 import { boot } from './bootstrap';
 
+const MINUTE = 60_000;
+
 async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  if (!config.larkEnabled) return playground();
   const container = await boot();
-  const { config, logger } = container;
+  const { logger } = container;
   const app = createApp(container);
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     logger.info('listening', {
@@ -20,7 +27,31 @@ async function main(): Promise<void> {
       competition: container.competitionId,
     });
   });
+  keepRunning(container, () => new Promise<void>((resolve) => server.close(() => resolve())));
+}
 
+async function playground(): Promise<void> {
+  // Loaded only here: a server with credentials never loads the playground (nor esbuild).
+  const { startPlaygroundServer } = await import('../playground/server');
+  const started = await startPlaygroundServer({ env: process.env });
+  const { container, clock } = started;
+  container.logger.info('playground', {
+    url: `${started.url}/`,
+    database: container.database.dialect,
+    competition: container.competitionId,
+    note: 'no LARK_APP_ID: the bot talks to the built-in Lark emulator; open the URL in a browser',
+  });
+  // The minute tick follows the playground's clock, wherever the visitor moved it.
+  keepRunning(
+    container,
+    () => started.close(),
+    () => Math.floor(clock.now() / MINUTE) * MINUTE,
+  );
+}
+
+/** The drain every few seconds, the minute tick, and a graceful stop on SIGTERM/SIGINT. */
+function keepRunning(container: Container, close: () => Promise<void>, tickAt?: () => number): void {
+  const { logger } = container;
   // Unfinished events and outbox retries come due later: look every few seconds, and once now for what a previous
   // process left behind.
   const maintain = () => container.defer.run('maintain', () => container.maintain());
@@ -29,7 +60,11 @@ async function main(): Promise<void> {
   drainTimer.unref();
   // The minute tick on every server: each scheduled job claims its slot in the database, so it runs on one
   // (src/container.ts scheduledJobs); a jump of the wall clock is caught up once (src/platform/minute-tick.ts).
-  const minuteTask = startMinuteTick({ name: 'saidao-tick', run: (at) => container.tick(at), logger });
+  const minuteTask = startMinuteTick({
+    name: 'saidao-tick',
+    run: (at) => container.tick(tickAt ? tickAt() : at),
+    logger,
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -39,9 +74,9 @@ async function main(): Promise<void> {
     // Stop accepting, let in-flight requests finish, then deferred work, then close the pool.
     clearInterval(drainTimer);
     await minuteTask.stop();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await close();
     await container.defer.idle();
-    await container.database.destroy();
+    await container.database.destroy().catch(() => {});
     logger.info('stopped');
     process.exit(0);
   };
