@@ -89,6 +89,8 @@ export interface MessageView {
   /** Times the content changed (PATCH, callback answer, delayed update); the page redraws when it grows. */
   revision: number;
   text?: string;
+  /** Names @mentioned in a user's text (shown as `@name` in it), for the page to mark them as Feishu does. */
+  mentions?: string[];
   /** Only when the page does not have this revision yet. */
   card?: unknown;
   file?: { key: string; name: string };
@@ -132,7 +134,7 @@ export class Playground {
   readonly client: FeishuClient;
   private readonly personas: Persona[];
   /** What the page shows for users' messages: the text with names in place of `@_user_N`. */
-  private readonly typed = new Map<string, string>();
+  private readonly typed = new Map<string, { text: string; mentions: string[] }>();
   private added = 0;
 
   constructor(private readonly parts: PlaygroundParts) {
@@ -245,7 +247,8 @@ export class Playground {
         time: time(m.createTime),
         kind: 'text',
         revision: 0,
-        text: this.typed.get(m.messageId) ?? textOf(m.content),
+        text: this.typed.get(m.messageId)?.text ?? textOf(m.content),
+        mentions: this.typed.get(m.messageId)?.mentions ?? [],
       });
     }
     for (const m of this.emulator.state.messages) {
@@ -307,7 +310,7 @@ export class Playground {
         msgType: 'text',
         content: { text: trimmed },
       });
-      this.typed.set(m.messageId, shown);
+      this.typed.set(m.messageId, { text: shown, mentions: refs.map((r) => r.name) });
       return;
     }
     const delivery = await this.sender.messageReceived({
@@ -317,7 +320,7 @@ export class Playground {
       ...(chat.chatType === 'group' ? { chatType: 'group' as const, chatId } : {}),
     });
     const id = (delivery.payload as { event?: { message?: { message_id?: string } } }).event?.message?.message_id;
-    if (id) this.typed.set(id, shown);
+    if (id) this.typed.set(id, { text: shown, mentions: refs.map((r) => r.name) });
     await this.settle();
   }
 

@@ -153,6 +153,22 @@ describe('the playground server', () => {
     expect(await view(chen, p2p.chatId)).toHaveLength(1);
   });
 
+  it('hands the exported workbook over as a file message the page downloads', async () => {
+    const office = 'ou_demo_office';
+    const p2p = await chatNamed(office, '赛道助手');
+    await post('send', { persona: office, chat: p2p.chatId, text: '导出' });
+    const file = (await view(office, p2p.chatId)).find((m) => m.kind === 'file') as MessageView & {
+      file: { key: string; name: string };
+    };
+    expect(file.file.name).toMatch(/\.xlsx$/);
+    const download = await fetch(`${pg.url}/playground/api/files/${encodeURIComponent(file.file.key)}`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toContain('attachment');
+    const bytes = new Uint8Array(await download.arrayBuffer());
+    expect(String.fromCharCode(bytes[0]!, bytes[1]!)).toBe('PK');
+    expect((await fetch(`${pg.url}/playground/api/files/nope`)).status).toBe(404);
+  });
+
   it('answers bad input with a sentence in Chinese and English and changes nothing', async () => {
     const office = 'ou_demo_office';
     const before = (await state(office)).local;

@@ -40,6 +40,7 @@ interface MessageView {
   kind: 'text' | 'card' | 'file' | 'other';
   revision: number;
   text?: string;
+  mentions?: string[];
   card?: unknown;
   file?: { key: string; name: string };
 }
@@ -320,7 +321,7 @@ function drawMessage(m: MessageView): { el: HTMLElement; charts: RenderedChart[]
   } else {
     const bubble = document.createElement('div');
     bubble.className = 'bubble';
-    bubble.textContent = m.text ?? '';
+    bubble.append(...withMentions(m.text ?? '', m.mentions ?? []));
     body.append(bubble);
   }
   el.append(avatar, body);
@@ -328,6 +329,29 @@ function drawMessage(m: MessageView): { el: HTMLElement; charts: RenderedChart[]
 }
 
 const cardCache = new Map<string, unknown>();
+
+/** The text with each `@name` of a mention marked, as Feishu shows a mention (plain text nodes otherwise). */
+function withMentions(text: string, names: readonly string[]): Node[] {
+  if (!names.length) return [document.createTextNode(text)];
+  const out: Node[] = [];
+  let rest = text;
+  for (;;) {
+    let best: { at: number; name: string } | undefined;
+    for (const name of names) {
+      const at = rest.indexOf(`@${name}`);
+      if (at >= 0 && (!best || at < best.at)) best = { at, name };
+    }
+    if (!best) break;
+    if (best.at > 0) out.push(document.createTextNode(rest.slice(0, best.at)));
+    const chip = document.createElement('span');
+    chip.className = 'at';
+    chip.textContent = `@${best.name}`;
+    out.push(chip);
+    rest = rest.slice(best.at + best.name.length + 1);
+  }
+  if (rest) out.push(document.createTextNode(rest));
+  return out;
+}
 
 function drawCharts(root: HTMLElement, charts: RenderedChart[]): Chart[] {
   const drawn: Chart[] = [];

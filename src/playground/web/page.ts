@@ -42,6 +42,7 @@ main{display:flex;flex-direction:column;min-width:0;height:100vh}
 .msg .meta{font-size:12px;color:#8f959e}
 .bubble{background:#fff;border:1px solid #dee0e3;border-radius:8px;padding:8px 12px;white-space:pre-wrap;word-break:break-word}
 .msg.mine .bubble{background:#e1eaff;border-color:#c8d7ff}
+.bubble .at{color:#245bdb}
 .file{display:flex;gap:8px;align-items:center;background:#fff;border:1px solid #dee0e3;border-radius:8px;padding:10px 12px}
 .composer{border-top:1px solid #dee0e3;background:#fff;padding:10px 16px;position:relative}
 .composer textarea{width:100%;min-height:64px;resize:vertical;border:1px solid #d0d3d6;border-radius:6px;padding:8px;font:inherit}
