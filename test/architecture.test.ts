@@ -46,7 +46,8 @@ function area(path: string): { kind: string; feature?: string; rest?: string } {
   const p = path.replace(/\.ts$/, '');
   const feature = /^src\/features\/([^/]+)\/(.+)$/.exec(p);
   if (feature) return { kind: 'feature', feature: feature[1], rest: feature[2] };
-  for (const kind of ['core', 'lark', 'platform', 'competition', 'emulator', 'entry'])
+  if (p.startsWith('src/playground/web/')) return { kind: 'page' };
+  for (const kind of ['core', 'lark', 'platform', 'competition', 'emulator', 'entry', 'playground'])
     if (p.startsWith(`src/${kind}/`)) return { kind };
   if (p.startsWith('cards/')) return { kind: 'cards' };
   if (p.startsWith('db/')) return { kind: 'db' };
@@ -56,6 +57,30 @@ function area(path: string): { kind: string; feature?: string; rest?: string } {
 const show = (edges: Edge[]) => edges.map((e) => `${e.from}: ${e.line}`);
 
 describe('the architecture', () => {
+  it('only the entries reach the playground; the server loads it only when it starts one (a dynamic import)', () => {
+    const bad = EDGES.filter(
+      (e) =>
+        ['playground', 'page'].includes(area(e.to).kind) &&
+        !['playground', 'page', 'entry'].includes(area(e.from).kind),
+    );
+    expect(show(bad)).toEqual([]);
+    const eager = EDGES.filter(
+      (e) => e.from === 'src/entry/node.ts' && area(e.to).kind === 'playground' && !/await import\(/.test(e.line),
+    );
+    expect(show(eager)).toEqual([]);
+  });
+
+  it("the playground's page (src/playground/web, bundled for the browser) imports only itself and the card rules", () => {
+    const bad = EDGES.filter(
+      (e) => area(e.from).kind === 'page' && area(e.to).kind !== 'page' && e.to !== 'src/lark/card-rules',
+    );
+    expect(show(bad)).toEqual([]);
+    const nodeOnly = sourceFiles('src/playground/web').filter((f) =>
+      /from\s+['"]node:|require\(/.test(readFileSync(join(ROOT, f), 'utf8')),
+    );
+    expect(nodeOnly).toEqual([]);
+  });
+
   it("features import each other only through a feature's index.ts", () => {
     const bad = EDGES.filter((e) => {
       const a = area(e.from);
