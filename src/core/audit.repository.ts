@@ -124,8 +124,40 @@ export async function* auditPages(
   }
 }
 
+/** Who wrote the competition's audit entries, with the actions each wrote (one row per actor and action). */
+export async function auditActors(
+  db: Kysely<Database> | Transaction<Database>,
+  competitionId: string,
+): Promise<Array<{ actor: string; action: string }>> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .select(['actor', 'action'])
+    .distinct()
+    .where('competition_id', '=', competitionId)
+    .execute();
+  return rows.sort((a, b) => a.actor.localeCompare(b.actor) || a.action.localeCompare(b.action));
+}
+
+/**
+ * Deletes the competition's audit entries written by these actors: only the playground's `demo seed` does, replacing
+ * the history of its own season (the audit log of a real competition is never deleted). How many went.
+ */
+export async function deleteAuditBy(
+  db: Kysely<Database> | Transaction<Database>,
+  competitionId: string,
+  actors: readonly string[],
+): Promise<number> {
+  if (!actors.length) return 0;
+  const r = await db
+    .deleteFrom('audit_log')
+    .where('competition_id', '=', competitionId)
+    .where('actor', 'in', [...actors])
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
-export const auditRepository = { recordAudit, listAudit, auditPages } satisfies Repository;
+export const auditRepository = { recordAudit, listAudit, auditPages, auditActors, deleteAuditBy } satisfies Repository;
 
 declare module '../platform/store' {
   interface Repositories {

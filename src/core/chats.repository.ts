@@ -182,6 +182,12 @@ export async function applyFileChatChange(
       .execute();
 }
 
+/** The chats the bot knows in the competition (with a purpose or not), by id. */
+export async function chatIdsOf(db: Db, competitionId: string): Promise<string[]> {
+  const rows = await db.selectFrom('chats').select('chat_id').where('competition_id', '=', competitionId).execute();
+  return rows.map((r) => r.chat_id).sort();
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
 export const chatsRepository = {
   rememberChatMembership,
@@ -192,6 +198,7 @@ export const chatsRepository = {
   unitGroupChats,
   announcementChat,
   isKnownGroup,
+  chatIdsOf,
 } satisfies Repository;
 
 declare module '../platform/store' {

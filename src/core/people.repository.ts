@@ -95,8 +95,20 @@ export async function allPeopleNames(db: Kysely<Database>): Promise<Map<string, 
   return new Map(rows.map((r) => [r.open_id, r.name!]));
 }
 
+/** The open_id of everyone the database knows (people are shared by every competition it holds). */
+export async function knownOpenIds(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('people').select('open_id').execute();
+  return rows.map((r) => r.open_id).sort();
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
-export const peopleRepository = { rememberPerson, lockPeople, peopleNames, allPeopleNames } satisfies Repository;
+export const peopleRepository = {
+  rememberPerson,
+  lockPeople,
+  peopleNames,
+  allPeopleNames,
+  knownOpenIds,
+} satisfies Repository;
 
 declare module '../platform/store' {
   interface Repositories {

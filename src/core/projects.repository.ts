@@ -403,6 +403,26 @@ export async function projectsForExport(
   return rows.map((r) => ({ ...toProject(r), withdrawnAt: r.withdrawn_at ? fromDbInstant(r.withdrawn_at) : null }));
 }
 
+/** Who registered the competition's projects (withdrawn ones too): every distinct `created_by`. */
+export async function projectAuthors(db: Kysely<Database>, competitionId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('projects')
+    .select('created_by')
+    .distinct()
+    .where('competition_id', '=', competitionId)
+    .execute();
+  return rows.map((r) => r.created_by).sort();
+}
+
+/**
+ * Deletes every project of the competition (withdrawn ones too): the playground's `demo seed` replaces its own
+ * season with another; nothing in the bot deletes a project. Returns how many went.
+ */
+export async function deleteProjectsOf(db: Kysely<Database>, competitionId: string): Promise<number> {
+  const r = await db.deleteFrom('projects').where('competition_id', '=', competitionId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
 export const projectsRepository = {
   findProject,
@@ -417,6 +437,8 @@ export const projectsRepository = {
   updateProject,
   withdrawProject,
   projectsForExport,
+  projectAuthors,
+  deleteProjectsOf,
 } satisfies Repository;
 
 declare module '../platform/store' {

@@ -201,6 +201,68 @@ export async function holdersByScope(db: Db, competitionId: string, role: string
   return out;
 }
 
+/**
+ * A judge's own unit granted from chat. A `judge_unit` grant normally comes only from the competition file
+ * (`people[].roles[]: { role: judge, track, unit }`, see competition.sync.ts), and no chat command makes one; the
+ * playground's `demo seed` does, for the judges it binds in chat, so that their automatic recusal works as the file's
+ * does. Stored with source `chat` so that the file's next load keeps it, as it keeps every chat grant. False when the
+ * grant was there already.
+ */
+export async function insertJudgeUnitGrant(
+  trx: Transaction<Database>,
+  g: { competitionId: string; openId: string; unit: string; grantedBy: string },
+  now: number,
+): Promise<boolean> {
+  const insert = trx.insertInto('role_grants').values({
+    id: newId('rol'),
+    competition_id: g.competitionId,
+    open_id: g.openId,
+    role: 'judge_unit',
+    scope: g.unit,
+    source: 'chat',
+    granted_by: g.grantedBy,
+    created_at: toDbInstant(now),
+  });
+  return madeRow(
+    await insertIfAbsent(trx, insert, ['competition_id', 'open_id', 'role', 'scope']).executeTakeFirstOrThrow(),
+  );
+}
+
+/** Everyone the competition's grants name, any role (judge_unit and unit_leader too): holder, source and granter. */
+export async function grantPeople(
+  db: Db,
+  competitionId: string,
+): Promise<Array<{ openId: string; role: string; scope: string; source: string; grantedBy: string | null }>> {
+  const rows = await db
+    .selectFrom('role_grants')
+    .select(['open_id', 'role', 'scope', 'source', 'granted_by'])
+    .where('competition_id', '=', competitionId)
+    .orderBy('open_id')
+    .orderBy('role')
+    .orderBy('scope')
+    .execute();
+  return rows.map((r) => ({
+    openId: r.open_id,
+    role: r.role,
+    scope: r.scope,
+    source: r.source,
+    grantedBy: r.granted_by,
+  }));
+}
+
+/**
+ * Deletes every grant made in chat in the competition, judge_unit ones included (the playground's `demo seed`, which
+ * binds its people again; the file's grants stay). How many went.
+ */
+export async function deleteChatGrants(db: Db, competitionId: string): Promise<number> {
+  const r = await db
+    .deleteFrom('role_grants')
+    .where('competition_id', '=', competitionId)
+    .where('source', '=', 'chat')
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
 export const rolesRepository = {
   rolesOf,
@@ -212,6 +274,9 @@ export const rolesRepository = {
   judgingGrants,
   unitsOfJudge,
   holdersByScope,
+  insertJudgeUnitGrant,
+  grantPeople,
+  deleteChatGrants,
 } satisfies Repository;
 
 declare module '../platform/store' {

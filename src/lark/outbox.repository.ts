@@ -297,8 +297,23 @@ export async function pendingAfter(db: Kysely<Database>, at: number): Promise<nu
   return rows.map((r) => fromDbInstant(r.next_attempt_at));
 }
 
+/**
+ * Deletes the competition's messages, whatever their state (the playground's `demo seed`: what its replayed past
+ * would have sent is not sent now, and an earlier season's messages are not sent either). How many went.
+ */
+export async function deleteOutboxOf(db: Db, competitionId: string): Promise<number> {
+  const r = await db.deleteFrom('outbox').where('competition_id', '=', competitionId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
-export const outboxRepository = { enqueueMessages, isEnqueued, outboxCounts, recentFailures } satisfies Repository;
+export const outboxRepository = {
+  enqueueMessages,
+  isEnqueued,
+  outboxCounts,
+  recentFailures,
+  deleteOutboxOf,
+} satisfies Repository;
 
 declare module '../platform/store' {
   interface Repositories {

@@ -50,8 +50,31 @@ export async function latestAnnouncedIds(db: Db, competitionId: string): Promise
   return row ? new Set(JSON.parse(row.award_ids) as string[]) : undefined;
 }
 
+/** Who announced the competition's award lists. */
+export async function announcers(db: Db, competitionId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('award_announcements')
+    .select('announced_by')
+    .distinct()
+    .where('competition_id', '=', competitionId)
+    .execute();
+  return rows.map((r) => r.announced_by).sort();
+}
+
+/** Deletes the competition's announced lists (the playground's `demo seed`, replacing its own season). */
+export async function deleteAnnouncementsOf(db: Db, competitionId: string): Promise<number> {
+  const r = await db.deleteFrom('award_announcements').where('competition_id', '=', competitionId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
-export const announcementsRepository = { recordAnnouncement, wasAnnounced, latestAnnouncedIds } satisfies Repository;
+export const announcementsRepository = {
+  recordAnnouncement,
+  wasAnnounced,
+  latestAnnouncedIds,
+  announcers,
+  deleteAnnouncementsOf,
+} satisfies Repository;
 
 declare module '../../platform/store' {
   interface Repositories {

@@ -267,6 +267,25 @@ export async function awardRowsForExport(
   return rows as unknown as Array<Record<string, unknown>>;
 }
 
+/** Everyone who acted on the competition's awards: nominated, confirmed, submitted materials or decided. */
+export async function awardActors(db: Db, competitionId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('awards')
+    .select(['nominated_by', 'allocated_by', 'materials_by', 'decided_by'])
+    .where('competition_id', '=', competitionId)
+    .execute();
+  const out = new Set<string>();
+  for (const r of rows)
+    for (const who of [r.nominated_by, r.allocated_by, r.materials_by, r.decided_by]) if (who) out.add(who);
+  return [...out].sort();
+}
+
+/** Deletes every award of the competition (the playground's `demo seed`, replacing its own season). How many went. */
+export async function deleteAwardsOf(db: Db, competitionId: string): Promise<number> {
+  const r = await db.deleteFrom('awards').where('competition_id', '=', competitionId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
 export const awardsRepository = {
   listAwards,
@@ -274,6 +293,8 @@ export const awardsRepository = {
   insertNomination,
   stepAward,
   awardRowsForExport,
+  awardActors,
+  deleteAwardsOf,
 } satisfies Repository;
 
 declare module '../../platform/store' {

@@ -97,12 +97,34 @@ export async function insertSnapshots(
   }
 }
 
+/** Who published the competition's rankings. */
+export async function publishers(db: Db, competitionId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('ranking_snapshots')
+    .select('published_by')
+    .distinct()
+    .where('competition_id', '=', competitionId)
+    .execute();
+  return rows.map((r) => r.published_by).sort();
+}
+
+/**
+ * Deletes every published snapshot of the competition: only the playground's `demo seed` does, replacing its own
+ * season (a real publication is never deleted). How many went.
+ */
+export async function deleteSnapshotsOf(db: Db, competitionId: string): Promise<number> {
+  const r = await db.deleteFrom('ranking_snapshots').where('competition_id', '=', competitionId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
 export const snapshotsRepository = {
   latestVersion,
   findPublication,
   lockPublications,
   insertSnapshots,
+  publishers,
+  deleteSnapshotsOf,
 } satisfies Repository;
 
 declare module '../../platform/store' {

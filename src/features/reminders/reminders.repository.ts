@@ -187,6 +187,30 @@ export async function setPaused(
   return Number(r.numDeletedRows) > 0;
 }
 
+/** Who paused reminders in the competition (the pauses in force). */
+export async function pausers(db: Db, competitionId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('reminder_pauses')
+    .select('paused_by')
+    .distinct()
+    .where('competition_id', '=', competitionId)
+    .execute();
+  return rows.map((r) => r.paused_by).sort();
+}
+
+/**
+ * Forgets every reminder of the competition, sent, planned or snoozed, and its pauses (the playground's `demo seed`,
+ * replacing its own season: a later season's occurrences would otherwise keep an earlier date's reminders from going).
+ */
+export async function deleteRemindersOf(db: Db, competitionId: string): Promise<number> {
+  const sent = await db
+    .deleteFrom('reminder_occurrences')
+    .where('competition_id', '=', competitionId)
+    .executeTakeFirst();
+  const paused = await db.deleteFrom('reminder_pauses').where('competition_id', '=', competitionId).executeTakeFirst();
+  return Number(sent.numDeletedRows) + Number(paused.numDeletedRows);
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
 export const remindersRepository = {
   recordOccurrence,
@@ -198,6 +222,8 @@ export const remindersRepository = {
   sentSince,
   pausedUnits,
   setPaused,
+  pausers,
+  deleteRemindersOf,
 } satisfies Repository;
 
 declare module '../../platform/store' {

@@ -324,6 +324,30 @@ export async function selfEvaluationsOfProjects(
   return rows.map(toSelfEvaluation);
 }
 
+/** Who submitted the competition's reports and self-evaluations: every distinct `submitted_by`. */
+export async function reportAuthors(db: Kysely<Database>, competitionId: string): Promise<string[]> {
+  const [reports, selfs] = await Promise.all([
+    db.selectFrom('reports').select('submitted_by').distinct().where('competition_id', '=', competitionId).execute(),
+    db
+      .selectFrom('self_evaluations')
+      .select('submitted_by')
+      .distinct()
+      .where('competition_id', '=', competitionId)
+      .execute(),
+  ]);
+  return [...new Set([...reports, ...selfs].map((r) => r.submitted_by))].sort();
+}
+
+/**
+ * Deletes every report and self-evaluation of the competition (the playground's `demo seed`, replacing its own
+ * season; nothing in the bot deletes a report). Returns how many rows went.
+ */
+export async function deleteReportsOf(db: Kysely<Database>, competitionId: string): Promise<number> {
+  const reports = await db.deleteFrom('reports').where('competition_id', '=', competitionId).executeTakeFirst();
+  const selfs = await db.deleteFrom('self_evaluations').where('competition_id', '=', competitionId).executeTakeFirst();
+  return Number(reports.numDeletedRows) + Number(selfs.numDeletedRows);
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
 export const reportsRepository = {
   revisionCount,
@@ -338,6 +362,8 @@ export const reportsRepository = {
   projectsThatReported,
   reportsOfProjects,
   selfEvaluationsOfProjects,
+  reportAuthors,
+  deleteReportsOf,
 } satisfies Repository;
 
 declare module '../../platform/store' {

@@ -226,6 +226,23 @@ export async function scoresOfProjects(
   }));
 }
 
+/** The judges who left a sheet (a score or a recusal) in the competition. */
+export async function sheetJudges(db: Db, competitionId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('scores')
+    .select('judge_open_id')
+    .distinct()
+    .where('competition_id', '=', competitionId)
+    .execute();
+  return rows.map((r) => r.judge_open_id).sort();
+}
+
+/** Deletes every sheet of the competition (the playground's `demo seed`, replacing its own season). How many went. */
+export async function deleteSheetsOf(db: Db, competitionId: string): Promise<number> {
+  const r = await db.deleteFrom('scores').where('competition_id', '=', competitionId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
 export const scoresRepository = {
   sheetOf,
@@ -234,6 +251,8 @@ export const scoresRepository = {
   saveSheet,
   sheetKeys,
   scoresOfProjects,
+  sheetJudges,
+  deleteSheetsOf,
 } satisfies Repository;
 
 declare module '../../platform/store' {

@@ -38,8 +38,14 @@ export async function claimDigest(
   return madeRow(r);
 }
 
+/** Forgets which digest slots went (the playground's `demo seed`, replacing its own season). How many went. */
+export async function deleteDigestsOf(db: Db, competitionId: string): Promise<number> {
+  const r = await db.deleteFrom('summary_runs').where('competition_id', '=', competitionId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
-export const summariesRepository = { digestRan, claimDigest } satisfies Repository;
+export const summariesRepository = { digestRan, claimDigest, deleteDigestsOf } satisfies Repository;
 
 declare module '../../platform/store' {
   interface Repositories {
