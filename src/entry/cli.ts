@@ -6,6 +6,7 @@
  *   tick [--at <ISO time>]                run the minute tick as if it were that instant (reminders due then)
  *   ranking export [--version N] [--out <file>]   the published snapshots (latest version by default) as JSON
  *   ranking verify [--version N | --file <export>] recompute published snapshots and check their results and hashes
+ *   demo seed --at <date or local time> [--seed N]  fill the database with the demo competition as of that instant
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -23,9 +24,10 @@ import { ManualClock } from '../platform/clock';
 import { TrackedDefer } from '../platform/defer';
 import { createContainer } from '../container';
 import { outboxCounts, pendingAfter, type OutboxCounts } from '../lark/outbox.repository';
-import { latestCompetitionId } from '../competition/competition.repository';
+import { findCompetition, latestCompetitionId } from '../competition/competition.repository';
 import { verifySnapshot, type RankingSnapshot } from '../features/rankings/rankings.snapshot';
 import { findPublication } from '../features/rankings/snapshots.repository';
+import { DemoRefused, describeSummary, parseDemoAt, seedDemo } from '../playground/demo-seed';
 
 const USAGE = `usage: npm run cli -- <command>
   migrate                               apply pending database migrations
@@ -39,7 +41,12 @@ const USAGE = `usage: npm run cli -- <command>
                                         print or write the published ranking snapshots (latest version by default)
   ranking verify [--version N | --file <export>]
                                         recompute each snapshot from its own inputs and parameters and check the
-                                        results and the hash (from the database, or from an exported file)`;
+                                        results and the hash (from the database, or from an exported file)
+  demo seed --at <date or local time> [--seed N]
+                                        fill the database with the playground's demo competition as it stands at that
+                                        instant, in the competition's time zone (2024-11-20 means 09:00 that day;
+                                        2024-11-20T14:30 a time): projects, reports, scores, reminders sent. Replaces an
+                                        earlier demo; refused (exit 1) when the database holds anything not the demo's`;
 
 type Out = (line: string) => void;
 
@@ -57,6 +64,7 @@ export async function runCli(
       at: { type: 'string' },
       version: { type: 'string' },
       file: { type: 'string' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -205,6 +213,52 @@ export async function runCli(
         out(`wrote ${values.out}: version ${exported.version}, ${exported.snapshots.length} track(s)`);
       } else out(json);
       return 0;
+    } finally {
+      await database.destroy();
+    }
+  }
+
+  if (command === 'demo' && sub === 'seed') {
+    const seed = values.seed === undefined ? 1 : Number(values.seed);
+    if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
+      out(`--seed needs a whole number from 0 to 4294967295 (got "${values.seed}")`);
+      return 2;
+    }
+    if (!values.at) {
+      out(
+        "demo seed needs --at, a date or a local time in the competition's time zone: 2024-11-20 or 2024-11-20T14:30",
+      );
+      return 2;
+    }
+    const database = await openDatabase(config.DATABASE_URL);
+    const logger = silentLogger;
+    const defer = new TrackedDefer(logger);
+    try {
+      await migrateToLatest(database.db);
+      const competitionId = await latestCompetitionId(database.db);
+      const competition = competitionId ? await findCompetition(database.db, competitionId) : undefined;
+      if (!competitionId || !competition) {
+        out('no competition is loaded: run `npm run cli -- competition load <file>` first');
+        return 2;
+      }
+      const at = parseDemoAt(values.at, competition.timeZone);
+      if (at === undefined) {
+        out(
+          `--at needs a date or a local time in ${competition.timeZone}, e.g. 2024-11-20 or 2024-11-20T14:30 (got "${values.at}")`,
+        );
+        return 2;
+      }
+      const container = createContainer({ config, logger, clock: new ManualClock(at), database, defer, competitionId });
+      try {
+        const summary = await seedDemo(container, { at, seed });
+        await defer.idle();
+        for (const line of describeSummary(summary, competition.timeZone)) out(line);
+        return 0;
+      } catch (err) {
+        if (!(err instanceof DemoRefused)) throw err;
+        out(err.message);
+        return 1;
+      }
     } finally {
       await database.destroy();
     }
