@@ -27,7 +27,6 @@ import { outboxCounts, pendingAfter, type OutboxCounts } from '../lark/outbox.re
 import { findCompetition, latestCompetitionId } from '../competition/competition.repository';
 import { verifySnapshot, type RankingSnapshot } from '../features/rankings/rankings.snapshot';
 import { findPublication } from '../features/rankings/snapshots.repository';
-import { DemoRefused, describeSummary, parseDemoAt, seedDemo } from '../playground/demo-seed';
 
 const USAGE = `usage: npm run cli -- <command>
   migrate                               apply pending database migrations
@@ -230,6 +229,8 @@ export async function runCli(
       );
       return 2;
     }
+    // The playground's code is loaded only for this command.
+    const { DemoRefused, describeSummary, parseDemoAt, seedDemo } = await import('../playground/demo-seed');
     const database = await openDatabase(config.DATABASE_URL);
     const logger = silentLogger;
     const defer = new TrackedDefer(logger);
