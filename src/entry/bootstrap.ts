@@ -24,6 +24,8 @@ export interface BootOptions {
   lark?: LarkApi;
   /** Changes the competition file's definition before it is loaded (the playground adds its cast's people and chats). */
   prepare?: (competition: Competition) => Competition;
+  /** Runs once the container is built, before the competition is loaded (the playground refuses a real database). */
+  beforeLoad?: (container: Container, competition: Competition) => Promise<void>;
 }
 
 export async function boot(options: BootOptions = {}): Promise<Container> {
@@ -46,6 +48,7 @@ export async function boot(options: BootOptions = {}): Promise<Container> {
       competitionId: competition.id,
       ...(options.lark ? { lark: options.lark } : {}),
     });
+    await options.beforeLoad?.(container, competition);
     if (options.loadCompetitionFile !== false) {
       const lark = container.lark;
       const result = await loadCompetition(database.db, competition, {

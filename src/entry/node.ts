@@ -85,7 +85,13 @@ function keepRunning(container: Container, close: () => Promise<void>, tickAt?: 
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof ValidationFailed || err instanceof CompetitionRefused) {
+  const known = ['ConfigError', 'ValidationFailed', 'CompetitionRefused', 'PlaygroundRefused'];
+  if (
+    err instanceof ConfigError ||
+    err instanceof ValidationFailed ||
+    err instanceof CompetitionRefused ||
+    known.includes((err as Error)?.name)
+  ) {
     console.error(err.message);
   } else {
     console.error(err);

@@ -107,8 +107,8 @@ export class DemoRefused extends Error {
   constructor(readonly findings: readonly string[]) {
     const shown = findings.slice(0, 6).join('; ') + (findings.length > 6 ? `; and ${findings.length - 6} more` : '');
     super(
-      `demo seed refused: the database holds data that is not the demo's, which seeding would replace (${shown}). Seed an empty database, or one only the playground has used; nothing was written.\n` +
-        `拒绝生成演示数据：数据库中有不属于演示的数据（${shown}），生成演示数据会把它们替换掉。请使用空数据库，或只供演示环境使用的数据库；未写入任何内容。`,
+      `拒绝生成演示数据：数据库中有不属于演示的数据（${shown}），生成演示数据会把它们替换掉。请使用空数据库，或只供演示环境使用的数据库；未写入任何内容。\n` +
+        `demo seed refused: the database holds data that is not the demo's, which seeding would replace (${shown}). Seed an empty database, or one only the playground has used; nothing was written.`,
     );
     this.name = 'DemoRefused';
   }

@@ -17,9 +17,11 @@ import { createLogger, type Logger } from '../platform/logger';
 import { buildPageAssets } from './assets';
 import { castOf } from './cast';
 import { TravelClock } from './clock';
+import { DemoRefused, nonDemoData, seedDemo } from './demo-seed';
 import {
   EMULATOR_PREFIX,
   Playground,
+  PlaygroundError,
   PLAYGROUND_APP_ID,
   playgroundEmulator,
   playgroundSecrets,
@@ -39,8 +41,18 @@ export interface PlaygroundServer {
 export interface PlaygroundStartOptions {
   env: Record<string, string | undefined>;
   logger?: Logger;
-  /** Fills the database with a demo competition at an instant; the page's button calls it. */
-  seed?: (container: Container, at: number) => Promise<unknown>;
+}
+
+/** The database holds someone or something that is not the demo's: the playground does not start on it. */
+export class PlaygroundRefused extends Error {
+  constructor(findings: readonly string[]) {
+    const shown = findings.slice(0, 4).join('; ') + (findings.length > 4 ? `; and ${findings.length - 4} more` : '');
+    super(
+      `演练场没有启动：这个数据库里有真实数据（${shown}），演练场会把演示身份写进去。正式运行请设置 LARK_APP_ID（见 README 的 Configuration）；想试用请换一个 DATABASE_URL。\n` +
+        `The playground did not start: this database holds real data (${shown}), and the playground would write its demo cast into it. To run the bot for real, set LARK_APP_ID (see the README's Configuration); to play, point DATABASE_URL elsewhere.`,
+    );
+    this.name = 'PlaygroundRefused';
+  }
 }
 
 export async function startPlaygroundServer(options: PlaygroundStartOptions): Promise<PlaygroundServer> {
@@ -87,6 +99,11 @@ export async function startPlaygroundServer(options: PlaygroundStartOptions): Pr
           logger,
         }),
         prepare: withCast,
+        // A production database reached without credentials (a forgotten LARK_APP_ID) must not get the cast's roles.
+        beforeLoad: async (container, competition) => {
+          const found = await nonDemoData(container.services, competition.id);
+          if (found.length) throw new PlaygroundRefused(found);
+        },
       }),
       buildPageAssets(),
     ]);
@@ -101,7 +118,14 @@ export async function startPlaygroundServer(options: PlaygroundStartOptions): Pr
       botUrl: url,
       verificationToken: secrets.verificationToken,
       encryptKey: secrets.encryptKey,
-      ...(options.seed ? { seed: (at: number) => options.seed!(container, at) } : {}),
+      seed: async (at: number) => {
+        try {
+          return await seedDemo(container, { at });
+        } catch (err) {
+          if (err instanceof DemoRefused) throw new PlaygroundError(err.message);
+          throw err;
+        }
+      },
     });
     const bot = createApp(container);
     mountPlaygroundRoutes(root, playground, assets);

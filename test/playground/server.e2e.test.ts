@@ -4,7 +4,10 @@
  * the emulator on the same port under /emulator, time travel with the minute tick, and clear answers to bad input.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCompetition } from '../../src/competition/competition.service';
+import { competitionFromJson } from '../../src/competition/loader';
 import { startPlaygroundServer, type PlaygroundServer } from '../../src/playground/server';
+import { competition2024 } from '../support/fixtures';
 import { freshDatabase, type TestDatabase } from '../support/database';
 
 let db: TestDatabase;
@@ -198,5 +201,41 @@ describe('the playground server', () => {
     await post('send', { persona: added.body.openId, chat: p2p.chatId, text: '报名' });
     const reply = (await view(added.body.openId, p2p.chatId)).at(-1)!;
     expect(json(reply.card ?? reply.text)).toContain('你没有权限使用「报名」');
+  });
+
+  it('fills the database with the demo competition at the playground time and starts the chats afresh', async () => {
+    await post('clock', { local: '2024-11-20T10:00' });
+    const seeded = await post<{ projects: number; judges: number; scoreSheets: number }>('demo-seed', {});
+    expect(seeded.status).toBe(200);
+    expect(seeded.body.projects).toBeGreaterThan(100);
+    expect(seeded.body.scoreSheets).toBeGreaterThan(0);
+    const office = 'ou_demo_office';
+    const p2p = await chatNamed(office, '赛道助手');
+    expect(await view(office, p2p.chatId)).toEqual([]);
+    await post('send', { persona: office, chat: p2p.chatId, text: '进展情况' });
+    const overview = (await view(office, p2p.chatId)).at(-1)!;
+    expect(overview.kind).toBe('card');
+    expect(json(overview.card)).toContain('进展');
+  });
+});
+
+describe('the playground on a database with real data', () => {
+  it('does not start, and says how to run the bot for real', async () => {
+    const real = await freshDatabase({ shared: true });
+    try {
+      const file = { ...competition2024().file, people: [{ openId: 'ou_3f2a9c', roles: [{ role: 'office' }] }] };
+      await loadCompetition(real.db, competitionFromJson(JSON.stringify(file)), {
+        dryRun: false,
+        now: Date.now(),
+        actor: 'test',
+      });
+      const started = startPlaygroundServer({ env: { DATABASE_URL: real.url, PORT: '0', LOG_LEVEL: 'silent' } });
+      await expect(started).rejects.toThrow(/演练场没有启动：这个数据库里有真实数据.*ou_3f2a9c/);
+      await expect(started).rejects.toThrow(/set LARK_APP_ID/);
+      const grants = await real.db.selectFrom('role_grants').select('open_id').execute();
+      expect(grants.map((g) => g.open_id)).toEqual(['ou_3f2a9c']);
+    } finally {
+      await real.destroy();
+    }
   });
 });
