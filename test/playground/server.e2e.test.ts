@@ -203,6 +203,20 @@ describe('the playground server', () => {
     expect(json(reply.card ?? reply.text)).toContain('你没有权限使用「报名」');
   });
 
+  it('creates a group with the bot in it: Lark tells the bot, which greets the group', async () => {
+    const office = 'ou_demo_office';
+    const chen = await openIdOf('陈刚（黄浦联络员）');
+    const made = await post<{ chatId: string }>('groups', { persona: office, name: '专项工作组', members: [chen] });
+    expect(made.status).toBe(200);
+    const group = await chatNamed(chen, '专项工作组');
+    expect(group.members.map((m) => m.name)).toEqual(['赛道助手', '周敏', '陈刚']);
+    const greeting = await view(chen, group.chatId);
+    expect(greeting).toHaveLength(1);
+    expect(json(greeting[0]!.card)).toContain('欢迎使用赛道助手');
+    expect((await state(await openIdOf('刘洋（未绑定）'))).chats.map((c) => c.name)).not.toContain('专项工作组');
+    expect((await post('groups', { persona: office, name: ' ', members: [] })).status).toBe(400);
+  });
+
   it('fills the database with the demo competition at the playground time and starts the chats afresh', async () => {
     await post('clock', { local: '2024-11-20T10:00' });
     const seeded = await post<{ projects: number; judges: number; scoreSheets: number }>('demo-seed', {});

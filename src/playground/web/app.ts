@@ -76,6 +76,9 @@ const ui = {
   seed: $<HTMLButtonElement>('seed'),
   addPersona: $<HTMLFormElement>('add-persona'),
   newPersona: $<HTMLInputElement>('new-persona'),
+  addGroup: $<HTMLFormElement>('add-group'),
+  newGroup: $<HTMLInputElement>('new-group'),
+  newGroupMembers: $<HTMLSelectElement>('new-group-members'),
   confirm: $<HTMLDialogElement>('confirm'),
 };
 
@@ -161,6 +164,9 @@ async function loadState(): Promise<void> {
     }),
   );
   ui.persona.value = selected;
+  ui.newGroupMembers.replaceChildren(
+    ...state.personas.filter((p) => p.openId !== selected).map((p) => new Option(p.label, p.openId)),
+  );
   ui.lang.value = langOf(persona);
   if (document.activeElement !== ui.clock) ui.clock.value = state.local;
   ui.now.textContent = `现在 Now: ${state.local.replace('T', ' ')} (${state.timeZone})`;
@@ -626,6 +632,17 @@ ui.addPersona.onsubmit = (e) => {
     ui.newPersona.value = '';
     toast(`已添加 ${p.label}。 Added ${p.labelEn}.`, 'success');
     await loadState();
+  });
+};
+ui.addGroup.onsubmit = (e) => {
+  e.preventDefault();
+  const button = ui.addGroup.querySelector<HTMLButtonElement>('button')!;
+  void withBusy(button, async () => {
+    const members = [...ui.newGroupMembers.selectedOptions].map((o) => o.value);
+    const { chatId: created } = await api<{ chatId: string }>('groups', { persona, name: ui.newGroup.value, members });
+    ui.newGroup.value = '';
+    await loadState();
+    openChat(created);
   });
 };
 ui.composer.onsubmit = (e) => {

@@ -98,6 +98,14 @@ export function pageHtml(): string {
       <summary>添加身份 Add a person</summary>
       <form id="add-persona" class="row"><input id="new-persona" aria-label="姓名 Name" maxlength="20" required><button class="btn" type="submit">添加 Add</button></form>
     </details>
+    <details class="guide">
+      <summary>新建群 New group</summary>
+      <form id="add-group" class="field">
+        <input id="new-group" aria-label="群名称 Group name" maxlength="60" required placeholder="群名称 Group name">
+        <select id="new-group-members" aria-label="群成员 Members" multiple size="5"></select>
+        <button class="btn" type="submit">建群并拉入赛道助手 Create with the bot</button>
+      </form>
+    </details>
   </aside>
   <main>
     <div class="chat-title" id="chat-title"></div>
