@@ -20,6 +20,7 @@ import { isObject } from '../emulator/model';
 import type { RecordedMessage } from '../emulator/types';
 import { BOT_NAME, castOf, castSections, DEMO_OPEN_ID_PREFIX, personaLabel, type Cast, type Persona } from './cast';
 import type { TravelClock } from './clock';
+import type { ActionOutcome, ChatView, MessageView, PersonaView, PlaygroundState } from './web/api';
 
 export const EMULATOR_PREFIX = '/emulator';
 export const PLAYGROUND_APP_ID = 'cli_playground';
@@ -60,49 +61,6 @@ export function playgroundEmulator(options: { cast: Cast; appSecret: string; now
 }
 
 export type Lang = 'zh_cn' | 'en_us';
-
-export interface PersonaView {
-  openId: string;
-  name: string;
-  label: string;
-  labelEn: string;
-}
-
-export interface ChatView {
-  chatId: string;
-  name: string;
-  kind: 'p2p' | 'group';
-  members: { openId: string; name: string }[];
-  /** Messages in the chat, both directions: the page counts what arrived elsewhere as unread. */
-  count: number;
-}
-
-export interface MessageView {
-  id: string;
-  seq: number;
-  /** `bot`, or the sender's open id. */
-  from: string;
-  fromName: string;
-  /** Local time in the competition's time zone. */
-  time: string;
-  kind: 'text' | 'card' | 'file' | 'other';
-  /** Times the content changed (PATCH, callback answer, delayed update); the page redraws when it grows. */
-  revision: number;
-  text?: string;
-  /** Names @mentioned in a user's text (shown as `@name` in it), for the page to mark them as Feishu does. */
-  mentions?: string[];
-  /** Only when the page does not have this revision yet. */
-  card?: unknown;
-  file?: { key: string; name: string };
-}
-
-export interface ActionOutcome {
-  toast?: unknown;
-  /** The client refused to send (a required field left empty), as Feishu's client does. */
-  missing?: string[];
-  /** What went wrong, for the page to show (never a stack). */
-  error?: string;
-}
 
 export class PlaygroundError extends Error {
   constructor(
@@ -170,7 +128,7 @@ export class Playground {
     return p;
   }
 
-  state(openId: string) {
+  state(openId: string): PlaygroundState {
     const me = this.persona(openId);
     const bot = this.emulator.config.botOpenId;
     const name = (id: string) =>

@@ -5,50 +5,8 @@
  * Feishu client: type (with an @ picker in groups), click buttons (confirm dialogs first), fill forms (required
  * fields stop the submission, as the client does), move the clock.
  */
+import type { ActionOutcome as Outcome, MessageView, PersonaView, PlaygroundState as State } from './api';
 import { renderCard, type CardLang, type RenderedChart } from './card-render';
-
-interface PersonaView {
-  openId: string;
-  name: string;
-  label: string;
-  labelEn: string;
-}
-interface ChatView {
-  chatId: string;
-  name: string;
-  kind: 'p2p' | 'group';
-  members: { openId: string; name: string }[];
-  count: number;
-}
-interface State {
-  now: number;
-  local: string;
-  timeZone: string;
-  competition: string;
-  botName: string;
-  botOpenId: string;
-  personas: PersonaView[];
-  chats: ChatView[];
-  version: number;
-}
-interface MessageView {
-  id: string;
-  seq: number;
-  from: string;
-  fromName: string;
-  time: string;
-  kind: 'text' | 'card' | 'file' | 'other';
-  revision: number;
-  text?: string;
-  mentions?: string[];
-  card?: unknown;
-  file?: { key: string; name: string };
-}
-interface Outcome {
-  toast?: unknown;
-  missing?: string[];
-  error?: string;
-}
 
 declare const VChart: { VChart: new (spec: unknown, options: { dom: HTMLElement; animation?: boolean }) => Chart };
 interface Chart {

@@ -1,8 +1,8 @@
 /**
- * The cards' styles (card-render.ts) as a string, so that the server can serve them or the page put them in a
- * `<style>` without reading files. The same text as card.css beside it (edit both; a test keeps them equal).
+ * The cards' styles (card-render.ts), Feishu-like, as a string: the page puts them in a `<style>` (web/page.ts), and
+ * nothing has to read a file at run time.
  */
-export const CARD_CSS = `/* Feishu-like cards (card-render.ts). The same text is CARD_CSS in card-css.ts; a test keeps the two equal. */
+export const CARD_CSS = `/* Feishu-like cards (src/playground/web/card-render.ts) */
 .card {
   --card-border: #dee0e3;
   --card-text: #1f2329;

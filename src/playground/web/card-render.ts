@@ -35,7 +35,7 @@
  * - Charts: `<div class="card-chart" data-chart-id="ID">`, to be drawn with VChart from `charts` (same id) after the
  *   HTML is in the page.
  *
- * Styles: `CARD_CSS` (card-css.ts, the same text as card.css beside it) styles all of it; the server serves it or the
+ * Styles: `CARD_CSS` (card-css.ts) styles all of it; the server serves it or the
  * page puts it in a `<style>`.
  */
 import { checkCard } from '../../lark/card-rules';
@@ -702,7 +702,8 @@ function image(ctx: Ctx, x: Node): string {
 
 // ── the card ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
-const TEMPLATES = new Set([
+/** Header colours Feishu documents (the header's `template`). */
+export const CARD_TEMPLATES = new Set([
   'blue',
   'wathet',
   'turquoise',
@@ -721,7 +722,7 @@ const TEMPLATES = new Set([
 function header(ctx: Ctx, h: unknown, where: string): string {
   if (h === undefined) return '';
   if (!isNode(h)) return fail(ctx, where, 'the header is an object');
-  const template = typeof h.template === 'string' && TEMPLATES.has(h.template) ? h.template : 'default';
+  const template = typeof h.template === 'string' && CARD_TEMPLATES.has(h.template) ? h.template : 'default';
   // "如果只配置副标题，则实际展示为主标题效果".
   const [main, sub] = h.title === undefined ? [h.subtitle, undefined] : [h.title, h.subtitle];
   const title =

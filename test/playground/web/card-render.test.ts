@@ -5,7 +5,6 @@
  * competition allows) rendered in both languages without an error marker, as well-nested HTML whose every control
  * has an accessible name.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as awardsCards from '../../../cards/awards';
 import * as exportCards from '../../../cards/export';
@@ -19,7 +18,7 @@ import * as remindersCards from '../../../cards/reminders';
 import * as reportsCards from '../../../cards/reports';
 import * as welcomeCards from '../../../cards/welcome';
 import { CARD_CSS } from '../../../src/playground/web/card-css';
-import { type CardLang, renderCard } from '../../../src/playground/web/card-render';
+import { CARD_TEMPLATES, type CardLang, renderCard } from '../../../src/playground/web/card-render';
 import { text } from '../../../src/platform/i18n';
 import { cardGallery, GALLERY_BUILDERS, MAX_SIZE, TEST_SIZE } from '../../support/card-gallery';
 
@@ -554,25 +553,8 @@ describe('what cannot be rendered', () => {
 });
 
 describe('the stylesheet', () => {
-  it('is one text: card.css and CARD_CSS are equal', () => {
-    expect(CARD_CSS).toBe(readFileSync('src/playground/web/card.css', 'utf8'));
-  });
-
   it('styles every template, button type and tag colour the renderer names', () => {
-    for (const t of [
-      'blue',
-      'wathet',
-      'turquoise',
-      'green',
-      'yellow',
-      'orange',
-      'red',
-      'carmine',
-      'violet',
-      'purple',
-      'indigo',
-      'grey',
-    ])
+    for (const t of [...CARD_TEMPLATES].filter((t) => t !== 'default'))
       expect(CARD_CSS).toContain(`.card-header--${t} {`);
     for (const b of ['primary', 'danger', 'primary_filled', 'danger_filled', 'text'])
       expect(CARD_CSS).toContain(`.card-button--${b}`);
