@@ -192,7 +192,15 @@ async function clearDemo(target: DemoTarget, competitionId: string): Promise<voi
 async function inOneTransaction<T>(target: DemoTarget, work: (s: BotServices) => Promise<T>): Promise<T> {
   return target.database.db.transaction().execute(async (trx) => {
     const repos = createStore(trx, REPOSITORIES).repos;
-    return work({ ...target.services, repos, transaction: (w) => w(repos) });
+    // What a replayed tick sends goes into this transaction's outbox rows, and the outbox is not woken: those messages
+    // went out in the past, and the rows are dropped once the season is written (they must never reach a chat).
+    return work({
+      ...target.services,
+      repos,
+      transaction: (w) => w(repos),
+      enqueue: (messages) => repos.outbox.enqueueMessages(messages, target.services.clock.now()),
+      wakeOutbox: () => {},
+    });
   });
 }
 

@@ -347,6 +347,8 @@ export class Playground {
   async seed() {
     if (!this.parts.seed) throw new PlaygroundError('demo seed is not available');
     const summary = await this.parts.seed(this.parts.clock.now());
+    // Whatever the bot was still doing belongs to the chats being cleared.
+    await this.parts.container.defer.idle();
     this.emulator.reset();
     this.typed.clear();
     return summary;

@@ -266,7 +266,7 @@ function drawMessage(m: MessageView): { el: HTMLElement; charts: RenderedChart[]
   if (m.kind === 'card') {
     const card = m.card ?? cardCache.get(m.id);
     cardCache.set(m.id, card);
-    const rendered = renderCard(card, { lang: langOf(persona), idPrefix: m.id });
+    const rendered = renderCard(card, { lang: langOf(persona), idPrefix: m.id, nameOf });
     const holder = document.createElement('div');
     holder.className = 'card-holder';
     holder.innerHTML = rendered.html;
@@ -293,6 +293,16 @@ function drawMessage(m: MessageView): { el: HTMLElement; charts: RenderedChart[]
 }
 
 const cardCache = new Map<string, unknown>();
+
+/** Who an `<at id=…>` in a card is, as Feishu shows it: the person's name (the open id only if nobody knows it). */
+function nameOf(openId: string): string | undefined {
+  if (!state) return undefined;
+  if (openId === state.botOpenId) return state.botName;
+  return (
+    state.personas.find((p) => p.openId === openId)?.name ??
+    state.chats.flatMap((c) => c.members).find((m) => m.openId === openId)?.name
+  );
+}
 
 /** The text with each `@name` of a mention marked, as Feishu shows a mention (plain text nodes otherwise). */
 function withMentions(text: string, names: readonly string[]): Node[] {

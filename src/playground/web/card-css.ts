@@ -464,6 +464,9 @@ export const CARD_CSS = `/* Feishu-like cards (src/playground/web/card-render.ts
   padding: 6px 8px;
   font-weight: 600;
   white-space: pre-wrap;
+  /* A header breaks between words, not between every Chinese character; the box scrolls sideways when it must. */
+  word-break: keep-all;
+  min-width: 3em;
   background: #fff;
   border: 1px solid var(--card-border);
 }

@@ -66,6 +66,7 @@ export function pageHtml(): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='4' fill='%233370ff'/%3E%3C/svg%3E">
 <title>赛道助手 · 演练场 Saidao playground</title>
 <style>${PAGE_CSS}${CARD_CSS}</style>
 </head>
