@@ -155,10 +155,13 @@ export function addWorkingTime(s: Schedule, ms: number, minutes: number): number
 }
 
 /**
- * When a snoozed reminder comes back: `hours` of working time later (see addWorkingTime), and before the deadline;
- * undefined when no such time is left.
+ * When a snoozed reminder comes back: `hours` of working time later (see addWorkingTime), at the start of that minute,
+ * and before the deadline; undefined when no such time is left. The minute is what the contact is promised ("11:30
+ * 再提醒你") and what the minute tick of 11:30 (run at 11:30:00) finds due; keeping the click's seconds would send it
+ * a minute late. Working hours start and end on a minute, so the start of the minute is still inside them.
  */
 export function snoozeUntil(s: Schedule, now: number, hours: number, dueAt: number): number | undefined {
-  const at = addWorkingTime(s, now, hours * 60);
+  const exact = addWorkingTime(s, now, hours * 60);
+  const at = exact - (((exact % 60_000) + 60_000) % 60_000);
   return at < dueAt ? at : undefined;
 }

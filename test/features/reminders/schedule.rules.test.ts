@@ -83,6 +83,21 @@ describe('reminder schedule', () => {
     expect(snooze('2024-04-15 16:00:00')).toBe('2024-04-16 09:00'); // two hours end at closing time, when nothing is sent: the next morning
   });
 
+  it('a snooze is due at the start of the minute it promises, whatever the seconds of the click', () => {
+    const s = schedule();
+    const due = deadlineInstant(c, '2024-04-15');
+    // Pressed at 09:30:23.950: due at 11:30:00.000, so that the minute tick of 11:30 (run at 11:30:00) sends it.
+    expect(snoozeUntil(s, at('2024-04-08 09:30:23') + 950, 2, due)).toBe(at('2024-04-08 11:30:00'));
+    // Across the weekend the seconds left on Friday carry over, then the minute is floored: Monday 10:00, not 10:00:23.
+    expect(snoozeUntil(s, at('2024-04-12 17:00:23'), 2, due)).toBe(at('2024-04-15 10:00:00'));
+    // Pressed with 30 seconds of Friday left: 1:59:30 on Monday, floored to the minute shown.
+    expect(snoozeUntil(s, at('2024-04-12 17:59:30'), 2, due)).toBe(at('2024-04-15 10:59:00'));
+    // Two hours ending past closing by seconds: the next morning at 09:00 sharp, inside working hours.
+    const morning = snoozeUntil(s, at('2024-04-09 16:00:23'), 2, due)!;
+    expect(morning).toBe(at('2024-04-10 09:00:00'));
+    expect(isWorkingSlot(s, morning)).toBe(true);
+  });
+
   it('working time adds inside working hours only', () => {
     const s = schedule();
     expect(local(addWorkingTime(s, at('2024-04-15 08:00:00'), 30))).toBe('2024-04-15 09:30');
