@@ -48,6 +48,11 @@ export const actionValueSchema = z.discriminatedUnion('a', [
     k: periodCode,
     u: z.string().regex(/^[A-Za-z0-9:]{1,16}$/),
   }),
+  /**
+   * A report or self-evaluation reminder's 去填写: opens what unit `u` still owes for deadline `k` when pressed (the
+   * one project's form, or a picker of those still owing), as a new message beside the reminder.
+   */
+  z.strictObject({ a: z.literal('rem.open'), r: z.enum(['report', 'self-evaluation']), k: periodCode, u: unitCode }),
   // Judging. `p` is a project id, `t` a track code or '*' (all the judge's tracks), `o` a list offset: all re-checked.
   /** A judge's projects, a page from offset `o`. */
   z.strictObject({ a: z.literal('judge.list'), t: trackOrAll, o: offset }),

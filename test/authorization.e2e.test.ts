@@ -311,6 +311,7 @@ function actionCase(name: string): ActionCase | undefined {
       value: () => ({ a: 'rem.snooze', r: 'registration', k: 'registration', u: 'HP' }),
       owner: hpContact,
     },
+    'rem.open': { at: MAY, value: () => ({ a: 'rem.open', r: 'report', k: '2024-05', u: 'HP' }), owner: hpContact },
     'judge.list': {
       at: NOVEMBER,
       value: () => ({ a: 'judge.list', t: '*', o: 0 }),

@@ -23,8 +23,10 @@ export interface Obligation {
   recipients: string[];
   /** What is missing, one each: our words, and the typed name (a project's, a nominee's) kept apart. */
   items: OwedItem[];
-  /** The button that opens the right form. */
+  /** The button that opens the right form (for reports and self-evaluations: what is still owed when pressed). */
   action?: ActionValue;
+  /** The projects that owe, by id (reports and self-evaluations): what that button opens, read again at the press. */
+  projects?: string[];
 }
 
 /** A person's occurrence subject: the prefix and 14 hex digits of SHA-256 of the open_id (fits the 16-character column). */
@@ -39,7 +41,7 @@ export async function obligationsFor(repos: Repositories, c: Competition, deadli
   const byUnit = (
     projects: typeof active,
     item: (p: (typeof active)[number]) => OwedItem,
-    action: (p: (typeof active)[number]) => ActionValue,
+    action: (unit: string) => ActionValue,
   ): Obligation[] => {
     const units = [...new Set(projects.map((p) => p.unit))].sort();
     return units.map((unit) => {
@@ -50,7 +52,8 @@ export async function obligationsFor(repos: Repositories, c: Competition, deadli
         label: unitShortName(c, unit),
         recipients: contacts.get(unit) ?? [],
         items: mine.map(item),
-        action: action(mine[0]!),
+        action: action(unit),
+        projects: mine.map((p) => p.id),
       };
     });
   };
@@ -78,11 +81,13 @@ export async function obligationsFor(repos: Repositories, c: Competition, deadli
       );
       // A project registered after the due date does not owe the period.
       const owing = active.filter((p) => !doneIds.has(p.id) && p.createdAt < deadline.dueAt);
+      // The button names the unit and the deadline, not a project: a reminder card stays in the chat for days, and
+      // when pressed it opens what is owed then (reminders.handlers.ts openOwedAction), not what was owed when sent.
+      const rule = deadline.rule;
       return byUnit(
         owing,
         (p) => ({ what: text(p.code, p.code), name: p.name }),
-        (p) =>
-          deadline.rule === 'report' ? { a: 'rpt.open', p: p.id } : { a: 'sev.open', p: p.id, period: deadline.key },
+        (unit) => ({ a: 'rem.open', r: rule, k: deadline.key, u: unit }),
       );
     }
     case 'judging': {

@@ -1,6 +1,7 @@
 /**
- * People in control of reminders: a contact snoozes one (稍后提醒, two hours, never past the deadline); the office
- * pauses and resumes reminders for a unit or for everyone, and sees the plan and what was sent (提醒计划).
+ * People in control of reminders: a contact opens what is still owed (去填写) or snoozes one (稍后提醒, two hours,
+ * never past the deadline); the office pauses and resumes reminders for a unit or for everyone, and sees the plan
+ * and what was sent (提醒计划).
  */
 import { obligationsFor } from './obligations';
 import { unitByCode } from '../../competition/competition';
@@ -15,6 +16,7 @@ import { deadlinesOf } from './deadlines';
 import { scheduleOf, shortHash } from './reminders.service';
 import { deadlineSteps, snoozeUntil } from './schedule.rules';
 import { matchProblem, unitChoice } from '../../core/names';
+import { owedFormCard } from '../reports';
 
 const SNOOZE_HOURS = 2;
 const MAX_SNOOZES = 5;
@@ -81,6 +83,67 @@ export const snoozeAction: CardActionSpec<'rem.snooze'> = {
           `好的，${localTime(c, until!)} 再提醒你。`,
           `OK, I will remind you again at ${localTime(c, until!)}.`,
         ),
+      },
+    };
+  },
+};
+
+/**
+ * A report or self-evaluation reminder's 去填写: what the unit owes for that deadline is read again when it is pressed
+ * (a reminder stays in the chat for days, and the contact may have reported some projects since): the form of the one
+ * project still owing, a picker of those still owing, or a toast when nothing is owed any more. The form comes as a
+ * new message in reply to the reminder, which stays as it was: a reminder with several projects is a to-do list the
+ * contact comes back to after each form (the form, and then its receipt, replace only themselves), and the quote ties
+ * the form to it.
+ */
+export const openOwedAction: CardActionSpec<'rem.open'> = {
+  action: 'rem.open',
+  audience: 'contact',
+  async run(ctx, v) {
+    const s = ctx.services;
+    const c = await s.competition();
+    if (!ctx.roles.contactOf.includes(v.u))
+      refuse('reminders.not_yours', '这条提醒不是发给你的单位的。', 'This reminder is not for your unit.');
+    const d = deadlinesOf(c).find((x) => x.rule === v.r && x.key === v.k);
+    if (!d) refuse('reminders.unknown', '这条提醒对应的期次已不存在。', "This reminder's period no longer exists.");
+    const owed = (await obligationsFor(s.repos, c, d!)).find((o) => o.subject === v.u);
+    if (!owed?.projects?.length)
+      return {
+        toast: {
+          type: 'success',
+          text: text(
+            `「${d!.name.zh}」已全部提交，没有要填的了。`,
+            `${d!.name.en}: everything is in, nothing is owed any more.`,
+          ),
+        },
+      };
+    const { card, purpose, projects } = await owedFormCard(s, ctx.roles, v.r, owed.projects, v.k);
+    const a = ctx.action;
+    await s.enqueue([
+      {
+        // One message per press (a callback delivered twice is the same press). A reminder with this button is sent
+        // one-to-one: the reply counts against the person's limit, with the reminders the tick sends them.
+        key: `rem-open:${a.eventId}`,
+        purpose,
+        ...(a.messageId
+          ? { op: 'reply' as const, receiveIdType: 'message_id' as const, receiveId: a.messageId }
+          : { op: 'send' as const, receiveIdType: 'open_id' as const, receiveId: a.operatorOpenId }),
+        rateKey: `user:${a.operatorOpenId}`,
+        msgType: 'interactive',
+        content: card,
+        competitionId: c.id,
+      },
+    ]);
+    const only = projects.length === 1 ? projects[0]!.code : undefined;
+    return {
+      toast: {
+        type: 'info',
+        text: only
+          ? text(`${only} 的表单已发在下方。`, `The form for ${only} is below.`)
+          : text(
+              `还有 ${projects.length} 个项目未完成，请在下方选择。`,
+              `${projects.length} projects still owe it: choose one below.`,
+            ),
       },
     };
   },
@@ -231,4 +294,4 @@ export const planCommand: CommandSpec = {
 };
 
 export const REMINDER_COMMANDS = [planCommand, pauseCommand, resumeCommand] as const;
-export const REMINDER_ACTIONS = [snoozeAction] as const;
+export const REMINDER_ACTIONS = [snoozeAction, openOwedAction] as const;

@@ -7,3 +7,5 @@ export {
   type StoredReport,
   type StoredSelfEvaluation,
 } from './reports.repository';
+/** The form (or picker) a reminder's 去填写 opens for the projects still owing a period. */
+export { owedFormCard } from './reports.handlers';

@@ -28,6 +28,7 @@ import {
   unitShortName,
 } from '../../competition/competition';
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
+import type { Card } from '../../../cards/kit';
 import { refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
 import type { Roles } from '../../core/roles';
@@ -163,7 +164,8 @@ async function periodChoices(s: BotServices, c: Competition, p: Project, now: nu
   return choices;
 }
 
-async function formFor(s: BotServices, c: Competition, p: Project) {
+/** The report form of a project; `preferred` pre-selects that period when it can be reported now (a reminder's). */
+async function formFor(s: BotServices, c: Competition, p: Project, preferred?: string) {
   const now = s.clock.now();
   requireReportingOpen(c, now);
   const periods = await periodChoices(s, c, p, now);
@@ -184,7 +186,7 @@ async function formFor(s: BotServices, c: Competition, p: Project) {
   const windows = periodWindows(c).filter((w) => periods.some((x) => x.code === w.code));
   // Pre-select the open period this project has not reported yet, else the default one.
   const open = periods.find((x) => x.state === 'pending') ?? periods.find((x) => x.state === 'missing');
-  const selected = open?.code ?? defaultPeriod(windows, now)?.code;
+  const selected = periods.find((x) => x.code === preferred)?.code ?? open?.code ?? defaultPeriod(windows, now)?.code;
   const last = await s.repos.reports.lastReport(p.id);
   const from = last && periodWindows(c).find((w) => w.code === last.period);
   return reportForm({
@@ -281,37 +283,41 @@ export const progressCommand: CommandSpec = {
     if (!projects.length)
       refuse('reports.no_projects', '你的单位还没有报名的项目。', 'Your unit has no registered project.');
     if (projects.length === 1) return ctx.reply(await formFor(s, c, projects[0]!), 'report-form');
-    const now = s.clock.now();
-    const current = defaultPeriod(periodWindows(c), now);
-    const first = current
-      ? await s.repos.reports.firstReportTimes(
-          s.competitionId,
-          current.code,
-          projects.map((p) => p.id),
-        )
-      : new Map<string, number>();
     await ctx.reply(
-      projectPicker({
-        unitName: [...new Set(projects.map((p) => unitShortName(c, p.unit)))].join('、'),
-        purpose: 'report',
-        projects: projects.map((p) => ({
-          ...label(c, p),
-          ...(current
-            ? {
-                status: {
-                  kind: 'report' as const,
-                  periodName: periodName(current),
-                  due: current.due,
-                  state: reportState(current, first.get(`${p.id}|${current.code}`), now),
-                },
-              }
-            : {}),
-        })),
-      }),
+      await reportPicker(s, c, projects, defaultPeriod(periodWindows(c), s.clock.now())),
       'report-picker',
     );
   },
 };
+
+/** The picker of `projects` to report on, each with its state for `period` (the current one, or a reminder's). */
+async function reportPicker(s: BotServices, c: Competition, projects: Project[], period: PeriodWindow | undefined) {
+  const now = s.clock.now();
+  const first = period
+    ? await s.repos.reports.firstReportTimes(
+        s.competitionId,
+        period.code,
+        projects.map((p) => p.id),
+      )
+    : new Map<string, number>();
+  return projectPicker({
+    unitName: [...new Set(projects.map((p) => unitShortName(c, p.unit)))].join('、'),
+    purpose: 'report',
+    projects: projects.map((p) => ({
+      ...label(c, p),
+      ...(period
+        ? {
+            status: {
+              kind: 'report' as const,
+              periodName: periodName(period),
+              due: period.due,
+              state: reportState(period, first.get(`${p.id}|${period.code}`), now),
+            },
+          }
+        : {}),
+    })),
+  });
+}
 
 export const selfEvaluationCommand: CommandSpec = {
   name: 'self-evaluation',
@@ -337,33 +343,36 @@ export const selfEvaluationCommand: CommandSpec = {
     const projects = await contactProjects(s, ctx.roles, ctx.event.chatType, ctx.event.chatId);
     if (!projects.length)
       refuse('reports.no_projects', '你的单位还没有报名的项目。', 'Your unit has no registered project.');
-    const done = await s.repos.reports.latestSelfEvaluationsFor(
-      projects.map((p) => p.id),
-      period!.code,
-    );
-    const max = c.file.rubric.reduce((n, r) => n + r.max, 0);
-    const status = (p: Project) => {
-      const sev = done.get(p.id);
-      return {
-        kind: 'self-evaluation' as const,
-        periodName: periodName(period!),
-        due: period!.due,
-        max,
-        closed: now >= period!.dueAt,
-        ...(sev ? { total: Object.values(sev.scores).reduce((a, b) => a + b, 0) } : {}),
-      };
-    };
-    await ctx.reply(
-      projectPicker({
-        unitName: [...new Set(projects.map((p) => unitShortName(c, p.unit)))].join('、'),
-        purpose: 'self-evaluation',
-        period: period!.code,
-        projects: projects.map((p) => ({ ...label(c, p), status: status(p) })),
-      }),
-      'self-evaluation-picker',
-    );
+    await ctx.reply(await selfEvaluationPicker(s, c, projects, period!), 'self-evaluation-picker');
   },
 };
+
+/** The picker of `projects` to self-evaluate for `period`, each saying whether its self-evaluation is in. */
+async function selfEvaluationPicker(s: BotServices, c: Competition, projects: Project[], period: PeriodWindow) {
+  const now = s.clock.now();
+  const done = await s.repos.reports.latestSelfEvaluationsFor(
+    projects.map((p) => p.id),
+    period.code,
+  );
+  const max = c.file.rubric.reduce((n, r) => n + r.max, 0);
+  const status = (p: Project) => {
+    const sev = done.get(p.id);
+    return {
+      kind: 'self-evaluation' as const,
+      periodName: periodName(period),
+      due: period.due,
+      max,
+      closed: now >= period.dueAt,
+      ...(sev ? { total: Object.values(sev.scores).reduce((a, b) => a + b, 0) } : {}),
+    };
+  };
+  return projectPicker({
+    unitName: [...new Set(projects.map((p) => unitShortName(c, p.unit)))].join('、'),
+    purpose: 'self-evaluation',
+    period: period.code,
+    projects: projects.map((p) => ({ ...label(c, p), status: status(p) })),
+  });
+}
 
 async function overviewCard(s: BotServices, c: Competition, roles: Roles, periodCode: string | undefined) {
   const now = s.clock.now();
@@ -602,6 +611,22 @@ function selfEvaluationPeriod(c: Competition, code: string): PeriodWindow {
   return w!;
 }
 
+/** The self-evaluation form of a project for the period `code` (pre-filled with its last one), when it is open. */
+async function selfEvaluationFormFor(s: BotServices, c: Competition, p: Project, code: string) {
+  requireReportingOpen(c, s.clock.now());
+  const w = selfEvaluationPeriod(c, code);
+  if (s.clock.now() < w.opensAt)
+    refuse('reports.not_open', `「${w.name}」${w.opens} 才开始。`, `"${w.nameEn}" opens on ${w.opens}.`);
+  const prior = (await s.repos.reports.latestSelfEvaluations(p.id)).find((x) => x.period === w.code);
+  return selfEvaluationForm({
+    project: label(c, p),
+    periodName: periodName(w),
+    period: w.code,
+    rubric: c.file.rubric,
+    prefill: prior,
+  });
+}
+
 export const openSelfEvaluationAction: CardActionSpec<'sev.open'> = {
   action: 'sev.open',
   audience: 'contact',
@@ -609,22 +634,36 @@ export const openSelfEvaluationAction: CardActionSpec<'sev.open'> = {
     const s = ctx.services;
     const c = await s.competition();
     const p = await projectFor(s, c, ctx.roles, v.p, 'write');
-    requireReportingOpen(c, s.clock.now());
-    const w = selfEvaluationPeriod(c, v.period);
-    if (s.clock.now() < w.opensAt)
-      refuse('reports.not_open', `「${w.name}」${w.opens} 才开始。`, `"${w.nameEn}" opens on ${w.opens}.`);
-    const prior = (await s.repos.reports.latestSelfEvaluations(p.id)).find((x) => x.period === w.code);
-    return {
-      card: selfEvaluationForm({
-        project: label(c, p),
-        periodName: periodName(w),
-        period: w.code,
-        rubric: c.file.rubric,
-        prefill: prior,
-      }),
-    };
+    return { card: await selfEvaluationFormFor(s, c, p, v.period) };
   },
 };
+
+/**
+ * What a reminder's 去填写 opens for the projects that still owe `period` when it is pressed (ids, each checked as
+ * the operator's to report on, like the form's own button): the form of the one project, pre-selecting the period,
+ * or a picker of them with their state for that period. `purpose` names the message, as the commands do.
+ */
+export async function owedFormCard(
+  s: BotServices,
+  roles: Roles,
+  kind: 'report' | 'self-evaluation',
+  projectIds: readonly string[],
+  period: string,
+): Promise<{ card: Card; purpose: string; projects: Project[] }> {
+  const c = await s.competition();
+  const projects: Project[] = [];
+  for (const id of projectIds) projects.push(await projectFor(s, c, roles, id, 'write'));
+  requireReportingOpen(c, s.clock.now());
+  const only = projects.length === 1 ? projects[0]! : undefined;
+  if (kind === 'report') {
+    if (only) return { card: await formFor(s, c, only, period), purpose: 'report-form', projects };
+    const w = periodWindows(c).find((x) => x.code === period);
+    return { card: await reportPicker(s, c, projects, w), purpose: 'report-picker', projects };
+  }
+  if (only) return { card: await selfEvaluationFormFor(s, c, only, period), purpose: 'self-evaluation-form', projects };
+  const w = selfEvaluationPeriod(c, period);
+  return { card: await selfEvaluationPicker(s, c, projects, w), purpose: 'self-evaluation-picker', projects };
+}
 
 export const submitSelfEvaluationAction: CardActionSpec<'sev.submit'> = {
   action: 'sev.submit',

@@ -9,7 +9,8 @@ import { json } from '../../support/cards';
 import { freshDatabase, type TestDatabase } from '../../support/database';
 import { at } from '../../support/fixtures';
 import { OFFICE, startHarness, type Harness } from '../../support/harness';
-import { bindUnitChat, grantRole } from '../../support/people';
+import { bindUnitChat, grantRole, registerProject } from '../../support/people';
+import type { Project } from '../../../src/core/projects.repository';
 
 const CONTACT = { HP: 'ou_rem_hp', JA: 'ou_rem_ja', PD: 'ou_rem_pd' } as const;
 const localTime = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
@@ -313,5 +314,141 @@ describe("reminders that respect a person's attention", () => {
     await h.settle();
     const plan = json(h.emu.emulator.state.messages.at(-1)!.content);
     expect(plan).toMatch(/督办 · 目前 20 个未完成，其中 19 个没有单位领导：不会发给它们/);
+  });
+});
+
+describe('a reminder acts on what is owed when it is pressed, at the minute it promises', () => {
+  let pdT02: Project;
+  let pdT03: Project;
+  beforeAll(async () => {
+    await setUp();
+    pdT02 = await registerProject(db, 'PD', 'T02', '浦东法治');
+    pdT03 = await registerProject(db, 'PD', 'T03', '浦东市容');
+  });
+  afterAll(tearDown);
+  afterEach(() => expect(h.emu.emulator.state.violations).toEqual([]));
+
+  const report = {
+    period: '2024-05',
+    work_done: '完成流程梳理',
+    results: '办结 120 件',
+    completion: '30',
+    evidence: '',
+    problems: '',
+  };
+  const message = (id: string) => h.emu.emulator.state.messages.find((m) => m.messageId === id)!;
+
+  it('a snooze pressed at 09:30:23 is due at 11:30:00: the tick of 11:29 does not send it, the tick of 11:30 does', async () => {
+    await tickThrough('2024-04-08 09:30', '2024-04-08 09:30');
+    const card = toUser(CONTACT.HP).at(-1)!;
+    expect(json(card.content)).toContain('还有 7 天截止');
+    h.container.clock.set(at('2024-04-08 09:30:23') + 950);
+    const snooze = await h.click(card.messageId, CONTACT.HP, { a: 'rem.snooze' });
+    expect(json(snooze.toast)).toContain('好的，2024-04-08 11:30 再提醒你。');
+    const [row] = await db.db
+      .selectFrom('reminder_occurrences')
+      .select(['due_at'])
+      .where('unit_code', '=', 'HP')
+      .where('step', 'like', 'snooze%')
+      .execute();
+    expect(Date.parse(`${row!.due_at.replace(' ', 'T')}Z`)).toBe(at('2024-04-08 11:30:00'));
+    const before = toUser(CONTACT.HP).length;
+    await tickThrough('2024-04-08 11:29', '2024-04-08 11:29');
+    expect(toUser(CONTACT.HP)).toHaveLength(before);
+    await tickThrough('2024-04-08 11:30', '2024-04-08 11:30');
+    expect(toUser(CONTACT.HP)).toHaveLength(before + 1);
+    expect(json(toUser(CONTACT.HP).at(-1)!.content)).toContain('还有 7 天截止');
+  });
+
+  it("去填写 opens what is owed when pressed: a picker of both, then the other project's form once one is reported, then a toast; the reminder stays", async () => {
+    await tickThrough('2024-05-17 09:30', '2024-05-17 09:30');
+    const reminder = toUser(CONTACT.PD).at(-1)!;
+    const listed = json(reminder.content);
+    expect(listed).toContain('5月进展报告');
+    expect(listed).toContain(pdT02.code);
+    expect(listed).toContain(pdT03.code);
+    expect(listed).toContain('"a":"rem.open","r":"report","k":"2024-05","u":"PD"');
+    expect(listed).not.toContain('rpt.open');
+    h.container.clock.set(at('2024-05-20 10:00:00'));
+
+    // Both owe: a picker of the two, in reply to the reminder, which stays as it was.
+    let n = toUser(CONTACT.PD).length;
+    const both = await h.click(reminder.messageId, CONTACT.PD, '去填写');
+    await h.settle();
+    expect(both.card).toBeUndefined();
+    expect(json(both.toast)).toContain('还有 2 个项目未完成，请在下方选择。');
+    expect(toUser(CONTACT.PD)).toHaveLength(n + 1);
+    const picker = toUser(CONTACT.PD).at(-1)!;
+    expect(picker.parentId).toBe(reminder.messageId);
+    expect(json(picker.content)).toContain(`"a":"rpt.open","p":"${pdT02.id}"`);
+    expect(json(picker.content)).toContain(`"a":"rpt.open","p":"${pdT03.id}"`);
+    expect(json(message(reminder.messageId).content)).toBe(listed);
+
+    // She reports T02 (from the picker; 进展 would do the same).
+    await h.click(picker.messageId, CONTACT.PD, { a: 'rpt.open', p: pdT02.id });
+    expect(json((await h.submit(picker.messageId, CONTACT.PD, report)).card)).toContain('进展已提交');
+
+    // The old reminder's button now opens T03's form (not T02's, pre-filled with what she just sent), as a new message.
+    n = toUser(CONTACT.PD).length;
+    const one = await h.click(reminder.messageId, CONTACT.PD, '去填写');
+    await h.settle();
+    expect(one.card).toBeUndefined();
+    expect(json(one.toast)).toContain(`${pdT03.code} 的表单已发在下方。`);
+    expect(toUser(CONTACT.PD)).toHaveLength(n + 1);
+    const form = toUser(CONTACT.PD).at(-1)!;
+    expect(form.parentId).toBe(reminder.messageId);
+    expect(json(form.content)).toContain(`"a":"rpt.submit","p":"${pdT03.id}"`);
+    expect(json(form.content)).toContain('"initial_option":"2024-05"');
+    expect(json(form.content)).not.toContain(pdT02.id);
+    expect(json(form.content)).not.toContain('已填入你上次提交');
+    expect(json(message(reminder.messageId).content)).toBe(listed);
+    expect(json((await h.submit(form.messageId, CONTACT.PD, report)).card)).toContain('进展已提交');
+
+    // Nothing owed any more: a toast, no message, the reminder untouched.
+    n = toUser(CONTACT.PD).length;
+    const none = await h.click(reminder.messageId, CONTACT.PD, '去填写');
+    await h.settle();
+    expect(none.card).toBeUndefined();
+    expect(none.toast).toMatchObject({ type: 'success' });
+    expect(json(none.toast)).toContain('「5月进展报告」已全部提交，没有要填的了。');
+    expect(toUser(CONTACT.PD)).toHaveLength(n);
+    expect(json(message(reminder.messageId).content)).toBe(listed);
+    // Another unit's contact cannot use PD's button.
+    const other = await h.lark.cardAction({
+      messageId: reminder.messageId,
+      operator: CONTACT.HP,
+      value: { a: 'rem.open', r: 'report', k: '2024-05', u: 'PD' },
+    });
+    expect(json(other.toast)).toContain('这条提醒不是发给你的单位的');
+  });
+
+  it("a self-evaluation reminder's 去填写: a picker while both owe, then the form of the project that still owes it", async () => {
+    await tickThrough('2024-07-24 09:30', '2024-07-24 09:30');
+    const reminder = toUser(CONTACT.PD)
+      .filter((m) => json(m.content).includes('"r":"self-evaluation"'))
+      .at(-1)!;
+    expect(json(reminder.content)).toContain('"a":"rem.open","r":"self-evaluation","k":"midterm","u":"PD"');
+    h.container.clock.set(at('2024-07-24 10:00:00'));
+    // Both owe: the picker, in reply; T02 is self-evaluated from it.
+    await h.click(reminder.messageId, CONTACT.PD, '去填写');
+    await h.settle();
+    const picker = toUser(CONTACT.PD).at(-1)!;
+    expect(picker.parentId).toBe(reminder.messageId);
+    expect(json(picker.content)).toContain(`"a":"sev.open","p":"${pdT03.id}","period":"midterm"`);
+    await h.click(picker.messageId, CONTACT.PD, { a: 'sev.open', p: pdT02.id });
+    const scores = {
+      score_effectiveness: '20',
+      score_results: '20',
+      score_feasibility: '20',
+      score_exemplary: '20',
+      justification: '按计划推进',
+    };
+    expect(json((await h.submit(picker.messageId, CONTACT.PD, scores)).card)).toContain(pdT02.code);
+    const open = await h.click(reminder.messageId, CONTACT.PD, '去填写');
+    await h.settle();
+    expect(json(open.toast)).toContain(`${pdT03.code} 的表单已发在下方。`);
+    const form = toUser(CONTACT.PD).at(-1)!;
+    expect(form.parentId).toBe(reminder.messageId);
+    expect(json(form.content)).toContain(`"a":"sev.submit","p":"${pdT03.id}","period":"midterm"`);
   });
 });
