@@ -65,7 +65,7 @@ const statusLine = (r: AwardRow): Element =>
   markdown(
     text(
       `**${r.track} · ${KIND_NAME[r.kind].zh}** · ${STATUS_MARK[r.status] ?? ''}${STATUS_NAME[r.status].zh}`,
-      `**${r.track} · ${KIND_NAME[r.kind].en}** · ${STATUS_MARK[r.status] ?? ''}${STATUS_NAME[r.status].en}`,
+      `**${r.track} · ${KIND_NAME[r.kind].en}** · ${STATUS_MARK[r.status] ? `${STATUS_MARK[r.status]} ` : ''}${STATUS_NAME[r.status].en}`,
     ),
   );
 
