@@ -172,7 +172,8 @@ export class Bot {
           op: 'reply',
           receiveIdType: 'message_id',
           receiveId: e.messageId,
-          rateKey: `chat:${e.chatId}`,
+          // Lark limits one-to-one messages per user (what reminders to that person count against), groups per chat.
+          rateKey: e.chatType === 'p2p' ? `user:${e.senderOpenId}` : `chat:${e.chatId}`,
           msgType: isCard ? 'interactive' : 'text',
           content: isCard ? content : { text: bilingual(content) },
           competitionId: s.competitionId,
@@ -234,10 +235,10 @@ export class Bot {
 
   private async onP2pEntered(e: Extract<InboundEvent, { kind: 'p2p_entered' }>): Promise<void> {
     // The event comes every time someone opens the chat; they are welcomed once.
-    await this.welcome(e.chatId, `welcome:p2p:${e.operatorOpenId}`, false);
+    await this.welcome(e.chatId, `welcome:p2p:${e.operatorOpenId}`, false, `user:${e.operatorOpenId}`);
   }
 
-  private async welcome(chatId: string, key: string, inGroup: boolean): Promise<void> {
+  private async welcome(chatId: string, key: string, inGroup: boolean, rateKey = `chat:${chatId}`): Promise<void> {
     const s = this.services;
     const c = await s.competition();
     await s.enqueue([
@@ -247,7 +248,7 @@ export class Bot {
         op: 'send',
         receiveIdType: 'chat_id',
         receiveId: chatId,
-        rateKey: `chat:${chatId}`,
+        rateKey,
         msgType: 'interactive',
         content: welcomeCard({ competitionName: c.file.name, competitionNameEn: c.file.nameEn, inGroup }),
         competitionId: s.competitionId,

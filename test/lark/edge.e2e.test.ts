@@ -226,3 +226,27 @@ describe('the Open API client', () => {
     expect(h.emu.emulator.state.files[0]).toMatchObject({ fileName: '报名.xlsx', size: 1234 });
   });
 });
+
+describe('rate limits of replies', () => {
+  it('a one-to-one reply counts against the person, as reminders to them do: no burst over 5 a second', async () => {
+    // Five reminders to the office go out in one second (rate key user:…, as the reminders job writes them), and the
+    // office sends a command in that second: its reply must wait for the person's window, not a chat's.
+    await h.container.services.enqueue(
+      Array.from({ length: 5 }, (_, i) => ({
+        key: `burst:${i}`,
+        purpose: 'test',
+        op: 'send' as const,
+        receiveIdType: 'open_id' as const,
+        receiveId: OFFICE,
+        rateKey: `user:${OFFICE}`,
+        msgType: 'text',
+        content: { text: `reminder ${i}` },
+        competitionId: h.container.competitionId,
+      })),
+    );
+    await h.say(OFFICE, '帮助');
+    expect(h.emu.emulator.state.messages.filter((m) => m.receiverOpenId === OFFICE)).toHaveLength(6);
+    expect(h.emu.emulator.state.violations).toEqual([]);
+    expect(h.emu.emulator.peakRate(`user:${OFFICE}`)).toBeLessThanOrEqual(5);
+  });
+});
