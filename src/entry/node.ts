@@ -41,6 +41,8 @@ async function playground(): Promise<void> {
     competition: container.competitionId,
     note: 'no LARK_APP_ID: the bot talks to the built-in Lark emulator; open the URL in a browser',
   });
+  // For the person who typed `npm start`: where to look, in a line that stands out among the JSON logs.
+  console.log(`\n  赛道演练场 Saidao playground: ${started.url.replace('127.0.0.1', 'localhost')}/\n`);
   // The minute tick follows the playground's clock, wherever the visitor moved it.
   keepRunning(
     container,

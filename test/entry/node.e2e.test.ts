@@ -49,6 +49,7 @@ describe('npm start', () => {
     const page = await fetch(`${url}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('身份');
+    expect(server.output()).toContain(`赛道演练场 Saidao playground: ${url.replace('127.0.0.1', 'localhost')}/`);
     expect(server.output()).not.toContain('outgoing messages are disabled');
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
