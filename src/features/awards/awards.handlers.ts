@@ -221,8 +221,8 @@ export const awardsCommand: CommandSpec = {
   name: 'awards',
   words: ['表彰', '评比表彰', 'awards', 'award'],
   summary: text(
-    '评比表彰：评委在名额内提名，竞赛办确认名额，单位报送材料，领导小组审定；群里显示公布后的名单',
-    'Awards: judges nominate within their quota, the office confirms, units submit materials, the leadership decides; groups see the announced list',
+    '评比表彰：评委在名额内提名，竞赛办确认名额，单位报送材料，领导小组审定；群里和其他人看到公布后的名单',
+    'Awards: judges nominate within their quota, the office confirms, units submit materials, the leadership decides; groups and everyone else see the announced list',
   ),
   usage: text('表彰 [赛道]', 'awards [track]'),
   audience: 'everyone',
@@ -230,7 +230,9 @@ export const awardsCommand: CommandSpec = {
     const s = ctx.services;
     const c = await s.competition();
     const now = s.clock.now();
-    if (ctx.event.chatType !== 'p2p') {
+    const r = ctx.roles;
+    // In a group, and for anyone who takes no part in the process, the announced list: it is public once announced.
+    if (ctx.event.chatType !== 'p2p' || (!r.office && !r.leader && !r.judgeOf.length && !r.contactOf.length)) {
       const announced = await announcedCard(s, c);
       return ctx.reply(
         announced ??
@@ -241,13 +243,6 @@ export const awardsCommand: CommandSpec = {
         'awards',
       );
     }
-    const r = ctx.roles;
-    if (!r.office && !r.leader && !r.judgeOf.length && !r.contactOf.length)
-      refuse(
-        'awards.no_role',
-        '表彰由评委提名、竞赛办确认、单位联络员报送材料、领导小组审定；你目前没有这些角色。',
-        'Awards are nominated by judges, confirmed by the office, documented by unit contacts and decided by the leadership; you hold none of these roles.',
-      );
     const q = ctx.command.args.join(' ').trim();
     let track: string | undefined;
     if (q) {

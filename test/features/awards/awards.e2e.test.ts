@@ -24,6 +24,8 @@ const JUDGE_T03 = 'ou_awd_judge_t03';
 const CONTACT_JA = 'ou_awd_contact_ja';
 const CONTACT_PD = 'ou_awd_contact_pd';
 const LEADER = 'ou_awd_leader';
+/** Holds no role. */
+const STRANGER = 'ou_awd_stranger';
 const ANNOUNCE = 'oc_awd_announce';
 const JA_GROUP = 'oc_awd_ja';
 const PEOPLE = [OFFICE, JUDGE, JUDGE_HP, JUDGE_T03, CONTACT_JA, CONTACT_PD, LEADER];
@@ -233,6 +235,10 @@ describe('the award process', () => {
     // Before the announcement a group sees no names; the office announces to the announcement group and JA's group.
     const early = await h.say(CONTACT_JA, '表彰', JA_GROUP);
     expect(json(early.content)).not.toContain('JA法治示范');
+    // Someone with no role, one-to-one: nothing of the process, only that the list comes once announced.
+    const strangerEarly = json((await h.say(STRANGER, '表彰')).content);
+    expect(strangerEarly).toContain('竞赛办公布后会在这里显示');
+    expect(strangerEarly).not.toContain('JA法治示范');
     await h.say(OFFICE, '公布表彰');
     const posted = () =>
       h.emu.emulator.state.messages.filter(
@@ -249,6 +255,12 @@ describe('the award process', () => {
     expect(posted()).toHaveLength(2);
     const inGroup = await h.say(CONTACT_JA, '表彰', JA_GROUP);
     expect(json(inGroup.content)).toContain('JA法治示范项目组');
+    // The announced list is public: someone with no role gets it one-to-one too (README: announced awards, anyone).
+    const stranger = await h.say(STRANGER, '表彰');
+    expect(stranger.chatType).toBe('p2p');
+    expect(json(stranger.content)).toContain('"content":"表彰名单"');
+    expect(json(stranger.content)).toContain('JA法治示范项目组');
+    expect(json(stranger.content)).not.toContain('你目前没有这些角色');
 
     const audit = await listAudit(db.db, 'shanghai-2024', 50);
     expect(
