@@ -13,9 +13,11 @@ import type { RankingProject, Recusal, RubricCriterion, ScoreSheet, TrackRanking
  *  - 'live': the standings computed now from the stored scores, before publication. Only in a one-to-one chat, and
  *    only for the office and the leadership (every track) and a track's judges (their tracks), once scoring has
  *    opened. Scores never reach a group before publication, whatever the command or the role.
- *  - 'participation': registrations and reporting punctuality, never a score.
+ *  - 'participation': registrations and reporting punctuality, never a score, for those who hold a role.
+ *  - 'pending': someone who holds no role, before publication: only that the rankings come once published. The
+ *    published rankings are for everyone; nothing else of the competition is theirs to read.
  */
-export type RankingView = 'published' | 'live' | 'participation';
+export type RankingView = 'published' | 'live' | 'participation' | 'pending';
 
 export function rankingView(a: {
   roles: Roles;
@@ -25,6 +27,8 @@ export function rankingView(a: {
   scoringOpened: boolean;
 }): RankingView {
   if (a.published) return 'published';
+  const r = a.roles;
+  if (!r.office && !r.leader && !r.contactOf.length && !r.judgeOf.length) return 'pending';
   if (a.chatType !== 'p2p' || !a.scoringOpened) return 'participation';
   const mayRead =
     a.track === undefined

@@ -26,9 +26,11 @@ const CONTACT = 'ou_rnk_contact_hp';
 /** T02 judges: an ordinary, a lenient and a harsh one, and one whose own unit is HP. */
 const [J1, J2, J3, J4] = ['ou_rnk_j1', 'ou_rnk_j2', 'ou_rnk_j3', 'ou_rnk_j4_hp'];
 const K1 = 'ou_rnk_k1';
+/** Holds no role: a member of the announcement group like everyone else. */
+const STRANGER = 'ou_rnk_stranger';
 const ANNOUNCE = 'oc_rnk_announce';
 const HP_GROUP = 'oc_rnk_hp';
-const PEOPLE = [OFFICE, LEADER, CONTACT, J1, J2, J3, J4, K1];
+const PEOPLE = [OFFICE, LEADER, CONTACT, J1, J2, J3, J4, K1, STRANGER];
 
 let db: TestDatabase;
 let h: Harness;
@@ -148,6 +150,21 @@ const groupContents = () =>
   h.emu.emulator.state.messages
     .filter((m) => m.chatType === 'group')
     .flatMap((m) => [m.initialContent, m.content, ...m.updates.map((u) => u.content)].map(json));
+/** What the bot sent `who` in their one-to-one chat, oldest first. */
+const sentTo = (who: string) =>
+  h.emu.emulator.state.messages
+    .filter((m) => m.chatType === 'p2p' && m.receiverOpenId === who)
+    .map((m) => json(m.content));
+/** A click on a card in a group: no card in the answer, the message as it was posted, and the toast says where. */
+function unchangedInGroup(d: { card?: unknown; toast?: unknown }, messageId: string): void {
+  expect(d.card).toBeUndefined();
+  expect(json(d.toast)).toContain('已在与我的一对一聊天中发给你');
+  expect(json(d.toast)).toContain('群里的卡片保持不变');
+  const m = h.emu.emulator.message(messageId)!;
+  expect(m.chatType).toBe('group');
+  expect(m.updates).toEqual([]);
+  expect(json(m.content)).toBe(json(m.initialContent));
+}
 
 describe('before publication', () => {
   beforeEach(() => h.container.clock.set(at('2024-11-20 10:00:00')));
@@ -213,6 +230,21 @@ describe('before publication', () => {
     const contact = (await repliesTo(CONTACT, '排行'))[0]!.text;
     expect(contact).toContain('竞赛办发布排行后，这里会显示各赛道的排名');
     expect(leaks(contact)).toEqual([]);
+  });
+
+  it('someone with no role is told the rankings come once published: no score, one-to-one or in a group', async () => {
+    for (const chat of [undefined, ANNOUNCE]) {
+      for (const words of ['排行', '排行 T02', 'ranking']) {
+        const replies = await repliesTo(STRANGER, words, chat);
+        expect(replies).toHaveLength(1);
+        expect(replies[0]!.text, `"${words}" in ${chat ?? 'p2p'}`).toContain('排行还没有发布');
+        expect(replies[0]!.text).not.toContain('你没有权限');
+        expect(leaks(replies[0]!.text)).toEqual([]);
+        // Not even participation: the published rankings are what everyone may read, nothing before them.
+        expect(replies[0]!.text).not.toContain('评分进度');
+      }
+    }
+    for (const c of groupContents()) expect(leaks(c)).toEqual([]);
   });
 
   it('publishing is for the office, once scoring has closed', async () => {
@@ -329,19 +361,25 @@ describe('publication', () => {
     expect(inGroup.text).toContain('第 2 版');
     expect(inGroup.text).toContain('标准分 Score');
     expect(inGroup.text).toContain('名额内');
+    // Its buttons, in the group, send the page to the clicker one-to-one and leave the group's card as it is.
     const overview = await h.lark.cardAction({
       messageId: inGroup.messageId,
       operator: CONTACT,
       value: { a: 'rank.overview', v: 2, o: 0 },
     });
-    expect(json(overview.card)).toContain('排行总览');
+    await h.settle();
+    unchangedInGroup(overview, inGroup.messageId);
+    expect(json(overview.toast)).toContain('排行总览');
+    expect(sentTo(CONTACT).at(-1)).toContain('排行总览');
     const old = await h.lark.cardAction({
       messageId: inGroup.messageId,
       operator: 'ou_rnk_someone',
       value: { a: 'rank.track', t: 'T03', v: 1, o: 0 },
     });
-    expect(json(old.card)).toContain('第 1 版');
-    expect(json(old.card)).toContain(`${t03.CN!.code} CNT03项目`);
+    await h.settle();
+    unchangedInGroup(old, inGroup.messageId);
+    expect(sentTo('ou_rnk_someone').at(-1)).toContain('第 1 版');
+    expect(sentTo('ou_rnk_someone').at(-1)).toContain(`${t03.CN!.code} CNT03项目`);
     const missing = await h.lark.cardAction({
       messageId: inGroup.messageId,
       operator: CONTACT,
@@ -349,5 +387,61 @@ describe('publication', () => {
     });
     expect(json(missing.toast)).toContain('没有第 9 版排行');
     expect((await repliesTo(J1, '排行'))[0]!.text).toContain('排行总览');
+  });
+
+  it('someone with no role gets the published rankings, one-to-one and in the group; one-to-one a button replaces the card', async () => {
+    const p2p = await repliesTo(STRANGER, '排行');
+    expect(p2p).toHaveLength(1);
+    expect(p2p[0]!.chatType).toBe('p2p');
+    expect(p2p[0]!.text).toContain('排行总览');
+    expect(p2p[0]!.text).toContain('第 2 版');
+    expect(p2p[0]!.text).not.toContain('你没有权限');
+    // In their own chat the card is theirs: the track replaces it in place, and nothing new is sent.
+    const d = await h.click(p2p[0]!.messageId, STRANGER, { a: 'rank.track', t: 'T02' });
+    await h.settle();
+    expect(json(d.card)).toContain('排行 · T02 法治建设');
+    expect(d.toast).toBeUndefined();
+    expect(h.emu.emulator.state.messages).toHaveLength(1);
+    expect(json(h.emu.emulator.message(p2p[0]!.messageId)!.content)).toContain('排行 · T02 法治建设');
+
+    const group = await repliesTo(STRANGER, '排行', ANNOUNCE);
+    expect(group).toHaveLength(1);
+    expect(group[0]!.chatId).toBe(ANNOUNCE);
+    expect(group[0]!.text).toContain('排行总览');
+    expect((await repliesTo(STRANGER, 'ranking 法治'))[0]!.text).toContain('排行 · T02 法治建设');
+  });
+
+  it("a click on the group's published overview leaves it for everyone: the track goes to the clicker one-to-one, with a toast", async () => {
+    const replies = await repliesTo(OFFICE, '发布排行');
+    const posted = replies.find((m) => m.chatId === ANNOUNCE)!;
+    expect(posted.text).toContain('排行总览');
+    expect(posted.text).toContain('第 3 版');
+    for (const who of [OFFICE, STRANGER, CONTACT]) {
+      const before = sentTo(who).length;
+      const d = await h.click(posted.messageId, who, { a: 'rank.track', t: 'T02' });
+      await h.settle();
+      unchangedInGroup(d, posted.messageId);
+      expect(json(d.toast)).toContain('已在与我的一对一聊天中发给你：排行 · T02 法治建设。');
+      const mine = sentTo(who);
+      expect(mine).toHaveLength(before + 1);
+      expect(mine.at(-1)).toContain('排行 · T02 法治建设');
+      expect(mine.at(-1)).toContain('第 3 版');
+    }
+    // Nothing else reached the group: the overview is still its only message there.
+    expect(h.emu.emulator.state.messages.filter((m) => m.chatId === ANNOUNCE)).toHaveLength(1);
+
+    // The track's card sent one-to-one pages in place; its 各赛道总览 button there replaces it too.
+    const mine = h.emu.emulator.state.messages.filter((m) => m.receiverOpenId === STRANGER).at(-1)!;
+    const back = await h.click(mine.messageId, STRANGER, { a: 'rank.overview' });
+    expect(json(back.card)).toContain('排行总览');
+
+    // A track's ranking asked for in a group: its 各赛道总览 button (back to the overview) also leaves it as it is.
+    const track = (await repliesTo(CONTACT, '排行 T03', HP_GROUP))[0]!;
+    expect(track.chatId).toBe(HP_GROUP);
+    const overview = await h.click(track.messageId, J1, { a: 'rank.overview' });
+    await h.settle();
+    unchangedInGroup(overview, track.messageId);
+    expect(sentTo(J1).at(-1)).toContain('排行总览');
+    expect(h.emu.emulator.state.messages.filter((m) => m.chatId === HP_GROUP)).toHaveLength(1);
   });
 });

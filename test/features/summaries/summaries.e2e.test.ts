@@ -156,6 +156,18 @@ describe('the scheduled digest', () => {
     await tickThrough('2024-12-02 09:00', '2024-12-02 09:01');
     expect(digests()).toHaveLength(1);
     expect(json(digests()[0]!.content)).toContain('排行总览');
+    // A track button under the digest does not replace it for the group: the track goes to the clicker one-to-one.
+    const digest = digests()[0]!;
+    const click = await h.click(digest.messageId, OFFICE, { a: 'rank.track', t: 'T01' });
+    await h.settle();
+    expect(click.card).toBeUndefined();
+    expect(json(click.toast)).toContain('已在与我的一对一聊天中发给你');
+    const shown = h.emu.emulator.message(digest.messageId)!;
+    expect(shown.updates).toEqual([]);
+    expect(json(shown.content)).toBe(json(shown.initialContent));
+    expect(digests()).toHaveLength(1);
+    const sent = h.emu.emulator.state.messages.filter((m) => m.chatType === 'p2p' && m.receiverOpenId === OFFICE);
+    expect(json(sent.at(-1)!.content)).toContain('排行 · T01');
     expect(
       (await db.db.selectFrom('summary_runs').select(['slot', 'kind']).orderBy('slot').execute()).map(
         (r) => `${r.slot} ${r.kind}`,
