@@ -162,9 +162,20 @@ export class Bot {
       e.chatType === 'p2p' || command.botMentioned || (botOpenId === undefined && e.mentions.length > 0);
     if (!addressed) return;
     let replies = 0;
+    let groupKnown = false;
     const reply = async (content: Card | Text, purpose: string) => {
       const isCard = 'schema' in content;
       replies += 1;
+      // The bot is in the group a command came from, whether or not it was told when it was added: remembered before
+      // a card is posted there, so that a click on it is known to come from a group (answerClick, group-click.ts).
+      if (isCard && e.chatType === 'group' && !groupKnown) {
+        await rememberChatMembership(
+          this.db,
+          { chatId: e.chatId, name: undefined, chatType: 'group', present: true, competitionId: s.competitionId },
+          s.clock.now(),
+        );
+        groupKnown = true;
+      }
       await s.enqueue([
         {
           key: `reply:${e.messageId}:${replies}`,

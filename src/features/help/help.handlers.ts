@@ -1,6 +1,7 @@
 import { helpCard } from '../../../cards/help';
 import { text, type Text } from '../../platform/i18n';
 import type { BotServices, CardActionSpec, CommandSpec } from '../../lark/handlers';
+import { answerClick } from '../../lark/group-click';
 import { inAudience, type Audience, type Roles } from '../../core/roles';
 import { trackText, unitText, type ScopeNames } from '../../core/names';
 
@@ -52,8 +53,18 @@ export const helpCommand: CommandSpec = {
   run: async (ctx) => ctx.reply(await helpFor(ctx.services, ctx.roles, ctx.event.chatType === 'group'), 'help'),
 };
 
+/**
+ * The welcome card's 「我能做什么」: the clicker's own help (what they may do, one-to-one). In a one-to-one chat it
+ * replaces the welcome; in a group the welcome stays for everyone and the help goes to the clicker (answerClick).
+ */
 export const showHelpAction: CardActionSpec<'help.show'> = {
   action: 'help.show',
   audience: 'everyone',
-  run: async (ctx) => ({ card: await helpFor(ctx.services, ctx.roles, false) }),
+  run: async (ctx) =>
+    answerClick(
+      ctx,
+      await helpFor(ctx.services, ctx.roles, false),
+      text('帮助：你可以做什么', 'Help: what you can do'),
+      'help',
+    ),
 };

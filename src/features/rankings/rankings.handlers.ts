@@ -2,18 +2,12 @@
  * Rankings in chat: `排行 [赛道]` shows what the asker may see where they ask (rankingView), `发布排行` freezes and
  * publishes, and the cards' buttons page through a track or the overview. Before publication no score ever reaches a
  * group: the answer there is participation and punctuality. A button on a card in a group never replaces that card
- * (one message every member sees): the page goes to the clicker one-to-one (answerClick).
+ * (one message every member sees): the page goes to the clicker one-to-one (answerClick, src/lark/group-click.ts).
  */
 import type { Card } from '../../../cards/kit';
 import { type Competition, trackByCode } from '../../competition/competition';
-import type {
-  BotServices,
-  CardActionContext,
-  CardActionSpec,
-  CardResponse,
-  CommandContext,
-  CommandSpec,
-} from '../../lark/handlers';
+import type { BotServices, CardActionSpec, CommandSpec } from '../../lark/handlers';
+import { answerClick } from '../../lark/group-click';
 import { refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
 import type { Roles } from '../../core/roles';
@@ -50,60 +44,6 @@ const NOT_YET_PUBLISHED = text(
   '排行还没有发布。竞赛办发布后，任何人发送「排行」都可以查看各赛道的排名。',
   'The rankings have not been published yet. Once the office publishes them, anyone can send "ranking" to see them.',
 );
-
-/**
- * The bot is in the group a command came from, whether or not it was told when it was added: remembered before a card
- * with buttons is posted there, so that a click on it is known to come from a group (answerClick).
- */
-async function rememberGroup(ctx: CommandContext): Promise<void> {
-  if (ctx.event.chatType !== 'group') return;
-  const s = ctx.services;
-  await s.repos.chats.rememberChatMembership(
-    { chatId: ctx.event.chatId, name: undefined, chatType: 'group', present: true, competitionId: s.competitionId },
-    s.clock.now(),
-  );
-}
-
-/**
- * The answer to a ranking card's button (a page, a track, the overview). In a one-to-one chat the card is replaced in
- * place. A card in a group is one message every member sees, and Feishu applies a callback's card to it for everyone:
- * one person's click must not replace the published overview. There the clicker gets the card as a new message in
- * their one-to-one chat with the bot (their own view, not a post for the whole group), and a toast says where it went.
- */
-async function answerClick(ctx: CardActionContext, card: Card, what: Text): Promise<CardResponse> {
-  const s = ctx.services;
-  const chatId = ctx.action.chatId;
-  if (!chatId || !(await s.repos.chats.isKnownGroup(chatId))) return { card };
-  const to = ctx.action.operatorOpenId;
-  if (!to)
-    refuse(
-      'ranking.no_operator',
-      `请在与我的一对一聊天中发送「排行」查看：${what.zh}。`,
-      `Send "ranking" in a one-to-one chat with me to see it: ${what.en}.`,
-    );
-  await s.enqueue([
-    {
-      key: `ranking-click:${ctx.action.eventId}`,
-      purpose: 'ranking',
-      op: 'send',
-      receiveIdType: 'open_id',
-      receiveId: to,
-      rateKey: `user:${to}`,
-      msgType: 'interactive',
-      content: card,
-      competitionId: s.competitionId,
-    },
-  ]);
-  return {
-    toast: {
-      type: 'success',
-      text: text(
-        `已在与我的一对一聊天中发给你：${what.zh}。群里的卡片保持不变。`,
-        `Sent to you in your one-to-one chat with me: ${what.en}. The card in the group stays as it is.`,
-      ),
-    },
-  };
-}
 
 /** What a click asked for, for the toast: a track's ranking (from which rank) or the overview (from which entry). */
 function trackWhat(c: Competition, track: string, offset: number): Text {
@@ -200,7 +140,6 @@ export const rankingCommand: CommandSpec = {
     switch (view) {
       case 'published': {
         const projects = await s.repos.projects.allActiveProjects(s.competitionId);
-        await rememberGroup(ctx);
         return ctx.reply(
           track
             ? publishedTrackCard(c, publication!, track, projects, 0, now)
@@ -246,8 +185,6 @@ export const publishCommand: CommandSpec = {
         `Rankings can be published once scoring has closed (end of ${w.closes}): until then judges may still change their scores.`,
       );
     const outcome = await publishRankings(s, c, ctx.event.senderOpenId, now);
-    // The receipt's overview button, in a group, must not replace the receipt there.
-    await rememberGroup(ctx);
     await ctx.reply(publishedReceipt(c, outcome), 'ranking-publish');
   },
 };
@@ -293,7 +230,7 @@ export const rankTrackAction: CardActionSpec<'rank.track'> = {
     const p = await publication(s, v.v);
     const projects = await s.repos.projects.allActiveProjects(s.competitionId);
     const card = publishedTrackCard(c, p, v.t, projects, v.o, s.clock.now());
-    return answerClick(ctx, card, trackWhat(c, v.t, v.o));
+    return answerClick(ctx, card, trackWhat(c, v.t, v.o), 'ranking');
   },
 };
 
@@ -304,7 +241,8 @@ export const rankOverviewAction: CardActionSpec<'rank.overview'> = {
     const s = ctx.services;
     const c = await s.competition();
     const projects = await s.repos.projects.allActiveProjects(s.competitionId);
-    if (v.v > 0) return answerClick(ctx, overviewCard(c, await publication(s, v.v), projects, v.o), overviewWhat(v.o));
+    if (v.v > 0)
+      return answerClick(ctx, overviewCard(c, await publication(s, v.v), projects, v.o), overviewWhat(v.o), 'ranking');
     const now = s.clock.now();
     if (!(ctx.roles.office || ctx.roles.leader) || now < judgingWindow(c).opensAt) {
       refuse(

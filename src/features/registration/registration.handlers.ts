@@ -2,7 +2,9 @@
  * Registration through chat and cards: `报名` answers the form, a submit is checked on the server (stage open,
  * operator is a contact of the unit, slot free, fields valid, name unused) and answered with the confirmation card or
  * a toast that says what to fix; `我的项目` lists the unit's projects with edit and withdraw; `报名情况` gives the
- * office the unit × track overview. Nothing a card carries is trusted: unit and project ids are re-checked.
+ * office the unit × track overview. Nothing a card carries is trusted: unit and project ids are re-checked. The
+ * buttons that open a list, a form or a confirmation answer in place one-to-one; on a card in the unit's group they
+ * leave it as it is and send the answer to the clicker one-to-one (answerClick): a person's form is theirs.
  */
 import {
   confirmWithdrawCard,
@@ -20,6 +22,7 @@ import { button, card, markdown } from '../../../cards/kit';
 import { startOfLocalDay } from '../../competition/calendar';
 import { type Competition, isStageOpen, stageByCode, trackByCode, unitByCode } from '../../competition/competition';
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
+import { answerClick } from '../../lark/group-click';
 import { refuse } from '../../platform/errors';
 import { text } from '../../platform/i18n';
 import type { Roles } from '../../core/roles';
@@ -249,7 +252,13 @@ export const openRegistrationAction: CardActionSpec<'reg.open'> = {
     const c = await s.competition();
     requireContactOf(c, ctx.roles, v.u);
     requireRegistrationOpen(c, s.clock.now());
-    return { card: await formFor(s, c, v.u) };
+    const unit = unitRef(c, v.u).name;
+    return answerClick(
+      ctx,
+      await formFor(s, c, v.u),
+      text(`${unit}的项目报名表`, `the registration form for ${unit}`),
+      'registration-form',
+    );
   },
 };
 
@@ -347,7 +356,17 @@ export const listProjectsAction: CardActionSpec<'reg.list'> = {
   async run(ctx, v) {
     const c = await ctx.services.competition();
     requireContactOf(c, ctx.roles, v.u);
-    return { card: await listFor(ctx.services, c, v.u, v.o) };
+    const unit = unitRef(c, v.u).name;
+    const from = v.o ? v.o + 1 : 0;
+    return answerClick(
+      ctx,
+      await listFor(ctx.services, c, v.u, v.o),
+      text(
+        `我的项目 · ${unit}${from ? `（第 ${from} 个起）` : ''}`,
+        `My projects · ${unit}${from ? ` (from project ${from})` : ''}`,
+      ),
+      'projects',
+    );
   },
 };
 
@@ -359,7 +378,12 @@ export const editProjectAction: CardActionSpec<'reg.edit'> = {
     const c = await s.competition();
     const p = await loadProject(s, c, ctx.roles, v.p);
     requireRegistrationOpen(c, s.clock.now());
-    return { card: editForm({ unit: unitRef(c, p.unit), project: projectView(c, p), closesOn: closesOn(c) }) };
+    return answerClick(
+      ctx,
+      editForm({ unit: unitRef(c, p.unit), project: projectView(c, p), closesOn: closesOn(c) }),
+      text(`修改项目 ${p.code} 的表单`, `the form to edit ${p.code}`),
+      'registration-edit',
+    );
   },
 };
 
@@ -413,7 +437,12 @@ export const withdrawProjectAction: CardActionSpec<'reg.withdraw'> = {
     const c = await s.competition();
     const p = await loadProject(s, c, ctx.roles, v.p);
     requireRegistrationOpen(c, s.clock.now());
-    return { card: confirmWithdrawCard({ unit: unitRef(c, p.unit), project: projectView(c, p) }) };
+    return answerClick(
+      ctx,
+      confirmWithdrawCard({ unit: unitRef(c, p.unit), project: projectView(c, p) }),
+      text(`撤回项目 ${p.code} 的确认`, `the confirmation to withdraw ${p.code}`),
+      'registration-withdraw',
+    );
   },
 };
 

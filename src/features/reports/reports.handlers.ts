@@ -1,7 +1,9 @@
 /**
  * Progress reporting through chat and cards: `进展` (the form, or a project's timeline with a code), `自评`,
  * `进展情况` (the office's per-period view; judges see their tracks) and `日程` (stages, deadlines, what is owed).
- * Everything is re-checked on the server: the operator's unit or track, the period's window, the fields.
+ * Everything is re-checked on the server: the operator's unit or track, the period's window, the fields. A button
+ * that opens a form, a timeline or another period answers in place one-to-one; on a card in a group it leaves the card
+ * as it is and sends the answer to the clicker one-to-one (answerClick).
  */
 import {
   historyCard,
@@ -28,6 +30,7 @@ import {
   unitShortName,
 } from '../../competition/competition';
 import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
+import { answerClick } from '../../lark/group-click';
 import type { Card } from '../../../cards/kit';
 import { refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
@@ -519,7 +522,12 @@ export const openReportAction: CardActionSpec<'rpt.open'> = {
   async run(ctx, v) {
     const c = await ctx.services.competition();
     const p = await projectFor(ctx.services, c, ctx.roles, v.p, 'write');
-    return { card: await formFor(ctx.services, c, p) };
+    return answerClick(
+      ctx,
+      await formFor(ctx.services, c, p),
+      text(`项目 ${p.code} 的进展填报表`, `the progress report form of ${p.code}`),
+      'report-form',
+    );
   },
 };
 
@@ -590,7 +598,16 @@ export const historyAction: CardActionSpec<'rpt.history'> = {
   async run(ctx, v) {
     const c = await ctx.services.competition();
     const p = await projectFor(ctx.services, c, ctx.roles, v.p, 'read');
-    return { card: await timeline(ctx.services, c, p, v.o) };
+    const from = v.o ? v.o + 1 : 0;
+    return answerClick(
+      ctx,
+      await timeline(ctx.services, c, p, v.o),
+      text(
+        `项目 ${p.code} 的进展记录${from ? `（第 ${from} 条起）` : ''}`,
+        `the timeline of ${p.code}${from ? ` (from entry ${from})` : ''}`,
+      ),
+      'report-history',
+    );
   },
 };
 
@@ -601,7 +618,13 @@ export const overviewAction: CardActionSpec<'rpt.overview'> = {
     const c = await ctx.services.competition();
     if (!c.periods.some((p) => p.code === v.period))
       refuse('reports.unknown_period', '这个期次已不存在。', 'This period no longer exists.');
-    return { card: await overviewCard(ctx.services, c, ctx.roles, v.period) };
+    const w = periodWindows(c).find((x) => x.code === v.period);
+    return answerClick(
+      ctx,
+      await overviewCard(ctx.services, c, ctx.roles, v.period),
+      text(`进展情况 · ${w?.name ?? v.period}`, `Reports · ${w?.nameEn ?? v.period}`),
+      'reports-overview',
+    );
   },
 };
 
@@ -634,7 +657,12 @@ export const openSelfEvaluationAction: CardActionSpec<'sev.open'> = {
     const s = ctx.services;
     const c = await s.competition();
     const p = await projectFor(s, c, ctx.roles, v.p, 'write');
-    return { card: await selfEvaluationFormFor(s, c, p, v.period) };
+    return answerClick(
+      ctx,
+      await selfEvaluationFormFor(s, c, p, v.period),
+      text(`项目 ${p.code} 的自评表`, `the self-evaluation form of ${p.code}`),
+      'self-evaluation-form',
+    );
   },
 };
 
