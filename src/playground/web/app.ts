@@ -588,6 +588,9 @@ ui.seed.onclick = () => {
     if (!ok) return;
     await api('demo-seed', {});
     toast('演示数据已生成。 Demo data is ready.', 'success');
+    // The chats start afresh: nothing in them is unread any more.
+    unread.clear();
+    seenCounts.clear();
     clearLog();
     await loadState();
   });
