@@ -77,13 +77,13 @@ import {
 import { welcomeCard } from '../../cards/welcome';
 import { KIND_NAME, type AwardKind, type AwardStatus } from '../../src/core/awards';
 import { periodWindows, type PeriodTally, type ReportState } from '../../src/core/periods';
-import { inAudience, type Audience, type Roles } from '../../src/core/roles';
+import { inAudience, type Audience, type GrantSource, type Roles } from '../../src/core/roles';
 import { COMMANDS } from '../../src/container';
 import { describeRoles } from '../../src/features/help/help.handlers';
 import { registrationOverview } from '../../src/features/registration/registration.rules';
 import { periodOverview } from '../../src/features/reports/reporting.rules';
 import { judgingWindow } from '../../src/features/scoring/scoring.rules';
-import { text } from '../../src/platform/i18n';
+import { text, type Text } from '../../src/platform/i18n';
 import { buttonValues, TYPED_MARK } from './card-checks';
 import { AWARD_LIMITS, LIMITS, REPORT_LIMITS, SCORE_LIMITS } from './form-limits';
 import * as season from './season';
@@ -176,6 +176,8 @@ export interface GalleryCard {
   /** Which variant (and page) this is. */
   what: string;
   card: Card;
+  /** What the card was built from (its view, without the page offset), where a test reads it. */
+  view?: unknown;
 }
 
 /** The builders the gallery shows (every card builder of cards/). */
@@ -226,7 +228,7 @@ export const GALLERY_BUILDERS = [
 type Builder = (typeof GALLERY_BUILDERS)[number];
 
 /** Every page of a paged card, from offset 0 by the offset of its own "next" button (value `a === action`). */
-function pages(build: (offset: number) => Card, action: string): Card[] {
+export function pages(build: (offset: number) => Card, action: string): Card[] {
   const out: Card[] = [];
   let offset = 0;
   for (let guard = 0; guard < 200; guard++) {
@@ -241,12 +243,111 @@ function pages(build: (offset: number) => Card, action: string): Card[] {
   return out;
 }
 
+// ── award rows, as the awards handlers give them ──
+
+export type AwardViewer = 'judge' | 'office' | 'contact' | 'leader' | 'all';
+const LIVE: AwardStatus[] = ['nominated', 'allocated', 'materials_submitted', 'approved'];
+export const ENDED_AWARDS: AwardStatus[] = ['declined', 'withdrawn', 'rejected'];
+export const AWARD_STATUSES: AwardStatus[] = [...LIVE, ...ENDED_AWARDS];
+
+/** The buttons the viewer gets on a nomination in this status (as awards.handlers' buttonsFor gives them). */
+function awardButtons(viewer: AwardViewer, status: AwardStatus, id: string): AwardRow['buttons'] {
+  const out: AwardRow['buttons'] = [];
+  const is = (v: AwardViewer) => viewer === v || viewer === 'all';
+  if (is('judge') && status === 'nominated')
+    out.push({ label: text('撤回提名', 'Withdraw'), value: { a: 'award.withdraw', w: id } });
+  if (is('office') && status === 'nominated') {
+    out.push({ label: text('确认名额', 'Confirm the place'), value: { a: 'award.confirm', w: id }, type: 'primary' });
+    out.push({ label: text('不予确认', 'Decline'), value: { a: 'award.decline', w: id }, type: 'danger' });
+  }
+  if (is('contact') && (status === 'allocated' || status === 'materials_submitted'))
+    out.push({
+      label: status === 'allocated' ? text('报送材料', 'Submit materials') : text('修改材料', 'Revise materials'),
+      value: { a: 'award.materials.open', w: id },
+      type: 'primary',
+    });
+  if (is('leader') && status === 'materials_submitted')
+    out.push({ label: text('审定', 'Decide'), value: { a: 'award.decide.open', w: id }, type: 'primary' });
+  return out;
+}
+
+let awardSerial = 0;
+/** A nomination of the i-th project of the track, every typed value at this size, with the viewer's buttons. */
+export function awardRow(
+  s: GallerySize,
+  track: string,
+  kind: AwardKind,
+  status: AwardStatus,
+  viewer: AwardViewer,
+  i: number,
+): AwardRow {
+  const ofTrack = s.projects.filter((p) => p.track === track);
+  const p = ofTrack[i % ofTrack.length]!;
+  const id = `awd_${String(awardSerial++).padStart(20, '0')}`;
+  const hasMaterials = ['materials_submitted', 'approved', 'rejected'].includes(status);
+  const decided = status === 'approved' || status === 'rejected';
+  return {
+    id,
+    track,
+    kind,
+    status,
+    nominee: s.typed(AWARD_LIMITS.nominee),
+    title: kind === 'individual' ? s.typed(AWARD_LIMITS.title) : '',
+    unitName: unitShort(p.unit),
+    projectCode: p.code,
+    projectName: p.fields.name,
+    reason: s.typed(AWARD_LIMITS.reason),
+    ...(hasMaterials ? { materials: s.typed(AWARD_LIMITS.materials) } : {}),
+    ...(decided ? { decisionNote: s.typed(AWARD_LIMITS.note) } : {}),
+    buttons: awardButtons(viewer, status, id),
+  };
+}
+
+/** The full quota of every track (live, in every live status, less `placesLeft` collectives), then `ended` ended nominations per track. */
+export function awardSeason(s: GallerySize, viewer: AwardViewer, ended: number, placesLeft = 0): AwardRow[] {
+  const live = s.tracks.flatMap((t) => [
+    ...Array.from({ length: t.quota.collectives - placesLeft }, (_, i) =>
+      awardRow(s, t.code, 'collective', LIVE[i % 4]!, viewer, i),
+    ),
+    ...Array.from({ length: t.quota.individuals }, (_, i) =>
+      awardRow(s, t.code, 'individual', LIVE[(i + 1) % 4]!, viewer, i + 3),
+    ),
+  ]);
+  const gone = s.tracks.flatMap((t) =>
+    Array.from({ length: ended }, (_, i) =>
+      awardRow(s, t.code, i % 2 ? 'individual' : 'collective', ENDED_AWARDS[i % 3]!, viewer, i + 7),
+    ),
+  );
+  return [...live, ...gone];
+}
+
+/** Every track's quota used up, the materials' due date and the nomination window's text. */
+export function awardSetting(s: GallerySize): { quotas: QuotaRow[]; materialsDue: string; window: Text } {
+  const evaluation = STAGES.find((x) => x.code === 'evaluation')!;
+  const materialsDue = F.milestones.find((m) => m.code === 'materials-due')!.date;
+  return {
+    quotas: s.tracks.map((t) => ({
+      track: t.code,
+      trackName: t.name,
+      trackNameEn: t.nameEn,
+      collectives: { used: t.quota.collectives, quota: t.quota.collectives },
+      individuals: { used: t.quota.individuals, quota: t.quota.individuals },
+    })),
+    materialsDue,
+    window: text(
+      `提名与名额确认：${evaluation.start} 至 ${materialsDue}；材料报送截止 ${materialsDue}；领导小组审定至 ${evaluation.end}。`,
+      `Nominations and confirmations: ${evaluation.start} to ${materialsDue}; materials due ${materialsDue}; leadership decisions until ${evaluation.end}.`,
+    ),
+  };
+}
+
 /** Every card builder's output at this size. */
 export function cardGallery(s: GallerySize): GalleryCard[] {
   const out: GalleryCard[] = [];
-  const add = (builder: Builder, what: string, ...cards: Card[]) =>
+  const add = (builder: Builder, what: string, ...cards: Card[]) => addView(builder, what, undefined, ...cards);
+  const addView = (builder: Builder, what: string, view: unknown, ...cards: Card[]) =>
     cards.forEach((card, i) => {
-      out.push({ builder, what: cards.length > 1 ? `${what} #${i + 1}` : what, card });
+      out.push({ builder, what: cards.length > 1 ? `${what} #${i + 1}` : what, card, view });
     });
   const ofUnit = (u: string) => s.projects.filter((p) => p.unit === u);
   const ofTrack = (t: string) => s.projects.filter((p) => p.track === t);
@@ -281,7 +382,12 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
   add(
     'registrationForm',
     'one left',
-    registrationForm({ unit: unitRef, tracks: choices((i) => (i === 0 ? 1 : 0)), closesOn: regStage.end, limit: 2 }),
+    registrationForm({
+      unit: unitRef,
+      tracks: choices((i) => (i === s.tracks.length - 1 ? 1 : 0)),
+      closesOn: regStage.end,
+      limit: 2,
+    }),
   );
   const project = projectView(mine[0]!);
   add('editForm', 'edit', editForm({ unit: unitRef, project, closesOn: regStage.end }));
@@ -354,27 +460,22 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
   }
   add('reportForm', 'empty', reportForm({ project: label, periods: periodChoices }));
   const selfPeriod = PERIODS.find((p) => p.selfEvaluation)!;
-  const unitName = unitShort(unit.code);
-  add(
-    'projectPicker',
-    'report',
-    projectPicker({
+  // A contact of one unit, and of two.
+  for (const projects of [mine, [...mine, ...ofUnit(s.units[1]!.code)]]) {
+    const unitName = [...new Set(projects.map((p) => unitShort(p.unit)))].join('、');
+    const report = projectPicker({
       unitName,
       purpose: 'report',
-      projects: mine.map((p, i) => ({
+      projects: projects.map((p, i) => ({
         ...projectLabel(p),
         status: { kind: 'report', periodName: periodText(PERIODS[7]!), due: PERIODS[7]!.due, state: states[i % 4]! },
       })),
-    }),
-  );
-  add(
-    'projectPicker',
-    'self-evaluation',
-    projectPicker({
+    });
+    const self = projectPicker({
       unitName,
       purpose: 'self-evaluation',
       period: selfPeriod.code,
-      projects: mine.map((p, i) => ({
+      projects: projects.map((p, i) => ({
         ...projectLabel(p),
         status: {
           kind: 'self-evaluation',
@@ -385,36 +486,41 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
           ...(i % 3 ? { total: RUBRIC_MAX } : {}),
         },
       })),
-    }),
-  );
+    });
+    addView('projectPicker', `report, ${projects.length} projects`, projects, report);
+    addView('projectPicker', `self-evaluation, ${projects.length} projects`, projects, self);
+  }
   const last = PERIODS[7]!;
-  add(
-    'reportReceived',
-    'on time',
-    reportReceived({ project: label, periodName: periodText(last), revision: 1, late: false }),
-  );
-  add(
-    'reportReceived',
-    'late, with self-evaluation',
-    reportReceived({
-      project: label,
-      periodName: periodText(selfPeriod),
-      revision: 99,
-      late: true,
-      selfEvaluation: { period: selfPeriod.code },
-    }),
-  );
-  add(
-    'selfEvaluationReceived',
-    'revised',
-    selfEvaluationReceived({
-      project: label,
-      periodName: periodText(selfPeriod),
-      total: RUBRIC_MAX,
-      max: RUBRIC_MAX,
-      revision: 12,
-    }),
-  );
+  for (const p of PERIODS) {
+    const periodName = periodText(p);
+    add(
+      'reportReceived',
+      `${p.code}, on time`,
+      reportReceived({ project: label, periodName, revision: 1, late: false }),
+    );
+    add(
+      'reportReceived',
+      `${p.code}, late`,
+      reportReceived({
+        project: label,
+        periodName,
+        revision: 99,
+        late: true,
+        ...(p.selfEvaluation ? { selfEvaluation: { period: p.code } } : {}),
+      }),
+    );
+    add(
+      'reportReceived',
+      `${p.code}, revised`,
+      reportReceived({ project: label, periodName, revision: 12, late: false }),
+    );
+    for (const revision of [1, 12])
+      add(
+        'selfEvaluationReceived',
+        `${p.code}, revision ${revision}`,
+        selfEvaluationReceived({ project: label, periodName, total: RUBRIC_MAX, max: RUBRIC_MAX, revision }),
+      );
+  }
   const entries: TimelineEntry[] = PERIODS.map((p, i) => ({
     periodName: periodText(p),
     due: p.due,
@@ -433,61 +539,69 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
       : {}),
   })).reverse();
   const historyPage = (o: number): ActionValue => ({ a: 'rpt.history', p: label.id, o });
-  add(
+  addView(
     'historyCard',
     'timeline',
+    entries,
     ...pages((offset) => historyCard({ project: label, entries, offset, page: historyPage }), 'rpt.history'),
   );
+  // Self-evaluations without a report, and periods with nothing yet.
+  const sparse: TimelineEntry[] = PERIODS.map((p) => ({
+    periodName: periodText(p),
+    due: p.due,
+    state: 'missing' as const,
+    revisions: 0,
+    ...(p.selfEvaluation
+      ? {
+          selfEvaluation: {
+            total: 0,
+            max: RUBRIC_MAX,
+            justification: s.typed(REPORT_LIMITS.justification),
+            submittedAt: stamp,
+          },
+        }
+      : {}),
+  }));
+  add('historyCard', 'sparse', historyCard({ project: label, entries: sparse, page: historyPage }));
   add('historyCard', 'nothing yet', historyCard({ project: label, entries: [], page: historyPage }));
-  add(
-    'selfEvaluationForm',
-    'prefilled',
-    selfEvaluationForm({
-      project: label,
-      periodName: periodText(selfPeriod),
-      period: selfPeriod.code,
-      rubric: RUBRIC,
-      prefill: {
-        scores: Object.fromEntries(RUBRIC.map((r) => [r.code, r.max])),
-        justification: s.typed(REPORT_LIMITS.justification),
-      },
-    }),
-  );
-  add(
-    'selfEvaluationForm',
-    'empty',
-    selfEvaluationForm({ project: label, periodName: periodText(selfPeriod), period: selfPeriod.code, rubric: RUBRIC }),
-  );
+  for (const p of PERIODS.filter((x) => x.selfEvaluation)) {
+    const form = { project: label, periodName: periodText(p), period: p.code, rubric: RUBRIC };
+    const prefill = {
+      scores: Object.fromEntries(RUBRIC.map((r) => [r.code, r.max])),
+      justification: s.typed(REPORT_LIMITS.justification),
+    };
+    add('selfEvaluationForm', `${p.code}, prefilled`, selfEvaluationForm({ ...form, prefill }));
+    add('selfEvaluationForm', `${p.code}, empty`, selfEvaluationForm(form));
+  }
   const refs = s.projects.map((p) => ({ id: p.id, code: p.code, unit: p.unit, track: p.track, createdAt: 0 }));
   const byId = new Map(s.projects.map((p) => [p.id, p]));
-  const w = windows.find((x) => x.code === last.code)!;
-  const o = periodOverview(
-    w,
-    refs,
-    new Map(refs.filter((_, i) => i % 3 === 0).map((r) => [r.id, w.dueAt - 1])),
-    w.dueAt + 1,
-  );
-  const overviewView = {
-    overview: o,
-    units: s.units.map((u) => ({ code: u.code, name: u.shortName })),
-    tracks: s.tracks,
-    missingProjects: o.missing.map((id) => ({ code: byId.get(id)!.code, unitName: unitShort(byId.get(id)!.unit) })),
-    otherPeriods: windows
-      .filter((x) => x.code !== w.code)
-      .map((x) => ({ code: x.code, name: x.name, nameEn: x.nameEn })),
-  };
-  add('reportsOverviewCard', 'office', reportsOverviewCard(overviewView));
-  add(
-    'reportsOverviewCard',
-    'judge',
-    reportsOverviewCard({
-      ...overviewView,
-      scope: text(
+  // Every period, with nobody reported and with a third on time; for the office and for a judge.
+  for (const w of windows)
+    for (const reported of [
+      new Map<string, number>(),
+      new Map(refs.filter((_, i) => i % 3 === 0).map((r) => [r.id, w.dueAt - 1])),
+    ]) {
+      const o = periodOverview(w, refs, reported, w.dueAt + 1);
+      const overviewView = {
+        overview: o,
+        units: s.units.map((u) => ({ code: u.code, name: u.shortName })),
+        tracks: s.tracks,
+        missingProjects: o.missing.map((id) => ({
+          code: byId.get(id)!.code,
+          unitName: unitShort(byId.get(id)!.unit),
+        })),
+        otherPeriods: windows
+          .filter((x) => x.code !== w.code)
+          .map((x) => ({ code: x.code, name: x.name, nameEn: x.nameEn })),
+      };
+      const what = `${w.code}, ${reported.size} reported`;
+      addView('reportsOverviewCard', `${what}, office`, overviewView, reportsOverviewCard(overviewView));
+      const scope = text(
         `你评审的赛道：${s.tracks.map((t) => t.code).join('、')}`,
         `Your tracks: ${s.tracks.map((t) => t.code).join(', ')}`,
-      ),
-    }),
-  );
+      );
+      addView('reportsOverviewCard', `${what}, judge`, overviewView, reportsOverviewCard({ ...overviewView, scope }));
+    }
   const stages = STAGES.map((x, i) => ({
     name: x.name,
     nameEn: x.nameEn,
@@ -502,8 +616,19 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
       PERIODS.map((x, i) => ({ projectCode: p.code, periodName: periodText(x), due: x.due, overdue: i % 2 === 0 })),
     ),
   }));
-  add('scheduleCard', 'contact', scheduleCard({ stages, deadlines, owed }));
-  add('scheduleCard', 'no contact', scheduleCard({ stages, deadlines }));
+  for (const [what, view] of [
+    ['contact of every unit', { stages, deadlines, owed }],
+    [
+      'a few units, no deadline',
+      {
+        stages,
+        deadlines: [],
+        owed: [...owed.slice(0, 3), { unitName: (s.units[3] ?? s.units.at(-1)!).shortName, items: [] }],
+      },
+    ],
+    ['no contact', { stages, deadlines }],
+  ] as const)
+    addView('scheduleCard', what, view, scheduleCard(view));
 
   // ── reminders ──
   const midterm = PERIODS.find((p) => p.code === 'midterm')!;
@@ -523,124 +648,82 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
     ['materials', materialsItems(quotaTotal)],
     ['counted', counted],
   ] as const)
-    for (const daysLeft of [7, 0, -2]) {
-      const v: ReminderView = {
-        deadlineName: periodText(midterm),
-        dueDate: midterm.due,
-        daysLeft,
-        unitName: unit.shortName,
-        items,
-        action: { a: 'rpt.open', p: s.projects[0]!.id },
-        snooze: { a: 'rem.snooze', r: 'report', k: midterm.code, u: unit.code },
-      };
-      const what = `${name}, ${daysLeft} days left`;
-      add('reminderCard', what, reminderCard(v));
-      add(
-        'groupReminderCard',
-        what,
-        groupReminderCard({ ...v, contacts: Array.from({ length: s.contactsPerUnit }, (_, i) => openId(i)) }),
-        groupReminderCard({ ...v, contacts: [] }),
-      );
-      add('escalationCard', what, escalationCard({ ...v, unitName: undefined, action: undefined, snooze: undefined }));
-    }
-  add(
-    'digestCard',
-    'reports',
-    digestCard({
-      deadlineName: periodText(midterm),
-      dueDate: midterm.due,
-      missing: s.units.map((u) => ({ name: u.shortName, items: reportItems(u.code), contacts: s.contactsPerUnit })),
-    }),
-  );
-  add(
-    'digestCard',
-    'judges',
-    digestCard({
-      deadlineName: periodText(midterm),
-      dueDate: midterm.due,
-      missing: Array.from({ length: s.tracks.length * s.judgesPerTrack }, () => ({
+    for (const daysLeft of [7, 1, 0, -2])
+      for (const v of [
+        {
+          deadlineName: periodText(midterm),
+          dueDate: midterm.due,
+          daysLeft,
+          unitName: unit.shortName,
+          items,
+          action: { a: 'rpt.open', p: s.projects[0]!.id },
+          snooze: { a: 'rem.snooze', r: 'report', k: midterm.code, u: unit.code },
+        },
+        { deadlineName: text('评委评分截止', 'Judging closes'), dueDate: '2024-11-29', daysLeft, items },
+      ] satisfies ReminderView[]) {
+        const what = `${name}, ${daysLeft} days left${v.unitName ? '' : ', no unit'}`;
+        const contacts = Array.from({ length: s.contactsPerUnit }, (_, i) => openId(i));
+        addView('reminderCard', what, v, reminderCard(v));
+        addView(
+          'groupReminderCard',
+          what,
+          v,
+          groupReminderCard({ ...v, contacts }),
+          groupReminderCard({ ...v, contacts: [] }),
+        );
+        addView('escalationCard', what, v, escalationCard(v));
+      }
+  for (const [what, missing] of [
+    ['reports', s.units.map((u) => ({ name: u.shortName, items: reportItems(u.code), contacts: s.contactsPerUnit }))],
+    [
+      'nothing registered',
+      s.units.map((u) => ({
+        name: u.shortName,
+        items: [{ what: text('还没有报名任何项目', 'no project registered yet') }],
+        contacts: 0,
+      })),
+    ],
+    [
+      'judges',
+      Array.from({ length: s.tracks.length * s.judgesPerTrack }, () => ({
         name: s.person(),
         items: counted,
         contacts: 1,
       })),
-    }),
-  );
+    ],
+    ['materials', s.units.map((u) => ({ name: u.shortName, items: materialsItems(7), contacts: s.contactsPerUnit }))],
+  ] as const)
+    addView(
+      'digestCard',
+      what,
+      missing,
+      digestCard({ deadlineName: periodText(midterm), dueDate: midterm.due, missing }),
+    );
   const steps = ['T-7', 'T-3', 'T-1', 'T-0', 'overdue', 'digest', 'escalate', 'snooze:1'];
   const planLines = s.name === 'max' ? 60 : 3;
-  add(
-    'remindersPlanCard',
-    'busy',
-    remindersPlanCard({
-      upcoming: Array.from({ length: planLines }, (_, i) => ({
-        deadlineName: periodText(PERIODS[i % 8]!),
-        dueDate: PERIODS[i % 8]!.due,
-        step: steps[i % steps.length]!,
-        at: '2024-07-24 09:30',
-        owing: s.projects.length,
-      })),
-      sent: Array.from({ length: planLines }, (_, i) => ({
-        deadlineName: periodText(PERIODS[i % 8]!),
-        step: steps[i % steps.length]!,
-        count: s.projects.length,
-        last: '2024-07-24 09:30',
-      })),
-      paused: s.units.map((u) => u.shortName),
-      allPaused: false,
-    }),
-  );
-  add('remindersPlanCard', 'quiet', remindersPlanCard({ upcoming: [], sent: [], paused: [], allPaused: true }));
+  const upcoming = Array.from({ length: planLines }, (_, i) => ({
+    deadlineName: periodText(PERIODS[i % 8]!),
+    dueDate: PERIODS[i % 8]!.due,
+    step: steps[i % steps.length]!,
+    at: '2024-07-24 09:30',
+    owing: s.projects.length,
+  }));
+  const sent = Array.from({ length: planLines }, (_, i) => ({
+    deadlineName: periodText(PERIODS[i % 8]!),
+    step: steps[i % steps.length]!,
+    count: s.projects.length,
+    last: '2024-07-24 09:30',
+  }));
+  for (const [what, view] of [
+    ['busy, every unit paused', { upcoming, sent, paused: s.units.map((u) => u.shortName), allPaused: false }],
+    ['busy, all paused', { upcoming, sent, paused: [], allPaused: true }],
+    ['quiet', { upcoming: [], sent: [], paused: [], allPaused: false }],
+  ] satisfies [string, Parameters<typeof remindersPlanCard>[0]][])
+    addView('remindersPlanCard', what, view, remindersPlanCard(view));
 
   // ── awards ──
-  const LIVE: AwardStatus[] = ['nominated', 'allocated', 'materials_submitted', 'approved'];
-  const ENDED: AwardStatus[] = ['declined', 'withdrawn', 'rejected'];
-  let awardSerial = 0;
-  const awardRow = (track: string, kind: AwardKind, status: AwardStatus, i: number): AwardRow => {
-    const p = ofTrack(track)[i % ofTrack(track).length]!;
-    const id = `awd_${String(awardSerial++).padStart(20, '0')}`;
-    const hasMaterials = ['materials_submitted', 'approved', 'rejected'].includes(status);
-    const decided = status === 'approved' || status === 'rejected';
-    return {
-      id,
-      track,
-      kind,
-      status,
-      nominee: s.typed(AWARD_LIMITS.nominee),
-      title: kind === 'individual' ? s.typed(AWARD_LIMITS.title) : '',
-      unitName: unitShort(p.unit),
-      projectCode: p.code,
-      projectName: p.fields.name,
-      reason: s.typed(AWARD_LIMITS.reason),
-      ...(hasMaterials ? { materials: s.typed(AWARD_LIMITS.materials) } : {}),
-      ...(decided ? { decisionNote: s.typed(AWARD_LIMITS.note) } : {}),
-      buttons:
-        status === 'nominated'
-          ? [
-              { label: text('确认名额', 'Confirm the place'), value: { a: 'award.confirm', w: id }, type: 'primary' },
-              { label: text('不予确认', 'Decline'), value: { a: 'award.decline', w: id }, type: 'danger' },
-            ]
-          : status === 'materials_submitted'
-            ? [{ label: text('审定', 'Decide'), value: { a: 'award.decide.open', w: id }, type: 'primary' }]
-            : [],
-    };
-  };
-  const rows = s.tracks.flatMap((t) => [
-    ...Array.from({ length: t.quota.collectives }, (_, i) => awardRow(t.code, 'collective', LIVE[i % 4]!, i)),
-    ...Array.from({ length: t.quota.individuals }, (_, i) => awardRow(t.code, 'individual', LIVE[(i + 1) % 4]!, i + 3)),
-    ...Array.from({ length: 3 }, (_, i) => awardRow(t.code, i % 2 ? 'individual' : 'collective', ENDED[i % 3]!, i + 7)),
-  ]);
-  const quotas: QuotaRow[] = s.tracks.map((t) => ({
-    track: t.code,
-    trackName: t.name,
-    trackNameEn: t.nameEn,
-    collectives: { used: t.quota.collectives, quota: t.quota.collectives },
-    individuals: { used: t.quota.individuals, quota: t.quota.individuals },
-  }));
-  const evaluation = STAGES.find((x) => x.code === 'evaluation')!;
-  const materialsDue = F.milestones.find((m) => m.code === 'materials-due')!.date;
-  const awardWindow = text(
-    `提名与名额确认：${evaluation.start} 至 ${materialsDue}；领导小组审定至 ${evaluation.end}。`,
-    `Nominations and confirmations: ${evaluation.start} to ${materialsDue}; leadership decisions until ${evaluation.end}.`,
-  );
+  const { quotas, materialsDue, window: awardWindow } = awardSetting(s);
+  const rows = awardSeason(s, 'all', 3);
   const awardPage = (o: number): ActionValue => ({ a: 'award.list', o });
   add(
     'awardsCard',
@@ -681,20 +764,19 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
         unitName: unitShort(p.unit),
         ...(i % 5 ? { rank: i + 1 } : {}),
       }));
-    add(
-      'nominationForm',
-      t.code,
-      nominationForm({
-        track: t.code,
-        trackName: t.name,
-        trackNameEn: t.nameEn,
-        left: { collective: t.quota.collectives, individual: t.quota.individuals },
+    for (const left of [
+      { collective: t.quota.collectives, individual: t.quota.individuals },
+      { collective: 0, individual: 1 },
+    ])
+      addView(
+        'nominationForm',
+        `${t.code}, ${left.collective} + ${left.individual} left`,
         projects,
-      }),
-    );
+        nominationForm({ track: t.code, trackName: t.name, trackNameEn: t.nameEn, left, projects }),
+      );
   }
   for (const kind of ['collective', 'individual'] as const) {
-    const r = awardRow(s.tracks[0]!.code, kind, 'materials_submitted', 0);
+    const r = awardRow(s, s.tracks[0]!.code, kind, 'materials_submitted', 'contact', 0);
     add(
       'materialsForm',
       `${kind}, prefilled`,
@@ -706,71 +788,84 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
     );
     add('materialsForm', `${kind}, empty`, materialsForm({ row: r, due: materialsDue }));
   }
-  for (const status of [...LIVE, ...ENDED]) {
-    const r = awardRow(s.tracks.at(-1)!.code, 'individual', status, 1);
-    const fullRow = { ...r, materials: s.typed(AWARD_LIMITS.materials), decisionNote: s.typed(AWARD_LIMITS.note) };
-    const standing = text(
-      '所依托的项目在实时排名中列第 40 名（名额线 7）。',
-      'The project ranks #40 in the live standings (award line: 7).',
-    );
-    add('decisionForm', status, decisionForm({ row: fullRow, links: s.links(AWARD_LIMITS.links), standing }));
-    add('awardStepCard', status, awardStepCard({ row: fullRow, done: text('已审定通过。', 'Approved.') }));
-    add('placeConfirmedCard', status, placeConfirmedCard({ row: r, due: materialsDue }));
-  }
+  const lastTrack = s.tracks.at(-1)!.code;
+  for (const status of AWARD_STATUSES)
+    for (const kind of ['collective', 'individual'] as const) {
+      const r = awardRow(s, lastTrack, kind, status, 'all', 1);
+      const fullRow = { ...r, materials: s.typed(AWARD_LIMITS.materials), decisionNote: s.typed(AWARD_LIMITS.note) };
+      const standing = text(
+        `所依托的项目在实时排名（未发布）中列 ${lastTrack} 赛道第 40 名（共 40 个有名次的项目，名额线 7）。`,
+        `The project ranks #40 of 40 in track ${lastTrack} in the live standings (unpublished) (award line: 7).`,
+      );
+      const what = `${kind}, ${status}`;
+      add('decisionForm', what, decisionForm({ row: fullRow, links: s.links(AWARD_LIMITS.links), standing }));
+      add('awardStepCard', what, awardStepCard({ row: fullRow, done: text('已审定通过。', 'Approved.') }));
+      add('placeConfirmedCard', what, placeConfirmedCard({ row: r, due: materialsDue }));
+    }
   add(
     'announcementCard',
     'approved',
     announcementCard({
       competitionName: F.name,
       competitionNameEn: F.nameEn,
-      rows: s.tracks.flatMap((t) => [
-        ...Array.from({ length: t.quota.collectives }, (_, i) => ({
-          kind: 'collective' as const,
-          track: t.code,
-          nominee: s.typed(AWARD_LIMITS.nominee),
-          title: '',
-          unitName: s.units[i % s.units.length]!.shortName,
-        })),
-        ...Array.from({ length: t.quota.individuals }, (_, i) => ({
-          kind: 'individual' as const,
-          track: t.code,
-          nominee: s.typed(AWARD_LIMITS.nominee),
-          title: s.typed(AWARD_LIMITS.title),
-          unitName: s.units[(i + 1) % s.units.length]!.shortName,
-        })),
-      ]),
+      rows: [
+        ...s.tracks.flatMap((t) =>
+          Array.from({ length: t.quota.collectives }, (_, i) => ({
+            kind: 'collective' as const,
+            track: t.code,
+            nominee: s.typed(AWARD_LIMITS.nominee),
+            title: '',
+            unitName: s.units[i % s.units.length]!.shortName,
+          })),
+        ),
+        ...s.tracks.flatMap((t) =>
+          Array.from({ length: t.quota.individuals }, (_, i) => ({
+            kind: 'individual' as const,
+            track: t.code,
+            nominee: s.typed(AWARD_LIMITS.nominee),
+            title: s.typed(AWARD_LIMITS.title),
+            unitName: s.units[(i + 3) % s.units.length]!.shortName,
+          })),
+        ),
+      ],
     }),
   );
 
   // ── judging ──
   const sheetStates: SheetState[] = ['todo', 'scored', 'recused', 'own-unit'];
-  const items: JudgeListItem[] = s.projects.map((p, i) => ({
+  const item = (p: SeasonProject, i: number): JudgeListItem => ({
     ...judged(p),
     state: sheetStates[i % 4]!,
     ...(i % 4 === 1 ? { total: 99.95 } : {}),
     ...(i % 5 ? { progress: { periodName: periodText(last), completion: 100 } } : {}),
     ...(i % 3 ? { selfEvaluation: { total: RUBRIC_MAX, max: RUBRIC_MAX } } : {}),
-  }));
-  for (const status of ['open', 'before', 'closed'] as const)
-    add(
-      'judgeListCard',
-      status,
-      ...pages(
-        (offset) =>
-          judgeListCard({
-            scope: text(
-              s.tracks.map((t) => `${t.code} ${t.name}`).join('、'),
-              s.tracks.map((t) => `${t.code} ${t.nameEn}`).join(', '),
-            ),
-            tally: { scored: 100, recused: 100, ownUnit: 100, todo: 100 },
-            window: { opens: jw.opens, closes: jw.closes, status },
-            items,
-            offset,
-            page: (x) => ({ a: 'judge.list', t: '*', o: x }),
-          }),
-        'judge.list',
-      ),
+  });
+  // A judge of one track, and of every track.
+  for (const tracks of [[s.tracks[0]!], s.tracks]) {
+    const items = tracks.flatMap((t) => ofTrack(t.code)).map(item);
+    const scope = text(
+      tracks.map((t) => `${t.code} ${t.name}`).join('、'),
+      tracks.map((t) => `${t.code} ${t.nameEn}`).join(', '),
     );
+    for (const status of ['open', 'before', 'closed'] as const)
+      addView(
+        'judgeListCard',
+        `${tracks.length} tracks, ${status}`,
+        items,
+        ...pages(
+          (offset) =>
+            judgeListCard({
+              scope,
+              tally: { scored: 100, recused: 100, ownUnit: 100, todo: 100 },
+              window: { opens: jw.opens, closes: jw.closes, status },
+              items,
+              offset,
+              page: (x) => ({ a: 'judge.list', t: '*', o: x }),
+            }),
+          'judge.list',
+        ),
+      );
+  }
   const jp = judged(s.projects[0]!);
   const next = judged(s.projects[1]!);
   const scores = Object.fromEntries(RUBRIC.map((r) => [r.code, r.max]));
@@ -798,17 +893,18 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
     }),
   );
   add('scoreForm', 'empty', scoreForm({ project: jp, rubric: RUBRIC, closes: jw.closes }));
-  for (const outcome of ['created', 'revised', 'unchanged'] as const)
+  for (const outcome of ['created', 'revised', 'unchanged'] as const) {
     add(
       'scoreSaved',
       outcome,
       scoreSaved({ project: jp, rubric: RUBRIC, scores, total: 100, outcome, closes: jw.closes, next }),
     );
-  add(
-    'scoreSaved',
-    'last',
-    scoreSaved({ project: jp, rubric: RUBRIC, scores, total: 0, outcome: 'created', closes: jw.closes }),
-  );
+    add(
+      'scoreSaved',
+      `${outcome}, last`,
+      scoreSaved({ project: jp, rubric: RUBRIC, scores, total: 0, outcome, closes: jw.closes }),
+    );
+  }
   add(
     'recusalForm',
     'prefilled',
@@ -840,31 +936,34 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
         inQuota: i < QUOTA,
         closeCall: i >= QUOTA - 2 && i < QUOTA + 2,
       }));
-  const t0 = s.tracks[0]!;
-  for (const mode of [published, live]) {
-    const ranked = rankRows(t0.code, 1);
-    add(
-      'trackRankingCard',
-      mode.kind,
-      ...pages(
-        (offset) =>
-          trackRankingCard({
-            track: { code: t0.code, name: t0.name, nameEn: t0.nameEn },
-            mode,
-            quota: QUOTA,
-            rows: ranked,
-            unscored: ofTrack(t0.code)
-              .slice(ranked.length)
-              .map((p) => ({ code: p.code, name: p.fields.name })),
-            flatJudges: s.judgesPerTrack,
-            offset,
-            page: (x) => ({ a: 'rank.track', t: t0.code, v: 999, o: x }),
-            overview: { a: 'rank.overview', v: 999, o: 0 },
-          }),
-        'rank.track',
-      ),
-    );
-  }
+  for (const t of s.tracks)
+    for (const unscored of [0, 2]) {
+      const ranked = rankRows(t.code, unscored);
+      const unscoredProjects = ofTrack(t.code)
+        .slice(ranked.length)
+        .map((p) => ({ code: p.code, name: p.fields.name }));
+      for (const mode of [published, live])
+        addView(
+          'trackRankingCard',
+          `${t.code}, ${unscored} unscored, ${mode.kind}`,
+          [...ranked.map((r) => r.name), ...unscoredProjects.map((u) => u.name)],
+          ...pages(
+            (offset) =>
+              trackRankingCard({
+                track: { code: t.code, name: t.name, nameEn: t.nameEn },
+                mode,
+                quota: QUOTA,
+                rows: ranked,
+                unscored: unscoredProjects,
+                flatJudges: s.judgesPerTrack,
+                offset,
+                page: (x) => ({ a: 'rank.track', t: t.code, v: 999, o: x }),
+                overview: { a: 'rank.overview', v: 999, o: 0 },
+              }),
+            'rank.track',
+          ),
+        );
+    }
   const summaries: TrackSummary[] = s.tracks.map((t) => {
     const r = rankRows(t.code);
     return {
@@ -899,9 +998,10 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
     closeCall: i % 7 === 0,
   }));
   for (const mode of [published, live])
-    add(
+    addView(
       'rankingsOverviewCard',
       mode.kind,
+      cross,
       ...pages(
         (offset) =>
           rankingsOverviewCard({
@@ -925,78 +1025,89 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
     onTimeShare: onTime + late + missing ? onTime / (onTime + late + missing) : 1,
   });
   const trackRefs = s.tracks.map((t) => ({ code: t.code, name: t.name, nameEn: t.nameEn }));
-  for (const kind of ['registration', 'implementation', 'judging'] as const) {
-    const stage = STAGES[kind === 'registration' ? 0 : kind === 'implementation' ? 1 : 2]!;
-    add(
-      'participationCard',
-      kind,
-      participationCard({
-        kind,
-        stage: text(
-          `${stage.name}（${stage.start} ~ ${stage.end}）`,
-          `${stage.nameEn} (${stage.start} – ${stage.end})`,
-        ),
-        tracks: trackRefs,
-        registrations: {
-          rows: full.rows.map((r) => ({ unitName: r.name, byTrack: r.byTrack, total: r.total })),
-          trackTotals: full.trackTotals,
-          total: full.total,
-          unitsWithout: full.unitsWithout,
-        },
-        note: text(
-          '排行发布前，群里不显示任何分数。',
-          'No score is shown in a group before the rankings are published.',
-        ),
-        ...(kind !== 'registration'
-          ? {
-              reports: {
-                periodName: periodText(last),
-                due: last.due,
-                total: tally(200, 100, 100),
-                byUnit: s.units.map((u) => ({ unitName: u.shortName, tally: tally(10, 5, 5) })),
-                byTrack: trackRefs.map((t) => ({ track: t, tally: tally(20, 10, 10) })),
-              },
-            }
-          : {}),
-        ...(kind === 'judging'
-          ? {
-              judging: {
-                closes: jw.closes,
-                byTrack: trackRefs.map((t) => ({ track: t, judges: s.judgesPerTrack, done: 150, expected: 200 })),
-              },
-            }
-          : {}),
-      }),
-    );
-  }
+  const notes = [
+    undefined,
+    text(
+      '排行发布前，群里不显示任何分数；评分截止、竞赛办发布后再看排行。',
+      'No score is shown in a group before the rankings are published; ask again once scoring has closed and the office has published them.',
+    ),
+  ];
+  for (const [name, overview] of [
+    ['full', full],
+    ['none', none],
+  ] as const)
+    for (const kind of ['registration', 'implementation', 'judging'] as const)
+      for (const note of notes) {
+        const stage = STAGES[kind === 'registration' ? 0 : kind === 'implementation' ? 1 : 2]!;
+        add(
+          'participationCard',
+          `${name}, ${kind}${note ? ', with a note' : ''}`,
+          participationCard({
+            kind,
+            stage: text(
+              `${stage.name}（${stage.start} ~ ${stage.end}）`,
+              `${stage.nameEn} (${stage.start} – ${stage.end})`,
+            ),
+            tracks: trackRefs,
+            registrations: {
+              rows: overview.rows.map((r) => ({ unitName: r.name, byTrack: r.byTrack, total: r.total })),
+              trackTotals: overview.trackTotals,
+              total: overview.total,
+              unitsWithout: overview.unitsWithout,
+            },
+            ...(note ? { note } : {}),
+            ...(kind !== 'registration'
+              ? {
+                  reports: {
+                    periodName: periodText(last),
+                    due: last.due,
+                    total: tally(200, 100, 100),
+                    byUnit: s.units.map((u) => ({ unitName: u.shortName, tally: tally(10, 5, 5) })),
+                    byTrack: trackRefs.map((t) => ({ track: t, tally: tally(20, 10, 10) })),
+                  },
+                }
+              : {}),
+            ...(kind === 'judging'
+              ? {
+                  judging: {
+                    closes: jw.closes,
+                    byTrack: trackRefs.map((t) => ({ track: t, judges: s.judgesPerTrack, done: 150, expected: 200 })),
+                  },
+                }
+              : {}),
+          }),
+        );
+      }
+  // Every kind of track at once: no judge, unranked projects, fine, and no project.
   const publishedTracks = s.tracks.map((t, i) => ({
     track: { code: t.code, name: t.name, nameEn: t.nameEn },
-    ranked: i % 4 === 0 ? 0 : 30,
-    projects: 40,
+    ranked: i % 4 === 0 ? 0 : i % 4 === 1 ? 30 : 40,
+    projects: i % 4 === 3 ? 0 : 40,
     judges: i % 4 === 0 ? 0 : 7,
     closeCalls: 4,
     hash: 'e'.repeat(64),
     skipped: i % 4 === 1 ? 3 : 0,
   }));
-  for (const posted of [s.chatName(), null])
-    add(
-      'publishedCard',
-      `posted ${posted !== null}`,
-      publishedCard({ version: 999, tracks: publishedTracks, posted, verified: true }),
-    );
-  add(
-    'publishedCard',
-    'unverified',
-    publishedCard({ version: 999, tracks: publishedTracks, posted: undefined, verified: false }),
-  );
+  for (const posted of [s.chatName(), null, undefined])
+    for (const verified of [true, false])
+      add(
+        'publishedCard',
+        `posted ${posted === undefined ? 'unknown' : posted !== null}, verified ${verified}`,
+        publishedCard({ version: 999, tracks: publishedTracks, posted, verified }),
+      );
 
   // ── members, help, welcome, export ──
   let holderSerial = 0;
-  const holders = (n: number, source: Holder['source'] = 'file'): Holder[] =>
-    Array.from({ length: n }, () => ({ openId: openId(1000 + holderSerial++), name: s.person(), source }));
+  const sources: GrantSource[] = ['chat', 'file', 'env'];
+  const holders = (n: number, source?: GrantSource): Holder[] =>
+    Array.from({ length: n }, (_, i) => ({
+      openId: openId(1000 + holderSerial++),
+      name: s.person(),
+      source: source ?? sources[i % 3]!,
+    }));
   const members: MembersView = {
-    office: [...holders(2, 'env'), ...holders(1, 'chat')],
-    leaders: holders(2),
+    office: [...holders(3, 'env'), ...holders(3, 'file'), ...holders(3, 'chat')],
+    leaders: holders(5),
     units: s.units.map((u) => ({
       code: u.code,
       name: u.name,
@@ -1004,22 +1115,28 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
       contacts: holders(s.contactsPerUnit),
     })),
     tracks: s.tracks.map((t) => ({ code: t.code, name: t.name, nameEn: t.nameEn, judges: holders(s.judgesPerTrack) })),
-    unitLeaders: s.units.map((u) => ({ code: u.code, shortName: u.shortName, leaders: holders(1) })),
-    orphans: [{ ...holders(1)[0]!, role: 'judge' as const, scope: 'T99' }],
+    unitLeaders: s.units.map((u) => ({ code: u.code, shortName: u.shortName, leaders: holders(2, 'file') })),
+    orphans: Array.from({ length: s.name === 'max' ? 20 : 2 }, (_, i) => ({
+      ...holders(1)[0]!,
+      role: i % 2 ? ('judge' as const) : ('contact' as const),
+      scope: i % 2 ? 'T99' : 'XX',
+    })),
   };
-  add('membersCard', 'everyone', membersCard(members));
-  add(
-    'membersCard',
-    'nobody',
-    membersCard({
-      ...members,
-      office: [],
-      leaders: [],
-      unitLeaders: [],
-      orphans: [],
-      units: members.units.map((u) => ({ ...u, contacts: [] })),
-    }),
-  );
+  const nobody: MembersView = {
+    office: [],
+    leaders: [],
+    units: s.units.map((u) => ({ code: u.code, name: u.name, shortName: u.shortName, contacts: [] })),
+    tracks: s.tracks.map((t) => ({ code: t.code, name: t.name, nameEn: t.nameEn, judges: [] })),
+    unitLeaders: [],
+    orphans: [],
+  };
+  const half: MembersView = { ...members, units: members.units.map((u, i) => (i % 2 ? { ...u, contacts: [] } : u)) };
+  for (const [what, view] of [
+    ['everyone', members],
+    ['nobody', nobody],
+    ['half the units without a contact', half],
+  ] as const)
+    addView('membersCard', what, view, membersCard(view));
   const everyRole: Roles = {
     office: true,
     leader: true,
@@ -1072,6 +1189,18 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
       fileName: `saidao-${F.id}-20241231-2359.xlsx`,
       size: '99.9 MB',
       scope: text('全部赛道', 'all tracks'),
+      timeZone: c.timeZone,
+      sheets,
+    }),
+  );
+  const oneTrack = s.tracks[8] ?? s.tracks.at(-1)!;
+  add(
+    'exportSummaryCard',
+    'one track',
+    exportSummaryCard({
+      fileName: `saidao-${F.id}-${oneTrack.code}-20241231-2359.xlsx`,
+      size: '1 KB',
+      scope: text(`${oneTrack.code} ${oneTrack.name}`, `${oneTrack.code} ${oneTrack.nameEn}`),
       timeZone: c.timeZone,
       sheets,
     }),
