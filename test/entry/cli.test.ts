@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/entry/cli';
 import { ValidationFailed } from '../../src/platform/errors';
+import { runCliLines } from '../support/cli';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { COMPETITION_2024_PATH, competition2024Json } from '../support/fixtures';
 
@@ -15,11 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.destroy());
 
-async function cli(...args: string[]) {
-  const lines: string[] = [];
-  const code = await runCli(args, env, (l) => lines.push(l));
-  return { code, out: lines.join('\n') };
-}
+const cli = (...args: string[]) => runCliLines(args, env);
 
 describe('npm run cli', () => {
   it('migrate applies the migrations once', async () => {

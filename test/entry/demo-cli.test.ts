@@ -4,8 +4,8 @@
  * that holds anything not the demo's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/entry/cli';
 import { parseDemoAt } from '../../src/playground/demo-seed';
+import { runCliLines } from '../support/cli';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { COMPETITION_2024_PATH, at } from '../support/fixtures';
 import { grantRole } from '../support/people';
@@ -18,11 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.destroy());
 
-async function cli(...args: string[]) {
-  const lines: string[] = [];
-  const code = await runCli(args, env, (l) => lines.push(l));
-  return { code, out: lines.join('\n') };
-}
+const cli = (...args: string[]) => runCliLines(args, env);
 
 const projects = async () =>
   Number(
