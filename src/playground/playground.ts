@@ -94,6 +94,8 @@ export class Playground {
   /** What the page shows for users' messages: the text with names in place of `@_user_N`. */
   private readonly typed = new Map<string, { text: string; mentions: string[] }>();
   private added = 0;
+  /** How many times the chats were started afresh (demo data). */
+  private generation = 0;
 
   constructor(private readonly parts: PlaygroundParts) {
     const { emulator, clock, botUrl } = parts;
@@ -177,7 +179,8 @@ export class Playground {
 
   /** Changes whenever a message arrives or one changes: the page asks for messages only then. */
   version(): number {
-    let v = this.emulator.state.messages.length + this.emulator.state.inbound.length;
+    // The chats' generation first: a count alone could come back to a value a page saw before the chats were cleared.
+    let v = this.generation * 1_000_000 + this.emulator.state.messages.length + this.emulator.state.inbound.length;
     for (const m of this.emulator.state.messages) v += m.updates.length;
     return v;
   }
@@ -326,7 +329,11 @@ export class Playground {
 
   private shownCard(openId: string, messageId: string) {
     const m = this.emulator.message(messageId);
-    if (m?.msgType !== 'interactive') throw new PlaygroundError(`no card ${messageId}`, 404);
+    if (m?.msgType !== 'interactive')
+      throw new PlaygroundError(
+        '这张卡片已不在聊天里（可能刚生成了演示数据），请刷新页面。 This card is no longer in the chat (demo data may have started the chats afresh); reload the page.',
+        404,
+      );
     this.visibleChat(openId, m.chatId);
     return this.client.card(messageId);
   }
@@ -350,6 +357,7 @@ export class Playground {
     // Whatever the bot was still doing belongs to the chats being cleared.
     await this.parts.container.defer.idle();
     this.emulator.reset();
+    this.generation++;
     this.typed.clear();
     return summary;
   }

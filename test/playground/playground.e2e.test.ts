@@ -247,4 +247,31 @@ describe('the playground, played in Chromium', () => {
     await screenshot('published-ranking-en');
     expect(pageErrors).toEqual([]);
   });
+
+  it('fills in the demo competition; a page left open elsewhere sees its chats start afresh', {
+    timeout: 240_000,
+  }, async () => {
+    const other = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    try {
+      await other.goto(`${pg.url}/`);
+      await other.getByLabel('身份').selectOption({ label: '王芳（浦东联络员）' });
+      await expect.poll(() => other.getByRole('log').locator('article.msg').count(), WAIT).toBeGreaterThan(0);
+
+      await as('周敏（竞赛办）');
+      await page.getByLabel('卡片语言').selectOption('zh_cn');
+      await page.getByRole('button', { name: '生成演示数据' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: '确定' }).click();
+      await page.getByRole('status').getByText('演示数据已生成').first().waitFor();
+      await expect.poll(() => other.getByRole('log').locator('article.msg').count(), WAIT).toBe(0);
+      await other.getByRole('log').getByText('还没有消息').waitFor();
+
+      // The season is there: the office's overview of reports lists the units' projects.
+      await say('进展情况');
+      await expect.poll(() => lastCard().textContent(), WAIT).toContain('进展');
+      expect(await page.locator('.card-error').count()).toBe(0);
+      await screenshot('demo-data');
+    } finally {
+      await other.close();
+    }
+  });
 });

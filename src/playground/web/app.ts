@@ -221,6 +221,14 @@ async function pull(force: boolean): Promise<void> {
   lastVersion = view.version;
   const atBottom = ui.log.scrollHeight - ui.log.scrollTop - ui.log.clientHeight < 80;
   let added = false;
+  // Messages the chat no longer holds (the demo data started the chats afresh, perhaps from another page) go.
+  const present = new Set(view.messages.map((m) => m.id));
+  for (const [id, s] of shown) {
+    if (present.has(id)) continue;
+    for (const c of s.charts) c.release();
+    s.el.remove();
+    shown.delete(id);
+  }
   if (!view.messages.length && !shown.size) {
     const empty = document.createElement('p');
     empty.className = 'empty';
