@@ -14,6 +14,7 @@ import {
   field,
   fitCard,
   markdown,
+  plain,
   md,
   pager,
   plainText,
@@ -148,7 +149,8 @@ export const PICKER_PAGE = 20;
 
 export function projectPicker(view: {
   unitName: string;
-  projects: Array<ProjectLabel & { status?: PickerStatus }>;
+  /** `nothingNow`: nothing can be reported for it now (the text says when next); it is listed without a button. */
+  projects: Array<ProjectLabel & { status?: PickerStatus; nothingNow?: Text }>;
   purpose: 'report' | 'self-evaluation';
   period?: string;
 }): Card {
@@ -161,6 +163,10 @@ export function projectPicker(view: {
     for (const p of view.projects.slice(0, n)) {
       elements.push(divider(), projectLine(p));
       if (p.status) elements.push(markdown(statusLine(p.status)));
+      if (view.purpose === 'report' && p.nothingNow) {
+        elements.push(plain(p.nothingNow));
+        continue;
+      }
       elements.push(
         view.purpose === 'report'
           ? button(text('填报', 'Report'), { a: 'rpt.open', p: p.id }, 'primary')

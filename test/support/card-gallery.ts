@@ -77,6 +77,7 @@ import {
 import { welcomeCard } from '../../cards/welcome';
 import { KIND_NAME, type AwardKind, type AwardStatus } from '../../src/core/awards';
 import { periodWindows, type PeriodTally, type ReportState } from '../../src/core/periods';
+import { nothingToReport } from '../../src/features/reports/reporting.rules';
 import { inAudience, type Audience, type GrantSource, type Roles } from '../../src/core/roles';
 import { COMMANDS } from '../../src/container';
 import { describeRoles } from '../../src/features/help/help.handlers';
@@ -469,6 +470,8 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
       projects: projects.map((p, i) => ({
         ...projectLabel(p),
         status: { kind: 'report', periodName: periodText(PERIODS[7]!), due: PERIODS[7]!.due, state: states[i % 4]! },
+        // Every third has nothing it can report now: listed with the reason instead of a button.
+        ...(i % 3 === 2 ? { nothingNow: nothingToReport(p.code, i % 2 ? windows.at(-1) : undefined) } : {}),
       })),
     });
     const self = projectPicker({

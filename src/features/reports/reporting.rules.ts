@@ -67,6 +67,27 @@ export function reportState(period: PeriodWindow, firstReportAt: number | undefi
   return now >= period.dueAt ? 'missing' : 'pending';
 }
 
+/**
+ * The periods a project can report for now, with its state in each: every period open by now that it owes (registered
+ * before its due date), except those it reported and whose due day has passed (a report is locked then).
+ * `firstReportAt(period)` is the instant of its first report for that period, if any.
+ */
+export function reportablePeriods(
+  periods: readonly PeriodWindow[],
+  project: Pick<ProjectRef, 'createdAt'>,
+  firstReportAt: (period: string) => number | undefined,
+  now: number,
+): Array<{ period: PeriodWindow; state: ReportState }> {
+  const out: Array<{ period: PeriodWindow; state: ReportState }> = [];
+  for (const w of periods) {
+    if (w.opensAt > now || project.createdAt >= w.dueAt) continue;
+    const state = reportState(w, firstReportAt(w.code), now);
+    const locked = now >= w.dueAt && (state === 'on_time' || state === 'late');
+    if (!locked) out.push({ period: w, state });
+  }
+  return out;
+}
+
 export interface ProjectRef {
   id: string;
   code: string;

@@ -41,6 +41,7 @@ import {
   defaultPeriod,
   nothingToReport,
   periodOverview,
+  reportablePeriods,
   reportState,
   stillOwed,
   type SubmissionDecision,
@@ -157,14 +158,9 @@ function requireReportingOpen(c: Competition, now: number): void {
  */
 async function periodChoices(s: BotServices, c: Competition, p: Project, now: number): Promise<PeriodChoice[]> {
   const first = await s.repos.reports.firstReportTimes(s.competitionId, undefined, [p.id]);
-  const choices: PeriodChoice[] = [];
-  for (const w of periodWindows(c)) {
-    if (w.opensAt > now || p.createdAt >= w.dueAt) continue;
-    const state = reportState(w, first.get(`${p.id}|${w.code}`), now);
-    const locked = now >= w.dueAt && (state === 'on_time' || state === 'late');
-    if (!locked) choices.push({ code: w.code, name: w.name, nameEn: w.nameEn, due: w.due, state });
-  }
-  return choices;
+  return reportablePeriods(periodWindows(c), p, (period) => first.get(`${p.id}|${period}`), now).map(
+    ({ period: w, state }) => ({ code: w.code, name: w.name, nameEn: w.nameEn, due: w.due, state }),
+  );
 }
 
 /** The report form of a project; `preferred` pre-selects that period when it can be reported now (a reminder's). */
@@ -296,18 +292,29 @@ export const progressCommand: CommandSpec = {
 /** The picker of `projects` to report on, each with its state for `period` (the current one, or a reminder's). */
 async function reportPicker(s: BotServices, c: Competition, projects: Project[], period: PeriodWindow | undefined) {
   const now = s.clock.now();
-  const first = period
-    ? await s.repos.reports.firstReportTimes(
-        s.competitionId,
-        period.code,
-        projects.map((p) => p.id),
-      )
-    : new Map<string, number>();
+  const first = await s.repos.reports.firstReportTimes(
+    s.competitionId,
+    undefined,
+    projects.map((p) => p.id),
+  );
+  // A project with nothing it can report now gets no button (it could only be refused), and those that can come first.
+  const windows = periodWindows(c);
+  const canReport = (p: Project) =>
+    reportablePeriods(windows, p, (code) => first.get(`${p.id}|${code}`), now).length > 0;
+  const ordered = [...projects.filter(canReport), ...projects.filter((p) => !canReport(p))];
   return projectPicker({
     unitName: [...new Set(projects.map((p) => unitShortName(c, p.unit)))].join('、'),
     purpose: 'report',
-    projects: projects.map((p) => ({
+    projects: ordered.map((p) => ({
       ...label(c, p),
+      ...(canReport(p)
+        ? {}
+        : {
+            nothingNow: nothingToReport(
+              p.code,
+              windows.find((w) => w.opensAt > now && p.createdAt < w.dueAt),
+            ),
+          }),
       ...(period
         ? {
             status: {

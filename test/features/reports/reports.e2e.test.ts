@@ -244,9 +244,17 @@ describe('progress reports', () => {
   it("between a period's due day and the next period, 进展 says what is due next instead of a form that can only be refused", async () => {
     // hpT02 reported May on 10 May; June opens on 1 June.
     h.container.clock.set(at('2024-05-28 10:00:00'));
+    // The picker lists it without a button (one that could only be refused), saying when the next period comes.
     const picker = await h.say(HP, '进展');
-    const answer = await h.client.clickButton(picker.messageId, HP, { a: 'rpt.open', p: hpT02.id });
-    expect(toastText(answer)).toContain(`项目 ${hpT02.code} 目前没有可以填报的期次`);
+    expect(h.client.buttons(picker.messageId).map((b) => b.value?.p)).not.toContain(hpT02.id);
+    expect(json(picker.content)).toContain(`项目 ${hpT02.code} 目前没有可以填报的期次`);
+    expect(json(picker.content)).toContain('下一期「6月进展」2024-06-01 开始，2024-06-25 截止');
+    // A click forged from an older picker still gets the same answer, not a form.
+    const answer = await h.lark.cardAction({
+      messageId: picker.messageId,
+      operator: HP,
+      value: { a: 'rpt.open', p: hpT02.id },
+    });
     expect(toastText(answer)).toContain('下一期「6月进展」2024-06-01 开始，2024-06-25 截止');
     expect(json(h.client.card(picker.messageId))).not.toContain('"name":"report"');
     // In June the form offers June (May is locked and not offered), pre-filled from May's report for this period.
@@ -310,5 +318,25 @@ describe('progress reports', () => {
   it('before implementation starts, 进展 says when reporting opens', async () => {
     h.container.clock.set(at('2024-04-10 10:00:00'));
     expect(json((await h.say(HP, '进展')).content)).toContain('实施推进阶段 2024-04-16 开始');
+  });
+});
+
+describe('the project picker', () => {
+  it('the picker lists first the projects that can still report, and gives no button to one that cannot', async () => {
+    const XH = 'ou_rpt_xh';
+    await grantRole(db, XH, 'contact', 'XH');
+    const done = await registerProject(db, 'XH', 'T03', '已报项目');
+    const owing = await registerProject(db, 'XH', 'T05', '欠报项目');
+    await h.submit(await openReport(XH, done), XH, report());
+    // May is due on the 24th: the reported project is locked, the other one may still report late.
+    h.container.clock.set(at('2024-05-26 10:00:00'));
+    const picker = await h.say(XH, '进展');
+    const buttons = h.client.buttons(picker.messageId).filter((b) => b.value?.a === 'rpt.open');
+    expect(buttons.map((b) => b.value!.p)).toEqual([owing.id]);
+    const shown = json(picker.content);
+    expect(shown.indexOf(owing.code)).toBeLessThan(shown.indexOf(done.code));
+    expect(shown).toContain(`项目 ${done.code} 目前没有可以填报的期次`);
+    const form = await h.client.clickButton(picker.messageId, XH, { a: 'rpt.open', p: owing.id });
+    expect(json(form.card)).toContain('"tag":"form"');
   });
 });
