@@ -10,12 +10,15 @@
  *   PATCH /open-apis/im/v1/messages/:message_id                     [PATCH]
  *   POST  /open-apis/interactive/v1/card/update                     [DELAY]
  *   POST  /open-apis/im/v1/files                                    (multipart)
+ *   POST  /open-apis/im/v1/images                                   (multipart) [IMG]
+ *   GET   /open-apis/im/v1/messages/:message_id/resources/:file_key  [RES]
+ *   POST  /open-apis/im/v1/messages/:message_id/forward             [FWD]
  *   POST  /open-apis/contact/v3/users/batch_get_id                  [BGI]
  *   GET   /open-apis/im/v1/chats/:chat_id/members
  *   GET   /open-apis/bot/v3/info
  * and a JSON control API under /_emulator/ (calls, messages, faults, reset, users, chats, expire-tokens).
  *
- * Events and card callbacks towards the bot are sent by lark-sender.ts.
+ * Events and card callbacks towards the bot are sent by lark-sender.ts. [IMG][RES][FWD]: see resources.ts.
  */
 import type { Hono } from 'hono';
 import { PlatformModel, resolveConfig, validateFaults } from './model';
@@ -33,6 +36,8 @@ import type {
   InboundMessage,
   RateScope,
   RecordedMessage,
+  ResourceType,
+  StoredResource,
   UserInput,
   ViolationKind,
 } from './types';
@@ -76,6 +81,13 @@ export interface Emulator {
   /** A user's message, so that the bot can reply to it; lark-sender records one per delivered message event. */
   recordInbound(message: Omit<InboundMessage, 'createTime' | 'seq'> & { createTime?: number }): InboundMessage;
 
+  /**
+   * A file or image a user is about to send, kept with its bytes so the bot can download it [RES]; its key goes in
+   * the message content (`{"file_key","file_name"}` / `{"image_key"}`). The LarkSender's `file` / `image` options
+   * call this.
+   */
+  addUserResource(input: { type: ResourceType; data: Uint8Array; fileName?: string }): StoredResource;
+
   /** A callback token for a card message, accepted by /interactive/v1/card/update [DELAY]. */
   issueCardToken(input: { messageId: string; operatorOpenId: string; answered?: boolean }): CardTokenRecord;
   /** The callback carrying this token was answered (updates before that are a violation). */
@@ -115,6 +127,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     message: (id) => model.message(id),
     messagesTo: (receiveId) => model.messagesTo(receiveId),
     recordInbound: (message) => model.recordInbound(message),
+    addUserResource: (input) => model.addUserResource(input),
     issueCardToken: (input) => model.issueCardToken(input),
     markCardAnswered: (token) => model.markCardAnswered(token),
     applyCallbackCard: (messageId, card) => model.applyCallbackCard(messageId, card),

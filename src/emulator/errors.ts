@@ -37,6 +37,17 @@ export const LarkCode = {
   chatIdInvalid: 232006,
   operatorNotInChat: 232011,
   fileTooLarge: 234006,
+  /** Resources [RES][IMG] (see resources.ts): invalid param, key not in the message, bot not in the message's chat. */
+  resourceParam: 234001,
+  fileNotInMessage: 234003,
+  appNotInChat: 234004,
+  /** [IMG] 「File's size can't be 0.」 / 「Can't regonnize the image format.」 (sic) / resolution over the limit. */
+  fileEmpty: 234010,
+  imageFormatUnknown: 234011,
+  imageResolution: 234039,
+  /** [RES] over 100 MB; unsupported message type (cards, merged forwards, stickers). */
+  downloadTooLarge: 234037,
+  resourceMessageType: 234043,
   /** Gateway errors [ERR][RATE]. */
   frequencyLimit: 99991400,
   tokenMissing: 99991661,
@@ -75,4 +86,14 @@ export const MSG = {
   contentTooLong: 'message content too long',
   messageTooOld: 'The message can only be updated within 14 days after it was sent.',
   internal: 'internal error',
+  invalidMessageId: 'Your request contains an invalid request parameter, ext=invalid message_id.',
+  resourceParam: 'Invalid request param.',
+  fileNotInMessage: 'File not in message.',
+  appNotInChat: 'App not in chat.',
+  downloadTooLarge: 'Downloaded file size exceeds limit.',
+  resourceMessageType: 'Unsupported message type.',
+  fileTooLarge: 'The file size exceed the max value.',
+  fileEmpty: "File's size can't be 0.",
+  imageFormatUnknown: "Can't regonnize the image format.",
+  imageResolution: 'Image resolution exceeds limit.',
 } as const;

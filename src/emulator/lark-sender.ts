@@ -126,9 +126,16 @@ export interface MessageEventInput {
   /** Mention the bot first (as `@_user_1`). */
   mentionBot?: boolean;
   messageId?: string;
-  /** Default `text`; for other types give `content` (a JSON string). */
+  /** Default `text`; for other types give `content` (a JSON string), or `file` / `image`. */
   messageType?: string;
   content?: string;
+  /**
+   * The user sends a file: a `file` message whose content is `{"file_key","file_name"}` [RECV]; the emulator keeps the
+   * bytes for `GET …/resources/:file_key?type=file` (needs `emulator`).
+   */
+  file?: { name: string; bytes: Uint8Array };
+  /** The user sends an image: an `image` message, content `{"image_key"}`; bytes kept for `?type=image`. */
+  image?: { bytes: Uint8Array };
   rootId?: string;
   parentId?: string;
   threadId?: string;
@@ -340,8 +347,10 @@ export function createLarkSender(options: LarkSenderOptions): LarkSender {
       const { name, ...id } = userIds(ref);
       return { key: `@_user_${i + 1}`, id, name, tenant_key: tenantKey };
     });
-    const messageType = input.messageType ?? 'text';
+    const attached = attachment(input);
+    const messageType = attached?.messageType ?? input.messageType ?? 'text';
     const content =
+      attached?.content ??
       input.content ??
       JSON.stringify({
         text: withPlaceholders(
@@ -376,6 +385,19 @@ export function createLarkSender(options: LarkSenderOptions): LarkSender {
         ...(mentions.length > 0 ? { mentions } : {}),
       },
     };
+  }
+
+  /** [RECV] a file or image the user sends: its bytes stored in the emulator, its key in the content. */
+  function attachment(input: MessageEventInput): { messageType: string; content: string } | undefined {
+    if (!input.file && !input.image) return undefined;
+    if (input.file && input.image) throw new Error('lark-sender: a message carries a file or an image, not both');
+    if (!emulator) throw new Error('lark-sender: sending a file or an image needs the emulator');
+    if (input.file) {
+      const { key } = emulator.addUserResource({ type: 'file', data: input.file.bytes, fileName: input.file.name });
+      return { messageType: 'file', content: JSON.stringify({ file_key: key, file_name: input.file.name }) };
+    }
+    const { key } = emulator.addUserResource({ type: 'image', data: input.image?.bytes ?? new Uint8Array() });
+    return { messageType: 'image', content: JSON.stringify({ image_key: key }) };
   }
 
   /** Keeps the emulator's directory in step with what the event says (the sender is in the chat). */

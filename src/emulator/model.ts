@@ -8,6 +8,17 @@ import type { CardProblem } from '../lark/card-rules';
 import { badRequest, fieldValidation, LarkApiError, LarkCode, MSG } from './errors';
 import { AttemptLog, MultiWindowLimiter, SlidingWindow } from './limiter';
 import { hexIds, seededRandom } from './random';
+import {
+  imageSize,
+  MAX_DOWNLOAD_BYTES,
+  MAX_IMAGE_BYTES,
+  resolutionLimit,
+  resourceKeys,
+  sniffImage,
+  UNFORWARDABLE_MSG_TYPES,
+  UNSUPPORTED_RESOURCE_MSG_TYPES,
+} from './resources';
+import type { ResourceType, StoredResource } from './resources';
 import type {
   CardTokenRecord,
   ChatInput,
@@ -203,6 +214,7 @@ export class PlatformModel {
       messages: [],
       inbound: [],
       files: [],
+      resources: new Map(),
       calls: [],
       violations: [],
       cardTokens: new Map(),
@@ -558,7 +570,13 @@ export class PlatformModel {
         throw badRequest(LarkCode.messageParam, `invalid ${msgType} content: missing ${field}`);
     };
     if (msgType === 'text') need('text');
-    if (msgType === 'image') need('image_key');
+    if (msgType === 'image') {
+      need('image_key');
+      // [IMG] an image message carries the image_key of an image uploaded with image_type=message.
+      if (this.state.resources.get(String(parsed.image_key))?.origin !== 'bot') {
+        throw badRequest(LarkCode.messageParam, `invalid image content: unknown image_key ${String(parsed.image_key)}`);
+      }
+    }
     if (msgType === 'share_chat') need('chat_id');
     if (msgType === 'share_user') need('user_id');
     if (msgType === 'file' || msgType === 'audio' || msgType === 'media' || msgType === 'sticker') {
@@ -764,6 +782,128 @@ export class PlatformModel {
     return file;
   }
 
+  // ── resources [RES][IMG][FWD] (resources.ts) ─────────────────────────────────────────────────────
+
+  /** A file or image a user sends in a message (the LarkSender's `file` / `image` options use this). */
+  addUserResource(input: { type: ResourceType; data: Uint8Array; fileName?: string }): StoredResource {
+    const format = input.type === 'image' ? sniffImage(input.data) : undefined;
+    const resource: StoredResource = {
+      key: input.type === 'image' ? this.newId('img_v3_', 36) : this.newId('file_v3_', 36),
+      type: input.type,
+      ...(input.fileName !== undefined ? { fileName: input.fileName } : {}),
+      // A copy (a Buffer may be a view into a shared pool, and the caller may reuse it).
+      data: new Uint8Array(input.data),
+      ...(format ? { format } : {}),
+      origin: 'user',
+      at: this.now(),
+    };
+    this.state.resources.set(resource.key, resource);
+    return resource;
+  }
+
+  /**
+   * `POST /open-apis/im/v1/images` [IMG]: image_type `message` or `avatar`; 1..10 MB; JPG, PNG, WEBP, GIF, BMP, ICO,
+   * TIFF, HEIC told by their bytes; resolution within the limits where the header tells it.
+   */
+  uploadImage(imageType: string, data: Uint8Array | undefined): StoredResource {
+    if (imageType !== 'message' && imageType !== 'avatar')
+      throw badRequest(LarkCode.resourceParam, `${MSG.resourceParam} image_type must be message|avatar`);
+    if (!data) throw badRequest(LarkCode.resourceParam, `${MSG.resourceParam} image is required`);
+    if (data.length === 0) throw badRequest(LarkCode.fileEmpty, MSG.fileEmpty);
+    if (data.length > MAX_IMAGE_BYTES) throw badRequest(LarkCode.fileTooLarge, MSG.fileTooLarge);
+    const format = sniffImage(data);
+    if (!format) throw badRequest(LarkCode.imageFormatUnknown, MSG.imageFormatUnknown);
+    const size = imageSize(data, format);
+    const limit = resolutionLimit(format, imageType);
+    if (size && (size.width > limit || size.height > limit))
+      throw badRequest(
+        LarkCode.imageResolution,
+        `${MSG.imageResolution} ${size.width}x${size.height} > ${limit}x${limit}`,
+      );
+    const resource: StoredResource = {
+      key: this.newId('img_v3_', 36),
+      type: 'image',
+      data,
+      format,
+      origin: 'bot',
+      at: this.now(),
+    };
+    this.state.resources.set(resource.key, resource);
+    return resource;
+  }
+
+  /**
+   * `GET /open-apis/im/v1/messages/:message_id/resources/:file_key?type=` [RES]. The message may be the bot's or a
+   * user's; the bot must be in its chat (234004); the key must be one its content carries, fetched with the type that
+   * content gives it (234003; a wrong `type` for a key the message has is 234001); cards, merged forwards and stickers
+   * are 234043; over 100 MB is 234037.
+   */
+  messageResource(messageId: string, fileKey: string, type: string | undefined): StoredResource {
+    if (type !== 'image' && type !== 'file')
+      throw badRequest(LarkCode.resourceParam, `${MSG.resourceParam} type must be image|file`);
+    const message = this.outbound.get(messageId) ?? this.inboundById.get(messageId);
+    if (!message) throw badRequest(LarkCode.resourceParam, `${MSG.resourceParam} invalid message_id`);
+    const chat = this.state.chats.get(message.chatId);
+    if (!chat?.botIsMember) throw badRequest(LarkCode.appNotInChat, MSG.appNotInChat);
+    if (UNSUPPORTED_RESOURCE_MSG_TYPES.has(message.msgType))
+      throw badRequest(LarkCode.resourceMessageType, MSG.resourceMessageType);
+    const keyType = resourceKeys(message.msgType, message.content).get(fileKey);
+    if (keyType === undefined) throw badRequest(LarkCode.fileNotInMessage, MSG.fileNotInMessage);
+    if (keyType !== type)
+      throw badRequest(LarkCode.resourceParam, `${MSG.resourceParam} ${fileKey} is of type ${keyType}`);
+    const resource = this.state.resources.get(fileKey) ?? this.botFile(fileKey);
+    if (!resource) throw badRequest(LarkCode.fileNotInMessage, MSG.fileNotInMessage);
+    if (resource.data.length > MAX_DOWNLOAD_BYTES) throw badRequest(LarkCode.downloadTooLarge, MSG.downloadTooLarge);
+    return resource;
+  }
+
+  /** A file the bot uploaded with /im/v1/files, as a resource. */
+  private botFile(fileKey: string): StoredResource | undefined {
+    const file = this.state.files.find((f) => f.fileKey === fileKey);
+    if (!file) return undefined;
+    return {
+      key: file.fileKey,
+      type: 'file',
+      fileName: file.fileName,
+      data: file.data ?? new Uint8Array(file.size),
+      origin: 'bot',
+      at: file.at,
+    };
+  }
+
+  /**
+   * `POST /open-apis/im/v1/messages/:message_id/forward` [FWD]: a new message from the bot in the target, with the
+   * original's type and content (the bot's own messages and users' alike). Same target rules and 5 QPS per user or
+   * group as a send (230002, 230013, 230053, 230020); an unknown message is 230001 「invalid message_id」
+   * (https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-resolve-error-230001);
+   * 语音 (audio) cannot be forwarded (the page gives no code; the emulator answers 230001). The uuid dedupes for an hour.
+   */
+  forward(messageId: string, input: { receiveIdType: ReceiveIdType; receiveId: string; uuid?: string }): SendResult {
+    const original = this.outbound.get(messageId) ?? this.inboundById.get(messageId);
+    if (!original) throw badRequest(LarkCode.messageParam, MSG.invalidMessageId);
+    const prior = this.priorByUuid(input.uuid);
+    if (prior) return { message: prior, deduped: true };
+    const source = this.state.chats.get(original.chatId);
+    if (!source?.botIsMember) throw badRequest(LarkCode.botNotInChat, MSG.botNotInChat);
+    if (UNFORWARDABLE_MSG_TYPES.has(original.msgType))
+      throw badRequest(LarkCode.messageParam, `${original.msgType} messages cannot be forwarded`);
+    const target = this.resolveTarget(input.receiveIdType, input.receiveId);
+    this.checkReachable(target);
+    this.admitTarget(target);
+    const raw = 'rawContent' in original ? original.rawContent : JSON.stringify(original.content);
+    const message = this.store({
+      target,
+      receiveIdType: input.receiveIdType,
+      receiveId: input.receiveId,
+      msgType: original.msgType,
+      parsed: original.content,
+      raw,
+      uuid: input.uuid,
+    });
+    message.forwardedFrom = messageId;
+    return { message, deduped: false };
+  }
+
   // ── contacts and chats [BGI] ───────────────────────────────────────────────────────────────────
 
   /** Unknown (or resigned, unless asked for) entries come back without `user_id` [BGI]. */
@@ -821,6 +961,7 @@ export class PlatformModel {
     s.messages.length = 0;
     s.inbound.length = 0;
     s.files.length = 0;
+    s.resources.clear();
     s.calls.length = 0;
     s.violations.length = 0;
     s.cardTokens.clear();

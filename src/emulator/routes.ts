@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import type { Context, MiddlewareHandler } from 'hono';
 import { fieldValidation, LarkApiError, LarkCode, MSG } from './errors';
 import { isObject, rateLimitError, validateFaults } from './model';
+import { contentDisposition, contentTypeOf } from './resources';
 import type { PlatformModel, SendResult } from './model';
 import type {
   ChatInput,
@@ -113,6 +114,42 @@ function mountOpenApi(app: Hono<EmulatorEnv>, model: PlatformModel): void {
     // A copy: the part is a view into the whole request body.
     const recorded = model.addFile({ fileType, fileName, size: file.data.length, data: file.data.slice() });
     return c.json({ code: 0, msg: 'success', data: { file_key: recorded.fileKey } });
+  });
+
+  // [IMG] 上传图片 (resources.ts): image_type=message|avatar and the image part → image_key.
+  app.post('/open-apis/im/v1/images', auth, guard('file'), async (c) => {
+    const parts = await multipartParts(c);
+    const imageType = new TextDecoder().decode(parts.get('image_type')?.data ?? new Uint8Array());
+    const image = parts.get('image');
+    c.get('note').body = { image_type: imageType, size: image?.data.length };
+    const recorded = model.uploadImage(imageType, image?.data.slice());
+    return c.json({ code: 0, msg: 'success', data: { image_key: recorded.key } });
+  });
+
+  // [RES] 获取消息中的资源文件: the bytes, with Content-Type (and the name in Content-Disposition).
+  app.get('/open-apis/im/v1/messages/:message_id/resources/:file_key', auth, guard('file'), (c) => {
+    const resource = model.messageResource(c.req.param('message_id'), c.req.param('file_key'), c.req.query('type'));
+    c.get('note').body = { size: resource.data.length };
+    // A copy in its own ArrayBuffer: a Node Buffer's `.buffer` may be the whole shared pool.
+    return c.body(new Uint8Array(resource.data).buffer, 200, {
+      'content-type': contentTypeOf(resource),
+      'content-disposition': contentDisposition(resource),
+      'content-length': String(resource.data.length),
+    });
+  });
+
+  // [FWD] 转发消息: body {receive_id}; receive_id_type and uuid in the query.
+  app.post('/open-apis/im/v1/messages/:message_id/forward', auth, guard('message'), async (c) => {
+    const receiveIdType = oneOf(c.req.query('receive_id_type'), RECEIVE_ID_TYPES, 'receive_id_type');
+    const body = await jsonBody(c);
+    const uuid = c.req.query('uuid') || undefined;
+    if (uuid !== undefined && uuid.length > 50) throw fieldValidation('uuid', 'string of at most 50 characters');
+    const result = model.forward(c.req.param('message_id'), {
+      receiveIdType,
+      receiveId: requiredString(body, 'receive_id'),
+      ...(uuid !== undefined ? { uuid } : {}),
+    });
+    return messageAnswer(c, model, result);
   });
 
   app.post('/open-apis/contact/v3/users/batch_get_id', auth, guard('contact'), async (c) => {
@@ -259,6 +296,7 @@ function mountControlApi(app: Hono<EmulatorEnv>, model: PlatformModel): void {
         calls: state.calls.length,
         messages: state.messages.length,
         files: state.files.length,
+        resources: state.resources.size,
         violations: state.violations.length,
         users: state.users.size,
         chats: state.chats.size,

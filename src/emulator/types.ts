@@ -3,6 +3,10 @@
  * records it keeps of every call, message, file and rule violation.
  */
 
+import type { StoredResource } from './resources';
+
+export type { ImageFormat, ResourceType, StoredResource } from './resources';
+
 /** Endpoints that share a rate-limit tier and can be chosen as fault targets. */
 export type EndpointGroup = 'auth' | 'message' | 'card' | 'file' | 'contact' | 'chat' | 'bot';
 
@@ -157,6 +161,8 @@ export interface RecordedMessage {
   parentId?: string;
   rootId?: string;
   threadId?: string;
+  /** Set on a forward [FWD]: the message (the bot's or a user's) it copies. */
+  forwardedFrom?: string;
   updates: MessageUpdate[];
 }
 
@@ -241,6 +247,11 @@ export interface EmulatorState {
   messages: RecordedMessage[];
   inbound: InboundMessage[];
   files: RecordedFile[];
+  /**
+   * Images the bot uploaded (`/im/v1/images`) and files and images users sent in messages, by key (img_v3_…,
+   * file_v3_…), with their bytes. The bot's uploaded files stay in `files`.
+   */
+  resources: Map<string, StoredResource>;
   calls: RecordedCall[];
   violations: Violation[];
   cardTokens: Map<string, CardTokenRecord>;
