@@ -83,7 +83,7 @@ export interface PlaygroundParts {
   verificationToken: string;
   encryptKey: string;
   /** Fills the database with a demo competition at an instant (src/playground/demo-seed.ts). */
-  seed?: (at: number) => Promise<unknown>;
+  seed: (at: number) => Promise<unknown>;
 }
 
 /** The page's view of the world and what it can do, each action delivered to the bot as Lark would. */
@@ -126,7 +126,7 @@ export class Playground {
 
   persona(openId: string): Persona {
     const p = this.personas.find((x) => x.openId === openId);
-    if (!p) throw new PlaygroundError(`unknown persona ${openId}`, 404);
+    if (!p) throw new PlaygroundError(`没有这个身份：${openId}。 No such persona: ${openId}.`, 404);
     return p;
   }
 
@@ -187,9 +187,9 @@ export class Playground {
 
   private visibleChat(openId: string, chatId: string) {
     const chat = this.emulator.state.chats.get(chatId);
-    if (!chat) throw new PlaygroundError(`unknown chat ${chatId}`, 404);
+    if (!chat) throw new PlaygroundError(`没有这个会话：${chatId}。 No such chat: ${chatId}.`, 404);
     const mine = chat.chatType === 'p2p' ? chat.p2pUser === openId : chat.members.includes(openId);
-    if (!mine) throw new PlaygroundError('this persona is not in that chat', 404);
+    if (!mine) throw new PlaygroundError('这个身份不在该会话中。 This persona is not in that chat.', 404);
     return chat;
   }
 
@@ -241,7 +241,7 @@ export class Playground {
 
   file(key: string) {
     const file = this.emulator.state.files.find((f) => f.fileKey === key);
-    if (!file?.data) throw new PlaygroundError(`no file ${key}`, 404);
+    if (!file?.data) throw new PlaygroundError(`没有这个文件：${key}。 No such file: ${key}.`, 404);
     return file;
   }
 
@@ -253,11 +253,11 @@ export class Playground {
   async send(openId: string, chatId: string, text: string, mentions: string[] = []): Promise<void> {
     const chat = this.visibleChat(openId, chatId);
     const trimmed = text.trim();
-    if (!trimmed) throw new PlaygroundError('nothing to send');
+    if (!trimmed) throw new PlaygroundError('消息是空的。 The message is empty.');
     const bot = this.emulator.config.botOpenId;
     const refs = mentions.map((id) => {
       const name = id === bot ? BOT_NAME : this.emulator.state.users.get(id)?.name;
-      if (!name) throw new PlaygroundError(`unknown person ${id}`);
+      if (!name) throw new PlaygroundError(`提及的人不在：${id}。 No such person to mention: ${id}.`);
       return { open_id: id, name };
     });
     const shown = refs.reduce((t, r, i) => t.replaceAll(`@_user_${i + 1}`, `@${r.name}`), trimmed);
@@ -320,7 +320,10 @@ export class Playground {
       });
     } catch (err) {
       // What no client could send (an option the select does not offer, too long a text): say so, send nothing.
-      return { error: (err as Error).message.replace(/^client: /, '') };
+      const why = (err as Error).message.replace(/^client: /, '');
+      return {
+        error: `飞书客户端不会这样提交，未发送：${why} / Feishu's client would not send this, nothing was sent: ${why}`,
+      };
     }
     if ('blocked' in result) return { missing: result.missing };
     await this.settle();
@@ -352,7 +355,6 @@ export class Playground {
 
   /** Fills the database with the demo competition at the current instant and starts the chats afresh. */
   async seed() {
-    if (!this.parts.seed) throw new PlaygroundError('demo seed is not available');
     const summary = await this.parts.seed(this.parts.clock.now());
     // Whatever the bot was still doing belongs to the chats being cleared.
     await this.parts.container.defer.idle();
@@ -366,7 +368,7 @@ export class Playground {
   addPersona(name: string): PersonaView {
     const clean = name.trim().replace(/\s+/g, ' ');
     if (!clean || [...clean].length > 20)
-      throw new PlaygroundError('A name of 1 to 20 characters, please. / 请填写 1 到 20 个字的姓名。');
+      throw new PlaygroundError('请填写 1 到 20 个字的姓名。 A name of 1 to 20 characters, please.');
     const persona: Persona = {
       openId: `${DEMO_OPEN_ID_PREFIX}guest_${++this.added}_${randomBytes(3).toString('hex')}`,
       name: clean,
@@ -392,7 +394,7 @@ export class Playground {
     this.persona(openId);
     const clean = name.trim();
     if (!clean || [...clean].length > 60)
-      throw new PlaygroundError('A group name of 1 to 60 characters, please. / 请填写 1 到 60 个字的群名称。');
+      throw new PlaygroundError('请填写 1 到 60 个字的群名称。 A group name of 1 to 60 characters, please.');
     const known = members.filter((m) => this.personas.some((p) => p.openId === m) && m !== openId);
     const chatId = `oc_demo_group_${randomBytes(6).toString('hex')}`;
     this.emulator.addChat(chatId, [openId, ...known], { name: clean, botIsMember: false });
@@ -445,9 +447,9 @@ export function parseLocal(local: string, timeZone: string): number {
   const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?$/.exec(local.trim());
   if (!m)
     throw new PlaygroundError(
-      'A date and time such as 2024-04-08T09:30, please. / 请填写日期和时间，例如 2024-04-08T09:30。',
+      '请填写日期和时间，例如 2024-04-08T09:30。 A date and time such as 2024-04-08T09:30, please.',
     );
   const [, date, hh, mm] = m;
-  if (Number(hh) > 23 || Number(mm) > 59) throw new PlaygroundError('No such time of day. / 时间不存在。');
+  if (Number(hh) > 23 || Number(mm) > 59) throw new PlaygroundError('时间不存在。 No such time of day.');
   return zonedInstant(date!, Number(hh) * 60 + Number(mm), timeZone);
 }

@@ -289,6 +289,10 @@ export const progressCommand: CommandSpec = {
   },
 };
 
+/** The units of `projects`, each once, as a picker's title names them (浦东、黄浦). */
+const unitNamesOf = (c: Competition, projects: readonly Project[]): string =>
+  [...new Set(projects.map((p) => unitShortName(c, p.unit)))].join('、');
+
 /** The picker of `projects` to report on, each with its state for `period` (the current one, or a reminder's). */
 async function reportPicker(s: BotServices, c: Competition, projects: Project[], period: PeriodWindow | undefined) {
   const now = s.clock.now();
@@ -299,15 +303,18 @@ async function reportPicker(s: BotServices, c: Competition, projects: Project[],
   );
   // A project with nothing it can report now gets no button (it could only be refused), and those that can come first.
   const windows = periodWindows(c);
-  const canReport = (p: Project) =>
-    reportablePeriods(windows, p, (code) => first.get(`${p.id}|${code}`), now).length > 0;
-  const ordered = [...projects.filter(canReport), ...projects.filter((p) => !canReport(p))];
+  const reportable = new Set(
+    projects
+      .filter((p) => reportablePeriods(windows, p, (code) => first.get(`${p.id}|${code}`), now).length > 0)
+      .map((p) => p.id),
+  );
+  const ordered = [...projects.filter((p) => reportable.has(p.id)), ...projects.filter((p) => !reportable.has(p.id))];
   return projectPicker({
-    unitName: [...new Set(projects.map((p) => unitShortName(c, p.unit)))].join('、'),
+    unitName: unitNamesOf(c, projects),
     purpose: 'report',
     projects: ordered.map((p) => ({
       ...label(c, p),
-      ...(canReport(p)
+      ...(reportable.has(p.id)
         ? {}
         : {
             nothingNow: nothingToReport(
@@ -377,7 +384,7 @@ async function selfEvaluationPicker(s: BotServices, c: Competition, projects: Pr
     };
   };
   return projectPicker({
-    unitName: [...new Set(projects.map((p) => unitShortName(c, p.unit)))].join('、'),
+    unitName: unitNamesOf(c, projects),
     purpose: 'self-evaluation',
     period: period.code,
     projects: projects.map((p) => ({ ...label(c, p), status: status(p) })),
