@@ -13,6 +13,12 @@ const trackOrAll = z.union([trackCode, z.literal('*')]);
 const offset = z.int().min(0).max(100_000);
 const version = z.int().min(0).max(1_000_000);
 const awardId = z.string().regex(/^awd_[0-9a-z]{20}$/);
+const commentId = z.string().regex(/^gdc_[0-9a-z]{20}$/);
+const attachmentId = z.string().regex(/^att_[0-9a-z]{20}$/);
+/** A form's own key, minted when the form is built: a second submission of the same form is the same record. */
+const formKey = z.string().regex(/^[0-9a-z]{8,24}$/);
+/** What a comment is on: a period's report or its self-evaluation. */
+const subject = z.enum(['report', 'self_evaluation']);
 
 export const actionValueSchema = z.discriminatedUnion('a', [
   /** Show what the operator may do (the help card). */
@@ -84,6 +90,25 @@ export const actionValueSchema = z.discriminatedUnion('a', [
   z.strictObject({ a: z.literal('award.decide'), w: awardId, d: z.enum(['approve', 'reject']) }),
   /** The awards the operator deals with, of one track `t` when given, a page from offset `o` (also the button of the materials and approval reminders). */
   z.strictObject({ a: z.literal('award.list'), t: trackCode.optional(), o: offset.optional() }),
+  // Guidance (指导意见). `p` a project, `c` a comment: re-checked against the operator's track or unit.
+  /** A judge of the project's track opens the comment form on a period's report or self-evaluation. */
+  z.strictObject({ a: z.literal('gd.open'), p: projectId, period: periodCode, s: subject }),
+  /** Sends the comment; `ask` 1 asks the unit to answer (请回复). `k` is the form's key. */
+  z.strictObject({
+    a: z.literal('gd.submit'),
+    p: projectId,
+    period: periodCode,
+    s: subject,
+    k: formKey,
+    ask: z.union([z.literal(0), z.literal(1)]),
+  }),
+  /** A contact of the project's unit answers a comment. `k` is the form's key. */
+  z.strictObject({ a: z.literal('gd.answer'), c: commentId, k: formKey }),
+  // Attachments: `id` is re-checked against the operator's unit (detach) or reading rights (open).
+  /** Detach a file from what it was attached to (the receipt card's button). */
+  z.strictObject({ a: z.literal('att.remove'), id: attachmentId }),
+  /** Have the bot forward the file's original message to the operator one-to-one. */
+  z.strictObject({ a: z.literal('att.open'), id: attachmentId }),
 ]);
 
 export type ActionValue = z.infer<typeof actionValueSchema>;

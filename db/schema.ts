@@ -312,6 +312,11 @@ export interface Database {
   ranking_snapshots: RankingSnapshotsTable;
   summary_runs: SummaryRunsTable;
   award_announcements: AwardAnnouncementsTable;
+  guidance_comments: GuidanceCommentsTable;
+  guidance_answers: GuidanceAnswersTable;
+  attachments: AttachmentsTable;
+  attach_targets: AttachTargetsTable;
+  judge_digests: JudgeDigestsTable;
 }
 
 export type { Generated };
@@ -353,4 +358,80 @@ export interface AwardAnnouncementsTable {
   chats: string;
   announced_by: string;
   announced_at: Instant;
+}
+
+/** A track judge's comment (指导意见) on a project's report or self-evaluation of one period. */
+export interface GuidanceCommentsTable {
+  id: string;
+  competition_id: string;
+  project_id: string;
+  period_code: string;
+  /** report | self_evaluation */
+  subject: string;
+  author_open_id: string;
+  body: string;
+  /** 1 when the judge asked the unit to answer (请回复). */
+  needs_answer: Flag;
+  /** The form's key: a second submission of the same form is the same comment. */
+  form_key: string;
+  created_at: Instant;
+  /** When the unit first answered. */
+  answered_at: Instant | null;
+}
+
+/** A unit contact's answer, threaded under a comment. */
+export interface GuidanceAnswersTable {
+  id: string;
+  competition_id: string;
+  comment_id: string;
+  author_open_id: string;
+  body: string;
+  form_key: string;
+  created_at: Instant;
+}
+
+/** A file or image a contact sent in chat, attached to a report, a self-evaluation or award materials. */
+export interface AttachmentsTable {
+  id: string;
+  competition_id: string;
+  project_id: string;
+  /** report | self_evaluation | award */
+  subject: string;
+  /** The period code (reports, self-evaluations) or the award id. */
+  subject_key: string;
+  /** The user's message that holds the resource (for forwarding and download). */
+  message_id: string;
+  /** file_key or image_key. */
+  resource_key: string;
+  /** file | image */
+  resource_type: string;
+  file_name: string;
+  size_bytes: number;
+  content_type: string;
+  added_by: string;
+  added_at: Instant;
+  removed_by: string | null;
+  removed_at: Instant | null;
+}
+
+/** A receipt card a contact was shown: files sent right after it, or in reply to it, attach to its subject. */
+export interface AttachTargetsTable {
+  /** The receipt card's message. */
+  message_id: string;
+  competition_id: string;
+  open_id: string;
+  project_id: string;
+  subject: string;
+  subject_key: string;
+  created_at: Instant;
+}
+
+/** One judge's daily card of one local day, and the instant it covered up to. */
+export interface JudgeDigestsTable {
+  competition_id: string;
+  open_id: string;
+  day: string;
+  covered_until: Instant;
+  items: number;
+  created_at: Instant;
 }

@@ -2,6 +2,8 @@
  * The composition root: the only place that constructs collaborators. Entries (Node, Workers, CLI) and tests
  * build a container and hand it to createApp or to the services.
  */
+import { guidanceRepository } from './features/guidance/guidance.repository';
+import { attachmentsRepository } from './features/attachments/attachments.repository';
 import type { Config } from './config';
 import { findCompetition } from './competition/competition.repository';
 import type { Competition } from './competition/competition';
@@ -139,6 +141,8 @@ export const REPOSITORIES = {
   scores: scoresRepository,
   summaries: summariesRepository,
   outbox: outboxRepository,
+  guidance: guidanceRepository,
+  attachments: attachmentsRepository,
 } as const;
 
 /**

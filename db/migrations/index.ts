@@ -10,6 +10,7 @@ import * as reminderPauses from './20261122T1600_reminder_pauses';
 import * as rankings from './20261122T1700_rankings';
 import * as awards from './20261122T1800_awards';
 import * as awardAnnouncements from './20261201T1800_award_announcements';
+import * as guidance from './20261202T0900_guidance';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0900_initial': initial,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T1700_rankings': rankings,
   '20261122T1800_awards': awards,
   '20261201T1800_award_announcements': awardAnnouncements,
+  '20261202T0900_guidance': guidance,
 };

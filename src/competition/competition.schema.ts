@@ -129,6 +129,56 @@ export const summariesSchema = z
     'A digest posted to the announcement group on a schedule, from the start of registration to the end of evaluation: participation and punctuality (never scores) until the rankings are published, the published rankings after',
   );
 
+export const guidanceSchema = z
+  .strictObject({
+    judgeDigest: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        at: timeOfDay.default('17:00').describe('Local time at which the daily card goes out'),
+        workingDaysOnly: z.boolean().default(true).describe('Skip days off (weekends and public holidays)'),
+      })
+      .default({ enabled: true, at: '17:00', workingDaysOnly: true })
+      .describe(
+        "Each judge's daily card: the new reports, self-evaluations and answers in their tracks since the last card; none when nothing is new",
+      ),
+    answerWithinWorkingDays: z
+      .int()
+      .min(1)
+      .max(30)
+      .default(3)
+      .describe('A question (请回复) unanswered after this many working days is chased in the reminders'),
+  })
+  .describe("Judges' guidance on the reports (指导意见) and the units' answers");
+
+export const attachmentsSchema = z
+  .strictObject({
+    maxFileMB: z
+      .int()
+      .min(1)
+      .max(100)
+      .default(20)
+      .describe('Largest file or image a contact may attach (Lark lets a bot download at most 100 MB per resource)'),
+    extensions: z
+      .array(z.string().regex(/^[a-z0-9]{1,10}$/, 'must be a lower-case file extension without the dot'))
+      .min(1)
+      .max(50)
+      .default(['pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'txt', 'jpg', 'jpeg', 'png', 'zip', 'rar', 'mp4'])
+      .describe('File types a contact may attach, by extension; images sent as pictures are always accepted'),
+    perItem: z
+      .int()
+      .min(1)
+      .max(50)
+      .default(10)
+      .describe('Files attached to one report, self-evaluation or award at most'),
+    windowMinutes: z
+      .int()
+      .min(1)
+      .max(1440)
+      .default(30)
+      .describe('Files sent within this many minutes of a receipt attach to it; later ones must reply to the receipt'),
+  })
+  .describe('Evidence files sent to the bot in chat (资料报送): only the Lark message and resource keys are stored');
+
 const personRole = z.discriminatedUnion('role', [
   z.strictObject({ role: z.literal('office') }),
   z.strictObject({ role: z.literal('leader') }),
@@ -191,6 +241,8 @@ export const competitionFileSchema = z
     people: z.array(personSchema).default([]),
     chats: z.array(chatSchema).default([]),
     summaries: summariesSchema.optional(),
+    guidance: guidanceSchema.default(guidanceSchema.parse({})),
+    attachments: attachmentsSchema.default(attachmentsSchema.parse({})),
   })
   .superRefine((file, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });

@@ -21,7 +21,14 @@ import { isUserError } from '../platform/errors';
 import { bilingual, larkI18n, text, type Text } from '../platform/i18n';
 import { parseCommand } from './commands';
 import { normaliseCardAction, normaliseEvent, type CardAction, type InboundEvent } from './envelope';
-import type { BotServices, CardActionSpec, CardResponse, CommandSpec, MessageEvent } from './handlers';
+import type {
+  BotServices,
+  CardActionSpec,
+  CardResponse,
+  CommandSpec,
+  MessageEvent,
+  ResourceMessageSpec,
+} from './handlers';
 import { acceptEvent, claimDueEvents, finishEvent, retryEventLater } from './inbox.repository';
 import { claimReceipt, RecentReceipts } from './receipts.repository';
 
@@ -31,6 +38,8 @@ export interface BotOptions {
    * (https://open.feishu.cn/document/feishu-cards/card-callback-communication).
    */
   callbackBudgetMs: number;
+  /** Files and images sent one-to-one; without it they get the "text commands only" hint. */
+  resources?: ResourceMessageSpec;
 }
 
 /** The JSON body answered to Lark for a card callback. */
@@ -192,6 +201,18 @@ export class Bot {
       ]);
     };
     if (e.text === undefined) {
+      const intake = this.options.resources;
+      if (e.chatType === 'p2p' && e.resource && intake) {
+        const roles = await rolesOf(this.db, s.competitionId, e.senderOpenId, s.admins);
+        try {
+          await intake.run({ services: s, event: { ...e, resource: e.resource }, roles, reply });
+        } catch (err) {
+          if (isUserError(err)) return reply(err.text, 'refusal');
+          s.logger.error('file intake failed', { err });
+          await reply(GENERIC_ERROR, 'error');
+        }
+        return;
+      }
       if (e.chatType === 'p2p')
         await reply(
           text(

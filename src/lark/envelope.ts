@@ -47,6 +47,8 @@ export const messageReceiveSchema = z.looseObject({
     chat_type: z.string().max(32),
     message_type: z.string().max(32),
     content: z.string().max(200_000),
+    parent_id: z.string().max(200).optional(),
+    root_id: z.string().max(200).optional(),
     create_time: z.string().max(32).optional(),
     mentions: z
       .array(z.looseObject({ key: z.string().max(64), id: openIdHolder, name: z.string().max(200).optional() }))
@@ -95,6 +97,18 @@ export const legacyCardActionSchema = z.looseObject({
   action: actionSchema,
 });
 
+/**
+ * A file or image in a user's message: `{"file_key","file_name"}`, `{"image_key"}`, and a video's
+ * `{"file_key","image_key","file_name","duration"}`
+ * (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/events/message_content).
+ */
+export interface MessageResource {
+  type: 'file' | 'image';
+  key: string;
+  /** Files have the name shown in the chat; images have none. */
+  fileName: string | undefined;
+}
+
 export interface Mention {
   key: string;
   openId: string;
@@ -113,6 +127,10 @@ export type InboundEvent =
       /** The text of a text message (placeholders such as @_user_1 still in it). */
       text: string | undefined;
       mentions: Mention[];
+      /** The file or image a file, image or media (video) message carries. */
+      resource: MessageResource | undefined;
+      /** The message this one replies to, when it is a reply. */
+      parentId: string | undefined;
     }
   | {
       kind: 'bot_added' | 'bot_removed';
@@ -153,6 +171,23 @@ function textOf(messageType: string, content: string): string | undefined {
   }
 }
 
+function resourceOf(messageType: string, content: string): MessageResource | undefined {
+  if (messageType !== 'file' && messageType !== 'image' && messageType !== 'media') return undefined;
+  let parsed: { file_key?: unknown; file_name?: unknown; image_key?: unknown };
+  try {
+    parsed = JSON.parse(content);
+  } catch {
+    return undefined;
+  }
+  const str = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : undefined);
+  if (messageType === 'image') {
+    const key = str(parsed.image_key);
+    return key ? { type: 'image', key, fileName: undefined } : undefined;
+  }
+  const key = str(parsed.file_key);
+  return key ? { type: 'file', key, fileName: str(parsed.file_name) } : undefined;
+}
+
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
   if (!r.success)
@@ -180,6 +215,8 @@ export function normaliseEvent(eventId: string, eventType: string, event: unknow
           openId: m.id.open_id ?? '',
           name: m.name ?? '',
         })),
+        resource: resourceOf(e.message.message_type, e.message.content),
+        parentId: e.message.parent_id,
       };
     }
     case 'im.chat.member.bot.added_v1':

@@ -56,6 +56,18 @@ export interface CommandSpec {
   run(ctx: CommandContext): Promise<void>;
 }
 
+/**
+ * A file or image sent to the bot one-to-one (evidence for a report, a self-evaluation or award materials): whoever
+ * sends one reaches `run` with their roles; a refusal (refuse()) is answered in the chat like a command's.
+ */
+export interface ResourceMessageSpec {
+  run(
+    ctx: Omit<CommandContext, 'command'> & {
+      event: MessageEvent & { resource: NonNullable<MessageEvent['resource']> };
+    },
+  ): Promise<void>;
+}
+
 export interface CardActionContext {
   readonly services: BotServices;
   readonly action: CardAction;
