@@ -8,6 +8,7 @@ import { PERIOD_FIELD, reportInputs, selfEvaluationInputs, type ReportFields } f
 import type { ActionValue } from './actions';
 import {
   button,
+  buttonRow,
   capped,
   card,
   divider,
@@ -226,6 +227,26 @@ export function reportReceived(view: {
   });
 }
 
+/** A guidance comment and its answers, as the timeline shows them; names and bodies are shown as typed. */
+export interface ThreadView {
+  subject: 'report' | 'self_evaluation';
+  author: string;
+  body: string;
+  needsAnswer: boolean;
+  /** Local date and time. */
+  createdAt: string;
+  answers: ReadonlyArray<{ author: string; body: string; createdAt: string }>;
+}
+
+/** A file attached to the period's report or self-evaluation, with the button that has the bot forward it. */
+export interface AttachmentView {
+  id: string;
+  subject: 'report' | 'self_evaluation';
+  name: string;
+  /** e.g. 1.2 MB */
+  size: string;
+}
+
 export interface TimelineEntry {
   periodName: Text;
   due: string;
@@ -234,6 +255,75 @@ export interface TimelineEntry {
   /** `submittedAt` is a local date and time: the minute decides on time or late. */
   latest?: ReportFields & { submittedAt: string };
   selfEvaluation?: { total: number; max: number; justification: string; submittedAt: string };
+  /** Guidance on this period, oldest first (at most THREADS_LISTED), and how many older ones are not shown. */
+  threads?: ThreadView[];
+  olderThreads?: number;
+  attachments?: AttachmentView[];
+  /** The buttons a judge of the track has to comment on the report or the self-evaluation. */
+  comment?: { report?: ActionValue; selfEvaluation?: ActionValue };
+}
+
+/** Comments a period shows at most on the timeline (the newest); the export has them all. */
+export const THREADS_LISTED = 3;
+/** Attachments a period shows at most on the timeline; the export lists them all. */
+export const ATTACHMENTS_LISTED = 10;
+
+const SUBJECT: Record<'report' | 'self_evaluation', Text> = {
+  report: text('进展报告', 'report'),
+  self_evaluation: text('自评', 'self-evaluation'),
+};
+
+function attachmentElements(list: readonly AttachmentView[]): Element[] {
+  if (!list.length) return [];
+  const out: Element[] = [markdown(text(`**附件（${list.length}）**`, `**Attachments (${list.length})**`))];
+  for (const a of list.slice(0, ATTACHMENTS_LISTED)) {
+    out.push(
+      userText(`${a.name} · ${a.size}`),
+      button(text(`打开（${SUBJECT[a.subject].zh}附件）`, `Open (${SUBJECT[a.subject].en} attachment)`), {
+        a: 'att.open',
+        id: a.id,
+      }),
+    );
+  }
+  if (list.length > ATTACHMENTS_LISTED)
+    out.push(
+      markdown(
+        text(
+          `另有 ${list.length - ATTACHMENTS_LISTED} 个附件未列出（见「导出」）。`,
+          `${list.length - ATTACHMENTS_LISTED} more attachment(s) not listed (see "export").`,
+        ),
+      ),
+    );
+  return out;
+}
+
+function threadElements(threads: readonly ThreadView[], older: number): Element[] {
+  const out: Element[] = [];
+  if (older > 0)
+    out.push(
+      markdown(
+        text(`另有 ${older} 条较早的指导意见（见「导出」）。`, `${older} earlier comment(s) not shown (see "export").`),
+      ),
+    );
+  for (const t of threads) {
+    const state = !t.needsAnswer
+      ? text('', '')
+      : t.answers.length
+        ? text(' · 已回复', ' · answered')
+        : text(' · **请回复，尚未回复**', ' · **answer requested, none yet**');
+    out.push(
+      markdown(
+        text(
+          `**指导意见**（${SUBJECT[t.subject].zh}）· ${t.createdAt}${state.zh}`,
+          `**Guidance** (${SUBJECT[t.subject].en}) · ${t.createdAt}${state.en}`,
+        ),
+      ),
+      userText(`${t.author}：${t.body}`),
+    );
+    for (const a of t.answers)
+      out.push(...field(text(`单位回复 · ${a.createdAt}`, `Unit's answer · ${a.createdAt}`), `${a.author}：${a.body}`));
+  }
+  return out;
 }
 
 /** Periods a page of the timeline holds at most; fewer when the reports are long. */
@@ -280,6 +370,15 @@ function entryElements(e: TimelineEntry): Element[] {
     );
     out.push(...field(text('自评理由', 'Justification'), e.selfEvaluation.justification));
   }
+  out.push(...attachmentElements(e.attachments ?? []));
+  out.push(...threadElements(e.threads ?? [], e.olderThreads ?? 0));
+  const comment = [
+    ...(e.comment?.report ? [button(text('对报告写指导意见', 'Comment on the report'), e.comment.report)] : []),
+    ...(e.comment?.selfEvaluation
+      ? [button(text('对自评写指导意见', 'Comment on the self-evaluation'), e.comment.selfEvaluation)]
+      : []),
+  ];
+  if (comment.length) out.push(buttonRow(comment));
   return out;
 }
 

@@ -15,6 +15,7 @@ import {
   selfEvaluationForm,
   selfEvaluationReceived,
   type PeriodChoice,
+  THREADS_LISTED,
   type ProjectLabel,
   type TimelineEntry,
 } from '../../../cards/reports';
@@ -196,10 +197,31 @@ async function formFor(s: BotServices, c: Competition, p: Project, preferred?: s
   });
 }
 
-async function timeline(s: BotServices, c: Competition, p: Project, offset = 0) {
+/** `B` in KB/MB as people read sizes. */
+const sizeText = (bytes: number): string =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+
+/**
+ * A project's timeline as `viewer` may see it. Guidance and attachments are shown only one-to-one (`private`): a
+ * timeline posted in a group would show them to whoever is in it. A judge of the track gets the buttons to comment.
+ */
+async function timeline(
+  s: BotServices,
+  c: Competition,
+  p: Project,
+  viewer: { roles: Roles; private: boolean },
+  offset = 0,
+) {
   const now = s.clock.now();
   const reports = await s.repos.reports.reportsOf(p.id);
   const selfs = await s.repos.reports.latestSelfEvaluations(p.id);
+  const threads = viewer.private ? await s.repos.guidance.threadsOf(p.id) : [];
+  const files = viewer.private ? await s.repos.attachments.attachmentsOfProject(p.id) : [];
+  const names = await s.repos.people.peopleNames([
+    ...new Set(threads.flatMap((t) => [t.authorOpenId, ...t.answers.map((a) => a.authorOpenId)])),
+  ]);
+  const nameOf = (openId: string) => names.get(openId) ?? text('（未登记姓名）', '(name unknown)').zh;
+  const judge = viewer.private && viewer.roles.judgeOf.includes(p.track);
   const max = c.file.rubric.reduce((n, r) => n + r.max, 0);
   const stamp = (ms: number) => localDateTimeOf(ms, c.timeZone);
   const entries: TimelineEntry[] = periodWindows(c)
@@ -208,6 +230,8 @@ async function timeline(s: BotServices, c: Competition, p: Project, offset = 0) 
       const mine = reports.filter((r) => r.period === w.code);
       const latest = mine.at(-1);
       const sev = selfs.find((x) => x.period === w.code);
+      const onPeriod = threads.filter((t) => t.period === w.code);
+      const shown = onPeriod.slice(-THREADS_LISTED);
       return {
         periodName: periodName(w),
         due: w.due,
@@ -220,6 +244,35 @@ async function timeline(s: BotServices, c: Competition, p: Project, offset = 0) 
           justification: sev.justification,
           submittedAt: stamp(sev.submittedAt),
         },
+        threads: shown.map((t) => ({
+          subject: t.subject,
+          author: nameOf(t.authorOpenId),
+          body: t.body,
+          needsAnswer: t.needsAnswer,
+          createdAt: stamp(t.createdAt),
+          answers: t.answers.map((a) => ({
+            author: nameOf(a.authorOpenId),
+            body: a.body,
+            createdAt: stamp(a.createdAt),
+          })),
+        })),
+        olderThreads: onPeriod.length - shown.length,
+        attachments: files
+          .filter((f) => f.subject !== 'award' && f.subjectKey === w.code)
+          .map((f) => ({
+            id: f.id,
+            subject: f.subject === 'self_evaluation' ? ('self_evaluation' as const) : ('report' as const),
+            name: f.fileName,
+            size: sizeText(f.sizeBytes),
+          })),
+        comment: judge
+          ? {
+              ...(latest ? { report: { a: 'gd.open' as const, p: p.id, period: w.code, s: 'report' as const } } : {}),
+              ...(sev
+                ? { selfEvaluation: { a: 'gd.open' as const, p: p.id, period: w.code, s: 'self_evaluation' as const } }
+                : {}),
+            }
+          : undefined,
       };
     })
     .reverse();
@@ -268,7 +321,10 @@ export const progressCommand: CommandSpec = {
       const id = await s.repos.projects.projectIdByCode(s.competitionId, code);
       if (!id) refuse('reports.unknown_code', `没有编号为 ${code} 的项目。`, `There is no project ${code}.`);
       const p = await projectFor(s, c, ctx.roles, id!, 'read');
-      return ctx.reply(await timeline(s, c, p), 'report-history');
+      return ctx.reply(
+        await timeline(s, c, p, { roles: ctx.roles, private: ctx.event.chatType === 'p2p' }),
+        'report-history',
+      );
     }
     if (!ctx.roles.contactOf.length) {
       refuse(
@@ -615,7 +671,7 @@ export const historyAction: CardActionSpec<'rpt.history'> = {
     const from = v.o ? v.o + 1 : 0;
     return answerClick(
       ctx,
-      await timeline(ctx.services, c, p, v.o),
+      await timeline(ctx.services, c, p, { roles: ctx.roles, private: true }, v.o),
       text(
         `项目 ${p.code} 的进展记录${from ? `（第 ${from} 条起）` : ''}`,
         `the timeline of ${p.code}${from ? ` (from entry ${from})` : ''}`,
