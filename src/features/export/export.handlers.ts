@@ -22,6 +22,8 @@ const SHEET_ZH: Record<SheetKey, string> = {
   projects: '项目',
   reports: '进展',
   selfEvaluations: '自评',
+  guidance: '指导意见',
+  attachments: '附件',
   scores: '评分',
   awards: '表彰',
   audit: '审计',

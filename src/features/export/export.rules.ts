@@ -15,6 +15,8 @@ import type { Cell, WallClock } from '../../platform/xlsx';
 import { weightedTotal } from '../rankings';
 import type { StoredSheet } from '../scoring';
 import type { StoredReport, StoredSelfEvaluation } from '../reports';
+import type { GuidanceThread } from '../guidance/guidance.repository';
+import type { Attachment } from '../attachments/attachments.repository';
 
 /**
  * Lark refuses uploads over 30 MB (im/v1/files, "file size must not exceed 30 MB":
@@ -27,6 +29,8 @@ export const SHEETS = {
   projects: '项目 Projects',
   reports: '进展 Reports',
   selfEvaluations: '自评 Self-evaluations',
+  guidance: '指导意见 Guidance',
+  attachments: '附件 Attachments',
   scores: '评分 Scores',
   awards: '表彰 Awards',
   audit: '审计 Audit log',
@@ -234,6 +238,72 @@ export const selfEvaluationRow = (
   at(n, e.submittedAt),
 ];
 
+// ── guidance (指导意见) and attachments (附件) ──────────────────────────────────────────────────────
+
+const SUBJECT_CELL: Record<string, string> = {
+  report: '进展报告 report',
+  self_evaluation: '自评 self-evaluation',
+  award: '表彰材料 award materials',
+};
+
+export const guidanceHeader = (n: ExportNames) => [
+  '意见编号 Comment id',
+  '项目编号 Project code',
+  '赛道代码 Track code',
+  '单位代码 Unit code',
+  '期次 Period',
+  '针对 On',
+  '类型 Kind',
+  '作者 Author',
+  '内容 Text',
+  '请回复 Answer requested',
+  timeHeader(n, '时间', 'At'),
+];
+
+/** A comment, then each of its answers on the rows below it, all carrying the comment's id. */
+export function guidanceRows(n: ExportNames, p: ProjectRecord, t: GuidanceThread): Cell[][] {
+  const base = [t.id, p.code, p.track, p.unit, n.period(t.period), SUBJECT_CELL[t.subject] ?? t.subject];
+  return [
+    [...base, '意见 comment', n.person(t.authorOpenId), t.body, yesNo(t.needsAnswer), at(n, t.createdAt)],
+    ...t.answers.map((a): Cell[] => [...base, '回复 answer', n.person(a.authorOpenId), a.body, '', at(n, a.createdAt)]),
+  ];
+}
+
+export const attachmentHeader = (n: ExportNames) => [
+  '项目编号 Project code',
+  '赛道代码 Track code',
+  '单位代码 Unit code',
+  '附于 Attached to',
+  '期次或表彰 Period or award',
+  '文件名 File name',
+  '类型 Type',
+  '大小（字节）Size (bytes)',
+  '消息 Message id',
+  '资源 Resource key',
+  '添加人 Added by',
+  timeHeader(n, '添加时间', 'Added at'),
+  '已移除 Removed',
+  timeHeader(n, '移除时间', 'Removed at'),
+];
+
+/** Where the file is, as Lark's keys: the bot opens it by forwarding the message; the bytes stay in Lark. */
+export const attachmentRow = (n: ExportNames, p: ProjectRecord, a: Attachment): Cell[] => [
+  p.code,
+  p.track,
+  p.unit,
+  SUBJECT_CELL[a.subject] ?? a.subject,
+  a.subject === 'award' ? a.subjectKey : n.period(a.subjectKey),
+  a.fileName,
+  a.contentType || a.resourceType,
+  a.sizeBytes,
+  a.messageId,
+  a.resourceKey,
+  n.person(a.addedBy),
+  at(n, a.addedAt),
+  yesNo(a.removedAt !== undefined),
+  at(n, a.removedAt),
+];
+
 // ── scores (评分) ───────────────────────────────────────────────────────────────────────────────────
 
 /** A judge's sheet as stored, with when it was first made. */
@@ -418,6 +488,8 @@ export function auditInTrack(
     case 'report':
     case 'self_evaluation':
     case 'score':
+    case 'guidance':
+    case 'attachment':
       return projectCodes.has(a.entityId.split('/')[0]!);
     case 'award':
       return awardIds.has(a.entityId);

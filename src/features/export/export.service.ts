@@ -14,6 +14,10 @@ import {
   awardColumns,
   awardHeader,
   awardRow,
+  attachmentHeader,
+  attachmentRow,
+  guidanceHeader,
+  guidanceRows,
   MAX_UPLOAD_BYTES,
   namesOf,
   periodOrder,
@@ -74,7 +78,16 @@ export async function buildExport(
   const { track } = options;
   const names = namesOf(c, await repos.people.allPeopleNames());
   const rubric = c.file.rubric;
-  const counts: SheetCounts = { projects: 0, reports: 0, selfEvaluations: 0, scores: 0, awards: 0, audit: 0 };
+  const counts: SheetCounts = {
+    projects: 0,
+    reports: 0,
+    selfEvaluations: 0,
+    guidance: 0,
+    attachments: 0,
+    scores: 0,
+    awards: 0,
+    audit: 0,
+  };
   const book = new XlsxBuilder();
   let sheet: SheetKey = 'projects';
   const start = (key: SheetKey, header: readonly string[]) => {
@@ -114,6 +127,20 @@ export async function buildExport(
         for (const e of (evaluations.get(p.id) ?? []).sort(inOrder)) add(selfEvaluationRow(names, rubric, p, e));
       check();
     }
+
+    // Guidance and attachments are read for the competition at once (far fewer than reports), kept to the export's
+    // projects and in their order.
+    const byId = new Map(projects.map((p) => [p.id, p]));
+    const threads = byProject((await repos.guidance.allThreads(c.id)).filter((t) => byId.has(t.projectId)));
+    start('guidance', guidanceHeader(names));
+    for (const p of projects)
+      for (const t of threads.get(p.id) ?? []) for (const row of guidanceRows(names, p, t)) add(row);
+    check();
+
+    const files = byProject((await repos.attachments.allAttachments(c.id)).filter((a) => byId.has(a.projectId)));
+    start('attachments', attachmentHeader(names));
+    for (const p of projects) for (const a of files.get(p.id) ?? []) add(attachmentRow(names, p, a));
+    check();
 
     start('scores', scoreHeader(names, rubric));
     for (const batch of batches) {

@@ -165,6 +165,8 @@ describe('导出 / export', () => {
       '项目 Projects',
       '进展 Reports',
       '自评 Self-evaluations',
+      '指导意见 Guidance',
+      '附件 Attachments',
       '评分 Scores',
       '表彰 Awards',
       '审计 Audit log',
