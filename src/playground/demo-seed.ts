@@ -170,6 +170,8 @@ async function clearDemo(target: DemoTarget, competitionId: string): Promise<voi
   );
   await s.transaction(async (tx) => {
     await tx.scores.deleteSheetsOf(competitionId);
+    await tx.guidance.deleteGuidanceOf(competitionId);
+    await tx.attachments.deleteAttachmentsOf(competitionId);
     await tx.reports.deleteReportsOf(competitionId);
     await tx.awards.deleteAwardsOf(competitionId);
     await tx.announcements.deleteAnnouncementsOf(competitionId);
