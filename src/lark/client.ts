@@ -26,6 +26,31 @@ export interface ReplyRequest {
   replyInThread?: boolean;
 }
 
+/** What a download found out about a resource: its size and type; the bytes themselves are never kept. */
+export interface ResourceFacts {
+  /** The bytes counted (or the announced Content-Length); past `maxBytes` it is where counting stopped. */
+  sizeBytes: number;
+  contentType: string;
+  /** More than `maxBytes`: the download was stopped there. */
+  tooLarge: boolean;
+}
+
+export interface ResourceRequest {
+  /** The user's message that carries the resource. */
+  messageId: string;
+  /** Its file_key or image_key. */
+  key: string;
+  type: 'file' | 'image';
+  maxBytes: number;
+}
+
+export interface ForwardRequest {
+  messageId: string;
+  receiveIdType: 'open_id' | 'chat_id' | 'user_id' | 'union_id' | 'email';
+  receiveId: string;
+  uuid: string;
+}
+
 export interface ResolvedUser {
   email?: string;
   mobile?: string;
@@ -52,6 +77,17 @@ export interface LarkApi {
     fileName: string;
     data: Uint8Array;
   }): Promise<{ fileKey: string }>;
+  /**
+   * Streams a resource of a message the bot can see and counts its bytes, stopping past `maxBytes`; nothing is kept
+   * (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-resource/get: at most 100 MB, the bot in the chat, no
+   * resources of cards or merged forwards).
+   */
+  downloadResource(req: ResourceRequest): Promise<ResourceFacts>;
+  /**
+   * Forwards a message (a user's file or image included) as a new message of the bot; `uuid` dedupes for an hour
+   * (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/forward).
+   */
+  forward(req: ForwardRequest): Promise<{ messageId: string }>;
   resolveIds(req: { emails?: string[]; mobiles?: string[] }): Promise<ResolvedUser[]>;
   chatMembers(chatId: string): Promise<Array<{ openId: string; name: string }>>;
   botInfo(): Promise<{ openId: string; name: string }>;
@@ -252,6 +288,59 @@ export class SdkLarkApi implements LarkApi {
     return { fileKey: String(fileKey ?? '') };
   }
 
+  async downloadResource(req: ResourceRequest): Promise<ResourceFacts> {
+    const body = await this.call(
+      async () =>
+        ({
+          code: 0,
+          data: await this.client.request({
+            method: 'GET',
+            url: `/open-apis/im/v1/messages/${encodeURIComponent(req.messageId)}/resources/${encodeURIComponent(req.key)}`,
+            params: { type: req.type },
+            // Handed over unread by our HTTP instance (src/lark/http.ts): counted here, chunk by chunk, and dropped.
+            responseType: 'stream',
+            $return_headers: true,
+          } as never),
+        }) as Body,
+    );
+    const res = body.data as { data: ReadableStream<Uint8Array> | null; headers: Record<string, string> };
+    const contentType = (res.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim().slice(0, 100);
+    const announced = Number(res.headers['content-length']);
+    if (Number.isFinite(announced) && announced > req.maxBytes) {
+      await res.data?.cancel().catch(() => {});
+      return { sizeBytes: announced, contentType, tooLarge: true };
+    }
+    let size = 0;
+    const reader = res.data?.getReader();
+    if (!reader) return { sizeBytes: 0, contentType, tooLarge: false };
+    try {
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        size += chunk.value.byteLength;
+        if (size > req.maxBytes) {
+          await reader.cancel().catch(() => {});
+          return { sizeBytes: size, contentType, tooLarge: true };
+        }
+      }
+    } catch (err) {
+      throw toLarkApiError(err);
+    }
+    return { sizeBytes: size, contentType, tooLarge: false };
+  }
+
+  async forward(req: ForwardRequest) {
+    const body = await this.call(
+      () =>
+        this.client.im.message.forward({
+          path: { message_id: req.messageId },
+          params: { receive_id_type: req.receiveIdType, uuid: req.uuid },
+          data: { receive_id: req.receiveId },
+        }) as Promise<Body>,
+    );
+    return { messageId: String(body.data?.message_id ?? '') };
+  }
+
   async resolveIds(req: { emails?: string[]; mobiles?: string[] }): Promise<ResolvedUser[]> {
     const out: ResolvedUser[] = [];
     const emails = req.emails ?? [];
@@ -323,6 +412,12 @@ export class DisabledLarkApi implements LarkApi {
   }
   uploadFile() {
     return this.refuse<{ fileKey: string }>();
+  }
+  downloadResource() {
+    return this.refuse<ResourceFacts>();
+  }
+  forward() {
+    return this.refuse<{ messageId: string }>();
   }
   resolveIds() {
     return this.refuse<ResolvedUser[]>();

@@ -73,12 +73,19 @@ export function createFetchHttpInstance(timeoutMs: number, fetchImpl: typeof fet
         body = JSON.stringify(opts.data);
       }
     }
+    // A download (`responseType: 'stream'`, as the SDK asks for message resources) gets the upload's time: a
+    // 100 MB resource is more than 10 s on an ordinary link.
+    const stream = opts.responseType === 'stream';
     const res = await fetchImpl(withParams(opts.url ?? '', opts.params), {
       method,
       headers,
       body,
-      signal: AbortSignal.timeout(opts.timeout ?? (upload ? Math.max(timeoutMs, uploadTimeoutMs) : timeoutMs)),
+      signal: AbortSignal.timeout(
+        opts.timeout ?? (upload || stream ? Math.max(timeoutMs, uploadTimeoutMs) : timeoutMs),
+      ),
     });
+    // The body is handed over unread (a web ReadableStream): the caller counts or drops it without keeping it.
+    if (stream && res.ok) return { data: res.body, headers: Object.fromEntries(res.headers) };
     const text = await res.text();
     let data: unknown = text;
     try {

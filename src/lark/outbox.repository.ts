@@ -16,7 +16,8 @@ import { fromDbInstant, toDbInstant } from '../platform/instant';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export type OutboxOp = 'send' | 'reply' | 'patch' | 'card_update';
+/** `forward`: the message whose id is the content's `message_id` is forwarded to receiveId (a user's file, say). */
+export type OutboxOp = 'send' | 'reply' | 'patch' | 'card_update' | 'forward';
 
 export interface OutgoingMessage {
   /** The logical identity of the message, e.g. `help:<message_id>`: same key, same message. */
@@ -24,13 +25,17 @@ export interface OutgoingMessage {
   /** What kind of message this is, e.g. 'help' or 'reminder'. */
   purpose: string;
   op: OutboxOp;
-  /** open_id / chat_id for sends; the message id for replies and patches; the callback token for card updates. */
+  /**
+   * open_id / chat_id for sends and forwards; the message id for replies and patches; the callback token for card
+   * updates.
+   */
   receiveIdType: 'open_id' | 'chat_id' | 'user_id' | 'union_id' | 'email' | 'message_id' | 'token';
   receiveId: string;
   /** Which per-user/per-chat limit the message counts against. */
   rateKey: string;
-  msgType: 'text' | 'interactive' | 'post' | 'file';
-  /** The message content object; serialised once here. */
+  /** For a forward: the type of the message forwarded. */
+  msgType: 'text' | 'interactive' | 'post' | 'file' | 'image';
+  /** The message content object; serialised once here. A forward's is `{ message_id }`. */
   content: unknown;
   competitionId?: string | null;
   /** Do not send before this instant (epoch ms). */

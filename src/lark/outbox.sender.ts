@@ -261,6 +261,15 @@ export class OutboxSender {
       case 'card_update':
         await this.api.delayedCardUpdate({ token: row.receiveId, card: JSON.parse(row.content) });
         return '';
+      case 'forward':
+        return (
+          await this.api.forward({
+            messageId: String((JSON.parse(row.content) as { message_id?: unknown }).message_id ?? ''),
+            receiveIdType: row.receiveIdType as never,
+            receiveId: row.receiveId,
+            uuid: row.uuid,
+          })
+        ).messageId;
       default: {
         const never: never = row.op;
         throw new Error(`unknown outbox op ${String(never)}`);
