@@ -3,6 +3,8 @@
  * build a container and hand it to createApp or to the services.
  */
 import { guidanceRepository } from './features/guidance/guidance.repository';
+import { judgeDigestsRepository } from './features/guidance/digest.repository';
+import { runJudgeDigests } from './features/guidance/digest.service';
 import { attachmentsRepository } from './features/attachments/attachments.repository';
 import type { Config } from './config';
 import { findCompetition } from './competition/competition.repository';
@@ -143,6 +145,7 @@ export const REPOSITORIES = {
   outbox: outboxRepository,
   guidance: guidanceRepository,
   attachments: attachmentsRepository,
+  judgeDigests: judgeDigestsRepository,
 } as const;
 
 /**
@@ -167,6 +170,8 @@ export function scheduledJobs(parts: {
       },
     },
     { name: 'summaries', every: 'minute', run: (at) => runScheduledSummaries(services, at) },
+    // Each judge's daily card (guidance.judgeDigest), once per judge and day: its judge_digests row.
+    { name: 'judge-digests', every: 'minute', run: (at) => runJudgeDigests(services, at) },
     {
       name: 'prune',
       every: 'hour',
