@@ -492,8 +492,23 @@ export function reportsOverviewCard(view: {
   missingProjects: ReadonlyArray<{ code: string; unitName: string }>;
   otherPeriods: ReadonlyArray<{ code: string; name: string; nameEn: string }>;
   scope?: Text;
+  /**
+   * Guidance on the period per track (a track absent has none): projects with at least one comment, and questions
+   * (请回复) still awaiting an answer.
+   */
+  guidance?: ReadonlyMap<string, { commented: number; awaiting: number }>;
 }): Card {
   const o = view.overview;
+  const guided = (code: string): Text => {
+    const g = view.guidance?.get(code);
+    if (!view.guidance) return text('', '');
+    return g
+      ? text(
+          ` · 有指导意见的项目 ${g.commented} 个${g.awaiting ? ` · 待回复 ${g.awaiting} 条` : ''}`,
+          ` · guidance on ${g.commented} ${g.commented === 1 ? 'project' : 'projects'}${g.awaiting ? ` · ${g.awaiting} awaiting an answer` : ''}`,
+        )
+      : text(' · 暂无指导意见', ' · no guidance yet');
+  };
   const grid = table(
     [
       { name: 'unit', header: '单位 Unit', type: 'text' },
@@ -535,8 +550,8 @@ export function reportsOverviewCard(view: {
       divider(),
       markdown(
         text(
-          `**按赛道**\n${tracks.map(({ t, tally: x }) => `${t.code} ${md(t.name)}：${tallyText(x).zh}`).join('\n')}`,
-          `**By track**\n${tracks.map(({ t, tally: x }) => `${t.code} ${md(t.nameEn)}: ${tallyText(x).en}`).join('\n')}`,
+          `**按赛道**\n${tracks.map(({ t, tally: x }) => `${t.code} ${md(t.name)}：${tallyText(x).zh}${guided(t.code).zh}`).join('\n')}`,
+          `**By track**\n${tracks.map(({ t, tally: x }) => `${t.code} ${md(t.nameEn)}: ${tallyText(x).en}${guided(t.code).en}`).join('\n')}`,
         ),
       ),
       markdown(

@@ -51,6 +51,7 @@ import { parseReport, parseSelfEvaluation } from '../../../cards/reports.form';
 import { RevisionTaken } from './reports.repository';
 import { problemsText } from '../../core/forms';
 import { periodWindows, type PeriodWindow } from '../../core/periods';
+import { guidanceByTrack } from '../guidance';
 
 const toastError = (t: Text): CardResponse => ({ toast: { type: 'error', text: t } });
 
@@ -481,6 +482,7 @@ async function overviewCard(s: BotServices, c: Competition, roles: Roles, period
     scope: wide
       ? undefined
       : text(`你评审的赛道：${roles.judgeOf.join('、')}`, `Your tracks: ${roles.judgeOf.join(', ')}`),
+    guidance: guidanceByTrack(await s.repos.guidance.commentsOfPeriod(s.competitionId, period!.code), projects),
   });
 }
 
