@@ -43,6 +43,7 @@ import { REMINDER_ACTIONS, REMINDER_COMMANDS } from './features/reminders/remind
 import { SCORING_ACTIONS, SCORING_COMMANDS } from './features/scoring/scoring.handlers';
 import { RANKING_ACTIONS, RANKING_COMMANDS } from './features/rankings/rankings.handlers';
 import { AWARD_ACTIONS, AWARD_COMMANDS } from './features/awards/awards.handlers';
+import { GUIDANCE_ACTIONS } from './features/guidance';
 import { runScheduledSummaries } from './features/summaries/summaries.service';
 import { OutboxSender, type SenderOptions } from './lark/outbox.sender';
 import type { VerifySettings } from './lark/verify';
@@ -126,6 +127,7 @@ export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [
   ...SCORING_ACTIONS,
   ...RANKING_ACTIONS,
   ...AWARD_ACTIONS,
+  ...GUIDANCE_ACTIONS,
 ];
 
 /** Every repository handlers and services use, by the name they reach it under (`s.repos.awards…`). */
