@@ -5,6 +5,7 @@
  */
 import { excerpt, text, type Text } from '../src/platform/i18n';
 import type { ActionValue } from './actions';
+import { openFileElements, receiptFileElements, type AttachedFile, type ReceiptFiles } from './attachments';
 import { decisionInputs, materialsInputs, NOMINATION_FIELDS, nominationInputs } from './awards.form';
 import {
   button,
@@ -268,7 +269,13 @@ export function materialsForm(view: {
   });
 }
 
-export function decisionForm(view: { row: AwardRow; links: string[]; standing: Text }): Card {
+export function decisionForm(view: {
+  row: AwardRow;
+  links: string[];
+  standing: Text;
+  /** The files the unit attached to the materials, each with the button that has the bot forward it. */
+  files?: readonly AttachedFile[];
+}): Card {
   return card({
     title: text(`审定 · ${KIND_NAME[view.row.kind].zh}`, `Decision · ${KIND_NAME[view.row.kind].en}`),
     template: 'violet',
@@ -277,6 +284,7 @@ export function decisionForm(view: { row: AwardRow; links: string[]; standing: T
       ...details(view.row),
       markdown(view.standing),
       ...(view.links.length ? field(text('附件链接', 'Links to attachments'), view.links.join('\n')) : []),
+      ...openFileElements(view.files ?? []),
       {
         tag: 'form',
         name: 'decision',
@@ -298,8 +306,11 @@ export function decisionForm(view: { row: AwardRow; links: string[]; standing: T
   });
 }
 
-/** After a step: what happened (our words, no typed name), the nomination as it now stands, its next buttons. */
-export function awardStepCard(view: { row: AwardRow; done: Text }): Card {
+/**
+ * After a step: what happened (our words, no typed name), the nomination as it now stands, its next buttons. After the
+ * materials (the unit's receipt) also how to attach files and those attached (cards/attachments.ts).
+ */
+export function awardStepCard(view: { row: AwardRow; done: Text; files?: ReceiptFiles }): Card {
   return card({
     title: text('评比表彰', 'Awards'),
     template: 'violet',
@@ -307,6 +318,7 @@ export function awardStepCard(view: { row: AwardRow; done: Text }): Card {
       plain(view.done),
       statusLine(view.row),
       ...details(view.row),
+      ...(view.files ? receiptFileElements(view.files) : []),
       ...(view.row.buttons.length
         ? [buttonRow(view.row.buttons.map((b) => button(b.label, b.value, b.type ?? 'default')))]
         : []),

@@ -6,6 +6,7 @@
 import { text, type Text } from '../src/platform/i18n';
 import { PERIOD_FIELD, reportInputs, selfEvaluationInputs, type ReportFields } from './reports.form';
 import type { ActionValue } from './actions';
+import { receiptFileElements, type ReceiptFiles } from './attachments';
 import {
   button,
   buttonRow,
@@ -200,6 +201,8 @@ export function reportReceived(view: {
   revision: number;
   late: boolean;
   selfEvaluation?: { period: string };
+  /** How to attach evidence files, and those attached (cards/attachments.ts). */
+  files?: ReceiptFiles;
 }): Card {
   const status = view.late
     ? text('已逾期，记为补报', 'after the due date: recorded as late')
@@ -222,6 +225,7 @@ export function reportReceived(view: {
             ),
           ]
         : []),
+      ...(view.files ? receiptFileElements(view.files) : []),
       button(text('查看进展记录', 'See the timeline'), { a: 'rpt.history', p: view.project.id }),
     ],
   });
@@ -458,6 +462,8 @@ export function selfEvaluationReceived(view: {
   total: number;
   max: number;
   revision: number;
+  /** How to attach evidence files, and those attached (cards/attachments.ts). */
+  files?: ReceiptFiles;
 }): Card {
   return card({
     title: text('自评已提交', 'Self-evaluation received'),
@@ -470,6 +476,7 @@ export function selfEvaluationReceived(view: {
           `${md(view.periodName.en)}: **${view.total}/${view.max}**${view.revision > 1 ? ` (revision ${view.revision})` : ''}.`,
         ),
       ),
+      ...(view.files ? receiptFileElements(view.files) : []),
       button(text('查看进展记录', 'See the timeline'), { a: 'rpt.history', p: view.project.id }),
     ],
   });

@@ -16,6 +16,7 @@ import {
   type QuotaRow,
 } from '../../../cards/awards';
 import type { Card } from '../../../cards/kit';
+import type { AttachedFile, ReceiptFiles } from '../../../cards/attachments';
 import { type Competition, stageByCode, trackByCode, unitShortName } from '../../competition/competition';
 import type { BotServices, CardActionContext, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import type { OutgoingMessage } from '../../lark/outbox.repository';
@@ -427,6 +428,7 @@ async function stepped(
   a: Award | undefined,
   done: Text,
   headline: Text = done,
+  files?: ReceiptFiles,
 ): Promise<CardResponse> {
   const s = ctx.services;
   if (!a)
@@ -443,7 +445,10 @@ async function stepped(
     { roles: ctx.roles, openId: ctx.action.operatorOpenId },
     s.clock.now(),
   );
-  return { card: awardStepCard({ row, done: headline }), toast: { type: 'success', text: done } };
+  return {
+    card: awardStepCard({ row, done: headline, ...(files ? { files } : {}) }),
+    toast: { type: 'success', text: done },
+  };
 }
 
 async function nominationCard(ctx: CardActionContext, c: Competition, track: string): Promise<Card> {
@@ -696,17 +701,96 @@ export const submitMaterialsAction: CardActionSpec<'award.materials'> = {
       },
       now,
     );
+    const attachable = after ? await rememberReceipt(ctx, after) : false;
     return stepped(
       ctx,
       c,
       after,
-      text(
-        '材料已报送，等待领导小组审定；截止前还可以修改。',
-        'Materials submitted for the leadership’s decision; you may still revise them until the due day.',
-      ),
+      MATERIALS_IN,
+      MATERIALS_IN,
+      attachable ? await receiptFiles(s, c, a.id, a.projectId, true) : undefined,
     );
   },
 };
+
+const MATERIALS_IN = text(
+  '材料已报送，等待领导小组审定；截止前还可以修改。',
+  'Materials submitted for the leadership’s decision; you may still revise them until the due day.',
+);
+
+// ── evidence files (src/features/attachments) ───────────────────────────────────────────────────
+
+/**
+ * The materials' receipt (the card replacing the form, in a one-to-one chat: materials are dealt with only there)
+ * becomes what files sent next attach to, or in reply to it. Whether it did.
+ */
+async function rememberReceipt(ctx: CardActionContext, a: Award): Promise<boolean> {
+  const s = ctx.services;
+  const { messageId, chatId, operatorOpenId } = ctx.action;
+  if (!messageId || !operatorOpenId || (chatId && (await s.repos.chats.isKnownGroup(chatId)))) return false;
+  await s.repos.attachments.rememberTarget(s.competitionId, {
+    messageId,
+    openId: operatorOpenId,
+    projectId: a.projectId,
+    subject: 'award',
+    subjectKey: a.id,
+    createdAt: s.clock.now(),
+  });
+  return true;
+}
+
+async function attachedFiles(s: BotServices, a: { id: string; projectId: string }): Promise<AttachedFile[]> {
+  const files = await s.repos.attachments.attachmentsOf(a.projectId, 'award', a.id);
+  return files.map((f) => ({ id: f.id, name: f.fileName, sizeBytes: f.sizeBytes }));
+}
+
+async function receiptFiles(
+  s: BotServices,
+  c: Competition,
+  id: string,
+  projectId: string,
+  open: boolean,
+): Promise<ReceiptFiles> {
+  return {
+    subject: 'award',
+    files: await attachedFiles(s, { id, projectId }),
+    windowMinutes: c.file.attachments.windowMinutes,
+    perItem: c.file.attachments.perItem,
+    open,
+  };
+}
+
+/**
+ * An award's materials as the attachments feature sees them (wired in src/container.ts): whose they are, how the
+ * confirmation names them, whether files may still come or go (while the materials may change: the same step and
+ * window as 修改材料), and the receipt card as it now stands, with the buttons `viewer` may use.
+ */
+export async function awardAttachSubject(
+  s: BotServices,
+  target: { subject: 'report' | 'self_evaluation' | 'award'; subjectKey: string },
+  viewer: Viewer,
+) {
+  if (target.subject !== 'award') return undefined;
+  const a = await s.repos.awards.findAward(s.competitionId, target.subjectKey);
+  if (!a) return undefined;
+  const c = await s.competition();
+  const now = s.clock.now();
+  const closed = stepRefused('materials', a.status) ?? materialsClosed(c, now);
+  const projects = await s.repos.projects.projectLabels(s.competitionId, [a.projectId]);
+  const code = projects.get(a.projectId)?.code ?? '';
+  return {
+    unit: a.unit,
+    track: a.track,
+    name: text(`${code}「${KIND_NAME[a.kind].zh}申报材料」`, `${code} "${KIND_NAME[a.kind].en} award materials"`),
+    closed,
+    receipt: async (): Promise<Card | undefined> =>
+      awardStepCard({
+        row: toRow(c, a, projects, viewer, now),
+        done: a.status === 'materials_submitted' ? MATERIALS_IN : text('评比表彰', 'Awards'),
+        files: await receiptFiles(s, c, a.id, a.projectId, !closed),
+      }),
+  };
+}
 
 export const openDecisionAction: CardActionSpec<'award.decide.open'> = {
   action: 'award.decide.open',
@@ -718,6 +802,7 @@ export const openDecisionAction: CardActionSpec<'award.decide.open'> = {
         row: toRow(c, a, await s.repos.projects.projectLabels(s.competitionId, [a.projectId]), undefined, now),
         links: a.materialsLinks,
         standing: await standingOf(s, c, a),
+        files: await attachedFiles(s, a),
       }),
     };
   },

@@ -30,10 +30,11 @@ import {
   unitByCode,
   unitShortName,
 } from '../../competition/competition';
-import type { BotServices, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
+import type { BotServices, CardActionContext, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
+import type { ReceiptFiles } from '../../../cards/attachments';
 import { answerClick } from '../../lark/group-click';
 import type { Card } from '../../../cards/kit';
-import { refuse } from '../../platform/errors';
+import { isUserError, refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
 import type { Roles } from '../../core/roles';
 import type { Project } from '../../core/projects.repository';
@@ -648,6 +649,7 @@ export const submitReportAction: CardActionSpec<'rpt.submit'> = {
     const sevDone = period.selfEvaluation
       ? (await s.repos.reports.selfEvaluationRevisions(p.id, period.code)) > 0
       : true;
+    const attachable = await rememberReceipt(ctx, p, 'report', period.code);
     return {
       card: reportReceived({
         project: label(c, p),
@@ -655,6 +657,7 @@ export const submitReportAction: CardActionSpec<'rpt.submit'> = {
         revision: decision.revision,
         late: decision.late,
         selfEvaluation: sevDone ? undefined : { period: period.code },
+        ...(attachable ? { files: await receiptFiles(s, c, p.id, 'report', period.code, true) } : {}),
       }),
       toast: {
         type: decision.late ? 'warning' : 'success',
@@ -796,6 +799,7 @@ export const submitSelfEvaluationAction: CardActionSpec<'sev.submit'> = {
     );
     if ('toast' in outcome) return outcome;
     const total = Object.values(checked.value.scores).reduce((a, b) => a + b, 0);
+    const attachable = await rememberReceipt(ctx, p, 'self_evaluation', w.code);
     return {
       card: selfEvaluationReceived({
         project: label(c, p),
@@ -803,11 +807,119 @@ export const submitSelfEvaluationAction: CardActionSpec<'sev.submit'> = {
         total,
         max: c.file.rubric.reduce((n, r) => n + r.max, 0),
         revision: outcome.decision.revision,
+        ...(attachable ? { files: await receiptFiles(s, c, p.id, 'self_evaluation', w.code, true) } : {}),
       }),
       toast: { type: 'success', text: text('自评已提交', 'Self-evaluation submitted') },
     };
   },
 };
+
+// ── evidence files (src/features/attachments) ───────────────────────────────────────────────────
+
+type Subject = 'report' | 'self_evaluation';
+
+/**
+ * The receipt replacing a form becomes what files sent next attach to (or in reply to it): only in a one-to-one chat,
+ * where the contact sends them; a receipt on a card in a group lists no files (whoever is in the group would see the
+ * names). Whether it did.
+ */
+async function rememberReceipt(ctx: CardActionContext, p: Project, subject: Subject, period: string): Promise<boolean> {
+  const s = ctx.services;
+  const { messageId, chatId, operatorOpenId } = ctx.action;
+  if (!messageId || !operatorOpenId || (chatId && (await s.repos.chats.isKnownGroup(chatId)))) return false;
+  await s.repos.attachments.rememberTarget(s.competitionId, {
+    messageId,
+    openId: operatorOpenId,
+    projectId: p.id,
+    subject,
+    subjectKey: period,
+    createdAt: s.clock.now(),
+  });
+  return true;
+}
+
+/** What a receipt shows of the files attached to a period's report or self-evaluation. */
+async function receiptFiles(
+  s: BotServices,
+  c: Competition,
+  projectId: string,
+  subject: Subject,
+  period: string,
+  open: boolean,
+): Promise<ReceiptFiles> {
+  const files = await s.repos.attachments.attachmentsOf(projectId, subject, period);
+  return {
+    subject,
+    files: files.map((f) => ({ id: f.id, name: f.fileName, sizeBytes: f.sizeBytes })),
+    windowMinutes: c.file.attachments.windowMinutes,
+    perItem: c.file.attachments.perItem,
+    open,
+  };
+}
+
+/** Why files can no longer be attached to (or removed from) a period's reports: reporting has closed. */
+function reportingClosed(c: Competition, now: number): Text | undefined {
+  try {
+    requireReportingOpen(c, now);
+    return undefined;
+  } catch (err) {
+    if (isUserError(err)) return err.text;
+    throw err;
+  }
+}
+
+/**
+ * A period's report or self-evaluation as the attachments feature sees it (wired in src/container.ts): whose it is,
+ * how the confirmation names it, whether files may still come or go, and its receipt card as it now stands.
+ */
+export async function reportAttachSubject(
+  s: BotServices,
+  target: { projectId: string; subject: 'report' | 'self_evaluation' | 'award'; subjectKey: string },
+) {
+  if (target.subject === 'award') return undefined;
+  const subject = target.subject;
+  const c = await s.competition();
+  const p = await s.repos.projects.findProject(s.competitionId, target.projectId);
+  const w = periodWindows(c).find((x) => x.code === target.subjectKey);
+  if (!p || !w) return undefined;
+  const closed =
+    p.status !== 'active'
+      ? text(`项目 ${p.code} 已撤回。`, `Project ${p.code} has been withdrawn.`)
+      : reportingClosed(c, s.clock.now());
+  const sev = subject === 'self_evaluation';
+  return {
+    unit: p.unit,
+    track: p.track,
+    name: text(`${p.code}「${w.name}」${sev ? '自评' : ''}`, `${p.code} "${w.nameEn}"${sev ? ' self-evaluation' : ''}`),
+    closed,
+    receipt: async (): Promise<Card | undefined> => {
+      const files = await receiptFiles(s, c, p.id, subject, w.code, !closed);
+      if (!sev) {
+        const latest = (await s.repos.reports.reportsOf(p.id)).filter((r) => r.period === w.code).at(-1);
+        if (!latest) return undefined;
+        const sevDone = w.selfEvaluation ? (await s.repos.reports.selfEvaluationRevisions(p.id, w.code)) > 0 : true;
+        return reportReceived({
+          project: label(c, p),
+          periodName: periodName(w),
+          revision: latest.revision,
+          late: latest.late,
+          selfEvaluation: sevDone || closed ? undefined : { period: w.code },
+          files,
+        });
+      }
+      const latest = (await s.repos.reports.latestSelfEvaluations(p.id)).find((x) => x.period === w.code);
+      if (!latest) return undefined;
+      return selfEvaluationReceived({
+        project: label(c, p),
+        periodName: periodName(w),
+        total: Object.values(latest.scores).reduce((a, b) => a + b, 0),
+        max: c.file.rubric.reduce((n, r) => n + r.max, 0),
+        revision: latest.revision,
+        files,
+      });
+    },
+  };
+}
 
 export const REPORT_COMMANDS = [progressCommand, selfEvaluationCommand, scheduleCommand, reportsCommand] as const;
 export const REPORT_ACTIONS = [
