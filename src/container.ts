@@ -15,7 +15,7 @@ import { CHAT_COMMANDS } from './features/chats/chats.handlers';
 import { helpCommand, showHelpAction } from './features/help/help.handlers';
 import { PEOPLE_COMMANDS } from './features/people/people.handlers';
 import { REGISTRATION_ACTIONS, REGISTRATION_COMMANDS } from './features/registration/registration.handlers';
-import { REPORT_ACTIONS, REPORT_COMMANDS } from './features/reports/reports.handlers';
+import { REPORT_ACTIONS, REPORT_COMMANDS, reportAttachSubject } from './features/reports/reports.handlers';
 import { Bot } from './lark/bot';
 import { DisabledLarkApi, SdkLarkApi, type LarkApi } from './lark/client';
 import type { BotServices, CardActionSpec, CommandSpec } from './lark/handlers';
@@ -42,7 +42,8 @@ import { runReminders, type ReminderRun } from './features/reminders/reminders.s
 import { REMINDER_ACTIONS, REMINDER_COMMANDS } from './features/reminders/reminders.handlers';
 import { SCORING_ACTIONS, SCORING_COMMANDS } from './features/scoring/scoring.handlers';
 import { RANKING_ACTIONS, RANKING_COMMANDS } from './features/rankings/rankings.handlers';
-import { AWARD_ACTIONS, AWARD_COMMANDS } from './features/awards/awards.handlers';
+import { AWARD_ACTIONS, AWARD_COMMANDS, awardAttachSubject } from './features/awards/awards.handlers';
+import { attachmentFeature } from './features/attachments/attachments.handlers';
 import { GUIDANCE_ACTIONS } from './features/guidance';
 import { runScheduledSummaries } from './features/summaries/summaries.service';
 import { OutboxSender, type SenderOptions } from './lark/outbox.sender';
@@ -118,6 +119,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   failuresCommand,
   exportCommand,
 ];
+/**
+ * Evidence files: the intake of files and images sent one-to-one, and the buttons to detach and open them. What they
+ * attach to belongs to the reports (a period's report or self-evaluation) and the awards (materials).
+ */
+export const ATTACHMENTS = attachmentFeature(
+  async (s, target, viewer) => (await reportAttachSubject(s, target)) ?? (await awardAttachSubject(s, target, viewer)),
+);
+
 /** Every card action. */
 export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [
   showHelpAction,
@@ -127,6 +136,7 @@ export const CARD_ACTIONS: readonly CardActionSpec<any>[] = [
   ...SCORING_ACTIONS,
   ...RANKING_ACTIONS,
   ...AWARD_ACTIONS,
+  ...ATTACHMENTS.actions,
   ...GUIDANCE_ACTIONS,
 ];
 
@@ -249,6 +259,7 @@ export function createContainer(parts: ContainerParts): Container {
   });
   const bot = new Bot(services, db, parts.cardActions ?? CARD_ACTIONS, defer, {
     callbackBudgetMs: parts.callbackBudgetMs ?? 2_000,
+    resources: ATTACHMENTS.intake,
   });
   const verify: VerifySettings = {
     encryptKey: config.LARK_ENCRYPT_KEY,
