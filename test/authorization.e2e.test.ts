@@ -18,6 +18,7 @@ import { OFFICE, startHarness, type Harness } from './support/harness';
 import { bindUnitChat, grantRole, registerProject } from './support/people';
 import { newId } from '../src/platform/ids';
 import { toDbInstant } from '../src/platform/instant';
+import { insertComment } from '../src/features/guidance/guidance.repository';
 
 /** The seven roles: the office, the leadership, a judge of the track and one of another, a contact of the unit and one of another, a stranger. */
 const PERSONAS: Record<string, { openId: string; roles: Roles }> = {
@@ -82,6 +83,8 @@ async function state(): Promise<string> {
     'reminder_occurrences',
     'scores',
     'awards',
+    'guidance_comments',
+    'guidance_answers',
     'audit_log',
   ] as const;
   const out: Record<string, unknown> = {};
@@ -249,6 +252,51 @@ async function award(status: 'nominated' | 'allocated' | 'materials_submitted'):
   return { w: id };
 }
 
+/** HP's T02 project has a May report (once), so that a judge of T02 has something to comment on. */
+async function hpT02Report(): Promise<Record<string, unknown>> {
+  const id = 'rpt_azhpt02may000000001';
+  if (await db.db.selectFrom('reports').select('id').where('id', '=', id).executeTakeFirst()) return {};
+  await db.db
+    .insertInto('reports')
+    .values({
+      id,
+      competition_id: 'shanghai-2024',
+      project_id: hpT02.id,
+      period_code: '2024-05',
+      revision: 1,
+      work_done: 'w',
+      results: 'r',
+      completion: 10,
+      evidence: '[]',
+      problems: '',
+      late: 0,
+      submitted_by: 'ou_az_someone',
+      submitted_at: toDbInstant(Date.parse('2024-05-09T10:00:00+08:00')),
+    })
+    .execute();
+  return {};
+}
+
+/** A fresh comment on that report, asking HP to answer, written by another judge of T02. */
+async function hpT02Comment(): Promise<Record<string, unknown>> {
+  await hpT02Report();
+  const { comment } = await insertComment(db.db, {
+    competitionId: 'shanghai-2024',
+    projectId: hpT02.id,
+    period: '2024-05',
+    subject: 'report',
+    authorOpenId: 'ou_az_judge_someone',
+    body: '请补充数据',
+    needsAnswer: true,
+    formKey: formKey(),
+    at: h.container.clock.now(),
+  });
+  return { c: comment.id };
+}
+
+/** A form's key, as a form is built with one. */
+const formKey = () => newId('k').slice(2);
+
 function actionCase(name: string): ActionCase | undefined {
   const hpContact = (r: Roles) => r.contactOf.includes('HP');
   const t02Judge = (r: Roles) => r.judgeOf.includes('T02');
@@ -399,6 +447,27 @@ function actionCase(name: string): ActionCase | undefined {
       at: NOVEMBER,
       value: () => ({ a: 'award.list' }),
       owner: (r) => oversight(r) || r.judgeOf.length > 0 || r.contactOf.length > 0,
+    },
+    // Guidance: a judge of the project's track comments; a contact of its unit answers.
+    'gd.open': {
+      at: MAY,
+      value: () => ({ a: 'gd.open', p: hpT02.id, period: '2024-05', s: 'report' }),
+      prepare: hpT02Report,
+      owner: t02Judge,
+    },
+    'gd.submit': {
+      at: MAY,
+      value: () => ({ a: 'gd.submit', p: hpT02.id, period: '2024-05', s: 'report', k: formKey(), ask: 1 }),
+      prepare: hpT02Report,
+      form: () => ({ guidance: '请补充数据' }),
+      owner: t02Judge,
+    },
+    'gd.answer': {
+      at: MAY,
+      value: () => ({ a: 'gd.answer', k: formKey() }),
+      prepare: hpT02Comment,
+      form: () => ({ answer: '已补充' }),
+      owner: hpContact,
     },
   };
   return cases[name];
