@@ -308,6 +308,15 @@ function actionCase(name: string): ActionCase | undefined {
   const NOVEMBER = '2024-11-05 10:00:00';
   const cases: Record<string, ActionCase> = {
     'help.show': { at: APRIL, value: () => ({ a: 'help.show' }), owner: () => true },
+    // Evidence files: a contact of the project's unit detaches; its readers (the unit, the track's judges, the office,
+    // the leadership) have the bot forward one.
+    'att.remove': { at: MAY, value: () => ({ a: 'att.remove' }), prepare: hpT02Attachment, owner: hpContact },
+    'att.open': {
+      at: MAY,
+      value: () => ({ a: 'att.open' }),
+      prepare: hpT02Attachment,
+      owner: (r) => hpContact(r) || t02Judge(r) || oversight(r),
+    },
     'reg.open': { at: APRIL, value: () => ({ a: 'reg.open', u: 'HP' }), owner: hpContact },
     'reg.submit': {
       at: APRIL,
@@ -517,3 +526,39 @@ describe('card actions', () => {
     }
   }
 });
+
+/**
+ * A fresh file on HP's T02 May report: a real message of the unit's contact in the emulator (so that a forward of it
+ * reaches the reader), with its attachment row.
+ */
+async function hpT02Attachment(): Promise<Record<string, unknown>> {
+  await hpT02Report();
+  const sent = await h.lark.messageReceived({
+    sender: PERSONAS.contact!.openId,
+    file: { name: '证据.pdf', bytes: new Uint8Array(100) },
+  });
+  await h.settle();
+  const message = (sent.payload.event as { message: { message_id: string; content: string } }).message;
+  const id = newId('att');
+  await db.db
+    .insertInto('attachments')
+    .values({
+      id,
+      competition_id: 'shanghai-2024',
+      project_id: hpT02.id,
+      subject: 'report',
+      subject_key: '2024-05',
+      message_id: message.message_id,
+      resource_key: (JSON.parse(message.content) as { file_key: string }).file_key,
+      resource_type: 'file',
+      file_name: '证据.pdf',
+      size_bytes: 100,
+      content_type: 'application/pdf',
+      added_by: PERSONAS.contact!.openId,
+      added_at: toDbInstant(h.container.clock.now()),
+      removed_by: null,
+      removed_at: null,
+    })
+    .execute();
+  return { id };
+}
