@@ -75,6 +75,15 @@ import {
   type TimelineEntry,
 } from '../../cards/reports';
 import { welcomeCard } from '../../cards/welcome';
+import {
+  answerNoticeCard,
+  answerSentCard,
+  commentForm,
+  commentSentCard,
+  commentToContactCard,
+  type CommentTarget,
+} from '../../cards/guidance';
+import { GUIDANCE_ANSWER_FIELD, GUIDANCE_COMMENT_FIELD } from '../../cards/guidance.form';
 import { KIND_NAME, type AwardKind, type AwardStatus } from '../../src/core/awards';
 import { periodWindows, type PeriodTally, type ReportState } from '../../src/core/periods';
 import { nothingToReport } from '../../src/features/reports/reporting.rules';
@@ -224,6 +233,11 @@ export const GALLERY_BUILDERS = [
   'helpCard',
   'welcomeCard',
   'exportSummaryCard',
+  'commentForm',
+  'commentSentCard',
+  'commentToContactCard',
+  'answerSentCard',
+  'answerNoticeCard',
 ] as const;
 
 type Builder = (typeof GALLERY_BUILDERS)[number];
@@ -1208,5 +1222,85 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
       sheets,
     }),
   );
+  // ── guidance (指导意见): a project of the unit with the longest name, the longest period name, full texts ──
+  {
+    const longest = [...s.units].sort((a, b) => b.shortName.length - a.shortName.length)[0]!;
+    const gp = s.projects.find((p) => p.unit === longest.code) ?? s.projects[0]!;
+    const period = [...PERIODS].sort((a, b) => b.name.length + b.nameEn.length - a.name.length - a.nameEn.length)[0]!;
+    const selfPeriod = PERIODS.find((x) => x.selfEvaluation) ?? period;
+    const target = (subject: 'report' | 'self_evaluation'): CommentTarget => {
+      const w = subject === 'report' ? period : selfPeriod;
+      return { project: projectLabel(gp), period: w.code, periodName: periodText(w), subject };
+    };
+    const key = 'k'.repeat(20);
+    const commentId = `gdc_${'0'.repeat(20)}`;
+    add(
+      'commentForm',
+      'on a report',
+      commentForm({
+        target: target('report'),
+        facts: { kind: 'report', completion: 100, submittedAt: stamp, revisions: 99, late: true },
+        earlier: 999,
+        formKey: key,
+      }),
+    );
+    add(
+      'commentForm',
+      'on a self-evaluation',
+      commentForm({
+        target: target('self_evaluation'),
+        facts: { kind: 'self_evaluation', total: RUBRIC_MAX, max: RUBRIC_MAX, submittedAt: stamp },
+        earlier: 0,
+        formKey: key,
+      }),
+    );
+    for (const needsAnswer of [true, false]) {
+      for (const contacts of [s.contactsPerUnit, 0])
+        add(
+          'commentSentCard',
+          `${needsAnswer ? 'asking' : 'not asking'}, to ${contacts} contacts`,
+          commentSentCard({
+            target: target('report'),
+            body: s.typed(GUIDANCE_COMMENT_FIELD.max),
+            needsAnswer,
+            contacts,
+          }),
+        );
+      add(
+        'commentToContactCard',
+        needsAnswer ? 'asking for an answer' : 'no answer needed',
+        commentToContactCard({
+          target: target(needsAnswer ? 'report' : 'self_evaluation'),
+          judgeName: s.person(),
+          body: s.typed(GUIDANCE_COMMENT_FIELD.max),
+          needsAnswer,
+          createdAt: stamp,
+          commentId,
+          formKey: key,
+        }),
+      );
+    }
+    add(
+      'answerSentCard',
+      'full comment and answer',
+      answerSentCard({
+        target: target('report'),
+        judgeName: s.person(),
+        comment: s.typed(GUIDANCE_COMMENT_FIELD.max),
+        answer: s.typed(GUIDANCE_ANSWER_FIELD.max),
+      }),
+    );
+    add(
+      'answerNoticeCard',
+      'full comment and answer',
+      answerNoticeCard({
+        target: target('self_evaluation'),
+        comment: s.typed(GUIDANCE_COMMENT_FIELD.max),
+        answer: s.typed(GUIDANCE_ANSWER_FIELD.max),
+        answerer: s.person(),
+        answeredAt: stamp,
+      }),
+    );
+  }
   return out;
 }

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import * as awardsCards from '../../../cards/awards';
 import * as exportCards from '../../../cards/export';
+import * as guidanceCards from '../../../cards/guidance';
 import * as helpCards from '../../../cards/help';
 import * as judgingCards from '../../../cards/judging';
 import { button, card, chart, markdown, md, submitButton, table, userText } from '../../../cards/kit';
@@ -568,6 +569,7 @@ describe('every card the bot builds', () => {
     const modules = [
       awardsCards,
       exportCards,
+      guidanceCards,
       helpCards,
       judgingCards,
       membersCards,
