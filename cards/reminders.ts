@@ -26,6 +26,22 @@ export interface ReminderView {
   snooze?: ActionValue;
   /** Past the deadline and it can no longer be done by the unit itself (registration, scoring, materials). */
   closed?: boolean;
+  /** The unit's questions (指导意见 with 请回复) still awaiting its answer, oldest first. */
+  questions?: readonly OpenQuestion[];
+}
+
+/** A judge's question awaiting the unit's answer: the project, the period and subject, and the dates. */
+export interface OpenQuestion {
+  projectId: string;
+  code: string;
+  /** The period's name from the competition file. */
+  period: Text;
+  subject: 'report' | 'self_evaluation';
+  /** Local dates: when it was asked, and the last day to answer. */
+  askedOn: string;
+  answerBy: string;
+  /** The last day to answer has passed. */
+  overdue: boolean;
 }
 
 const CLOSED = text(
@@ -84,6 +100,83 @@ function actions(v: ReminderView): Element[] {
 
 const deadline = (v: ReminderView): Text => text(md(v.deadlineName.zh), md(v.deadlineName.en));
 
+/** Questions listed on a reminder at most; the rest are counted. */
+const QUESTIONS_LISTED = 10;
+/** Timeline buttons under the listed questions at most (one per project). */
+const QUESTION_BUTTONS = 3;
+
+const questionLine = (q: OpenQuestion): Text => {
+  const what = q.subject === 'self_evaluation' ? text('自评', 'self-evaluation') : text('报告', 'report');
+  return q.overdue
+    ? text(
+        `· ${q.code} · ${md(q.period.zh)}${what.zh} · ${q.askedOn} 提出，应于 ${q.answerBy} 前回复（已逾期）`,
+        `· ${q.code} · ${md(q.period.en)} ${what.en} · asked on ${q.askedOn}, to answer by ${q.answerBy} (overdue)`,
+      )
+    : text(
+        `· ${q.code} · ${md(q.period.zh)}${what.zh} · ${q.askedOn} 提出，请于 ${q.answerBy} 前回复`,
+        `· ${q.code} · ${md(q.period.en)} ${what.en} · asked on ${q.askedOn}, to answer by ${q.answerBy}`,
+      );
+};
+
+/** The open questions under a deadline reminder: a few lines, how many more, and the first projects' timelines. */
+function questionsBlock(questions: readonly OpenQuestion[]): Element[] {
+  if (!questions.length) return [];
+  const lines = questions.map(questionLine);
+  const more = questions.length - QUESTIONS_LISTED;
+  const projects = [...new Map(questions.map((q) => [q.projectId, q])).values()].slice(0, QUESTION_BUTTONS);
+  return [
+    divider(),
+    markdown(
+      text(
+        `**另有 ${questions.length} 条指导意见待回复** （在项目进展记录中回复）：\n${lines
+          .slice(0, QUESTIONS_LISTED)
+          .map((l) => l.zh)
+          .join('\n')}${more > 0 ? `\n…另有 ${more} 条` : ''}`,
+        `**Also ${questions.length} guidance ${questions.length > 1 ? 'questions await' : 'question awaits'} your answer** (answer in the project's timeline):\n${lines
+          .slice(0, QUESTIONS_LISTED)
+          .map((l) => l.en)
+          .join('\n')}${more > 0 ? `\n…and ${more} more` : ''}`,
+      ),
+    ),
+    buttonRow(
+      projects.map((q) => button(text(`查看 ${q.code}`, `Open ${q.code}`), { a: 'rpt.history', p: q.projectId })),
+    ),
+  ];
+}
+
+/**
+ * The chase of questions that passed their answer-by day unanswered: to the unit's contacts, one-to-one, once per
+ * question; each with a button to the project's timeline, where the answer is written.
+ */
+export function questionReminderCard(v: {
+  unitName: string;
+  withinWorkingDays: number;
+  questions: readonly OpenQuestion[];
+}): Card {
+  const total = v.questions.length;
+  const build = (n: number): Card =>
+    card({
+      title: text('请回复指导意见', 'Guidance awaiting your answer'),
+      template: 'orange',
+      elements: [
+        markdown(
+          text(
+            `${md(v.unitName)}有 **${total}** 条评委指导意见要求回复，已超过 ${v.withinWorkingDays} 个工作日仍未回复。请打开项目进展记录查看并回复：`,
+            `${md(v.unitName)}: **${total}** guidance ${total > 1 ? 'questions' : 'question'} from the judges asked for an answer more than ${v.withinWorkingDays} working days ago and ${total > 1 ? 'are' : 'is'} still unanswered. Open the project's timeline to read and answer:`,
+          ),
+        ),
+        ...v.questions
+          .slice(0, n)
+          .flatMap((q) => [
+            markdown(questionLine(q)),
+            button(text('查看并回复', 'Read and answer'), { a: 'rpt.history', p: q.projectId }, 'primary'),
+          ]),
+        ...(n < total ? [markdown(text(`…另有 ${total - n} 条未列出。`, `…and ${total - n} more not listed.`))] : []),
+      ],
+    });
+  return fitCard(build, total).card;
+}
+
 export function reminderCard(v: ReminderView): Card {
   const overdue = v.daysLeft < 0;
   const d = deadline(v);
@@ -98,7 +191,13 @@ export function reminderCard(v: ReminderView): Card {
       ? text(`逾期提醒：${v.deadlineName.zh}`, `Overdue: ${v.deadlineName.en}`)
       : text(`提醒：${v.deadlineName.zh}`, `Reminder: ${v.deadlineName.en}`),
     template: overdue ? 'red' : v.daysLeft <= 1 ? 'orange' : 'blue',
-    elements: [markdown(sentence), itemsBlock(v.items), ...(v.closed ? [markdown(CLOSED)] : []), ...actions(v)],
+    elements: [
+      markdown(sentence),
+      itemsBlock(v.items),
+      ...(v.closed ? [markdown(CLOSED)] : []),
+      ...actions(v),
+      ...questionsBlock(v.questions ?? []),
+    ],
   });
 }
 

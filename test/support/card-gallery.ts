@@ -84,6 +84,8 @@ import {
   type CommentTarget,
 } from '../../cards/guidance';
 import { GUIDANCE_ANSWER_FIELD, GUIDANCE_COMMENT_FIELD } from '../../cards/guidance.form';
+import { judgeDigestCard, type JudgeDigestView } from '../../cards/guidance-digest';
+import { questionReminderCard, type OpenQuestion } from '../../cards/reminders';
 import { KIND_NAME, type AwardKind, type AwardStatus } from '../../src/core/awards';
 import { periodWindows, type PeriodTally, type ReportState } from '../../src/core/periods';
 import { nothingToReport } from '../../src/features/reports/reporting.rules';
@@ -238,6 +240,8 @@ export const GALLERY_BUILDERS = [
   'commentToContactCard',
   'answerSentCard',
   'answerNoticeCard',
+  'judgeDigestCard',
+  'questionReminderCard',
 ] as const;
 
 type Builder = (typeof GALLERY_BUILDERS)[number];
@@ -1222,6 +1226,64 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
       sheets,
     }),
   );
+  // ── guidance: the judges' daily card, and questions in the reminders ──
+  const digestOf = (tracks: readonly Track[]): JudgeDigestView => ({
+    day: '2024-10-31',
+    since: '2024-10-30 17:00',
+    tracks,
+    projects: s.projects
+      .filter((p) => tracks.some((t) => t.code === p.track))
+      .map((p) => ({
+        id: p.id,
+        code: p.code,
+        name: p.fields.name,
+        trackCode: p.track,
+        periods: PERIODS.map((x, i) => ({
+          name: periodText(x),
+          report: { revision: 99, first: i % 2 === 0 },
+          ...(x.selfEvaluation ? { selfEvaluation: { revision: 99, first: true } } : {}),
+          answers: { count: 99, toYou: i % 2 },
+        })),
+      })),
+  });
+  for (const [what, tracks] of [
+    ['one track, every project and period', s.tracks.slice(0, 1)],
+    ['every track, every project and period', s.tracks],
+  ] as const) {
+    const view = digestOf(tracks);
+    addView('judgeDigestCard', what, view, judgeDigestCard(view));
+  }
+  const oneNews = digestOf(s.tracks.slice(0, 1));
+  const single = {
+    ...oneNews,
+    projects: oneNews.projects.slice(0, 1).map((p) => ({ ...p, periods: p.periods.slice(0, 1) })),
+  };
+  addView('judgeDigestCard', 'one project, one report', single, judgeDigestCard(single));
+  const questionsOf = (u: string, overdue: boolean): OpenQuestion[] =>
+    ofUnit(u).flatMap((p) =>
+      PERIODS.flatMap((x) =>
+        (['report', 'self_evaluation'] as const).map((subject) => ({
+          projectId: p.id,
+          code: p.code,
+          period: periodText(x),
+          subject,
+          askedOn: '2024-10-08',
+          answerBy: '2024-10-10',
+          overdue,
+        })),
+      ),
+    );
+  for (const overdue of [true, false]) {
+    const questions = questionsOf(unit.code, overdue);
+    const view = { unitName: unit.shortName, withinWorkingDays: 30, questions };
+    addView('questionReminderCard', `every question of a unit, overdue ${overdue}`, view, questionReminderCard(view));
+  }
+  const oneQuestion = {
+    unitName: unit.shortName,
+    withinWorkingDays: 3,
+    questions: questionsOf(unit.code, true).slice(0, 1),
+  };
+  addView('questionReminderCard', 'one question', oneQuestion, questionReminderCard(oneQuestion));
   // ── guidance (指导意见): a project of the unit with the longest name, the longest period name, full texts ──
   {
     const longest = [...s.units].sort((a, b) => b.shortName.length - a.shortName.length)[0]!;

@@ -264,8 +264,10 @@ export const planCommand: CommandSpec = {
     const groups = new Map<string, { rule: string; key: string; step: string; count: number; last: number }>();
     for (const r of rows) {
       const step = r.step.startsWith('snooze') ? 'snooze' : r.step;
-      const k = `${r.rule}|${r.key}|${step}`;
-      const g = groups.get(k) ?? { rule: r.rule, key: r.key, step, count: 0, last: 0 };
+      // Question chases are keyed per comment: they are shown together, as one line.
+      const key = r.rule === 'guidance' ? '' : r.key;
+      const k = `${r.rule}|${key}|${step}`;
+      const g = groups.get(k) ?? { rule: r.rule, key, step, count: 0, last: 0 };
       g.count++;
       g.last = Math.max(g.last, r.at);
       groups.set(k, g);
@@ -275,7 +277,10 @@ export const planCommand: CommandSpec = {
       .sort((a, b) => b.last - a.last)
       .slice(0, 20)
       .map((g) => ({
-        deadlineName: deadlines.find((d) => d.rule === g.rule && d.key === g.key)?.name ?? text(g.key, g.key),
+        deadlineName:
+          g.rule === 'guidance'
+            ? text('指导意见待回复', 'guidance awaiting an answer')
+            : (deadlines.find((d) => d.rule === g.rule && d.key === g.key)?.name ?? text(g.key, g.key)),
         step: g.step,
         count: g.count,
         last: localTime(c, g.last),

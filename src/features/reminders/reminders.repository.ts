@@ -211,8 +211,28 @@ export async function deleteRemindersOf(db: Db, competitionId: string): Promise<
   return Number(sent.numDeletedRows) + Number(paused.numDeletedRows);
 }
 
+/** Of these deadline keys of a rule, those with any occurrence recorded (the question chases: one key per comment). */
+export async function recordedKeys(
+  db: Db,
+  competitionId: string,
+  rule: string,
+  keys: readonly string[],
+): Promise<Set<string>> {
+  if (!keys.length) return new Set();
+  const rows = await db
+    .selectFrom('reminder_occurrences')
+    .select('deadline_key')
+    .distinct()
+    .where('competition_id', '=', competitionId)
+    .where('rule', '=', rule)
+    .where('deadline_key', 'in', keys)
+    .execute();
+  return new Set(rows.map((r) => r.deadline_key));
+}
+
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
 export const remindersRepository = {
+  recordedKeys,
   recordOccurrence,
   recordedSteps,
   dueSnoozes,

@@ -11,11 +11,15 @@ import {
   digestCard,
   escalationCard,
   groupReminderCard,
+  questionReminderCard,
   reminderCard,
+  type OpenQuestion,
   type ReminderView,
 } from '../../../cards/reminders';
 import { daysBetween, localDateOf } from '../../competition/calendar';
-import type { Competition } from '../../competition/competition';
+import { periodByCode, unitShortName, type Competition } from '../../competition/competition';
+import { text } from '../../platform/i18n';
+import { questionChase, questionsToChase } from './questions';
 import type { BotServices } from '../../lark/handlers';
 import type { OutgoingMessage } from '../../lark/outbox.repository';
 import type { recordOccurrence } from './reminders.repository';
@@ -64,10 +68,17 @@ function stepMessages(
   o: Obligation,
   step: Step,
   now: number,
-  ctx: { groups: Map<string, string>; leaders: string[]; recipients?: string[] },
+  ctx: {
+    groups: Map<string, string>;
+    leaders: string[];
+    recipients?: string[];
+    /** The unit's questions awaiting its answer, listed under its one-to-one reminders. */
+    questions?: readonly OpenQuestion[];
+  },
 ): OutgoingMessage[] {
   const key = (to: string) => `rem:${c.id}:${d.rule}:${d.key}:${o.subject}:${step.code}:${to}`;
   const v = view(c, d, o, now, step.kind === 'before');
+  if (o.unit && ctx.questions?.length && step.kind !== 'escalate') v.questions = ctx.questions;
   const direct = (to: string, content: unknown, purpose: string): OutgoingMessage => ({
     key: key(to),
     purpose,
@@ -108,6 +119,7 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
   const paused = await s.repos.reminders.pausedUnits(s.competitionId);
   if (paused.has('')) return run;
   let groups: Map<string, string> | undefined;
+  let questions: Map<string, OpenQuestion[]> | undefined;
   const deadlines = deadlinesOf(c);
   const owedCache = new Map<string, Obligation[]>();
   const owed = async (d: Deadline) => {
@@ -181,11 +193,16 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
       for (const o of obligations) {
         if (done.has(`${o.subject}|${step.code}`)) continue;
         groups ??= await s.repos.chats.unitGroupChats(s.competitionId);
+        questions ??= await openQuestionsByUnit(s, c, now);
         const leaders =
           step.kind === 'escalate' && o.unit
             ? await s.repos.roles.holdersOf(s.competitionId, 'unit_leader', o.unit)
             : [];
-        const messages = stepMessages(c, d, o, step, now, { groups, leaders });
+        const messages = stepMessages(c, d, o, step, now, {
+          groups,
+          leaders,
+          questions: questions.get(o.unit),
+        });
         if (!messages.length) continue; // e.g. no leader to escalate to: nothing to record
         if (
           await recordAndEnqueue(
@@ -217,6 +234,7 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
     // reached this person: one reminder card per obligation per slot, never two identical ones side by side.
     const superseded = owing && (await s.repos.reminders.regularReminderSince(row));
     const o = superseded ? undefined : owing;
+    if (o) questions ??= await openQuestionsByUnit(s, c, now);
     const r = await s.transaction(async (tx) => {
       if (!(await tx.reminders.settleSnooze(row.id, o ? 'sent' : 'skipped', now)) || !o || !d) return false;
       const hash = row.step.split(':')[2];
@@ -227,6 +245,7 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
           groups: new Map(),
           leaders: [],
           recipients,
+          questions: questions?.get(o.unit),
         }),
         now,
       );
@@ -235,7 +254,117 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
     if (r) run.sent++;
     else if (!o) run.dropped++;
   }
+  run.sent += await chaseQuestions(s, c, paused, now);
   return run;
+}
+
+/** A question as the reminder cards show it. */
+function openQuestion(
+  c: Competition,
+  q: { projectId: string; period: string; subject: OpenQuestion['subject']; createdAt: number },
+  code: string,
+  now: number,
+): OpenQuestion {
+  const p = periodByCode(c, q.period);
+  const { answerBy } = questionChase(scheduleOf(c), q.createdAt, c.file.guidance.answerWithinWorkingDays);
+  return {
+    projectId: q.projectId,
+    code,
+    period: p ? text(p.name, p.nameEn) : text(q.period, q.period),
+    subject: q.subject,
+    askedOn: localDateOf(q.createdAt, c.timeZone),
+    answerBy,
+    overdue: localDateOf(now, c.timeZone) > answerBy,
+  };
+}
+
+/** Every unit's questions awaiting its answer (on its active projects), oldest first: listed under its reminders. */
+async function openQuestionsByUnit(s: BotServices, c: Competition, now: number): Promise<Map<string, OpenQuestion[]>> {
+  const out = new Map<string, OpenQuestion[]>();
+  const open = await s.repos.guidance.unansweredQuestions(s.competitionId);
+  if (!open.length) return out;
+  const projects = new Map((await s.repos.projects.allActiveProjects(s.competitionId)).map((p) => [p.id, p]));
+  for (const q of open) {
+    const p = projects.get(q.projectId);
+    if (!p) continue;
+    out.set(p.unit, [...(out.get(p.unit) ?? []), openQuestion(c, q, p.code, now)]);
+  }
+  return out;
+}
+
+/**
+ * The chase of questions unanswered past their answer-by day (questions.ts): once per question (an occurrence of rule
+ * `guidance` keyed by the comment), to the unit's contacts one-to-one, at the send time of the first working day after
+ * the answer-by day (or at the first working slot after, following downtime). A unit's questions due at one tick go
+ * on one card. Paused units are skipped (and chased when resumed); a unit without contacts is not recorded.
+ */
+async function chaseQuestions(s: BotServices, c: Competition, paused: Set<string>, now: number): Promise<number> {
+  const n = c.file.guidance.answerWithinWorkingDays;
+  // n working days are at least n calendar days: younger questions cannot be due.
+  const open = await s.repos.guidance.unansweredQuestions(s.competitionId, now - n * 86_400_000);
+  if (!open.length) return 0;
+  const recorded = await s.repos.reminders.recordedKeys(
+    s.competitionId,
+    'guidance',
+    open.map((q) => q.id),
+  );
+  const candidates = open.filter((q) => !recorded.has(q.id));
+  if (!candidates.length) return 0;
+  const projects = new Map((await s.repos.projects.allActiveProjects(s.competitionId)).map((p) => [p.id, p]));
+  const due = questionsToChase(scheduleOf(c), candidates, (id) => projects.get(id)?.unit, n, now).filter(
+    (x) => !paused.has(x.unit),
+  );
+  if (!due.length) return 0;
+  const contacts = await s.repos.roles.holdersByScope(s.competitionId, 'contact');
+  let sent = 0;
+  for (const unit of [...new Set(due.map((x) => x.unit))].sort()) {
+    const recipients = contacts.get(unit) ?? [];
+    if (!recipients.length) continue;
+    const mine = due.filter((x) => x.unit === unit);
+    const made = await s.transaction(async (tx) => {
+      const chased: typeof mine = [];
+      for (const x of mine)
+        if (
+          await tx.reminders.recordOccurrence(
+            {
+              competitionId: c.id,
+              rule: 'guidance',
+              key: x.question.id,
+              subject: unit,
+              step: 'overdue',
+              dueAt: x.at,
+              status: 'sent',
+            },
+            now,
+          )
+        )
+          chased.push(x);
+      if (!chased.length) return false;
+      const content = questionReminderCard({
+        unitName: unitShortName(c, unit),
+        withinWorkingDays: n,
+        questions: chased.map((x) => openQuestion(c, x.question, projects.get(x.question.projectId)!.code, now)),
+      });
+      // Each question is chased once, so the first one names the message.
+      await tx.outbox.enqueueMessages(
+        recipients.map((to) => ({
+          key: `rem:${c.id}:guidance:${chased[0]!.question.id}:${unit}:overdue:${to}`,
+          purpose: 'reminder-guidance',
+          op: 'send' as const,
+          receiveIdType: 'open_id' as const,
+          receiveId: to,
+          rateKey: `user:${to}`,
+          msgType: 'interactive' as const,
+          content,
+          competitionId: c.id,
+        })),
+        now,
+      );
+      return true;
+    });
+    if (made) sent++;
+  }
+  return sent;
 }
 
 /** Records the occurrence and enqueues its messages in one transaction, or does nothing when it was recorded before. */

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as awardsCards from '../../../cards/awards';
 import * as exportCards from '../../../cards/export';
 import * as guidanceCards from '../../../cards/guidance';
+import * as guidanceDigestCards from '../../../cards/guidance-digest';
 import * as helpCards from '../../../cards/help';
 import * as judgingCards from '../../../cards/judging';
 import { button, card, chart, markdown, md, submitButton, table, userText } from '../../../cards/kit';
@@ -570,6 +571,7 @@ describe('every card the bot builds', () => {
       awardsCards,
       exportCards,
       guidanceCards,
+      guidanceDigestCards,
       helpCards,
       judgingCards,
       membersCards,
