@@ -85,6 +85,7 @@ async function state(): Promise<string> {
     'awards',
     'guidance_comments',
     'guidance_answers',
+    'attachments',
     'audit_log',
   ] as const;
   const out: Record<string, unknown> = {};
@@ -528,13 +529,13 @@ describe('card actions', () => {
 });
 
 /**
- * A fresh file on HP's T02 May report: a real message of the unit's contact in the emulator (so that a forward of it
- * reaches the reader), with its attachment row.
+ * A fresh file on HP's T02 May report: a real file message in the emulator (so that a forward of it reaches the
+ * reader), with its attachment row. Sent by someone with no receipt to attach it to, so that the intake leaves it.
  */
 async function hpT02Attachment(): Promise<Record<string, unknown>> {
   await hpT02Report();
   const sent = await h.lark.messageReceived({
-    sender: PERSONAS.contact!.openId,
+    sender: 'ou_az_file_sender',
     file: { name: '证据.pdf', bytes: new Uint8Array(100) },
   });
   await h.settle();
