@@ -42,8 +42,11 @@ export interface ReceiptFiles {
   open: boolean;
 }
 
-/** On a receipt: how to attach files (while open), then the files attached, each with 移除 while open. */
-export function receiptFileElements(view: ReceiptFiles): Element[] {
+/**
+ * On a receipt: how to attach files (while open), then the files attached, each with 移除 while open; at most
+ * `listed` of them (a card long with other text lists fewer: fitCard).
+ */
+export function receiptFileElements(view: ReceiptFiles, listed = FILES_LISTED): Element[] {
   const what = SUBJECT_NAME[view.subject];
   const out: Element[] = [];
   if (view.open)
@@ -64,13 +67,14 @@ export function receiptFileElements(view: ReceiptFiles): Element[] {
       ),
     ),
   );
-  for (const f of view.files.slice(0, FILES_LISTED)) {
+  for (const f of view.files.slice(0, listed)) {
     out.push(userText(`${f.name}（${fileSize(f.sizeBytes)}）`));
     if (view.open) out.push(button(text('移除', 'Remove'), { a: 'att.remove', id: f.id }));
   }
   out.push(
     ...moreFiles(
       view.files.length,
+      listed,
       view.open
         ? text('移除上面的文件后会列出其余的', 'they are listed once some above are removed')
         : text('导出中有全部文件', 'the export lists them all'),
@@ -79,22 +83,25 @@ export function receiptFileElements(view: ReceiptFiles): Element[] {
   return out;
 }
 
-/** On the decision card (and wherever readers look): the files, each with the button that has the bot forward it. */
-export function openFileElements(files: readonly AttachedFile[]): Element[] {
+/**
+ * On the decision card: the files, each with the button that has the bot forward it; at most `listed` of them (a card
+ * long with other text lists fewer: fitCard).
+ */
+export function openFileElements(files: readonly AttachedFile[], listed = FILES_LISTED): Element[] {
   if (!files.length) return [];
   const out: Element[] = [markdown(text(`**附件（${files.length}）**`, `**Attachments (${files.length})**`))];
-  for (const f of files.slice(0, FILES_LISTED))
+  for (const f of files.slice(0, listed))
     out.push(
       userText(`${f.name}（${fileSize(f.sizeBytes)}）`),
       button(text('打开（发到单聊）', 'Open (sent to you one-to-one)'), { a: 'att.open', id: f.id }),
     );
-  out.push(...moreFiles(files.length, text('导出中有全部文件', 'the export lists them all')));
+  out.push(...moreFiles(files.length, listed, text('导出中有全部文件', 'the export lists them all')));
   return out;
 }
 
-function moreFiles(total: number, where: Text): Element[] {
-  if (total <= FILES_LISTED) return [];
-  const more = total - FILES_LISTED;
+function moreFiles(total: number, listed: number, where: Text): Element[] {
+  if (total <= listed) return [];
+  const more = total - listed;
   return [
     markdown(text(`另有 ${more} 个文件未列出（${where.zh}）。`, `${more} more file(s) not listed (${where.en}).`)),
   ];

@@ -5,7 +5,13 @@
  */
 import { excerpt, text, type Text } from '../src/platform/i18n';
 import type { ActionValue } from './actions';
-import { openFileElements, receiptFileElements, type AttachedFile, type ReceiptFiles } from './attachments';
+import {
+  FILES_LISTED,
+  openFileElements,
+  receiptFileElements,
+  type AttachedFile,
+  type ReceiptFiles,
+} from './attachments';
 import { decisionInputs, materialsInputs, NOMINATION_FIELDS, nominationInputs } from './awards.form';
 import {
   button,
@@ -276,34 +282,38 @@ export function decisionForm(view: {
   /** The files the unit attached to the materials, each with the button that has the bot forward it. */
   files?: readonly AttachedFile[];
 }): Card {
-  return card({
-    title: text(`审定 · ${KIND_NAME[view.row.kind].zh}`, `Decision · ${KIND_NAME[view.row.kind].en}`),
-    template: 'violet',
-    elements: [
-      statusLine(view.row),
-      ...details(view.row),
-      markdown(view.standing),
-      ...(view.links.length ? field(text('附件链接', 'Links to attachments'), view.links.join('\n')) : []),
-      ...openFileElements(view.files ?? []),
-      {
-        tag: 'form',
-        name: 'decision',
-        elements: [
-          ...decisionInputs(),
-          submitButton(
-            text('通过', 'Approve'),
-            { a: 'award.decide', w: view.row.id, d: 'approve' },
-            { name: 'approve' },
-          ),
-          submitButton(
-            text('不通过', 'Do not approve'),
-            { a: 'award.decide', w: view.row.id, d: 'reject' },
-            { name: 'reject', type: 'danger' },
-          ),
-        ],
-      },
-    ],
-  });
+  const files = view.files ?? [];
+  // With the longest materials and note, fewer files are listed (the rest are counted): fitCard.
+  const build = (listed: number) =>
+    card({
+      title: text(`审定 · ${KIND_NAME[view.row.kind].zh}`, `Decision · ${KIND_NAME[view.row.kind].en}`),
+      template: 'violet',
+      elements: [
+        statusLine(view.row),
+        ...details(view.row),
+        markdown(view.standing),
+        ...(view.links.length ? field(text('附件链接', 'Links to attachments'), view.links.join('\n')) : []),
+        ...openFileElements(files, listed),
+        {
+          tag: 'form',
+          name: 'decision',
+          elements: [
+            ...decisionInputs(),
+            submitButton(
+              text('通过', 'Approve'),
+              { a: 'award.decide', w: view.row.id, d: 'approve' },
+              { name: 'approve' },
+            ),
+            submitButton(
+              text('不通过', 'Do not approve'),
+              { a: 'award.decide', w: view.row.id, d: 'reject' },
+              { name: 'reject', type: 'danger' },
+            ),
+          ],
+        },
+      ],
+    });
+  return fitCard(build, Math.min(FILES_LISTED, files.length)).card;
 }
 
 /**
@@ -311,20 +321,24 @@ export function decisionForm(view: {
  * materials (the unit's receipt) also how to attach files and those attached (cards/attachments.ts).
  */
 export function awardStepCard(view: { row: AwardRow; done: Text; files?: ReceiptFiles }): Card {
-  return card({
-    title: text('评比表彰', 'Awards'),
-    template: 'violet',
-    elements: [
-      plain(view.done),
-      statusLine(view.row),
-      ...details(view.row),
-      ...(view.files ? receiptFileElements(view.files) : []),
-      ...(view.row.buttons.length
-        ? [buttonRow(view.row.buttons.map((b) => button(b.label, b.value, b.type ?? 'default')))]
-        : []),
-      button(text('全部表彰', 'All awards'), { a: 'award.list' }),
-    ],
-  });
+  const files = view.files;
+  // With the longest materials and note, fewer files are listed (the rest are counted): fitCard.
+  const build = (listed: number) =>
+    card({
+      title: text('评比表彰', 'Awards'),
+      template: 'violet',
+      elements: [
+        plain(view.done),
+        statusLine(view.row),
+        ...details(view.row),
+        ...(files ? receiptFileElements(files, listed) : []),
+        ...(view.row.buttons.length
+          ? [buttonRow(view.row.buttons.map((b) => button(b.label, b.value, b.type ?? 'default')))]
+          : []),
+        button(text('全部表彰', 'All awards'), { a: 'award.list' }),
+      ],
+    });
+  return fitCard(build, Math.min(FILES_LISTED, files?.files.length ?? 0)).card;
 }
 
 /** To the unit's contacts (one-to-one) when the office confirms a place: materials are now owed. */

@@ -75,6 +75,7 @@ import {
   type TimelineEntry,
 } from '../../cards/reports';
 import { welcomeCard } from '../../cards/welcome';
+import type { AttachedFile, ReceiptFiles } from '../../cards/attachments';
 import {
   answerNoticeCard,
   answerSentCard,
@@ -1363,6 +1364,81 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
         answeredAt: stamp,
       }),
     );
+  }
+
+  // ── evidence files: receipts and the decision card at the most files an item may have (attachments.perItem ≤ 50),
+  // every name at its longest (255 characters, as the table holds them) ──
+  {
+    const MOST_FILES = 50;
+    const files: AttachedFile[] = Array.from({ length: MOST_FILES }, (_, i) => ({
+      id: `att_${String(i).padStart(20, '0')}`,
+      name: `${s.typed(251)}.pdf`,
+      sizeBytes: 100 * 1024 * 1024 - i,
+    }));
+    const receiptFiles = (subject: ReceiptFiles['subject'], open: boolean, list = files): ReceiptFiles => ({
+      subject,
+      files: list,
+      windowMinutes: 1440,
+      perItem: MOST_FILES,
+      open,
+    });
+    const p = PERIODS.find((x) => x.selfEvaluation) ?? PERIODS[0]!;
+    const periodName = periodText(p);
+    for (const open of [true, false]) {
+      const state = open ? 'open' : 'closed';
+      add(
+        'reportReceived',
+        `${p.code}, late, ${MOST_FILES} files, ${state}`,
+        reportReceived({
+          project: label,
+          periodName,
+          revision: 99,
+          late: true,
+          selfEvaluation: { period: p.code },
+          files: receiptFiles('report', open),
+        }),
+      );
+      add(
+        'selfEvaluationReceived',
+        `${p.code}, ${MOST_FILES} files, ${state}`,
+        selfEvaluationReceived({
+          project: label,
+          periodName,
+          total: RUBRIC_MAX,
+          max: RUBRIC_MAX,
+          revision: 12,
+          files: receiptFiles('self_evaluation', open),
+        }),
+      );
+    }
+    add(
+      'reportReceived',
+      `${p.code}, no file yet`,
+      reportReceived({ project: label, periodName, revision: 1, late: false, files: receiptFiles('report', true, []) }),
+    );
+    for (const kind of ['collective', 'individual'] as const) {
+      const r = awardRow(s, s.tracks.at(-1)!.code, kind, 'materials_submitted', 'contact', 1);
+      const fullRow = { ...r, materials: s.typed(AWARD_LIMITS.materials), decisionNote: s.typed(AWARD_LIMITS.note) };
+      add(
+        'awardStepCard',
+        `${kind}, materials, ${MOST_FILES} files`,
+        awardStepCard({
+          row: fullRow,
+          done: text('材料已报送，等待领导小组审定；截止前还可以修改。', 'Materials submitted.'),
+          files: receiptFiles('award', true),
+        }),
+      );
+      add(
+        'decisionForm',
+        `${kind}, ${MOST_FILES} files`,
+        decisionForm({
+          row: fullRow,
+          links: s.links(AWARD_LIMITS.links),
+          standing: text('所依托的项目在已发布排行中列第 1 名。', 'The project ranks #1 in the published rankings.'),
+          files,
+        }),
+      );
+    }
   }
   return out;
 }
