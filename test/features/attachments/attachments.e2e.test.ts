@@ -7,6 +7,8 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../../src/core/audit.repository';
+import { newId } from '../../../src/platform/ids';
+import { toDbInstant } from '../../../src/platform/instant';
 import { loadCompetition } from '../../../src/competition/competition.service';
 import type { Project } from '../../../src/core/projects.repository';
 import type { RecordedMessage } from '../../../src/emulator/types';
@@ -21,6 +23,7 @@ const HP2 = 'ou_att_hp2';
 const JA = 'ou_att_ja';
 const JUDGE_T02 = 'ou_att_judge_t02';
 const JUDGE_T04 = 'ou_att_judge_t04';
+const LEADER = 'ou_att_leader';
 
 let db: TestDatabase;
 let h: Harness;
@@ -43,6 +46,7 @@ beforeAll(async () => {
   await grantRole(db, JA, 'contact', 'JA');
   await grantRole(db, JUDGE_T02, 'judge', 'T02');
   await grantRole(db, JUDGE_T04, 'judge', 'T04');
+  await grantRole(db, LEADER, 'leader');
   hpT02 = await registerProject(db, 'HP', 'T02', '执法规范化');
   jaT02 = await registerProject(db, 'JA', 'T02', '静安法治');
 });
@@ -251,5 +255,63 @@ describe('evidence files', () => {
       await h.settle();
       expect(forwardsTo(who)).toHaveLength(0);
     }
+  });
+
+  it('award materials: the receipt takes files; the leadership sees them on the decision card and opens one', async () => {
+    h.container.clock.set(at('2024-11-05 10:00:00'));
+    // A place of HP's T02 project confirmed by the office: the unit owes the materials.
+    const id = newId('awd');
+    const now = toDbInstant(h.container.clock.now());
+    await db.db
+      .insertInto('awards')
+      .values({
+        id,
+        competition_id: 'shanghai-2024',
+        track_code: 'T02',
+        kind: 'individual',
+        project_id: hpT02.id,
+        nominee_name: '张三',
+        unit_code: 'HP',
+        status: 'allocated',
+        nominated_by: 'ou_att_someone',
+        decided_by: null,
+        created_at: now,
+        updated_at: now,
+        slot: null,
+        active_key: null,
+        nominee_title: '科长',
+        reason: '理由',
+        materials: null,
+        materials_links: null,
+        materials_by: null,
+        materials_at: null,
+        allocated_by: 'ou_att_office',
+        decision_note: null,
+        decided_at: null,
+      })
+      .execute();
+    const list = await h.say(HP, '表彰');
+    await h.click(list.messageId, HP, { a: 'award.materials.open', w: id });
+    const done = await h.submit(list.messageId, HP, { materials: '全年办结 320 件', links: '' });
+    expect(json(done.card)).toContain('30 分钟内发送的会附到这份申报材料');
+    const file = await send(HP, { file: { name: '事迹材料.docx', bytes: pdf(20) } });
+    expect(file.reply).toContain(`已附到 ${hpT02.code}「先进个人申报材料」：事迹材料.docx（20 KB），共 1 个附件。`);
+    expect(json(receipt(list.messageId).content)).toContain('事迹材料.docx');
+    const [stored] = await attachments();
+    expect([stored!.subject, stored!.subject_key]).toEqual(['award', id]);
+
+    const leaderList = await h.say(LEADER, '表彰');
+    const decision = await h.click(leaderList.messageId, LEADER, { a: 'award.decide.open', w: id });
+    expect(json(decision.card)).toContain('事迹材料.docx（20 KB）');
+    const opened = await h.client.clickButton(leaderList.messageId, LEADER, { a: 'att.open', id: stored!.id });
+    expect(toastText(opened)).toContain('已发到你和机器人的单聊');
+    await h.settle();
+    expect(forwardsTo(LEADER)).toMatchObject([{ forwardedFrom: file.id, msgType: 'file' }]);
+
+    // After the materials' due day nothing more attaches, and the receipt no longer offers 移除.
+    h.container.clock.set(at('2024-12-14 09:00:00'));
+    expect((await send(HP, { file: { name: '补充.pdf', bytes: pdf(1) } }, list.messageId)).reply).toContain(
+      '申报材料已于 2024-12-13 截止报送。附件不能再增减。',
+    );
   });
 });
