@@ -171,6 +171,7 @@ async function clearDemo(target: DemoTarget, competitionId: string): Promise<voi
   await s.transaction(async (tx) => {
     await tx.scores.deleteSheetsOf(competitionId);
     await tx.guidance.deleteGuidanceOf(competitionId);
+    await tx.judgeDigests.deleteJudgeDigestsOf(competitionId);
     await tx.attachments.deleteAttachmentsOf(competitionId);
     await tx.reports.deleteReportsOf(competitionId);
     await tx.awards.deleteAwardsOf(competitionId);

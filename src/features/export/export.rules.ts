@@ -15,7 +15,7 @@ import type { Cell, WallClock } from '../../platform/xlsx';
 import { weightedTotal } from '../rankings';
 import type { StoredSheet } from '../scoring';
 import type { StoredReport, StoredSelfEvaluation } from '../reports';
-import type { GuidanceThread } from '../guidance/guidance.repository';
+import type { GuidanceThread } from '../guidance';
 import type { Attachment } from '../attachments/attachments.repository';
 
 /**
