@@ -16,7 +16,7 @@ import { weightedTotal } from '../rankings';
 import type { StoredSheet } from '../scoring';
 import type { StoredReport, StoredSelfEvaluation } from '../reports';
 import type { GuidanceThread } from '../guidance';
-import type { Attachment } from '../attachments/attachments.repository';
+import type { Attachment } from '../attachments';
 
 /**
  * Lark refuses uploads over 30 MB (im/v1/files, "file size must not exceed 30 MB":

@@ -1,0 +1,169 @@
+/**
+ * Issue 16's journey, end to end through the emulator (the real node-sdk, signed and encrypted events and callbacks,
+ * the Feishu client's clicks on the cards each person was shown): a contact reports with two attached files; the
+ * judge's daily card lists the report; the judge comments from it asking for an answer (请回复); the contact answers;
+ * the office sees the thread and the files and opens one; another unit's contact can read neither; the export lists
+ * the comment, the answer and the attachments.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rememberPerson } from '../../../src/core/people.repository';
+import type { Project } from '../../../src/core/projects.repository';
+import type { RecordedMessage } from '../../../src/emulator/types';
+import { json, toastText } from '../../support/cards';
+import { freshDatabase, type TestDatabase } from '../../support/database';
+import { at } from '../../support/fixtures';
+import { OFFICE, startHarness, type Harness } from '../../support/harness';
+import { grantRole, registerProject } from '../../support/people';
+import { readXlsx, type ReadSheet } from '../../support/xlsx-reader';
+
+const CONTACT = 'ou_jr_contact_hp';
+const OTHER_UNIT = 'ou_jr_contact_ja';
+const JUDGE = 'ou_jr_judge_t02';
+const COMMENT = '请补充 5 月办结案件的明细和同比数据。';
+const ANSWER = '已补充：5 月办结 120 件，同比增长 15%，明细见附件。';
+
+let db: TestDatabase;
+let h: Harness;
+let project: Project;
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  h = await startHarness(db, { now: at('2024-05-20 10:00:00') });
+  await grantRole(db, CONTACT, 'contact', 'HP');
+  await grantRole(db, OTHER_UNIT, 'contact', 'JA');
+  await grantRole(db, JUDGE, 'judge', 'T02');
+  await rememberPerson(db.db, { openId: JUDGE, name: '王评委' }, at('2024-05-01 09:00:00'));
+  await rememberPerson(db.db, { openId: CONTACT, name: '李联络' }, at('2024-05-01 09:00:00'));
+  project = await registerProject(db, 'HP', 'T02', '执法规范化');
+});
+afterAll(async () => {
+  await h.close();
+  await db.destroy();
+});
+afterEach(() => expect(h.emu.emulator.state.violations).toEqual([]));
+
+const pdf = (kb: number) => new Uint8Array(kb * 1024).fill(0x25);
+const png = (): Uint8Array => {
+  const b = new Uint8Array(4096);
+  b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  b.set([0x49, 0x48, 0x44, 0x52], 12);
+  b.set([0, 0, 0, 64, 0, 0, 0, 48], 16);
+  return b;
+};
+
+/** Messages the bot sent one-to-one to `openId` after index `from` in the emulator's log. */
+const toPerson = (openId: string, from = 0): RecordedMessage[] =>
+  h.emu.emulator.state.messages.slice(from).filter((m) => m.receiverOpenId === openId && m.chatType === 'p2p');
+const mark = () => h.emu.emulator.state.messages.length;
+const sheet = (sheets: ReadSheet[], name: string) => sheets.find((s) => s.name === name)!;
+const records = (s: ReadSheet) =>
+  s.rows.slice(1).map((r) => Object.fromEntries(s.rows[0]!.map((head, i) => [head as string, r[i] ?? null])));
+
+describe('guidance and evidence files: the whole journey', () => {
+  it('report with two files → daily card → comment with 请回复 → answer → the office sees it all; another unit sees nothing; the export lists it', async () => {
+    // 1. The contact reports on the form they were shown, then sends two files one-to-one.
+    const form = await h.say(CONTACT, '进展');
+    const receipt = await h.submit(form.messageId, CONTACT, {
+      period: '2024-05',
+      work_done: '完成流程梳理，开展试点',
+      results: '办结 120 件',
+      completion: '40',
+      evidence: '',
+      problems: '',
+    });
+    expect(json(receipt.card)).toContain('进展已提交');
+    expect(json(receipt.card)).toContain('可以直接把文件或图片发给我');
+    for (const what of [{ file: { name: '5月办结台账.pdf', bytes: pdf(300) } }, { image: { bytes: png() } }]) {
+      await h.lark.messageReceived({ sender: CONTACT, ...what });
+      await h.settle();
+    }
+    const patched = json(h.emu.emulator.message(form.messageId)!.content);
+    expect(patched).toContain('5月办结台账.pdf');
+    expect(patched).toContain('移除');
+    const attached = await db.db.selectFrom('attachments').selectAll().orderBy('added_at').execute();
+    expect(attached.map((a) => [a.resource_type, a.removed_at])).toEqual([
+      ['file', null],
+      ['image', null],
+    ]);
+
+    // 2. At 17:00 the judge's daily card lists the report, with a button to its timeline.
+    let from = mark();
+    for (let t = at('2024-05-20 16:59:00'); t <= at('2024-05-20 17:01:00'); t += 60_000) {
+      h.container.clock.set(t);
+      await h.container.tick(t);
+    }
+    await h.settle();
+    const daily = toPerson(JUDGE, from).filter((m) => json(m.content).includes('评审动态'));
+    expect(daily).toHaveLength(1);
+    expect(json(daily[0]!.content)).toContain(project.code);
+    expect(toPerson(CONTACT, from).filter((m) => json(m.content).includes('评审动态'))).toEqual([]);
+
+    // 3. From the daily card to the timeline (the files are listed there), then the comment form, sent with 请回复.
+    h.container.clock.set(at('2024-05-21 09:10:00'));
+    const timeline = await h.click(daily[0]!.messageId, JUDGE, { a: 'rpt.history', p: project.id });
+    expect(json(timeline.card)).toContain('5月办结台账.pdf');
+    const opened = await h.click(daily[0]!.messageId, JUDGE, '对报告写指导意见');
+    expect(json(opened.card)).toContain('发送并请单位回复');
+    from = mark();
+    const sent = await h.submit(daily[0]!.messageId, JUDGE, { guidance: COMMENT }, '发送并请单位回复');
+    expect(json(sent.card)).toContain('联络员');
+    await h.settle();
+
+    // 4. The contact gets the comment one-to-one with a form, and answers; the judge is told.
+    const asked = toPerson(CONTACT, from).filter((m) => json(m.content).includes(COMMENT));
+    expect(asked).toHaveLength(1);
+    expect(json(asked[0]!.content)).toContain('评委请你回复');
+    from = mark();
+    const answered = await h.submit(asked[0]!.messageId, CONTACT, { answer: ANSWER });
+    expect(toastText(answered)).toBeTruthy();
+    await h.settle();
+    const told = toPerson(JUDGE, from).filter((m) => json(m.content).includes(ANSWER));
+    expect(told).toHaveLength(1);
+
+    // 5. The office reads the timeline one-to-one: the thread and the files; opening one forwards it to them.
+    const office = await h.say(OFFICE, `进展 ${project.code}`);
+    const seen = json(office.content);
+    for (const s of [COMMENT, ANSWER, '王评委', '李联络', '5月办结台账.pdf', '已回复']) expect(seen).toContain(s);
+    const pdfRow = attached.find((a) => a.resource_type === 'file')!;
+    from = mark();
+    const open = await h.click(office.messageId, OFFICE, { a: 'att.open', id: pdfRow.id });
+    expect(toastText(open)).toContain('单聊');
+    await h.settle();
+    const forwarded = toPerson(OFFICE, from).filter((m) => m.forwardedFrom === pdfRow.message_id);
+    expect(forwarded).toHaveLength(1);
+
+    // 6. Another unit's contact can read neither the thread nor the files, even with a forged click.
+    from = mark();
+    const refused = await h.say(OTHER_UNIT, `进展 ${project.code}`);
+    expect(json(refused.content)).toContain('你不能查看项目');
+    expect(json(refused.content)).not.toContain(COMMENT);
+    const forged = await h.lark.cardAction({
+      messageId: refused.messageId,
+      operator: OTHER_UNIT,
+      value: { a: 'att.open', id: pdfRow.id },
+    });
+    expect(toastText(forged)).toBeTruthy();
+    await h.settle();
+    expect(toPerson(OTHER_UNIT, from).filter((m) => m.forwardedFrom)).toEqual([]);
+    expect(toPerson(OTHER_UNIT, from).some((m) => json(m.content).includes(COMMENT))).toBe(false);
+
+    // 7. The export lists the comment, the answer and both attachments.
+    h.emu.emulator.state.files.length = 0;
+    await h.say(OFFICE, '导出');
+    const workbook = h.emu.emulator.state.files.find((f) => f.fileName.endsWith('.xlsx'))!;
+    const book = readXlsx(workbook.data!);
+    const guidance = records(sheet(book.sheets, '指导意见 Guidance'));
+    expect(guidance.map((r) => [r['项目编号 Project code'], r['类型 Kind'], r['内容 Text']])).toEqual([
+      [project.code, '意见 comment', COMMENT],
+      [project.code, '回复 answer', ANSWER],
+    ]);
+    expect(guidance[0]!['请回复 Answer requested']).toBe('是 yes');
+    const files = records(sheet(book.sheets, '附件 Attachments'));
+    expect(files.map((r) => [r['项目编号 Project code'], r['附于 Attached to'], r['已移除 Removed']])).toEqual([
+      [project.code, '进展报告 report', '否 no'],
+      [project.code, '进展报告 report', '否 no'],
+    ]);
+    expect(files[0]!['文件名 File name']).toBe('5月办结台账.pdf');
+    expect(files[0]!['消息 Message id']).toBe(pdfRow.message_id);
+  });
+});
