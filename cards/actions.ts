@@ -40,8 +40,11 @@ export const actionValueSchema = z.discriminatedUnion('a', [
   /** Open the report form of a project (the period is chosen in the form). */
   z.strictObject({ a: z.literal('rpt.open'), p: projectId }),
   z.strictObject({ a: z.literal('rpt.submit'), p: projectId }),
-  /** A project's timeline of reports, newest period first, a page from offset `o`. */
-  z.strictObject({ a: z.literal('rpt.history'), p: projectId, o: offset.optional() }),
+  /**
+   * A project's timeline of reports, newest period first, a page from offset `o`; `n` 1 opens it as a new message
+   * and leaves the clicked card (a list, a form) as it is.
+   */
+  z.strictObject({ a: z.literal('rpt.history'), p: projectId, o: offset.optional(), n: z.literal(1).optional() }),
   /** The office's view of one period. */
   z.strictObject({ a: z.literal('rpt.overview'), period: periodCode }),
   z.strictObject({ a: z.literal('sev.open'), p: projectId, period: periodCode }),
@@ -104,6 +107,8 @@ export const actionValueSchema = z.discriminatedUnion('a', [
   }),
   /** A contact of the project's unit answers a comment. `k` is the form's key. */
   z.strictObject({ a: z.literal('gd.answer'), c: commentId, k: formKey }),
+  /** A contact of the project's unit opens a comment's card with its answer form (from the timeline or a reminder). */
+  z.strictObject({ a: z.literal('gd.reply'), c: commentId }),
   // Attachments: `id` is re-checked against the operator's unit (detach) or reading rights (open).
   /** Detach a file from what it was attached to (the receipt card's button). */
   z.strictObject({ a: z.literal('att.remove'), id: attachmentId }),

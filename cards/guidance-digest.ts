@@ -97,7 +97,7 @@ export function judgeDigestCard(view: JudgeDigestView): Card {
         divider(),
         userText(`${p.code} · ${p.name}`),
         markdown(text(lines.map((l) => l.zh).join('\n'), lines.map((l) => l.en).join('\n'))),
-        button(text('查看时间线', 'Open the timeline'), { a: 'rpt.history', p: p.id }),
+        button(text('查看时间线', 'Open the timeline'), { a: 'rpt.history', p: p.id, n: 1 }),
       );
     }
     if (n < total)

@@ -48,7 +48,7 @@ function targetLines(t: CommentTarget): Element[] {
 }
 
 const timelineButton = (projectId: string): Element =>
-  button(text('查看进展记录', 'See the timeline'), { a: 'rpt.history', p: projectId });
+  button(text('查看进展记录', 'See the timeline'), { a: 'rpt.history', p: projectId, n: 1 });
 
 function factsLine(f: SubjectFacts): Text {
   if (f.kind === 'report')

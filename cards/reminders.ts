@@ -139,7 +139,7 @@ function questionsBlock(questions: readonly OpenQuestion[]): Element[] {
       ),
     ),
     buttonRow(
-      projects.map((q) => button(text(`查看 ${q.code}`, `Open ${q.code}`), { a: 'rpt.history', p: q.projectId })),
+      projects.map((q) => button(text(`查看 ${q.code}`, `Open ${q.code}`), { a: 'rpt.history', p: q.projectId, n: 1 })),
     ),
   ];
 }
@@ -169,7 +169,7 @@ export function questionReminderCard(v: {
           .slice(0, n)
           .flatMap((q) => [
             markdown(questionLine(q)),
-            button(text('查看并回复', 'Read and answer'), { a: 'rpt.history', p: q.projectId }, 'primary'),
+            button(text('查看并回复', 'Read and answer'), { a: 'rpt.history', p: q.projectId, n: 1 }, 'primary'),
           ]),
         ...(n < total ? [markdown(text(`…另有 ${total - n} 条未列出。`, `…and ${total - n} more not listed.`))] : []),
       ],

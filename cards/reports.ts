@@ -240,6 +240,8 @@ export interface ThreadView {
   /** Local date and time. */
   createdAt: string;
   answers: ReadonlyArray<{ author: string; body: string; createdAt: string }>;
+  /** A contact of the unit's button to answer it. */
+  reply?: ActionValue;
 }
 
 /** A file attached to the period's report or self-evaluation, with the button that has the bot forward it. */
@@ -326,6 +328,16 @@ function threadElements(threads: readonly ThreadView[], older: number): Element[
     );
     for (const a of t.answers)
       out.push(...field(text(`单位回复 · ${a.createdAt}`, `Unit's answer · ${a.createdAt}`), `${a.author}：${a.body}`));
+    if (t.reply)
+      out.push(
+        button(
+          t.needsAnswer && !t.answers.length
+            ? text('回复这条意见', 'Answer this comment')
+            : text('补充回复', 'Add an answer'),
+          t.reply,
+          t.needsAnswer && !t.answers.length ? 'primary' : 'default',
+        ),
+      );
   }
   return out;
 }

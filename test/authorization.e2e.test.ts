@@ -479,6 +479,12 @@ function actionCase(name: string): ActionCase | undefined {
       form: () => ({ answer: '已补充' }),
       owner: hpContact,
     },
+    'gd.reply': {
+      at: MAY,
+      value: () => ({ a: 'gd.reply' }),
+      prepare: hpT02Comment,
+      owner: hpContact,
+    },
   };
   return cases[name];
 }

@@ -56,3 +56,41 @@ export async function answerClick(
     },
   };
 }
+
+/**
+ * Answers a click with `card` as a new message, leaving the clicked card as it is: for a button on a list or a form
+ * whose card must stay (the judges' daily card, a question's card with its answer form). One-to-one it is a reply to
+ * the clicked card, in a group it goes to the clicker one-to-one (answerClick's rule); a toast says where it went.
+ */
+export async function answerBeside(
+  ctx: CardActionContext,
+  card: Card,
+  what: Text,
+  purpose: string,
+): Promise<CardResponse> {
+  const s = ctx.services;
+  const a = ctx.action;
+  if (a.chatId && (await s.repos.chats.isKnownGroup(a.chatId))) return answerClick(ctx, card, what, purpose);
+  if (!a.messageId && !a.operatorOpenId)
+    refuse('cards.no_operator', `请重新发送命令查看：${what.zh}。`, `Send the command again to see ${what.en}.`);
+  await s.enqueue([
+    {
+      // One message per click (a callback delivered twice is the same click).
+      key: `${purpose}-beside:${a.eventId}`,
+      purpose,
+      ...(a.messageId
+        ? { op: 'reply' as const, receiveIdType: 'message_id' as const, receiveId: a.messageId }
+        : { op: 'send' as const, receiveIdType: 'open_id' as const, receiveId: a.operatorOpenId }),
+      rateKey: `user:${a.operatorOpenId}`,
+      msgType: 'interactive',
+      content: card,
+      competitionId: s.competitionId,
+    },
+  ]);
+  return {
+    toast: {
+      type: 'success',
+      text: text(`已在下方打开：${what.zh}。`, `Opened below: ${what.en}.`),
+    },
+  };
+}

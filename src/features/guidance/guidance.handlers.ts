@@ -27,7 +27,7 @@ import { problemsText } from '../../core/forms';
 import { periodWindows } from '../../core/periods';
 import type { Project } from '../../core/projects.repository';
 import type { Roles } from '../../core/roles';
-import { answerClick } from '../../lark/group-click';
+import { answerBeside, answerClick } from '../../lark/group-click';
 import type { BotServices, CardActionSpec, CardResponse } from '../../lark/handlers';
 import type { OutgoingMessage } from '../../lark/outbox.repository';
 import { refuse } from '../../platform/errors';
@@ -352,4 +352,47 @@ export const answerCommentAction: CardActionSpec<'gd.answer'> = {
   },
 };
 
-export const GUIDANCE_ACTIONS = [openCommentAction, submitCommentAction, answerCommentAction] as const;
+/**
+ * A contact opens a comment's card with its answer form again (the timeline's 回复, after the card they were sent
+ * scrolled away or was answered by a colleague): as a new message, the timeline stays.
+ */
+export const replyCommentAction: CardActionSpec<'gd.reply'> = {
+  action: 'gd.reply',
+  audience: 'contact',
+  async run(ctx, v) {
+    const s = ctx.services;
+    const c = await s.competition();
+    const comment = await s.repos.guidance.findComment(v.c);
+    if (!comment) refuse('guidance.no_comment', '找不到这条指导意见。', 'This comment does not exist.');
+    const p = await activeProject(s, comment!.projectId);
+    requireContactOf(c, ctx.roles, p);
+    const w = periodWindows(c).find((x) => x.code === comment!.period);
+    const target: CommentTarget = {
+      project: label(c, p),
+      period: comment!.period,
+      periodName: w ? text(w.name, w.nameEn) : text(comment!.period, comment!.period),
+      subject: comment!.subject,
+    };
+    return answerBeside(
+      ctx,
+      commentToContactCard({
+        target,
+        judgeName: await nameOf(s, comment!.authorOpenId, `评委 Judge (${p.track})`),
+        body: comment!.body,
+        needsAnswer: comment!.needsAnswer,
+        createdAt: localDateTimeOf(comment!.createdAt, c.timeZone),
+        commentId: comment!.id,
+        formKey: newFormKey(),
+      }),
+      text(`项目 ${p.code} 的指导意见和回复表`, `the comment on ${p.code} and its answer form`),
+      'guidance-reply',
+    );
+  },
+};
+
+export const GUIDANCE_ACTIONS = [
+  openCommentAction,
+  submitCommentAction,
+  answerCommentAction,
+  replyCommentAction,
+] as const;

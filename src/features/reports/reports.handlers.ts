@@ -32,7 +32,7 @@ import {
 } from '../../competition/competition';
 import type { BotServices, CardActionContext, CardActionSpec, CardResponse, CommandSpec } from '../../lark/handlers';
 import type { ReceiptFiles } from '../../../cards/attachments';
-import { answerClick } from '../../lark/group-click';
+import { answerBeside, answerClick } from '../../lark/group-click';
 import type { Card } from '../../../cards/kit';
 import { isUserError, refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
@@ -224,6 +224,7 @@ async function timeline(
   ]);
   const nameOf = (openId: string) => names.get(openId) ?? text('（未登记姓名）', '(name unknown)').zh;
   const judge = viewer.private && viewer.roles.judgeOf.includes(p.track);
+  const contact = viewer.private && viewer.roles.contactOf.includes(p.unit);
   const max = c.file.rubric.reduce((n, r) => n + r.max, 0);
   const stamp = (ms: number) => localDateTimeOf(ms, c.timeZone);
   const entries: TimelineEntry[] = periodWindows(c)
@@ -252,6 +253,7 @@ async function timeline(
           body: t.body,
           needsAnswer: t.needsAnswer,
           createdAt: stamp(t.createdAt),
+          ...(contact ? { reply: { a: 'gd.reply' as const, c: t.id } } : {}),
           answers: t.answers.map((a) => ({
             author: nameOf(a.authorOpenId),
             body: a.body,
@@ -674,7 +676,7 @@ export const historyAction: CardActionSpec<'rpt.history'> = {
     const c = await ctx.services.competition();
     const p = await projectFor(ctx.services, c, ctx.roles, v.p, 'read');
     const from = v.o ? v.o + 1 : 0;
-    return answerClick(
+    return (v.n ? answerBeside : answerClick)(
       ctx,
       await timeline(ctx.services, c, p, { roles: ctx.roles, private: true }, v.o),
       text(

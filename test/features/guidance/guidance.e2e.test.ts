@@ -135,8 +135,16 @@ describe('guidance', () => {
     const notice = json(notices[0]!.content);
     for (const s of ['单位已回复', ANSWER, '李联络', 'rpt.history']) expect(notice).toContain(s);
     // The notice's button opens the timeline, with the thread.
+    // The notice's button opens the timeline below it, and the notice stays.
     const fromNotice = await h.click(notices[0]!.messageId, JUDGE, { a: 'rpt.history' });
-    expect(json(fromNotice.card)).toContain(ANSWER);
+    expect(toastText(fromNotice)).toContain('已在下方打开');
+    expect(fromNotice.card).toBeUndefined();
+    await h.settle();
+    const below = h.emu.emulator.state.messages.filter(
+      (m) => m.receiveIdType === 'message_id' && m.receiveId === notices[0]!.messageId,
+    );
+    expect(below).toHaveLength(1);
+    expect(json(below[0]!.content)).toContain(ANSWER);
 
     // HP2 answers too, an hour later: threaded under the same comment.
     h.container.clock.set(at('2024-05-10 11:00:00'));

@@ -73,7 +73,11 @@ describe('guidance and evidence files: the whole journey', () => {
     });
     expect(json(receipt.card)).toContain('进展已提交');
     expect(json(receipt.card)).toContain('可以直接把文件或图片发给我');
-    for (const what of [{ file: { name: '5月办结台账.pdf', bytes: pdf(300) } }, { image: { bytes: png() } }]) {
+    for (const [i, what] of [
+      { file: { name: '5月办结台账.pdf', bytes: pdf(300) } },
+      { image: { bytes: png() } },
+    ].entries()) {
+      h.container.clock.set(at('2024-05-20 10:01:00') + i * 60_000);
       await h.lark.messageReceived({ sender: CONTACT, ...what });
       await h.settle();
     }
@@ -100,12 +104,20 @@ describe('guidance and evidence files: the whole journey', () => {
 
     // 3. From the daily card to the timeline (the files are listed there), then the comment form, sent with 请回复.
     h.container.clock.set(at('2024-05-21 09:10:00'));
-    const timeline = await h.click(daily[0]!.messageId, JUDGE, { a: 'rpt.history', p: project.id });
-    expect(json(timeline.card)).toContain('5月办结台账.pdf');
-    const opened = await h.click(daily[0]!.messageId, JUDGE, '对报告写指导意见');
+    // The timeline opens below the daily card, which stays (it may list other projects).
+    from = mark();
+    expect(toastText(await h.click(daily[0]!.messageId, JUDGE, { a: 'rpt.history', p: project.id }))).toContain(
+      '已在下方打开',
+    );
+    await h.settle();
+    const timeline = toPerson(JUDGE, from).filter((m) => json(m.content).includes('进展记录'));
+    expect(timeline).toHaveLength(1);
+    expect(json(timeline[0]!.content)).toContain('5月办结台账.pdf');
+    expect(json(h.emu.emulator.message(daily[0]!.messageId)!.content)).toContain('评审动态');
+    const opened = await h.click(timeline[0]!.messageId, JUDGE, '对报告写指导意见');
     expect(json(opened.card)).toContain('发送并请单位回复');
     from = mark();
-    const sent = await h.submit(daily[0]!.messageId, JUDGE, { guidance: COMMENT }, '发送并请单位回复');
+    const sent = await h.submit(timeline[0]!.messageId, JUDGE, { guidance: COMMENT }, '发送并请单位回复');
     expect(json(sent.card)).toContain('联络员');
     await h.settle();
 
@@ -119,6 +131,17 @@ describe('guidance and evidence files: the whole journey', () => {
     await h.settle();
     const told = toPerson(JUDGE, from).filter((m) => json(m.content).includes(ANSWER));
     expect(told).toHaveLength(1);
+
+    // The contact's own timeline offers to add to the answer: the comment's card opens below it, with its form.
+    const mine = await h.say(CONTACT, `进展 ${project.code}`);
+    expect(json(mine.content)).toContain('补充回复');
+    from = mark();
+    expect(toastText(await h.click(mine.messageId, CONTACT, '补充回复'))).toContain('已在下方打开');
+    await h.settle();
+    const again = toPerson(CONTACT, from);
+    expect(again).toHaveLength(1);
+    expect(json(again[0]!.content)).toContain(COMMENT);
+    expect(json(again[0]!.content)).toContain('gd.answer');
 
     // 5. The office reads the timeline one-to-one: the thread and the files; opening one forwards it to them.
     const office = await h.say(OFFICE, `进展 ${project.code}`);

@@ -108,7 +108,7 @@ describe("the judges' daily card", () => {
     // The project's code and typed name as plain text, never inside markdown.
     expect(plainLines(card)).toEqual([`${hp.code} · **黄浦** <b>数字</b> [x](y)`]);
     expect(markdownOf(card)).not.toContain('黄浦**');
-    expect(buttonValues(card.content as Card)).toEqual([{ a: 'rpt.history', p: hp.id }]);
+    expect(buttonValues(card.content as Card)).toEqual([{ a: 'rpt.history', p: hp.id, n: 1 }]);
     expect(card.receiverOpenId).toBe(A);
 
     // A restart, a late server: the same minutes again send nothing more.
@@ -178,8 +178,8 @@ describe("the judges' daily card", () => {
     expect(markdownOf(a)).toContain('· 5月进展：报告修改（第 2 版）；1 条指导意见回复（其中 1 条回复你的意见）');
     expect(markdownOf(a)).toContain('· 5月进展：新报告\n· 中途检查：新自评');
     expect(buttonValues(a.content as Card)).toEqual([
-      { a: 'rpt.history', p: hp.id },
-      { a: 'rpt.history', p: ja.id },
+      { a: 'rpt.history', p: hp.id, n: 1 },
+      { a: 'rpt.history', p: ja.id, n: 1 },
     ]);
     // In English too.
     expect(JSON.stringify(a.content)).toContain(

@@ -108,7 +108,7 @@ describe('questions awaiting an answer, in the reminders', () => {
       expect(markdownOf(card)).toContain(
         `· ${hp.code} · 5月进展报告 · 2024-05-20 提出，应于 2024-05-23 前回复（已逾期）`,
       );
-      expect(buttonValues(card.content as Card)).toEqual([{ a: 'rpt.history', p: hp.id }]);
+      expect(buttonValues(card.content as Card)).toEqual([{ a: 'rpt.history', p: hp.id, n: 1 }]);
     }
     expect(chases(JA)).toHaveLength(0);
     // Re-running the same minutes sends nothing more.
@@ -128,7 +128,7 @@ describe('questions awaiting an answer, in the reminders', () => {
     expect(markdownOf(deadlineDay!)).toContain(
       `· ${hp.code} · 5月进展报告 · 2024-05-20 提出，应于 2024-05-23 前回复（已逾期）`,
     );
-    expect(buttonValues(deadlineDay!.content as Card)).toContainEqual({ a: 'rpt.history', p: hp.id });
+    expect(buttonValues(deadlineDay!.content as Card)).toContainEqual({ a: 'rpt.history', p: hp.id, n: 1 });
     const jaReminder = deadlineReminders(JA);
     expect(jaReminder).toHaveLength(2);
     expect(markdownOf(jaReminder[1]!)).toContain(
