@@ -20,9 +20,9 @@ import {
   commentToContactCard,
 } from '../../../cards/guidance';
 import { parseAnswer, parseComment } from '../../../cards/guidance.form';
-import type { ProjectLabel } from '../../../cards/reports';
+import { projectLabel } from '../reports';
 import { localDateTimeOf } from '../../competition/calendar';
-import { type Competition, trackByCode, unitByCode, unitShortName } from '../../competition/competition';
+import { type Competition, trackByCode, unitShortName } from '../../competition/competition';
 import { problemsText } from '../../core/forms';
 import { periodWindows } from '../../core/periods';
 import type { Project } from '../../core/projects.repository';
@@ -42,19 +42,6 @@ const toastError = (t: Text): CardResponse => ({ toast: { type: 'error', text: t
  * a double click or a re-delivered callback of the same form stores one comment or answer.
  */
 const newFormKey = (): string => newId('k').slice(2);
-
-function label(c: Competition, p: Project): ProjectLabel {
-  const t = trackByCode(c, p.track);
-  const u = unitByCode(c, p.unit);
-  return {
-    id: p.id,
-    code: p.code,
-    name: p.name,
-    trackName: t ? `${t.code} ${t.name}` : p.track,
-    trackNameEn: t ? `${t.code} ${t.nameEn}` : p.track,
-    unitName: u?.shortName ?? p.unit,
-  };
-}
 
 async function activeProject(s: BotServices, id: string): Promise<Project> {
   const p = await s.repos.projects.findProject(s.competitionId, id);
@@ -104,7 +91,7 @@ async function subjectOf(
   const w = periodWindows(c).find((x) => x.code === period);
   if (!w) refuse('guidance.unknown_period', '这个期次已不存在。', 'This period no longer exists.');
   const target: CommentTarget = {
-    project: label(c, p),
+    project: projectLabel(c, p),
     period: w!.code,
     periodName: text(w!.name, w!.nameEn),
     subject,
@@ -274,6 +261,30 @@ export const submitCommentAction: CardActionSpec<'gd.submit'> = {
   },
 };
 
+/** A comment a contact of its project's unit may answer, with its project and what it is on; refused otherwise. */
+async function commentForContact(
+  s: BotServices,
+  c: Competition,
+  roles: Roles,
+  commentId: string,
+): Promise<{ comment: GuidanceComment; p: Project; target: CommentTarget }> {
+  const comment = await s.repos.guidance.findComment(commentId);
+  if (!comment) refuse('guidance.no_comment', '找不到这条指导意见。', 'This comment does not exist.');
+  const p = await activeProject(s, comment.projectId);
+  requireContactOf(c, roles, p);
+  const w = periodWindows(c).find((x) => x.code === comment.period);
+  return {
+    comment: comment!,
+    p,
+    target: {
+      project: projectLabel(c, p),
+      period: comment.period,
+      periodName: w ? text(w.name, w.nameEn) : text(comment.period, comment.period),
+      subject: comment.subject,
+    },
+  };
+}
+
 export const answerCommentAction: CardActionSpec<'gd.answer'> = {
   action: 'gd.answer',
   audience: 'contact',
@@ -282,26 +293,16 @@ export const answerCommentAction: CardActionSpec<'gd.answer'> = {
     const c = await s.competition();
     const now = s.clock.now();
     const who = ctx.action.operatorOpenId;
-    const comment = await s.repos.guidance.findComment(v.c);
-    if (!comment) refuse('guidance.no_comment', '找不到这条指导意见。', 'This comment does not exist.');
-    const p = await activeProject(s, comment!.projectId);
-    requireContactOf(c, ctx.roles, p);
-    const w = periodWindows(c).find((x) => x.code === comment!.period);
-    const target: CommentTarget = {
-      project: label(c, p),
-      period: comment!.period,
-      periodName: w ? text(w.name, w.nameEn) : text(comment!.period, comment!.period),
-      subject: comment!.subject,
-    };
+    const { comment, p, target } = await commentForContact(s, c, ctx.roles, v.c);
     const checked = parseAnswer(ctx.action.formValue);
     if (!checked.ok) return toastError(problemsText(checked.problems));
     const unit = unitShortName(c, p.unit);
     const answerer = await nameOf(s, who, `${unit}联络员 Contact of ${unit}`);
-    const judgeName = await nameOf(s, comment!.authorOpenId, `评委 Judge (${p.track})`);
+    const judgeName = await nameOf(s, comment.authorOpenId, `评委 Judge (${p.track})`);
     const { answer, created } = await s.transaction(async (tx) => {
       const r = await tx.guidance.insertAnswer({
         competitionId: s.competitionId,
-        commentId: comment!.id,
+        commentId: comment.id,
         authorOpenId: who,
         body: checked.value,
         formKey: v.k,
@@ -314,7 +315,7 @@ export const answerCommentAction: CardActionSpec<'gd.answer'> = {
           action: 'guidance.answer',
           entityType: 'guidance_answer',
           entityId: r.answer.id,
-          after: { comment: comment!.id, project: p.code, period: comment!.period, body: r.answer.body },
+          after: { comment: comment.id, project: p.code, period: comment.period, body: r.answer.body },
           at: now,
         });
         // The comment's author is told, one-to-one, once per answer.
@@ -325,12 +326,12 @@ export const answerCommentAction: CardActionSpec<'gd.answer'> = {
               purpose: 'guidance-answer',
               op: 'send',
               receiveIdType: 'open_id',
-              receiveId: comment!.authorOpenId,
-              rateKey: `user:${comment!.authorOpenId}`,
+              receiveId: comment.authorOpenId,
+              rateKey: `user:${comment.authorOpenId}`,
               msgType: 'interactive',
               content: answerNoticeCard({
                 target,
-                comment: comment!.body,
+                comment: comment.body,
                 answer: r.answer.body,
                 answerer,
                 answeredAt: localDateTimeOf(r.answer.createdAt, c.timeZone),
@@ -346,7 +347,7 @@ export const answerCommentAction: CardActionSpec<'gd.answer'> = {
     if (created) s.wakeOutbox();
     else if (answer.authorOpenId !== who) formUsed();
     return {
-      card: answerSentCard({ target, judgeName, comment: comment!.body, answer: answer.body }),
+      card: answerSentCard({ target, judgeName, comment: comment.body, answer: answer.body }),
       toast: { type: 'success', text: text('回复已提交', 'Answer submitted') },
     };
   },
@@ -362,26 +363,16 @@ export const replyCommentAction: CardActionSpec<'gd.reply'> = {
   async run(ctx, v) {
     const s = ctx.services;
     const c = await s.competition();
-    const comment = await s.repos.guidance.findComment(v.c);
-    if (!comment) refuse('guidance.no_comment', '找不到这条指导意见。', 'This comment does not exist.');
-    const p = await activeProject(s, comment!.projectId);
-    requireContactOf(c, ctx.roles, p);
-    const w = periodWindows(c).find((x) => x.code === comment!.period);
-    const target: CommentTarget = {
-      project: label(c, p),
-      period: comment!.period,
-      periodName: w ? text(w.name, w.nameEn) : text(comment!.period, comment!.period),
-      subject: comment!.subject,
-    };
+    const { comment, p, target } = await commentForContact(s, c, ctx.roles, v.c);
     return answerBeside(
       ctx,
       commentToContactCard({
         target,
-        judgeName: await nameOf(s, comment!.authorOpenId, `评委 Judge (${p.track})`),
-        body: comment!.body,
-        needsAnswer: comment!.needsAnswer,
-        createdAt: localDateTimeOf(comment!.createdAt, c.timeZone),
-        commentId: comment!.id,
+        judgeName: await nameOf(s, comment.authorOpenId, `评委 Judge (${p.track})`),
+        body: comment.body,
+        needsAnswer: comment.needsAnswer,
+        createdAt: localDateTimeOf(comment.createdAt, c.timeZone),
+        commentId: comment.id,
         formKey: newFormKey(),
       }),
       text(`项目 ${p.code} 的指导意见和回复表`, `the comment on ${p.code} and its answer form`),

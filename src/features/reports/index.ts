@@ -9,3 +9,5 @@ export {
 } from './reports.repository';
 /** The form (or picker) a reminder's 去填写 opens for the projects still owing a period. */
 export { owedFormCard } from './reports.handlers';
+/** How cards name a project (code, name, track, unit). */
+export { label as projectLabel } from './reports.handlers';

@@ -87,7 +87,8 @@ async function submitRevision(
   };
 }
 
-function label(c: Competition, p: Project): ProjectLabel {
+/** How cards name a project: code, name, track (code and name in both languages) and the unit's short name. */
+export function label(c: Competition, p: Project): ProjectLabel {
   const t = trackByCode(c, p.track);
   const u = unitByCode(c, p.unit);
   return {
