@@ -307,8 +307,8 @@ export const progressCommand: CommandSpec = {
   name: 'progress',
   words: ['进展', 'progress', '填报'],
   summary: text(
-    '填报项目进展；「进展 项目编号」查看某个项目的进展记录',
-    'Report progress; "progress" with a project code shows that project\'s timeline',
+    '填报项目进展，提交后可把文件、图片发给我作附件；「进展 项目编号」查看项目的进展记录、评委指导意见和附件',
+    'Report progress, then send me files or pictures to attach them; "progress" with a project code shows its timeline, the judges\' guidance and the attachments',
   ),
   usage: text('进展 2024-T02-HP-1', 'progress 2024-T02-HP-1'),
   audience: ['contact', 'judge', 'oversight'],
