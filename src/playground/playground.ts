@@ -17,10 +17,18 @@ import { createEmulator, type Emulator } from '../emulator/emulator';
 import { createFeishuClient, cardButtons, type FeishuClient } from '../emulator/client';
 import { createLarkSender, type LarkSender } from '../emulator/lark-sender';
 import { isObject } from '../emulator/model';
-import type { RecordedMessage } from '../emulator/types';
+import { sniffImage } from '../emulator/resources';
+import type { InboundMessage, RecordedMessage, StoredResource } from '../emulator/types';
 import { BOT_NAME, castOf, castSections, DEMO_OPEN_ID_PREFIX, personaLabel, type Cast, type Persona } from './cast';
 import type { TravelClock } from './clock';
-import type { ActionOutcome, ChatView, MessageView, PersonaView, PlaygroundState } from './web/api';
+import {
+  MAX_UPLOAD_BYTES,
+  type ActionOutcome,
+  type ChatView,
+  type MessageView,
+  type PersonaView,
+  type PlaygroundState,
+} from './web/api';
 
 export const EMULATOR_PREFIX = '/emulator';
 export const PLAYGROUND_APP_ID = 'cli_playground';
@@ -65,7 +73,7 @@ export type Lang = 'zh_cn' | 'en_us';
 export class PlaygroundError extends Error {
   constructor(
     message: string,
-    readonly status: 400 | 404 = 400,
+    readonly status: 400 | 404 | 413 = 400,
   ) {
     super(message);
   }
@@ -93,6 +101,8 @@ export class Playground {
   private readonly personas: Persona[];
   /** What the page shows for users' messages: the text with names in place of `@_user_N`. */
   private readonly typed = new Map<string, { text: string; mentions: string[] }>();
+  /** Users' messages sent as a reply (the page's 「回复」): message id → the message replied to. */
+  private readonly parentOf = new Map<string, string>();
   private added = 0;
   /** How many times the chats were started afresh (demo data). */
   private generation = 0;
@@ -200,23 +210,34 @@ export class Playground {
     const out: MessageView[] = [];
     for (const m of this.emulator.state.inbound) {
       if (m.chatId !== chatId) continue;
-      out.push({
-        id: m.messageId,
-        seq: m.seq,
-        from: m.senderOpenId,
-        fromName: this.emulator.state.users.get(m.senderOpenId)?.name ?? m.senderOpenId,
-        time: time(m.createTime),
-        kind: 'text',
-        revision: 0,
-        text: this.typed.get(m.messageId)?.text ?? textOf(m.content),
-        mentions: this.typed.get(m.messageId)?.mentions ?? [],
-      });
+      out.push(this.userMessage(m, time));
     }
     for (const m of this.emulator.state.messages) {
       if (m.chatId !== chatId) continue;
       out.push(this.botMessage(m, time, have));
     }
     return out.sort((a, b) => a.seq - b.seq);
+  }
+
+  private userMessage(m: InboundMessage, time: (ms: number) => string): MessageView {
+    const parentId = this.parentOf.get(m.messageId);
+    const base = {
+      id: m.messageId,
+      seq: m.seq,
+      from: m.senderOpenId,
+      fromName: this.emulator.state.users.get(m.senderOpenId)?.name ?? m.senderOpenId,
+      time: time(m.createTime),
+      revision: 0,
+      ...(parentId ? { parentId } : {}),
+    };
+    const resource = this.resourceView(m.msgType, m.content);
+    if (resource) return { ...base, ...resource };
+    return {
+      ...base,
+      kind: 'text',
+      text: this.typed.get(m.messageId)?.text ?? textOf(m.content),
+      mentions: this.typed.get(m.messageId)?.mentions ?? [],
+    };
   }
 
   private botMessage(m: RecordedMessage, time: (ms: number) => string, have: Record<string, number>): MessageView {
@@ -227,22 +248,53 @@ export class Playground {
       fromName: BOT_NAME,
       time: time(m.createTime),
       revision: m.updates.length,
+      ...(m.forwardedFrom ? { forwarded: true } : {}),
     };
     if (m.msgType === 'interactive')
       return { ...base, kind: 'card', ...(have[m.messageId] === m.updates.length ? {} : { card: m.content }) };
     if (m.msgType === 'text') return { ...base, kind: 'text', text: textOf(m.content) };
-    if (m.msgType === 'file' && isObject(m.content) && typeof m.content.file_key === 'string') {
-      const key = m.content.file_key;
-      const file = this.emulator.state.files.find((f) => f.fileKey === key);
-      return { ...base, kind: 'file', file: { key, name: file?.fileName ?? key } };
-    }
+    const resource = this.resourceView(m.msgType, m.content);
+    if (resource) return { ...base, ...resource };
     return { ...base, kind: 'other', text: `[${m.msgType}]` };
   }
 
-  file(key: string) {
+  /**
+   * A file or image message as the page shows it ([RECV] content `{"file_key","file_name"}` / `{"image_key"}`); the
+   * bot's own uploads carry only the key, their name is the upload's.
+   */
+  private resourceView(msgType: string, content: unknown): Pick<MessageView, 'kind' | 'file' | 'image'> | undefined {
+    if (!isObject(content)) return undefined;
+    if (msgType === 'image' && typeof content.image_key === 'string')
+      return { kind: 'image', image: { key: content.image_key } };
+    if (msgType !== 'file' || typeof content.file_key !== 'string') return undefined;
+    const key = content.file_key;
+    const stored = this.stored(key);
+    const name = typeof content.file_name === 'string' ? content.file_name : (stored?.fileName ?? key);
+    return { kind: 'file', file: { key, name, ...(stored ? { size: stored.data.length } : {}) } };
+  }
+
+  /** What the emulator holds under a key: a user's file or image, or a file the bot uploaded. */
+  private stored(key: string): StoredResource | undefined {
+    const resource = this.emulator.state.resources.get(key);
+    if (resource) return resource;
     const file = this.emulator.state.files.find((f) => f.fileKey === key);
-    if (!file?.data) throw new PlaygroundError(`没有这个文件：${key}。 No such file: ${key}.`, 404);
-    return file;
+    if (!file?.data) return undefined;
+    return { key, type: 'file', fileName: file.fileName, data: file.data, origin: 'bot', at: file.at };
+  }
+
+  /** A file or image for the page to download or show (any persona may: the playground has nothing to hide). */
+  file(key: string): StoredResource {
+    const stored = this.stored(key);
+    if (!stored) throw new PlaygroundError(`没有这个文件：${key}。 No such file: ${key}.`, 404);
+    return stored;
+  }
+
+  /** The message a reply points at: one the page shows in this chat. */
+  private parentIn(chatId: string, parentId: string): string {
+    const { messages, inbound } = this.emulator.state;
+    if (![...messages, ...inbound].some((m) => m.messageId === parentId && m.chatId === chatId))
+      throw new PlaygroundError('要回复的消息不在这个会话里。 The message replied to is not in this chat.', 404);
+    return parentId;
   }
 
   /**
@@ -250,8 +302,9 @@ export class Playground {
    * in that order. In a group the bot hears only messages that @mention it, as on Feishu without the permission to
    * read every group message; the others are only shown.
    */
-  async send(openId: string, chatId: string, text: string, mentions: string[] = []): Promise<void> {
+  async send(openId: string, chatId: string, text: string, mentions: string[] = [], parentId?: string): Promise<void> {
     const chat = this.visibleChat(openId, chatId);
+    const parent = parentId ? this.parentIn(chatId, parentId) : undefined;
     const trimmed = text.trim();
     if (!trimmed) throw new PlaygroundError('消息是空的。 The message is empty.');
     const bot = this.emulator.config.botOpenId;
@@ -279,9 +332,46 @@ export class Playground {
       text: trimmed,
       mentions: refs,
       ...(chat.chatType === 'group' ? { chatType: 'group' as const, chatId } : {}),
+      ...(parent ? { parentId: parent } : {}),
     });
-    const id = (delivery.payload as { event?: { message?: { message_id?: string } } }).event?.message?.message_id;
+    const id = messageIdOf(delivery.payload);
     if (id) this.typed.set(id, { text: shown, mentions: refs.map((r) => r.name) });
+    if (id && parent) this.parentOf.set(id, parent);
+    await this.settle();
+  }
+
+  /**
+   * A persona sends a file one-to-one, as the Feishu client does from its 📎: an image (by its type, image/*, when its
+   * bytes are a format Lark shows as an image) as an image message, anything else as a file message with its name.
+   * The emulator keeps the bytes for the bot to download [RES]. Only in the chat with the bot: in a group a file
+   * cannot @mention the bot, so the bot would never hear it.
+   */
+  async sendFile(
+    openId: string,
+    chatId: string,
+    upload: { name: string; type: string; bytes: Uint8Array },
+    parentId?: string,
+  ): Promise<void> {
+    const chat = this.visibleChat(openId, chatId);
+    if (chat.chatType !== 'p2p')
+      throw new PlaygroundError(
+        '文件只能在和赛道助手的单聊里发送。 Files can be sent only in the one-to-one chat with the bot.',
+      );
+    const parent = parentId ? this.parentIn(chatId, parentId) : undefined;
+    if (upload.bytes.length === 0) throw new PlaygroundError('文件是空的。 The file is empty.');
+    if (upload.bytes.length > MAX_UPLOAD_BYTES) throw tooLarge();
+    // What a file system would show of the name: no control characters, no folders.
+    const name = (upload.name.split(/[\\/]/).pop() ?? '').replace(/\p{Cc}/gu, '').trim();
+    if (!name || [...name].length > 255)
+      throw new PlaygroundError('文件名需要 1 到 255 个字。 A file name of 1 to 255 characters, please.');
+    const image = upload.type.startsWith('image/') && sniffImage(upload.bytes) !== undefined;
+    const delivery = await this.sender.messageReceived({
+      sender: openId,
+      ...(image ? { image: { bytes: upload.bytes } } : { file: { name, bytes: upload.bytes } }),
+      ...(parent ? { parentId: parent } : {}),
+    });
+    const id = messageIdOf(delivery.payload);
+    if (id && parent) this.parentOf.set(id, parent);
     await this.settle();
   }
 
@@ -361,6 +451,7 @@ export class Playground {
     this.emulator.reset();
     this.generation++;
     this.typed.clear();
+    this.parentOf.clear();
     return summary;
   }
 
@@ -428,6 +519,19 @@ export class Playground {
       else if (report.sent === 0) return;
     }
   }
+}
+
+/** Refused before it is read whole, as after: the same sentence (src/playground/routes.ts). */
+export function tooLarge(): PlaygroundError {
+  const mb = MAX_UPLOAD_BYTES / 1024 / 1024;
+  return new PlaygroundError(
+    `文件超过 ${mb} MB，飞书不能把它交给机器人，没有发送。 The file is larger than ${mb} MB, which Lark cannot hand to the bot; nothing was sent.`,
+    413,
+  );
+}
+
+function messageIdOf(payload: unknown): string | undefined {
+  return (payload as { event?: { message?: { message_id?: string } } }).event?.message?.message_id;
 }
 
 function textOf(content: unknown): string {

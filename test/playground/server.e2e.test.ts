@@ -1,12 +1,15 @@
 /**
  * The playground without a browser: `startPlaygroundServer` on a real port, the page's API driven over HTTP as the
  * page drives it. The seeded cast and chats, delivery to the bot (signed and encrypted, through the emulator's sender),
- * the emulator on the same port under /emulator, time travel with the minute tick, and clear answers to bad input.
+ * the emulator on the same port under /emulator, time travel with the minute tick, files and images sent to the bot
+ * (attached to a report, shown and downloadable, forwarded), and clear answers to bad input.
  */
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCompetition } from '../../src/competition/competition.service';
 import { competitionFromJson } from '../../src/competition/loader';
 import { startPlaygroundServer, type PlaygroundServer } from '../../src/playground/server';
+import { MAX_UPLOAD_BYTES } from '../../src/playground/web/api';
 import { competition2024 } from '../support/fixtures';
 import { freshDatabase, type TestDatabase } from '../support/database';
 
@@ -41,6 +44,10 @@ interface MessageView {
   text?: string;
   card?: unknown;
   revision: number;
+  file?: { key: string; name: string; size?: number };
+  image?: { key: string };
+  forwarded?: boolean;
+  parentId?: string;
 }
 
 const get = async <T>(path: string) => {
@@ -62,6 +69,22 @@ const chatNamed = async (persona: string, name: string) => (await state(persona)
 const view = async (persona: string, chat: string) =>
   (await post<{ messages: MessageView[] }>('view', { persona, chat, have: {} })).body.messages;
 const json = (x: unknown) => JSON.stringify(x);
+/** What the page's 📎 sends: multipart form data with the persona, the chat, maybe a parentId, and the file. */
+const sendFile = async (fields: Record<string, string>, file?: { name: string; type: string; bytes: Uint8Array }) => {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  if (file) form.set('file', new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.type }), file.name);
+  const r = await fetch(`${pg.url}/playground/api/send-file`, { method: 'POST', body: form });
+  return { status: r.status, body: (await r.json()) as { ok?: boolean; error?: string } };
+};
+const pdf = (kb: number) => new Uint8Array(kb * 1024).fill(0x25);
+const png = (): Uint8Array => {
+  const b = new Uint8Array(2048);
+  b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  b.set([0x49, 0x48, 0x44, 0x52], 12);
+  b.set([0, 0, 0, 2, 0, 0, 0, 3], 16);
+  return b;
+};
 
 describe('the playground server', () => {
   it('serves the page with its named controls, its scripts, and the bot beside it', async () => {
@@ -215,6 +238,180 @@ describe('the playground server', () => {
     expect(json(greeting[0]!.card)).toContain('欢迎使用赛道助手');
     expect((await state(await openIdOf('刘洋（未绑定）'))).chats.map((c) => c.name)).not.toContain('专项工作组');
     expect((await post('groups', { persona: office, name: ' ', members: [] })).status).toBe(400);
+  });
+
+  it('a contact sends a file and an image after a report, and one later in reply to the receipt: each attaches, the bot says so, the page shows and serves them', async () => {
+    const chen = await openIdOf('陈刚（黄浦联络员）');
+    const p2p = await chatNamed(chen, '赛道助手');
+    // 黄浦 registers on the page's form on the reminder day (the clock is there), then reports in May.
+    await post('clock', { local: '2024-04-08T10:00' });
+    await post('send', { persona: chen, chat: p2p.chatId, text: '报名' });
+    const registration = (await view(chen, p2p.chatId)).at(-1)!;
+    const registered = await post('submit', {
+      persona: chen,
+      messageId: registration.id,
+      fill: {
+        track: 'T02',
+        name: '门责智慧监管',
+        lead: '陈刚',
+        summary: '视频巡查自动派单。',
+        goals: '投诉量下降 30%。',
+      },
+    });
+    expect(registered.status).toBe(200);
+    const code = /2024-T02-HP-\d+/.exec(json((await view(chen, p2p.chatId)).at(-1)))![0];
+    await post('clock', { local: '2024-05-10T10:00' });
+    await post('send', { persona: chen, chat: p2p.chatId, text: '进展' });
+    const form = (await view(chen, p2p.chatId)).at(-1)!;
+    expect(json(form.card)).toContain('"tag":"form"');
+    const submitted = await post('submit', {
+      persona: chen,
+      messageId: form.id,
+      fill: { period: '2024-05', work_done: '完成流程梳理', results: '办结 120 件', completion: '30' },
+    });
+    expect(submitted.status).toBe(200);
+    expect(json((await view(chen, p2p.chatId)).find((m) => m.id === form.id)!.card)).toContain('进展已提交');
+
+    const sent = await sendFile(
+      { persona: chen, chat: p2p.chatId },
+      { name: '台账.pdf', type: 'application/pdf', bytes: pdf(200) },
+    );
+    expect(sent).toEqual({ status: 200, body: { ok: true } });
+    await post('clock', { local: '2024-05-10T10:05' });
+    expect(
+      (await sendFile({ persona: chen, chat: p2p.chatId }, { name: '现场.png', type: 'image/png', bytes: png() }))
+        .status,
+    ).toBe(200);
+    let messages = await view(chen, p2p.chatId);
+    const file = messages.find((m) => m.kind === 'file' && m.from === chen)!;
+    expect(file.file).toMatchObject({ name: '台账.pdf', size: 200 * 1024 });
+    const image = messages.find((m) => m.kind === 'image' && m.from === chen)!;
+    expect(image.image!.key).toMatch(/^img_v3_/);
+    const replies = messages
+      .filter((m) => m.from === 'bot' && m.kind === 'text')
+      .map((m) => m.text)
+      .join('\n');
+    expect(replies).toContain(`已附到 ${code}「5月进展」：台账.pdf（200 KB），共 1 个附件。`);
+    expect(replies).toContain('图片 2024-05-10 10:05.png（2 KB），共 2 个附件');
+    // The receipt lists both.
+    expect(json(messages.find((m) => m.id === form.id)!.card)).toContain('台账.pdf');
+
+    // An hour later only a reply to the receipt attaches.
+    await post('clock', { local: '2024-05-10T11:30' });
+    const replied = await sendFile(
+      { persona: chen, chat: p2p.chatId, parentId: form.id },
+      { name: '补充说明.txt', type: 'text/plain', bytes: new TextEncoder().encode('补充') },
+    );
+    expect(replied.status).toBe(200);
+    messages = await view(chen, p2p.chatId);
+    expect(messages.find((m) => m.file?.name === '补充说明.txt')).toMatchObject({ from: chen, parentId: form.id });
+    expect(messages.at(-1)!.text).toContain(`已附到 ${code}「5月进展」：补充说明.txt`);
+
+    const stored = await db.db
+      .selectFrom('attachments')
+      .select(['id', 'resource_type', 'file_name', 'size_bytes', 'subject', 'subject_key', 'project_id'])
+      .orderBy('added_at')
+      .execute();
+    expect(stored.map((a) => [a.resource_type, a.file_name, Number(a.size_bytes), a.subject, a.subject_key])).toEqual([
+      ['file', '台账.pdf', 200 * 1024, 'report', '2024-05'],
+      ['image', '图片 2024-05-10 10:05.png', 2048, 'report', '2024-05'],
+      ['file', '补充说明.txt', 6, 'report', '2024-05'],
+    ]);
+    expect(new Set(stored.map((a) => a.project_id)).size).toBe(1);
+
+    // The page downloads what was sent, with its type.
+    const download = await fetch(`${pg.url}/playground/api/files/${encodeURIComponent(file.file!.key)}`);
+    expect(download.headers.get('content-type')).toBe('application/pdf');
+    expect(download.headers.get('content-disposition')).toContain("filename*=UTF-8''%E5%8F%B0%E8%B4%A6.pdf");
+    expect((await download.arrayBuffer()).byteLength).toBe(200 * 1024);
+    const picture = await fetch(`${pg.url}/playground/api/files/${encodeURIComponent(image.image!.key)}`);
+    expect(picture.headers.get('content-type')).toBe('image/png');
+
+    // A judge of the track opens the file from the timeline: the bot forwards it, and the judge's chat shows it.
+    const judge = await openIdOf('李强（法治建设评委）');
+    const judgeChat = await chatNamed(judge, '赛道助手');
+    await post('send', { persona: judge, chat: judgeChat.chatId, text: `进展 ${code}` });
+    const timeline = (await view(judge, judgeChat.chatId)).at(-1)!;
+    const opened = await post<{ toast?: unknown }>('click', {
+      persona: judge,
+      messageId: timeline.id,
+      value: { a: 'att.open', id: stored[0]!.id },
+    });
+    expect(json(opened.body.toast)).toContain('单聊');
+    const forwarded = (await view(judge, judgeChat.chatId)).at(-1)!;
+    expect(forwarded).toMatchObject({
+      from: 'bot',
+      kind: 'file',
+      forwarded: true,
+      file: { key: file.file!.key, name: '台账.pdf' },
+    });
+  });
+
+  it('refuses a file over 100 MB before reading it, an empty file, a file in a group, a reply to another chat, a request without a file', async () => {
+    const chen = await openIdOf('陈刚（黄浦联络员）');
+    const p2p = await chatNamed(chen, '赛道助手');
+    const group = await chatNamed(chen, '黄浦工作群');
+    const before = (await view(chen, p2p.chatId)).length;
+
+    // A client that declares more than the limit is answered at once; the body is never waited for.
+    const huge = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        `${pg.url}/playground/api/send-file`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'multipart/form-data; boundary=x',
+            'content-length': String(MAX_UPLOAD_BYTES * 2),
+          },
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, body });
+            req.destroy();
+          });
+        },
+      );
+      req.on('error', reject);
+      req.write('--x\r\n');
+    });
+    expect(huge.status).toBe(413);
+    expect(JSON.parse(huge.body).error).toMatch(/^文件超过 100 MB，飞书不能把它交给机器人，没有发送。/);
+
+    const empty = await sendFile(
+      { persona: chen, chat: p2p.chatId },
+      { name: 'a.pdf', type: 'application/pdf', bytes: new Uint8Array() },
+    );
+    expect(empty).toMatchObject({ status: 400, body: { error: expect.stringContaining('文件是空的') } });
+    const inGroup = await sendFile(
+      { persona: chen, chat: group.chatId },
+      { name: 'a.pdf', type: 'application/pdf', bytes: pdf(1) },
+    );
+    expect(inGroup).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining('文件只能在和赛道助手的单聊里发送') },
+    });
+    const groupMessage = (await view(chen, group.chatId))[0]!;
+    const elsewhere = await sendFile(
+      { persona: chen, chat: p2p.chatId, parentId: groupMessage.id },
+      { name: 'a.pdf', type: 'application/pdf', bytes: pdf(1) },
+    );
+    expect(elsewhere).toMatchObject({
+      status: 404,
+      body: { error: expect.stringContaining('要回复的消息不在这个会话里') },
+    });
+    const noFile = await sendFile({ persona: chen, chat: p2p.chatId });
+    expect(noFile).toMatchObject({ status: 400, body: { error: expect.stringContaining('file') } });
+    const stranger = await sendFile(
+      { persona: await openIdOf('刘洋（未绑定）'), chat: p2p.chatId },
+      { name: 'a.pdf', type: 'application/pdf', bytes: pdf(1) },
+    );
+    expect(stranger.status).toBe(404);
+    const asJson = await post<{ error: string }>('send-file', { persona: chen, chat: p2p.chatId });
+    expect(asJson).toMatchObject({ status: 400, body: { error: expect.stringContaining('multipart/form-data') } });
+    expect(await view(chen, p2p.chatId)).toHaveLength(before);
   });
 
   it('fills the database with the demo competition at the playground time and starts the chats afresh', async () => {

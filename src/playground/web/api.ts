@@ -1,7 +1,14 @@
 /**
  * What the playground's API answers (src/playground/routes.ts) and the page reads (app.ts): one set of types for both
- * sides. Types only, so the browser bundle carries nothing of the server.
+ * sides. Types and one limit only, so the browser bundle carries nothing of the server.
  */
+
+/**
+ * The largest file a persona can send: Lark lets an app download message resources up to 100 MB (「仅支持下载 100 MB
+ * 以内的资源文件」, https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-resource/get), so a
+ * larger file could never reach the bot. The page checks it before uploading; the API refuses it again.
+ */
+export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 
 export interface PersonaView {
   openId: string;
@@ -27,7 +34,7 @@ export interface MessageView {
   fromName: string;
   /** Local time in the competition's time zone. */
   time: string;
-  kind: 'text' | 'card' | 'file' | 'other';
+  kind: 'text' | 'card' | 'file' | 'image' | 'other';
   /** Times the content changed (PATCH, callback answer, delayed update); the page redraws when it grows. */
   revision: number;
   text?: string;
@@ -35,7 +42,14 @@ export interface MessageView {
   mentions?: string[];
   /** Only when the page does not have this revision yet. */
   card?: unknown;
-  file?: { key: string; name: string };
+  /** A file message (the bot's, a user's, or one the bot forwarded): download it from `/playground/api/files/:key`. */
+  file?: { key: string; name: string; size?: number };
+  /** An image message: its bytes from the same route. */
+  image?: { key: string };
+  /** The bot forwarded this message from elsewhere (转发): opening an attached file does. */
+  forwarded?: boolean;
+  /** The message a user's message replies to (the page's 「回复」 on a card). */
+  parentId?: string;
 }
 
 /** What a click or a form submission came to. */

@@ -2,10 +2,17 @@
  * The playground page (bundled for the browser by src/playground/assets.ts): a Feishu-like chat client over the
  * playground API. It shows what the emulator holds (the bot's messages as they are now, after PATCHes, callback
  * answers and delayed updates), draws cards with the Card JSON 2.0 renderer, and does what a person does in the
- * Feishu client: type (with an @ picker in groups), click buttons (confirm dialogs first), fill forms (required
- * fields stop the submission, as the client does), move the clock.
+ * Feishu client: type (with an @ picker in groups), send files and images one-to-one (📎, optionally as a reply to a
+ * card), click buttons (confirm dialogs first), fill forms (required fields stop the submission, as the client does),
+ * move the clock.
  */
-import type { ActionOutcome as Outcome, MessageView, PersonaView, PlaygroundState as State } from './api';
+import {
+  MAX_UPLOAD_BYTES,
+  type MessageView,
+  type ActionOutcome as Outcome,
+  type PersonaView,
+  type PlaygroundState as State,
+} from './api';
 import { renderCard, type CardLang, type RenderedChart } from './card-render';
 
 declare const VChart: { VChart: new (spec: unknown, options: { dom: HTMLElement; animation?: boolean }) => Chart };
@@ -30,6 +37,11 @@ const ui = {
   message: $<HTMLTextAreaElement>('message'),
   mentions: $<HTMLUListElement>('mentions'),
   hint: $('hint'),
+  attach: $<HTMLButtonElement>('attach'),
+  attachInput: $<HTMLInputElement>('attach-input'),
+  reply: $('reply'),
+  replyText: $('reply-text'),
+  replyCancel: $<HTMLButtonElement>('reply-cancel'),
   toasts: $('toasts'),
   seed: $<HTMLButtonElement>('seed'),
   addPersona: $<HTMLFormElement>('add-persona'),
@@ -49,15 +61,19 @@ let lastVersion = -1;
 /** Mentions picked for the message being typed: the text `@name` stands for this open id. */
 let picked: { name: string; openId: string }[] = [];
 const unread = new Map<string, number>();
+/** The card the next message or file replies to (「回复」), shown above the message box. */
+let replyTo: { id: string; title: string } | undefined;
 
 const langOf = (openId: string): CardLang =>
   (localStorage.getItem(`playground.lang.${openId}`) as CardLang | null) ?? 'zh_cn';
 
+/** GET without a body; POST JSON, or a FormData as multipart (the browser writes its content type). */
 async function api<T>(path: string, body?: unknown): Promise<T> {
+  const form = body instanceof FormData;
   const res = await fetch(`/playground/api/${path}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    headers: body === undefined || form ? {} : { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: form ? body : JSON.stringify(body) }),
   });
   const data = (await res.json().catch(() => ({}))) as T & { error?: string };
   if (!res.ok) throw new Error(data.error ?? `HTTP ${res.status}`);
@@ -161,6 +177,8 @@ function drawChats(): void {
     }),
   );
   const chat = currentChat();
+  // Files go to the bot one-to-one only: in a group a file cannot @mention it (src/playground/playground.ts).
+  ui.attach.hidden = chat?.kind !== 'p2p';
   ui.title.textContent = chat ? chat.name : '';
   if (chat?.kind === 'group') {
     const small = document.createElement('small');
@@ -173,6 +191,7 @@ const currentChat = () => state?.chats.find((c) => c.chatId === chatId);
 
 function openChat(id: string): void {
   chatId = id;
+  setReply(undefined);
   unread.delete(id);
   clearLog();
   drawChats();
@@ -269,7 +288,20 @@ function drawMessage(m: MessageView): { el: HTMLElement; charts: RenderedChart[]
   const meta = document.createElement('div');
   meta.className = 'meta';
   meta.textContent = `${m.fromName}  ${m.time}`;
+  if (m.forwarded) {
+    const fwd = document.createElement('span');
+    fwd.className = 'fwd';
+    fwd.textContent = '转发';
+    fwd.title = 'Forwarded';
+    meta.append(fwd);
+  }
   body.append(meta);
+  if (m.parentId) {
+    const quote = document.createElement('div');
+    quote.className = 'quote';
+    quote.textContent = `回复 ${summaryOf(m.parentId)}`;
+    body.append(quote);
+  }
   let charts: RenderedChart[] = [];
   if (m.kind === 'card') {
     const card = m.card ?? cardCache.get(m.id);
@@ -281,15 +313,20 @@ function drawMessage(m: MessageView): { el: HTMLElement; charts: RenderedChart[]
     wireCard(holder, m.id);
     charts = rendered.charts;
     body.append(holder);
+    if (m.from === 'bot' && currentChat()?.kind === 'p2p') meta.append(replyAction(m.id, holder));
   } else if (m.kind === 'file' && m.file) {
-    const box = document.createElement('div');
-    box.className = 'file';
+    body.append(fileBox(m.file));
+  } else if (m.kind === 'image' && m.image) {
     const a = document.createElement('a');
-    a.href = `/playground/api/files/${encodeURIComponent(m.file.key)}`;
-    a.download = m.file.name;
-    a.textContent = `📎 ${m.file.name}`;
-    box.append(a);
-    body.append(box);
+    a.href = fileUrl(m.image.key);
+    a.target = '_blank';
+    a.rel = 'noopener';
+    const img = document.createElement('img');
+    img.className = 'thumb';
+    img.src = a.href;
+    img.alt = '图片 Image';
+    a.append(img);
+    body.append(a);
   } else {
     const bubble = document.createElement('div');
     bubble.className = 'bubble';
@@ -301,6 +338,86 @@ function drawMessage(m: MessageView): { el: HTMLElement; charts: RenderedChart[]
 }
 
 const cardCache = new Map<string, unknown>();
+
+const fileUrl = (key: string) => `/playground/api/files/${encodeURIComponent(key)}`;
+
+/** Colours of the file badge by type, as Feishu marks PDFs red, documents blue, sheets green (an emoji may not render). */
+const FILE_COLORS: Record<string, string> = {
+  pdf: '#f54a45',
+  doc: '#3370ff',
+  docx: '#3370ff',
+  txt: '#3370ff',
+  xls: '#34c724',
+  xlsx: '#34c724',
+  csv: '#34c724',
+  ppt: '#ff8800',
+  pptx: '#ff8800',
+  mp4: '#7f3bf5',
+};
+
+/** A file message as Feishu shows it: a badge of its type, the name, the size, and a way to download it. */
+function fileBox(file: NonNullable<MessageView['file']>): HTMLElement {
+  const box = document.createElement('div');
+  box.className = 'file';
+  const icon = document.createElement('span');
+  icon.className = 'file-icon';
+  icon.setAttribute('aria-hidden', 'true');
+  const ext = /\.([a-z0-9]{1,4})$/i.exec(file.name)?.[1]?.toLowerCase() ?? '';
+  icon.textContent = ext.toUpperCase() || 'FILE';
+  const color = FILE_COLORS[ext];
+  if (color) icon.style.setProperty('--file-color', color);
+  const info = document.createElement('div');
+  info.className = 'file-info';
+  const name = document.createElement('span');
+  name.className = 'file-name';
+  name.textContent = file.name;
+  info.append(name);
+  if (file.size !== undefined) {
+    const size = document.createElement('span');
+    size.className = 'file-size';
+    size.textContent = sizeText(file.size);
+    info.append(size);
+  }
+  const a = document.createElement('a');
+  a.href = fileUrl(file.key);
+  a.download = file.name;
+  a.textContent = '下载 Download';
+  box.append(icon, info, a);
+  return box;
+}
+
+function sizeText(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** What a message says in one line, for a reply's quote: a card's title, a text, a file's name. */
+function summaryOf(id: string): string {
+  const el = shown.get(id)?.el;
+  const text = (sel: string) => el?.querySelector(sel)?.textContent?.trim();
+  return text('.card-title') || text('.bubble') || text('.file-name') || (el?.querySelector('img') ? '图片' : '消息');
+}
+
+/** 「回复」 on a bot's card one-to-one: the next message or file is sent as a reply to it (parent_id). */
+function replyAction(messageId: string, holder: HTMLElement): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'reply-action';
+  b.textContent = '回复';
+  b.title = 'Reply to this card';
+  b.onclick = () => {
+    setReply({ id: messageId, title: holder.querySelector('.card-title')?.textContent?.trim() || '卡片' });
+    ui.message.focus();
+  };
+  return b;
+}
+
+function setReply(to: typeof replyTo): void {
+  replyTo = to;
+  ui.reply.hidden = !to;
+  ui.replyText.textContent = to ? `回复：${to.title}` : '';
+}
 
 /** Who an `<at id=…>` in a card is, as Feishu shows it: the person's name (the open id only if nobody knows it). */
 function nameOf(openId: string): string | undefined {
@@ -549,10 +666,37 @@ async function send(): Promise<void> {
   if (!raw.trim()) return;
   const { text, mentions } = withPlaceholders(raw);
   const button = ui.composer.querySelector<HTMLButtonElement>('button[type=submit]')!;
+  const parent = replyTo;
   ui.message.value = '';
   picked = [];
-  const ok = await withBusy(button, () => api('send', { persona, chat: chatId, text, mentions }));
-  if (ok === undefined) ui.message.value = raw;
+  setReply(undefined);
+  const ok = await withBusy(button, () =>
+    api('send', { persona, chat: chatId, text, mentions, ...(parent ? { parentId: parent.id } : {}) }),
+  );
+  if (ok === undefined) {
+    ui.message.value = raw;
+    setReply(parent);
+  }
+}
+
+/** The file picked with 📎, sent one-to-one (an image as an image message, the server decides by its type). */
+async function sendFile(file: File): Promise<void> {
+  if (file.size > MAX_UPLOAD_BYTES) {
+    toast(
+      `文件超过 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB，飞书不能把它交给机器人，没有发送。 The file is too large to send.`,
+      'error',
+    );
+    return;
+  }
+  const form = new FormData();
+  form.set('persona', persona);
+  form.set('chat', chatId);
+  const parent = replyTo;
+  if (parent) form.set('parentId', parent.id);
+  form.set('file', file, file.name);
+  setReply(undefined);
+  const ok = await withBusy(ui.attach, () => api('send-file', form));
+  if (ok === undefined) setReply(parent);
 }
 
 // ── wiring ───────────────────────────────────────────────────────────────────────────────────
@@ -565,6 +709,7 @@ ui.persona.onchange = () => {
   unread.clear();
   seenCounts.clear();
   chatId = '';
+  setReply(undefined);
   clearLog();
   void loadState().then(() => refresh(true));
 };
@@ -624,6 +769,14 @@ ui.addGroup.onsubmit = (e) => {
     openChat(created);
   });
 };
+ui.attach.onclick = () => ui.attachInput.click();
+ui.attachInput.onchange = () => {
+  const file = ui.attachInput.files?.[0];
+  // Cleared, so that the same file can be picked again.
+  ui.attachInput.value = '';
+  if (file) void sendFile(file);
+};
+ui.replyCancel.onclick = () => setReply(undefined);
 ui.composer.onsubmit = (e) => {
   e.preventDefault();
   void send();

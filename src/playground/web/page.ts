@@ -1,6 +1,6 @@
 /**
  * The playground page's HTML shell: the landmarks and controls with the accessible names the issue fixes (身份,
- * 时间 with 前往, 消息 with 发送), styled like Feishu's desktop client. src/playground/web/app.ts fills it in.
+ * 时间 with 前往, 消息 with 发送, 📎 文件 beside them), styled like Feishu's desktop client. src/playground/web/app.ts fills it in.
  */
 import { CARD_CSS } from './card-css';
 
@@ -44,6 +44,23 @@ main{display:flex;flex-direction:column;min-width:0;height:100vh}
 .msg.mine .bubble{background:#e1eaff;border-color:#c8d7ff}
 .bubble .at{color:#245bdb}
 .file{display:flex;gap:8px;align-items:center;background:#fff;border:1px solid #dee0e3;border-radius:8px;padding:10px 12px}
+.file .file-icon{flex:none;width:32px;height:40px;border-radius:4px;display:grid;place-items:center;color:#fff;font-size:10px;font-weight:600;background:var(--file-color,#8f959e)}
+.file .file-info{display:flex;flex-direction:column;min-width:0}
+.file .file-name{font-weight:500;word-break:break-all}
+.file .file-size{font-size:12px;color:#8f959e}
+.file a{margin-left:8px;font-size:12px;color:#3370ff;white-space:nowrap}
+.thumb{display:block;max-width:240px;max-height:240px;border-radius:8px;border:1px solid #dee0e3;background:#fff}
+.msg .meta .fwd{display:inline-block;font-size:11px;color:#245bdb;background:#e1eaff;border-radius:4px;padding:0 6px;margin-left:6px}
+.msg .meta .reply-action{border:0;background:transparent;color:#3370ff;font-size:12px;padding:0 4px;margin-left:6px}
+.quote{font-size:12px;color:#646a73;border-left:3px solid #c8d7ff;padding-left:6px;max-width:360px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.reply{display:flex;gap:8px;align-items:center;font-size:12px;color:#646a73;background:#f2f3f5;border-left:3px solid #3370ff;border-radius:4px;padding:4px 8px;margin-bottom:6px}
+.reply[hidden]{display:none}
+.reply span{flex:1;min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.reply button{border:0;background:transparent;color:#8f959e;padding:0 4px}
+.composer .tools{display:flex;gap:4px;align-items:center}
+.icon-btn{border:0;background:transparent;color:#646a73;line-height:0;padding:5px;border-radius:6px}
+.icon-btn svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}
+.icon-btn:hover{background:#f2f3f5}
 .composer{border-top:1px solid #dee0e3;background:#fff;padding:10px 16px;position:relative}
 .composer textarea{width:100%;min-height:64px;resize:vertical;border:1px solid #d0d3d6;border-radius:6px;padding:8px;font:inherit}
 .composer .actions{display:flex;justify-content:space-between;align-items:center;margin-top:6px;font-size:12px;color:#8f959e}
@@ -113,8 +130,9 @@ export function pageHtml(): string {
     <div class="log" id="log" role="log" aria-label="聊天记录 Conversation" aria-live="polite"></div>
     <form class="composer" id="composer">
       <ul class="mentions" id="mentions" role="listbox" aria-label="提及 Mention" hidden></ul>
+      <div class="reply" id="reply" hidden><span id="reply-text"></span><button type="button" id="reply-cancel" aria-label="取消回复 Cancel reply">✕</button></div>
       <textarea id="message" aria-label="消息 Message" placeholder="发消息… 在群里输入 @ 提及他人或赛道助手（Enter 发送，Shift+Enter 换行）"></textarea>
-      <div class="actions"><span id="hint"></span><button class="btn primary" type="submit">发送 Send</button></div>
+      <div class="actions"><span class="tools"><button class="icon-btn" type="button" id="attach" aria-label="文件" title="📎 发送文件或图片 Send a file or an image"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5"/></svg></button><input type="file" id="attach-input" hidden><span id="hint"></span></span><button class="btn primary" type="submit">发送 Send</button></div>
     </form>
   </main>
 </div>
