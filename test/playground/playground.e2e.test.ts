@@ -2,7 +2,9 @@
  * The playground in a real browser: Debian's Chromium (/usr/bin/chromium, or CHROMIUM_PATH) driven by playwright-core,
  * nothing downloaded. One journey through the page only, as a visitor plays it, every control found by its accessible
  * name: the office binds a contact by @mention in the unit's group; the contact registers through the rendered form and
- * the group sees the notice; in May the contact reports progress; on the reminder day another unit's contact finds the
+ * the group sees the notice; in May the contact reports progress and, with 📎 in reply to the receipt, attaches a PDF
+ * that the receipt then lists, and a judge opens it from the project's timeline and finds it forwarded to their chat
+ * (转发); on the reminder day another unit's contact finds the
  * reminder; in November two judges score through their forms; after judging closes the office publishes and the
  * announcement group shows the ranking card with its chart drawn.
  *
@@ -171,6 +173,45 @@ describe('the playground, played in Chromium', () => {
     await report.getByRole('button', { name: '提交进展' }).click();
     await expect.poll(() => lastCard().textContent(), WAIT).toContain('已提交');
     await screenshot('report-receipt');
+
+    // The contact replies to the receipt with a PDF picked through 📎: the bot confirms, the receipt lists it.
+    const receiptId = (await lastCard().getAttribute('data-message-id'))!;
+    const receipt = log().locator(`article[data-message-id="${receiptId}"]`);
+    await receipt.getByRole('button', { name: '回复', exact: true }).click();
+    await expect.poll(() => page.locator('#reply').textContent(), WAIT).toContain('回复：');
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: '文件', exact: true }).click();
+    await (await chooser).setFiles({
+      name: '文书抽查台账.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(5 * 1024, 0x25)]),
+    });
+    await expect
+      .poll(() => log().textContent(), WAIT)
+      .toContain('已附到 2024-T02-PD-1「5月进展」：文书抽查台账.pdf（5 KB），共 1 个附件。');
+    await expect.poll(() => receipt.textContent(), WAIT).toContain('文书抽查台账.pdf');
+    const sentFile = log().locator('article.msg.mine').last();
+    expect(await sentFile.locator('.file-name').textContent()).toBe('文书抽查台账.pdf');
+    expect(await sentFile.locator('.quote').textContent()).toMatch(/^回复 /);
+    expect(await page.locator('#reply').isHidden()).toBe(true);
+    await screenshot('contact-attaches-file');
+
+    // A judge of the track opens the project's timeline and 打开 the file: it arrives in their chat, forwarded.
+    await as('李强（法治建设评委）');
+    await say('进展 2024-T02-PD-1');
+    const timeline = lastCard();
+    await expect.poll(() => timeline.textContent(), WAIT).toContain('文书抽查台账.pdf');
+    await timeline.getByRole('button', { name: /^打开/ }).first().click();
+    const forwarded = log()
+      .locator('article.msg.bot')
+      .filter({ has: page.locator('.fwd') })
+      .last();
+    await expect.poll(() => forwarded.locator('.file-name').textContent(), WAIT).toBe('文书抽查台账.pdf');
+    expect(await forwarded.locator('.fwd').textContent()).toBe('转发');
+    expect(await forwarded.getByRole('link', { name: /下载/ }).getAttribute('href')).toMatch(
+      /^\/playground\/api\/files\//,
+    );
+    await screenshot('judge-opens-forwarded-file');
 
     // 4. Back to the reminder day of registration: 黄浦 has registered nothing, and its contact is reminded; the
     // reminder's button opens the form, and 黄浦 registers too.
