@@ -46,6 +46,9 @@ export const actionValueSchema = z.discriminatedUnion('a', [
    */
   z.strictObject({ a: z.literal('rpt.history'), p: projectId, o: offset.optional(), n: z.literal(1).optional() }),
   /** The office's view of one period. */
+  /** A period's guidance, and its attachments, on cards of their own (the timeline's 全部指导意见, 全部附件). */
+  z.strictObject({ a: z.literal('rpt.guidance'), p: projectId, period: periodCode, o: offset.optional() }),
+  z.strictObject({ a: z.literal('rpt.files'), p: projectId, period: periodCode, o: offset.optional() }),
   z.strictObject({ a: z.literal('rpt.overview'), period: periodCode }),
   z.strictObject({ a: z.literal('sev.open'), p: projectId, period: periodCode }),
   z.strictObject({ a: z.literal('sev.submit'), p: projectId, period: periodCode }),
@@ -109,6 +112,8 @@ export const actionValueSchema = z.discriminatedUnion('a', [
   z.strictObject({ a: z.literal('gd.answer'), c: commentId, k: formKey }),
   /** A contact of the project's unit opens a comment's card with its answer form (from the timeline or a reminder). */
   z.strictObject({ a: z.literal('gd.reply'), c: commentId }),
+  /** A comment and its answers in full, a page of answers from `o` (readers of the project's timeline). */
+  z.strictObject({ a: z.literal('gd.thread'), c: commentId, o: offset.optional() }),
   // Attachments: `id` is re-checked against the operator's unit (detach) or reading rights (open).
   /** Detach a file from what it was attached to (the receipt card's button). */
   z.strictObject({ a: z.literal('att.remove'), id: attachmentId }),

@@ -7,7 +7,19 @@
 import { text, type Text } from '../src/platform/i18n';
 import { GUIDANCE_ANSWER_FIELD, GUIDANCE_COMMENT_FIELD, SEND_ASKING, SEND_PLAIN } from './guidance.form';
 import { inputOf } from './forms';
-import { button, card, field, markdown, md, submitButton, userText, type Card, type Element } from './kit';
+import {
+  button,
+  card,
+  field,
+  fitCard,
+  markdown,
+  md,
+  pager,
+  submitButton,
+  userText,
+  type Card,
+  type Element,
+} from './kit';
 import type { ProjectLabel } from './reports';
 
 export type GuidanceSubject = 'report' | 'self_evaluation';
@@ -253,4 +265,64 @@ export function answerNoticeCard(view: {
       timelineButton(t.project.id),
     ],
   });
+}
+
+/** Answers a page of a thread's card holds at most; fewer when they are long. */
+export const THREAD_PAGE = 10;
+
+/**
+ * One comment and its answers in full, oldest first, a page of answers from `offset` (as many as fit), for whoever
+ * may read the project's timeline (the timeline shows the newest answers, or excerpts when a period is long).
+ */
+export function guidanceThreadCard(view: {
+  target: CommentTarget;
+  author: string;
+  body: string;
+  needsAnswer: boolean;
+  createdAt: string;
+  answers: ReadonlyArray<{ author: string; body: string; createdAt: string }>;
+  offset?: number;
+  commentId: string;
+}): Card {
+  const t = view.target;
+  const total = view.answers.length;
+  const offset = Math.min(view.offset ?? 0, Math.max(0, total - 1));
+  const build = (n: number): Card => {
+    const shown = view.answers.slice(offset, offset + n);
+    const elements: Element[] = [
+      ...targetLines(t),
+      ...field(
+        text(
+          `指导意见 · ${view.createdAt}${view.needsAnswer ? ' · 请回复' : ''}`,
+          `Guidance · ${view.createdAt}${view.needsAnswer ? ' · answer requested' : ''}`,
+        ),
+        `${view.author}：${view.body}`,
+      ),
+    ];
+    if (!total)
+      elements.push(
+        markdown(
+          view.needsAnswer
+            ? text('单位尚未回复。', 'The unit has not answered yet.')
+            : text('暂无回复。', 'No answer.'),
+        ),
+      );
+    for (const a of shown)
+      elements.push(
+        ...field(text(`单位回复 · ${a.createdAt}`, `Unit's answer · ${a.createdAt}`), `${a.author}：${a.body}`),
+      );
+    elements.push(
+      ...pager({
+        offset,
+        shown: shown.length,
+        total,
+        step: THREAD_PAGE,
+        page: (o) => ({ a: 'gd.thread', c: view.commentId, o }),
+        noun: text('条回复', 'answers'),
+      }),
+      timelineButton(t.project.id),
+    );
+    return card({ title: text('指导意见与回复', 'Guidance and answers'), elements });
+  };
+  return fitCard(build, Math.min(THREAD_PAGE, total - offset)).card;
 }

@@ -233,6 +233,8 @@ export function reportReceived(view: {
 
 /** A guidance comment and its answers, as the timeline shows them; names and bodies are shown as typed. */
 export interface ThreadView {
+  /** The comment's id: its whole thread opens with `gd.thread`. */
+  id: string;
   subject: 'report' | 'self_evaluation';
   author: string;
   body: string;
@@ -265,13 +267,15 @@ export interface TimelineEntry {
   threads?: ThreadView[];
   olderThreads?: number;
   attachments?: AttachmentView[];
+  /** The buttons to the period's whole guidance and all its files, on cards of their own. */
+  period?: { guidance: ActionValue; files: ActionValue };
   /** The buttons a judge of the track has to comment on the report or the self-evaluation. */
   comment?: { report?: ActionValue; selfEvaluation?: ActionValue };
 }
 
-/** Comments a period shows at most on the timeline (the newest); the export has them all. */
+/** Comments a period shows at most on the timeline (the newest); 全部指导意见 has them all. */
 export const THREADS_LISTED = 3;
-/** Attachments a period shows at most on the timeline; the export lists them all. */
+/** Attachments a period shows at most on the timeline; 全部附件 lists them all. */
 export const ATTACHMENTS_LISTED = 10;
 
 const SUBJECT: Record<'report' | 'self_evaluation', Text> = {
@@ -280,9 +284,8 @@ const SUBJECT: Record<'report' | 'self_evaluation', Text> = {
 };
 
 function attachmentElements(list: readonly AttachmentView[]): Element[] {
-  if (!list.length) return [];
-  const out: Element[] = [markdown(text(`**附件（${list.length}）**`, `**Attachments (${list.length})**`))];
-  for (const a of list.slice(0, ATTACHMENTS_LISTED)) {
+  const out: Element[] = [];
+  for (const a of list) {
     out.push(
       userText(`${a.name} · ${a.size}`),
       button(text(`打开（${SUBJECT[a.subject].zh}附件）`, `Open (${SUBJECT[a.subject].en} attachment)`), {
@@ -291,26 +294,46 @@ function attachmentElements(list: readonly AttachmentView[]): Element[] {
       }),
     );
   }
-  if (list.length > ATTACHMENTS_LISTED)
-    out.push(
-      markdown(
-        text(
-          `另有 ${list.length - ATTACHMENTS_LISTED} 个附件未列出（见「导出」）。`,
-          `${list.length - ATTACHMENTS_LISTED} more attachment(s) not listed (see "export").`,
-        ),
-      ),
-    );
   return out;
 }
 
-function threadElements(threads: readonly ThreadView[], older: number): Element[] {
+/**
+ * The period's guidance and files: inline when they fit (the newest comments, the first files), with buttons to all
+ * of them when some are not shown; only counts and those buttons when `compact` (a period too long for a page of its
+ * own: long reports, long threads, many long file names).
+ */
+function guidanceAndFiles(e: TimelineEntry, compact: boolean): Element[] {
+  const files = e.attachments ?? [];
+  const threads = e.threads ?? [];
+  const comments = threads.length + (e.olderThreads ?? 0);
+  const open = threads.filter((t) => t.needsAnswer && !t.answers.length).length;
   const out: Element[] = [];
-  if (older > 0)
+  if (files.length) out.push(markdown(text(`**附件（${files.length}）**`, `**Attachments (${files.length})**`)));
+  if (!compact) out.push(...attachmentElements(files.slice(0, ATTACHMENTS_LISTED)));
+  if (comments && compact)
     out.push(
       markdown(
-        text(`另有 ${older} 条较早的指导意见（见「导出」）。`, `${older} earlier comment(s) not shown (see "export").`),
+        text(
+          `**指导意见（${comments}）**${open ? ` ：${open} 条待回复` : ''}`,
+          `**Guidance (${comments})**${open ? `: ${open} awaiting an answer` : ''}`,
+        ),
       ),
     );
+  if (!compact) out.push(...threadElements(threads));
+  const all: Element[] = [];
+  if (e.period && comments && (compact || (e.olderThreads ?? 0) > 0))
+    all.push(button(text(`全部指导意见（${comments}）`, `All guidance (${comments})`), e.period.guidance));
+  if (e.period && files.length && (compact || files.length > ATTACHMENTS_LISTED))
+    all.push(button(text(`全部附件（${files.length}）`, `All attachments (${files.length})`), e.period.files));
+  if (all.length) out.push(buttonRow(all));
+  return out;
+}
+
+/** Answers a thread shows at most on the timeline (the newest); the thread's own card has them all. */
+export const ANSWERS_LISTED = 2;
+/** A period's guidance: each comment with its newest answers and the buttons to answer it or read it whole. */
+function threadElements(threads: readonly ThreadView[]): Element[] {
+  const out: Element[] = [];
   for (const t of threads) {
     const state = !t.needsAnswer
       ? text('', '')
@@ -320,16 +343,21 @@ function threadElements(threads: readonly ThreadView[], older: number): Element[
     out.push(
       markdown(
         text(
-          `**指导意见**（${SUBJECT[t.subject].zh}）· ${t.createdAt}${state.zh}`,
+          `**指导意见** （${SUBJECT[t.subject].zh}）· ${t.createdAt}${state.zh}`,
           `**Guidance** (${SUBJECT[t.subject].en}) · ${t.createdAt}${state.en}`,
         ),
       ),
       userText(`${t.author}：${t.body}`),
     );
-    for (const a of t.answers)
+    const shown = t.answers.slice(-ANSWERS_LISTED);
+    const hidden = t.answers.length - shown.length;
+    if (hidden > 0)
+      out.push(markdown(text(`较早的 ${hidden} 条回复未列出。`, `${hidden} earlier answer(s) not shown.`)));
+    for (const a of shown)
       out.push(...field(text(`单位回复 · ${a.createdAt}`, `Unit's answer · ${a.createdAt}`), `${a.author}：${a.body}`));
+    const buttons: Element[] = [];
     if (t.reply)
-      out.push(
+      buttons.push(
         button(
           t.needsAnswer && !t.answers.length
             ? text('回复这条意见', 'Answer this comment')
@@ -338,6 +366,8 @@ function threadElements(threads: readonly ThreadView[], older: number): Element[
           t.needsAnswer && !t.answers.length ? 'primary' : 'default',
         ),
       );
+    if (hidden > 0) buttons.push(button(text('查看完整对话', 'The whole thread'), { a: 'gd.thread', c: t.id }));
+    if (buttons.length) out.push(buttonRow(buttons));
   }
   return out;
 }
@@ -345,7 +375,7 @@ function threadElements(threads: readonly ThreadView[], older: number): Element[
 /** Periods a page of the timeline holds at most; fewer when the reports are long. */
 export const TIMELINE_PAGE = 4;
 
-function entryElements(e: TimelineEntry): Element[] {
+function entryElements(e: TimelineEntry, compact = false): Element[] {
   const name = text(md(e.periodName.zh), md(e.periodName.en));
   const out: Element[] = [
     divider(),
@@ -386,8 +416,7 @@ function entryElements(e: TimelineEntry): Element[] {
     );
     out.push(...field(text('自评理由', 'Justification'), e.selfEvaluation.justification));
   }
-  out.push(...attachmentElements(e.attachments ?? []));
-  out.push(...threadElements(e.threads ?? [], e.olderThreads ?? 0));
+  out.push(...guidanceAndFiles(e, compact));
   const comment = [
     ...(e.comment?.report ? [button(text('对报告写指导意见', 'Comment on the report'), e.comment.report)] : []),
     ...(e.comment?.selfEvaluation
@@ -410,7 +439,7 @@ export function historyCard(view: {
 }): Card {
   const total = view.entries.length;
   const offset = Math.min(view.offset ?? 0, Math.max(0, total - 1));
-  const build = (n: number): Card => {
+  const build = (n: number, compact = false): Card => {
     const shown = view.entries.slice(offset, offset + n);
     const elements: Element[] = [
       projectLine(view.project),
@@ -421,7 +450,7 @@ export function historyCard(view: {
         ),
       ),
     ];
-    for (const e of shown) elements.push(...entryElements(e));
+    for (const e of shown) elements.push(...entryElements(e, compact));
     if (!total) elements.push(markdown(text('还没有需要填报的期次。', 'No reporting period has opened yet.')));
     elements.push(
       ...pager({
@@ -436,7 +465,10 @@ export function historyCard(view: {
     );
     return card({ title: text('进展记录', 'Progress timeline'), elements });
   };
-  return fitCard(build, Math.min(TIMELINE_PAGE, total - offset)).card;
+  const fitted = fitCard(build, Math.min(TIMELINE_PAGE, total - offset));
+  // A period too long for a page of its own (long reports, long threads): its guidance and files become counts and
+  // buttons to their own cards.
+  return fitted.n > 0 || total === offset ? fitted.card : fitCard((n) => build(n, true), 1).card;
 }
 
 export function selfEvaluationForm(view: {
@@ -663,4 +695,100 @@ export function scheduleCard(view: {
     return card({ title: text('日程', 'Schedule'), elements });
   };
   return fitCard(build, owed.length).card;
+}
+
+/** Comments a page of a period's guidance card holds at most; fewer when they are long. */
+export const GUIDANCE_PAGE = 5;
+
+/** A period's guidance on a card of its own: every comment in full with its answers' count, a page from `offset`. */
+export function periodGuidanceCard(view: {
+  project: ProjectLabel;
+  periodName: Text;
+  threads: ThreadView[];
+  offset?: number;
+  page: (offset: number) => ActionValue;
+}): Card {
+  const total = view.threads.length;
+  const offset = Math.min(view.offset ?? 0, Math.max(0, total - 1));
+  const name = text(md(view.periodName.zh), md(view.periodName.en));
+  const build = (n: number): Card => {
+    const elements: Element[] = [projectLine(view.project)];
+    for (const t of view.threads.slice(offset, offset + n)) {
+      const state = !t.needsAnswer
+        ? text('', '')
+        : t.answers.length
+          ? text(' · 已回复', ' · answered')
+          : text(' · **请回复，尚未回复**', ' · **answer requested, none yet**');
+      elements.push(
+        divider(),
+        markdown(
+          text(
+            `**指导意见** （${SUBJECT[t.subject].zh}）· ${t.createdAt}${state.zh} · ${t.answers.length} 条回复`,
+            `**Guidance** (${SUBJECT[t.subject].en}) · ${t.createdAt}${state.en} · ${t.answers.length} answer(s)`,
+          ),
+        ),
+        userText(`${t.author}：${t.body}`),
+        buttonRow([
+          ...(t.answers.length ? [button(text('查看完整对话', 'The whole thread'), { a: 'gd.thread', c: t.id })] : []),
+          ...(t.reply
+            ? [
+                button(
+                  t.answers.length ? text('补充回复', 'Add an answer') : text('回复这条意见', 'Answer this comment'),
+                  t.reply,
+                  t.answers.length ? 'default' : 'primary',
+                ),
+              ]
+            : []),
+        ]),
+      );
+    }
+    if (!total) elements.push(markdown(text('这一期还没有指导意见。', 'No guidance on this period yet.')));
+    elements.push(
+      ...pager({
+        offset,
+        shown: Math.min(n, total - offset),
+        total,
+        step: GUIDANCE_PAGE,
+        page: view.page,
+        noun: text('条', 'comments'),
+      }),
+    );
+    return card({ title: text(`指导意见 · ${name.zh}`, `Guidance · ${name.en}`), elements });
+  };
+  return fitCard(build, Math.min(GUIDANCE_PAGE, total - offset)).card;
+}
+
+/** Files a page of a period's files card holds at most; fewer when their names are long. */
+export const FILES_PAGE = 20;
+
+/** A period's attachments on a card of their own, each with 打开, a page from `offset`. */
+export function periodFilesCard(view: {
+  project: ProjectLabel;
+  periodName: Text;
+  files: AttachmentView[];
+  offset?: number;
+  page: (offset: number) => ActionValue;
+}): Card {
+  const total = view.files.length;
+  const offset = Math.min(view.offset ?? 0, Math.max(0, total - 1));
+  const name = text(md(view.periodName.zh), md(view.periodName.en));
+  const build = (n: number): Card =>
+    card({
+      title: text(`附件 · ${name.zh}`, `Attachments · ${name.en}`),
+      elements: [
+        projectLine(view.project),
+        ...(total
+          ? attachmentElements(view.files.slice(offset, offset + n))
+          : [markdown(text('这一期还没有附件。', 'No attachment on this period yet.'))]),
+        ...pager({
+          offset,
+          shown: Math.min(n, total - offset),
+          total,
+          step: FILES_PAGE,
+          page: view.page,
+          noun: text('个', 'files'),
+        }),
+      ],
+    });
+  return fitCard(build, Math.min(FILES_PAGE, total - offset)).card;
 }

@@ -346,6 +346,16 @@ function actionCase(name: string): ActionCase | undefined {
       value: () => ({ a: 'rpt.history', p: hp.id }),
       owner: (r) => hpContact(r) || oversight(r),
     },
+    'rpt.guidance': {
+      at: MAY,
+      value: () => ({ a: 'rpt.guidance', p: hp.id, period: '2024-05' }),
+      owner: (r) => hpContact(r) || oversight(r),
+    },
+    'rpt.files': {
+      at: MAY,
+      value: () => ({ a: 'rpt.files', p: hp.id, period: '2024-05' }),
+      owner: (r) => hpContact(r) || oversight(r),
+    },
     'rpt.overview': {
       at: MAY,
       value: () => ({ a: 'rpt.overview', period: '2024-05' }),
@@ -484,6 +494,12 @@ function actionCase(name: string): ActionCase | undefined {
       value: () => ({ a: 'gd.reply' }),
       prepare: hpT02Comment,
       owner: hpContact,
+    },
+    'gd.thread': {
+      at: MAY,
+      value: () => ({ a: 'gd.thread' }),
+      prepare: hpT02Comment,
+      owner: (r) => hpContact(r) || t02Judge(r) || oversight(r),
     },
   };
   return cases[name];

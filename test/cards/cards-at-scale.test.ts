@@ -262,6 +262,42 @@ describe('report cards at scale', () => {
     expect(pages).toBeGreaterThanOrEqual(Math.ceil(PERIODS.length / TIMELINE_PAGE));
   });
 
+  it('historyCard with guidance and files: every period is on a page; a period too long for them inline gives their counts and the buttons to their own cards', () => {
+    const timeline = paged('historyCard').find((v) => v.what === 'timeline with guidance and files')!;
+    const entries = timeline.view as TimelineEntry[];
+    checkPages(
+      timeline.cards,
+      'rpt.history',
+      entries.map((e) => e.latest!.workDone),
+    );
+    for (const card of timeline.cards) {
+      const values = buttonValues(card);
+      expect(values.some((v) => v.a === 'rpt.guidance')).toBe(true);
+      expect(values.some((v) => v.a === 'rpt.files')).toBe(true);
+    }
+  });
+
+  it('periodGuidanceCard, periodFilesCard, guidanceThreadCard: every comment, file and answer at its longest is on exactly one page', () => {
+    const guidance = paged('periodGuidanceCard').find((v) => v.what === '12 comments in full')!;
+    checkPages(
+      guidance.cards,
+      'rpt.guidance',
+      (guidance.view as Array<{ body: string }>).map((t) => t.body),
+    );
+    const files = paged('periodFilesCard').find((v) => v.what.startsWith('50 files'))!;
+    checkPages(
+      files.cards,
+      'rpt.files',
+      (files.view as Array<{ name: string }>).map((f) => f.name),
+    );
+    const thread = paged('guidanceThreadCard').find((v) => v.what === '25 full answers')!;
+    checkPages(
+      thread.cards,
+      'gd.thread',
+      (thread.view as Array<{ body: string }>).map((a) => a.body),
+    );
+  });
+
   it('reportsOverviewCard: 400 projects all missing a period, for the office and a judge; says how many missing are not named', () => {
     const byId = new Map(PROJECTS.map((p) => [p.id, p]));
     const cards = shown('reportsOverviewCard');

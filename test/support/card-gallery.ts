@@ -64,6 +64,8 @@ import {
 } from '../../cards/reminders';
 import {
   historyCard,
+  periodFilesCard,
+  periodGuidanceCard,
   projectPicker,
   reportForm,
   reportReceived,
@@ -72,7 +74,11 @@ import {
   selfEvaluationForm,
   selfEvaluationReceived,
   type PeriodChoice,
+  type ThreadView,
   type TimelineEntry,
+  ANSWERS_LISTED,
+  ATTACHMENTS_LISTED,
+  THREADS_LISTED,
 } from '../../cards/reports';
 import { welcomeCard } from '../../cards/welcome';
 import type { AttachedFile, ReceiptFiles } from '../../cards/attachments';
@@ -82,6 +88,7 @@ import {
   commentForm,
   commentSentCard,
   commentToContactCard,
+  guidanceThreadCard,
   type CommentTarget,
 } from '../../cards/guidance';
 import { GUIDANCE_ANSWER_FIELD, GUIDANCE_COMMENT_FIELD } from '../../cards/guidance.form';
@@ -208,6 +215,8 @@ export const GALLERY_BUILDERS = [
   'reportReceived',
   'selfEvaluationReceived',
   'historyCard',
+  'periodGuidanceCard',
+  'periodFilesCard',
   'selfEvaluationForm',
   'reportsOverviewCard',
   'scheduleCard',
@@ -241,6 +250,7 @@ export const GALLERY_BUILDERS = [
   'commentToContactCard',
   'answerSentCard',
   'answerNoticeCard',
+  'guidanceThreadCard',
   'judgeDigestCard',
   'questionReminderCard',
 ] as const;
@@ -566,6 +576,99 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
     'timeline',
     entries,
     ...pages((offset) => historyCard({ project: label, entries, offset, page: historyPage }), 'rpt.history'),
+  );
+  // The same periods as a judge reads them one-to-one: each with the most comments listed, each with long answers
+  // (more than are listed), the most files listed with the longest names, and the buttons to comment and answer.
+  const thread = (i: number): ThreadView => ({
+    id: `gdc_${String(i).padStart(20, '0')}`,
+    subject: i % 2 ? 'self_evaluation' : 'report',
+    author: s.person(),
+    body: s.typed(GUIDANCE_COMMENT_FIELD.max),
+    needsAnswer: true,
+    createdAt: stamp,
+    answers: Array.from({ length: ANSWERS_LISTED + 3 }, () => ({
+      author: s.person(),
+      body: s.typed(GUIDANCE_ANSWER_FIELD.max),
+      createdAt: stamp,
+    })),
+    reply: { a: 'gd.reply', c: `gdc_${String(i).padStart(20, '0')}` },
+  });
+  const guided: TimelineEntry[] = entries.map((e, i) => ({
+    ...e,
+    threads: Array.from({ length: THREADS_LISTED }, (_, j) => thread(i * 10 + j)),
+    olderThreads: 7,
+    attachments: Array.from({ length: ATTACHMENTS_LISTED + 2 }, (_, j) => ({
+      id: `att_${String(i * 100 + j).padStart(20, '0')}`,
+      subject: j % 2 ? ('self_evaluation' as const) : ('report' as const),
+      name: `${s.typed(251)}.pdf`,
+      size: '99.9 MB',
+    })),
+    period: {
+      guidance: { a: 'rpt.guidance', p: label.id, period: PERIODS[0]!.code },
+      files: { a: 'rpt.files', p: label.id, period: PERIODS[0]!.code },
+    },
+    comment: {
+      report: { a: 'gd.open', p: label.id, period: PERIODS[0]!.code, s: 'report' },
+      selfEvaluation: { a: 'gd.open', p: label.id, period: PERIODS[0]!.code, s: 'self_evaluation' },
+    },
+  }));
+  addView(
+    'historyCard',
+    'timeline with guidance and files',
+    guided,
+    ...pages((offset) => historyCard({ project: label, entries: guided, offset, page: historyPage }), 'rpt.history'),
+  );
+  const allThreads = Array.from({ length: 12 }, (_, i) => thread(i));
+  const guidancePage = (o: number): ActionValue => ({ a: 'rpt.guidance', p: label.id, period: PERIODS[0]!.code, o });
+  addView(
+    'periodGuidanceCard',
+    '12 comments in full',
+    allThreads,
+    ...pages(
+      (offset) =>
+        periodGuidanceCard({
+          project: label,
+          periodName: periodText(PERIODS[0]!),
+          threads: allThreads,
+          offset,
+          page: guidancePage,
+        }),
+      'rpt.guidance',
+    ),
+  );
+  add(
+    'periodGuidanceCard',
+    'none yet',
+    periodGuidanceCard({ project: label, periodName: periodText(PERIODS[0]!), threads: [], page: guidancePage }),
+  );
+  const MOST_FILES = 50;
+  const allFiles = Array.from({ length: MOST_FILES }, (_, j) => ({
+    id: `att_${String(j).padStart(20, '0')}`,
+    subject: j % 2 ? ('self_evaluation' as const) : ('report' as const),
+    name: `${s.typed(251)}.pdf`,
+    size: '99.9 MB',
+  }));
+  const filesPage = (o: number): ActionValue => ({ a: 'rpt.files', p: label.id, period: PERIODS[0]!.code, o });
+  addView(
+    'periodFilesCard',
+    `${MOST_FILES} files with the longest names`,
+    allFiles,
+    ...pages(
+      (offset) =>
+        periodFilesCard({
+          project: label,
+          periodName: periodText(PERIODS[0]!),
+          files: allFiles,
+          offset,
+          page: filesPage,
+        }),
+      'rpt.files',
+    ),
+  );
+  add(
+    'periodFilesCard',
+    'none yet',
+    periodFilesCard({ project: label, periodName: periodText(PERIODS[0]!), files: [], page: filesPage }),
   );
   // Self-evaluations without a report, and periods with nothing yet.
   const sparse: TimelineEntry[] = PERIODS.map((p) => ({
@@ -1353,6 +1456,24 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
         answer: s.typed(GUIDANCE_ANSWER_FIELD.max),
       }),
     );
+    const answers = Array.from({ length: 25 }, () => ({
+      author: s.person(),
+      body: s.typed(GUIDANCE_ANSWER_FIELD.max),
+      createdAt: stamp,
+    }));
+    const threadCard = (offset: number, list = answers) =>
+      guidanceThreadCard({
+        target: target('report'),
+        author: s.person(),
+        body: s.typed(GUIDANCE_COMMENT_FIELD.max),
+        needsAnswer: true,
+        createdAt: stamp,
+        answers: list,
+        offset,
+        commentId,
+      });
+    addView('guidanceThreadCard', '25 full answers', answers, ...pages((o) => threadCard(o), 'gd.thread'));
+    add('guidanceThreadCard', 'no answer yet', threadCard(0, []));
     add(
       'answerNoticeCard',
       'full comment and answer',

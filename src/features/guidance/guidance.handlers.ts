@@ -18,9 +18,10 @@ import {
   commentForm,
   commentSentCard,
   commentToContactCard,
+  guidanceThreadCard,
 } from '../../../cards/guidance';
 import { parseAnswer, parseComment } from '../../../cards/guidance.form';
-import { projectLabel } from '../reports';
+import { canReadProject, projectLabel } from '../reports';
 import { localDateTimeOf } from '../../competition/calendar';
 import { type Competition, trackByCode, unitShortName } from '../../competition/competition';
 import { problemsText } from '../../core/forms';
@@ -381,9 +382,60 @@ export const replyCommentAction: CardActionSpec<'gd.reply'> = {
   },
 };
 
+/** A comment and its answers in full (the timeline's 查看完整对话), for whoever may read the project's timeline. */
+export const threadAction: CardActionSpec<'gd.thread'> = {
+  action: 'gd.thread',
+  audience: ['contact', 'judge', 'oversight'],
+  async run(ctx, v) {
+    const s = ctx.services;
+    const c = await s.competition();
+    const thread = await s.repos.guidance.threadOf(v.c);
+    if (!thread) refuse('guidance.no_comment', '找不到这条指导意见。', 'This comment does not exist.');
+    const p = await activeProject(s, thread!.projectId);
+    if (!canReadProject(ctx.roles, p))
+      refuse(
+        'guidance.not_reader',
+        `你不能查看项目 ${p.code} 的指导意见。`,
+        `You may not read the guidance on ${p.code}.`,
+      );
+    const w = periodWindows(c).find((x) => x.code === thread!.period);
+    const names = await s.repos.people.peopleNames([
+      ...new Set([thread!.authorOpenId, ...thread!.answers.map((a) => a.authorOpenId)]),
+    ]);
+    const unit = unitShortName(c, p.unit);
+    const stamp = (ms: number) => localDateTimeOf(ms, c.timeZone);
+    // From the timeline it opens below it; its own page buttons (with an offset) turn the page in place.
+    return (v.o === undefined ? answerBeside : answerClick)(
+      ctx,
+      guidanceThreadCard({
+        target: {
+          project: projectLabel(c, p),
+          period: thread!.period,
+          periodName: w ? text(w.name, w.nameEn) : text(thread!.period, thread!.period),
+          subject: thread!.subject,
+        },
+        author: names.get(thread!.authorOpenId) ?? `评委 Judge (${p.track})`,
+        body: thread!.body,
+        needsAnswer: thread!.needsAnswer,
+        createdAt: stamp(thread!.createdAt),
+        answers: thread!.answers.map((a) => ({
+          author: names.get(a.authorOpenId) ?? `${unit}联络员 Contact of ${unit}`,
+          body: a.body,
+          createdAt: stamp(a.createdAt),
+        })),
+        offset: v.o,
+        commentId: thread!.id,
+      }),
+      text(`项目 ${p.code} 的指导意见与回复`, `the guidance on ${p.code} and its answers`),
+      'guidance-thread',
+    );
+  },
+};
+
 export const GUIDANCE_ACTIONS = [
   openCommentAction,
   submitCommentAction,
   answerCommentAction,
   replyCommentAction,
+  threadAction,
 ] as const;

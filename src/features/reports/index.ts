@@ -11,3 +11,5 @@ export {
 export { owedFormCard } from './reports.handlers';
 /** How cards name a project (code, name, track, unit). */
 export { label as projectLabel } from './reports.handlers';
+/** Who may read a project's timeline (and so its guidance and attachments). */
+export { canRead as canReadProject } from './reports.handlers';

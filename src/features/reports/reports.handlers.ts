@@ -15,7 +15,11 @@ import {
   selfEvaluationForm,
   selfEvaluationReceived,
   type PeriodChoice,
+  periodFilesCard,
+  periodGuidanceCard,
   THREADS_LISTED,
+  type AttachmentView,
+  type ThreadView,
   type ProjectLabel,
   type TimelineEntry,
 } from '../../../cards/reports';
@@ -104,7 +108,7 @@ export function label(c: Competition, p: Project): ProjectLabel {
 const periodName = (p: PeriodWindow): Text => text(p.name, p.nameEn);
 
 /** Who may read a project's reports: its unit's contacts, its track's judges, the office and the leadership. */
-function canRead(roles: Roles, p: Project): boolean {
+export function canRead(roles: Roles, p: Project): boolean {
   return roles.office || roles.leader || roles.contactOf.includes(p.unit) || roles.judgeOf.includes(p.track);
 }
 
@@ -208,6 +212,52 @@ const sizeText = (bytes: number): string =>
  * A project's timeline as `viewer` may see it. Guidance and attachments are shown only one-to-one (`private`): a
  * timeline posted in a group would show them to whoever is in it. A judge of the track gets the buttons to comment.
  */
+/**
+ * A project's guidance threads and live attachments as the timeline and its period cards show them to `viewer`: a
+ * contact of the unit gets the button to answer each comment.
+ */
+async function guidanceAndFilesOf(s: BotServices, c: Competition, p: Project, roles: Roles) {
+  const threads = await s.repos.guidance.threadsOf(p.id);
+  const files = await s.repos.attachments.attachmentsOfProject(p.id);
+  const names = await s.repos.people.peopleNames([
+    ...new Set(threads.flatMap((t) => [t.authorOpenId, ...t.answers.map((a) => a.authorOpenId)])),
+  ]);
+  const nameOf = (openId: string) => names.get(openId) ?? text('（未登记姓名）', '(name unknown)').zh;
+  const contact = roles.contactOf.includes(p.unit);
+  const stamp = (ms: number) => localDateTimeOf(ms, c.timeZone);
+  const threadViews = (period: string): ThreadView[] =>
+    threads
+      .filter((t) => t.period === period)
+      .map((t) => ({
+        id: t.id,
+        subject: t.subject,
+        author: nameOf(t.authorOpenId),
+        body: t.body,
+        needsAnswer: t.needsAnswer,
+        createdAt: stamp(t.createdAt),
+        ...(contact ? { reply: { a: 'gd.reply' as const, c: t.id } } : {}),
+        answers: t.answers.map((a) => ({
+          author: nameOf(a.authorOpenId),
+          body: a.body,
+          createdAt: stamp(a.createdAt),
+        })),
+      }));
+  const fileViews = (period: string): AttachmentView[] =>
+    files
+      .filter((f) => f.subject !== 'award' && f.subjectKey === period)
+      .map((f) => ({
+        id: f.id,
+        subject: f.subject === 'self_evaluation' ? ('self_evaluation' as const) : ('report' as const),
+        name: f.fileName,
+        size: sizeText(f.sizeBytes),
+      }));
+  return { threadViews, fileViews };
+}
+
+/**
+ * A project's timeline as `viewer` may see it. Guidance and attachments are shown only one-to-one (`private`): a
+ * timeline posted in a group would show them to whoever is in it. A judge of the track gets the buttons to comment.
+ */
 async function timeline(
   s: BotServices,
   c: Competition,
@@ -218,14 +268,8 @@ async function timeline(
   const now = s.clock.now();
   const reports = await s.repos.reports.reportsOf(p.id);
   const selfs = await s.repos.reports.latestSelfEvaluations(p.id);
-  const threads = viewer.private ? await s.repos.guidance.threadsOf(p.id) : [];
-  const files = viewer.private ? await s.repos.attachments.attachmentsOfProject(p.id) : [];
-  const names = await s.repos.people.peopleNames([
-    ...new Set(threads.flatMap((t) => [t.authorOpenId, ...t.answers.map((a) => a.authorOpenId)])),
-  ]);
-  const nameOf = (openId: string) => names.get(openId) ?? text('（未登记姓名）', '(name unknown)').zh;
+  const extra = viewer.private ? await guidanceAndFilesOf(s, c, p, viewer.roles) : undefined;
   const judge = viewer.private && viewer.roles.judgeOf.includes(p.track);
-  const contact = viewer.private && viewer.roles.contactOf.includes(p.unit);
   const max = c.file.rubric.reduce((n, r) => n + r.max, 0);
   const stamp = (ms: number) => localDateTimeOf(ms, c.timeZone);
   const entries: TimelineEntry[] = periodWindows(c)
@@ -234,7 +278,7 @@ async function timeline(
       const mine = reports.filter((r) => r.period === w.code);
       const latest = mine.at(-1);
       const sev = selfs.find((x) => x.period === w.code);
-      const onPeriod = threads.filter((t) => t.period === w.code);
+      const onPeriod = extra?.threadViews(w.code) ?? [];
       const shown = onPeriod.slice(-THREADS_LISTED);
       return {
         periodName: periodName(w),
@@ -248,28 +292,13 @@ async function timeline(
           justification: sev.justification,
           submittedAt: stamp(sev.submittedAt),
         },
-        threads: shown.map((t) => ({
-          subject: t.subject,
-          author: nameOf(t.authorOpenId),
-          body: t.body,
-          needsAnswer: t.needsAnswer,
-          createdAt: stamp(t.createdAt),
-          ...(contact ? { reply: { a: 'gd.reply' as const, c: t.id } } : {}),
-          answers: t.answers.map((a) => ({
-            author: nameOf(a.authorOpenId),
-            body: a.body,
-            createdAt: stamp(a.createdAt),
-          })),
-        })),
+        threads: shown,
         olderThreads: onPeriod.length - shown.length,
-        attachments: files
-          .filter((f) => f.subject !== 'award' && f.subjectKey === w.code)
-          .map((f) => ({
-            id: f.id,
-            subject: f.subject === 'self_evaluation' ? ('self_evaluation' as const) : ('report' as const),
-            name: f.fileName,
-            size: sizeText(f.sizeBytes),
-          })),
+        attachments: extra?.fileViews(w.code) ?? [],
+        period: {
+          guidance: { a: 'rpt.guidance' as const, p: p.id, period: w.code },
+          files: { a: 'rpt.files' as const, p: p.id, period: w.code },
+        },
         comment: judge
           ? {
               ...(latest ? { report: { a: 'gd.open' as const, p: p.id, period: w.code, s: 'report' as const } } : {}),
@@ -689,6 +718,63 @@ export const historyAction: CardActionSpec<'rpt.history'> = {
   },
 };
 
+/** The period of a project's timeline a button names, refused when the competition no longer has it. */
+function periodOf(c: Competition, code: string): PeriodWindow {
+  const w = periodWindows(c).find((x) => x.code === code);
+  if (!w) refuse('reports.unknown_period', '这个期次已不存在。', 'This period no longer exists.');
+  return w!;
+}
+
+/** A period's guidance on a card of its own (the timeline's 全部指导意见): below the timeline, then paged in place. */
+export const periodGuidanceAction: CardActionSpec<'rpt.guidance'> = {
+  action: 'rpt.guidance',
+  audience: ['contact', 'judge', 'oversight'] as const,
+  async run(ctx, v) {
+    const s = ctx.services;
+    const c = await s.competition();
+    const p = await projectFor(s, c, ctx.roles, v.p, 'read');
+    const w = periodOf(c, v.period);
+    const { threadViews } = await guidanceAndFilesOf(s, c, p, ctx.roles);
+    return (v.o === undefined ? answerBeside : answerClick)(
+      ctx,
+      periodGuidanceCard({
+        project: label(c, p),
+        periodName: periodName(w),
+        threads: threadViews(w.code),
+        offset: v.o,
+        page: (o) => ({ a: 'rpt.guidance', p: p.id, period: w.code, o }),
+      }),
+      text(`项目 ${p.code}「${w.name}」的指导意见`, `the guidance on ${p.code}, ${w.nameEn}`),
+      'period-guidance',
+    );
+  },
+};
+
+/** A period's attachments on a card of their own (the timeline's 全部附件): below the timeline, then paged in place. */
+export const periodFilesAction: CardActionSpec<'rpt.files'> = {
+  action: 'rpt.files',
+  audience: ['contact', 'judge', 'oversight'] as const,
+  async run(ctx, v) {
+    const s = ctx.services;
+    const c = await s.competition();
+    const p = await projectFor(s, c, ctx.roles, v.p, 'read');
+    const w = periodOf(c, v.period);
+    const { fileViews } = await guidanceAndFilesOf(s, c, p, ctx.roles);
+    return (v.o === undefined ? answerBeside : answerClick)(
+      ctx,
+      periodFilesCard({
+        project: label(c, p),
+        periodName: periodName(w),
+        files: fileViews(w.code),
+        offset: v.o,
+        page: (o) => ({ a: 'rpt.files', p: p.id, period: w.code, o }),
+      }),
+      text(`项目 ${p.code}「${w.name}」的附件`, `the attachments of ${p.code}, ${w.nameEn}`),
+      'period-files',
+    );
+  },
+};
+
 export const overviewAction: CardActionSpec<'rpt.overview'> = {
   action: 'rpt.overview',
   audience: ['judge', 'oversight'] as const,
@@ -929,6 +1015,8 @@ export const REPORT_ACTIONS = [
   openReportAction,
   submitReportAction,
   historyAction,
+  periodGuidanceAction,
+  periodFilesAction,
   overviewAction,
   openSelfEvaluationAction,
   submitSelfEvaluationAction,

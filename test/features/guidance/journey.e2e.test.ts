@@ -7,6 +7,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rememberPerson } from '../../../src/core/people.repository';
+import { addAttachment } from '../../../src/features/attachments/attachments.repository';
+import { insertAnswer, insertComment } from '../../../src/features/guidance/guidance.repository';
 import type { Project } from '../../../src/core/projects.repository';
 import type { RecordedMessage } from '../../../src/emulator/types';
 import { json, toastText } from '../../support/cards';
@@ -188,5 +190,86 @@ describe('guidance and evidence files: the whole journey', () => {
     ]);
     expect(files[0]!['文件名 File name']).toBe('5月办结台账.pdf');
     expect(files[0]!['消息 Message id']).toBe(pdfRow.message_id);
+  });
+});
+
+describe('a period with more guidance and files than the timeline lists', () => {
+  it('全部指导意见, 查看完整对话 and 全部附件 open every comment, answer and file below the timeline, to its readers only', async () => {
+    const now = at('2024-05-22 09:00:00');
+    h.container.clock.set(now);
+    const comments = [];
+    for (let i = 1; i <= 4; i++) {
+      const { comment } = await insertComment(db.db, {
+        competitionId: 'shanghai-2024',
+        projectId: project.id,
+        period: '2024-05',
+        subject: 'report',
+        authorOpenId: JUDGE,
+        body: `第 ${i} 条意见`,
+        needsAnswer: i === 4,
+        formKey: `more${i}aaaaaaaa`,
+        at: now + i * 1000,
+      });
+      comments.push(comment);
+    }
+    for (let i = 1; i <= 3; i++)
+      await insertAnswer(db.db, {
+        competitionId: 'shanghai-2024',
+        commentId: comments[1]!.id,
+        authorOpenId: CONTACT,
+        body: `第 ${i} 条回复`,
+        formKey: `ans${i}aaaaaaaaa`,
+        at: now + 10_000 + i * 1000,
+      });
+    for (let i = 1; i <= 11; i++)
+      await addAttachment(db.db, 'shanghai-2024', {
+        projectId: project.id,
+        subject: 'report',
+        subjectKey: '2024-05',
+        messageId: `om_more_${i}`,
+        resourceKey: `file_more_${i}`,
+        resourceType: 'file',
+        fileName: `佐证材料${i}.pdf`,
+        sizeBytes: 1024 * i,
+        contentType: 'application/pdf',
+        addedBy: CONTACT,
+        addedAt: now + 20_000 + i * 1000,
+      });
+
+    const office = await h.say(OFFICE, `进展 ${project.code}`);
+    const seen = json(office.content);
+    // The newest three comments, the newest two answers of a thread, the first ten files; buttons to all of them.
+    expect(seen).toContain('第 4 条意见');
+    expect(seen).not.toContain('第 1 条意见');
+    expect(seen).not.toContain('第 1 条回复');
+    expect(seen).toContain('第 3 条回复');
+    expect(seen).not.toContain('佐证材料12');
+    for (const label of ['全部指导意见（5）', '全部附件（13）', '查看完整对话']) expect(seen).toContain(label);
+
+    const below = async (button: string) => {
+      const from = mark();
+      expect(toastText(await h.click(office.messageId, OFFICE, button))).toContain('已在下方打开');
+      await h.settle();
+      return json(toPerson(OFFICE, from)[0]?.content);
+    };
+    const guidance = await below('全部指导意见（5）');
+    for (const s of [COMMENT, '第 1 条意见', '第 4 条意见']) expect(guidance).toContain(s);
+    const files = await below('全部附件（13）');
+    for (const s of ['5月办结台账.pdf', '佐证材料1.pdf', '佐证材料11.pdf']) expect(files).toContain(s);
+    const thread = await below('查看完整对话');
+    for (const s of ['第 2 条意见', '第 1 条回复', '第 2 条回复', '第 3 条回复']) expect(thread).toContain(s);
+
+    // Another unit's contact, with the buttons' values posted by hand: refused, nothing sent.
+    const from = mark();
+    for (const value of [
+      { a: 'rpt.guidance', p: project.id, period: '2024-05' },
+      { a: 'rpt.files', p: project.id, period: '2024-05' },
+      { a: 'gd.thread', c: comments[1]!.id },
+    ]) {
+      const forged = await h.lark.cardAction({ messageId: office.messageId, operator: OTHER_UNIT, value });
+      expect(toastText(forged)).toMatch(/不能查看|没有权限/);
+    }
+    await h.settle();
+    expect(toPerson(OTHER_UNIT, from)).toEqual([]);
   });
 });
