@@ -29,7 +29,11 @@ export const FILES_LISTED = 10;
 
 /** A size as people read it: 12 KB, 1.2 MB. */
 export const fileSize = (bytes: number): string =>
-  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(1)} MB`
+    : bytes >= 1024
+      ? `${Math.round(bytes / 1024)} KB`
+      : `${bytes} B`;
 
 export interface ReceiptFiles {
   subject: AttachmentSubject;

@@ -87,7 +87,7 @@ export function judgeDigestCard(view: JudgeDigestView): Card {
       markdown(
         text(
           `自 ${view.since} 以来，你评审的赛道（${tracks.zh}）有 **${total}** 个项目有新内容：报告 ${reports} 份 · 自评 ${selfs} 份 · 指导意见回复 ${answers} 条。`,
-          `Since ${view.since}, **${total}** ${total > 1 ? 'projects' : 'project'} in your tracks (${tracks.en}) have news: ${reports} ${reports === 1 ? 'report' : 'reports'} · ${selfs} ${selfs === 1 ? 'self-evaluation' : 'self-evaluations'} · ${answers} ${answers === 1 ? 'answer' : 'answers'} to guidance.`,
+          `Since ${view.since}, **${total}** ${total > 1 ? 'projects' : 'project'} in your tracks (${tracks.en}) ${total > 1 ? 'have' : 'has'} news: ${reports} ${reports === 1 ? 'report' : 'reports'} · ${selfs} ${selfs === 1 ? 'self-evaluation' : 'self-evaluations'} · ${answers} ${answers === 1 ? 'answer' : 'answers'} to guidance.`,
         ),
       ),
     ];

@@ -52,8 +52,8 @@ function targetLines(t: CommentTarget): Element[] {
     projectLine(t.project),
     markdown(
       text(
-        `赛道：${md(t.project.trackName)} · ${md(t.project.unitName)}\n对象：${md(t.periodName.zh)}的${SUBJECT[t.subject].zh}`,
-        `Track: ${md(t.project.trackNameEn)} · ${md(t.project.unitName)}\nOn: the ${SUBJECT[t.subject].en} of ${md(t.periodName.en)}`,
+        `赛道：${md(t.project.trackName)} · ${md(t.project.unitName)}\n针对：${md(t.periodName.zh)} · ${SUBJECT[t.subject].zh}`,
+        `Track: ${md(t.project.trackNameEn)} · ${md(t.project.unitName)}\nOn: ${md(t.periodName.en)} · ${SUBJECT[t.subject].en}`,
       ),
     ),
   ];
@@ -192,12 +192,12 @@ export function commentToContactCard(view: {
       markdown(
         view.needsAnswer
           ? text(
-              '评委请你回复：请在下方填写后提交。回复会通知评委，并记入进展记录（竞赛办和领导小组可见）。',
-              'The judge asks for your answer: write it below and submit. The judge is told, and it is kept in the timeline (seen by the office and the leadership).',
+              '评委请你回复：请在下方填写后提交。回复会通知评委，并记入进展记录（竞赛办和领导小组可见）。要补充文件或图片，回复这张卡片发送即可，会附到评委所指的材料。',
+              'The judge asks for your answer: write it below and submit. The judge is told, and it is kept in the timeline (seen by the office and the leadership). To add files or pictures, send them as a reply to this card: they are attached to what the judge commented on.',
             )
           : text(
-              '如需回复可在此填写：回复会通知评委，并记入进展记录（竞赛办和领导小组可见）。',
-              'If you wish to answer, write it here: the judge is told, and it is kept in the timeline (seen by the office and the leadership).',
+              '如需回复可在此填写：回复会通知评委，并记入进展记录（竞赛办和领导小组可见）。要补充文件或图片，回复这张卡片发送即可。',
+              'If you wish to answer, write it here: the judge is told, and it is kept in the timeline (seen by the office and the leadership). To add files or pictures, send them as a reply to this card.',
             ),
       ),
       {

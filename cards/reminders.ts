@@ -109,11 +109,11 @@ const questionLine = (q: OpenQuestion): Text => {
   const what = q.subject === 'self_evaluation' ? text('自评', 'self-evaluation') : text('报告', 'report');
   return q.overdue
     ? text(
-        `· ${q.code} · ${md(q.period.zh)}${what.zh} · ${q.askedOn} 提出，应于 ${q.answerBy} 前回复（已逾期）`,
+        `· ${q.code} · ${md(q.period.zh)}${what.zh} · ${q.askedOn} 提出，最晚应于 ${q.answerBy} 当天回复（已逾期）`,
         `· ${q.code} · ${md(q.period.en)} ${what.en} · asked on ${q.askedOn}, to answer by ${q.answerBy} (overdue)`,
       )
     : text(
-        `· ${q.code} · ${md(q.period.zh)}${what.zh} · ${q.askedOn} 提出，请于 ${q.answerBy} 前回复`,
+        `· ${q.code} · ${md(q.period.zh)}${what.zh} · ${q.askedOn} 提出，请最晚于 ${q.answerBy} 当天回复`,
         `· ${q.code} · ${md(q.period.en)} ${what.en} · asked on ${q.askedOn}, to answer by ${q.answerBy}`,
       );
 };

@@ -343,8 +343,8 @@ function threadElements(threads: readonly ThreadView[]): Element[] {
     out.push(
       markdown(
         text(
-          `**指导意见** （${SUBJECT[t.subject].zh}）· ${t.createdAt}${state.zh}`,
-          `**Guidance** (${SUBJECT[t.subject].en}) · ${t.createdAt}${state.en}`,
+          `**指导意见** · ${SUBJECT[t.subject].zh} · ${t.createdAt}${state.zh}`,
+          `**Guidance** · ${SUBJECT[t.subject].en} · ${t.createdAt}${state.en}`,
         ),
       ),
       userText(`${t.author}：${t.body}`),
@@ -359,9 +359,7 @@ function threadElements(threads: readonly ThreadView[]): Element[] {
     if (t.reply)
       buttons.push(
         button(
-          t.needsAnswer && !t.answers.length
-            ? text('回复这条意见', 'Answer this comment')
-            : text('补充回复', 'Add an answer'),
+          t.answers.length ? text('补充回复', 'Add an answer') : text('回复这条意见', 'Answer this comment'),
           t.reply,
           t.needsAnswer && !t.answers.length ? 'primary' : 'default',
         ),
@@ -436,6 +434,8 @@ export function historyCard(view: {
   entries: TimelineEntry[];
   offset?: number;
   page: (offset: number) => ActionValue;
+  /** Posted in a group: guidance and attachments are left out, and the card says where to read them. */
+  inGroup?: boolean;
 }): Card {
   const total = view.entries.length;
   const offset = Math.min(view.offset ?? 0, Math.max(0, total - 1));
@@ -450,6 +450,15 @@ export function historyCard(view: {
         ),
       ),
     ];
+    if (view.inGroup && total)
+      elements.push(
+        markdown(
+          text(
+            '评委指导意见和附件只在与我的单聊中显示：在单聊中发送「进展 项目编号」查看。',
+            'The judges\' guidance and the attachments show only in a one-to-one chat with me: send "progress" with the project code there.',
+          ),
+        ),
+      );
     for (const e of shown) elements.push(...entryElements(e, compact));
     if (!total) elements.push(markdown(text('还没有需要填报的期次。', 'No reporting period has opened yet.')));
     elements.push(
@@ -723,8 +732,8 @@ export function periodGuidanceCard(view: {
         divider(),
         markdown(
           text(
-            `**指导意见** （${SUBJECT[t.subject].zh}）· ${t.createdAt}${state.zh} · ${t.answers.length} 条回复`,
-            `**Guidance** (${SUBJECT[t.subject].en}) · ${t.createdAt}${state.en} · ${t.answers.length} answer(s)`,
+            `**指导意见** · ${SUBJECT[t.subject].zh} · ${t.createdAt}${state.zh} · ${t.answers.length} 条回复`,
+            `**Guidance** · ${SUBJECT[t.subject].en} · ${t.createdAt}${state.en} · ${t.answers.length === 1 ? '1 answer' : `${t.answers.length} answers`}`,
           ),
         ),
         userText(`${t.author}：${t.body}`),

@@ -44,7 +44,7 @@ import { SCORING_ACTIONS, SCORING_COMMANDS } from './features/scoring/scoring.ha
 import { RANKING_ACTIONS, RANKING_COMMANDS } from './features/rankings/rankings.handlers';
 import { AWARD_ACTIONS, AWARD_COMMANDS, awardAttachSubject } from './features/awards/awards.handlers';
 import { attachmentFeature } from './features/attachments/attachments.handlers';
-import { GUIDANCE_ACTIONS } from './features/guidance';
+import { commentCardItem, GUIDANCE_ACTIONS } from './features/guidance';
 import { runScheduledSummaries } from './features/summaries/summaries.service';
 import { OutboxSender, type SenderOptions } from './lark/outbox.sender';
 import type { VerifySettings } from './lark/verify';
@@ -125,6 +125,7 @@ export const COMMANDS: readonly CommandSpec[] = [
  */
 export const ATTACHMENTS = attachmentFeature(
   async (s, target, viewer) => (await reportAttachSubject(s, target)) ?? (await awardAttachSubject(s, target, viewer)),
+  commentCardItem,
 );
 
 /** Every card action. */

@@ -312,7 +312,22 @@ export async function deleteOutboxOf(db: Db, competitionId: string): Promise<num
 }
 
 /** This repository for handlers and services, bound to the database (src/platform/store.ts). */
+/** What the bot sent as `messageId` (its purpose and content), when the outbox still holds it. */
+export async function sentMessage(
+  db: Db,
+  messageId: string,
+): Promise<{ purpose: string; receiveId: string; content: string } | undefined> {
+  const r = await db
+    .selectFrom('outbox')
+    .select(['purpose', 'receive_id', 'content'])
+    .where('message_id', '=', messageId)
+    .where('status', '=', 'sent')
+    .executeTakeFirst();
+  return r && { purpose: r.purpose, receiveId: r.receive_id, content: r.content };
+}
+
 export const outboxRepository = {
+  sentMessage,
   enqueueMessages,
   isEnqueued,
   outboxCounts,

@@ -24,6 +24,8 @@ import {
   LARK_DOWNLOAD_TOO_LARGE,
   maxBytes,
   noTarget,
+  notAReceipt,
+  pastWindow,
   PATCHABLE_MS,
   refusedBeforeDownload,
   tooLarge,
@@ -80,8 +82,8 @@ async function patchReceipt(
   subject: AttachSubject,
   key: string,
 ): Promise<void> {
-  // Past 14 days Lark refuses the patch (230031): the reply has said what is attached.
-  if (s.clock.now() - shownAt > PATCHABLE_MS) return;
+  // Past 14 days Lark refuses the patch (230031): the reply has said what is attached. No receipt: nothing to redraw.
+  if (!receiptMessageId || s.clock.now() - shownAt > PATCHABLE_MS) return;
   const card = await subject.receipt();
   if (!card) return;
   await s.enqueue([
@@ -113,10 +115,39 @@ async function measure(
   }
 }
 
-export function attachmentFeature(resolve: AttachSubjectResolver): {
+/**
+ * What a message other than a receipt takes files for: a judge's comment card (files sent in reply to it attach to the
+ * report or self-evaluation it is on). Handed in by the composition root, as the resolver is.
+ */
+export type ReplyItemResolver = (
+  s: BotServices,
+  messageId: string,
+) => Promise<Pick<AttachTarget, 'projectId' | 'subject' | 'subjectKey'> | undefined>;
+
+export function attachmentFeature(
+  resolve: AttachSubjectResolver,
+  replyItem: ReplyItemResolver = async () => undefined,
+): {
   intake: ResourceMessageSpec;
   actions: readonly CardActionSpec<any>[];
 } {
+  /** The item a reply is for: the receipt replied to, or the item of a card that takes files (its receipt, if any). */
+  const targetOfReply = async (s: BotServices, messageId: string): Promise<AttachTarget | undefined> => {
+    const receipt = await s.repos.attachments.targetOfMessage(messageId);
+    if (receipt) return receipt;
+    const item = await replyItem(s, messageId);
+    if (!item) return undefined;
+    return (
+      (await s.repos.attachments.latestTargetOf(item.projectId, item.subject, item.subjectKey)) ?? {
+        ...item,
+        // No receipt of it to redraw.
+        messageId: '',
+        openId: '',
+        createdAt: 0,
+      }
+    );
+  };
+
   const intake: ResourceMessageSpec = {
     async run(ctx) {
       const s = ctx.services;
@@ -125,12 +156,20 @@ export function attachmentFeature(resolve: AttachSubjectResolver): {
       const c = await s.competition();
       const limits = c.file.attachments;
       const now = s.clock.now();
-      // A reply to a receipt, however old; otherwise the receipt this person was shown last, within the window.
-      const replied = e.parentId ? await s.repos.attachments.targetOfMessage(e.parentId) : undefined;
+      // A reply to a receipt, however old, or to a card that takes files for an item (a judge's comment: the item's
+      // latest receipt is redrawn, if any); otherwise the receipt this person was shown last, within the window.
+      const replied = e.parentId ? await targetOfReply(s, e.parentId) : undefined;
+      if (e.parentId && !replied) {
+        const t = notAReceipt(limits);
+        refuse('attachments.not_a_receipt', t.zh, t.en);
+      }
       const target =
         replied ?? (await s.repos.attachments.latestTarget(s.competitionId, e.senderOpenId, windowStart(now, limits)));
       if (!target) {
-        const t = noTarget(limits);
+        // Say which receipt to reply to when the window has passed; else how attaching works.
+        const earlier = await s.repos.attachments.latestTarget(s.competitionId, e.senderOpenId, 0);
+        const item = earlier && (await resolve(s, earlier, { roles: ctx.roles, openId: e.senderOpenId }));
+        const t = item ? pastWindow(item.name, limits) : noTarget(limits);
         refuse('attachments.no_target', t.zh, t.en);
       }
       const subject = await resolve(s, target!, { roles: ctx.roles, openId: e.senderOpenId });

@@ -117,6 +117,24 @@ export async function latestTarget(
   return r && toTarget(r);
 }
 
+/** The receipt card of this item shown last to anyone (the card to redraw when a file comes another way). */
+export async function latestTargetOf(
+  db: Db,
+  projectId: string,
+  subject: AttachmentSubject,
+  subjectKey: string,
+): Promise<AttachTarget | undefined> {
+  const r = await db
+    .selectFrom('attach_targets')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('subject', '=', subject)
+    .where('subject_key', '=', subjectKey)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  return r && toTarget(r);
+}
+
 /** Attaches a resource unless this message's resource is attached already; returns it and whether it is new. */
 export async function addAttachment(
   db: Db,
@@ -226,6 +244,7 @@ export const attachmentsRepository = {
   rememberTarget,
   targetOfMessage,
   latestTarget,
+  latestTargetOf,
   addAttachment,
   findAttachment,
   attachmentsOf,

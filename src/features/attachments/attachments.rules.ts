@@ -59,6 +59,22 @@ export function noTarget(l: AttachmentLimits): Text {
   );
 }
 
+/** A file sent after the window, with no reply: say which receipt to reply to. */
+export function pastWindow(name: Text, l: AttachmentLimits): Text {
+  return text(
+    `这个文件没有附上：距离${name.zh}的回执已超过 ${l.windowMinutes} 分钟。请在那张回执卡片上点「回复」再发送文件，就会附到它。`,
+    `This file was not attached: more than ${l.windowMinutes} minutes have passed since the receipt of ${name.en}. Send it as a reply to that receipt card and it will be attached.`,
+  );
+}
+
+/** A file sent in reply to a message that takes no files. */
+export function notAReceipt(l: AttachmentLimits): Text {
+  return text(
+    `这个文件没有附上：你回复的消息不收附件。请回复进展报告、自评或表彰材料的回执卡片（或评委指导意见卡片）发送；刚提交的回执在 ${l.windowMinutes} 分钟内也可以直接发送。`,
+    `This file was not attached: the message you replied to takes no files. Reply to the receipt of a report, a self-evaluation or award materials (or to a judge's guidance card); within ${l.windowMinutes} minutes of a receipt you may also just send it.`,
+  );
+}
+
 /** Why the file cannot be attached before it is even downloaded: its type, or the item is full. */
 export function refusedBeforeDownload(
   resource: { type: 'file' | 'image'; fileName: string | undefined },

@@ -99,7 +99,13 @@ export const exportCommand: CommandSpec = {
     const privately = e.chatType === 'group';
     const to: Pick<OutgoingMessage, 'op' | 'receiveIdType' | 'receiveId' | 'rateKey'> = privately
       ? { op: 'send', receiveIdType: 'open_id', receiveId: e.senderOpenId, rateKey: `user:${e.senderOpenId}` }
-      : { op: 'reply', receiveIdType: 'message_id', receiveId: e.messageId, rateKey: `chat:${e.chatId}` };
+      : {
+          op: 'reply',
+          receiveIdType: 'message_id',
+          receiveId: e.messageId,
+          // One-to-one: the reply counts against the person's limit, as every other message to them does.
+          rateKey: `user:${e.senderOpenId}`,
+        };
     const summary = exportSummaryCard({
       fileName,
       size: humanSize(built.bytes.length),

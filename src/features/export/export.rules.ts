@@ -473,14 +473,15 @@ export const auditRow = (n: ExportNames, a: AuditRow): Cell[] => [
 
 /**
  * In an export of one track, the audit entries about that track: its projects, their reports, self-evaluations and
- * score sheets (ids start with the project code), its awards and its ranking snapshots. Entries about people and
- * chats belong to no track and are left out.
+ * score sheets (ids start with the project code), its awards, the guidance and attachments of its projects (by id)
+ * and its ranking snapshots. Entries about people and chats belong to no track and are left out.
  */
 export function auditInTrack(
   a: Pick<AuditRow, 'entityType' | 'entityId'>,
   track: string,
   projectCodes: ReadonlySet<string>,
   awardIds: ReadonlySet<string>,
+  guidanceAndFileIds: ReadonlySet<string> = new Set(),
 ): boolean {
   switch (a.entityType) {
     case 'project':
@@ -488,9 +489,11 @@ export function auditInTrack(
     case 'report':
     case 'self_evaluation':
     case 'score':
-    case 'guidance':
-    case 'attachment':
       return projectCodes.has(a.entityId.split('/')[0]!);
+    case 'guidance_comment':
+    case 'guidance_answer':
+    case 'attachment':
+      return guidanceAndFileIds.has(a.entityId);
     case 'award':
       return awardIds.has(a.entityId);
     case 'ranking_snapshot':

@@ -159,9 +159,14 @@ export async function buildExport(
 
     const projectCodes = new Set(projects.map((p) => p.code));
     const awardIds = new Set(awards.map((a) => String(a.id)));
+    const ownIds = new Set([
+      ...[...threads.values()].flat().flatMap((t) => [t.id, ...t.answers.map((x) => x.id)]),
+      ...[...files.values()].flat().map((f) => f.id),
+    ]);
     start('audit', auditHeader(names));
     for await (const page of repos.audit.auditPages(c.id)) {
-      for (const a of page) if (!track || auditInTrack(a, track, projectCodes, awardIds)) add(auditRow(names, a));
+      for (const a of page)
+        if (!track || auditInTrack(a, track, projectCodes, awardIds, ownIds)) add(auditRow(names, a));
       check();
     }
 

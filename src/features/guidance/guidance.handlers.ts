@@ -28,6 +28,7 @@ import { problemsText } from '../../core/forms';
 import { periodWindows } from '../../core/periods';
 import type { Project } from '../../core/projects.repository';
 import type { Roles } from '../../core/roles';
+import { actionValueSchema } from '../../../cards/actions';
 import { answerBeside, answerClick } from '../../lark/group-click';
 import type { BotServices, CardActionSpec, CardResponse } from '../../lark/handlers';
 import type { OutgoingMessage } from '../../lark/outbox.repository';
@@ -155,7 +156,8 @@ export const openCommentAction: CardActionSpec<'gd.open'> = {
     requireJudgeOf(c, ctx.roles, p);
     const { target, facts } = await subjectOf(s, c, p, v.period, v.s);
     const earlier = (await s.repos.guidance.threadsOf(p.id)).filter((t) => t.period === target.period).length;
-    return answerClick(
+    // Below the timeline, which stays: the judge reads the report while writing.
+    return answerBeside(
       ctx,
       commentForm({ target, facts, earlier, formKey: newFormKey() }),
       text(`项目 ${p.code} 的指导意见表`, `the guidance form of ${p.code}`),
@@ -439,3 +441,38 @@ export const GUIDANCE_ACTIONS = [
   replyCommentAction,
   threadAction,
 ] as const;
+
+/** The comment whose answer form a card carries (a comment card as sent, or its answer receipt, the same message). */
+function commentOfCard(content: string): string | undefined {
+  let found: string | undefined;
+  const walk = (node: unknown): void => {
+    if (found || node === null || typeof node !== 'object') return;
+    const parsed = actionValueSchema.safeParse(node);
+    if (parsed.success && (parsed.data.a === 'gd.answer' || parsed.data.a === 'gd.reply')) {
+      found = parsed.data.c;
+      return;
+    }
+    for (const v of Object.values(node)) walk(v);
+  };
+  try {
+    walk(JSON.parse(content));
+  } catch {
+    return undefined;
+  }
+  return found;
+}
+
+/**
+ * A judge's comment card the bot sent one-to-one (`messageId`): files a contact sends in reply to it attach to what the
+ * comment is on, the period's report or self-evaluation. Read from the outbox's record of the sent card.
+ */
+export async function commentCardItem(
+  s: BotServices,
+  messageId: string,
+): Promise<{ projectId: string; subject: GuidanceSubject; subjectKey: string } | undefined> {
+  const sent = await s.repos.outbox.sentMessage(messageId);
+  if (!sent || (sent.purpose !== 'guidance' && sent.purpose !== 'guidance-reply')) return undefined;
+  const id = commentOfCard(sent.content);
+  const comment = id ? await s.repos.guidance.findComment(id) : undefined;
+  return comment && { projectId: comment.projectId, subject: comment.subject, subjectKey: comment.period };
+}

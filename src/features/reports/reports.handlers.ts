@@ -38,6 +38,7 @@ import type { BotServices, CardActionContext, CardActionSpec, CardResponse, Comm
 import type { ReceiptFiles } from '../../../cards/attachments';
 import { answerBeside, answerClick } from '../../lark/group-click';
 import type { Card } from '../../../cards/kit';
+import { fileSize } from '../../../cards/attachments';
 import { isUserError, refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
 import type { Roles } from '../../core/roles';
@@ -204,10 +205,6 @@ async function formFor(s: BotServices, c: Competition, p: Project, preferred?: s
   });
 }
 
-/** `B` in KB/MB as people read sizes. */
-const sizeText = (bytes: number): string =>
-  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
-
 /**
  * A project's timeline as `viewer` may see it. Guidance and attachments are shown only one-to-one (`private`): a
  * timeline posted in a group would show them to whoever is in it. A judge of the track gets the buttons to comment.
@@ -249,7 +246,7 @@ async function guidanceAndFilesOf(s: BotServices, c: Competition, p: Project, ro
         id: f.id,
         subject: f.subject === 'self_evaluation' ? ('self_evaluation' as const) : ('report' as const),
         name: f.fileName,
-        size: sizeText(f.sizeBytes),
+        size: fileSize(f.sizeBytes),
       }));
   return { threadViews, fileViews };
 }
@@ -310,7 +307,13 @@ async function timeline(
       };
     })
     .reverse();
-  return historyCard({ project: label(c, p), entries, offset, page: (o) => ({ a: 'rpt.history', p: p.id, o }) });
+  return historyCard({
+    project: label(c, p),
+    entries,
+    offset,
+    page: (o) => ({ a: 'rpt.history', p: p.id, o }),
+    inGroup: !viewer.private,
+  });
 }
 
 /** The contact's projects for a command: of the unit group it is said in, else of all the sender's units. */

@@ -174,7 +174,9 @@ describe('evidence files', () => {
 
     const r = await submitReport(JA, jaT02);
     h.container.clock.set(at('2024-05-10 12:00:00'));
-    expect((await send(JA, { file: { name: 'late.pdf', bytes: pdf(1) } })).reply).toContain('没有附到任何材料');
+    expect((await send(JA, { file: { name: 'late.pdf', bytes: pdf(1) } })).reply).toContain(
+      '这个文件没有附上：距离2024-T02-JA-1「5月进展」的回执已超过 30 分钟。请在那张回执卡片上点「回复」再发送文件',
+    );
     const replied = await send(JA, { file: { name: 'late.pdf', bytes: pdf(1) } }, r);
     expect(replied.reply).toContain(`已附到 ${jaT02.code}「5月进展」：late.pdf`);
     expect(json(receipt(r).content)).toContain('late.pdf');

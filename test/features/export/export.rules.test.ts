@@ -60,7 +60,7 @@ describe('export rules', () => {
     const codes = new Set(['2024-T02-HP-1']);
     const awards = new Set(['awd_x']);
     const inT02 = (entityType: string, entityId: string) =>
-      auditInTrack({ entityType, entityId }, 'T02', codes, awards);
+      auditInTrack({ entityType, entityId }, 'T02', codes, awards, new Set(['gdc_t02', 'gda_t02', 'att_t02']));
     expect(inT02('project', '2024-T02-HP-1')).toBe(true);
     expect(inT02('report', '2024-T02-HP-1/2024-05/2')).toBe(true);
     expect(inT02('score', '2024-T02-HP-1/ou_j')).toBe(true);
@@ -70,6 +70,14 @@ describe('export rules', () => {
     expect(inT02('project', '2024-T03-HP-1')).toBe(false);
     expect(inT02('ranking_snapshot', 'v2/T03')).toBe(false);
     expect(inT02('role_grant', 'ou_j')).toBe(false);
+    // Guidance and attachments by the ids of the track's own.
+    expect(
+      ['guidance_comment', 'guidance_answer', 'attachment'].map((t) =>
+        inT02(t, `${t.startsWith('g') ? (t.endsWith('comment') ? 'gdc' : 'gda') : 'att'}_t02`),
+      ),
+    ).toEqual([true, true, true]);
+    expect(inT02('attachment', 'att_t03')).toBe(false);
+    expect(inT02('guidance_comment', 'gdc_t03')).toBe(false);
   });
 
   it('exports every awards column it knows, then any other the rows have', () => {

@@ -73,12 +73,21 @@ async function hpReports(): Promise<void> {
   expect(json((await h.submit(m.messageId, HP1, report)).card)).toContain('进展已提交');
 }
 
-/** The judge opens the project's timeline and clicks 对报告写指导意见: the message then shows the comment form. */
+/**
+ * The judge opens the project's timeline and clicks 对报告写指导意见: the comment form comes below the timeline, which
+ * stays; returns the form's message.
+ */
 async function openCommentForm(who: string, project: Project): Promise<string> {
   const timeline = await h.say(who, `进展 ${project.code}`);
   const opened = await h.click(timeline.messageId, who, '对报告写指导意见');
-  expect(json(opened.card)).toContain('写指导意见');
-  return timeline.messageId;
+  expect(toastText(opened)).toContain('已在下方打开');
+  await h.settle();
+  const forms = h.emu.emulator.state.messages.filter(
+    (m) => m.receiveIdType === 'message_id' && m.receiveId === timeline.messageId,
+  );
+  expect(json(forms.at(-1)?.content)).toContain('写指导意见');
+  expect(json(h.emu.emulator.message(timeline.messageId)!.content)).toContain('进展记录');
+  return forms.at(-1)!.messageId;
 }
 
 /** Where the messages sent from now on start (emulator.reset() would also forget the card being filled). */

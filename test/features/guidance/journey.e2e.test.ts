@@ -116,10 +116,14 @@ describe('guidance and evidence files: the whole journey', () => {
     expect(timeline).toHaveLength(1);
     expect(json(timeline[0]!.content)).toContain('5月办结台账.pdf');
     expect(json(h.emu.emulator.message(daily[0]!.messageId)!.content)).toContain('评审动态');
-    const opened = await h.click(timeline[0]!.messageId, JUDGE, '对报告写指导意见');
-    expect(json(opened.card)).toContain('发送并请单位回复');
+    // The comment form opens below the timeline, so the report stays in view while the judge writes.
     from = mark();
-    const sent = await h.submit(timeline[0]!.messageId, JUDGE, { guidance: COMMENT }, '发送并请单位回复');
+    await h.click(timeline[0]!.messageId, JUDGE, '对报告写指导意见');
+    await h.settle();
+    const commentForm = toPerson(JUDGE, from).filter((m) => json(m.content).includes('发送并请单位回复'));
+    expect(commentForm).toHaveLength(1);
+    from = mark();
+    const sent = await h.submit(commentForm[0]!.messageId, JUDGE, { guidance: COMMENT }, '发送并请单位回复');
     expect(json(sent.card)).toContain('联络员');
     await h.settle();
 
@@ -133,6 +137,22 @@ describe('guidance and evidence files: the whole journey', () => {
     await h.settle();
     const told = toPerson(JUDGE, from).filter((m) => json(m.content).includes(ANSWER));
     expect(told).toHaveLength(1);
+    // A day later the contact replies to the judge's card with the file asked for: it attaches to the May report, and
+    // the report's receipt is redrawn with it.
+    h.container.clock.set(at('2024-05-22 09:00:00'));
+    await h.lark.messageReceived({
+      sender: CONTACT,
+      file: { name: '办结明细.xlsx', bytes: pdf(20) },
+      parentId: asked[0]!.messageId,
+    });
+    await h.settle();
+    expect(json(h.emu.emulator.message(form.messageId)!.content)).toContain('办结明细.xlsx');
+    // Sent without a reply, past the window: told which receipt to reply to.
+    const lost = await h.lark.messageReceived({ sender: CONTACT, file: { name: '迟到.pdf', bytes: pdf(1) } });
+    await h.settle();
+    const lostId = (lost.payload.event as { message: { message_id: string } }).message.message_id;
+    const lostReply = h.emu.emulator.state.messages.find((m) => m.receiveId === lostId);
+    expect(json(lostReply?.content)).toContain('已超过 30 分钟');
 
     // The contact's own timeline offers to add to the answer: the comment's card opens below it, with its form.
     const mine = await h.say(CONTACT, `进展 ${project.code}`);
@@ -185,6 +205,7 @@ describe('guidance and evidence files: the whole journey', () => {
     expect(guidance[0]!['请回复 Answer requested']).toBe('是 yes');
     const files = records(sheet(book.sheets, '附件 Attachments'));
     expect(files.map((r) => [r['项目编号 Project code'], r['附于 Attached to'], r['已移除 Removed']])).toEqual([
+      [project.code, '进展报告 report', '否 no'],
       [project.code, '进展报告 report', '否 no'],
       [project.code, '进展报告 report', '否 no'],
     ]);
@@ -244,7 +265,7 @@ describe('a period with more guidance and files than the timeline lists', () => 
     expect(seen).not.toContain('第 1 条回复');
     expect(seen).toContain('第 3 条回复');
     expect(seen).not.toContain('佐证材料12');
-    for (const label of ['全部指导意见（5）', '全部附件（13）', '查看完整对话']) expect(seen).toContain(label);
+    for (const label of ['全部指导意见（5）', '全部附件（14）', '查看完整对话']) expect(seen).toContain(label);
 
     const below = async (button: string) => {
       const from = mark();
@@ -254,7 +275,7 @@ describe('a period with more guidance and files than the timeline lists', () => 
     };
     const guidance = await below('全部指导意见（5）');
     for (const s of [COMMENT, '第 1 条意见', '第 4 条意见']) expect(guidance).toContain(s);
-    const files = await below('全部附件（13）');
+    const files = await below('全部附件（14）');
     for (const s of ['5月办结台账.pdf', '佐证材料1.pdf', '佐证材料11.pdf']) expect(files).toContain(s);
     const thread = await below('查看完整对话');
     for (const s of ['第 2 条意见', '第 1 条回复', '第 2 条回复', '第 3 条回复']) expect(thread).toContain(s);

@@ -106,7 +106,7 @@ describe('questions awaiting an answer, in the reminders', () => {
       const card = chases(who)[0]!;
       expect(markdownOf(card)).toContain('黄浦有 **1** 条评委指导意见要求回复，已超过 3 个工作日仍未回复');
       expect(markdownOf(card)).toContain(
-        `· ${hp.code} · 5月进展报告 · 2024-05-20 提出，应于 2024-05-23 前回复（已逾期）`,
+        `· ${hp.code} · 5月进展报告 · 2024-05-20 提出，最晚应于 2024-05-23 当天回复（已逾期）`,
       );
       expect(buttonValues(card.content as Card)).toEqual([{ a: 'rpt.history', p: hp.id, n: 1 }]);
     }
@@ -122,17 +122,17 @@ describe('questions awaiting an answer, in the reminders', () => {
     const [before, deadlineDay] = deadlineReminders(HP1);
     expect(deadlineReminders(HP1)).toHaveLength(2);
     expect(markdownOf(before!)).toContain('明天截止');
-    expect(markdownOf(before!)).toContain(`· ${hp.code} · 5月进展报告 · 2024-05-20 提出，请于 2024-05-23 前回复`);
+    expect(markdownOf(before!)).toContain(`· ${hp.code} · 5月进展报告 · 2024-05-20 提出，请最晚于 2024-05-23 当天回复`);
     expect(markdownOf(deadlineDay!)).toContain('今天截止');
     expect(markdownOf(deadlineDay!)).toContain('**另有 1 条指导意见待回复** （在项目进展记录中回复）');
     expect(markdownOf(deadlineDay!)).toContain(
-      `· ${hp.code} · 5月进展报告 · 2024-05-20 提出，应于 2024-05-23 前回复（已逾期）`,
+      `· ${hp.code} · 5月进展报告 · 2024-05-20 提出，最晚应于 2024-05-23 当天回复（已逾期）`,
     );
     expect(buttonValues(deadlineDay!.content as Card)).toContainEqual({ a: 'rpt.history', p: hp.id, n: 1 });
     const jaReminder = deadlineReminders(JA);
     expect(jaReminder).toHaveLength(2);
     expect(markdownOf(jaReminder[1]!)).toContain(
-      `· ${ja.code} · 5月进展报告 · 2024-05-21 提出，请于 2024-05-24 前回复`,
+      `· ${ja.code} · 5月进展报告 · 2024-05-21 提出，请最晚于 2024-05-24 当天回复`,
     );
   });
 
