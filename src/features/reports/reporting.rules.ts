@@ -155,3 +155,17 @@ export function stillOwed(
   }
   return out.sort((a, b) => a.period.dueAt - b.period.dueAt || a.project.code.localeCompare(b.project.code));
 }
+
+/**
+ * The period a person names in `进展情况 <期次>`: by its code (2024-05, midterm), its name as the cards show it
+ * (5月进展, 中期检查), that name without 进展 (5月), or its English name; case, width and spaces do not matter.
+ */
+export function periodNamed<P extends { code: string; name: string; nameEn: string }>(
+  periods: readonly P[],
+  words: string,
+): P | undefined {
+  const norm = (x: string) => x.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
+  const wanted = norm(words);
+  if (!wanted) return undefined;
+  return periods.find((p) => [p.code, p.name, p.nameEn, p.name.replace(/进展$/, '')].some((n) => norm(n) === wanted));
+}

@@ -47,6 +47,7 @@ import {
   decideSubmission,
   defaultPeriod,
   nothingToReport,
+  periodNamed,
   periodOverview,
   reportablePeriods,
   reportState,
@@ -529,20 +530,21 @@ export const reportsCommand: CommandSpec = {
     '各期进展的按时、逾期、缺报情况（评委看自己的赛道）',
     'On-time, late and missing reports per period (judges: their tracks)',
   ),
-  usage: text('进展情况 [期次，如 2024-06 或 midterm]', 'reports [period, e.g. 2024-06 or midterm]'),
+  usage: text('进展情况 [期次，如 6月 或 中途检查]', 'reports [period, e.g. 2024-06 or midterm]'),
   audience: ['judge', 'oversight'],
   async run(ctx) {
     const s = ctx.services;
     const c = await s.competition();
     const wanted = ctx.command.args.join('').trim();
-    if (wanted && !c.periods.some((p) => p.code === wanted)) {
+    const period = wanted ? periodNamed(c.periods, wanted) : undefined;
+    if (wanted && !period) {
       refuse(
         'reports.unknown_period',
-        `没有「${echo(wanted, 20)}」这个期次。可选：${c.periods.map((p) => p.code).join('、')}`,
-        `There is no period "${echo(wanted, 20)}". Choose from: ${c.periods.map((p) => p.code).join(', ')}`,
+        `没有「${echo(wanted, 20)}」这个期次。可选：${c.periods.map((p) => p.name).join('、')}（也可以用代码，如 ${c.periods[0]?.code}）`,
+        `There is no period "${echo(wanted, 20)}". Choose from: ${c.periods.map((p) => p.nameEn).join(', ')} (or a code, e.g. ${c.periods[0]?.code})`,
       );
     }
-    await ctx.reply(await overviewCard(s, c, ctx.roles, wanted || undefined), 'reports-overview');
+    await ctx.reply(await overviewCard(s, c, ctx.roles, period?.code), 'reports-overview');
   },
 };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  periodNamed,
   decideSubmission,
   defaultPeriod,
   periodOverview,
@@ -145,5 +146,21 @@ describe('reporting rules', () => {
       at('2024-06-26 10:00:00'),
     );
     expect(owed.map((o) => `${o.period.code}:${o.overdue}`)).toEqual(['2024-06:true']);
+  });
+});
+
+describe('进展情况 <期次>: the period a person names', () => {
+  const periods = [
+    { code: '2024-05', name: '5月进展', nameEn: 'May progress' },
+    { code: 'midterm', name: '中途检查', nameEn: 'Mid-term check' },
+  ];
+  it('by code, by the name on the cards, without 进展, in English; width, case and spaces do not matter', () => {
+    for (const w of ['2024-05', '5月进展', '5月', '５月', 'may progress', ' May  Progress ', '２０２４－０５'])
+      expect(periodNamed(periods, w)?.code).toBe('2024-05');
+    for (const w of ['midterm', 'MIDTERM', '中途检查', 'mid-term check'])
+      expect(periodNamed(periods, w)?.code).toBe('midterm');
+  });
+  it('nothing for what names no period', () => {
+    for (const w of ['', '6月', '进展', 'may']) expect(periodNamed(periods, w)).toBeUndefined();
   });
 });
