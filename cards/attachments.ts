@@ -3,8 +3,8 @@
  * the files attached with a button each to detach them, and the files of an award on the leadership's decision card
  * with a button each to have the bot forward them. File names are typed by people: plain text only, once.
  */
-import { text, type Text } from '../src/platform/i18n';
-import { button, markdown, userText, type Element } from './kit';
+import { excerpt, text, type Text } from '../src/platform/i18n';
+import { button, markdown, plainText, userText, type Element } from './kit';
 
 /** What files are attached to: a period's report or self-evaluation, or an award's materials. */
 export type AttachmentSubject = 'report' | 'self_evaluation' | 'award';
@@ -73,7 +73,15 @@ export function receiptFileElements(view: ReceiptFiles, listed = FILES_LISTED): 
   );
   for (const f of view.files.slice(0, listed)) {
     out.push(userText(`${f.name}（${fileSize(f.sizeBytes)}）`));
-    if (view.open) out.push(button(text('移除', 'Remove'), { a: 'att.remove', id: f.id }));
+    if (view.open)
+      out.push({
+        ...button(text('移除', 'Remove'), { a: 'att.remove', id: f.id }),
+        // The client asks before a click that cannot be undone from the card (the file stays in the chat).
+        confirm: {
+          title: plainText(text('移除这个附件？', 'Remove this attachment?')),
+          text: { tag: 'plain_text', content: excerpt(f.name, 40) },
+        },
+      });
   }
   out.push(
     ...moreFiles(

@@ -14,7 +14,7 @@ import type { Roles } from '../../core/roles';
 import { LarkApiError, type ResourceFacts } from '../../lark/client';
 import type { BotServices, CardActionSpec, ResourceMessageSpec } from '../../lark/handlers';
 import { refuse } from '../../platform/errors';
-import { text, type Text } from '../../platform/i18n';
+import { echo, text, type Text } from '../../platform/i18n';
 import type { Attachment, AttachTarget } from './attachments.repository';
 import {
   attachedReply,
@@ -279,7 +279,10 @@ export function attachmentFeature(
       }
       // Removed (now or by an earlier click): the receipt as it now stands.
       const card = await subject!.receipt();
-      return { ...(card ? { card } : {}), toast: { type: 'success', text: text('已移除', 'Removed') } };
+      return {
+        ...(card ? { card } : {}),
+        toast: { type: 'success', text: text(`已移除：${echo(a!.fileName, 40)}`, `Removed: ${echo(a!.fileName, 40)}`) },
+      };
     },
   };
 
