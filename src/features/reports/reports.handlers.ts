@@ -38,6 +38,7 @@ import type { BotServices, CardActionContext, CardActionSpec, CardResponse, Comm
 import type { ReceiptFiles } from '../../../cards/attachments';
 import { answerBeside, answerClick } from '../../lark/group-click';
 import type { Card } from '../../../cards/kit';
+import type { ActionValue } from '../../../cards/actions';
 import { fileSize } from '../../../cards/attachments';
 import { isUserError, refuse } from '../../platform/errors';
 import { echo, text, type Text } from '../../platform/i18n';
@@ -730,55 +731,60 @@ function periodOf(c: Competition, code: string): PeriodWindow {
   return w!;
 }
 
-/** A period's guidance on a card of its own (the timeline's 全部指导意见): below the timeline, then paged in place. */
-export const periodGuidanceAction: CardActionSpec<'rpt.guidance'> = {
-  action: 'rpt.guidance',
-  audience: ['contact', 'judge', 'oversight'] as const,
-  async run(ctx, v) {
-    const s = ctx.services;
-    const c = await s.competition();
-    const p = await projectFor(s, c, ctx.roles, v.p, 'read');
-    const w = periodOf(c, v.period);
-    const { threadViews } = await guidanceAndFilesOf(s, c, p, ctx.roles);
-    return (v.o === undefined ? answerBeside : answerClick)(
-      ctx,
-      periodGuidanceCard({
+/**
+ * A card of one period of a project's timeline (its guidance, or its files), for the timeline's readers: below the
+ * timeline from its button, then paged in place by its own buttons (which carry an offset).
+ */
+function periodCardAction<N extends 'rpt.guidance' | 'rpt.files'>(
+  action: N,
+  build: (
+    view: { project: ProjectLabel; periodName: Text; offset?: number; page: (o: number) => ActionValue },
+    of: Awaited<ReturnType<typeof guidanceAndFilesOf>>,
+    period: string,
+  ) => Card,
+  what: (code: string, w: PeriodWindow) => Text,
+  purpose: string,
+): CardActionSpec<N> {
+  return {
+    action,
+    audience: ['contact', 'judge', 'oversight'] as const,
+    async run(ctx, value) {
+      const v = value as { p: string; period: string; o?: number };
+      const s = ctx.services;
+      const c = await s.competition();
+      const p = await projectFor(s, c, ctx.roles, v.p, 'read');
+      const w = periodOf(c, v.period);
+      const view = {
         project: label(c, p),
         periodName: periodName(w),
-        threads: threadViews(w.code),
         offset: v.o,
-        page: (o) => ({ a: 'rpt.guidance', p: p.id, period: w.code, o }),
-      }),
-      text(`项目 ${p.code}「${w.name}」的指导意见`, `the guidance on ${p.code}, ${w.nameEn}`),
-      'period-guidance',
-    );
-  },
-};
+        page: (o: number) => ({ a: action, p: p.id, period: w.code, o }) as ActionValue,
+      };
+      return (v.o === undefined ? answerBeside : answerClick)(
+        ctx,
+        build(view, await guidanceAndFilesOf(s, c, p, ctx.roles), w.code),
+        what(p.code, w),
+        purpose,
+      );
+    },
+  };
+}
 
-/** A period's attachments on a card of their own (the timeline's 全部附件): below the timeline, then paged in place. */
-export const periodFilesAction: CardActionSpec<'rpt.files'> = {
-  action: 'rpt.files',
-  audience: ['contact', 'judge', 'oversight'] as const,
-  async run(ctx, v) {
-    const s = ctx.services;
-    const c = await s.competition();
-    const p = await projectFor(s, c, ctx.roles, v.p, 'read');
-    const w = periodOf(c, v.period);
-    const { fileViews } = await guidanceAndFilesOf(s, c, p, ctx.roles);
-    return (v.o === undefined ? answerBeside : answerClick)(
-      ctx,
-      periodFilesCard({
-        project: label(c, p),
-        periodName: periodName(w),
-        files: fileViews(w.code),
-        offset: v.o,
-        page: (o) => ({ a: 'rpt.files', p: p.id, period: w.code, o }),
-      }),
-      text(`项目 ${p.code}「${w.name}」的附件`, `the attachments of ${p.code}, ${w.nameEn}`),
-      'period-files',
-    );
-  },
-};
+/** A period's guidance on a card of its own (the timeline's 全部指导意见). */
+export const periodGuidanceAction = periodCardAction(
+  'rpt.guidance',
+  (view, of, period) => periodGuidanceCard({ ...view, threads: of.threadViews(period) }),
+  (code, w) => text(`项目 ${code}「${w.name}」的指导意见`, `the guidance on ${code}, ${w.nameEn}`),
+  'period-guidance',
+);
+
+/** A period's attachments on a card of their own (the timeline's 全部附件). */
+export const periodFilesAction = periodCardAction(
+  'rpt.files',
+  (view, of, period) => periodFilesCard({ ...view, files: of.fileViews(period) }),
+  (code, w) => text(`项目 ${code}「${w.name}」的附件`, `the attachments of ${code}, ${w.nameEn}`),
+  'period-files',
+);
 
 export const overviewAction: CardActionSpec<'rpt.overview'> = {
   action: 'rpt.overview',
