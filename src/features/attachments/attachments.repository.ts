@@ -5,7 +5,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
-import { insertIfAbsent, madeRow } from '../../platform/db';
+import { dialectOf, insertIfAbsent, madeRow } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
 import type { Bound, Repository } from '../../platform/store';
@@ -71,7 +71,7 @@ const toTarget = (r: Database['attach_targets']): AttachTarget => ({
   createdAt: fromDbInstant(r.created_at),
 });
 
-/** Remembers the receipt card `t.messageId` a contact was shown (again: it moves to now). */
+/** Remembers the receipt card `t.messageId` a contact was shown (again: it moves to now). One statement, an upsert. */
 export async function rememberTarget(db: Db, competitionId: string, t: AttachTarget): Promise<void> {
   const values = {
     message_id: t.messageId,
@@ -82,15 +82,12 @@ export async function rememberTarget(db: Db, competitionId: string, t: AttachTar
     subject_key: t.subjectKey,
     created_at: toDbInstant(t.createdAt),
   };
-  const made = await insertIfAbsent(db as Kysely<Database>, db.insertInto('attach_targets').values(values), [
-    'message_id',
-  ]).executeTakeFirst();
-  if (!madeRow(made))
-    await db
-      .updateTable('attach_targets')
-      .set({ open_id: t.openId, created_at: values.created_at })
-      .where('message_id', '=', t.messageId)
-      .execute();
+  const again = { open_id: values.open_id, created_at: values.created_at };
+  const insert = db.insertInto('attach_targets').values(values);
+  await (dialectOf(db as Kysely<Database>) === 'mysql'
+    ? insert.onDuplicateKeyUpdate(again)
+    : insert.onConflict((oc) => oc.column('message_id').doUpdateSet(again))
+  ).execute();
 }
 
 /** The receipt card with this message id, when it is one. */

@@ -695,7 +695,10 @@ export const submitReportAction: CardActionSpec<'rpt.submit'> = {
         revision: decision.revision,
         late: decision.late,
         selfEvaluation: sevDone ? undefined : { period: period.code },
-        ...(attachable ? { files: await receiptFiles(s, c, p.id, 'report', period.code, true) } : {}),
+        // The period's first report has no files yet: files attach to a receipt, and this is its first.
+        ...(attachable
+          ? { files: await receiptFiles(s, c, p.id, 'report', period.code, true, decision.revision === 1) }
+          : {}),
       }),
       toast: {
         type: decision.late ? 'warning' : 'success',
@@ -946,8 +949,10 @@ async function receiptFiles(
   subject: Subject,
   period: string,
   open: boolean,
+  /** Nothing can be attached yet (the period's first report): no need to ask the database. */
+  none = false,
 ): Promise<ReceiptFiles> {
-  const files = await s.repos.attachments.attachmentsOf(projectId, subject, period);
+  const files = none ? [] : await s.repos.attachments.attachmentsOf(projectId, subject, period);
   return {
     subject,
     files: files.map((f) => ({ id: f.id, name: f.fileName, sizeBytes: f.sizeBytes })),
