@@ -71,23 +71,51 @@ const toTarget = (r: Database['attach_targets']): AttachTarget => ({
   createdAt: fromDbInstant(r.created_at),
 });
 
-/** Remembers the receipt card `t.messageId` a contact was shown (again: it moves to now). One statement, an upsert. */
-export async function rememberTarget(db: Db, competitionId: string, t: AttachTarget): Promise<void> {
-  const values = {
-    message_id: t.messageId,
-    competition_id: competitionId,
-    open_id: t.openId,
-    project_id: t.projectId,
-    subject: t.subject,
-    subject_key: t.subjectKey,
-    created_at: toDbInstant(t.createdAt),
-  };
-  const again = { open_id: values.open_id, created_at: values.created_at };
-  const insert = db.insertInto('attach_targets').values(values);
-  await (dialectOf(db as Kysely<Database>) === 'mysql'
+/**
+ * Remembers the receipt card `t.messageId` a contact was shown (again: it moves to now), unless it was shown in the
+ * group `chatId` (a group's receipt lists no files: they would show to everyone there). One statement, an upsert
+ * whose SELECT holds the group check; true when the card is remembered.
+ */
+export async function rememberTarget(
+  db: Db,
+  competitionId: string,
+  t: AttachTarget,
+  chatId: string | undefined,
+): Promise<boolean> {
+  const at = toDbInstant(t.createdAt);
+  const again = { open_id: t.openId, created_at: at };
+  const insert = db
+    .insertInto('attach_targets')
+    .columns(['message_id', 'competition_id', 'open_id', 'project_id', 'subject', 'subject_key', 'created_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('competitions')
+        .select([
+          eb.val(t.messageId).as('message_id'),
+          eb.val(competitionId).as('competition_id'),
+          eb.val(t.openId).as('open_id'),
+          eb.val(t.projectId).as('project_id'),
+          eb.val(t.subject).as('subject'),
+          eb.val(t.subjectKey).as('subject_key'),
+          eb.val(at).as('created_at'),
+        ])
+        .where('id', '=', competitionId)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('chats')
+                .select('chat_id')
+                .where('chat_id', '=', chatId ?? '')
+                .where('chat_type', '=', 'group'),
+            ),
+          ),
+        ),
+    );
+  const r = await (dialectOf(db as Kysely<Database>) === 'mysql'
     ? insert.onDuplicateKeyUpdate(again)
     : insert.onConflict((oc) => oc.column('message_id').doUpdateSet(again))
-  ).execute();
+  ).executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
 /** The receipt card with this message id, when it is one. */
