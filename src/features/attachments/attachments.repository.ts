@@ -8,6 +8,7 @@ import type { Database } from '../../../db/schema';
 import { dialectOf, insertIfAbsent, madeRow } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { fromDbInstant, toDbInstant } from '../../platform/instant';
+import { prepare } from '../../platform/prepared';
 import type { Bound, Repository } from '../../platform/store';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -71,6 +72,68 @@ const toTarget = (r: Database['attach_targets']): AttachTarget => ({
   createdAt: fromDbInstant(r.created_at),
 });
 
+interface TargetValues {
+  message_id: string;
+  competition_id: string;
+  open_id: string;
+  project_id: string;
+  subject: string;
+  subject_key: string;
+  created_at: string;
+  /** The competition again (the row the SELECT reads), the chat, and the values an existing row is updated to. */
+  in_competition: string;
+  chat_id: string;
+  again_open_id: string;
+  again_created_at: string;
+}
+
+/** Built and compiled once (src/platform/prepared.ts): every report submission runs it. */
+const upsertTarget = prepare<TargetValues>(
+  [
+    'message_id',
+    'competition_id',
+    'open_id',
+    'project_id',
+    'subject',
+    'subject_key',
+    'created_at',
+    'in_competition',
+    'chat_id',
+    'again_open_id',
+    'again_created_at',
+  ],
+  (db, v) => {
+    const again = { open_id: v.again_open_id, created_at: v.again_created_at };
+    const insert = db
+      .insertInto('attach_targets')
+      .columns(['message_id', 'competition_id', 'open_id', 'project_id', 'subject', 'subject_key', 'created_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('competitions')
+          .select([
+            eb.val(v.message_id).as('message_id'),
+            eb.val(v.competition_id).as('competition_id'),
+            eb.val(v.open_id).as('open_id'),
+            eb.val(v.project_id).as('project_id'),
+            eb.val(v.subject).as('subject'),
+            eb.val(v.subject_key).as('subject_key'),
+            eb.val(v.created_at).as('created_at'),
+          ])
+          .where('id', '=', v.in_competition)
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('chats').select('chat_id').where('chat_id', '=', v.chat_id).where('chat_type', '=', 'group'),
+              ),
+            ),
+          ),
+      );
+    return dialectOf(db) === 'mysql'
+      ? insert.onDuplicateKeyUpdate(again)
+      : insert.onConflict((oc) => oc.column('message_id').doUpdateSet(again));
+  },
+);
+
 /**
  * Remembers the receipt card `t.messageId` a contact was shown (again: it moves to now), unless it was shown in the
  * group `chatId` (a group's receipt lists no files: they would show to everyone there). One statement, an upsert
@@ -83,39 +146,20 @@ export async function rememberTarget(
   chatId: string | undefined,
 ): Promise<boolean> {
   const at = toDbInstant(t.createdAt);
-  const again = { open_id: t.openId, created_at: at };
-  const insert = db
-    .insertInto('attach_targets')
-    .columns(['message_id', 'competition_id', 'open_id', 'project_id', 'subject', 'subject_key', 'created_at'])
-    .expression((eb) =>
-      eb
-        .selectFrom('competitions')
-        .select([
-          eb.val(t.messageId).as('message_id'),
-          eb.val(competitionId).as('competition_id'),
-          eb.val(t.openId).as('open_id'),
-          eb.val(t.projectId).as('project_id'),
-          eb.val(t.subject).as('subject'),
-          eb.val(t.subjectKey).as('subject_key'),
-          eb.val(at).as('created_at'),
-        ])
-        .where('id', '=', competitionId)
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('chats')
-                .select('chat_id')
-                .where('chat_id', '=', chatId ?? '')
-                .where('chat_type', '=', 'group'),
-            ),
-          ),
-        ),
-    );
-  const r = await (dialectOf(db as Kysely<Database>) === 'mysql'
-    ? insert.onDuplicateKeyUpdate(again)
-    : insert.onConflict((oc) => oc.column('message_id').doUpdateSet(again))
-  ).executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+  const r = await upsertTarget(db, {
+    message_id: t.messageId,
+    competition_id: competitionId,
+    open_id: t.openId,
+    project_id: t.projectId,
+    subject: t.subject,
+    subject_key: t.subjectKey,
+    created_at: at,
+    in_competition: competitionId,
+    chat_id: chatId ?? '',
+    again_open_id: t.openId,
+    again_created_at: at,
+  });
+  return Number(r.numAffectedRows ?? 0n) > 0;
 }
 
 /** The receipt card with this message id, when it is one. */
@@ -201,24 +245,28 @@ export async function findAttachment(db: Db, id: string): Promise<Attachment | u
   return r && toAttachment(r);
 }
 
-/** The live attachments of one subject, oldest first. */
+const selectAttachmentsOf = prepare(
+  ['projectId', 'subject', 'subjectKey'],
+  (db, v: { projectId: string; subject: string; subjectKey: string }) =>
+    db
+      .selectFrom('attachments')
+      .selectAll()
+      .where('project_id', '=', v.projectId)
+      .where('subject', '=', v.subject)
+      .where('subject_key', '=', v.subjectKey)
+      .where('removed_at', 'is', null)
+      .orderBy('added_at')
+      .orderBy('id'),
+);
+
+/** The live attachments of one subject, oldest first (a receipt shows them: prepared, as every submission asks). */
 export async function attachmentsOf(
   db: Db,
   projectId: string,
   subject: AttachmentSubject,
   subjectKey: string,
 ): Promise<Attachment[]> {
-  const rows = await db
-    .selectFrom('attachments')
-    .selectAll()
-    .where('project_id', '=', projectId)
-    .where('subject', '=', subject)
-    .where('subject_key', '=', subjectKey)
-    .where('removed_at', 'is', null)
-    .orderBy('added_at')
-    .orderBy('id')
-    .execute();
-  return rows.map(toAttachment);
+  return (await selectAttachmentsOf(db, { projectId, subject, subjectKey })).rows.map(toAttachment);
 }
 
 /** The live attachments of a project, whatever they are attached to, oldest first. */

@@ -15,7 +15,7 @@ import { json, toastText } from '../../support/cards';
 import { freshDatabase, type TestDatabase } from '../../support/database';
 import { at } from '../../support/fixtures';
 import { OFFICE, startHarness, type Harness } from '../../support/harness';
-import { grantRole, registerProject } from '../../support/people';
+import { bindUnitChat, grantRole, registerProject } from '../../support/people';
 import { readXlsx, type ReadSheet } from '../../support/xlsx-reader';
 
 const CONTACT = 'ou_jr_contact_hp';
@@ -292,5 +292,35 @@ describe('a period with more guidance and files than the timeline lists', () => 
     }
     await h.settle();
     expect(toPerson(OTHER_UNIT, from)).toEqual([]);
+  });
+});
+
+describe('a report submitted in the unit group', () => {
+  it('its receipt takes no files (they would show to the whole group): no invitation, no target, a later file is told how to attach', async () => {
+    const GROUP = 'oc_jr_hp';
+    h.emu.emulator.ensureGroupChat(GROUP, [CONTACT]);
+    await bindUnitChat(db, GROUP, 'HP');
+    h.container.clock.set(at('2024-06-20 10:00:00'));
+    const form = await h.say(CONTACT, '进展', GROUP);
+    const receipt = await h.submit(form.messageId, CONTACT, {
+      period: '2024-06',
+      work_done: '在群里填报',
+      results: '办结 30 件',
+      completion: '50',
+      evidence: '',
+      problems: '',
+    });
+    expect(json(receipt.card)).toContain('进展已提交');
+    expect(json(receipt.card)).not.toContain('可以直接把文件或图片发给我');
+    const targets = await db.db
+      .selectFrom('attach_targets')
+      .selectAll()
+      .where('message_id', '=', form.messageId)
+      .execute();
+    expect(targets).toEqual([]);
+    const sent = await h.lark.messageReceived({ sender: CONTACT, file: { name: '群里之后.pdf', bytes: pdf(1) } });
+    await h.settle();
+    const id = (sent.payload.event as { message: { message_id: string } }).message.message_id;
+    expect(json(h.emu.emulator.state.messages.find((m) => m.receiveId === id)?.content)).toContain('没有附上');
   });
 });
