@@ -80,9 +80,7 @@ interface TargetValues {
   subject: string;
   subject_key: string;
   created_at: string;
-  /** The competition again (the row the SELECT reads), the chat, and the values an existing row is updated to. */
-  in_competition: string;
-  chat_id: string;
+  /** The values an existing row is updated to. */
   again_open_id: string;
   again_created_at: string;
 }
@@ -97,47 +95,34 @@ const upsertTarget = prepare<TargetValues>(
     'subject',
     'subject_key',
     'created_at',
-    'in_competition',
-    'chat_id',
     'again_open_id',
     'again_created_at',
   ],
   (db, v) => {
     const again = { open_id: v.again_open_id, created_at: v.again_created_at };
-    const insert = db
-      .insertInto('attach_targets')
-      .columns(['message_id', 'competition_id', 'open_id', 'project_id', 'subject', 'subject_key', 'created_at'])
-      .expression((eb) =>
-        eb
-          .selectFrom('competitions')
-          .select([
-            eb.val(v.message_id).as('message_id'),
-            eb.val(v.competition_id).as('competition_id'),
-            eb.val(v.open_id).as('open_id'),
-            eb.val(v.project_id).as('project_id'),
-            eb.val(v.subject).as('subject'),
-            eb.val(v.subject_key).as('subject_key'),
-            eb.val(v.created_at).as('created_at'),
-          ])
-          .where('id', '=', v.in_competition)
-          .where(({ not, exists, selectFrom }) =>
-            not(
-              exists(
-                selectFrom('chats').select('chat_id').where('chat_id', '=', v.chat_id).where('chat_type', '=', 'group'),
-              ),
-            ),
-          ),
-      );
+    const insert = db.insertInto('attach_targets').values({
+      message_id: v.message_id,
+      competition_id: v.competition_id,
+      open_id: v.open_id,
+      project_id: v.project_id,
+      subject: v.subject,
+      subject_key: v.subject_key,
+      created_at: v.created_at,
+    });
     return dialectOf(db) === 'mysql'
       ? insert.onDuplicateKeyUpdate(again)
       : insert.onConflict((oc) => oc.column('message_id').doUpdateSet(again));
   },
 );
 
+const selectGroup = prepare(['chatId'], (db, v: { chatId: string }) =>
+  db.selectFrom('chats').select('chat_id').where('chat_id', '=', v.chatId).where('chat_type', '=', 'group'),
+);
+
 /**
  * Remembers the receipt card `t.messageId` a contact was shown (again: it moves to now), unless it was shown in the
- * group `chatId` (a group's receipt lists no files: they would show to everyone there). One statement, an upsert
- * whose SELECT holds the group check; true when the card is remembered.
+ * group `chatId` (a group's receipt lists no files: they would show to everyone there); true when it is remembered.
+ * Two plain statements, no locking read (an INSERT … SELECT would lock what it reads in InnoDB).
  */
 export async function rememberTarget(
   db: Db,
@@ -145,8 +130,9 @@ export async function rememberTarget(
   t: AttachTarget,
   chatId: string | undefined,
 ): Promise<boolean> {
+  if (chatId && (await selectGroup(db, { chatId })).rows.length) return false;
   const at = toDbInstant(t.createdAt);
-  const r = await upsertTarget(db, {
+  await upsertTarget(db, {
     message_id: t.messageId,
     competition_id: competitionId,
     open_id: t.openId,
@@ -154,12 +140,10 @@ export async function rememberTarget(
     subject: t.subject,
     subject_key: t.subjectKey,
     created_at: at,
-    in_competition: competitionId,
-    chat_id: chatId ?? '',
     again_open_id: t.openId,
     again_created_at: at,
   });
-  return Number(r.numAffectedRows ?? 0n) > 0;
+  return true;
 }
 
 /** The receipt card with this message id, when it is one. */
