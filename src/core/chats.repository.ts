@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { lockCompetition } from '../competition/competition.repository';
+import { prepare } from '../platform/prepared';
 import type { Bound, Repository } from '../platform/store';
 import type { Database } from '../../db/schema';
 import { insertIfAbsent, madeRow } from '../platform/db';
@@ -152,9 +153,14 @@ export async function announcementChat(
 
 /** True for a group chat the bot knows; used to keep unpublished standings out of groups whatever a card says. */
 export async function isKnownGroup(db: Db, chatId: string): Promise<boolean> {
-  const r = await db.selectFrom('chats').select('chat_type').where('chat_id', '=', chatId).executeTakeFirst();
+  const r = (await selectChatType(db, { chatId })).rows[0];
   return r?.chat_type === 'group';
 }
+
+/** Built once (src/platform/prepared.ts): every click on a card asks it (answerClick, a receipt's files). */
+const selectChatType = prepare(['chatId'], (db, v: { chatId: string }) =>
+  db.selectFrom('chats').select('chat_type').where('chat_id', '=', v.chatId),
+);
 
 /** Every chat as the competition file's sync compares them (src/competition/competition.sync.ts). */
 export async function chatRows(db: Db): Promise<Array<Record<string, unknown>>> {

@@ -115,22 +115,8 @@ const upsertTarget = prepare<TargetValues>(
   },
 );
 
-const selectGroup = prepare(['chatId'], (db, v: { chatId: string }) =>
-  db.selectFrom('chats').select('chat_id').where('chat_id', '=', v.chatId).where('chat_type', '=', 'group'),
-);
-
-/**
- * Remembers the receipt card `t.messageId` a contact was shown (again: it moves to now), unless it was shown in the
- * group `chatId` (a group's receipt lists no files: they would show to everyone there); true when it is remembered.
- * Two plain statements, no locking read (an INSERT … SELECT would lock what it reads in InnoDB).
- */
-export async function rememberTarget(
-  db: Db,
-  competitionId: string,
-  t: AttachTarget,
-  chatId: string | undefined,
-): Promise<boolean> {
-  if (chatId && (await selectGroup(db, { chatId })).rows.length) return false;
+/** Remembers the receipt card `t.messageId` a contact was shown (again: it moves to now): one prepared upsert. */
+export async function rememberTarget(db: Db, competitionId: string, t: AttachTarget): Promise<void> {
   const at = toDbInstant(t.createdAt);
   await upsertTarget(db, {
     message_id: t.messageId,
@@ -143,7 +129,6 @@ export async function rememberTarget(
     again_open_id: t.openId,
     again_created_at: at,
   });
-  return true;
 }
 
 /** The receipt card with this message id, when it is one. */

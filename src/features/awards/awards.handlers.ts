@@ -727,19 +727,17 @@ const MATERIALS_IN = text(
 async function rememberReceipt(ctx: CardActionContext, a: Award): Promise<boolean> {
   const s = ctx.services;
   const { messageId, chatId, operatorOpenId } = ctx.action;
-  if (!messageId || !operatorOpenId) return false;
-  return s.repos.attachments.rememberTarget(
-    s.competitionId,
-    {
-      messageId,
-      openId: operatorOpenId,
-      projectId: a.projectId,
-      subject: 'award',
-      subjectKey: a.id,
-      createdAt: s.clock.now(),
-    },
-    chatId,
-  );
+  // A group's receipt lists no files: they would show to everyone there.
+  if (!messageId || !operatorOpenId || (chatId && (await s.repos.chats.isKnownGroup(chatId)))) return false;
+  await s.repos.attachments.rememberTarget(s.competitionId, {
+    messageId,
+    openId: operatorOpenId,
+    projectId: a.projectId,
+    subject: 'award',
+    subjectKey: a.id,
+    createdAt: s.clock.now(),
+  });
+  return true;
 }
 
 async function attachedFiles(s: BotServices, a: { id: string; projectId: string }): Promise<AttachedFile[]> {

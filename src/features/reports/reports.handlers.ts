@@ -929,19 +929,17 @@ type Subject = 'report' | 'self_evaluation';
 async function rememberReceipt(ctx: CardActionContext, p: Project, subject: Subject, period: string): Promise<boolean> {
   const s = ctx.services;
   const { messageId, chatId, operatorOpenId } = ctx.action;
-  if (!messageId || !operatorOpenId) return false;
-  return s.repos.attachments.rememberTarget(
-    s.competitionId,
-    {
-      messageId,
-      openId: operatorOpenId,
-      projectId: p.id,
-      subject,
-      subjectKey: period,
-      createdAt: s.clock.now(),
-    },
-    chatId,
-  );
+  // A group's receipt lists no files: they would show to everyone there.
+  if (!messageId || !operatorOpenId || (chatId && (await s.repos.chats.isKnownGroup(chatId)))) return false;
+  await s.repos.attachments.rememberTarget(s.competitionId, {
+    messageId,
+    openId: operatorOpenId,
+    projectId: p.id,
+    subject,
+    subjectKey: period,
+    createdAt: s.clock.now(),
+  });
+  return true;
 }
 
 /** What a receipt shows of the files attached to a period's report or self-evaluation. */
