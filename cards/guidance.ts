@@ -219,6 +219,8 @@ export function answerSentCard(view: {
   judgeName: string;
   comment: string;
   answer: string;
+  /** Local date and time of the comment, as the card it replaces showed it. */
+  commentedAt?: string;
 }): Card {
   const t = view.target;
   return card({
@@ -226,7 +228,10 @@ export function answerSentCard(view: {
     template: 'green',
     elements: [
       ...targetLines(t),
-      ...field(text('评委', 'Judge'), view.judgeName),
+      ...field(
+        view.commentedAt ? text(`评委 · ${view.commentedAt}`, `Judge · ${view.commentedAt}`) : text('评委', 'Judge'),
+        view.judgeName,
+      ),
       ...field(text('指导意见', 'Guidance'), view.comment),
       ...field(text('你的回复', 'Your answer'), view.answer),
       markdown(

@@ -1454,6 +1454,7 @@ export function cardGallery(s: GallerySize): GalleryCard[] {
         judgeName: s.person(),
         comment: s.typed(GUIDANCE_COMMENT_FIELD.max),
         answer: s.typed(GUIDANCE_ANSWER_FIELD.max),
+        commentedAt: stamp,
       }),
     );
     const answers = Array.from({ length: 25 }, () => ({

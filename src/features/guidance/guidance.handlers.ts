@@ -350,7 +350,13 @@ export const answerCommentAction: CardActionSpec<'gd.answer'> = {
     if (created) s.wakeOutbox();
     else if (answer.authorOpenId !== who) formUsed();
     return {
-      card: answerSentCard({ target, judgeName, comment: comment.body, answer: answer.body }),
+      card: answerSentCard({
+        target,
+        judgeName,
+        comment: comment.body,
+        answer: answer.body,
+        commentedAt: localDateTimeOf(comment.createdAt, c.timeZone),
+      }),
       toast: { type: 'success', text: text('回复已提交', 'Answer submitted') },
     };
   },

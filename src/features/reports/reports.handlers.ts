@@ -136,8 +136,8 @@ async function projectFor(
       );
     refuse(
       'reports.not_allowed',
-      `你不能查看项目 ${p!.code} 的进展。`,
-      `You may not read the reports of project ${p!.code}.`,
+      `你不能查看项目 ${p!.code} 的进展：只有${u}的联络员、这个赛道的评委、竞赛办和领导小组可以查看。`,
+      `You may not read the reports of project ${p!.code}: only ${u}'s contacts, the track's judges, the office and the leadership may.`,
     );
   }
   return p!;
