@@ -14,6 +14,7 @@ import { testContainer, type TestContainer } from '../../support/container';
 import { freshDatabase, type TestDatabase } from '../../support/database';
 import { at } from '../../support/fixtures';
 import { OFFICE, startHarness, type Harness } from '../../support/harness';
+import { tickServers } from '../../support/ticks';
 import { grantRole, registerProject } from '../../support/people';
 
 const A = 'ou_jd_judge_a'; // T02
@@ -66,15 +67,7 @@ const report = (p: Project, period: string, revision: number, local: string) =>
   });
 
 /** Both servers tick every minute from `from` to `to` (local Shanghai times), as node-cron would; then delivery. */
-async function tickThrough(from: string, to: string): Promise<void> {
-  for (let t = at(from); t <= at(to); t += 60_000) {
-    h.container.clock.set(t);
-    other.clock.set(t);
-    await Promise.all([h.container.tick(t), other.tick(t)]);
-  }
-  await other.sender.drain();
-  await h.settle();
-}
+const tickThrough = (from: string, to: string) => tickServers(h, [other], from, to);
 
 const cardsTo = (openId: string) =>
   h.emu.emulator.state.messages.filter(

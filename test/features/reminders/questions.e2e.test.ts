@@ -13,6 +13,7 @@ import { testContainer, type TestContainer } from '../../support/container';
 import { freshDatabase, type TestDatabase } from '../../support/database';
 import { at } from '../../support/fixtures';
 import { OFFICE, startHarness, type Harness } from '../../support/harness';
+import { tickServers } from '../../support/ticks';
 import { grantRole, registerProject } from '../../support/people';
 
 const HP1 = 'ou_q_hp_1';
@@ -69,15 +70,8 @@ afterAll(async () => {
 });
 afterEach(() => expect(h.emu.emulator.state.violations).toEqual([]));
 
-async function tickThrough(from: string, to: string): Promise<void> {
-  for (let t = at(from); t <= at(to); t += 60_000) {
-    h.container.clock.set(t);
-    other.clock.set(t);
-    await Promise.all([h.container.tick(t), other.tick(t)]);
-  }
-  await other.sender.drain();
-  await h.settle();
-}
+/** Both servers tick every minute from `from` to `to` (local Shanghai times), as node-cron would; then delivery. */
+const tickThrough = (from: string, to: string) => tickServers(h, [other], from, to);
 
 const toUser = (openId: string) =>
   h.emu.emulator.state.messages.filter((m) => m.receiverOpenId === openId && m.chatType === 'p2p');

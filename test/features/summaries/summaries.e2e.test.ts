@@ -14,6 +14,7 @@ import { json } from '../../support/cards';
 import { freshDatabase, type TestDatabase } from '../../support/database';
 import { at } from '../../support/fixtures';
 import { OFFICE, startHarness, type Harness } from '../../support/harness';
+import { tickServers } from '../../support/ticks';
 import { grantRole } from '../../support/people';
 
 const ANNOUNCE = 'oc_sum_announce';
@@ -89,15 +90,7 @@ afterEach(() => {
 const digests = () => h.emu.emulator.state.messages.filter((m) => m.chatId === ANNOUNCE);
 
 /** Both servers tick every minute from `from` to `to` (local Shanghai times), as node-cron would; then delivery. */
-async function tickThrough(from: string, to: string, step = 1): Promise<void> {
-  for (let t = at(from); t <= at(to); t += step * 60_000) {
-    h.container.clock.set(t);
-    other.clock.set(t);
-    await Promise.all([h.container.tick(t), other.tick(t)]);
-  }
-  await other.sender.drain();
-  await h.settle();
-}
+const tickThrough = (from: string, to: string, step = 1) => tickServers(h, [other], from, to, step);
 
 describe('the scheduled digest', () => {
   it('goes out once per Monday slot with two servers ticking every minute, and only then', async () => {
