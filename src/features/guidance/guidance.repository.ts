@@ -168,17 +168,21 @@ async function withAnswers(db: Db, comments: GuidanceComment[]): Promise<Guidanc
   return comments.map((c) => ({ ...c, answers: by.get(c.id) ?? [] }));
 }
 
-/** Every comment on a project, oldest first, each with its answers. */
-export async function threadsOf(db: Db, projectId: string): Promise<GuidanceThread[]> {
+/** The comments of one project or of the whole competition, oldest first, each with its answers. */
+async function threadsWhere(db: Db, column: 'project_id' | 'competition_id', value: string): Promise<GuidanceThread[]> {
   const rows = await db
     .selectFrom('guidance_comments')
     .selectAll()
-    .where('project_id', '=', projectId)
+    .where(column, '=', value)
     .orderBy('created_at')
     .orderBy('id')
     .execute();
   return withAnswers(db, rows.map(toComment));
 }
+
+/** Every comment on a project, oldest first, each with its answers. */
+export const threadsOf = (db: Db, projectId: string): Promise<GuidanceThread[]> =>
+  threadsWhere(db, 'project_id', projectId);
 
 /** One comment with its answers. */
 export async function threadOf(db: Db, commentId: string): Promise<GuidanceThread | undefined> {
@@ -187,16 +191,8 @@ export async function threadOf(db: Db, commentId: string): Promise<GuidanceThrea
 }
 
 /** Every comment of the competition with its answers (the export), oldest first. */
-export async function allThreads(db: Db, competitionId: string): Promise<GuidanceThread[]> {
-  const rows = await db
-    .selectFrom('guidance_comments')
-    .selectAll()
-    .where('competition_id', '=', competitionId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-  return withAnswers(db, rows.map(toComment));
-}
+export const allThreads = (db: Db, competitionId: string): Promise<GuidanceThread[]> =>
+  threadsWhere(db, 'competition_id', competitionId);
 
 /** Comments asking for an answer that has not come, created before `before` when given (oldest first). */
 export async function unansweredQuestions(db: Db, competitionId: string, before?: number): Promise<GuidanceComment[]> {
