@@ -264,6 +264,17 @@ export const submitCommentAction: CardActionSpec<'gd.submit'> = {
   },
 };
 
+/** What an existing comment is on, for its cards (a period since removed from the file keeps its code as name). */
+function commentTarget(c: Competition, p: Project, comment: GuidanceComment): CommentTarget {
+  const w = periodWindows(c).find((x) => x.code === comment.period);
+  return {
+    project: projectLabel(c, p),
+    period: comment.period,
+    periodName: w ? text(w.name, w.nameEn) : text(comment.period, comment.period),
+    subject: comment.subject,
+  };
+}
+
 /** A comment a contact of its project's unit may answer, with its project and what it is on; refused otherwise. */
 async function commentForContact(
   s: BotServices,
@@ -275,17 +286,7 @@ async function commentForContact(
   if (!comment) refuse('guidance.no_comment', '找不到这条指导意见。', 'This comment does not exist.');
   const p = await activeProject(s, comment.projectId);
   requireContactOf(c, roles, p);
-  const w = periodWindows(c).find((x) => x.code === comment.period);
-  return {
-    comment: comment!,
-    p,
-    target: {
-      project: projectLabel(c, p),
-      period: comment.period,
-      periodName: w ? text(w.name, w.nameEn) : text(comment.period, comment.period),
-      subject: comment.subject,
-    },
-  };
+  return { comment: comment!, p, target: commentTarget(c, p, comment!) };
 }
 
 export const answerCommentAction: CardActionSpec<'gd.answer'> = {
@@ -406,7 +407,6 @@ export const threadAction: CardActionSpec<'gd.thread'> = {
         `你不能查看项目 ${p.code} 的指导意见。`,
         `You may not read the guidance on ${p.code}.`,
       );
-    const w = periodWindows(c).find((x) => x.code === thread!.period);
     const names = await s.repos.people.peopleNames([
       ...new Set([thread!.authorOpenId, ...thread!.answers.map((a) => a.authorOpenId)]),
     ]);
@@ -416,12 +416,7 @@ export const threadAction: CardActionSpec<'gd.thread'> = {
     return (v.o === undefined ? answerBeside : answerClick)(
       ctx,
       guidanceThreadCard({
-        target: {
-          project: projectLabel(c, p),
-          period: thread!.period,
-          periodName: w ? text(w.name, w.nameEn) : text(thread!.period, thread!.period),
-          subject: thread!.subject,
-        },
+        target: commentTarget(c, p, thread!),
         author: names.get(thread!.authorOpenId) ?? `评委 Judge (${p.track})`,
         body: thread!.body,
         needsAnswer: thread!.needsAnswer,
