@@ -207,6 +207,8 @@ export interface InboxTable {
   payload: string;
   /** pending | done | failed */
   status: string;
+  /** The Lark app the event came through ('default': LARK_APP_ID). */
+  app: Generated<string>;
   attempts: Generated<number>;
   lease_until: Instant;
   last_error: string | null;
@@ -219,6 +221,10 @@ export interface OutboxTable {
   /** Deterministic per logical message; Lark drops repeats of a uuid within an hour. */
   uuid: string;
   competition_id: string | null;
+  /** The Lark app the message is sent with ('default': LARK_APP_ID); each app's sender drains only its rows. */
+  app: Generated<string>;
+  /** 0 a reply or card update to a person's own action, 1 an announcement or notice, 2 a bulk send (reminders). */
+  priority: Generated<number>;
   /** What kind of message this is (help, welcome, reminder, failure-notice…): for operators and loop guards. */
   purpose: string;
   /** send | reply | patch | card_update */
@@ -317,6 +323,16 @@ export interface Database {
   attachments: AttachmentsTable;
   attach_targets: AttachTargetsTable;
   judge_digests: JudgeDigestsTable;
+  conversation_choices: ConversationChoicesTable;
+}
+
+/** The competition a person chose for a conversation, when the app serves several competitions. */
+export interface ConversationChoicesTable {
+  app: string;
+  chat_id: string;
+  competition_id: string;
+  chosen_by: string;
+  chosen_at: Instant;
 }
 
 export type { Generated };

@@ -11,6 +11,7 @@ import * as rankings from './20261122T1700_rankings';
 import * as awards from './20261122T1800_awards';
 import * as awardAnnouncements from './20261201T1800_award_announcements';
 import * as guidance from './20261202T0900_guidance';
+import * as deployment from './20261203T0900_deployment';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0900_initial': initial,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T1800_awards': awards,
   '20261201T1800_award_announcements': awardAnnouncements,
   '20261202T0900_guidance': guidance,
+  '20261203T0900_deployment': deployment,
 };
