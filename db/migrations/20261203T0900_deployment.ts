@@ -5,6 +5,7 @@
  *   its own events.
  * - outbox.priority: 0 replies and card updates to a person's own action, 1 announcements and notices, 2 bulk sends
  *   (reminders, digests); the drain takes the lowest number first.
+ * - outbox.message_id is indexed: a click on a card is routed to the competition that sent it.
  * - conversation_choices: the competition a person chose for a conversation (a one-to-one chat or a group) when the
  *   app serves several and they have roles in more than one.
  */
@@ -30,6 +31,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('outbox')
     .columns(['app', 'status', 'priority', 'next_attempt_at'])
     .execute();
+  // What the bot sent as a message: a click on a card finds the competition that sent it, a file sent in reply to a
+  // judge's comment finds the comment.
+  await db.schema.createIndex('outbox_message_idx').on('outbox').column('message_id').execute();
   await db.schema
     .alterTable('inbox')
     .addColumn('app', 'varchar(32)', (c) => c.notNull().defaultTo('default'))
@@ -53,6 +57,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const [index, table] of [
     ['inbox_app_due_idx', 'inbox'],
     ['outbox_app_due_idx', 'outbox'],
+    ['outbox_message_idx', 'outbox'],
   ] as const) {
     const drop = db.schema.dropIndex(index).ifExists();
     await (mysql ? drop.on(table) : drop).execute();
