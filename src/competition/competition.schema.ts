@@ -221,6 +221,19 @@ export const competitionFileSchema = z
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and -'),
     name: name(100),
     nameEn: name(200),
+    app: z
+      .string()
+      .regex(/^[a-z][a-z0-9]{0,15}$/, 'must be lower-case letters and digits (1-16, starting with a letter)')
+      .default('default')
+      .describe(
+        'The Lark app this competition speaks through: "default" is LARK_APP_ID and its siblings; another name, e.g. youth, reads LARK_YOUTH_APP_ID, LARK_YOUTH_APP_SECRET, LARK_YOUTH_VERIFICATION_TOKEN, LARK_YOUTH_ENCRYPT_KEY',
+      ),
+    archived: z
+      .boolean()
+      .default(false)
+      .describe(
+        'A finished competition: still readable (rankings, awards, export), sends nothing on its own, accepts no changes',
+      ),
     codePrefix: z
       .string()
       .regex(/^[A-Za-z0-9]{1,8}$/)
@@ -228,7 +241,8 @@ export const competitionFileSchema = z
     timeZone: z.string().refine(isValidTimeZone, 'is not an IANA time zone (e.g. Asia/Shanghai)'),
     stages: z.array(stageSchema).length(3, 'needs the three stages: registration, implementation, evaluation'),
     tracks: z.array(trackSchema).min(1).max(50),
-    units: z.array(unitSchema).min(1).max(500),
+    // A province runs a few thousand units (district bureaus and their squads): bench/scale.ts loads 2,000.
+    units: z.array(unitSchema).min(1).max(5000),
     projectsPerUnitPerTrack: z.int().min(1, 'must be 1 or 2').max(2, 'must be 1 or 2').default(2),
     rubric: z.array(criterionSchema).min(1).max(10),
     awards: z
