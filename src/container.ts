@@ -19,10 +19,9 @@ import { REPORT_ACTIONS, REPORT_COMMANDS, reportAttachSubject } from './features
 import { Bot } from './lark/bot';
 import { DisabledLarkApi, SdkLarkApi, type LarkApi } from './lark/client';
 import type { BotServices, CardActionSpec, CommandSpec } from './lark/handlers';
-import { pruneInbox } from './lark/inbox.repository';
 import { enqueueMessages } from './lark/outbox.repository';
-import { pruneReceipts } from './lark/receipts.repository';
-import { claimSlot, pruneSlots } from './platform/run-slots.repository';
+import { claimSlot } from './platform/run-slots.repository';
+import { pruneExpired } from './platform/retention.repository';
 import { runDueJobs, type ScheduledJob } from './platform/jobs';
 import { createStore } from './platform/store';
 import { auditRepository } from './core/audit.repository';
@@ -164,14 +163,16 @@ export const REPOSITORIES = {
 /**
  * Every scheduled job, run by the minute tick once per slot across servers (src/platform/jobs.ts): the reminders due
  * this minute; the digest to the announcement group, whose own summary_runs row keeps it to once per digest slot;
- * and, hourly, forgetting receipts, finished inbox events and run slots older than they need to be kept.
+ * and, hourly, forgetting sent messages, finished inbox events and receipts older than RETENTION_DAYS and run slots
+ * older than a week, in bounded batches (src/platform/retention.repository.ts).
  */
 export function scheduledJobs(parts: {
   services: BotServices;
   db: DbHandle['db'];
   logger: Logger;
+  retentionDays: number;
 }): readonly ScheduledJob[] {
-  const { services, db, logger } = parts;
+  const { services, db, logger, retentionDays } = parts;
   return [
     {
       name: 'reminders',
@@ -189,12 +190,8 @@ export function scheduledJobs(parts: {
       name: 'prune',
       every: 'hour',
       async run(at) {
-        const pruned = {
-          receipts: await pruneReceipts(db, at),
-          events: await pruneInbox(db, at),
-          slots: await pruneSlots(db, at - 7 * 86_400_000),
-        };
-        if (pruned.receipts + pruned.events + pruned.slots > 0) logger.info('pruned', pruned);
+        const pruned = await pruneExpired(db, at, { retentionDays });
+        if (pruned.outbox + pruned.inbox + pruned.receipts + pruned.slots > 0) logger.info('pruned', { ...pruned });
         return pruned;
       },
     },
@@ -273,7 +270,7 @@ export function createContainer(parts: ContainerParts): Container {
       await bot.sweepInbox();
       if (lark.enabled) await sender.drain(20_000);
     })().finally(() => (maintaining = undefined)));
-  const jobs = scheduledJobs({ services, db, logger });
+  const jobs = scheduledJobs({ services, db, logger, retentionDays: config.RETENTION_DAYS });
   const tick = async (at?: number): Promise<TickReport> => {
     const now = at ?? clock.now();
     const outcomes = await runDueJobs(jobs, (slot) => claimSlot(db, slot, owner, now), now, logger);

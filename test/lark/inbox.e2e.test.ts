@@ -90,7 +90,7 @@ describe('the inbox', () => {
 });
 
 describe('pruning', () => {
-  it('once an hour at the top of the hour (the scheduled prune job), finished events and receipts older than a week go; recent and pending ones stay', async () => {
+  it('once an hour at the top of the hour (the scheduled prune job), finished events and receipts older than RETENTION_DAYS go; recent and pending ones stay', async () => {
     const now = Date.parse('2024-05-06T02:00:00Z');
     const { toDbInstant } = await import('../../src/platform/instant');
     const old = toDbInstant(now - 8 * 86_400_000);
@@ -140,7 +140,9 @@ describe('pruning', () => {
         { kind: 'message', receipt_key: 'om-prune-recent', created_at: recent },
       ])
       .execute();
-    const c = testContainer(db, { BOT_ADMINS: OFFICE }, now - 30 * 60_000, { lark: h.container.lark });
+    const c = testContainer(db, { BOT_ADMINS: OFFICE, RETENTION_DAYS: '7' }, now - 30 * 60_000, {
+      lark: h.container.lark,
+    });
     await c.tick(); // half past: not yet
     expect(
       (await db.db.selectFrom('inbox').select('event_id').where('event_id', 'like', 'ev-prune-%').execute()).length,
