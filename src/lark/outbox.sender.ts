@@ -37,6 +37,12 @@ export interface SenderOptions {
   /** Requests in flight at once (Lark answers in ~100 ms; 50/s needs several at a time). */
   concurrency?: number;
   maxAttempts?: number;
+  /**
+   * Rows this sender may claim (one Lark call each) over its life; unlimited by default. The Workers entry builds a
+   * sender per invocation and sets this under the plan's subrequest limit
+   * (https://developers.cloudflare.com/workers/platform/limits/#subrequests); the rest waits for the next invocation.
+   */
+  maxSends?: number;
   baseBackoffMs?: number;
   maxBackoffMs?: number;
   limits?: RateLimits;
@@ -70,6 +76,8 @@ export class OutboxSender {
   private readonly sentHere = new Map<string, number>();
   private running: Promise<DrainReport> | undefined;
   private again = false;
+  /** Rows claimed over this sender's life, against `maxSends`. */
+  private claimed = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -85,6 +93,7 @@ export class OutboxSender {
       batchSize: options.batchSize ?? 200,
       concurrency: options.concurrency ?? 8,
       maxAttempts: options.maxAttempts ?? 10,
+      maxSends: options.maxSends ?? Number.POSITIVE_INFINITY,
       baseBackoffMs: options.baseBackoffMs ?? 1_000,
       maxBackoffMs: options.maxBackoffMs ?? 5 * 60_000,
     };
@@ -120,8 +129,11 @@ export class OutboxSender {
           if (now - started > budgetMs) return report;
           if (!(await acquireLease(this.db, LEASE_NAME, this.o.owner, now, this.o.leaseMs)))
             return { ...report, skipped: 'lease' };
-          const rows = await claimDue(this.db, this.o.owner, now, this.o.leaseMs, this.o.batchSize);
+          const room = Math.min(this.o.batchSize, this.o.maxSends - this.claimed);
+          if (room <= 0) return report;
+          const rows = await claimDue(this.db, this.o.owner, now, this.o.leaseMs, room);
           if (!rows.length) break;
+          this.claimed += rows.length;
           await this.sendBatch(rows, report);
         }
       } while (this.again);
