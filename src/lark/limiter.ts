@@ -49,15 +49,27 @@ export class SlidingWindowLimiter {
     private readonly marginMs = 10,
   ) {}
 
-  /** Milliseconds to wait before a request for `key` may go out at `now` (0: now). */
-  waitFor(key: string, now: number): number {
+  /**
+   * Milliseconds to wait before a request for `key` may go out at `now` (0: now). `appShare` below 1 lets the request
+   * use only that share of each app-wide window, keeping the rest for more urgent requests (the outbox gives bulk
+   * sends 90%, so a reply never waits a minute behind a full 1,000/min window of reminders).
+   */
+  waitFor(key: string, now: number, appShare = 1): number {
     const perKey = this.byKey.get(key);
-    return Math.max(this.appWaitFor(now), perKey ? this.waitIn(perKey, this.limits.perKey, now) : 0);
+    return Math.max(this.appWaitFor(now, appShare), perKey ? this.waitIn(perKey, this.limits.perKey, now) : 0);
   }
 
   /** The part of the wait imposed by the app-wide limits alone (it holds for every key). */
-  appWaitFor(now: number): number {
-    return this.waitIn(this.app, this.limits.app, now);
+  appWaitFor(now: number, appShare = 1): number {
+    if (appShare >= 1) return this.waitIn(this.app, this.limits.app, now);
+    const shared = this.limits.app.map((l) => ({ ...l, limit: Math.max(1, Math.floor(l.limit * appShare)) }));
+    return this.waitIn(this.app, shared, now);
+  }
+
+  /** The part of the wait imposed by `key`'s own limits alone. */
+  keyWaitFor(key: string, now: number): number {
+    const perKey = this.byKey.get(key);
+    return perKey ? this.waitIn(perKey, this.limits.perKey, now) : 0;
   }
 
   /** A request for `key` is going out now. */

@@ -40,11 +40,83 @@ export interface OutgoingMessage {
   competitionId?: string | null;
   /** Do not send before this instant (epoch ms). */
   notBefore?: number;
+  /** The Lark app that sends it (its name in the configuration); 'default' is LARK_APP_ID. */
+  app?: string;
+  /** 0 first, 2 last; derived from the op and purpose by priorityOf when not given. */
+  priority?: Priority;
 }
+
+/**
+ * 0: an answer to a person's own action (a reply, a card update, the file or form a click opens): someone is waiting.
+ * 1: announcements and notices (welcome, ranking published, awards, registration and guidance notices, failure
+ *    notices): nobody clicked for them, but they are news.
+ * 2: bulk (reminders and their escalations, digests, question chases) and card redraws nobody is waiting for.
+ */
+export type Priority = 0 | 1 | 2;
+
+/**
+ * Sends that answer the person who caused them (a click in a group answered one-to-one by answerClick, the forms a
+ * reminder's button opens, an export sent privately): as urgent as a reply.
+ */
+const DIRECT_ANSWERS: ReadonlySet<string> = new Set([
+  'attachment-open',
+  'export-file',
+  'card-update',
+  'help',
+  'projects',
+  'ranking',
+  'registration-form',
+  'registration-edit',
+  'registration-withdraw',
+  'report-form',
+  'report-picker',
+  'reports-overview',
+  'self-evaluation-form',
+  'self-evaluation-picker',
+  'guidance-form',
+]);
+
+/** Sent to many at once by the minute tick; a few minutes late is fine. */
+const BULK_PURPOSES: ReadonlySet<string> = new Set(['judge-digest', 'summary-digest']);
+
+/**
+ * The class of a message, when its sender did not say:
+ *
+ * | priority | what                                                                                          |
+ * | -------- | --------------------------------------------------------------------------------------------- |
+ * | 0        | op 'reply', 'card_update', 'forward' (attachment-open); sends in DIRECT_ANSWERS               |
+ * | 1        | other sends: announcement, ranking-published, awards-announced, award-confirmed,              |
+ * |          | registration-notice, guidance, guidance-answer, welcome, failure-notice…                      |
+ * | 2        | reminder, reminder-* (overdue, escalation, group, digest, guidance: the question chase),      |
+ * |          | judge-digest, summary-digest; op 'patch' (a receipt redrawn after a file: its reply says so)  |
+ *
+ * An unknown send is a notice (1): ahead of the bulk, behind anyone waiting.
+ */
+export function priorityOf(m: Pick<OutgoingMessage, 'op' | 'purpose'>): Priority {
+  switch (m.op) {
+    case 'reply':
+    case 'card_update':
+    case 'forward':
+      return 0;
+    case 'patch':
+      return 2;
+    case 'send':
+      if (DIRECT_ANSWERS.has(m.purpose)) return 0;
+      if (m.purpose === 'reminder' || m.purpose.startsWith('reminder-') || BULK_PURPOSES.has(m.purpose)) return 2;
+      return 1;
+    default: {
+      const never: never = m.op;
+      throw new Error(`unknown outbox op ${String(never)}`);
+    }
+  }
+}
+
+export const DEFAULT_APP = 'default';
 
 export interface OutboxRow {
   id: string;
   uuid: string;
+  priority: Priority;
   purpose: string;
   op: OutboxOp;
   receiveIdType: OutgoingMessage['receiveIdType'];
@@ -73,6 +145,8 @@ export async function enqueueMessages(db: Db, messages: readonly OutgoingMessage
       id: newId('out'),
       uuid: await uuidFor(m.key),
       competition_id: m.competitionId ?? null,
+      app: m.app ?? DEFAULT_APP,
+      priority: m.priority ?? priorityOf(m),
       purpose: m.purpose,
       op: m.op,
       receive_id_type: m.receiveIdType,
@@ -116,9 +190,20 @@ export async function isEnqueued(db: Db, key: string): Promise<boolean> {
 const duePredicate = (now: string) =>
   sql<boolean>`((status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and lease_until < ${now}))`;
 
+export interface ClaimOptions {
+  /** Only this app's rows (default 'default'). */
+  app?: string;
+  /**
+   * Only pending rows more urgent than this (priority below it): the drain's look for replies while it sends bulk.
+   * Rows a crashed server left 'sending' are left to the next full claim.
+   */
+  below?: Priority;
+}
+
 /**
- * Marks up to `limit` due rows as being sent by `owner`. Rows left 'sending' by a crashed server are due again once
- * their lease has passed: they are re-sent with the same uuid, which Lark drops if the first attempt arrived.
+ * Marks up to `limit` due rows of one app as being sent by `owner`, most urgent first, then oldest due. Rows left
+ * 'sending' by a crashed server are due again once their lease has passed: they are re-sent with the same uuid, which
+ * Lark drops if the first attempt arrived.
  */
 export async function claimDue(
   db: Kysely<Database>,
@@ -126,13 +211,24 @@ export async function claimDue(
   now: number,
   leaseMs: number,
   limit: number,
+  options: ClaimOptions = {},
 ): Promise<OutboxRow[]> {
+  const app = options.app ?? DEFAULT_APP;
   const at = toDbInstant(now);
   const until = toDbInstant(now + leaseMs);
+  const below = options.below;
+  // Both shapes lead with (app, status): the outbox_app_due_idx index.
+  const due =
+    below === undefined
+      ? duePredicate(at)
+      : sql<boolean>`(status = 'pending' and priority < ${below} and next_attempt_at <= ${at})`;
   const candidates = await db
     .selectFrom('outbox')
     .select('id')
-    .where(duePredicate(at))
+    .where('app', '=', app)
+    .where('status', 'in', below === undefined ? ['pending', 'sending'] : ['pending'])
+    .where(due)
+    .orderBy('priority')
     .orderBy('next_attempt_at')
     .orderBy('created_at')
     .orderBy('id')
@@ -153,12 +249,14 @@ export async function claimDue(
     .where('lease_owner', '=', owner)
     .where('lease_until', '=', until)
     .where('status', '=', 'sending')
+    .orderBy('priority')
     .orderBy('created_at')
     .orderBy('id')
     .execute();
   return rows.map((r) => ({
     id: r.id,
     uuid: r.uuid,
+    priority: Math.min(2, Math.max(0, Number(r.priority))) as Priority,
     purpose: r.purpose,
     op: r.op as OutboxOp,
     receiveIdType: r.receive_id_type as OutboxRow['receiveIdType'],
@@ -168,6 +266,21 @@ export async function claimDue(
     content: r.content,
     attempts: r.attempts,
   }));
+}
+
+/**
+ * Hands rows `owner` claimed but did not send back to the queue (a drain that lost its lease stops at once rather
+ * than leave them until their lease runs out). Only rows still ours: one a new holder re-claimed is not touched.
+ */
+export async function releaseClaimed(db: Kysely<Database>, owner: string, ids: readonly string[]): Promise<void> {
+  if (!ids.length) return;
+  await db
+    .updateTable('outbox')
+    .set({ status: 'pending', lease_owner: null, lease_until: null })
+    .where('id', 'in', [...ids])
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'sending')
+    .execute();
 }
 
 // The marks are single-row updates that may lose a lock conflict to the lease renewal of the same batch: they run
@@ -270,31 +383,49 @@ export async function recentFailures(db: Kysely<Database>, limit = 20): Promise<
   }));
 }
 
-/** Rows sent since `since` (by any server), with their rate keys: the sends that still count against the limits. */
-export async function recentlySent(db: Db, since: number): Promise<{ id: string; rateKey: string; sentAt: number }[]> {
+/**
+ * An app's rows sent since `since` (by any server), with their rate keys: the sends that still count against its
+ * limits (Lark counts per app).
+ */
+export async function recentlySent(
+  db: Db,
+  since: number,
+  app = DEFAULT_APP,
+): Promise<{ id: string; rateKey: string; sentAt: number }[]> {
   const rows = await db
     .selectFrom('outbox')
     .select(['id', 'rate_key', 'sent_at'])
     .where('sent_at', '>', toDbInstant(since))
+    .where('app', '=', app)
     .execute();
   return rows.map((r) => ({ id: r.id, rateKey: r.rate_key, sentAt: fromDbInstant(r.sent_at!) }));
 }
 
-/** Extends the leases of the rows `owner` is sending to `until` (the drain's lease renewal). */
-export async function extendSendingLeases(db: Kysely<Database>, owner: string, until: number): Promise<void> {
+/**
+ * Extends the leases of the app's rows `owner` is sending to `until` (the drain's lease renewal). Conditional on the
+ * owner: a row another server re-claimed after our lease ran out stays its.
+ */
+export async function extendSendingLeases(
+  db: Kysely<Database>,
+  owner: string,
+  until: number,
+  app = DEFAULT_APP,
+): Promise<void> {
   await db
     .updateTable('outbox')
     .set({ lease_until: toDbInstant(until) })
-    .where('lease_owner', '=', owner)
+    .where('app', '=', app)
     .where('status', '=', 'sending')
+    .where('lease_owner', '=', owner)
     .execute();
 }
 
-/** When the pending rows not due before `at` come due, soonest first. */
-export async function pendingAfter(db: Kysely<Database>, at: number): Promise<number[]> {
+/** When the app's pending rows not due before `at` come due, soonest first. */
+export async function pendingAfter(db: Kysely<Database>, at: number, app = DEFAULT_APP): Promise<number[]> {
   const rows = await db
     .selectFrom('outbox')
     .select('next_attempt_at')
+    .where('app', '=', app)
     .where('status', '=', 'pending')
     .where('next_attempt_at', '>', toDbInstant(at))
     .orderBy('next_attempt_at')

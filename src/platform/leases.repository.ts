@@ -30,3 +30,25 @@ export async function acquireLease(
 export async function releaseLease(db: Kysely<Database>, name: string, owner: string): Promise<void> {
   await db.deleteFrom('leases').where('name', '=', name).where('owner', '=', owner).execute();
 }
+
+/**
+ * Extends a lease its owner still holds: false when it has expired (even if nobody took it since: the owner then stops
+ * and acquires it afresh, reading what others did meanwhile) or another owner has it. One conditional update, so a
+ * renewal that reaches the database late can never take the lease back from a server that took it over.
+ */
+export async function renewLease(
+  db: Kysely<Database>,
+  name: string,
+  owner: string,
+  now: number,
+  ttlMs: number,
+): Promise<boolean> {
+  const updated = await db
+    .updateTable('leases')
+    .set({ expires_at: toDbInstant(now + ttlMs) })
+    .where('name', '=', name)
+    .where('owner', '=', owner)
+    .where('expires_at', '>=', toDbInstant(now))
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
