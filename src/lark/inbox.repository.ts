@@ -12,8 +12,14 @@ import { insertIfAbsent, madeRow } from '../platform/db';
 import { toDbInstant } from '../platform/instant';
 import { claimReceipt } from './receipts.repository';
 
-/** How long the receiving server has to finish before a sweep elsewhere may take the event over. */
-export const INBOX_LEASE_MS = 60_000;
+/**
+ * How long an event stays with the server working on it without a heartbeat: the server renews it every
+ * INBOX_RENEW_MS while the work runs (renewEventLease), so a long export is never taken over mid-way, and a server
+ * that died leaves its events to another server's sweep within this time (plus the sweep's interval).
+ */
+export const INBOX_LEASE_MS = 5_000;
+/** The work's heartbeat: a third of the lease, so two renewals in a row can fail before it runs out. */
+export const INBOX_RENEW_MS = Math.round(INBOX_LEASE_MS / 3);
 /** Attempts (the first one included) before an event is set aside as failed. */
 export const INBOX_MAX_ATTEMPTS = 5;
 
@@ -23,6 +29,8 @@ export interface InboxEntry {
   payload: unknown;
   /** For message events: the message id, claimed with the event. */
   messageId?: string;
+  /** The Lark app it came through (default 'default'): that app's sweeps finish it if this server does not. */
+  app?: string;
 }
 
 export interface DueEvent {
@@ -38,6 +46,7 @@ export async function acceptEvent(db: Kysely<Database>, e: InboxEntry, now: numb
     const insert = trx.insertInto('inbox').values({
       event_id: e.eventId.slice(0, 191),
       event_type: e.eventType.slice(0, 128),
+      app: e.app ?? 'default',
       payload: JSON.stringify(e.payload ?? null),
       status: 'pending',
       attempts: 1,
@@ -67,6 +76,27 @@ export async function finishEvent(db: Kysely<Database>, eventId: string, now: nu
     .execute();
 }
 
+/**
+ * The heartbeat of an event's work: extends the lease of attempt `attempt` to `until`. False when the event is no
+ * longer this attempt's (a sweep elsewhere took it over after the lease ran out, which bumped its attempts, or it is
+ * finished): a conditional update, so a late renewal never takes an event back.
+ */
+export async function renewEventLease(
+  db: Kysely<Database>,
+  eventId: string,
+  attempt: number,
+  until: number,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('inbox')
+    .set({ lease_until: toDbInstant(until) })
+    .where('event_id', '=', eventId)
+    .where('status', '=', 'pending')
+    .where('attempts', '=', attempt)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 /** The work failed: leave the row pending for a later sweep, a little later each time. */
 export async function retryEventLater(
   db: Kysely<Database>,
@@ -84,18 +114,21 @@ export async function retryEventLater(
 }
 
 /**
- * Takes over pending events whose lease ran out, one conditional update each so that two servers sweeping at once
- * never both take the same row. Events past the attempt limit are marked failed instead (a poison event must not
- * crash every server in turn forever); they are returned separately for logging.
+ * Takes over an app's pending events whose lease ran out, one conditional update each so that two servers sweeping at
+ * once never both take the same row. Events past the attempt limit are marked failed instead (a poison event must not
+ * crash every server in turn forever); they are returned separately for logging. Each event taken has a fresh lease
+ * of INBOX_LEASE_MS: take only as many as are worked on at once, or renew them (renewEventLease).
  */
 export async function claimDueEvents(
   db: Kysely<Database>,
   now: number,
-  limit = 20,
+  options: number | { limit?: number; app?: string } = {},
 ): Promise<{ due: DueEvent[]; failed: string[] }> {
+  const { limit = 20, app = 'default' } = typeof options === 'number' ? { limit: options } : options;
   const rows = await db
     .selectFrom('inbox')
     .select(['event_id', 'event_type', 'payload', 'attempts', 'lease_until'])
+    .where('app', '=', app)
     .where('status', '=', 'pending')
     .where('lease_until', '<=', toDbInstant(now))
     .orderBy('lease_until')
