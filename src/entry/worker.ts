@@ -4,13 +4,14 @@
  * Only fetch and WebCrypto here: nothing Node-only is imported (no SQLite, no file system).
  */
 import { createApp } from '../app';
-import { loadConfig } from '../config';
+import { loadConfig, type Config } from '../config';
 import { createContainer, type Container } from '../container';
 import { latestCompetitionId } from '../competition/competition.repository';
 import { systemClock } from '../platform/clock';
 import { openDatabase } from '../platform/db';
 import { TrackedDefer } from '../platform/defer';
 import { createLogger } from '../platform/logger';
+import type { SenderOptions } from '../lark/outbox.sender';
 
 export interface Env {
   HYPERDRIVE: { connectionString: string };
@@ -25,6 +26,17 @@ function stringEnv(env: Env): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(env)) if (typeof v === 'string') out[k] = v;
   return out;
+}
+
+/**
+ * The outbox within an invocation's limits (https://developers.cloudflare.com/workers/platform/limits/): every Lark
+ * call is a subrequest (Free 50 per invocation, Paid 10,000), the tenant token fetch included; at most six connections
+ * are open at once, the Hyperdrive socket among them. So at most WORKERS_MAX_SENDS_PER_INVOCATION sends (default 40:
+ * room for the token and the request's own Lark calls), four at a time (five connections with the database's), claimed
+ * twenty at a time. The rest goes at the next invocation: the next request, or the Cron Trigger within the minute.
+ */
+export function workerSenderOptions(config: Config): Partial<SenderOptions> {
+  return { maxSends: config.WORKERS_MAX_SENDS_PER_INVOCATION, concurrency: 4, batchSize: 20 };
 }
 
 /** Builds the request's container, runs `use`, and hands the deferred work and the pool's closing to waitUntil. */
@@ -46,7 +58,17 @@ async function withContainer<T>(
         logger.warn('competition lookup failed', { err });
         return undefined;
       })) ?? 'none';
-    return await use(createContainer({ config, logger, clock: systemClock, database, defer, competitionId }));
+    return await use(
+      createContainer({
+        config,
+        logger,
+        clock: systemClock,
+        database,
+        defer,
+        competitionId,
+        sender: workerSenderOptions(config),
+      }),
+    );
   } finally {
     ctx.waitUntil(defer.idle().finally(() => database.destroy()));
   }

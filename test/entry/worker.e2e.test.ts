@@ -27,6 +27,8 @@ const VERIFICATION_TOKEN = 'vt-worker';
 const ENCRYPT_KEY = 'ek-worker';
 const OFFICE = 'ou_office_admin';
 const CRON = '* * * * *'; // wrangler.toml [triggers]
+/** WORKERS_MAX_SENDS_PER_INVOCATION for this run: small, so that a cap is seen with a few messages. */
+const MAX_SENDS = 5;
 const START_TIMEOUT_MS = 60_000;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -163,6 +165,7 @@ beforeAll(async () => {
     LARK_ENCRYPT_KEY: ENCRYPT_KEY,
     BOT_ADMINS: OFFICE,
     LOG_LEVEL: 'debug',
+    WORKERS_MAX_SENDS_PER_INVOCATION: String(MAX_SENDS),
   });
   let readiness = '';
   await waitFor(
@@ -330,6 +333,33 @@ describe('the Worker entry under wrangler dev (workerd, Hyperdrive to MySQL)', (
       await db.db.selectFrom('inbox').select('event_id').where('event_id', '=', help.eventId!).execute(),
     ).toHaveLength(1);
     expect(await inboxRow(sameMessage.eventId!)).toEqual({ status: 'done', last_error: 'duplicate message' });
+  });
+
+  it('sends at most WORKERS_MAX_SENDS_PER_INVOCATION messages per invocation (the subrequest limit); the next tick sends the rest', async () => {
+    const readers = Array.from({ length: 2 * MAX_SENDS + 2 }, (_, i) => `ou_capped_${i}`);
+    await enqueueMessages(
+      db.db,
+      readers.map((r) => ({
+        key: `worker-e2e:cap:${r}`,
+        purpose: 'test',
+        op: 'send' as const,
+        receiveIdType: 'open_id' as const,
+        receiveId: r,
+        rateKey: `user:${r}`,
+        msgType: 'text' as const,
+        content: { text: 'capped' },
+      })),
+      Date.now(),
+    );
+    const delivered = () => readers.filter((r) => sentTo(r).length > 0).length;
+    const perTick: number[] = [];
+    for (let tick = 0; tick < 3; tick++) {
+      const before = delivered();
+      await runCron(); // the scheduled handler returns once its drain is done
+      perTick.push(delivered() - before);
+    }
+    expect(perTick).toEqual([MAX_SENDS, MAX_SENDS, 2]);
+    expect(readers.every((r) => sentTo(r).length === 1)).toBe(true);
   });
 
   it('logged no errors', () => {
