@@ -264,12 +264,13 @@ export function createContainer(parts: ContainerParts): Container {
     verificationToken: config.LARK_VERIFICATION_TOKEN,
     maxAgeSeconds: config.LARK_SIGNATURE_MAX_AGE_SECONDS,
   };
-  let maintaining: Promise<void> | undefined;
-  const maintain = () =>
-    (maintaining ??= (async () => {
-      await bot.sweepInbox();
-      if (lark.enabled) await sender.drain(20_000);
-    })().finally(() => (maintaining = undefined)));
+  // The sweep and the drain run side by side, each folded into the one already running here: a long drain (a
+  // reminder step at the rate limit) must not hold up the sweep that finishes a dead server's events within seconds.
+  let sweeping: Promise<number> | undefined;
+  const maintain = async () => {
+    const sweep = (sweeping ??= bot.sweepInbox().finally(() => (sweeping = undefined)));
+    await Promise.all([sweep, lark.enabled ? sender.drain(20_000) : undefined]);
+  };
   const jobs = scheduledJobs({ services, db, logger, retentionDays: config.RETENTION_DAYS });
   const tick = async (at?: number): Promise<TickReport> => {
     const now = at ?? clock.now();

@@ -54,11 +54,11 @@ async function playground(): Promise<void> {
 /** The drain every few seconds, the minute tick, and a graceful stop on SIGTERM/SIGINT. */
 function keepRunning(container: Container, close: () => Promise<void>, tickAt?: () => number): void {
   const { logger } = container;
-  // Unfinished events and outbox retries come due later: look every few seconds, and once now for what a previous
-  // process left behind.
+  // Unfinished events and outbox retries come due later: look every second (a dead server's drain lease and events
+  // are taken over within seconds: src/lark/outbox.sender.ts), and once now for what a previous process left behind.
   const maintain = () => container.defer.run('maintain', () => container.maintain());
   maintain();
-  const drainTimer = setInterval(maintain, 3_000);
+  const drainTimer = setInterval(maintain, 1_000);
   drainTimer.unref();
   // The minute tick on every server: each scheduled job claims its slot in the database, so it runs on one
   // (src/container.ts scheduledJobs); a jump of the wall clock is caught up once (src/platform/minute-tick.ts).

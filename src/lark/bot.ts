@@ -29,7 +29,15 @@ import type {
   MessageEvent,
   ResourceMessageSpec,
 } from './handlers';
-import { acceptEvent, claimDueEvents, finishEvent, retryEventLater } from './inbox.repository';
+import {
+  acceptEvent,
+  claimDueEvents,
+  finishEvent,
+  INBOX_LEASE_MS,
+  INBOX_RENEW_MS,
+  renewEventLease,
+  retryEventLater,
+} from './inbox.repository';
 import { claimReceipt, RecentReceipts } from './receipts.repository';
 
 export interface BotOptions {
@@ -116,18 +124,39 @@ export class Bot {
   async sweepInbox(): Promise<number> {
     const { clock, logger } = this.services;
     const db = this.db;
-    const { due, failed } = await claimDueEvents(db, clock.now());
-    for (const id of failed) logger.error('event set aside after repeated failures', { eventId: id });
-    for (const d of due) {
+    // One at a time: an event is taken (with a fresh lease) only as its work starts, and its heartbeat keeps it; the
+    // rest stay free for other servers' sweeps meanwhile.
+    let worked = 0;
+    for (let i = 0; i < 20; i++) {
+      const { due, failed } = await claimDueEvents(db, clock.now(), { limit: 1 });
+      for (const id of failed) logger.error('event set aside after repeated failures', { eventId: id });
+      const d = due[0];
+      if (!d) {
+        if (failed.length) continue;
+        break;
+      }
       logger.info('resuming unfinished event', { eventId: d.eventId, eventType: d.eventType, attempt: d.attempts });
       await this.work(d.eventId, normaliseEvent(d.eventId, d.eventType, d.payload), d.attempts);
+      worked++;
     }
-    return due.length;
+    return worked;
   }
 
   private async work(eventId: string, inbound: InboundEvent, attempt: number): Promise<void> {
     const { clock, logger } = this.services;
     const db = this.db;
+    // The heartbeat: the event stays this attempt's while its work runs, however long (an export), and a sweep
+    // elsewhere takes it over within seconds if this process dies (INBOX_LEASE_MS).
+    const heartbeat = setInterval(() => {
+      renewEventLease(db, eventId, attempt, clock.now() + INBOX_LEASE_MS).then(
+        (ours) => {
+          if (ours) return;
+          clearInterval(heartbeat);
+          logger.warn('event taken over by another server while its work ran', { eventId, attempt });
+        },
+        (err) => logger.warn('event lease not renewed this time', { eventId, err }),
+      );
+    }, INBOX_RENEW_MS);
     try {
       await this.handle(inbound);
       await finishEvent(db, eventId, clock.now());
@@ -136,6 +165,8 @@ export class Bot {
       await retryEventLater(db, eventId, attempt, String((err as Error)?.message ?? err), clock.now()).catch(
         () => undefined,
       );
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 
