@@ -9,6 +9,8 @@ import {
   inboxCounts,
   INBOX_LEASE_MS,
   INBOX_MAX_ATTEMPTS,
+  INBOX_RENEW_MS,
+  renewEventLease,
 } from '../../src/lark/inbox.repository';
 import type { Defer } from '../../src/platform/defer';
 import { testContainer } from '../support/container';
@@ -86,6 +88,30 @@ describe('the inbox', () => {
     }
     expect(retaken + 1).toBe(INBOX_MAX_ATTEMPTS - 1); // taken by the first sweep above, then again until the limit
     expect((await inboxCounts(db.db)).failed).toBe(30);
+  });
+});
+
+describe('the lease of an event being worked on', () => {
+  it("is kept by the work's heartbeat; a server's death leaves it to another's sweep within seconds; a late renewal never takes it back", async () => {
+    const t0 = h.container.clock.now() + 2 * 86_400_000;
+    await acceptEvent(db.db, { eventId: 'ev-beat', eventType: 'x', payload: {}, app: 'beat' }, t0);
+    // Another app's sweep never sees it.
+    expect((await claimDueEvents(db.db, t0 + 3_600_000, { app: 'default', limit: 50 })).due).toEqual([]);
+    // Long work: the heartbeat renews every INBOX_RENEW_MS, so however long it runs, no sweep takes it.
+    let at = t0;
+    for (let beat = 0; beat < 10; beat++) {
+      at += INBOX_RENEW_MS;
+      expect(await renewEventLease(db.db, 'ev-beat', 1, at + INBOX_LEASE_MS)).toBe(true);
+      expect((await claimDueEvents(db.db, at + 1, { app: 'beat' })).due).toEqual([]);
+    }
+    expect(at - t0).toBeGreaterThan(2 * INBOX_LEASE_MS);
+    // The server dies after its last beat: the next sweep after the lease (every second on Node) takes it over.
+    const taken = await claimDueEvents(db.db, at + INBOX_LEASE_MS + 1, { app: 'beat' });
+    expect(taken.due.map((d) => [d.eventId, d.attempts])).toEqual([['ev-beat', 2]]);
+    expect(INBOX_LEASE_MS + INBOX_RENEW_MS + 1_000).toBeLessThanOrEqual(10_000);
+    // The first server's heartbeat, arriving late, finds the event no longer its own.
+    expect(await renewEventLease(db.db, 'ev-beat', 1, at + 10 * INBOX_LEASE_MS)).toBe(false);
+    expect(await renewEventLease(db.db, 'ev-beat', 2, at + INBOX_LEASE_MS + 2 * INBOX_RENEW_MS)).toBe(true);
   });
 });
 

@@ -1,7 +1,15 @@
 import { silentLogger } from '../../src/platform/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireLease, releaseLease } from '../../src/platform/leases.repository';
-import { claimDue, enqueueMessages, markRetry, uuidFor, type OutgoingMessage } from '../../src/lark/outbox.repository';
+import { acquireLease, releaseLease, renewLease } from '../../src/platform/leases.repository';
+import {
+  claimDue,
+  enqueueMessages,
+  markRetry,
+  priorityOf,
+  releaseClaimed,
+  uuidFor,
+  type OutgoingMessage,
+} from '../../src/lark/outbox.repository';
 import { claimReceipt } from '../../src/lark/receipts.repository';
 import { card, markdown } from '../../cards/kit';
 import { callbackBody } from '../../src/lark/bot';
@@ -61,6 +69,63 @@ describe('the outbox table', () => {
   });
 });
 
+describe('priorities and apps', () => {
+  it('priorityOf: answers to a person first, notices next, bulk and redraws last', () => {
+    const p = (op: OutgoingMessage['op'], purpose: string) => priorityOf({ op, purpose });
+    expect([p('reply', 'help'), p('card_update', 'card-update'), p('forward', 'attachment-open')]).toEqual([0, 0, 0]);
+    expect([p('send', 'export-file'), p('send', 'registration-form'), p('send', 'ranking')]).toEqual([0, 0, 0]);
+    expect([p('send', 'announcement'), p('send', 'welcome'), p('send', 'failure-notice')]).toEqual([1, 1, 1]);
+    expect([p('send', 'ranking-published'), p('send', 'guidance-answer'), p('send', 'something-new')]).toEqual([
+      1, 1, 1,
+    ]);
+    expect([p('send', 'reminder'), p('send', 'reminder-overdue'), p('send', 'reminder-guidance')]).toEqual([2, 2, 2]);
+    expect([p('send', 'judge-digest'), p('send', 'summary-digest'), p('patch', 'attachment-receipt')]).toEqual([
+      2, 2, 2,
+    ]);
+  });
+
+  it("claims an app's rows only, most urgent first, then oldest; an urgent-only claim leaves the rest", async () => {
+    const at = NOW + 10_000_000;
+    const m = (key: string, extra: Partial<OutgoingMessage>) => msg(key, { notBefore: at, ...extra });
+    const rows = [
+      m('p-bulk-1', { purpose: 'reminder', app: 'p' }),
+      m('p-notice', { purpose: 'announcement', app: 'p' }),
+      m('p-bulk-2', { purpose: 'reminder', app: 'p' }),
+      m('p-reply', { op: 'reply', app: 'p' }),
+      m('p-forced', { purpose: 'reminder', app: 'p', priority: 0 }),
+      m('q-reply', { op: 'reply', app: 'q' }),
+    ];
+    // Enqueued one after another (all due at the same instant): within a class, the oldest first.
+    for (const [i, row] of rows.entries()) await enqueueMessages(t.db, [row], at - 100 + i);
+    const urgent = await claimDue(t.db, 'srv-p', at, 3_000, 10, { app: 'p', below: 1 });
+    expect(urgent.map((r) => [JSON.parse(r.content).text, r.priority])).toEqual([
+      ['p-reply', 0],
+      ['p-forced', 0],
+    ]);
+    await releaseClaimed(
+      t.db,
+      'srv-p',
+      urgent.map((r) => r.id),
+    );
+    const all = await claimDue(t.db, 'srv-p', at, 3_000, 10, { app: 'p' });
+    expect(all.map((r) => JSON.parse(r.content).text)).toEqual([
+      'p-reply',
+      'p-forced',
+      'p-notice',
+      'p-bulk-1',
+      'p-bulk-2',
+    ]);
+    // Released only by their owner.
+    await releaseClaimed(
+      t.db,
+      'srv-other',
+      all.map((r) => r.id),
+    );
+    expect(await claimDue(t.db, 'srv-p', at + 1, 3_000, 10, { app: 'p' })).toEqual([]);
+    expect((await claimDue(t.db, 'srv-q', at, 3_000, 10, { app: 'q' })).map((r) => r.purpose)).toEqual(['test']);
+  });
+});
+
 describe('leases and receipts', () => {
   it('one owner at a time holds a lease; another takes over once it expires', async () => {
     expect(await acquireLease(t.db, 'drain', 'a', NOW, 10_000)).toBe(true);
@@ -69,6 +134,19 @@ describe('leases and receipts', () => {
     expect(await acquireLease(t.db, 'drain', 'b', NOW + 10_003, 10_000)).toBe(true);
     await releaseLease(t.db, 'drain', 'b');
     expect(await acquireLease(t.db, 'drain', 'c', NOW + 10_004, 10_000)).toBe(true);
+  });
+
+  it('a renewal extends only a lease its owner still holds: never one that ran out or that another took over', async () => {
+    expect(await acquireLease(t.db, 'renew', 'a', NOW, 3_000)).toBe(true);
+    expect(await renewLease(t.db, 'renew', 'a', NOW + 1_000, 3_000)).toBe(true);
+    expect(await renewLease(t.db, 'renew', 'b', NOW + 1_000, 3_000)).toBe(false);
+    // Renewed at +1 s: still a's at +3.5 s, free after +4 s.
+    expect(await acquireLease(t.db, 'renew', 'b', NOW + 3_500, 3_000)).toBe(false);
+    expect(await acquireLease(t.db, 'renew', 'b', NOW + 4_001, 3_000)).toBe(true);
+    // a's renewal reaching the database late cannot take it back, nor renew an expired lease nobody took.
+    expect(await renewLease(t.db, 'renew', 'a', NOW + 2_000, 3_000)).toBe(false);
+    await releaseLease(t.db, 'renew', 'b');
+    expect(await renewLease(t.db, 'renew', 'a', NOW + 5_000, 3_000)).toBe(false);
   });
 
   it('contended leases: of 20 simultaneous claimants exactly one wins', async () => {

@@ -1,7 +1,8 @@
 /**
  * A separate bot process that only drains the outbox: tests kill it with SIGKILL midway to prove that a crash loses
  * nothing and sends nothing twice. Configured through the environment: DATABASE_URL, LARK_DOMAIN, LARK_APP_ID,
- * LARK_APP_SECRET, OWNER.
+ * LARK_APP_SECRET, OWNER, and optionally APP (the outbox app it drains) and POLL_MS (how often it tries the drain
+ * lease when it has nothing to do or another holds it; default 50, the Node entry's maintain is 1,000).
  */
 import { SdkLarkApi } from '../../src/lark/client';
 import { OutboxSender } from '../../src/lark/outbox.sender';
@@ -20,6 +21,7 @@ const api = new SdkLarkApi({
 });
 const sender = new OutboxSender(database.db, api, logger, {
   owner: env.OWNER ?? 'child',
+  app: env.APP ?? 'default',
   baseBackoffMs: 50,
   maxBackoffMs: 400,
   leaseMs: 3_000,
@@ -29,5 +31,5 @@ console.log('draining');
 for (;;) {
   const r = await sender.drain();
   console.log(JSON.stringify(r));
-  await new Promise((res) => setTimeout(res, 50));
+  await new Promise((res) => setTimeout(res, Number(env.POLL_MS ?? 50)));
 }
