@@ -23,6 +23,18 @@ const subject = z.enum(['report', 'self_evaluation']);
 export const actionValueSchema = z.discriminatedUnion('a', [
   /** Show what the operator may do (the help card). */
   z.strictObject({ a: z.literal('help.show') }),
+  /**
+   * The competition this conversation is about (one app serving several): `to` a competition id, `e` the event of the
+   * command that was put aside to ask, answered once chosen.
+   */
+  z.strictObject({
+    a: z.literal('cmp.pick'),
+    to: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
+    e: z
+      .string()
+      .regex(/^[A-Za-z0-9_:.-]{1,128}$/)
+      .optional(),
+  }),
   // Registration. `u` is a unit code, `p` a project id: both are re-checked against the operator's roles.
   /** Open the registration form for a unit. */
   z.strictObject({ a: z.literal('reg.open'), u: unitCode }),

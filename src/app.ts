@@ -6,6 +6,9 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Container } from './container';
+
+/** What the app serves: a container (one competition) or a deployment (several, over one or more Lark apps). */
+export type Served = Pick<Container, 'logger' | 'clock' | 'database' | 'apps'>;
 import { isMigrated } from './platform/migrate';
 import { mountLarkRoutes } from './lark/routes';
 
@@ -13,7 +16,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 export type AppEnv = { Variables: { requestId: string } };
 
-export function createApp(container: Container): Hono<AppEnv> {
+export function createApp(container: Served): Hono<AppEnv> {
   const { logger } = container;
   const app = new Hono<AppEnv>();
 
@@ -64,7 +67,15 @@ export function createApp(container: Container): Hono<AppEnv> {
     }
   });
 
-  mountLarkRoutes(app, { bot: container.bot, settings: container.verify, clock: container.clock, logger });
+  // The default app at /lark/events, each named app at /lark/<name>/events (its own token and encryption key).
+  for (const a of container.apps)
+    mountLarkRoutes(app, {
+      bot: a.bot,
+      settings: a.verify,
+      clock: container.clock,
+      logger,
+      prefix: a.name === 'default' ? '/lark' : `/lark/${a.name}`,
+    });
 
   app.notFound((c) => c.json({ error: 'not_found' }, 404));
   app.onError((err, c) => {

@@ -16,13 +16,13 @@ import { helpCommand, showHelpAction } from './features/help/help.handlers';
 import { PEOPLE_COMMANDS } from './features/people/people.handlers';
 import { REGISTRATION_ACTIONS, REGISTRATION_COMMANDS } from './features/registration/registration.handlers';
 import { REPORT_ACTIONS, REPORT_COMMANDS, reportAttachSubject } from './features/reports/reports.handlers';
-import { Bot } from './lark/bot';
+import { Bot, type BotApp } from './lark/bot';
 import { DisabledLarkApi, SdkLarkApi, type LarkApi } from './lark/client';
 import type { BotServices, CardActionSpec, CommandSpec } from './lark/handlers';
-import { enqueueMessages } from './lark/outbox.repository';
+import { enqueueMessages, type OutgoingMessage } from './lark/outbox.repository';
 import { claimSlot } from './platform/run-slots.repository';
 import { pruneExpired } from './platform/retention.repository';
-import { runDueJobs, type ScheduledJob } from './platform/jobs';
+import { runDueJobs, type JobOutcome, type ScheduledJob } from './platform/jobs';
 import { createStore } from './platform/store';
 import { auditRepository } from './core/audit.repository';
 import { chatsRepository } from './core/chats.repository';
@@ -59,8 +59,12 @@ export interface Container {
   readonly clock: Clock;
   readonly database: DbHandle;
   readonly defer: Defer;
-  /** The competition the bot runs (the id of COMPETITION_FILE once loaded). */
+  /** The competition this container runs (the id of its competition file once loaded). */
   readonly competitionId: string;
+  /** The Lark app it speaks through ('default': LARK_APP_ID). */
+  readonly app: string;
+  /** The webhook each app answers at (createApp): here the one app, with this competition alone. */
+  readonly apps: readonly AppRoute[];
   readonly lark: LarkApi;
   readonly sender: OutboxSender;
   readonly services: BotServices;
@@ -73,6 +77,8 @@ export interface Container {
    * jobs due at `at` (default now), each on the one server that claims its slot (scheduledJobs), then `maintain`.
    */
   tick(at?: number): Promise<TickReport>;
+  /** The scheduled jobs due at `at` without the housekeeping (a deployment runs each competition's, then maintains). */
+  runJobs(at: number): Promise<JobOutcome[]>;
   /**
    * Housekeeping, also every few seconds on Node: finish events whose work was cut short and drain the outbox.
    * Overlapping calls in one process are folded into the one already running; across servers the rows' leases keep
@@ -89,6 +95,13 @@ export interface TickReport {
   failed: string[];
 }
 
+/** One Lark app's webhook: its bot and how its requests are verified (mounted at /lark or /lark/<name>). */
+export interface AppRoute {
+  readonly name: string;
+  readonly bot: Bot;
+  readonly verify: VerifySettings;
+}
+
 export interface ContainerParts {
   config: Config;
   logger: Logger;
@@ -102,6 +115,10 @@ export interface ContainerParts {
   callbackBudgetMs?: number;
   /** The card actions; default CARD_ACTIONS (tests wrap them, e.g. to make one slow). */
   cardActions?: readonly CardActionSpec<any>[];
+  /** The Lark app the competition speaks through (its file's `app`); default 'default'. */
+  app?: string;
+  /** The app's sender, when a deployment shares one among the app's competitions. */
+  outbox?: OutboxSender;
 }
 
 /** Every chat command, in the order the help card lists them. */
@@ -177,15 +194,26 @@ export function scheduledJobs(parts: {
     {
       name: 'reminders',
       every: 'minute',
+      scope: services.competitionId,
       async run(at) {
         const run = await runReminders(services, at);
         if (run.sent || run.dropped) logger.info('reminders', { ...run, at: new Date(at).toISOString() });
         return run;
       },
     },
-    { name: 'summaries', every: 'minute', run: (at) => runScheduledSummaries(services, at) },
+    {
+      name: 'summaries',
+      every: 'minute',
+      scope: services.competitionId,
+      run: (at) => runScheduledSummaries(services, at),
+    },
     // Each judge's daily card (guidance.judgeDigest), once per judge and day: its judge_digests row.
-    { name: 'judge-digests', every: 'minute', run: (at) => runJudgeDigests(services, at) },
+    {
+      name: 'judge-digests',
+      every: 'minute',
+      scope: services.competitionId,
+      run: (at) => runJudgeDigests(services, at),
+    },
     {
       name: 'prune',
       every: 'hour',
@@ -201,16 +229,8 @@ export function scheduledJobs(parts: {
 export function createContainer(parts: ContainerParts): Container {
   const { config, logger, clock, database, defer, competitionId } = parts;
   const db = database.db;
-  const lark =
-    parts.lark ??
-    (config.larkEnabled
-      ? new SdkLarkApi({
-          appId: config.LARK_APP_ID!,
-          appSecret: config.LARK_APP_SECRET!,
-          domain: config.LARK_DOMAIN,
-          logger,
-        })
-      : new DisabledLarkApi());
+  const app = parts.app ?? 'default';
+  const lark = parts.lark ?? larkApiFor(config, app, logger);
 
   // The stored definition rarely changes: re-read it at most every 30 s of the bot's clock (either way: a clock set
   // back, as a test or `tick --at` may, reads it again too).
@@ -235,7 +255,7 @@ export function createContainer(parts: ContainerParts): Container {
     if (lark.enabled) defer.run('outbox drain', () => sender.drain(20_000));
   };
   const services: BotServices = {
-    ...createStore(db, REPOSITORIES),
+    ...createStore(db, repositoriesFor(app)),
     clock,
     logger,
     competitionId,
@@ -244,26 +264,22 @@ export function createContainer(parts: ContainerParts): Container {
     competition,
     commands: COMMANDS,
     enqueue: async (messages) => {
-      const n = await enqueueMessages(db, messages, clock.now());
+      const n = await enqueueMessages(db, withApp(messages, app), clock.now());
       if (n > 0) kickOutbox();
       return n;
     },
     wakeOutbox: kickOutbox,
   };
-  sender = new OutboxSender(db, lark, logger.child({ component: 'outbox' }), {
-    owner,
-    onGiveUp: (row, reason) => noticeGiveUp(services, row, reason),
-    ...parts.sender,
-  });
-  const bot = new Bot(services, db, parts.cardActions ?? CARD_ACTIONS, defer, {
-    callbackBudgetMs: parts.callbackBudgetMs ?? 2_000,
-    resources: ATTACHMENTS.intake,
-  });
-  const verify: VerifySettings = {
-    encryptKey: config.LARK_ENCRYPT_KEY,
-    verificationToken: config.LARK_VERIFICATION_TOKEN,
-    maxAgeSeconds: config.LARK_SIGNATURE_MAX_AGE_SECONDS,
-  };
+  sender =
+    parts.outbox ??
+    new OutboxSender(db, lark, logger.child({ component: 'outbox' }), {
+      owner,
+      app,
+      onGiveUp: (row, reason) => noticeGiveUp(services, row, reason),
+      ...parts.sender,
+    });
+  const bot = createBot({ name: app, competitions: [services] }, db, defer, parts);
+  const verify = verifySettingsFor(config, app);
   // The sweep and the drain run side by side, each folded into the one already running here: a long drain (a
   // reminder step at the rate limit) must not hold up the sweep that finishes a dead server's events within seconds.
   let sweeping: Promise<number> | undefined;
@@ -272,9 +288,18 @@ export function createContainer(parts: ContainerParts): Container {
     await Promise.all([sweep, lark.enabled ? sender.drain(20_000) : undefined]);
   };
   const jobs = scheduledJobs({ services, db, logger, retentionDays: config.RETENTION_DAYS });
+  const runJobs = async (now: number): Promise<JobOutcome[]> => {
+    // An archived competition sends nothing on its own: only the deployment's housekeeping runs.
+    const archived = await competition().then(
+      (c) => c.file.archived,
+      () => false,
+    );
+    const due = archived ? jobs.filter((j) => j.scope === undefined) : jobs;
+    return runDueJobs(due, (slot) => claimSlot(db, slot, owner, now), now, logger);
+  };
   const tick = async (at?: number): Promise<TickReport> => {
     const now = at ?? clock.now();
-    const outcomes = await runDueJobs(jobs, (slot) => claimSlot(db, slot, owner, now), now, logger);
+    const outcomes = await runJobs(now);
     await maintain();
     const reminders = outcomes.find((o) => o.job === 'reminders');
     return {
@@ -290,6 +315,8 @@ export function createContainer(parts: ContainerParts): Container {
     database,
     defer,
     competitionId,
+    app,
+    apps: [{ name: app, bot, verify }],
     lark,
     sender,
     services,
@@ -297,6 +324,69 @@ export function createContainer(parts: ContainerParts): Container {
     verify,
     kickOutbox,
     tick,
+    runJobs,
     maintain,
   });
+}
+
+/** The Lark client of an app: the SDK with its credentials, or a disabled client when it has none. */
+export function larkApiFor(config: Config, app: string, logger: Logger): LarkApi {
+  const a = config.apps.get(app);
+  return a?.enabled
+    ? new SdkLarkApi({ appId: a.appId!, appSecret: a.appSecret!, domain: a.domain, logger })
+    : new DisabledLarkApi();
+}
+
+export function verifySettingsFor(config: Config, app: string): VerifySettings {
+  const a = config.apps.get(app);
+  return {
+    encryptKey: a?.encryptKey,
+    verificationToken: a?.verificationToken,
+    maxAgeSeconds: config.LARK_SIGNATURE_MAX_AGE_SECONDS,
+  };
+}
+
+/** The bot of an app over its competitions' services (src/lark/bot.ts routes between several). */
+export function createBot(
+  app: BotApp,
+  db: DbHandle['db'],
+  defer: Defer,
+  parts: Pick<ContainerParts, 'cardActions' | 'callbackBudgetMs'>,
+): Bot {
+  return new Bot(app, db, parts.cardActions ?? CARD_ACTIONS, defer, {
+    callbackBudgetMs: parts.callbackBudgetMs ?? 2_000,
+    resources: ATTACHMENTS.intake,
+  });
+}
+
+/** Every message an app's competition enqueues is sent with that app's credentials (unless it names another). */
+function withApp(messages: readonly OutgoingMessage[], app: string): OutgoingMessage[] {
+  return messages.map((m) => (m.app ? m : { ...m, app }));
+}
+
+/**
+ * The repositories of a competition speaking through `app`: the outbox's enqueue (and the award steps that enqueue
+ * in their own transaction) stamp the app on each message.
+ */
+function repositoriesFor(app: string): typeof REPOSITORIES {
+  if (app === 'default') return REPOSITORIES;
+  return {
+    ...REPOSITORIES,
+    outbox: {
+      ...outboxRepository,
+      enqueueMessages: (db, messages, now) => enqueueMessages(db, withApp(messages, app), now),
+    },
+    awards: {
+      ...awardsRepository,
+      stepAward: (db, competitionId, id, from, change, now) =>
+        awardsRepository.stepAward(
+          db,
+          competitionId,
+          id,
+          from,
+          { ...change, ...(change.messages ? { messages: (a) => withApp(change.messages!(a), app) } : {}) },
+          now,
+        ),
+    },
+  };
 }

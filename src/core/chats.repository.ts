@@ -14,7 +14,8 @@ export async function rememberChatMembership(
     name: string | undefined;
     chatType: 'group' | 'p2p';
     present: boolean;
-    competitionId: string;
+    /** null: a group whose competition the office has yet to choose (one app serving several). */
+    competitionId: string | null;
   },
   now: number,
 ): Promise<void> {
@@ -211,4 +212,24 @@ declare module '../platform/store' {
   interface Repositories {
     chats: Bound<typeof chatsRepository>;
   }
+}
+
+/** The competition a group was recorded for (its chats row). */
+export async function groupCompetition(db: Kysely<Database>, chatId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('chats')
+    .select('competition_id')
+    .where('chat_id', '=', chatId)
+    .where('chat_type', '=', 'group')
+    .executeTakeFirst();
+  return row?.competition_id ?? undefined;
+}
+
+/** Gives a group to a competition (the office chose it in the group). */
+export async function assignGroup(db: Kysely<Database>, chatId: string, competitionId: string, now: number) {
+  await db
+    .updateTable('chats')
+    .set({ competition_id: competitionId, updated_at: toDbInstant(now) })
+    .where('chat_id', '=', chatId)
+    .execute();
 }

@@ -284,3 +284,15 @@ declare module '../platform/store' {
     roles: Bound<typeof rolesRepository>;
   }
 }
+
+/** The competitions where `openId` holds any role. */
+export async function competitionsOfPerson(db: Kysely<Database>, openId: string): Promise<Set<string>> {
+  if (!openId) return new Set();
+  const rows = await db
+    .selectFrom('role_grants')
+    .select('competition_id')
+    .distinct()
+    .where('open_id', '=', openId)
+    .execute();
+  return new Set(rows.map((r) => r.competition_id));
+}

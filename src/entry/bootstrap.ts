@@ -13,6 +13,8 @@ import { openNodeDatabase as openDatabase } from '../platform/db-node';
 import { TrackedDefer } from '../platform/defer';
 import { createLogger, type Logger } from '../platform/logger';
 import { migrateToLatest } from '../platform/migrate';
+import { createDeployment, type Deployment } from '../deployment';
+import { ValidationFailed } from '../platform/errors';
 
 export interface BootOptions {
   env?: Record<string, string | undefined>;
@@ -73,6 +75,120 @@ export async function boot(options: BootOptions = {}): Promise<Container> {
       );
     }
     return container;
+  } catch (err) {
+    await database.destroy();
+    throw err;
+  }
+}
+
+/** The competition files a deployment runs: COMPETITIONS (a folder, or a comma-separated list), else COMPETITION_FILE. */
+export async function competitionPaths(config: Config): Promise<string[]> {
+  if (!config.COMPETITIONS) return [config.COMPETITION_FILE];
+  const { readdir, stat } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const entries = config.COMPETITIONS.split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const paths: string[] = [];
+  for (const entry of entries) {
+    const isFolder = await stat(entry).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!isFolder) {
+      paths.push(entry);
+      continue;
+    }
+    const files = (await readdir(entry)).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort();
+    if (!files.length) throw new ValidationFailed([`COMPETITIONS: ${entry} holds no competition file (*.json)`]);
+    paths.push(...files.map((f) => join(entry, f)));
+  }
+  return paths;
+}
+
+/**
+ * Reads every competition file and checks that they fit together: ids unique, and, on a server with Lark
+ * credentials, each competition's app configured (LARK_<NAME>_APP_ID and LARK_<NAME>_APP_SECRET).
+ */
+export async function readCompetitions(config: Config): Promise<Competition[]> {
+  const paths = await competitionPaths(config);
+  const problems: string[] = [];
+  const read: Competition[] = [];
+  for (const path of paths) {
+    try {
+      read.push(await readCompetitionFile(path));
+    } catch (err) {
+      if (err instanceof ValidationFailed)
+        problems.push(...err.problems.map((p) => (p.startsWith(path) ? p : `${path}: ${p}`)));
+      else throw err;
+    }
+  }
+  const seen = new Map<string, string>();
+  read.forEach((c, i) => {
+    const other = seen.get(c.id);
+    if (other) problems.push(`${paths[i]}: id "${c.id}" is also the id of ${other}`);
+    else seen.set(c.id, paths[i]!);
+  });
+  const production = [...config.apps.values()].some((a) => a.enabled);
+  for (const [i, c] of read.entries()) {
+    const app = config.apps.get(c.file.app);
+    if (production && !app?.enabled) {
+      const prefix = c.file.app === 'default' ? 'LARK_' : `LARK_${c.file.app.toUpperCase()}_`;
+      problems.push(`${paths[i]}: app "${c.file.app}" has no credentials (${prefix}APP_ID and ${prefix}APP_SECRET)`);
+    }
+  }
+  if (problems.length) throw new ValidationFailed(problems);
+  return read;
+}
+
+/**
+ * The production server's start-up: configuration → database (migrated) → every competition file (loaded) → the
+ * deployment, one container per competition over their Lark apps.
+ */
+export async function bootDeployment(options: Pick<BootOptions, 'env' | 'clock' | 'logger'> = {}): Promise<Deployment> {
+  const config: Config = loadConfig(options.env ?? process.env);
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const clock = options.clock ?? systemClock;
+  const database = await openDatabase(config.DATABASE_URL);
+  try {
+    const { applied } = await migrateToLatest(database.db);
+    if (applied.length) logger.info('migrations applied', { applied });
+    const competitions = await readCompetitions(config);
+    const deployment = createDeployment({
+      config,
+      logger,
+      clock,
+      database,
+      defer: new TrackedDefer(logger),
+      competitions: competitions.map((c) => ({ id: c.id, app: c.file.app })),
+    });
+    for (const competition of competitions) {
+      const lark = deployment.competitions.get(competition.id)!.lark;
+      const result = await loadCompetition(database.db, competition, {
+        dryRun: false,
+        now: clock.now(),
+        actor: 'system',
+        ...(lark.enabled ? { resolve: (lookup) => lark.resolveIds(lookup) } : {}),
+      });
+      logger.info('competition loaded', {
+        competition: competition.id,
+        app: competition.file.app,
+        archived: competition.file.archived,
+        changes: result.plan.changes.length,
+        changed: result.applied,
+        resolvedPeople: result.resolution.resolved.length,
+        unresolvedPeople: result.resolution.unresolved.length,
+      });
+      const problems = unresolvedLines(result);
+      if (problems.length)
+        logger.warn('people in the competition file could not be resolved', {
+          competition: competition.id,
+          people: problems,
+        });
+    }
+    for (const app of deployment.apps)
+      if (!app.lark.enabled) logger.warn('Lark credentials not set: outgoing messages are disabled', { app: app.name });
+    return deployment;
   } catch (err) {
     await database.destroy();
     throw err;

@@ -10,24 +10,26 @@ import type { Container } from '../container';
 import { ValidationFailed } from '../platform/errors';
 import { CompetitionRefused } from '../competition/competition.service';
 import { startMinuteTick } from '../platform/minute-tick';
-import { boot } from './bootstrap';
+import { bootDeployment } from './bootstrap';
 
 const MINUTE = 60_000;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  if (!config.larkEnabled) return playground();
-  const container = await boot();
-  const { logger } = container;
-  const app = createApp(container);
+  // The playground is for a machine with no Lark app at all; any app's credentials make this the production server.
+  if (![...config.apps.values()].some((a) => a.enabled)) return playground();
+  const deployment = await bootDeployment();
+  const { logger } = deployment;
+  const app = createApp(deployment);
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     logger.info('listening', {
       url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`,
-      database: container.database.dialect,
-      competition: container.competitionId,
+      database: deployment.database.dialect,
+      competitions: [...deployment.competitions.keys()],
+      apps: deployment.apps.map((a) => a.name),
     });
   });
-  keepRunning(container, () => new Promise<void>((resolve) => server.close(() => resolve())));
+  keepRunning(deployment, () => new Promise<void>((resolve) => server.close(() => resolve())));
 }
 
 async function playground(): Promise<void> {
@@ -52,7 +54,11 @@ async function playground(): Promise<void> {
 }
 
 /** The drain every few seconds, the minute tick, and a graceful stop on SIGTERM/SIGINT. */
-function keepRunning(container: Container, close: () => Promise<void>, tickAt?: () => number): void {
+function keepRunning(
+  container: Pick<Container, 'logger' | 'defer' | 'database' | 'maintain'> & { tick(at: number): Promise<unknown> },
+  close: () => Promise<void>,
+  tickAt?: () => number,
+): void {
   const { logger } = container;
   // Unfinished events and outbox retries come due later: look every second (a dead server's drain lease and events
   // are taken over within seconds: src/lark/outbox.sender.ts), and once now for what a previous process left behind.

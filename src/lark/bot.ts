@@ -39,6 +39,29 @@ import {
   retryEventLater,
 } from './inbox.repository';
 import { claimReceipt, RecentReceipts } from './receipts.repository';
+import { archivedRefusal, READ_ONLY_ACTIONS, READ_ONLY_COMMANDS } from './archive';
+import { routeToCompetition, type Routing } from './routing';
+import { rememberChoice, rememberedChoice } from './routing.repository';
+import { assignGroup, groupCompetition } from '../core/chats.repository';
+import { competitionsOfPerson } from '../core/roles.repository';
+import { competitionOfMessage } from './outbox.repository';
+import { receivedEvent } from './inbox.repository';
+import {
+  competitionChooserCard,
+  competitionChosenCard,
+  type CompetitionChoiceView,
+} from '../../cards/competition-choice';
+
+/**
+ * The Lark app a bot answers for and the competitions it serves: one for most deployments; several when one app
+ * carries several competitions, and then each message and click is routed to one (src/lark/routing.ts).
+ */
+export interface BotApp {
+  /** As the configuration names it ('default': LARK_APP_ID): its inbox rows and receipts are its own. */
+  readonly name: string;
+  /** In the configured order. */
+  readonly competitions: readonly BotServices[];
+}
 
 export interface BotOptions {
   /**
@@ -60,6 +83,18 @@ const STALE_BUTTON = text(
   'This button is no longer valid. Send the command again for a new card.',
 );
 const WORKING = text('正在处理，稍后更新卡片。', 'Working on it; the card will update shortly.');
+const UNKNOWN_COMPETITION = text(
+  '无法确定这张卡片属于哪个竞赛。请发送「切换竞赛」选择后，重新发送命令获取新卡片。',
+  'This card can no longer be matched to a competition. Send "switch" to choose one, then send the command again for a new card.',
+);
+const GROUP_CHOICE_OFFICE_ONLY = text(
+  '只有该竞赛的工作专班可以为本群选择竞赛。',
+  "Only the competition's office can choose the competition of this group.",
+);
+/** The words that show the chooser again (only where one app serves several competitions). */
+const SWITCH_WORDS = new Set(['切换竞赛', 'switch', 'switch competition']);
+/** Commands that answer for each of the asker's competitions at once. */
+const ACROSS_COMPETITIONS = new Set(['help', 'schedule']);
 
 /**
  * The callback answer. Its card meets the same budget as a sent one (no limit is documented for answers; the client
@@ -82,18 +117,35 @@ export class Bot {
   private readonly words: string[];
   private readonly actions = new Map<string, CardActionSpec>();
   private readonly recent = new RecentReceipts();
+  /** Shared by every competition of the app: the clock, the logger, the Lark client, the admins, the commands. */
+  private readonly base: BotServices;
+  private readonly byId = new Map<string, BotServices>();
 
   constructor(
-    private readonly services: BotServices,
-    /** The edge's own tables (inbox, receipts) and the roles it checks before any handler runs. */
+    private readonly app: BotApp,
+    /** The edge's own tables (inbox, receipts, routing) and the roles it checks before any handler runs. */
     private readonly db: Kysely<Database>,
     actions: readonly CardActionSpec<any>[],
     private readonly defer: Defer,
     private readonly options: BotOptions,
   ) {
-    for (const c of services.commands) for (const w of c.words) this.commandByWord.set(w.toLowerCase(), c);
-    this.words = [...this.commandByWord.keys()];
+    const first = app.competitions[0];
+    if (!first) throw new Error(`app ${app.name} serves no competition`);
+    this.base = first;
+    for (const s of app.competitions) this.byId.set(s.competitionId, s);
+    for (const c of first.commands) for (const w of c.words) this.commandByWord.set(w.toLowerCase(), c);
+    this.words = [...this.commandByWord.keys(), ...(this.shared ? SWITCH_WORDS : [])];
     for (const a of actions) this.actions.set(a.action, a);
+  }
+
+  /** Whether this app serves more than one competition (and so routes, and keys replies by competition). */
+  private get shared(): boolean {
+    return this.app.competitions.length > 1;
+  }
+
+  /** Receipts are per app: two apps' bots in one group both receive the same message. */
+  private receiptKey(key: string): string {
+    return this.app.name === 'default' ? key : `${this.app.name}:${key}`;
   }
 
   /**
@@ -103,14 +155,17 @@ export class Bot {
   async onEvent(eventId: string, eventType: string, event: unknown): Promise<'accepted' | 'duplicate' | 'ignored'> {
     if (this.recent.has('event', eventId)) return 'duplicate';
     const inbound = normaliseEvent(eventId, eventType, event);
-    const { logger, clock } = this.services;
-    const db = this.db;
+    const { logger, clock } = this.base;
     if (inbound.kind === 'unknown') {
       logger.info('event type not handled', { eventType, eventId });
       return 'ignored';
     }
-    const messageId = inbound.kind === 'message' ? inbound.messageId : undefined;
-    const result = await acceptEvent(db, { eventId, eventType, payload: event, messageId }, clock.now());
+    const messageId = inbound.kind === 'message' ? this.receiptKey(inbound.messageId) : undefined;
+    const result = await acceptEvent(
+      this.db,
+      { eventId, eventType, payload: event, messageId, app: this.app.name },
+      clock.now(),
+    );
     this.recent.add('event', eventId);
     if (result === 'duplicate') return 'duplicate';
     this.defer.run(`event ${eventType}`, () => this.work(eventId, inbound, 1));
@@ -122,13 +177,12 @@ export class Bot {
    * Returns how many were worked on.
    */
   async sweepInbox(): Promise<number> {
-    const { clock, logger } = this.services;
-    const db = this.db;
+    const { clock, logger } = this.base;
     // One at a time: an event is taken (with a fresh lease) only as its work starts, and its heartbeat keeps it; the
     // rest stay free for other servers' sweeps meanwhile.
     let worked = 0;
     for (let i = 0; i < 20; i++) {
-      const { due, failed } = await claimDueEvents(db, clock.now(), { limit: 1 });
+      const { due, failed } = await claimDueEvents(this.db, clock.now(), { app: this.app.name, limit: 1 });
       for (const id of failed) logger.error('event set aside after repeated failures', { eventId: id });
       const d = due[0];
       if (!d) {
@@ -143,12 +197,11 @@ export class Bot {
   }
 
   private async work(eventId: string, inbound: InboundEvent, attempt: number): Promise<void> {
-    const { clock, logger } = this.services;
-    const db = this.db;
+    const { clock, logger } = this.base;
     // The heartbeat: the event stays this attempt's while its work runs, however long (an export), and a sweep
     // elsewhere takes it over within seconds if this process dies (INBOX_LEASE_MS).
     const heartbeat = setInterval(() => {
-      renewEventLease(db, eventId, attempt, clock.now() + INBOX_LEASE_MS).then(
+      renewEventLease(this.db, eventId, attempt, clock.now() + INBOX_LEASE_MS).then(
         (ours) => {
           if (ours) return;
           clearInterval(heartbeat);
@@ -159,15 +212,62 @@ export class Bot {
     }, INBOX_RENEW_MS);
     try {
       await this.handle(inbound);
-      await finishEvent(db, eventId, clock.now());
+      await finishEvent(this.db, eventId, clock.now());
     } catch (err) {
       logger.error('event work failed; it will be retried', { eventId, attempt, err });
-      await retryEventLater(db, eventId, attempt, String((err as Error)?.message ?? err), clock.now()).catch(
+      await retryEventLater(this.db, eventId, attempt, String((err as Error)?.message ?? err), clock.now()).catch(
         () => undefined,
       );
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  /**
+   * Which competition a message or click is about (always the one, when the app serves one). `sentBy` is asked only
+   * for clicks: the card's own competition.
+   */
+  private async route(where: {
+    chatId: string | undefined;
+    group: boolean;
+    openId: string | undefined;
+    messageId?: string | undefined;
+  }): Promise<Routing> {
+    if (!this.shared) return { kind: 'one', id: this.base.competitionId };
+    const db = this.db;
+    const competitions = await Promise.all(
+      this.app.competitions.map(async (s) => ({
+        id: s.competitionId,
+        archived: (await s.competition()).file.archived,
+      })),
+    );
+    const openId = where.openId ?? '';
+    const [sentBy, group, remembered, mine] = await Promise.all([
+      where.messageId ? competitionOfMessage(db, where.messageId) : undefined,
+      where.group && where.chatId ? groupCompetition(db, where.chatId) : undefined,
+      where.chatId ? rememberedChoice(db, this.app.name, where.chatId) : undefined,
+      this.base.admins.includes(openId) ? new Set(competitions.map((c) => c.id)) : competitionsOfPerson(db, openId),
+    ]);
+    return routeToCompetition({
+      competitions,
+      sentBy,
+      group: group ?? (where.group ? remembered : undefined),
+      remembered,
+      mine,
+    });
+  }
+
+  private servicesOf(id: string): BotServices {
+    return this.byId.get(id) ?? this.base;
+  }
+
+  private async choices(ids: readonly string[]): Promise<CompetitionChoiceView[]> {
+    return Promise.all(
+      ids.map(async (id) => {
+        const c = await this.servicesOf(id).competition();
+        return { id, name: c.file.name, nameEn: c.file.nameEn, archived: c.file.archived };
+      }),
+    );
   }
 
   private async handle(e: InboundEvent): Promise<void> {
@@ -188,22 +288,12 @@ export class Bot {
     }
   }
 
-  private async onMessage(e: MessageEvent): Promise<void> {
-    const s = this.services;
-    const botOpenId = s.lark.enabled
-      ? await s.lark.botInfo().then(
-          (b) => b.openId,
-          () => undefined,
-        )
-      : undefined;
-    const command = parseCommand(e.text ?? '', e.mentions, botOpenId, this.words);
-    // In groups the bot answers only when it is @mentioned (when its own id is unknown, any mention counts).
-    const addressed =
-      e.chatType === 'p2p' || command.botMentioned || (botOpenId === undefined && e.mentions.length > 0);
-    if (!addressed) return;
+  /** The reply function of one message's handling in one competition; replies are numbered for their keys. */
+  private replier(s: BotServices, e: MessageEvent) {
     let replies = 0;
     let groupKnown = false;
-    const reply = async (content: Card | Text, purpose: string) => {
+    const prefix = this.shared ? `reply:${e.messageId}:${s.competitionId}` : `reply:${e.messageId}`;
+    return async (content: Card | Text, purpose: string) => {
       const isCard = 'schema' in content;
       replies += 1;
       // The bot is in the group a command came from, whether or not it was told when it was added: remembered before
@@ -218,7 +308,7 @@ export class Bot {
       }
       await s.enqueue([
         {
-          key: `reply:${e.messageId}:${replies}`,
+          key: `${prefix}:${replies}`,
           purpose,
           op: 'reply',
           receiveIdType: 'message_id',
@@ -231,6 +321,76 @@ export class Bot {
         },
       ]);
     };
+  }
+
+  private async onMessage(e: MessageEvent): Promise<void> {
+    const s0 = this.base;
+    const botOpenId = s0.lark.enabled
+      ? await s0.lark.botInfo().then(
+          (b) => b.openId,
+          () => undefined,
+        )
+      : undefined;
+    const command = parseCommand(e.text ?? '', e.mentions, botOpenId, this.words);
+    // In groups the bot answers only when it is @mentioned (when its own id is unknown, any mention counts).
+    const addressed =
+      e.chatType === 'p2p' || command.botMentioned || (botOpenId === undefined && e.mentions.length > 0);
+    if (!addressed) return;
+    if (!this.shared) return this.onMessageIn(s0, e, command);
+
+    const where = { chatId: e.chatId, group: e.chatType === 'group', openId: e.senderOpenId };
+    if (e.text !== undefined && SWITCH_WORDS.has(command.word)) return this.offerChoice(e, undefined);
+    const spec = this.commandByWord.get(command.word);
+    if (spec && ACROSS_COMPETITIONS.has(spec.name) && e.chatType === 'p2p') {
+      // 帮助 and 日程 answer for every competition the asker is in, each in its own card.
+      const mine = await this.mineInApp(e.senderOpenId);
+      if (mine.length > 1) {
+        for (const id of mine) await this.onMessageIn(this.servicesOf(id), e, command);
+        const current = await rememberedChoice(this.db, this.app.name, e.chatId);
+        const names = (await this.choices(mine)).map((c) => c);
+        const now = names.find((c) => c.id === current);
+        await this.replier(s0, { ...e, messageId: e.messageId })(
+          text(
+            `你在 ${names.length} 个竞赛中有角色：${names.map((c) => c.name).join('、')}。其他命令${now ? `按「${now.name}」处理` : '会先问你指哪一个'}；发送「切换竞赛」更换。`,
+            `You have roles in ${names.length} competitions: ${names.map((c) => c.nameEn).join(', ')}. Other commands ${now ? `go to "${now.nameEn}"` : 'first ask which one you mean'}; send "switch" to change.`,
+          ),
+          'competition-note',
+        );
+        return;
+      }
+    }
+    const routed = await this.route(where);
+    if (routed.kind === 'ask') return this.offerChoice(e, routed.ids);
+    return this.onMessageIn(this.servicesOf(routed.id), e, command);
+  }
+
+  /** The app's competitions where the person holds a role (the admins: all), in the configured order. */
+  private async mineInApp(openId: string): Promise<string[]> {
+    if (this.base.admins.includes(openId)) return this.app.competitions.map((s) => s.competitionId);
+    const mine = await competitionsOfPerson(this.db, openId);
+    return this.app.competitions.map((s) => s.competitionId).filter((id) => mine.has(id));
+  }
+
+  /** Asks which competition a message is about (`ids`), or, for 切换竞赛, offers the sender's competitions. */
+  private async offerChoice(e: MessageEvent, ids: readonly string[] | undefined): Promise<void> {
+    const inGroup = e.chatType === 'group';
+    const offered = ids ?? (await this.mineInApp(e.senderOpenId));
+    const current = await rememberedChoice(this.db, this.app.name, e.chatId);
+    const choices = await this.choices(offered.length ? offered : this.app.competitions.map((s) => s.competitionId));
+    const reply = this.replier(this.base, e);
+    await reply(
+      competitionChooserCard({
+        choices,
+        inGroup,
+        pendingEventId: ids ? e.eventId : undefined,
+        current: choices.find((c) => c.id === current),
+      }),
+      'competition-choice',
+    );
+  }
+
+  private async onMessageIn(s: BotServices, e: MessageEvent, command: ReturnType<typeof parseCommand>): Promise<void> {
+    const reply = this.replier(s, e);
     if (e.text === undefined) {
       const intake = this.options.resources;
       if (e.chatType === 'p2p' && e.resource && intake) {
@@ -275,6 +435,10 @@ export class Bot {
       );
       return;
     }
+    if (this.shared && !READ_ONLY_COMMANDS.has(spec.name)) {
+      const c = await s.competition();
+      if (c.file.archived) return reply(archivedRefusal(c.file.name, c.file.nameEn), 'refusal');
+    }
     try {
       await spec.run({ services: s, event: e, command, roles, reply });
     } catch (err) {
@@ -285,24 +449,55 @@ export class Bot {
   }
 
   private async onMembership(e: Extract<InboundEvent, { kind: 'bot_added' | 'bot_removed' }>): Promise<void> {
-    const s = this.services;
     const present = e.kind === 'bot_added';
+    const routed = this.shared
+      ? await this.route({ chatId: e.chatId, group: true, openId: e.operatorOpenId })
+      : ({ kind: 'one', id: this.base.competitionId } as const);
+    const s = routed.kind === 'one' ? this.servicesOf(routed.id) : this.base;
     await rememberChatMembership(
       this.db,
-      { chatId: e.chatId, name: e.chatName, chatType: 'group', present, competitionId: s.competitionId },
+      {
+        chatId: e.chatId,
+        name: e.chatName,
+        chatType: 'group',
+        present,
+        competitionId: routed.kind === 'one' ? s.competitionId : null,
+      },
       s.clock.now(),
     );
+    if (!present) return;
     // Re-adding the bot later is a new event, and brings a new welcome.
-    if (present) await this.welcome(e.chatId, `welcome:group:${e.chatId}:${e.eventId}`, true);
+    if (routed.kind === 'one') return this.welcome(s, e.chatId, `welcome:group:${e.chatId}:${e.eventId}`, true);
+    // Whoever added the bot is in several of the app's competitions: the group's office chooses.
+    await s.enqueue([
+      {
+        key: `choice:group:${e.chatId}:${e.eventId}`,
+        purpose: 'competition-choice',
+        op: 'send',
+        receiveIdType: 'chat_id',
+        receiveId: e.chatId,
+        rateKey: `chat:${e.chatId}`,
+        msgType: 'interactive',
+        content: competitionChooserCard({ choices: await this.choices(routed.ids), inGroup: true }),
+        competitionId: null,
+      },
+    ]);
   }
 
   private async onP2pEntered(e: Extract<InboundEvent, { kind: 'p2p_entered' }>): Promise<void> {
+    const routed = await this.route({ chatId: e.chatId, group: false, openId: e.operatorOpenId });
+    const s = this.servicesOf(routed.kind === 'one' ? routed.id : routed.ids[0]!);
     // The event comes every time someone opens the chat; they are welcomed once.
-    await this.welcome(e.chatId, `welcome:p2p:${e.operatorOpenId}`, false, `user:${e.operatorOpenId}`);
+    await this.welcome(s, e.chatId, `welcome:p2p:${e.operatorOpenId}`, false, `user:${e.operatorOpenId}`);
   }
 
-  private async welcome(chatId: string, key: string, inGroup: boolean, rateKey = `chat:${chatId}`): Promise<void> {
-    const s = this.services;
+  private async welcome(
+    s: BotServices,
+    chatId: string,
+    key: string,
+    inGroup: boolean,
+    rateKey = `chat:${chatId}`,
+  ): Promise<void> {
     const c = await s.competition();
     await s.enqueue([
       {
@@ -325,18 +520,36 @@ export class Bot {
   }
 
   async onAction(action: CardAction): Promise<CallbackBody> {
-    const s = this.services;
+    const base = this.base;
     const parsed = actionValueSchema.safeParse(action.value);
     if (!parsed.success) return callbackBody({ toast: { type: 'error', text: STALE_BUTTON } });
-    if (!(await claimReceipt(this.db, 'card_action', action.eventId, s.clock.now()))) return {};
+    if (!(await claimReceipt(this.db, 'card_action', this.receiptKey(action.eventId), base.clock.now()))) return {};
+    if (parsed.data.a === 'cmp.pick') return this.pick(action, parsed.data);
     const spec = this.actions.get(parsed.data.a);
     if (!spec) return callbackBody({ toast: { type: 'error', text: STALE_BUTTON } });
+    let s = base;
+    if (this.shared) {
+      const group = action.chatId ? await base.repos.chats.isKnownGroup(action.chatId) : false;
+      const routed = await this.route({
+        chatId: action.chatId,
+        group,
+        openId: action.operatorOpenId,
+        messageId: action.messageId,
+      });
+      if (routed.kind === 'ask') return callbackBody({ toast: { type: 'error', text: UNKNOWN_COMPETITION } });
+      s = this.servicesOf(routed.id);
+    }
     const roles = action.operatorOpenId
       ? await rolesOf(this.db, s.competitionId, action.operatorOpenId, s.admins)
       : NO_ROLES;
     if (!inAudience(roles, spec.audience)) return callbackBody({ toast: { type: 'error', text: NOT_ALLOWED } });
+    if (this.shared && !READ_ONLY_ACTIONS.has(spec.action)) {
+      const c = await s.competition();
+      if (c.file.archived)
+        return callbackBody({ toast: { type: 'error', text: archivedRefusal(c.file.name, c.file.nameEn) } });
+    }
 
-    const work = this.runAction(spec, action, roles, parsed.data);
+    const work = this.runAction(s, spec, action, roles, parsed.data);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const overrun = new Promise<'overrun'>((resolve) => {
       timer = setTimeout(() => resolve('overrun'), this.options.callbackBudgetMs);
@@ -369,7 +582,56 @@ export class Bot {
     return callbackBody({ toast: { type: 'info', text: WORKING } });
   }
 
+  /**
+   * A competition chosen on the chooser: remembered for the conversation (a group's by its office), and the command
+   * that was put aside is answered in it.
+   */
+  private async pick(action: CardAction, value: Extract<ActionValue, { a: 'cmp.pick' }>): Promise<CallbackBody> {
+    const s = this.byId.get(value.to);
+    const chatId = action.chatId;
+    if (!s || !chatId || !action.operatorOpenId) return callbackBody({ toast: { type: 'error', text: STALE_BUTTON } });
+    const inGroup = await s.repos.chats.isKnownGroup(chatId);
+    const roles = await rolesOf(this.db, s.competitionId, action.operatorOpenId, s.admins);
+    const anyRole = roles.office || roles.leader || roles.contactOf.length > 0 || roles.judgeOf.length > 0;
+    if (inGroup ? !roles.office : !anyRole)
+      return callbackBody({ toast: { type: 'error', text: inGroup ? GROUP_CHOICE_OFFICE_ONLY : NOT_ALLOWED } });
+    const now = s.clock.now();
+    await rememberChoice(
+      this.db,
+      { app: this.app.name, chatId, competitionId: s.competitionId, openId: action.operatorOpenId },
+      now,
+    );
+    if (inGroup) await assignGroup(this.db, chatId, s.competitionId, now);
+    const pending = value.e;
+    if (pending && (await claimReceipt(this.db, 'event', this.receiptKey(`replay:${pending}`), now))) {
+      const received = await receivedEvent(this.db, this.app.name, pending);
+      if (received) {
+        const inbound = normaliseEvent(pending, received.eventType, received.payload);
+        if (inbound.kind === 'message')
+          this.defer.run('command after a competition was chosen', async () => {
+            const botOpenId = s.lark.enabled
+              ? await s.lark.botInfo().then(
+                  (b) => b.openId,
+                  () => undefined,
+                )
+              : undefined;
+            await this.onMessageIn(
+              s,
+              inbound,
+              parseCommand(inbound.text ?? '', inbound.mentions, botOpenId, this.words),
+            );
+          });
+      }
+    }
+    const [chosen] = await this.choices([s.competitionId]);
+    return callbackBody({
+      toast: { type: 'success', text: text(`已选择：${chosen!.name}`, `Chosen: ${chosen!.nameEn}`) },
+      card: competitionChosenCard(chosen!, inGroup),
+    });
+  }
+
   private async runAction(
+    s: BotServices,
     spec: CardActionSpec,
     action: CardAction,
     roles: Awaited<ReturnType<typeof rolesOf>>,
@@ -377,10 +639,10 @@ export class Bot {
   ): Promise<CardResponse> {
     const name = value.a;
     try {
-      return await spec.run({ services: this.services, action, roles }, value as never);
+      return await spec.run({ services: s, action, roles }, value as never);
     } catch (err) {
       if (isUserError(err)) return { toast: { type: 'error', text: err.text } };
-      this.services.logger.error('card action failed', { action: name, err });
+      s.logger.error('card action failed', { action: name, err });
       return { toast: { type: 'error', text: GENERIC_ERROR } };
     }
   }

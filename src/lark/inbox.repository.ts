@@ -181,3 +181,18 @@ export async function inboxCounts(db: Kysely<Database>): Promise<Record<string, 
     .execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
+
+/** The payload of an event this app received (a command put aside while its sender chose a competition). */
+export async function receivedEvent(
+  db: Kysely<Database>,
+  app: string,
+  eventId: string,
+): Promise<{ eventType: string; payload: unknown } | undefined> {
+  const row = await db
+    .selectFrom('inbox')
+    .select(['event_type', 'payload'])
+    .where('event_id', '=', eventId)
+    .where('app', '=', app)
+    .executeTakeFirst();
+  return row && { eventType: row.event_type, payload: JSON.parse(row.payload) };
+}

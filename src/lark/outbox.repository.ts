@@ -471,3 +471,20 @@ declare module '../platform/store' {
     outbox: Bound<typeof outboxRepository>;
   }
 }
+
+/** The competition whose message `messageId` is, while the outbox keeps the row (src/platform/retention). */
+export async function competitionOfMessage(db: Kysely<Database>, messageId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('outbox')
+    .select('competition_id')
+    .where('message_id', '=', messageId)
+    .where('competition_id', 'is not', null)
+    .executeTakeFirst();
+  return row?.competition_id ?? undefined;
+}
+
+/** The competition an outbox row belongs to (the office told when it is given up). */
+export async function competitionOfRow(db: Db, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('outbox').select('competition_id').where('id', '=', id).executeTakeFirst();
+  return row?.competition_id ?? undefined;
+}

@@ -1,7 +1,8 @@
 /**
  * The HTTP endpoints Lark calls:
  * - POST /lark/events: event request URL and card callback URL (configure both to it in the console);
- * - POST /lark/card: the legacy "message card request URL" for tenants that still use it.
+ * - POST /lark/card: the legacy "message card request URL" for tenants that still use it;
+ * - the same under /lark/<name>/ for each named app of a deployment (LARK_<NAME>_APP_ID…).
  * Failed verification answers 401 and touches nothing; malformed bodies 400 (see verify.ts for which is which);
  * everything verified 200.
  */
@@ -18,6 +19,8 @@ export interface LarkRouteDeps {
   settings: VerifySettings;
   clock: Clock;
   logger: Logger;
+  /** Where the app's endpoints sit: /lark for the default app, /lark/<name> for a named one. */
+  prefix?: string;
 }
 
 /**
@@ -38,8 +41,9 @@ function v1AsV2(event: Record<string, unknown>): { type: string; event: unknown 
 
 export function mountLarkRoutes(app: Hono<any>, deps: LarkRouteDeps): void {
   const { bot, settings, clock, logger } = deps;
+  const prefix = deps.prefix ?? '/lark';
 
-  app.post('/lark/events', async (c) => {
+  app.post(`${prefix}/events`, async (c) => {
     const raw = new Uint8Array(await c.req.arrayBuffer());
     const verified = await verifyEventRequest(raw, (name) => c.req.header(name), settings, clock.now());
     if (verified.kind === 'rejected') {
@@ -80,7 +84,7 @@ export function mountLarkRoutes(app: Hono<any>, deps: LarkRouteDeps): void {
     }
   });
 
-  app.post('/lark/card', async (c) => {
+  app.post(`${prefix}/card`, async (c) => {
     const raw = new Uint8Array(await c.req.arrayBuffer());
     const verified = await verifyLegacyCardRequest(raw, (name) => c.req.header(name), settings, clock.now());
     if (verified.kind === 'rejected') {

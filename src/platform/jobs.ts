@@ -12,6 +12,11 @@ export type Every = 'minute' | 'hour';
 export interface ScheduledJob<R = unknown> {
   readonly name: string;
   readonly every: Every;
+  /**
+   * The competition a job works for: its slots are that competition's (`<scope>/<name>:<minute>`), so that each
+   * competition of a deployment runs its own once. Unset: the deployment's (housekeeping), once for all.
+   */
+  readonly scope?: string;
   run(at: number): Promise<R>;
 }
 
@@ -22,11 +27,14 @@ const HOUR = 60 * MINUTE;
 export const isDue = (job: Pick<ScheduledJob, 'every'>, at: number): boolean =>
   job.every === 'minute' || Math.floor(at / MINUTE) % 60 === 0;
 
-/** The slot a job's run at `at` belongs to, e.g. `reminders:2024-04-08T01:30` or `prune:2024-04-08T01`. */
-export function slotOf(job: Pick<ScheduledJob, 'name' | 'every'>, at: number): string {
+/**
+ * The slot a job's run at `at` belongs to, e.g. `shanghai-2024/reminders:2024-04-08T01:30` or
+ * `prune:2024-04-08T01`.
+ */
+export function slotOf(job: Pick<ScheduledJob, 'name' | 'every' | 'scope'>, at: number): string {
   const step = job.every === 'minute' ? MINUTE : HOUR;
   const iso = new Date(Math.floor(at / step) * step).toISOString();
-  return `${job.name}:${iso.slice(0, job.every === 'minute' ? 16 : 13)}`;
+  return `${job.scope ? `${job.scope}/` : ''}${job.name}:${iso.slice(0, job.every === 'minute' ? 16 : 13)}`;
 }
 
 export type JobOutcome<R = unknown> =
