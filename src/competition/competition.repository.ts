@@ -134,3 +134,17 @@ export async function lockCompetition(trx: Transaction<Database>, competitionId:
   if (dialectOf(trx) === 'mysql')
     await trx.selectFrom('competitions').select('id').where('id', '=', competitionId).forUpdate().execute();
 }
+
+/** Every loaded competition and the Lark app its file names, oldest first (the Workers entry's deployment). */
+export async function deployedCompetitions(db: Db): Promise<{ id: string; app: string }[]> {
+  const rows = await db
+    .selectFrom('competitions')
+    .select(['id', 'definition'])
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => {
+    const app = (JSON.parse(r.definition) as { app?: unknown }).app;
+    return { id: r.id, app: typeof app === 'string' ? app : 'default' };
+  });
+}

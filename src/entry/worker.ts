@@ -1,12 +1,13 @@
 /**
  * Cloudflare Workers entry: the same app as on Node, over MySQL through Hyperdrive. A pool per request, destroyed
- * once the response and its deferred work are done (Hyperdrive does the real pooling).
+ * once the response and its deferred work are done (Hyperdrive does the real pooling). It serves every competition
+ * loaded into the database (`npm run cli -- competition load`), each through the app its file names.
  * Only fetch and WebCrypto here: nothing Node-only is imported (no SQLite, no file system).
  */
 import { createApp } from '../app';
 import { loadConfig, type Config } from '../config';
-import { createContainer, type Container } from '../container';
-import { latestCompetitionId } from '../competition/competition.repository';
+import { deployedCompetitions } from '../competition/competition.repository';
+import { createDeployment, type Deployment } from '../deployment';
 import { systemClock } from '../platform/clock';
 import { openDatabase } from '../platform/db';
 import { TrackedDefer } from '../platform/defer';
@@ -39,11 +40,14 @@ export function workerSenderOptions(config: Config): Partial<SenderOptions> {
   return { maxSends: config.WORKERS_MAX_SENDS_PER_INVOCATION, concurrency: 4, batchSize: 20 };
 }
 
-/** Builds the request's container, runs `use`, and hands the deferred work and the pool's closing to waitUntil. */
-async function withContainer<T>(
+/**
+ * Builds the request's deployment (every loaded competition over its app), runs `use`, and hands the deferred work and
+ * the pool's closing to waitUntil.
+ */
+async function withDeployment<T>(
   env: Env,
   ctx: ExecutionContextLike,
-  use: (container: Container) => Promise<T>,
+  use: (deployment: Deployment) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig({ ...stringEnv(env), DATABASE_URL: env.HYPERDRIVE.connectionString });
   const logger = createLogger(config.LOG_LEVEL);
@@ -53,20 +57,23 @@ async function withContainer<T>(
     // This lookup is the request's first query. Were its failure to escape, an unreachable database would turn every
     // answer into the runtime's bare 500, /healthz included, and card clicks would get no toast. Go on as when no
     // competition is loaded, and let the app meet the outage the way it does on Node.
-    const competitionId =
-      (await latestCompetitionId(database.db).catch((err: unknown) => {
-        logger.warn('competition lookup failed', { err });
-        return undefined;
-      })) ?? 'none';
+    const loaded = await deployedCompetitions(database.db).catch((err: unknown) => {
+      logger.warn('competition lookup failed', { err });
+      return [];
+    });
+    const competitions = loaded.length ? loaded : [{ id: 'none', app: 'default' }];
+    // The invocation's sends are shared among the apps' senders (each also fetches its own token).
+    const apps = new Set(competitions.map((c) => c.app)).size;
+    const options = workerSenderOptions(config);
     return await use(
-      createContainer({
+      createDeployment({
         config,
         logger,
         clock: systemClock,
         database,
         defer,
-        competitionId,
-        sender: workerSenderOptions(config),
+        competitions,
+        sender: { ...options, maxSends: Math.max(1, Math.floor((options.maxSends ?? 40) / apps) - (apps - 1)) },
       }),
     );
   } finally {
@@ -76,11 +83,11 @@ async function withContainer<T>(
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContextLike): Promise<Response> {
-    return withContainer(env, ctx, (container) => Promise.resolve(createApp(container).fetch(request)));
+    return withDeployment(env, ctx, (deployment) => Promise.resolve(createApp(deployment).fetch(request)));
   },
 
   /** Cron Trigger (wrangler.toml [triggers]): the same housekeeping tick the Node entry runs on its interval. */
   async scheduled(controller: { scheduledTime: number }, env: Env, ctx: ExecutionContextLike): Promise<void> {
-    await withContainer(env, ctx, (container) => container.tick(controller.scheduledTime));
+    await withDeployment(env, ctx, (deployment) => deployment.tick(controller.scheduledTime));
   },
 };
