@@ -25,6 +25,8 @@ export interface HelpView {
   roles: Text[];
   commands: HelpEntry[];
   inGroup: boolean;
+  /** The competition the card is about, under its title. */
+  competition?: Text;
 }
 
 const line = (e: HelpEntry): Text => {
@@ -52,6 +54,7 @@ export function helpCard(view: HelpView): Card {
     : text('直接发送命令即可，例如「帮助」。', 'Just send a command, for example "help".');
   return card({
     title: text('赛道助手 · 帮助', 'Saidao · Help'),
+    ...(view.competition ? { subtitle: view.competition } : {}),
     template: 'blue',
     elements: [markdown(who), markdown(how), ...sections(view.commands)],
   });

@@ -167,7 +167,14 @@ export function capped(items: readonly string[], max: number, sep: string, more:
   return items.length > max ? `${items.slice(0, max).join(sep)}${more(items.length - max)}` : items.join(sep);
 }
 
-export function card(options: { title: Text; template?: Template; elements: Element[]; summary?: Text }): Card {
+export function card(options: {
+  title: Text;
+  /** Under the title: e.g. the competition a card is about (a deployment may run several). */
+  subtitle?: Text;
+  template?: Template;
+  elements: Element[];
+  summary?: Text;
+}): Card {
   const summary = options.summary ?? options.title;
   return {
     schema: '2.0',
@@ -178,7 +185,11 @@ export function card(options: { title: Text; template?: Template; elements: Elem
       locales: ['zh_cn', 'en_us'],
       summary: { content: summary.zh, i18n_content: i18n(summary) },
     },
-    header: { title: plainText(options.title), template: options.template ?? 'blue' },
+    header: {
+      title: plainText(options.title),
+      ...(options.subtitle ? { subtitle: plainText(options.subtitle) } : {}),
+      template: options.template ?? 'blue',
+    },
     body: { elements: options.elements },
   };
 }

@@ -652,6 +652,8 @@ export function reportsOverviewCard(view: {
 const OWED_LISTED = 12;
 
 export function scheduleCard(view: {
+  /** The competition the schedule is of, under the title. */
+  competition?: Text;
   stages: ReadonlyArray<{ name: string; nameEn: string; start: string; end: string; current: boolean }>;
   deadlines: ReadonlyArray<{ name: string; nameEn: string; date: string }>;
   owed?: ReadonlyArray<{
@@ -701,7 +703,11 @@ export function scheduleCard(view: {
       elements.push(
         markdown(text(`另有 ${owed.length - units} 个单位未列出。`, `${owed.length - units} more unit(s) not listed.`)),
       );
-    return card({ title: text('日程', 'Schedule'), elements });
+    return card({
+      title: text('日程', 'Schedule'),
+      ...(view.competition ? { subtitle: view.competition } : {}),
+      elements,
+    });
   };
   return fitCard(build, owed.length).card;
 }

@@ -289,10 +289,10 @@ export class Bot {
   }
 
   /** The reply function of one message's handling in one competition; replies are numbered for their keys. */
-  private replier(s: BotServices, e: MessageEvent) {
+  private replier(s: BotServices, e: MessageEvent, keyPrefix?: string) {
     let replies = 0;
     let groupKnown = false;
-    const prefix = this.shared ? `reply:${e.messageId}:${s.competitionId}` : `reply:${e.messageId}`;
+    const prefix = keyPrefix ?? (this.shared ? `reply:${e.messageId}:${s.competitionId}` : `reply:${e.messageId}`);
     return async (content: Card | Text, purpose: string) => {
       const isCard = 'schema' in content;
       replies += 1;
@@ -347,9 +347,13 @@ export class Bot {
       if (mine.length > 1) {
         for (const id of mine) await this.onMessageIn(this.servicesOf(id), e, command);
         const current = await rememberedChoice(this.db, this.app.name, e.chatId);
-        const names = (await this.choices(mine)).map((c) => c);
+        const names = await this.choices(mine);
         const now = names.find((c) => c.id === current);
-        await this.replier(s0, { ...e, messageId: e.messageId })(
+        await this.replier(
+          s0,
+          e,
+          `reply:${e.messageId}:note`,
+        )(
           text(
             `你在 ${names.length} 个竞赛中有角色：${names.map((c) => c.name).join('、')}。其他命令${now ? `按「${now.name}」处理` : '会先问你指哪一个'}；发送「切换竞赛」更换。`,
             `You have roles in ${names.length} competitions: ${names.map((c) => c.nameEn).join(', ')}. Other commands ${now ? `go to "${now.nameEn}"` : 'first ask which one you mean'}; send "switch" to change.`,
@@ -377,7 +381,7 @@ export class Bot {
     const offered = ids ?? (await this.mineInApp(e.senderOpenId));
     const current = await rememberedChoice(this.db, this.app.name, e.chatId);
     const choices = await this.choices(offered.length ? offered : this.app.competitions.map((s) => s.competitionId));
-    const reply = this.replier(this.base, e);
+    const reply = this.replier(this.base, e, `reply:${e.messageId}:choice`);
     await reply(
       competitionChooserCard({
         choices,

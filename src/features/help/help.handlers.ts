@@ -34,6 +34,7 @@ export async function helpFor(services: BotServices, roles: Roles, inGroup: bool
   return helpCard({
     roles: describeRoles(roles, c && { units: c.file.units, tracks: c.file.tracks }),
     inGroup,
+    ...(c ? { competition: text(c.file.name, c.file.nameEn) } : {}),
     commands: services.commands
       .filter((cmd) => inAudience(roles, cmd.audience))
       .map((cmd) => ({

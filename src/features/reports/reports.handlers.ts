@@ -612,6 +612,7 @@ export const scheduleCommand: CommandSpec = {
     }
     await ctx.reply(
       scheduleCard({
+        competition: text(c.file.name, c.file.nameEn),
         stages: c.stages.map((st) => ({
           name: st.name,
           nameEn: st.nameEn,

@@ -1,0 +1,276 @@
+/**
+ * Several competitions in one deployment, through signed and encrypted Lark traffic from the emulator:
+ * - one app serving two competitions: a person with roles in both is asked which one a command is about (the choice is
+ *   remembered for the conversation), someone in one is answered at once, 帮助 answers for each, a card's click goes
+ *   to the competition that sent it, an archived competition reads but changes nothing and sends nothing on its own;
+ * - two apps on one database: each app's webhook answers with its own competition, through its own app.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app';
+import { loadCompetition } from '../src/competition/competition.service';
+import type { Competition } from '../src/competition/competition';
+import { loadConfig } from '../src/config';
+import { createDeployment, type Deployment } from '../src/deployment';
+import { createFeishuClient, type FeishuClient } from '../src/emulator/client';
+import { createLarkSender, type LarkSender } from '../src/emulator/lark-sender';
+import { startEmulatorServer, type EmulatorServer } from '../src/emulator/server';
+import type { RecordedMessage } from '../src/emulator/types';
+import { ManualClock } from '../src/platform/clock';
+import { TrackedDefer } from '../src/platform/defer';
+import { createLogger } from '../src/platform/logger';
+import { json } from './support/cards';
+import { freshDatabase, type TestDatabase } from './support/database';
+import { at, competition2024 } from './support/fixtures';
+import { grantRole } from './support/people';
+
+const OFFICE = 'ou_office_admin';
+const CONTACT_2024 = 'ou_contact_hp_2024';
+const CONTACT_BOTH = 'ou_contact_both';
+
+const youth = (mutate?: (file: any) => void) =>
+  competition2024((f) => {
+    f.id = 'youth-2024';
+    f.name = '青年“人才+项目”创新赛';
+    f.nameEn = 'Youth Talent and Project Contest';
+    f.codePrefix = 'Y24';
+    f.people = [];
+    f.chats = [];
+    for (const u of f.units) u.name = `青年${u.name}`;
+    mutate?.(f);
+  });
+
+interface AppUnderTest {
+  name: string;
+  emu: EmulatorServer;
+  lark: LarkSender;
+  client: FeishuClient;
+}
+
+interface Rig {
+  deployment: Deployment;
+  clock: ManualClock;
+  apps: Map<string, AppUnderTest>;
+  settle(): Promise<void>;
+  /** `who` sends `words` one-to-one through `app`; the bot's messages that arrived meanwhile. */
+  say(who: string, words: string, app?: string): Promise<RecordedMessage[]>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+async function startRig(db: TestDatabase, competitions: Competition[], now = at('2024-03-20 10:00')): Promise<Rig> {
+  const names = [...new Set(competitions.map((c) => c.file.app))];
+  const emus = new Map<string, EmulatorServer>();
+  const env: Record<string, string> = { BOT_ADMINS: OFFICE, LOG_LEVEL: 'silent' };
+  for (const name of names) {
+    const appId = `cli_dep_${process.pid}_${++counter}`;
+    const emu = await startEmulatorServer({ appId, appSecret: `secret-${name}`, tokenTtlSeconds: 30 * 86_400 });
+    emus.set(name, emu);
+    const prefix = name === 'default' ? 'LARK_' : `LARK_${name.toUpperCase()}_`;
+    Object.assign(env, {
+      [`${prefix}APP_ID`]: appId,
+      [`${prefix}APP_SECRET`]: `secret-${name}`,
+      [`${prefix}VERIFICATION_TOKEN`]: `vt-${name}`,
+      [`${prefix}ENCRYPT_KEY`]: `ek-${name}`,
+      [name === 'default' ? 'LARK_DOMAIN' : `${prefix}DOMAIN`]: emu.url,
+    });
+  }
+  const config = loadConfig(env);
+  const logger = createLogger('silent');
+  const clock = new ManualClock(now);
+  const deployment = createDeployment({
+    config,
+    logger,
+    clock,
+    database: db,
+    defer: new TrackedDefer(logger),
+    competitions: competitions.map((c) => ({ id: c.id, app: c.file.app })),
+    sender: { baseBackoffMs: 50, maxBackoffMs: 500 },
+  });
+  for (const c of competitions) await loadCompetition(db.db, c, { dryRun: false, now, actor: 'test' });
+  const server = serve({ fetch: createApp(deployment).fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const apps = new Map<string, AppUnderTest>();
+  for (const [name, emu] of emus) {
+    const base = name === 'default' ? `${url}/lark` : `${url}/lark/${name}`;
+    const lark = createLarkSender({
+      eventUrl: `${base}/events`,
+      legacyCardUrl: `${base}/card`,
+      verificationToken: `vt-${name}`,
+      encryptKey: `ek-${name}`,
+      emulator: emu.emulator,
+      appId: emu.emulator.config.appId,
+      now: () => clock.now(),
+    });
+    apps.set(name, { name, emu, lark, client: createFeishuClient(emu.emulator, lark) });
+  }
+  const settle = async () => {
+    for (let i = 0; i < 50; i++) {
+      await deployment.defer.idle();
+      await Promise.all(deployment.apps.map((a) => a.sender.drain()));
+      await deployment.defer.idle();
+      const pending = await db.db
+        .selectFrom('outbox')
+        .select('id')
+        .where('status', 'in', ['pending', 'sending'])
+        .execute();
+      if (!pending.length) return;
+      await new Promise((r) => setTimeout(r, 60));
+    }
+  };
+  const say = async (who: string, words: string, app = 'default') => {
+    const a = apps.get(app)!;
+    const before = a.emu.emulator.state.messages.length;
+    await a.lark.messageReceived({ sender: who, text: words });
+    await settle();
+    return a.emu.emulator.state.messages.slice(before).filter((m) => m.receiverOpenId === who || m.chatType === 'p2p');
+  };
+  return {
+    deployment,
+    clock,
+    apps,
+    settle,
+    say,
+    close: async () => {
+      await deployment.defer.idle();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const emu of emus.values()) await emu.close();
+    },
+  };
+}
+
+const botMessages = (rig: Rig, app = 'default') => rig.apps.get(app)!.emu.emulator.state.messages;
+
+describe('one app serving two competitions', () => {
+  let db: TestDatabase;
+  let rig: Rig;
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
+  afterAll(async () => {
+    await db.destroy();
+  });
+  afterEach(async () => {
+    await rig?.close();
+  });
+
+  it('asks a person with roles in both which one a command is about, remembers it, and answers the command', async () => {
+    rig = await startRig(db, [competition2024(), youth()]);
+    await grantRole(db, CONTACT_2024, 'contact', 'HP', 'shanghai-2024');
+    await grantRole(db, CONTACT_BOTH, 'contact', 'HP', 'shanghai-2024');
+    await grantRole(db, CONTACT_BOTH, 'contact', 'PD', 'youth-2024');
+
+    // Someone in one competition is answered at once, in it.
+    const [mine] = await rig.say(CONTACT_2024, '我的项目');
+    expect(json(mine!.content)).not.toContain('选择竞赛');
+
+    // Someone in both is asked, with a button per competition.
+    const [chooser] = await rig.say(CONTACT_BOTH, '我的项目');
+    const card = json(chooser!.content);
+    expect(card).toContain('选择竞赛');
+    expect(card).toContain('2024年度赛道制立功竞赛'.slice(0, 4));
+    expect(card).toContain('青年“人才+项目”创新赛');
+
+    // Choosing answers the command that was put aside, in the competition chosen (the youth contest's unit PD).
+    const client = rig.apps.get('default')!.client;
+    const before = botMessages(rig).length;
+    const click = await client.clickButton(chooser!.messageId, CONTACT_BOTH, /青年/);
+    expect(json(click)).toContain('已选择');
+    await rig.settle();
+    const answered = botMessages(rig).slice(before);
+    expect(answered).toHaveLength(1);
+    expect(json(answered[0]!.content)).toMatch(/浦东|PD/);
+
+    // Remembered: the next command goes straight to the youth contest.
+    const [next] = await rig.say(CONTACT_BOTH, '我的项目');
+    expect(json(next!.content)).not.toContain('选择竞赛');
+    const choice = await db.db.selectFrom('conversation_choices').selectAll().execute();
+    expect(choice.map((c) => c.competition_id)).toEqual(['youth-2024']);
+
+    // 切换竞赛 offers them again, the current one named.
+    const [switched] = await rig.say(CONTACT_BOTH, '切换竞赛');
+    expect(json(switched!.content)).toContain('当前：青年“人才+项目”创新赛');
+  });
+
+  it('帮助 answers for each competition the asker is in, and says how the others are chosen', async () => {
+    rig = await startRig(db, [competition2024(), youth()]);
+    const replies = await rig.say(OFFICE, '帮助');
+    const cards = replies.filter((m) => m.msgType === 'interactive').map((m) => json(m.content));
+    expect(cards).toHaveLength(2);
+    const note = replies.find((m) => m.msgType === 'text');
+    expect(json(note!.content)).toContain('你在 2 个竞赛中有角色');
+    expect(json(note!.content)).toContain('切换竞赛');
+  });
+
+  it('a click goes to the competition that sent the card, whatever the conversation chose since', async () => {
+    rig = await startRig(db, [competition2024(), youth()]);
+    const who = 'ou_contact_hp_in_both';
+    await grantRole(db, who, 'contact', 'HP', 'shanghai-2024');
+    await grantRole(db, who, 'contact', 'HP', 'youth-2024');
+    const client = rig.apps.get('default')!.client;
+    const [chooser] = await rig.say(who, '我的项目');
+    await client.clickButton(chooser!.messageId, who, /城市管理/);
+    await rig.settle();
+    const card2024 = botMessages(rig).at(-1)!;
+    expect(json(card2024.content)).toContain('"reg.open"');
+    // Now the contact switches the conversation to the youth contest, whose units are named apart.
+    const [again] = await rig.say(who, '切换竞赛');
+    await client.clickButton(again!.messageId, who, /青年/);
+    await rig.settle();
+    // The 2024 card's button still acts on 2024: the card's own competition, not the conversation's.
+    const opened = await client.clickButton(card2024.messageId, who, { a: 'reg.open', u: 'HP' });
+    await rig.settle();
+    const shown = json(opened) + json(botMessages(rig).at(-1)!.content);
+    expect(shown).toContain('黄浦');
+    expect(shown).not.toContain('青年黄浦');
+  });
+
+  it('an archived competition answers its readers, refuses changes, and runs no reminders of its own', async () => {
+    rig = await startRig(db, [competition2024(), youth((f) => (f.archived = true))]);
+    await grantRole(db, CONTACT_BOTH, 'contact', 'PD', 'youth-2024');
+    // Only the archived one: answered there, without asking.
+    const [schedule] = await rig.say(CONTACT_BOTH, '日程');
+    expect(json(schedule!.content)).toContain('青年');
+    const [refused] = await rig.say(CONTACT_BOTH, '报名');
+    expect(json(refused!.content)).toContain('已归档');
+    expect(json(refused!.content)).toContain('archived');
+    // At a minute when every job is due, the archived competition claims no slot of its own.
+    await rig.deployment.tick(at('2024-03-21 09:00'));
+    const slots = (await db.db.selectFrom('cron_runs').select('slot').execute()).map((r) => r.slot);
+    expect(slots.some((s) => s.startsWith('shanghai-2024/reminders:'))).toBe(true);
+    expect(slots.some((s) => s.startsWith('youth-2024/'))).toBe(false);
+  });
+});
+
+describe('two apps on one database', () => {
+  let db: TestDatabase;
+  let rig: Rig;
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
+  afterAll(async () => {
+    await rig?.close();
+    await db.destroy();
+  });
+
+  it("each app's webhook answers with its own competition, sent with its own app's credentials", async () => {
+    rig = await startRig(db, [competition2024(), youth((f) => (f.app = 'youth'))]);
+    const viaDefault = await rig.say(OFFICE, '日程', 'default');
+    const viaYouth = await rig.say(OFFICE, '日程', 'youth');
+    expect(viaDefault).toHaveLength(1);
+    expect(viaYouth).toHaveLength(1);
+    expect(json(viaDefault[0]!.content)).not.toContain('青年');
+    expect(json(viaYouth[0]!.content)).toContain('青年');
+    const rows = await db.db.selectFrom('outbox').select(['app', 'competition_id', 'status']).execute();
+    expect(rows.map((r) => `${r.app}:${r.competition_id}:${r.status}`).sort()).toEqual([
+      'default:shanghai-2024:sent',
+      'youth:youth-2024:sent',
+    ]);
+    // Events are each app's own: the youth app's sweep would finish only the youth app's.
+    const inbox = await db.db.selectFrom('inbox').select(['app']).execute();
+    expect(inbox.map((r) => r.app).sort()).toEqual(['default', 'youth']);
+  });
+});
