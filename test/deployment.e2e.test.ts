@@ -228,6 +228,38 @@ describe('one app serving two competitions', () => {
     expect(shown).not.toContain('青年黄浦');
   });
 
+  it("a group the bot joins is given to a competition by that competition's office, then answered in it", async () => {
+    rig = await startRig(db, [competition2024(), youth()]);
+    const { lark, client, emu } = rig.apps.get('default')!;
+    const group = 'oc_shared_group_1';
+    const contact = 'ou_contact_hp_group';
+    await grantRole(db, contact, 'contact', 'HP', 'shanghai-2024');
+    // The office (in both competitions) adds the bot: the group is asked which competition it belongs to.
+    await lark.botAdded({ chatId: group, operator: OFFICE, members: [contact] });
+    await rig.settle();
+    const chooser = emu.emulator.state.messages.filter((m) => m.chatId === group).at(-1)!;
+    expect(json(chooser.content)).toContain('这个群还没有对应的竞赛');
+    // A unit contact may not choose for the group; the office of the competition may.
+    const refused = await client.clickButton(chooser.messageId, contact, /城市管理/);
+    expect(json(refused)).toContain('只有该竞赛的工作专班');
+    const chosen = await client.clickButton(chooser.messageId, OFFICE, /城市管理/);
+    expect(json(chosen)).toContain('本群属于');
+    const row = await db.db
+      .selectFrom('chats')
+      .select('competition_id')
+      .where('chat_id', '=', group)
+      .executeTakeFirstOrThrow();
+    expect(row.competition_id).toBe('shanghai-2024');
+    // Now anyone in the group is answered in 2024, the office included, without being asked.
+    const before = emu.emulator.state.messages.length;
+    await lark.messageReceived({ sender: OFFICE, text: '日程', chatType: 'group', chatId: group, mentionBot: true });
+    await rig.settle();
+    const answer = emu.emulator.state.messages.slice(before).filter((m) => m.chatId === group);
+    expect(answer).toHaveLength(1);
+    expect(json(answer[0]!.content)).toContain('城市管理');
+    expect(json(answer[0]!.content)).not.toContain('选择竞赛');
+  });
+
   it('an archived competition answers its readers, refuses changes, and runs no reminders of its own', async () => {
     rig = await startRig(db, [competition2024(), youth((f) => (f.archived = true))]);
     await grantRole(db, CONTACT_BOTH, 'contact', 'PD', 'youth-2024');

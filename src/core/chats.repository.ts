@@ -33,11 +33,22 @@ export async function rememberChatMembership(
   });
   const inserted = await insertIfAbsent(db, insert, ['chat_id']).executeTakeFirst();
   if (!madeRow(inserted)) {
-    await db
+    // A group belongs to one competition: another competition's bot (another app) joining or leaving it changes
+    // nothing of the group's; a group whose competition was not chosen yet becomes this one's.
+    let update = db
       .updateTable('chats')
-      .set({ bot_present: chat.present ? 1 : 0, updated_at: at, ...(chat.name ? { name: chat.name } : {}) })
-      .where('chat_id', '=', chat.chatId)
-      .execute();
+      .set({
+        bot_present: chat.present ? 1 : 0,
+        updated_at: at,
+        ...(chat.name ? { name: chat.name } : {}),
+        ...(chat.competitionId ? { competition_id: chat.competitionId } : {}),
+      })
+      .where('chat_id', '=', chat.chatId);
+    if (chat.competitionId)
+      update = update.where((eb) =>
+        eb.or([eb('competition_id', '=', chat.competitionId), eb('competition_id', 'is', null)]),
+      );
+    await update.execute();
   }
 }
 
