@@ -12,7 +12,11 @@
  * claims them and puts them at the front: a reply enqueued on any server waits behind at most the sends in flight,
  * not behind a 2,000-message reminder step. Bulk rows may use only `bulkShare` (90%) of each app window (45 of 50/s,
  * 900 of 1,000/min), so a window filled by reminders still has room for replies
- * (https://open.larksuite.com/document/ukTMukTMukTM/uUzN04SN3QjL1cDN: 50/s and 1,000/min per app).
+ * (https://open.larksuite.com/document/ukTMukTMukTM/uUzN04SN3QjL1cDN: 50/s and 1,000/min per app). And bulk is paced
+ * (`bulkPace`, default 150 per 10 s, the 90% of 1,000/min spread evenly): sent at 45/s, a step would fill 900 of the
+ * minute in 20 s and then nothing would leave the window for 40 s, so replies at a few per second would use up the
+ * reserve and wait for the minute to turn (measured: p99 3 s at 5 replies/s); paced, sends leave the window as
+ * steadily as they came. A 2,000-message step takes about as long either way (the minute window is what holds it).
  *
  * Failover. The drain lease (`outbox-drain:<app>`) and the claimed rows' leases last `leaseMs` (3 s) and are renewed
  * together every `leaseMs / 3` (1 s) by the watcher, idle waits for the limiter included. A renewal is a conditional
@@ -32,7 +36,7 @@ import type { Logger } from '../platform/logger';
 import { acquireLease, releaseLease, renewLease } from '../platform/leases.repository';
 import { isLockConflict, retryOnLockConflict } from '../platform/db';
 import { toLarkApiError, type LarkApi, type LarkApiError } from './client';
-import { SlidingWindowLimiter, type RateLimits } from './limiter';
+import { SlidingWindowLimiter, type RateLimits, type WindowLimit } from './limiter';
 import {
   claimDue,
   DEFAULT_APP,
@@ -64,6 +68,8 @@ export interface SenderOptions {
   pollMs?: number;
   /** The share of each app-wide window bulk (priority 2) sends may use (default 0.9). */
   bulkShare?: number;
+  /** Windows bulk sends alone must also keep within (default 150 per 10 s). */
+  bulkPace?: readonly WindowLimit[];
   batchSize?: number;
   /** Requests in flight at once (Lark answers in ~100 ms; 50/s needs several at a time). */
   concurrency?: number;
@@ -123,7 +129,9 @@ export function backoffMs(attempts: number, base: number, max: number, jitter: n
 export class OutboxSender {
   private readonly limiter: SlidingWindowLimiter;
   private readonly time: RealTime;
-  private readonly o: Required<Omit<SenderOptions, 'onGiveUp' | 'limits' | 'time'>>;
+  private readonly o: Required<Omit<SenderOptions, 'onGiveUp' | 'limits' | 'time' | 'bulkPace'>>;
+  /** Bulk sends only, against `bulkPace`. */
+  private readonly bulkPace: SlidingWindowLimiter;
   private readonly leaseName: string;
   private pausedUntil = 0;
   /** Rows this server sent in the last minute (id → answer time), to tell them from other servers' sends. */
@@ -144,6 +152,10 @@ export class OutboxSender {
     private readonly options: SenderOptions,
   ) {
     this.limiter = new SlidingWindowLimiter(options.limits);
+    this.bulkPace = new SlidingWindowLimiter({
+      app: options.bulkPace ?? [{ limit: 150, windowMs: 10_000 }],
+      perKey: [],
+    });
     this.time = options.time ?? realTime;
     this.nudged = new Signal(this.time);
     const leaseMs = options.leaseMs ?? 3_000;
@@ -261,13 +273,15 @@ export class OutboxSender {
           continue;
         }
         busyKeys.add(picked.rateKey);
-        this.limiter.start(picked.rateKey);
+        const limiters = picked.priority >= 2 ? [this.limiter, this.bulkPace] : [this.limiter];
+        for (const l of limiters) l.start(picked.rateKey);
         let landedBy: number | 'not counted' = Number.POSITIVE_INFINITY;
         try {
           landedBy = await this.sendOne(picked, report);
         } finally {
-          if (landedBy === 'not counted') this.limiter.abandon(picked.rateKey);
-          else this.limiter.finish(picked.rateKey, Math.min(landedBy, this.time.now() + UNKNOWN_FATE_MS));
+          const at = landedBy === 'not counted' ? 0 : Math.min(landedBy, this.time.now() + UNKNOWN_FATE_MS);
+          for (const l of limiters)
+            landedBy === 'not counted' ? l.abandon(picked.rateKey) : l.finish(picked.rateKey, at);
           busyKeys.delete(picked.rateKey);
           queueChanged.fire();
         }
@@ -329,8 +343,8 @@ export class OutboxSender {
   private pick(queue: OutboxRow[], busyKeys: ReadonlySet<string>, now: number): OutboxRow | number {
     const global = Math.max(this.pausedUntil - now, this.limiter.appWaitFor(now));
     if (global > 0) return global;
-    // Bulk rows keep clear of the last part of each app window (bulkShare).
-    const bulkWait = this.limiter.appWaitFor(now, this.o.bulkShare);
+    // Bulk rows keep clear of the last part of each app window (bulkShare), at an even pace (bulkPace).
+    const bulkWait = Math.max(this.limiter.appWaitFor(now, this.o.bulkShare), this.bulkPace.appWaitFor(now));
     let soonest = Number.POSITIVE_INFINITY;
     for (let i = 0; i < queue.length; i++) {
       const row = queue[i]!;
