@@ -342,12 +342,13 @@ export interface OutboxCounts {
   failed: number;
 }
 
-export async function outboxCounts(db: Kysely<Database>): Promise<OutboxCounts> {
-  const rows = await db
-    .selectFrom('outbox')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-    .groupBy('status')
-    .execute();
+/** How many rows are in each state: a competition's (the office's `发送失败`), or every row. */
+export async function outboxCounts(db: Kysely<Database>, competitionId?: string): Promise<OutboxCounts> {
+  let query = db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]);
+  // A competition's rows and those of no competition (a chooser asked before any was chosen).
+  if (competitionId !== undefined)
+    query = query.where((eb) => eb.or([eb('competition_id', '=', competitionId), eb('competition_id', 'is', null)]));
+  const rows = await query.groupBy('status').execute();
   const counts: OutboxCounts = { pending: 0, sending: 0, sent: 0, failed: 0 };
   for (const r of rows) counts[r.status as keyof OutboxCounts] = Number(r.n);
   return counts;
@@ -363,15 +364,19 @@ export interface FailedMessage {
   createdAt: string;
 }
 
-export async function recentFailures(db: Kysely<Database>, limit = 20): Promise<FailedMessage[]> {
-  const rows = await db
+export async function recentFailures(
+  db: Kysely<Database>,
+  limit = 20,
+  competitionId?: string,
+): Promise<FailedMessage[]> {
+  let query = db
     .selectFrom('outbox')
     .select(['id', 'purpose', 'receive_id', 'receive_id_type', 'last_error', 'attempts', 'created_at'])
-    .where('status', '=', 'failed')
-    .orderBy('created_at', 'desc')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+    .where('status', '=', 'failed');
+  // A competition's rows and those of no competition (a chooser asked before any was chosen).
+  if (competitionId !== undefined)
+    query = query.where((eb) => eb.or([eb('competition_id', '=', competitionId), eb('competition_id', 'is', null)]));
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
   return rows.map((r) => ({
     id: r.id,
     purpose: r.purpose,

@@ -15,8 +15,8 @@ export const failuresCommand: CommandSpec = {
   audience: 'office',
   async run(ctx) {
     const [counts, failures] = await Promise.all([
-      ctx.services.repos.outbox.outboxCounts(),
-      ctx.services.repos.outbox.recentFailures(15),
+      ctx.services.repos.outbox.outboxCounts(ctx.services.competitionId),
+      ctx.services.repos.outbox.recentFailures(15, ctx.services.competitionId),
     ]);
     const elements = [
       markdown(
