@@ -4,7 +4,7 @@
  * messages in one transaction. The occurrence's unique key makes it exactly once across servers, overlapping ticks
  * and restarts; the outbox's deterministic keys back that up.
  */
-import { obligationsFor } from './obligations';
+import { obligationsFor, tickReads } from './obligations';
 import type { Store } from '../../platform/store';
 import { sha256Hex } from '../../platform/hash';
 import {
@@ -122,12 +122,13 @@ export async function runReminders(s: BotServices, now: number): Promise<Reminde
   let questions: Map<string, OpenQuestion[]> | undefined;
   const deadlines = deadlinesOf(c);
   const owedCache = new Map<string, Obligation[]>();
+  const reads = tickReads(s.repos, s.competitionId);
   const owed = async (d: Deadline) => {
     const k = `${d.rule}|${d.key}`;
     if (!owedCache.has(k))
       owedCache.set(
         k,
-        (await obligationsFor(s.repos, c, d)).filter((o) => !o.unit || !paused.has(o.unit)),
+        (await obligationsFor(s.repos, c, d, reads)).filter((o) => !o.unit || !paused.has(o.unit)),
       );
     return owedCache.get(k)!;
   };
