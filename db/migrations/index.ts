@@ -12,6 +12,7 @@ import * as awards from './20261122T1800_awards';
 import * as awardAnnouncements from './20261201T1800_award_announcements';
 import * as guidance from './20261202T0900_guidance';
 import * as deployment from './20261203T0900_deployment';
+import * as scale from './20261203T1200_scale';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0900_initial': initial,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '20261201T1800_award_announcements': awardAnnouncements,
   '20261202T0900_guidance': guidance,
   '20261203T0900_deployment': deployment,
+  '20261203T1200_scale': scale,
 };
