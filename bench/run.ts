@@ -16,6 +16,8 @@
  *      faults, as a ratio of the rate-limit floor of the sends, and of all the attempts the windows had to hold;
  *  (e) rankings (bench/ranking.ts): time per track ranking with the bootstrap, against one plain pass;
  *  (f) summary cards (bench/summaries.ts): rendering time against serialising the card, and sizes against 30 KB.
+ *  (i) 100× scale (bench/scale.ts): a province-size competition on a fresh database; the minute tick, the reminder
+ *      fan-out, the office's views, ranking and a track's export, each against a floor measured in the same run.
  * Runs on MySQL when it is reachable (BENCH_DATABASE_URL, default the CI test user), else on SQLite.
  */
 import { spawnSync } from 'node:child_process';
@@ -185,7 +187,7 @@ async function benchDrain(faults: boolean): Promise<void> {
 
 // `npm run bench` runs them all; `npm run bench -- b` (or `a c`, …) only those named.
 const only = process.argv.slice(2);
-const wanted = (name: 'a' | 'b' | 'c' | 'd' | 'e' | 'f') => only.length === 0 || only.includes(name);
+const wanted = (name: 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'i') => only.length === 0 || only.includes(name);
 
 /** The benchmarks that are scripts of their own, run as child processes with their output passed through. */
 function script(file: string, args: string[] = []): void {
@@ -223,4 +225,7 @@ if (wanted('d')) script('bench/fanout.ts');
 if (wanted('e')) script('bench/ranking.ts');
 // (f) summary cards for 10 tracks x 1,000 projects: time per card against serialising it, sizes against 30 KB.
 if (wanted('f')) script('bench/summaries.ts');
+// (i) 100× scale: a province (2,000 units, 40,000 projects, a year of reports) seeded afresh; the minute tick at a
+// reminder step, its fan-out, the office's views, ranking every track and a track's export (bench/scale.ts).
+if (wanted('i')) script('bench/scale.ts');
 process.exit(0);
