@@ -3,7 +3,8 @@
  *   migrate                               apply pending database migrations
  *   competition load <file> [--dry-run]   validate a competition file, show what would change, apply it
  *   competition schema [--out <file>]     print (or write) the JSON Schema of competition files
- *   tick [--at <ISO time>]                run the minute tick as if it were that instant (reminders due then)
+ *   tick [--at <ISO time>]                run the minute tick as if it were that instant (reminders due then), for
+ *                                         every loaded competition
  *   ranking export [--version N] [--out <file>]   the published snapshots (latest version by default) as JSON
  *   ranking verify [--version N | --file <export>] recompute published snapshots and check their results and hashes
  *   demo seed --at <date or local time> [--seed N]  fill the database with the demo competition as of that instant
@@ -24,7 +25,9 @@ import { ManualClock } from '../platform/clock';
 import { TrackedDefer } from '../platform/defer';
 import { createContainer } from '../container';
 import { outboxCounts, pendingAfter, type OutboxCounts } from '../lark/outbox.repository';
-import { findCompetition, latestCompetitionId } from '../competition/competition.repository';
+import { deployedCompetitions, findCompetition, latestCompetitionId } from '../competition/competition.repository';
+import { createDeployment } from '../deployment';
+import type { ReminderRun } from '../features/reminders/reminders.service';
 import { verifySnapshot, type RankingSnapshot } from '../features/rankings/rankings.snapshot';
 import { findPublication } from '../features/rankings/snapshots.repository';
 
@@ -32,8 +35,8 @@ const USAGE = `usage: npm run cli -- <command>
   migrate                               apply pending database migrations
   competition load <file> [--dry-run]   validate a competition file, show what would change, apply it
   competition schema [--out <file>]     print or write the JSON Schema of competition files
-  tick [--at <ISO time>]                run the minute tick as of that instant: record the reminders due then (never
-                                        twice, whatever --at says) and put their messages in the outbox; with Lark
+  tick [--at <ISO time>]                run the minute tick of every loaded competition as of that instant: record
+                                        the reminders due then (never twice, whatever --at says) and put their messages in the outbox; with Lark
                                         configured, send those already due by the wall clock, and say when the rest
                                         go out (the running bot sends them)
   ranking export [--version N] [--out <file>]
@@ -149,14 +152,22 @@ export async function runCli(
     const defer = new TrackedDefer(logger);
     try {
       await migrateToLatest(database.db);
-      const competitionId = await latestCompetitionId(database.db);
-      if (!competitionId) {
+      const loaded = await deployedCompetitions(database.db);
+      if (!loaded.length) {
         out('no competition is loaded: run `npm run cli -- competition load <file>` first');
         return 2;
       }
-      const container = createContainer({ config, logger, clock: new ManualClock(at), database, defer, competitionId });
+      // Every loaded competition ticks, each through its app, as the running deployment would.
+      const deployment = createDeployment({
+        config,
+        logger,
+        clock: new ManualClock(at),
+        database,
+        defer,
+        competitions: loaded,
+      });
       const before = await outboxCounts(database.db);
-      const report = await container.tick(at);
+      const outcomes = await deployment.tick(at);
       await defer.idle();
       const after = await outboxCounts(database.db);
       const wallNow = Date.now();
@@ -165,11 +176,23 @@ export async function runCli(
       const added = total(after) - total(before);
       const sent = after.sent - before.sent;
       const waiting = after.pending + after.sending;
+      const iso = new Date(at).toISOString();
+      const reminderLines = [...outcomes].map(([id, jobs]) => {
+        const r = jobs.find((o) => o.job === 'reminders');
+        const what = !r
+          ? 'archived: it sends nothing on its own'
+          : r.ran
+            ? `${(r.result as ReminderRun).sent} reminder(s) recorded, ${(r.result as ReminderRun).dropped} snoozed one(s) dropped`
+            : r.reason === 'failed'
+              ? 'the reminders failed (the next minute tries again)'
+              : 'this minute had already run: nothing recorded again';
+        return `${iso}${outcomes.size > 1 ? ` ${id}` : ''}: ${what}.`;
+      });
       out(
         [
-          `${new Date(at).toISOString()}: ${report.ranReminders ? `${report.reminders.sent} reminder(s) recorded, ${report.reminders.dropped} snoozed one(s) dropped` : report.failed.includes('reminders') ? 'the reminders failed (the next minute tries again)' : 'this minute had already run: nothing recorded again'}.`,
+          ...reminderLines,
           `Outbox: ${added} message(s) added, ${sent} sent by this command, ${waiting} waiting.`,
-          !config.larkEnabled
+          !deployment.apps.some((a) => a.lark.enabled)
             ? 'Lark is not configured (LARK_APP_ID): nothing is sent; the messages stay in the outbox.'
             : later.length
               ? `${later.length} of them are due from ${new Date(later[0]!).toISOString()} on, later than the wall clock's now: the running bot (npm start) sends each when its time comes.`
