@@ -284,8 +284,11 @@ export function createContainer(parts: ContainerParts): Container {
   // reminder step at the rate limit) must not hold up the sweep that finishes a dead server's events within seconds.
   let sweeping: Promise<number> | undefined;
   const maintain = async () => {
-    const sweep = (sweeping ??= bot.sweepInbox().finally(() => (sweeping = undefined)));
-    await Promise.all([sweep, lark.enabled ? sender.drain(20_000) : undefined]);
+    if (!sweeping)
+      sweeping = bot.sweepInbox().finally(() => {
+        sweeping = undefined;
+      });
+    await Promise.all([sweeping, lark.enabled ? sender.drain(20_000) : undefined]);
   };
   const jobs = scheduledJobs({ services, db, logger, retentionDays: config.RETENTION_DAYS });
   const runJobs = async (now: number): Promise<JobOutcome[]> => {
