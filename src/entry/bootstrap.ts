@@ -15,6 +15,7 @@ import { createLogger, type Logger } from '../platform/logger';
 import { migrateToLatest } from '../platform/migrate';
 import { createDeployment, type Deployment } from '../deployment';
 import { ValidationFailed } from '../platform/errors';
+import { isLockConflict, isUniqueViolation } from '../platform/db';
 
 export interface BootOptions {
   env?: Record<string, string | undefined>;
@@ -142,6 +143,22 @@ export async function readCompetitions(config: Config): Promise<Competition[]> {
 }
 
 /**
+ * Servers of a deployment that start at the same moment load the same files: each reads the stored state before any
+ * has written, so all but one run into the first one's rows (a duplicate key) or locks (a deadlock). The load is one
+ * transaction, rolled back whole; run again, it reads what the first one committed and has nothing left to change.
+ */
+async function againIfRaced<T>(load: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await load();
+    } catch (err) {
+      if (i >= attempts || !(isUniqueViolation(err) || isLockConflict(err))) throw err;
+      await new Promise((r) => setTimeout(r, 20 * i + Math.random() * 30));
+    }
+  }
+}
+
+/**
  * The production server's start-up: configuration → database (migrated) → every competition file (loaded) → the
  * deployment, one container per competition over their Lark apps.
  */
@@ -164,12 +181,14 @@ export async function bootDeployment(options: Pick<BootOptions, 'env' | 'clock' 
     });
     for (const competition of competitions) {
       const lark = deployment.competitions.get(competition.id)!.lark;
-      const result = await loadCompetition(database.db, competition, {
-        dryRun: false,
-        now: clock.now(),
-        actor: 'system',
-        ...(lark.enabled ? { resolve: (lookup) => lark.resolveIds(lookup) } : {}),
-      });
+      const result = await againIfRaced(() =>
+        loadCompetition(database.db, competition, {
+          dryRun: false,
+          now: clock.now(),
+          actor: 'system',
+          ...(lark.enabled ? { resolve: (lookup) => lark.resolveIds(lookup) } : {}),
+        }),
+      );
       logger.info('competition loaded', {
         competition: competition.id,
         app: competition.file.app,
