@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 function drainer(owner: string) {
-  const child = spawn(process.execPath, ['node_modules/.bin/tsx', 'test/support/drain-process.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/drain-process.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: db.url,
