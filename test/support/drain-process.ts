@@ -2,7 +2,9 @@
  * A separate bot process that only drains the outbox: tests kill it with SIGKILL midway to prove that a crash loses
  * nothing and sends nothing twice. Configured through the environment: DATABASE_URL, LARK_DOMAIN, LARK_APP_ID,
  * LARK_APP_SECRET, OWNER, and optionally APP (the outbox app it drains) and POLL_MS (how often it tries the drain
- * lease when it has nothing to do or another holds it; default 50, the Node entry's maintain is 1,000).
+ * lease when it has nothing to do or another holds it; default 50, the Node entry's maintain is 1,000). With
+ * LOG_SENDS=1 it prints `sent <epoch ms>` for every message Lark accepted from it, so that a test can tell its sends
+ * from another process's.
  */
 import { SdkLarkApi } from '../../src/lark/client';
 import { OutboxSender } from '../../src/lark/outbox.sender';
@@ -19,6 +21,14 @@ const api = new SdkLarkApi({
   logger,
   timeoutMs: 1_000,
 });
+if (env.LOG_SENDS === '1') {
+  const send = api.send.bind(api);
+  api.send = async (req) => {
+    const r = await send(req);
+    console.log(`sent ${Date.now()}`);
+    return r;
+  };
+}
 const sender = new OutboxSender(database.db, api, logger, {
   owner: env.OWNER ?? 'child',
   app: env.APP ?? 'default',
