@@ -114,7 +114,7 @@ async function eventTrials(db: TestDatabase): Promise<number[]> {
       const ids: string[] = [];
       for (let i = 0; i < 10; i++) {
         const d = await h.lark.messageReceived({ sender: `ou_fo_${t}_${i}`, text: '帮助' });
-        ids.push(d.eventId);
+        ids.push(d.eventId!);
       }
       const killedAt = Date.now();
       for (;;) {
