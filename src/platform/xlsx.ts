@@ -1,16 +1,23 @@
 /**
- * A minimal XLSX writer: rows in, bytes out. Pure, and only Web-platform APIs (Uint8Array, TextEncoder), so that it
- * runs on Node and on Cloudflare Workers alike without node:zlib or Buffer.
+ * A minimal XLSX writer: rows in, bytes out. Only Web-platform APIs (Uint8Array, TextEncoder, CompressionStream), so
+ * that it runs on Node and on Cloudflare Workers alike without node:zlib or Buffer.
  *
- * - The container is a ZIP with every entry STOREd (no compression; PKWARE APPNOTE 4.4.5 method 0) and its CRC-32
- *   (APPNOTE 4.4.7). Without compression the file is as big as its XML, which is what the size limit is checked on.
+ * - The container is a ZIP with every entry DEFLATEd (PKWARE APPNOTE 4.4.5 method 8,
+ *   https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT) by `CompressionStream('deflate-raw')`
+ *   (https://developer.mozilla.org/en-US/docs/Web/API/CompressionStream; raw RFC 1951 data, as method 8 wants), and its
+ *   CRC-32 (APPNOTE 4.4.7) over the uncompressed bytes. Sheet XML compresses ten to twenty times; `size` counts the
+ *   compressed bytes, which are what a size limit is about (the bytes uploaded).
  * - The parts are the smallest SpreadsheetML package Excel, LibreOffice, Numbers and Lark's preview open
  *   (ECMA-376 Part 1 §12.3): [Content_Types].xml, _rels/.rels, xl/workbook.xml, xl/_rels/workbook.xml.rels,
  *   xl/styles.xml (a bold header and a date-time format) and one xl/worksheets/sheetN.xml per sheet.
  * - Text goes in inline strings (t="inlineStr"), so there is no shared-string table to hold in memory, and never in
  *   a formula: nothing a user typed can be evaluated when the file is opened.
- * - Rows are encoded as they come and kept as bytes: building is linear in the output, and memory is about twice
- *   the file (the chunks, then the one array they are joined into).
+ * - Rows are encoded and compressed as they come, and only the compressed bytes are kept: building is linear in the
+ *   output, and memory is about twice the file (the chunks, then the one array they are joined into), plus the text
+ *   written since the last `await flush()` (compression runs when the caller yields; a caller writing many rows
+ *   awaits `flush()` now and then).
+ * - The whole file is assembled at the end, so every size is known when its header is written: local headers carry
+ *   the CRC and both sizes (no data descriptors, general purpose bit 3 stays clear).
  */
 
 /** A date and time as the wall clock shows it, in milliseconds since 1970-01-01 00:00 on that clock. */
@@ -141,18 +148,85 @@ export function crc32(bytes: Uint8Array, previous = 0): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-// ── ZIP (STORE) ─────────────────────────────────────────────────────────────────────────────────────
+// ── ZIP (DEFLATE) ───────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Text in, DEFLATE out: a raw DEFLATE stream (RFC 1951, no zlib or gzip wrapper) fed text in pieces of about 64 KB,
+ * keeping the compressed chunks, the CRC-32 and the size of the uncompressed bytes.
+ */
+class DeflateSink {
+  readonly chunks: Uint8Array[] = [];
+  crc = 0;
+  size = 0;
+  compressedSize = 0;
+  private pending: string[] = [];
+  private pendingLength = 0;
+  private readonly writer: WritableStreamDefaultWriter<BufferSource>;
+  private readonly drained: Promise<void>;
+  private lastWrite: Promise<void> = Promise.resolve();
+
+  constructor() {
+    const stream = new CompressionStream('deflate-raw');
+    this.writer = stream.writable.getWriter();
+    const reader = stream.readable.getReader();
+    this.drained = (async () => {
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        this.chunks.push(r.value);
+        this.compressedSize += r.value.length;
+      }
+    })();
+    // A failure is reported where it is awaited (flush, close), never as an unhandled rejection meanwhile.
+    this.drained.catch(() => {});
+  }
+
+  write(s: string): void {
+    this.pending.push(s);
+    this.pendingLength += s.length;
+    if (this.pendingLength >= 1 << 16) this.encode();
+  }
+
+  /** Hands the text written so far to the compressor and waits until it has taken it. */
+  async flush(): Promise<void> {
+    this.encode();
+    await this.lastWrite;
+  }
+
+  /** Ends the stream; afterwards `chunks` and the sizes are complete. */
+  async close(): Promise<void> {
+    this.encode();
+    await this.writer.close();
+    await this.drained;
+  }
+
+  /** Drops the stream and what it holds (a workbook given up on). */
+  abort(): void {
+    this.writer.abort().catch(() => {});
+  }
+
+  private encode(): void {
+    if (!this.pending.length) return;
+    const bytes = encoder.encode(this.pending.join(''));
+    this.pending = [];
+    this.pendingLength = 0;
+    this.crc = crc32(bytes, this.crc);
+    this.size += bytes.length;
+    // Writes queue in order; awaiting the last one (in flush) waits for all of them.
+    this.lastWrite = this.writer.write(bytes);
+    this.lastWrite.catch(() => {});
+  }
+}
 
 interface Entry {
   name: Uint8Array;
-  crc: number;
-  size: number;
-  chunks: Uint8Array[];
+  sink: DeflateSink;
 }
 
 /** MS-DOS date and time of 1980-01-01 00:00, the earliest ZIP can say: fixed, so the same rows give the same bytes. */
 const DOS_TIME = 0;
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
+/** Version needed to extract: 2.0, the first with DEFLATE (APPNOTE 4.4.3.2). */
+const VERSION = 20;
+const METHOD_DEFLATE = 8;
 
 function u16(view: DataView, at: number, v: number) {
   view.setUint16(at, v, true);
@@ -161,56 +235,57 @@ function u32(view: DataView, at: number, v: number) {
   view.setUint32(at, v >>> 0, true);
 }
 
-/** Joins the entries into a ZIP: local headers and data, then the central directory and its end record. */
+/** Joins the closed entries into a ZIP: local headers and data, then the central directory and its end record. */
 function zip(entries: readonly Entry[]): Uint8Array {
   let total = 22;
-  for (const e of entries) total += 30 + e.name.length + e.size + 46 + e.name.length;
-  if (total > 0xffffffff || entries.length > 0xffff) throw new RangeError('workbook too large for a ZIP without ZIP64');
+  for (const e of entries) total += 30 + e.name.length + e.sink.compressedSize + 46 + e.name.length;
+  if (total > 0xffffffff || entries.length > 0xffff || entries.some((e) => e.sink.size > 0xffffffff))
+    throw new RangeError('workbook too large for a ZIP without ZIP64');
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   let at = 0;
   const offsets: number[] = [];
-  for (const e of entries) {
+  for (const { name, sink } of entries) {
     offsets.push(at);
     u32(view, at, 0x04034b50); // local file header signature
-    u16(view, at + 4, 20); // version needed: 2.0
-    u16(view, at + 6, 0); // flags
-    u16(view, at + 8, 0); // method: STORE
+    u16(view, at + 4, VERSION);
+    u16(view, at + 6, 0); // flags: sizes and CRC are here, no data descriptor
+    u16(view, at + 8, METHOD_DEFLATE);
     u16(view, at + 10, DOS_TIME);
     u16(view, at + 12, DOS_DATE);
-    u32(view, at + 14, e.crc);
-    u32(view, at + 18, e.size); // compressed size = size when stored
-    u32(view, at + 22, e.size);
-    u16(view, at + 26, e.name.length);
+    u32(view, at + 14, sink.crc);
+    u32(view, at + 18, sink.compressedSize);
+    u32(view, at + 22, sink.size);
+    u16(view, at + 26, name.length);
     u16(view, at + 28, 0); // extra field length
-    out.set(e.name, at + 30);
-    at += 30 + e.name.length;
-    for (const c of e.chunks) {
+    out.set(name, at + 30);
+    at += 30 + name.length;
+    for (const c of sink.chunks) {
       out.set(c, at);
       at += c.length;
     }
   }
   const central = at;
-  entries.forEach((e, i) => {
+  entries.forEach(({ name, sink }, i) => {
     u32(view, at, 0x02014b50); // central directory header signature
-    u16(view, at + 4, 20); // version made by
-    u16(view, at + 6, 20); // version needed
+    u16(view, at + 4, VERSION); // version made by
+    u16(view, at + 6, VERSION); // version needed
     u16(view, at + 8, 0);
-    u16(view, at + 10, 0);
+    u16(view, at + 10, METHOD_DEFLATE);
     u16(view, at + 12, DOS_TIME);
     u16(view, at + 14, DOS_DATE);
-    u32(view, at + 16, e.crc);
-    u32(view, at + 20, e.size);
-    u32(view, at + 24, e.size);
-    u16(view, at + 28, e.name.length);
+    u32(view, at + 16, sink.crc);
+    u32(view, at + 20, sink.compressedSize);
+    u32(view, at + 24, sink.size);
+    u16(view, at + 28, name.length);
     u16(view, at + 30, 0); // extra
     u16(view, at + 32, 0); // comment
     u16(view, at + 34, 0); // disk number
     u16(view, at + 36, 0); // internal attributes
     u32(view, at + 38, 0); // external attributes
     u32(view, at + 42, offsets[i]!);
-    out.set(e.name, at + 46);
-    at += 46 + e.name.length;
+    out.set(name, at + 46);
+    at += 46 + name.length;
   });
   u32(view, at, 0x06054b50); // end of central directory
   u16(view, at + 4, 0);
@@ -223,9 +298,11 @@ function zip(entries: readonly Entry[]): Uint8Array {
   return out;
 }
 
-function entryOf(name: string, xml: string): Entry {
-  const bytes = encoder.encode(xml);
-  return { name: encoder.encode(name), crc: crc32(bytes), size: bytes.length, chunks: [bytes] };
+async function entryOf(name: string, xml: string): Promise<Entry> {
+  const sink = new DeflateSink();
+  sink.write(xml);
+  await sink.close();
+  return { name: encoder.encode(name), sink };
 }
 
 // ── SpreadsheetML ─────────────────────────────────────────────────────────────────────────────────────
@@ -293,39 +370,16 @@ function colsXml(header: readonly string[]): string {
   return `<cols>${widths.join('')}</cols>`;
 }
 
-/** Buffered text → bytes, in pieces of about 64 KB, with the running CRC and size. */
-class ByteSink {
-  readonly chunks: Uint8Array[] = [];
-  crc = 0;
-  size = 0;
-  private pending: string[] = [];
-  private pendingLength = 0;
-
-  write(s: string): void {
-    this.pending.push(s);
-    this.pendingLength += s.length;
-    if (this.pendingLength >= 1 << 16) this.flush();
-  }
-
-  flush(): void {
-    if (!this.pending.length) return;
-    const bytes = encoder.encode(this.pending.join(''));
-    this.pending = [];
-    this.pendingLength = 0;
-    this.crc = crc32(bytes, this.crc);
-    this.size += bytes.length;
-    this.chunks.push(bytes);
-  }
-}
-
 /**
  * Builds a workbook sheet by sheet and row by row. `size` says how big the file is so far, so that a caller can stop
- * early when it will not fit where it is going.
+ * early when it will not fit where it is going; `await flush()` first, so that the rows written have been compressed.
  */
 export class XlsxBuilder {
   private readonly names: string[] = [];
   private readonly sheets: Entry[] = [];
-  private current: { sink: ByteSink; rows: number; columns: number } | undefined;
+  /** Sheets ended but perhaps still compressing; `finish` and `flush` wait for them. */
+  private readonly closing: Promise<void>[] = [];
+  private current: { sink: DeflateSink; rows: number; columns: number } | undefined;
   private finished = false;
 
   /** Starts a new sheet (ending the one before); the header row is written in bold and frozen. */
@@ -337,7 +391,7 @@ export class XlsxBuilder {
     for (let n = 2; this.names.some((x) => x.toLowerCase() === unique.toLowerCase()); n++)
       unique = `${[...sheetName(name)].slice(0, MAX_SHEET_NAME - 1 - String(n).length).join('')}-${n}`;
     this.names.push(unique);
-    const sink = new ByteSink();
+    const sink = new DeflateSink();
     const frozen = header.length
       ? '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
       : '';
@@ -353,12 +407,20 @@ export class XlsxBuilder {
     return this;
   }
 
-  /** Bytes of the file if it were finished now, give or take the few hundred bytes of the fixed parts. */
+  /** Waits until every row written so far has been handed to the compressor (and ended sheets are complete). */
+  async flush(): Promise<void> {
+    await Promise.all(this.closing);
+    await this.current?.sink.flush();
+  }
+
+  /**
+   * Bytes of the file if it were finished now, give or take the few hundred bytes of the fixed parts and what the
+   * compressor still holds (its window: tens of KB).
+   */
   get size(): number {
-    let n = 2_500;
-    for (const s of this.sheets) n += s.size + 2 * s.name.length + 76;
-    // Text not yet encoded (under 64 KB) is not counted: close enough for a limit of megabytes.
-    if (this.current) n += this.current.sink.size;
+    let n = 1_500;
+    for (const s of this.sheets) n += s.sink.compressedSize + 2 * s.name.length + 76;
+    if (this.current) n += this.current.sink.compressedSize;
     return n;
   }
 
@@ -368,21 +430,30 @@ export class XlsxBuilder {
   }
 
   /** The .xlsx bytes. The builder cannot be used afterwards. */
-  finish(): Uint8Array {
+  async finish(): Promise<Uint8Array> {
     this.endSheet();
     if (!this.names.length) this.sheet('Sheet1').endSheet();
     this.finished = true;
-    const parts = [
+    const parts = await Promise.all([
       entryOf('[Content_Types].xml', contentTypes(this.names.length)),
       entryOf('_rels/.rels', ROOT_RELS),
       entryOf('xl/workbook.xml', workbook(this.names)),
       entryOf('xl/_rels/workbook.xml.rels', workbookRels(this.names.length)),
       entryOf('xl/styles.xml', STYLES),
-      ...this.sheets,
-    ];
-    const bytes = zip(parts);
+    ]);
+    await Promise.all(this.closing);
+    const bytes = zip([...parts, ...this.sheets]);
     this.sheets.length = 0;
     return bytes;
+  }
+
+  /** Gives the workbook up: its compressors are stopped and what they hold is dropped. */
+  abort(): void {
+    this.finished = true;
+    this.current?.sink.abort();
+    this.current = undefined;
+    for (const s of this.sheets) s.sink.abort();
+    this.sheets.length = 0;
   }
 
   private writeRow(cells: readonly Cell[], style?: number): void {
@@ -406,18 +477,15 @@ export class XlsxBuilder {
     if (!c) return;
     this.current = undefined;
     c.sink.write('</sheetData></worksheet>');
-    c.sink.flush();
-    this.sheets.push({
-      name: encoder.encode(`xl/worksheets/sheet${this.sheets.length + 1}.xml`),
-      crc: c.sink.crc,
-      size: c.sink.size,
-      chunks: c.sink.chunks,
-    });
+    const closed = c.sink.close();
+    closed.catch(() => {});
+    this.closing.push(closed);
+    this.sheets.push({ name: encoder.encode(`xl/worksheets/sheet${this.sheets.length + 1}.xml`), sink: c.sink });
   }
 }
 
 /** A whole workbook at once. */
-export function buildXlsx(sheets: readonly SheetInput[]): Uint8Array {
+export async function buildXlsx(sheets: readonly SheetInput[]): Promise<Uint8Array> {
   const b = new XlsxBuilder();
   for (const s of sheets) {
     b.sheet(s.name, s.header);

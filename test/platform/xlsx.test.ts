@@ -1,6 +1,11 @@
 /**
- * The XLSX writer, read back by Python's zipfile (CRCs) and xml.etree (well-formed XML): see test/support/xlsx-reader.ts.
+ * The XLSX writer, read back by Python's zipfile (CRCs) and xml.etree (well-formed XML): see test/support/xlsx-reader.ts;
+ * and its ZIP tested by Info-ZIP's `unzip -t`.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   buildXlsx,
@@ -13,7 +18,7 @@ import {
   sheetName,
   XlsxBuilder,
 } from '../../src/platform/xlsx';
-import { readXlsx } from '../support/xlsx-reader';
+import { readXlsx, zipEntries } from '../support/xlsx-reader';
 
 describe('the pieces', () => {
   it('CRC-32 matches the standard check value and continues across pieces', () => {
@@ -70,8 +75,8 @@ describe('the pieces', () => {
 });
 
 describe('a workbook read back by an independent reader', () => {
-  it('has the sheets, a bold header, and text, numbers, flags, times and empty cells where they were put', () => {
-    const bytes = buildXlsx([
+  it('has the sheets, a bold header, and text, numbers, flags, times and empty cells where they were put', async () => {
+    const bytes = await buildXlsx([
       {
         name: '项目',
         header: ['项目编号 Project code', '完成度 Completion', '逾期 Late', '时间 At', '备注 Note'],
@@ -85,7 +90,7 @@ describe('a workbook read back by an independent reader', () => {
       { name: 'No header', rows: [['a', 'b']] },
     ]);
     const wb = readXlsx(bytes);
-    expect(wb.entries.every((e) => e.method === 0)).toBe(true);
+    expect(wb.entries.every((e) => e.method === 8)).toBe(true);
     expect(wb.entries.map((e) => e.name)).toEqual([
       '[Content_Types].xml',
       '_rels/.rels',
@@ -109,7 +114,7 @@ describe('a workbook read back by an independent reader', () => {
     expect(plain!.rows).toEqual([['a', 'b']]);
   });
 
-  it('keeps hostile text as text: markup, formula-looking values, illegal characters and over-long cells', () => {
+  it('keeps hostile text as text: markup, formula-looking values, illegal characters and over-long cells', async () => {
     const hostile = [
       '=HYPERLINK("http://x","y")',
       '+1+1',
@@ -121,38 +126,87 @@ describe('a workbook read back by an independent reader', () => {
       'é\r\nz',
       'x'.repeat(40_000),
     ];
-    const wb = readXlsx(buildXlsx([{ name: 'x', rows: [hostile] }]));
+    const bytes = await buildXlsx([{ name: 'x', rows: [hostile] }]);
+    const wb = readXlsx(bytes);
     const row = wb.sheets[0]!.rows[0]!;
     expect(row.slice(0, 6)).toEqual(hostile.slice(0, 6));
     expect(row[6]).toBe('ab');
     expect(row[7]).toBe('é\r\nz');
     expect((row[8] as string).length).toBe(MAX_CELL_CHARS);
     // Text is never a formula: no <f> element anywhere.
-    expect(new TextDecoder().decode(buildXlsx([{ name: 'x', rows: [hostile] }]))).not.toContain('<f>');
+    expect(zipEntries(bytes).get('xl/worksheets/sheet1.xml')!.text).not.toContain('<f>');
   });
 
-  it('gives the same bytes for the same rows, and makes duplicate sheet names unique', () => {
+  it('gives the same bytes for the same rows, and makes duplicate sheet names unique', async () => {
     const sheets = [
       { name: 'A', rows: [['x', 1]] },
       { name: 'a', rows: [] },
     ];
-    expect(buildXlsx(sheets)).toEqual(buildXlsx(sheets));
-    expect(readXlsx(buildXlsx(sheets)).sheets.map((s) => s.name)).toEqual(['A', 'a-2']);
+    expect(await buildXlsx(sheets)).toEqual(await buildXlsx(sheets));
+    expect(readXlsx(await buildXlsx(sheets)).sheets.map((s) => s.name)).toEqual(['A', 'a-2']);
   });
 
-  it('an empty builder still makes a valid workbook', () => {
-    expect(readXlsx(new XlsxBuilder().finish()).sheets.map((s) => s.name)).toEqual(['Sheet1']);
+  it('an empty builder still makes a valid workbook', async () => {
+    expect(readXlsx(await new XlsxBuilder().finish()).sheets.map((s) => s.name)).toEqual(['Sheet1']);
   });
 
-  it('grows linearly: 100,000 rows, read back whole, and the size it announced is close to the file', () => {
+  it('grows linearly: 100,000 rows, read back whole, and the size it announced is close to the file', async () => {
     const b = new XlsxBuilder();
     b.sheet('big', ['n', 'text']);
-    for (let i = 0; i < 100_000; i++) b.row([i, `第 ${i} 行 row`]);
+    for (let i = 0; i < 100_000; i++) {
+      b.row([i, `第 ${i} 行 row`]);
+      if (i % 10_000 === 0) await b.flush();
+    }
+    await b.flush();
     const announced = b.size;
-    const bytes = b.finish();
+    const bytes = await b.finish();
     expect(Math.abs(bytes.length - announced)).toBeLessThan(70_000);
     const rows = readXlsx(bytes).sheets[0]!.rows;
     expect(rows).toHaveLength(100_001);
     expect(rows[100_000]).toEqual([99_999, '第 99999 行 row']);
+  });
+});
+
+describe('the ZIP: every entry deflated', () => {
+  /** Report-like rows: codes, numbers, times, and Chinese text that repeats the way real reports do. */
+  const reportRows = (n: number) =>
+    Array.from({ length: n }, (_, i) => [
+      `2024-T${String(1 + (i % 10)).padStart(2, '0')}-U${String(i % 2000).padStart(4, '0')}-${1 + (i % 2)}`,
+      `P${String(1 + (i % 12)).padStart(2, '0')}`,
+      i % 7,
+      i % 5 === 0,
+      (i * 37) % 101,
+      `本期完成了第 ${i} 项工作：调研走访 ${i % 13} 家单位，整理需求清单，完成方案初稿并组织评审；下一步推进试点。`.repeat(
+        3,
+      ),
+      `问题：进度受天气影响 ${i % 3} 天，已调整计划。`,
+      { wallClockMs: Date.UTC(2024, 3, 8) + i * 60_000 },
+    ]);
+
+  it('Info-ZIP unzip tests the file whole: local headers, CRCs and sizes agree', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xlsx-'));
+    try {
+      const file = join(dir, 'book.xlsx');
+      writeFileSync(file, await buildXlsx([{ name: '进展', header: ['a', 'b'], rows: reportRows(2_000) }]));
+      const r = spawnSync('unzip', ['-t', file], { encoding: 'utf8' });
+      expect(r.error).toBeUndefined();
+      expect(r.stdout).toContain('No errors detected');
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a large sheet is several times smaller than stored, with the same cells', async () => {
+    const rows = reportRows(20_000);
+    const bytes = await buildXlsx([{ name: '进展', rows }]);
+    const sheet = zipEntries(bytes).get('xl/worksheets/sheet1.xml')!;
+    const xml = new TextEncoder().encode(sheet.text).length;
+    expect(sheet.method).toBe(8);
+    expect(sheet.compressedSize).toBeLessThan(xml / 5);
+    expect(bytes.length).toBeLessThan(xml / 5);
+    const back = readXlsx(bytes).sheets[0]!.rows;
+    expect(back).toHaveLength(20_000);
+    expect(back[19_999]!.slice(0, 7)).toEqual(rows[19_999]!.slice(0, 7));
   });
 });

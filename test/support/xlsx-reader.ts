@@ -4,6 +4,7 @@
  * reader agree on is what any spreadsheet program will see.
  */
 import { spawnSync } from 'node:child_process';
+import { inflateRawSync } from 'node:zlib';
 
 export interface ReadSheet {
   name: string;
@@ -15,7 +16,7 @@ export interface ReadSheet {
 
 export interface ReadWorkbook {
   sheets: ReadSheet[];
-  /** Every entry of the ZIP, in order, with its compression method (0 = STORE). */
+  /** Every entry of the ZIP, in order, with its compression method (0 = STORE, 8 = DEFLATE). */
   entries: Array<{ name: string; method: number }>;
 }
 
@@ -83,4 +84,34 @@ export function readXlsx(bytes: Uint8Array): ReadWorkbook {
   const r = spawnSync('python3', ['-c', READER], { input: bytes, maxBuffer: 512 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`python3 could not read the workbook: ${r.stderr.toString() || r.error}`);
   return JSON.parse(r.stdout.toString('utf8')) as ReadWorkbook;
+}
+
+/**
+ * The entries of a ZIP as text, read in-process through its central directory (PKWARE APPNOTE 4.3.12,
+ * https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT): STOREd as is, DEFLATEd through node:zlib. For looking
+ * at the XML itself (the reader above checks it).
+ */
+export function zipEntries(bytes: Uint8Array): Map<string, { method: number; compressedSize: number; text: string }> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const end = bytes.length - 22;
+  if (view.getUint32(end, true) !== 0x06054b50) throw new Error('no end of central directory record (or a comment)');
+  const count = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  const out = new Map<string, { method: number; compressedSize: number; text: string }>();
+  for (let i = 0; i < count; i++) {
+    if (view.getUint32(at, true) !== 0x02014b50) throw new Error(`no central directory header at ${at}`);
+    const method = view.getUint16(at + 10, true);
+    const compressedSize = view.getUint32(at + 20, true);
+    const nameLength = view.getUint16(at + 28, true);
+    const skip = nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+    const name = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
+    const local = view.getUint32(at + 42, true);
+    const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    const data = bytes.subarray(start, start + compressedSize);
+    const raw = method === 8 ? inflateRawSync(data) : method === 0 ? data : undefined;
+    if (!raw) throw new Error(`${name}: compression method ${method}`);
+    out.set(name, { method, compressedSize, text: new TextDecoder().decode(raw) });
+    at += 46 + skip;
+  }
+  return out;
 }

@@ -94,7 +94,10 @@ export async function buildExport(
     sheet = key;
     book.sheet(SHEETS[key], header);
   };
-  const check = () => {
+  // After each page: the rows so far are compressed (which is also what keeps memory at the compressed size), then
+  // measured against the limit.
+  const check = async () => {
+    await book.flush();
     if (book.size > limit) throw new TooLarge(sheet, book.size);
   };
   const add = (cells: Parameters<XlsxBuilder['row']>[0]) => {
@@ -109,7 +112,7 @@ export async function buildExport(
 
     start('projects', projectHeader(names));
     for (const p of projects) add(projectRow(names, p));
-    check();
+    await check();
 
     // Per-project records, a batch of projects at a time, in the projects' order.
     const inOrder = periodOrder(c);
@@ -117,7 +120,7 @@ export async function buildExport(
     for (const batch of batches) {
       const reports = byProject(await repos.reports.reportsOfProjects(batch.map((p) => p.id)));
       for (const p of batch) for (const r of (reports.get(p.id) ?? []).sort(inOrder)) add(reportRow(names, p, r));
-      check();
+      await check();
     }
 
     start('selfEvaluations', selfEvaluationHeader(names, rubric));
@@ -125,7 +128,7 @@ export async function buildExport(
       const evaluations = byProject(await repos.reports.selfEvaluationsOfProjects(batch.map((p) => p.id)));
       for (const p of batch)
         for (const e of (evaluations.get(p.id) ?? []).sort(inOrder)) add(selfEvaluationRow(names, rubric, p, e));
-      check();
+      await check();
     }
 
     // Guidance and attachments are read for the competition at once (far fewer than reports), kept to the export's
@@ -135,18 +138,18 @@ export async function buildExport(
     start('guidance', guidanceHeader(names));
     for (const p of projects)
       for (const t of threads.get(p.id) ?? []) for (const row of guidanceRows(names, p, t)) add(row);
-    check();
+    await check();
 
     const files = byProject((await repos.attachments.allAttachments(c.id)).filter((a) => byId.has(a.projectId)));
     start('attachments', attachmentHeader(names));
     for (const p of projects) for (const a of files.get(p.id) ?? []) add(attachmentRow(names, p, a));
-    check();
+    await check();
 
     start('scores', scoreHeader(names, rubric));
     for (const batch of batches) {
       const sheets = byProject(await repos.scores.scoresOfProjects(batch.map((p) => p.id)));
       for (const p of batch) for (const s of sheets.get(p.id) ?? []) add(scoreRow(names, rubric, p, s));
-      check();
+      await check();
     }
 
     const awards = await repos.awards.awardRowsForExport(c.id, track);
@@ -155,7 +158,7 @@ export async function buildExport(
     start('awards', awardHeader(names, columns));
     for (const a of awards)
       add(awardRow(names, columns, typeof a.project_id === 'string' ? codeOf.get(a.project_id) : undefined, a));
-    check();
+    await check();
 
     const projectCodes = new Set(projects.map((p) => p.code));
     const awardIds = new Set(awards.map((a) => String(a.id)));
@@ -167,13 +170,14 @@ export async function buildExport(
     for await (const page of repos.audit.auditPages(c.id)) {
       for (const a of page)
         if (!track || auditInTrack(a, track, projectCodes, awardIds, ownIds)) add(auditRow(names, a));
-      check();
+      await check();
     }
 
-    const bytes = book.finish();
+    const bytes = await book.finish();
     if (bytes.length > limit) return { kind: 'too_large', sheet: 'audit', size: bytes.length, limit };
     return { kind: 'built', bytes, counts };
   } catch (err) {
+    book.abort();
     if (err instanceof TooLarge) return { kind: 'too_large', sheet: err.sheet, size: err.size, limit };
     throw err;
   }
