@@ -125,8 +125,13 @@ export function periodOverview(
   const owing = projects.filter((p) => p.createdAt < period.dueAt);
   const states = new Map(owing.map((p) => [p.id, reportState(period, firstReports.get(p.id), now)]));
   const group = (key: (p: ProjectRef) => string) => {
+    // Appended in place: copying a group's list at each project was quadratic (40,000 projects of 10 tracks, 0.5 s).
     const out = new Map<string, ReportState[]>();
-    for (const p of owing) out.set(key(p), [...(out.get(key(p)) ?? []), states.get(p.id)!]);
+    for (const p of owing) {
+      const list = out.get(key(p));
+      if (list) list.push(states.get(p.id)!);
+      else out.set(key(p), [states.get(p.id)!]);
+    }
     return new Map([...out].map(([k, v]) => [k, tally(v)]));
   };
   return {
