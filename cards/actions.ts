@@ -57,11 +57,11 @@ export const actionValueSchema = z.discriminatedUnion('a', [
    * and leaves the clicked card (a list, a form) as it is.
    */
   z.strictObject({ a: z.literal('rpt.history'), p: projectId, o: offset.optional(), n: z.literal(1).optional() }),
-  /** The office's view of one period. */
   /** A period's guidance, and its attachments, on cards of their own (the timeline's 全部指导意见, 全部附件). */
   z.strictObject({ a: z.literal('rpt.guidance'), p: projectId, period: periodCode, o: offset.optional() }),
   z.strictObject({ a: z.literal('rpt.files'), p: projectId, period: periodCode, o: offset.optional() }),
-  z.strictObject({ a: z.literal('rpt.overview'), period: periodCode }),
+  /** The office's view of one period (进展情况), its units from offset `o`. */
+  z.strictObject({ a: z.literal('rpt.overview'), period: periodCode, o: offset.optional() }),
   z.strictObject({ a: z.literal('sev.open'), p: projectId, period: periodCode }),
   z.strictObject({ a: z.literal('sev.submit'), p: projectId, period: periodCode }),
   // Reminders.

@@ -32,7 +32,7 @@ export type { ReportFields } from './reports.form';
 
 /** One period's tallies, overall, per unit and per track, and the projects missing (reporting.rules computes it). */
 export interface PeriodOverview {
-  period: { name: string; nameEn: string; due: string };
+  period: { code: string; name: string; nameEn: string; due: string };
   total: PeriodTally;
   byUnit: ReadonlyMap<string, PeriodTally>;
   byTrack: ReadonlyMap<string, PeriodTally>;
@@ -545,6 +545,32 @@ const tallyText = (t: PeriodTally): Text =>
 /** Missing projects named on the card at most; the records export has them all. */
 const MISSING_LISTED = 40;
 
+/**
+ * Units a page of 进展情况 lists at most (ten pages of its table, like the cross-track ranking's); fewer when their
+ * names are long. A province has thousands of units, and a card holds 30 KB
+ * (https://open.feishu.cn/document/server-docs/im-v1/message/create).
+ */
+export const OVERVIEW_UNITS_PAGE = 100;
+/** A row's bytes as the request body counts them (UTF-8, escaped twice: the card is a string inside `content`). */
+const UTF8 = new TextEncoder();
+/** Units a page lists at least (one page of its table) before the period's other details are shortened. */
+const OVERVIEW_UNITS_MIN = 10;
+/**
+ * What the card says of the period besides its units, from the most to the least: many tracks and long names (up to 50
+ * tracks, 100-character English names) would leave no room for the units, so then fewer missing projects are named,
+ * then the tracks are given by their codes only.
+ */
+const OVERVIEW_DETAIL = [
+  { missing: MISSING_LISTED, trackNames: true },
+  { missing: 10, trackNames: true },
+  { missing: 10, trackNames: false },
+] as const;
+
+/**
+ * The office's view of one period (a judge's: their tracks): the period's totals, a page of the units from `offset`
+ * (those owing a report, in the file's order) with 上一页/下一页, then the tracks, the missing projects and the other
+ * periods. Everything but the units' table is of the whole period, on every page.
+ */
 export function reportsOverviewCard(view: {
   overview: PeriodOverview;
   units: ReadonlyArray<{ code: string; name: string }>;
@@ -557,6 +583,8 @@ export function reportsOverviewCard(view: {
    * (请回复) still awaiting an answer.
    */
   guidance?: ReadonlyMap<string, { commented: number; awaiting: number }>;
+  /** The first unit of the page (0 by default). */
+  offset?: number;
 }): Card {
   const o = view.overview;
   const guided = (code: string): Text => {
@@ -569,83 +597,111 @@ export function reportsOverviewCard(view: {
         )
       : text(' · 暂无指导意见', ' · no guidance yet');
   };
-  const grid = table(
-    [
-      { name: 'unit', header: '单位 Unit', type: 'text' },
-      { name: 'on_time', header: '按时 On time', type: 'number' },
-      { name: 'late', header: '逾期 Late', type: 'number' },
-      { name: 'missing', header: '缺报 Missing', type: 'number' },
-      { name: 'share', header: '按时率 On-time', type: 'text' },
-    ],
-    view.units
-      .filter((u) => o.byUnit.has(u.code))
-      .map((u) => {
-        const t = o.byUnit.get(u.code)!;
-        return {
-          unit: u.name,
-          on_time: t.onTime,
-          late: t.late,
-          missing: t.missing,
-          share: t.owed ? pct(t.onTimeShare) : '—',
-        };
-      }),
-  );
+  const rows = view.units
+    .filter((u) => o.byUnit.has(u.code))
+    .map((u) => {
+      const t = o.byUnit.get(u.code)!;
+      return {
+        unit: u.name,
+        on_time: t.onTime,
+        late: t.late,
+        missing: t.missing,
+        share: t.owed ? pct(t.onTimeShare) : '—',
+      };
+    });
+  const total = rows.length;
+  const offset = Math.min(view.offset ?? 0, Math.max(0, total - 1));
   const tracks = view.tracks.filter((t) => o.byTrack.has(t.code)).map((t) => ({ t, tally: o.byTrack.get(t.code)! }));
-  const missing = view.missingProjects.map((p) => ({
+  // Only those that can be named are escaped (a province's period may miss tens of thousands).
+  const missing = view.missingProjects.slice(0, MISSING_LISTED).map((p) => ({
     zh: `${p.code}（${md(p.unitName)}）`,
     en: `${p.code} (${md(p.unitName)})`,
   }));
+  const missingText = (listed: number): Text => {
+    const named = missing.slice(0, listed);
+    const more = view.missingProjects.length - named.length;
+    return text(
+      `**缺报项目（${view.missingProjects.length}）** ：${named.map((m) => m.zh).join('、')}${more ? ` 等，另有 ${more} 个（见「导出」）` : ''}`,
+      `**Missing (${view.missingProjects.length})**: ${named.map((m) => m.en).join(', ')}${more ? ` and ${more} more (see "export")` : ''}`,
+    );
+  };
   const scope = view.scope ? text(md(view.scope.zh), md(view.scope.en)) : undefined;
-  return card({
-    title: text(`进展情况 · ${o.period.name}`, `Reports · ${o.period.nameEn}`),
-    template: 'indigo',
-    elements: [
-      markdown(
-        text(
-          `${scope ? `${scope.zh}。` : ''}${o.period.due} 截止。${tallyText(o.total).zh}${o.total.owed ? `，按时率 **${pct(o.total.onTimeShare)}** ` : ''}。`,
-          `${scope ? `${scope.en}. ` : ''}Due ${o.period.due}. ${tallyText(o.total).en}${o.total.owed ? `; on-time share **${pct(o.total.onTimeShare)}**` : ''}.`,
+  /** `pagerAt`: the numbers and buttons of the pager, when sizing a page (those of the page otherwise). */
+  const build = (
+    shown: typeof rows,
+    step: number,
+    detail: (typeof OVERVIEW_DETAIL)[number],
+    pagerAt = { offset, total },
+  ): Card =>
+    card({
+      title: text(`进展情况 · ${o.period.name}`, `Reports · ${o.period.nameEn}`),
+      template: 'indigo',
+      elements: [
+        markdown(
+          text(
+            `${scope ? `${scope.zh}。` : ''}${o.period.due} 截止。${tallyText(o.total).zh}${o.total.owed ? `，按时率 **${pct(o.total.onTimeShare)}** ` : ''}。`,
+            `${scope ? `${scope.en}. ` : ''}Due ${o.period.due}. ${tallyText(o.total).en}${o.total.owed ? `; on-time share **${pct(o.total.onTimeShare)}**` : ''}.`,
+          ),
         ),
-      ),
-      grid,
-      divider(),
-      markdown(
-        text(
-          `**按赛道**\n${tracks.map(({ t, tally: x }) => `${t.code} ${md(t.name)}：${tallyText(x).zh}${guided(t.code).zh}`).join('\n')}`,
-          `**By track**\n${tracks.map(({ t, tally: x }) => `${t.code} ${md(t.nameEn)}: ${tallyText(x).en}${guided(t.code).en}`).join('\n')}`,
+        table(
+          [
+            { name: 'unit', header: '单位 Unit', type: 'text' },
+            { name: 'on_time', header: '按时 On time', type: 'number' },
+            { name: 'late', header: '逾期 Late', type: 'number' },
+            { name: 'missing', header: '缺报 Missing', type: 'number' },
+            { name: 'share', header: '按时率 On-time', type: 'text' },
+          ],
+          shown,
         ),
-      ),
-      markdown(
-        missing.length
-          ? text(
-              `**缺报项目（${missing.length}）** ：${capped(
-                missing.map((m) => m.zh),
-                MISSING_LISTED,
-                '、',
-                (k) => ` 等，另有 ${k} 个（见「导出」）`,
-              )}`,
-              `**Missing (${missing.length})**: ${capped(
-                missing.map((m) => m.en),
-                MISSING_LISTED,
-                ', ',
-                (k) => ` and ${k} more (see "export")`,
-              )}`,
-            )
-          : text('没有缺报的项目。', 'No report is missing.'),
-      ),
-      ...(view.otherPeriods.length
-        ? [
-            {
-              tag: 'column_set',
-              columns: view.otherPeriods.slice(-4).map((p) => ({
-                tag: 'column',
-                width: 'auto',
-                elements: [button(text(p.name, p.nameEn), { a: 'rpt.overview', period: p.code })],
-              })),
-            },
-          ]
-        : []),
-    ],
-  });
+        ...pager({
+          ...pagerAt,
+          shown: shown.length,
+          step,
+          page: (x) => ({ a: 'rpt.overview', period: o.period.code, o: x }),
+          noun: text('个单位', 'units'),
+        }),
+        divider(),
+        markdown(
+          text(
+            `**按赛道**\n${tracks.map(({ t, tally: x }) => `${t.code}${detail.trackNames ? ` ${md(t.name)}` : ''}：${tallyText(x).zh}${guided(t.code).zh}`).join('\n')}`,
+            `**By track**\n${tracks.map(({ t, tally: x }) => `${t.code}${detail.trackNames ? ` ${md(t.nameEn)}` : ''}: ${tallyText(x).en}${guided(t.code).en}`).join('\n')}`,
+          ),
+        ),
+        markdown(missing.length ? missingText(detail.missing) : text('没有缺报的项目。', 'No report is missing.')),
+        ...(view.otherPeriods.length
+          ? [
+              {
+                tag: 'column_set',
+                columns: view.otherPeriods.slice(-4).map((p) => ({
+                  tag: 'column',
+                  width: 'auto',
+                  elements: [button(text(p.name, p.nameEn), { a: 'rpt.overview', period: p.code })],
+                })),
+              },
+            ]
+          : []),
+      ],
+    });
+  // Every page has the same size, the most units the card holds when they are the period's longest rows, so that
+  // 上一页 and 下一页 always land on the same pages (a page fitted to its own rows would shift the pages before it).
+  const longest = rows
+    .map((r) => ({ r, bytes: UTF8.encode(JSON.stringify(JSON.stringify(r))).length }))
+    .sort((x, y) => y.bytes - x.bytes)
+    .map((x) => x.r);
+  const most = Math.min(OVERVIEW_UNITS_PAGE, total);
+  let size = 0;
+  let detail: (typeof OVERVIEW_DETAIL)[number] = OVERVIEW_DETAIL[0];
+  for (const d of OVERVIEW_DETAIL) {
+    detail = d;
+    // Sized with the pager at its longest: both buttons, and numbers past any of the period's.
+    size = fitCard(
+      (n) => build(longest.slice(0, n), Math.max(1, n), d, { offset: total, total: 2 * total + n }),
+      most,
+    ).n;
+    if (size >= Math.min(OVERVIEW_UNITS_MIN, total)) break;
+  }
+  const step = Math.max(1, size);
+  return fitCard((n) => build(rows.slice(offset, offset + n), step, detail), Math.min(step, total - offset)).card;
 }
 
 /** Owed items listed per unit on the schedule at most; the rest are counted. */

@@ -20,14 +20,22 @@ import { awardsCard, nominationForm, AWARDS_PAGE } from '../../cards/awards';
 import { parseDecision, parseMaterials } from '../../cards/awards.form';
 import { JUDGE_PAGE, type JudgeListItem } from '../../cards/judging';
 import { parseRecusalReason, parseScoreSheet } from '../../cards/judging.form';
-import type { Card } from '../../cards/kit';
+import { cardBytes, type Card } from '../../cards/kit';
 import type { MembersView } from '../../cards/members';
 import type { CrossRow } from '../../cards/rankings';
 import { PROJECTS_PAGE } from '../../cards/registration';
 import { parseProjectFields } from '../../cards/registration.form';
 import type { OwedItem, ReminderView } from '../../cards/reminders';
-import { PICKER_PAGE, TIMELINE_PAGE, type TimelineEntry } from '../../cards/reports';
-import type { periodOverview } from '../../src/features/reports/reporting.rules';
+import {
+  OVERVIEW_UNITS_PAGE,
+  PICKER_PAGE,
+  reportsOverviewCard,
+  TIMELINE_PAGE,
+  type TimelineEntry,
+} from '../../cards/reports';
+import { periodOverview } from '../../src/features/reports/reporting.rules';
+import { competitionFromJson } from '../../src/competition/loader';
+import { periodWindows } from '../../src/core/periods';
 import { parseReportFields, parseSelfEvaluation } from '../../cards/reports.form';
 import type { AwardRow } from '../../cards/awards';
 import { text, type Text } from '../../src/platform/i18n';
@@ -309,6 +317,96 @@ describe('report cards at scale', () => {
       if (named < o.missing.length) expect(says(card, `另有 ${o.missing.length - named} 个`)).toBe(true);
     }
   });
+
+  // The schema allows 5,000 units (a province: bench/scale.ts loads 2,000) and 50 tracks. Names of the file at their
+  // longest (20 characters for a unit's short name, 50 and 100 for a track's), of backslashes and double quotes: the
+  // most bytes a name of that length can take in the request body (4 each in a table cell, up to 5 in markdown).
+  for (const [units, tracks] of [
+    [2000, 10],
+    [5000, 10],
+    [2000, 50],
+  ] as const)
+    it(`reportsOverviewCard: ${units.toLocaleString('en-US')} units and ${tracks} tracks with the longest names, two projects each per track, page through every unit with the whole period's totals on each page`, () => {
+      const file = competition2024Json();
+      const longest = (head: string, n: number) => (head + '\\"'.repeat(n)).slice(0, n);
+      file.units = Array.from({ length: units }, (_, i) => ({
+        code: `U${i}`,
+        name: longest(`单位${i}`, 50),
+        shortName: longest(`${i}`, 20),
+        aliases: [],
+      }));
+      const base = file.tracks;
+      file.tracks = Array.from({ length: tracks }, (_, i) => ({
+        ...base[i % base.length],
+        code: `T${i}`,
+        name: longest(`赛道${i}`, 50),
+        nameEn: longest(`Track ${i}`, 100),
+      }));
+      file.awards = {
+        collectives: file.tracks.reduce(
+          (n: number, t: { quota: { collectives: number } }) => n + t.quota.collectives,
+          0,
+        ),
+        individuals: file.tracks.reduce(
+          (n: number, t: { quota: { individuals: number } }) => n + t.quota.individuals,
+          0,
+        ),
+      };
+      file.people = [];
+      const c = competitionFromJson(JSON.stringify(file));
+      expect(c.file.units).toHaveLength(units);
+      expect(Math.min(...c.file.units.map((u) => u.shortName.length))).toBe(20);
+      const w = periodWindows(c).find((x) => x.code === '2024-09')!;
+      // A third on time, a third late, a third missing; the period is over.
+      const refs = c.file.units.flatMap((u) =>
+        c.file.tracks.flatMap((t) =>
+          [1, 2].map((k) => ({
+            id: `${u.code}-${t.code}-${k}`,
+            code: `2024-${t.code}-${u.code}-${k}`,
+            unit: u.code,
+            track: t.code,
+            createdAt: 0,
+          })),
+        ),
+      );
+      const first = new Map(
+        refs.flatMap((r, i) => (i % 3 === 2 ? [] : [[r.id, i % 3 ? w.dueAt + 1 : w.dueAt - 1] as const])),
+      );
+      const o = periodOverview(w, refs, first, w.dueAt + 86_400_000);
+      const shortName = new Map(c.file.units.map((u) => [u.code, u.shortName]));
+      const unitOf = new Map(refs.map((r) => [r.id, r.unit]));
+      const view = {
+        overview: o,
+        units: c.file.units.map((u) => ({ code: u.code, name: u.shortName })),
+        tracks: c.file.tracks,
+        missingProjects: o.missing.map((id) => ({ code: id, unitName: shortName.get(unitOf.get(id)!)! })),
+        otherPeriods: periodWindows(c).filter((x) => x.code !== w.code),
+        guidance: new Map(c.file.tracks.map((t) => [t.code, { commented: 9999, awaiting: 9999 }])),
+      };
+      const cards = pages((offset) => reportsOverviewCard({ ...view, offset }), 'rpt.overview');
+      for (const [i, card] of cards.entries()) fine(card, `page ${i + 1}`);
+      const names = c.file.units.map((u) => u.shortName);
+      const { pages: n } = checkPages(cards, 'rpt.overview', names, (card) => tables(card));
+      expect(n).toBeGreaterThanOrEqual(Math.ceil(units / OVERVIEW_UNITS_PAGE));
+      // Pages of one size, so that 上一页 goes back to the page before.
+      const sizes = cards.map((card) => tables(card)[0]!.length);
+      expect(new Set(sizes.slice(0, -1)).size).toBe(1);
+      expect(sizes[0]).toBeGreaterThanOrEqual(10);
+      for (const [i, card] of cards.entries())
+        if (i > 0)
+          expect(
+            buttonValues(card).find(
+              (v) => v.a === 'rpt.overview' && v.o !== undefined && (v.o as number) < i * sizes[0]!,
+            )?.o,
+          ).toBe((i - 1) * sizes[0]!);
+      // The whole period's totals, on every page.
+      const totals = `按时 ${o.total.onTime} · 逾期补报 ${o.total.late} · 缺报 ${o.total.missing}`;
+      expect(o.total.missing).toBe(Math.floor((units * tracks * 2) / 3));
+      for (const card of cards) expect(says(card, totals)).toBe(true);
+      for (const card of cards) expect(says(card, `共 ${units} 个单位`)).toBe(true);
+      const largest = Math.max(...cards.map(cardBytes));
+      expect(largest).toBeLessThanOrEqual(28 * 1024);
+    });
 
   it('scheduleCard: a contact of all 20 units, each owing every period of its 20 projects; says what it leaves out', () => {
     const cards = shown('scheduleCard');

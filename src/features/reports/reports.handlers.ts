@@ -486,7 +486,14 @@ async function selfEvaluationPicker(s: BotServices, c: Competition, projects: Pr
   });
 }
 
-async function overviewCard(s: BotServices, c: Competition, roles: Roles, periodCode: string | undefined) {
+/** 进展情况 of a period (the last one due when none is named), a page of its units from `offset`. */
+async function overviewCard(
+  s: BotServices,
+  c: Competition,
+  roles: Roles,
+  periodCode: string | undefined,
+  offset?: number,
+) {
   const now = s.clock.now();
   const windows = periodWindows(c);
   const due = windows.filter((w) => w.opensAt <= now);
@@ -521,6 +528,7 @@ async function overviewCard(s: BotServices, c: Competition, roles: Roles, period
       ? undefined
       : text(`你评审的赛道：${roles.judgeOf.join('、')}`, `Your tracks: ${roles.judgeOf.join(', ')}`),
     guidance: guidanceByTrack(await s.repos.guidance.commentsOfPeriod(s.competitionId, period!.code), projects),
+    ...(offset ? { offset } : {}),
   });
 }
 
@@ -800,7 +808,7 @@ export const overviewAction: CardActionSpec<'rpt.overview'> = {
     const w = periodWindows(c).find((x) => x.code === v.period);
     return answerClick(
       ctx,
-      await overviewCard(ctx.services, c, ctx.roles, v.period),
+      await overviewCard(ctx.services, c, ctx.roles, v.period, v.o),
       text(`进展情况 · ${w?.name ?? v.period}`, `Reports · ${w?.nameEn ?? v.period}`),
       'reports-overview',
     );
