@@ -16,6 +16,10 @@
  *      faults, as a ratio of the rate-limit floor of the sends, and of all the attempts the windows had to hold;
  *  (e) rankings (bench/ranking.ts): time per track ranking with the bootstrap, against one plain pass;
  *  (f) summary cards (bench/summaries.ts): rendering time against serialising the card, and sizes against 30 KB.
+ *  (g) replies during a reminder step (bench/priority.ts): command replies at 5/s while 2,000 reminders drain at
+ *      Lark's limits, p99 against the same replies with an empty outbox; the step's time against the rate-limit floor;
+ *  (h) failover (bench/failover.ts): SIGKILL of the drainer to the next send by another, and to a dead server's
+ *      acknowledged events finished elsewhere, over three trials, against the leases' TTLs.
  *  (i) 100× scale (bench/scale.ts): a province-size competition on a fresh database; the minute tick, the reminder
  *      fan-out, the office's views, ranking and a track's export, each against a floor measured in the same run.
  * Runs on MySQL when it is reachable (BENCH_DATABASE_URL, default the CI test user), else on SQLite.
@@ -187,7 +191,7 @@ async function benchDrain(faults: boolean): Promise<void> {
 
 // `npm run bench` runs them all; `npm run bench -- b` (or `a c`, …) only those named.
 const only = process.argv.slice(2);
-const wanted = (name: 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'i') => only.length === 0 || only.includes(name);
+const wanted = (name: 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i') => only.length === 0 || only.includes(name);
 
 /** The benchmarks that are scripts of their own, run as child processes with their output passed through. */
 function script(file: string, args: string[] = []): void {
@@ -225,6 +229,10 @@ if (wanted('d')) script('bench/fanout.ts');
 if (wanted('e')) script('bench/ranking.ts');
 // (f) summary cards for 10 tracks x 1,000 projects: time per card against serialising it, sizes against 30 KB.
 if (wanted('f')) script('bench/summaries.ts');
+// (g) replies at 5/s during a 2,000-reminder step at the limits (time compressed 5x, about 40 s).
+if (wanted('g')) script('bench/priority.ts');
+// (h) failover of the drain and of acknowledged events, three trials each (about a minute).
+if (wanted('h')) script('bench/failover.ts');
 // (i) 100× scale: a province (2,000 units, 40,000 projects, a year of reports) seeded afresh; the minute tick at a
 // reminder step, its fan-out, the office's views, ranking every track and a track's export (bench/scale.ts).
 if (wanted('i')) script('bench/scale.ts');
