@@ -92,7 +92,7 @@ async function reply(): Promise<{ tag: string; at: number }> {
   };
   const at = clock.now();
   await enqueueMessages(db.db, [m], at);
-  void sender.drain(20_000);
+  void sender.drain(20_000).catch(() => undefined);
   return { tag, at };
 }
 
@@ -151,7 +151,7 @@ try {
   const before = e.state.messages.length;
   const stepStart = clock.now();
   await enqueueMessages(db.db, reminders, stepStart);
-  void sender.drain(20_000);
+  void sender.drain(20_000).catch(() => undefined);
   const remindersSent = () => e.state.messages.filter((m) => m.receiverOpenId?.startsWith('ou_rem_')).length;
   let stepDone = false;
   const stepMaintain = maintainLoop(() => stepDone);
@@ -181,6 +181,7 @@ try {
       `busiest minute ${e.peakRate('app:message', 60_000)}`,
   );
 } finally {
+  await sender.drain(0).catch(() => undefined); // the drain a last reply woke, before the database goes
   await emu.close();
   await db.destroy();
 }
