@@ -325,10 +325,15 @@ export class OutboxSender {
     while (queue.length && !lost) {
       const stop = { done: false };
       const watcher = watch(stop);
-      await Promise.all(Array.from({ length: this.o.concurrency }, worker));
-      stop.done = true;
-      this.nudged.fire();
-      await watcher;
+      try {
+        await Promise.all(Array.from({ length: this.o.concurrency }, worker));
+      } finally {
+        // Also when a worker failed (the database away while marking a row): no watcher outlives its batch to keep
+        // renewing a lease nobody sends under.
+        stop.done = true;
+        this.nudged.fire();
+        await watcher;
+      }
     }
     if (lost && queue.length)
       await releaseClaimed(
