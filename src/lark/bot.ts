@@ -200,8 +200,9 @@ export class Bot {
     const { clock, logger } = this.base;
     // The heartbeat: the event stays this attempt's while its work runs, however long (an export), and a sweep
     // elsewhere takes it over within seconds if this process dies (INBOX_LEASE_MS).
+    let renewing: Promise<unknown> = Promise.resolve();
     const heartbeat = setInterval(() => {
-      renewEventLease(this.db, eventId, attempt, clock.now() + INBOX_LEASE_MS).then(
+      renewing = renewEventLease(this.db, eventId, attempt, clock.now() + INBOX_LEASE_MS).then(
         (ours) => {
           if (ours) return;
           clearInterval(heartbeat);
@@ -210,10 +211,18 @@ export class Bot {
         (err) => logger.warn('event lease not renewed this time', { eventId, err }),
       );
     }, INBOX_RENEW_MS);
+    // Stopped, and its last renewal landed, before the row is finished or put off: a renewal after a retry's backoff
+    // was written would shorten it to the lease.
+    const stopHeartbeat = async () => {
+      clearInterval(heartbeat);
+      await renewing;
+    };
     try {
       await this.handle(inbound);
+      await stopHeartbeat();
       await finishEvent(this.db, eventId, clock.now());
     } catch (err) {
+      await stopHeartbeat();
       logger.error('event work failed; it will be retried', { eventId, attempt, err });
       await retryEventLater(this.db, eventId, attempt, String((err as Error)?.message ?? err), clock.now()).catch(
         () => undefined,
