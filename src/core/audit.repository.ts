@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { fromDbInstant } from '../platform/instant';
 import type { Bound, Repository } from '../platform/store';
 import type { Database } from '../../db/schema';
@@ -91,21 +91,60 @@ export interface AuditRow {
 /** Audit entries per query. */
 export const AUDIT_PAGE = 1_000;
 
-/** The audit log of the competition, oldest first, a page at a time (keyset on at, id: stable under new inserts). */
+/**
+ * A narrowing of the audit log done by the database, for a caller that keeps a part of it (the export of one track):
+ * the entries of `prefixedTypes` whose entity id starts with `entityIdPrefix`, and every entry of `otherTypes`. It may
+ * let through entries the caller does not want (LIKE follows the column's case-insensitive collation); it must never
+ * hold back one it wants.
+ */
+export interface AuditScope {
+  readonly entityIdPrefix: string;
+  readonly prefixedTypes: readonly string[];
+  readonly otherTypes: readonly string[];
+}
+
+/** `s` matched literally by LIKE … ESCAPE '!'. */
+const likeLiteral = (s: string) => s.replace(/[!%_]/g, (ch) => `!${ch}`);
+
+/**
+ * The audit log of the competition (or the part of it in `scope`), oldest first, a page at a time (keyset on at, id:
+ * stable under new inserts; `at >= ?` lets SQLite start each page at the last one's end in audit_log_at_idx, MariaDB
+ * makes a range of the OR by itself).
+ */
 export async function* auditPages(
   db: Kysely<Database>,
   competitionId: string,
-  pageSize = AUDIT_PAGE,
+  options: { scope?: AuditScope; pageSize?: number } = {},
 ): AsyncGenerator<AuditRow[]> {
+  const { scope, pageSize = AUDIT_PAGE } = options;
+  if (scope && !scope.prefixedTypes.length && !scope.otherTypes.length) return;
   let after: { at: string; id: string } | undefined;
   for (;;) {
     let q = db
       .selectFrom('audit_log')
       .select(['id', 'actor', 'action', 'entity_type', 'entity_id', 'before_json', 'after_json', 'at'])
       .where('competition_id', '=', competitionId);
+    if (scope) {
+      const { entityIdPrefix, prefixedTypes, otherTypes } = scope;
+      q = q.where((eb) =>
+        eb.or([
+          ...(prefixedTypes.length
+            ? [
+                eb.and([
+                  eb('entity_type', 'in', [...prefixedTypes]),
+                  sql<boolean>`${eb.ref('entity_id')} like ${`${likeLiteral(entityIdPrefix)}%`} escape '!'`,
+                ]),
+              ]
+            : []),
+          ...(otherTypes.length ? [eb('entity_type', 'in', [...otherTypes])] : []),
+        ]),
+      );
+    }
     if (after) {
       const { at, id } = after;
-      q = q.where((eb) => eb.or([eb('at', '>', at), eb.and([eb('at', '=', at), eb('id', '>', id)])]));
+      q = q
+        .where('at', '>=', at)
+        .where((eb) => eb.or([eb('at', '>', at), eb.and([eb('at', '=', at), eb('id', '>', id)])]));
     }
     const rows = await q.orderBy('at').orderBy('id').limit(pageSize).execute();
     if (!rows.length) return;

@@ -5,7 +5,7 @@
  * Headers are bilingual, Chinese first ("项目编号 Project code"); times are wall-clock times of the competition's
  * time zone (named in the header), stored as real date-time cells so that they sort and filter as dates.
  */
-import type { AuditRow } from '../../core/audit.repository';
+import type { AuditRow, AuditScope } from '../../core/audit.repository';
 import type { ProjectRecord } from '../../core/projects.repository';
 import type { AwardsTable } from '../../../db/schema';
 import type { Competition } from '../../competition/competition';
@@ -501,6 +501,27 @@ export function auditInTrack(
     default:
       return false;
   }
+}
+
+/**
+ * What the database can narrow the audit log to before auditInTrack decides (AuditScope: never less than it keeps):
+ * the entries about projects, reports, self-evaluations and score sheets whose id starts with what all the track's
+ * project codes share (e.g. "2024-T02-"; computed from the codes, so it holds whatever their shape), and every entry of
+ * the few kinds kept by id or by track (guidance, attachments, awards, ranking snapshots).
+ */
+export function auditScopeOfTrack(projectCodes: ReadonlySet<string>): AuditScope {
+  let prefix: string | undefined;
+  for (const code of projectCodes) {
+    if (prefix === undefined) prefix = code;
+    let n = 0;
+    while (n < prefix.length && n < code.length && prefix[n] === code[n]) n++;
+    prefix = prefix.slice(0, n);
+  }
+  return {
+    entityIdPrefix: prefix ?? '',
+    prefixedTypes: prefix === undefined ? [] : ['project', 'report', 'self_evaluation', 'score'],
+    otherTypes: ['guidance_comment', 'guidance_answer', 'attachment', 'award', 'ranking_snapshot'],
+  };
 }
 
 // ── the file ──────────────────────────────────────────────────────────────────────────────────────

@@ -10,6 +10,7 @@ import { XlsxBuilder } from '../../platform/xlsx';
 import {
   auditHeader,
   auditInTrack,
+  auditScopeOfTrack,
   auditRow,
   awardColumns,
   awardHeader,
@@ -167,7 +168,9 @@ export async function buildExport(
       ...[...files.values()].flat().map((f) => f.id),
     ]);
     start('audit', auditHeader(names));
-    for await (const page of repos.audit.auditPages(c.id)) {
+    // One track: the database leaves out most other tracks' entries, auditInTrack decides exactly.
+    const scope = track ? auditScopeOfTrack(projectCodes) : undefined;
+    for await (const page of repos.audit.auditPages(c.id, { scope })) {
       for (const a of page)
         if (!track || auditInTrack(a, track, projectCodes, awardIds, ownIds)) add(auditRow(names, a));
       await check();

@@ -8,6 +8,7 @@ import { cardBytes } from '../../../cards/kit';
 import {
   AWARD_COLUMNS,
   auditInTrack,
+  auditScopeOfTrack,
   awardColumns,
   exportFileName,
   humanSize,
@@ -78,6 +79,43 @@ describe('export rules', () => {
     ).toEqual([true, true, true]);
     expect(inT02('attachment', 'att_t03')).toBe(false);
     expect(inT02('guidance_comment', 'gdc_t03')).toBe(false);
+  });
+
+  it('narrows the audit log in the database to no less than a track keeps', () => {
+    const codes = new Set(['2024-T02-HP-1', '2024-T02-PD-12', '2024-T02-PD-3']);
+    const scope = auditScopeOfTrack(codes);
+    expect(scope.entityIdPrefix).toBe('2024-T02-');
+    const inScope = (entityType: string, entityId: string) =>
+      scope.otherTypes.includes(entityType) ||
+      (scope.prefixedTypes.includes(entityType) && entityId.startsWith(scope.entityIdPrefix));
+    const kept = [
+      ['project', '2024-T02-PD-12'],
+      ['report', '2024-T02-HP-1/2024-05/2'],
+      ['self_evaluation', '2024-T02-PD-3/midterm/1'],
+      ['score', '2024-T02-HP-1/ou_j'],
+      ['award', 'awd_x'],
+      ['ranking_snapshot', 'v2/T02'],
+      ['guidance_comment', 'gdc_t02'],
+      ['guidance_answer', 'gda_t02'],
+      ['attachment', 'att_t02'],
+    ] as const;
+    for (const [type, id] of kept) {
+      expect(
+        auditInTrack(
+          { entityType: type, entityId: id },
+          'T02',
+          codes,
+          new Set(['awd_x']),
+          new Set([`gdc_t02`, 'gda_t02', 'att_t02']),
+        ),
+      ).toBe(true);
+      expect(inScope(type, id)).toBe(true);
+    }
+    expect(inScope('project', '2024-T03-HP-1')).toBe(false);
+    expect(inScope('role_grant', 'ou_j')).toBe(false);
+    // One project: its own code; none: nothing by prefix at all.
+    expect(auditScopeOfTrack(new Set(['2024-T02-HP-1'])).entityIdPrefix).toBe('2024-T02-HP-1');
+    expect(auditScopeOfTrack(new Set()).prefixedTypes).toEqual([]);
   });
 
   it('exports every awards column it knows, then any other the rows have', () => {
