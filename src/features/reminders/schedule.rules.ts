@@ -133,8 +133,15 @@ export function dueSteps(s: Schedule, steps: readonly Step[], dueAt: number, now
   if (!isWorkingSlot(s, now)) return [];
   const due = steps.filter((st) => st.at <= now);
   const before = now < dueAt ? due.filter((st) => st.kind === 'before').sort((a, b) => b.at - a.at)[0] : undefined;
-  return [...(before ? [before] : []), ...due.filter((st) => st.kind !== 'before')];
+  return [...(before ? [before] : []), ...due.filter((st) => st.kind !== 'before' && now - st.at <= LATE_STEP_MS)];
 }
+
+/**
+ * How late a post-deadline step (overdue, digest, escalation) may still go out: after the bot was down for a while it
+ * catches up; a step whose moment passed longer ago than this (a finished competition loaded into a new deployment,
+ * a year-old deadline) is not sent at all.
+ */
+export const LATE_STEP_MS = 14 * 86_400_000;
 
 /**
  * `minutes` of working time after `ms`: the clock runs only inside working hours on working days (Friday 17:00 plus two

@@ -60,6 +60,11 @@ describe('reminder schedule', () => {
     expect(due('2024-04-15 09:30:00')).toEqual(['T-0']);
     expect(due('2024-04-16 09:30:00')).toEqual(['overdue', 'digest']);
     expect(due('2024-04-19 10:00:00')).toEqual(['overdue', 'digest', 'escalate']);
+    // Catching up after downtime has a bound: two weeks after its moment a step is not sent late any more (a finished
+    // competition loaded anew sends nothing).
+    expect(due('2024-04-29 10:00:00')).toEqual(['overdue', 'digest', 'escalate']);
+    expect(due('2024-05-06 10:00:00')).toEqual([]);
+    expect(due('2026-12-02 10:00:00')).toEqual([]);
   });
 
   it('working slots, the next slot and snoozing within the deadline', () => {
