@@ -10,7 +10,6 @@
  * Run: `npx tsx bench/failover.ts [trials]` (default 3). MySQL when reachable, else SQLite (a file both processes open).
  */
 import { spawn } from 'node:child_process';
-import { createConnection } from 'mysql2/promise';
 import { startEmulatorServer } from '../src/emulator/server';
 import { INBOX_LEASE_MS } from '../src/lark/inbox.repository';
 import { enqueueMessages, type OutgoingMessage } from '../src/lark/outbox.repository';
@@ -18,18 +17,12 @@ import type { Defer } from '../src/platform/defer';
 import { testContainer } from '../test/support/container';
 import { freshDatabase, type TestDatabase } from '../test/support/database';
 import { OFFICE, startHarness } from '../test/support/harness';
+import { useBenchDatabase } from './support';
 
 const TRIALS = Number(process.argv[2] ?? 3);
 const DRAIN_LEASE_MS = 3_000;
 
-const MYSQL = process.env.BENCH_DATABASE_URL ?? 'mysql://saidao:saidao@127.0.0.1:3306/saidao_test';
-try {
-  const c = await createConnection(MYSQL);
-  await c.end();
-  process.env.TEST_DATABASE_URL = MYSQL;
-} catch {
-  process.env.TEST_DATABASE_URL = 'sqlite';
-}
+await useBenchDatabase();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

@@ -12,7 +12,6 @@
  * Run: `npx tsx bench/fanout.ts [messages] [speed]` (default 10000 20; NO_FAULTS=1 for a run without faults).
  * MySQL when reachable, else SQLite.
  */
-import { createConnection } from 'mysql2/promise';
 import { loadCompetition } from '../src/competition/competition.service';
 import { runReminders } from '../src/features/reminders/reminders.service';
 import { SdkLarkApi } from '../src/lark/client';
@@ -23,26 +22,13 @@ import { startEmulatorServer } from '../src/emulator/server';
 import { testContainer } from '../test/support/container';
 import { freshDatabase } from '../test/support/database';
 import { at, competition2024 } from '../test/support/fixtures';
+import { floorSeconds, useBenchDatabase } from './support';
 
 const MESSAGES = Number(process.argv[2] ?? 10_000);
 const SPEED = Number(process.argv[3] ?? 20);
 const PER_UNIT = 20;
 
-const MYSQL = process.env.BENCH_DATABASE_URL ?? 'mysql://saidao:saidao@127.0.0.1:3306/saidao_test';
-try {
-  const c = await createConnection(MYSQL);
-  await c.end();
-  process.env.TEST_DATABASE_URL = MYSQL;
-} catch {
-  process.env.TEST_DATABASE_URL = 'sqlite';
-}
-
-/** The fastest schedule the app windows allow: t_i = max(t_{i-50} + 1 s, t_{i-1000} + 60 s), from t_0 = 0. */
-function floorSeconds(n: number): number {
-  const t: number[] = [];
-  for (let i = 0; i < n; i++) t.push(Math.max(i >= 50 ? t[i - 50]! + 1 : 0, i >= 1000 ? t[i - 1000]! + 60 : 0));
-  return t[n - 1]!;
-}
+await useBenchDatabase();
 
 const t0 = Date.now();
 const clock = {

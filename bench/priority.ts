@@ -12,33 +12,19 @@
  * makes the absolute figures pessimistic (the ratio to the floor is measured under the same compression).
  * Run: `npx tsx bench/priority.ts [bulk] [speed] [replies per second]` (default 2000 5 5). MySQL when reachable.
  */
-import { createConnection } from 'mysql2/promise';
 import { startEmulatorServer } from '../src/emulator/server';
 import { SdkLarkApi } from '../src/lark/client';
 import { enqueueMessages, type OutgoingMessage } from '../src/lark/outbox.repository';
 import { OutboxSender } from '../src/lark/outbox.sender';
 import { silentLogger } from '../src/platform/logger';
 import { freshDatabase } from '../test/support/database';
+import { floorSeconds, useBenchDatabase } from './support';
 
 const BULK = Number(process.argv[2] ?? 2_000);
 const SPEED = Number(process.argv[3] ?? 5);
 const REPLY_RATE = Number(process.argv[4] ?? 5);
 
-const MYSQL = process.env.BENCH_DATABASE_URL ?? 'mysql://saidao:saidao@127.0.0.1:3306/saidao_test';
-try {
-  const c = await createConnection(MYSQL);
-  await c.end();
-  process.env.TEST_DATABASE_URL = MYSQL;
-} catch {
-  process.env.TEST_DATABASE_URL = 'sqlite';
-}
-
-/** The fastest schedule the app windows allow: t_i = max(t_{i-50} + 1 s, t_{i-1000} + 60 s), from t_0 = 0. */
-function floorSeconds(n: number): number {
-  const t: number[] = [];
-  for (let i = 0; i < n; i++) t.push(Math.max(i >= 50 ? t[i - 50]! + 1 : 0, i >= 1000 ? t[i - 1000]! + 60 : 0));
-  return t[n - 1] ?? 0;
-}
+await useBenchDatabase();
 
 const t0 = Date.now();
 const clock = {

@@ -29,24 +29,12 @@ import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createConnection } from 'mysql2/promise';
 import { enqueueMessages, type OutgoingMessage } from '../src/lark/outbox.repository';
 import { freshDatabase, type TestDatabase } from '../test/support/database';
 import { startHarness, type Harness } from '../test/support/harness';
 import { runCallbackLoad } from './callback-bench';
+import { useBenchDatabase } from './support';
 import type { CallbackKind } from './raw-statements';
-
-const MYSQL = process.env.BENCH_DATABASE_URL ?? 'mysql://saidao:saidao@127.0.0.1:3306/saidao_test';
-
-async function pickDatabase(): Promise<string> {
-  try {
-    const c = await createConnection(MYSQL);
-    await c.end();
-    return MYSQL;
-  } catch {
-    return 'sqlite';
-  }
-}
 
 const fmt = (n: number, d = 1) => n.toFixed(d);
 
@@ -201,8 +189,7 @@ function script(file: string, args: string[] = []): void {
   });
   if (r.status !== 0) console.log(`${file} failed (exit ${r.status})`);
 }
-const url = await pickDatabase();
-process.env.TEST_DATABASE_URL = url;
+const url = await useBenchDatabase();
 console.log(`database: ${url === 'sqlite' ? 'embedded SQLite (MySQL not reachable)' : 'MySQL'}`);
 if (wanted('a') || wanted('b')) {
   // A file when on SQLite, so that the load generator's process can open the same database for the raw baseline.

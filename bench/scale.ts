@@ -16,7 +16,6 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { sql } from 'kysely';
-import { createConnection } from 'mysql2/promise';
 import { cardBytes, type Card } from '../cards/kit';
 import { loadConfig } from '../src/config';
 import { createContainer } from '../src/container';
@@ -35,15 +34,9 @@ import { silentLogger } from '../src/platform/logger';
 import { freshDatabase } from '../test/support/database';
 import { openNodeDatabase } from '../src/platform/db-node';
 import { local, OFFICE, provinceCompetition, SCALE, seedProvince } from './scale-seed';
+import { floorSeconds, useBenchDatabase } from './support';
 
-const MYSQL = process.env.BENCH_DATABASE_URL ?? 'mysql://saidao:saidao@127.0.0.1:3306/saidao_test';
-try {
-  const c = await createConnection(MYSQL);
-  await c.end();
-  process.env.TEST_DATABASE_URL = MYSQL;
-} catch {
-  process.env.TEST_DATABASE_URL = 'sqlite';
-}
+await useBenchDatabase();
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const LIMIT = 30 * 1024;
@@ -58,13 +51,6 @@ async function best<T>(fn: () => Promise<T>, runs = 3): Promise<{ ms: number; va
     ms = Math.min(ms, performance.now() - t0);
   }
   return { ms, value };
-}
-
-/** The fastest schedule Lark's per-app windows allow (50/s, 1,000/min): t_i = max(t_{i-50} + 1 s, t_{i-1000} + 60 s). */
-function floorSeconds(n: number): number {
-  const t: number[] = [];
-  for (let i = 0; i < n; i++) t.push(Math.max(i >= 50 ? t[i - 50]! + 1 : 0, i >= 1000 ? t[i - 1000]! + 60 : 0));
-  return n ? t[n - 1]! : 0;
 }
 
 const MOMENT = local('2024-10-24 09:30:00');

@@ -53,22 +53,7 @@ export async function boot(options: BootOptions = {}): Promise<Container> {
     });
     await options.beforeLoad?.(container, competition);
     if (options.loadCompetitionFile !== false) {
-      const lark = container.lark;
-      const result = await loadCompetition(database.db, competition, {
-        dryRun: false,
-        now: clock.now(),
-        actor: 'system',
-        ...(lark.enabled ? { resolve: (lookup) => lark.resolveIds(lookup) } : {}),
-      });
-      logger.info('competition loaded', {
-        competition: competition.id,
-        changes: result.plan.changes.length,
-        changed: result.applied,
-        resolvedPeople: result.resolution.resolved.length,
-        unresolvedPeople: result.resolution.unresolved.length,
-      });
-      const problems = unresolvedLines(result);
-      if (problems.length) logger.warn('people in the competition file could not be resolved', { people: problems });
+      await loadAtStart(database.db, competition, container.lark, clock, logger);
     }
     if (!container.lark.enabled) {
       logger.warn(
@@ -179,32 +164,8 @@ export async function bootDeployment(options: Pick<BootOptions, 'env' | 'clock' 
       defer: new TrackedDefer(logger),
       competitions: competitions.map((c) => ({ id: c.id, app: c.file.app })),
     });
-    for (const competition of competitions) {
-      const lark = deployment.competitions.get(competition.id)!.lark;
-      const result = await againIfRaced(() =>
-        loadCompetition(database.db, competition, {
-          dryRun: false,
-          now: clock.now(),
-          actor: 'system',
-          ...(lark.enabled ? { resolve: (lookup) => lark.resolveIds(lookup) } : {}),
-        }),
-      );
-      logger.info('competition loaded', {
-        competition: competition.id,
-        app: competition.file.app,
-        archived: competition.file.archived,
-        changes: result.plan.changes.length,
-        changed: result.applied,
-        resolvedPeople: result.resolution.resolved.length,
-        unresolvedPeople: result.resolution.unresolved.length,
-      });
-      const problems = unresolvedLines(result);
-      if (problems.length)
-        logger.warn('people in the competition file could not be resolved', {
-          competition: competition.id,
-          people: problems,
-        });
-    }
+    for (const competition of competitions)
+      await loadAtStart(database.db, competition, deployment.competitions.get(competition.id)!.lark, clock, logger);
     for (const app of deployment.apps)
       if (!app.lark.enabled) logger.warn('Lark credentials not set: outgoing messages are disabled', { app: app.name });
     return deployment;
@@ -212,4 +173,40 @@ export async function bootDeployment(options: Pick<BootOptions, 'env' | 'clock' 
     await database.destroy();
     throw err;
   }
+}
+
+/**
+ * Loads a competition file as a server starts (idempotent: an unchanged file changes nothing), people resolved through
+ * its app's contact API, and says what changed. Servers starting at once may race for the first load: see againIfRaced.
+ */
+async function loadAtStart(
+  db: Container['database']['db'],
+  competition: Competition,
+  lark: LarkApi,
+  clock: Clock,
+  logger: Logger,
+): Promise<void> {
+  const result = await againIfRaced(() =>
+    loadCompetition(db, competition, {
+      dryRun: false,
+      now: clock.now(),
+      actor: 'system',
+      ...(lark.enabled ? { resolve: (lookup) => lark.resolveIds(lookup) } : {}),
+    }),
+  );
+  logger.info('competition loaded', {
+    competition: competition.id,
+    app: competition.file.app,
+    archived: competition.file.archived,
+    changes: result.plan.changes.length,
+    changed: result.applied,
+    resolvedPeople: result.resolution.resolved.length,
+    unresolvedPeople: result.resolution.unresolved.length,
+  });
+  const problems = unresolvedLines(result);
+  if (problems.length)
+    logger.warn('people in the competition file could not be resolved', {
+      competition: competition.id,
+      people: problems,
+    });
 }
