@@ -9,7 +9,6 @@
  *   last of them finished, against the inbox lease (5 s) and the 10 s goal.
  * Run: `npx tsx bench/failover.ts [trials]` (default 3). MySQL when reachable, else SQLite (a file both processes open).
  */
-import { spawn } from 'node:child_process';
 import { startEmulatorServer } from '../src/emulator/server';
 import { INBOX_LEASE_MS } from '../src/lark/inbox.repository';
 import { enqueueMessages, type OutgoingMessage } from '../src/lark/outbox.repository';
@@ -18,6 +17,7 @@ import { testContainer } from '../test/support/container';
 import { freshDatabase, type TestDatabase } from '../test/support/database';
 import { OFFICE, startHarness } from '../test/support/harness';
 import { useBenchDatabase } from './support';
+import { startDrainer } from '../test/support/drainer';
 
 const TRIALS = Number(process.argv[2] ?? 3);
 const DRAIN_LEASE_MS = 3_000;
@@ -27,26 +27,8 @@ await useBenchDatabase();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-function drainer(db: TestDatabase, url: string, appId: string, owner: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/drain-process.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: db.url,
-      LARK_DOMAIN: url,
-      LARK_APP_ID: appId,
-      LARK_APP_SECRET: 'secret',
-      OWNER: owner,
-      POLL_MS: '1000',
-      LOG_SENDS: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
-  return { child, output: () => out, exited };
-}
+const drainer = (db: TestDatabase, url: string, appId: string, owner: string) =>
+  startDrainer({ databaseUrl: db.url, domain: url, appId, owner, env: { POLL_MS: '1000', LOG_SENDS: '1' } });
 
 async function drainTrial(db: TestDatabase, trial: number): Promise<{ resumeMs: number; lost: number; dup: number }> {
   const appId = `cli_failover_bench_${trial}`;

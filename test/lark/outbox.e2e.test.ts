@@ -2,7 +2,6 @@
  * The outbox under a hostile Lark: 30% of sends fail (429 with reset headers, 500, timeouts), and the sending process
  * is killed midway. An injected 429 pauses all sending for its reset time, as a real one must. After a restart every queued message is delivered exactly once and no limit is ever exceeded.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCompetition } from '../../src/competition/competition.service';
 import { startEmulatorServer, type EmulatorServer } from '../../src/emulator/server';
@@ -10,6 +9,7 @@ import { enqueueMessages, type OutgoingMessage } from '../../src/lark/outbox.rep
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { competition2024 } from '../support/fixtures';
 import { OFFICE, startHarness } from '../support/harness';
+import { startDrainer } from '../support/drainer';
 
 let db: TestDatabase;
 let emu: EmulatorServer;
@@ -23,23 +23,7 @@ afterAll(async () => {
   await db.destroy();
 });
 
-function drainer(owner: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/drain-process.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: db.url,
-      LARK_DOMAIN: emu.url,
-      LARK_APP_ID: APP,
-      LARK_APP_SECRET: 'secret',
-      OWNER: owner,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  return { child, output: () => out, exited: new Promise<void>((r) => child.on('exit', () => r())) };
-}
+const drainer = (owner: string) => startDrainer({ databaseUrl: db.url, domain: emu.url, appId: APP, owner });
 
 async function statusCounts() {
   const rows = await db.db

@@ -4,11 +4,11 @@
  * the lease (3 s) runs out, and every message is delivered exactly once, never faster than Lark allows (two drainers
  * at once would overshoot the app's 50/s). The bound asserted is generous; bench/failover.ts measures the delay.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulatorServer, type EmulatorServer } from '../../src/emulator/server';
 import { enqueueMessages, type OutgoingMessage } from '../../src/lark/outbox.repository';
 import { freshDatabase, type TestDatabase } from '../support/database';
+import { startDrainer } from '../support/drainer';
 
 let db: TestDatabase;
 let emu: EmulatorServer;
@@ -22,25 +22,14 @@ afterAll(async () => {
   await db.destroy();
 });
 
-function drainer(owner: string, pollMs: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/drain-process.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: db.url,
-      LARK_DOMAIN: emu.url,
-      LARK_APP_ID: APP,
-      LARK_APP_SECRET: 'secret',
-      OWNER: owner,
-      POLL_MS: String(pollMs),
-      LOG_SENDS: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const drainer = (owner: string, pollMs: number) =>
+  startDrainer({
+    databaseUrl: db.url,
+    domain: emu.url,
+    appId: APP,
+    owner,
+    env: { POLL_MS: String(pollMs), LOG_SENDS: '1' },
   });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  return { child, output: () => out, exited: new Promise<void>((r) => child.on('exit', () => r())) };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
