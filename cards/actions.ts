@@ -34,6 +34,8 @@ export const actionValueSchema = z.discriminatedUnion('a', [
       .string()
       .regex(/^[A-Za-z0-9_:.-]{1,128}$/)
       .optional(),
+    /** Offered by 切换竞赛: a change of a group's competition, not a first choice. */
+    sw: z.literal(1).optional(),
   }),
   // Registration. `u` is a unit code, `p` a project id: both are re-checked against the operator's roles.
   /** Open the registration form for a unit. */

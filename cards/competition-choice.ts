@@ -22,12 +22,19 @@ export function competitionChooserCard(options: {
   pendingEventId?: string | undefined;
   /** The conversation's competition so far, when it has one (`切换竞赛`). */
   current?: CompetitionChoiceView | undefined;
+  /** Asked for with 切换竞赛: a change, not a first choice (a group's then changes even if it has a competition). */
+  switching?: boolean;
 }): Card {
   const why = options.inGroup
-    ? text(
-        '这个群还没有对应的竞赛。请该竞赛的工作专班选择：选择后，本群的命令和通知都属于它。',
-        'This group does not belong to a competition yet. The competition office chooses: afterwards, commands and notices in this group belong to it.',
-      )
+    ? options.current
+      ? text(
+          `本群属于「${options.current.name}」。竞赛办可以在下面更换：更换后，本群的命令和通知都属于新选的竞赛。`,
+          `This group belongs to "${options.current.nameEn}". The competition office can change it below: afterwards, commands and notices in this group belong to the competition chosen.`,
+        )
+      : text(
+          '这个群还没有对应的竞赛。请该竞赛的竞赛办选择：选择后，本群的命令和通知都属于它。',
+          'This group does not belong to a competition yet. The competition office chooses: afterwards, commands and notices in this group belong to it.',
+        )
     : options.pendingEventId
       ? text(
           '你在多个竞赛中有角色，这条消息是关于哪一个的？选择后我会记住，之后本对话中的命令都按它处理；发送「切换竞赛」可以更换。',
@@ -43,7 +50,12 @@ export function competitionChooserCard(options: {
     elements.push(
       button(
         label(c),
-        { a: 'cmp.pick', to: c.id, ...(options.pendingEventId ? { e: options.pendingEventId } : {}) },
+        {
+          a: 'cmp.pick',
+          to: c.id,
+          ...(options.pendingEventId ? { e: options.pendingEventId } : {}),
+          ...(options.switching ? { sw: 1 as const } : {}),
+        },
         c.id === options.current?.id ? 'default' : 'primary',
       ),
     );
@@ -62,7 +74,7 @@ export function competitionChosenCard(choice: CompetitionChoiceView, inGroup: bo
       ),
       markdown(
         inGroup
-          ? text('如需更换，请工作专班发送「切换竞赛」。', 'To change it, the office sends "switch".')
+          ? text('如需更换，请竞赛办发送「切换竞赛」。', 'To change it, the office sends "switch".')
           : text('发送「切换竞赛」可以更换。', 'Send "switch" to change it.'),
       ),
     ],

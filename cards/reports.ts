@@ -710,6 +710,8 @@ const OWED_LISTED = 12;
 export function scheduleCard(view: {
   /** The competition the schedule is of, under the title. */
   competition?: Text;
+  /** A finished competition: said first, with no deadline ahead. */
+  archived?: boolean;
   stages: ReadonlyArray<{ name: string; nameEn: string; start: string; end: string; current: boolean }>;
   deadlines: ReadonlyArray<{ name: string; nameEn: string; date: string }>;
   owed?: ReadonlyArray<{
@@ -720,6 +722,16 @@ export function scheduleCard(view: {
   const owed = view.owed ?? [];
   const build = (units: number): Card => {
     const elements: Element[] = [
+      ...(view.archived
+        ? [
+            plain(
+              text(
+                '本竞赛已归档：可以查看进展、排行、表彰和导出，不再有截止日和提醒。',
+                'This competition is archived: its reports, rankings, awards and export can be read; no deadline or reminder is ahead.',
+              ),
+            ),
+          ]
+        : []),
       markdown(
         text(
           view.stages.map((s) => `${s.current ? '▶ ' : ''}**${md(s.name)}** ${s.start} ~ ${s.end}`).join('\n'),

@@ -241,7 +241,7 @@ describe('one app serving two competitions', () => {
     expect(json(chooser.content)).toContain('这个群还没有对应的竞赛');
     // A unit contact may not choose for the group; the office of the competition may.
     const refused = await client.clickButton(chooser.messageId, contact, /城市管理/);
-    expect(json(refused)).toContain('只有该竞赛的工作专班');
+    expect(json(refused)).toContain('只有该竞赛的竞赛办');
     const chosen = await client.clickButton(chooser.messageId, OFFICE, /城市管理/);
     expect(json(chosen)).toContain('本群属于');
     const row = await db.db
@@ -260,15 +260,90 @@ describe('one app serving two competitions', () => {
     expect(json(answer[0]!.content)).not.toContain('选择竞赛');
   });
 
+  it("an undecided group is not given away by a reply; only the office is shown a group's chooser", async () => {
+    rig = await startRig(db, [competition2024(), youth()]);
+    const { lark, client, emu } = rig.apps.get('default')!;
+    const group = 'oc_undecided_group';
+    const contact = 'ou_contact_undecided';
+    await grantRole(db, contact, 'contact', 'HP', 'shanghai-2024');
+    await lark.botAdded({ chatId: group, operator: OFFICE, members: [contact] });
+    await rig.settle();
+    const first = emu.emulator.state.messages.filter((m) => m.chatId === group).at(-1)!;
+    const inGroup = async (who: string, words: string) => {
+      const before = emu.emulator.state.messages.length;
+      await lark.messageReceived({ sender: who, text: words, chatType: 'group', chatId: group, mentionBot: true });
+      await rig.settle();
+      return emu.emulator.state.messages.slice(before).filter((m) => m.chatId === group);
+    };
+    // The contact (in 2024 only) is answered in 2024, and the group still has no competition.
+    const [schedule] = await inGroup(contact, '日程');
+    expect(json(schedule!.content)).toContain('城市管理');
+    const row = () =>
+      db.db.selectFrom('chats').select('competition_id').where('chat_id', '=', group).executeTakeFirstOrThrow();
+    expect((await row()).competition_id).toBeNull();
+    // The contact cannot choose for the group: told who can, with no button to be refused.
+    const [told] = await inGroup(contact, '切换竞赛');
+    expect(told!.msgType).toBe('text');
+    expect(json(told!.content)).toContain('请竞赛办在群里 @我 发送「切换竞赛」选择');
+    // The office chooses the youth contest on a chooser; the first one, clicked afterwards, changes nothing.
+    const [chooser] = await inGroup(OFFICE, '报名情况');
+    await client.clickButton(chooser!.messageId, OFFICE, /青年/);
+    await rig.settle();
+    const late = await client.clickButton(first.messageId, OFFICE, /城市管理/);
+    expect(json(late)).toContain('未更换');
+    expect((await row()).competition_id).toBe('youth-2024');
+    // 切换竞赛 by the office changes it, the chooser saying what the group belongs to now.
+    const [switcher] = await inGroup(OFFICE, '切换竞赛');
+    expect(json(switcher!.content)).toContain('本群属于「青年“人才+项目”创新赛」');
+    await client.clickButton(switcher!.messageId, OFFICE, /城市管理/);
+    expect((await row()).competition_id).toBe('shanghai-2024');
+  });
+
+  it('a reply to a card goes to its competition; a refusal names the competition; one competition needs no choice', async () => {
+    rig = await startRig(db, [competition2024(), youth()]);
+    const { lark, client, emu } = rig.apps.get('default')!;
+    const who = 'ou_judge_and_contact';
+    await grantRole(db, who, 'judge', 'T02', 'shanghai-2024');
+    await grantRole(db, who, 'contact', 'PD', 'youth-2024');
+    // 评分 is theirs only in 2024: no need to ask.
+    const [scoring] = await rig.say(who, '评分');
+    expect(json(scoring!.content)).not.toContain('选择竞赛');
+    // With the youth contest chosen, 评分 there is refused, naming the competition and the way out.
+    // 我的项目 is theirs only in the youth contest: answered there without asking; then they choose it for the chat.
+    const [mine] = await rig.say(who, '我的项目');
+    expect(json(mine!.content)).not.toContain('选择竞赛');
+    const [chooser] = await rig.say(who, '切换竞赛');
+    await client.clickButton(chooser!.messageId, who, /青年/);
+    await rig.settle();
+    const [refused] = await rig.say(who, '评分');
+    expect(json(refused!.content)).toContain('在「青年“人才+项目”创新赛」中你没有权限使用「评分」');
+    expect(json(refused!.content)).toContain('切换竞赛');
+    // A message in reply to the 2024 card goes to 2024, whatever the conversation chose.
+    const before = emu.emulator.state.messages.length;
+    await lark.messageReceived({ sender: who, text: '评分', parentId: scoring!.messageId });
+    await rig.settle();
+    const answer = emu.emulator.state.messages.slice(before);
+    expect(json(answer.map((m) => m.content))).not.toContain('没有权限');
+    // Someone in one competition is told there is nothing to choose.
+    await grantRole(db, 'ou_only_2024', 'contact', 'HP', 'shanghai-2024');
+    const [single] = await rig.say('ou_only_2024', '切换竞赛');
+    expect(json(single!.content)).toContain('你只在「2024年度上海市城市管理行政执法分赛区立功竞赛」中有角色');
+  });
+
   it('an archived competition answers its readers, refuses changes, and runs no reminders of its own', async () => {
     rig = await startRig(db, [competition2024(), youth((f) => (f.archived = true))]);
     await grantRole(db, CONTACT_BOTH, 'contact', 'PD', 'youth-2024');
     // Only the archived one: answered there, without asking.
     const [schedule] = await rig.say(CONTACT_BOTH, '日程');
     expect(json(schedule!.content)).toContain('青年');
+    expect(json(schedule!.content)).toContain('本竞赛已归档');
+    expect(json(schedule!.content)).not.toContain('还欠');
     const [refused] = await rig.say(CONTACT_BOTH, '报名');
     expect(json(refused!.content)).toContain('已归档');
     expect(json(refused!.content)).toContain('archived');
+    // Reading a project's timeline is a read: 进展 with a code is not refused (the project does not exist here).
+    const [timeline] = await rig.say(CONTACT_BOTH, '进展 Y24-T02-PD-1');
+    expect(json(timeline!.content)).not.toContain('已归档');
     // At a minute when every job is due, the archived competition claims no slot of its own.
     await rig.deployment.tick(at('2024-03-21 09:00'));
     const slots = (await db.db.selectFrom('cron_runs').select('slot').execute()).map((r) => r.slot);
@@ -304,5 +379,29 @@ describe('two apps on one database', () => {
     // Events are each app's own: the youth app's sweep would finish only the youth app's.
     const inbox = await db.db.selectFrom('inbox').select(['app']).execute();
     expect(inbox.map((r) => r.app).sort()).toEqual(['default', 'youth']);
+  });
+
+  it("with both apps' bots in one group, a competition's unit group is not taken over by the other", async () => {
+    const group = 'oc_two_bots';
+    const inGroup = async (app: string, words: string) => {
+      const { lark, emu } = rig.apps.get(app)!;
+      const before = emu.emulator.state.messages.length;
+      await lark.messageReceived({ sender: OFFICE, text: words, chatType: 'group', chatId: group, mentionBot: true });
+      await rig.settle();
+      return emu.emulator.state.messages.slice(before).filter((m) => m.chatId === group);
+    };
+    await rig.apps.get('default')!.lark.botAdded({ chatId: group, operator: OFFICE });
+    await rig.apps.get('youth')!.lark.botAdded({ chatId: group, operator: OFFICE });
+    await rig.settle();
+    const [bound] = await inGroup('youth', '本群绑定 浦东');
+    expect(json(bound!.content)).toContain('本群已设为');
+    const [refused] = await inGroup('default', '本群绑定 黄浦');
+    expect(json(refused!.content)).toContain('这个群已是另一个竞赛的单位群或通知群');
+    const row = await db.db
+      .selectFrom('chats')
+      .select(['competition_id', 'purpose', 'unit_code'])
+      .where('chat_id', '=', group)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ competition_id: 'youth-2024', purpose: 'unit', unit_code: 'PD' });
   });
 });

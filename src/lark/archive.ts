@@ -43,3 +43,8 @@ export function archivedRefusal(name: string, nameEn: string): Text {
     `"${nameEn}" is archived: its schedule, reports, rankings, awards and export can still be read, but it takes no more registrations, reports, scores or other changes.`,
   );
 }
+
+/** Whether a command only reads: `进展 <project code>` shows a timeline, where `进展` alone opens the report form. */
+export function readsOnly(name: string, args: readonly string[]): boolean {
+  return READ_ONLY_COMMANDS.has(name) || (name === 'progress' && args.join('').trim() !== '');
+}

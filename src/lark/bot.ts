@@ -39,7 +39,7 @@ import {
   retryEventLater,
 } from './inbox.repository';
 import { claimReceipt, RecentReceipts } from './receipts.repository';
-import { archivedRefusal, READ_ONLY_ACTIONS, READ_ONLY_COMMANDS } from './archive';
+import { archivedRefusal, READ_ONLY_ACTIONS, readsOnly } from './archive';
 import { routeToCompetition, type Routing } from './routing';
 import { rememberChoice, rememberedChoice } from './routing.repository';
 import { assignGroup, groupCompetition } from '../core/chats.repository';
@@ -88,7 +88,7 @@ const UNKNOWN_COMPETITION = text(
   'This card can no longer be matched to a competition. Send "switch" to choose one, then send the command again for a new card.',
 );
 const GROUP_CHOICE_OFFICE_ONLY = text(
-  '只有该竞赛的工作专班可以为本群选择竞赛。',
+  '只有该竞赛的竞赛办可以为本群选择竞赛。',
   "Only the competition's office can choose the competition of this group.",
 );
 /** The words that show the chooser again (only where one app serves several competitions). */
@@ -310,7 +310,14 @@ export class Bot {
       if (isCard && e.chatType === 'group' && !groupKnown) {
         await rememberChatMembership(
           this.db,
-          { chatId: e.chatId, name: undefined, chatType: 'group', present: true, competitionId: s.competitionId },
+          {
+            chatId: e.chatId,
+            name: undefined,
+            chatType: 'group',
+            present: true,
+            // Where one app serves several competitions, only the office's choice gives a group its competition.
+            competitionId: this.shared ? null : s.competitionId,
+          },
           s.clock.now(),
         );
         groupKnown = true;
@@ -372,9 +379,20 @@ export class Bot {
         return;
       }
     }
-    const routed = await this.route(where);
-    if (routed.kind === 'ask') return this.offerChoice(e, routed.ids);
-    return this.onMessageIn(this.servicesOf(routed.id), e, command);
+    // A message in reply to one of the bot's cards (a file sent to a receipt) is about that card's competition.
+    const routed = await this.route({ ...where, messageId: e.parentId });
+    if (routed.kind === 'one') return this.onMessageIn(this.servicesOf(routed.id), e, command);
+    // Asked only among the competitions where the command is the sender's to use; one such: no need to ask.
+    const allowed = spec ? await this.allowedAmong(routed.ids, e.senderOpenId, spec) : routed.ids;
+    if (allowed.length === 1) return this.onMessageIn(this.servicesOf(allowed[0]!), e, command);
+    return this.offerChoice(e, allowed.length ? allowed : routed.ids);
+  }
+
+  private async allowedAmong(ids: readonly string[], openId: string, spec: CommandSpec): Promise<string[]> {
+    const out: string[] = [];
+    for (const id of ids)
+      if (inAudience(await rolesOf(this.db, id, openId, this.base.admins), spec.audience)) out.push(id);
+    return out;
   }
 
   /** The app's competitions where the person holds a role (the admins: all), in the configured order. */
@@ -384,22 +402,64 @@ export class Bot {
     return this.app.competitions.map((s) => s.competitionId).filter((id) => mine.has(id));
   }
 
-  /** Asks which competition a message is about (`ids`), or, for 切换竞赛, offers the sender's competitions. */
+  /**
+   * Asks which competition a message is about (`ids`), or, for 切换竞赛 (`ids` undefined), offers a change. A group's
+   * chooser is shown only to someone who may answer it (the office of one of the competitions offered); a person
+   * with a single competition is told so rather than shown one button.
+   */
   private async offerChoice(e: MessageEvent, ids: readonly string[] | undefined): Promise<void> {
     const inGroup = e.chatType === 'group';
-    const offered = ids ?? (await this.mineInApp(e.senderOpenId));
-    const current = await rememberedChoice(this.db, this.app.name, e.chatId);
-    const choices = await this.choices(offered.length ? offered : this.app.competitions.map((s) => s.competitionId));
     const reply = this.replier(this.base, e, `reply:${e.messageId}:choice`);
+    const offered = inGroup
+      ? (ids ?? this.app.competitions.map((s) => s.competitionId))
+      : (ids ?? (await this.mineInApp(e.senderOpenId)));
+    const current = inGroup
+      ? ((await groupCompetition(this.db, e.chatId)) ?? (await rememberedChoice(this.db, this.app.name, e.chatId)))
+      : await rememberedChoice(this.db, this.app.name, e.chatId);
+    const choices = await this.choices(offered);
+    if (inGroup && !(await this.officeOfAny(offered, e.senderOpenId)))
+      return reply(
+        current
+          ? text(
+              `本群属于「${choices.find((c) => c.id === current)?.name ?? current}」。只有竞赛办可以为本群更换竞赛。`,
+              `This group belongs to "${choices.find((c) => c.id === current)?.nameEn ?? current}". Only the competition office can change it.`,
+            )
+          : text(
+              '这个群还没有对应的竞赛，请竞赛办在群里 @我 发送「切换竞赛」选择。',
+              'This group does not belong to a competition yet: the competition office chooses by @mentioning me with "switch" here.',
+            ),
+        'competition-choice',
+      );
+    if (!inGroup && ids === undefined && offered.length < 2) {
+      const [only] = choices;
+      return reply(
+        only
+          ? text(
+              `你只在「${only.name}」中有角色，命令都按它处理，无需选择。`,
+              `You have a role only in "${only.nameEn}": commands go there, nothing to choose.`,
+            )
+          : text(
+              '你还没有任何竞赛的角色，无需选择。发送「帮助」查看你可以做什么。',
+              'You have no role in any competition yet, so there is nothing to choose. Send "help" to see what you can do.',
+            ),
+        'competition-choice',
+      );
+    }
     await reply(
       competitionChooserCard({
         choices,
         inGroup,
         pendingEventId: ids ? e.eventId : undefined,
+        switching: ids === undefined,
         current: choices.find((c) => c.id === current),
       }),
       'competition-choice',
     );
+  }
+
+  private async officeOfAny(ids: readonly string[], openId: string): Promise<boolean> {
+    for (const id of ids) if ((await rolesOf(this.db, id, openId, this.base.admins)).office) return true;
+    return false;
   }
 
   private async onMessageIn(s: BotServices, e: MessageEvent, command: ReturnType<typeof parseCommand>): Promise<void> {
@@ -439,16 +499,23 @@ export class Bot {
     }
     const roles = await rolesOf(this.db, s.competitionId, e.senderOpenId, s.admins);
     if (!inAudience(roles, spec.audience)) {
+      const en = spec.words.find((w) => /^\p{ASCII}+$/u.test(w)) ?? spec.name;
+      const c = this.shared ? await s.competition() : undefined;
       await reply(
-        text(
-          `你没有权限使用「${spec.words[0]}」。发送「帮助」查看你可以做什么。`,
-          `You may not use "${spec.words.find((w) => /^\p{ASCII}+$/u.test(w)) ?? spec.name}". Send "help" to see what you can do.`,
-        ),
+        c
+          ? text(
+              `在「${c.file.name}」中你没有权限使用「${spec.words[0]}」。发送「切换竞赛」更换竞赛，或发送「帮助」查看你可以做什么。`,
+              `In "${c.file.nameEn}" you may not use "${en}". Send "switch" to change the competition, or "help" to see what you can do.`,
+            )
+          : text(
+              `你没有权限使用「${spec.words[0]}」。发送「帮助」查看你可以做什么。`,
+              `You may not use "${en}". Send "help" to see what you can do.`,
+            ),
         'refusal',
       );
       return;
     }
-    if (this.shared && !READ_ONLY_COMMANDS.has(spec.name)) {
+    if (this.shared && !readsOnly(spec.name, command.args)) {
       const c = await s.competition();
       if (c.file.archived) return reply(archivedRefusal(c.file.name, c.file.nameEn), 'refusal');
     }
@@ -600,21 +667,28 @@ export class Bot {
    * that was put aside is answered in it.
    */
   private async pick(action: CardAction, value: Extract<ActionValue, { a: 'cmp.pick' }>): Promise<CallbackBody> {
-    const s = this.byId.get(value.to);
+    const picked = this.byId.get(value.to);
     const chatId = action.chatId;
-    if (!s || !chatId || !action.operatorOpenId) return callbackBody({ toast: { type: 'error', text: STALE_BUTTON } });
-    const inGroup = await s.repos.chats.isKnownGroup(chatId);
-    const roles = await rolesOf(this.db, s.competitionId, action.operatorOpenId, s.admins);
-    const anyRole = roles.office || roles.leader || roles.contactOf.length > 0 || roles.judgeOf.length > 0;
-    if (inGroup ? !roles.office : !anyRole)
-      return callbackBody({ toast: { type: 'error', text: inGroup ? GROUP_CHOICE_OFFICE_ONLY : NOT_ALLOWED } });
+    if (!picked || !chatId || !action.operatorOpenId)
+      return callbackBody({ toast: { type: 'error', text: STALE_BUTTON } });
+    const inGroup = await picked.repos.chats.isKnownGroup(chatId);
+    // A first choice for a group that has one since (another chooser was answered): it stays; only 切换竞赛 changes it.
+    const decided = inGroup && !value.sw ? await groupCompetition(this.db, chatId) : undefined;
+    const kept = decided && decided !== picked.competitionId ? this.byId.get(decided) : undefined;
+    const s = kept ?? picked;
     const now = s.clock.now();
-    await rememberChoice(
-      this.db,
-      { app: this.app.name, chatId, competitionId: s.competitionId, openId: action.operatorOpenId },
-      now,
-    );
-    if (inGroup) await assignGroup(this.db, chatId, s.competitionId, now);
+    if (!kept) {
+      const roles = await rolesOf(this.db, s.competitionId, action.operatorOpenId, s.admins);
+      const anyRole = roles.office || roles.leader || roles.contactOf.length > 0 || roles.judgeOf.length > 0;
+      if (inGroup ? !roles.office : !anyRole)
+        return callbackBody({ toast: { type: 'error', text: inGroup ? GROUP_CHOICE_OFFICE_ONLY : NOT_ALLOWED } });
+      await rememberChoice(
+        this.db,
+        { app: this.app.name, chatId, competitionId: s.competitionId, openId: action.operatorOpenId },
+        now,
+      );
+      if (inGroup) await assignGroup(this.db, chatId, s.competitionId, now);
+    }
     const pending = value.e;
     if (pending && (await claimReceipt(this.db, 'event', this.receiptKey(`replay:${pending}`), now))) {
       const received = await receivedEvent(this.db, this.app.name, pending);
@@ -638,7 +712,15 @@ export class Bot {
     }
     const [chosen] = await this.choices([s.competitionId]);
     return callbackBody({
-      toast: { type: 'success', text: text(`已选择：${chosen!.name}`, `Chosen: ${chosen!.nameEn}`) },
+      toast: kept
+        ? {
+            type: 'info',
+            text: text(
+              `本群已属于「${chosen!.name}」，未更换。如需更换，请竞赛办发送「切换竞赛」。`,
+              `This group already belongs to "${chosen!.nameEn}"; unchanged. To change it, the office sends "switch".`,
+            ),
+          }
+        : { type: 'success', text: text(`已选择：${chosen!.name}`, `Chosen: ${chosen!.nameEn}`) },
       card: competitionChosenCard(chosen!, inGroup),
     });
   }

@@ -5,6 +5,8 @@
  * place, and naming a new one moves the purpose there (the reply and the audit name the chat that lost it). A chat
  * has one purpose, so binding an announcement group to a unit ends its announcing, and the reverse.
  */
+import { UserError } from '../../platform/errors';
+import { text } from '../../platform/i18n';
 import type { Store } from '../../platform/store';
 import type { ChatBinding, ChatPurpose } from '../../core/chats.repository';
 
@@ -43,6 +45,16 @@ export async function setChatPurpose(
     await tx.chats.lockChatPurposes(req.competitionId);
     const before = (await tx.chats.findChatBinding(req.chatId))!;
     if (hasPurpose(before, req.competitionId, req.wanted)) return { before, already: true, displaced: [] };
+    // A group serves one competition: another competition's unit or announcement group (another app's bot is in it
+    // too) is not taken over.
+    if (before.competitionId !== null && before.competitionId !== req.competitionId && before.purpose !== '')
+      throw new UserError(
+        'chat.other_competition',
+        text(
+          '这个群已是另一个竞赛的单位群或通知群，不能再用于本竞赛。请另建一个群，或先在那个竞赛中把它解绑（「本群解绑」）。',
+          'This group is already a unit or announcement group of another competition and cannot serve this one too. Use another group, or first unbind it in that competition ("unbind chat").',
+        ),
+      );
     const purpose: ChatPurpose = req.wanted.purpose;
     const displaced =
       purpose === '' ? [] : await tx.chats.chatsWithPurpose(req.competitionId, purpose, unitOf(req.wanted), req.chatId);

@@ -232,6 +232,14 @@ export const planCommand: CommandSpec = {
   async run(ctx) {
     const s = ctx.services;
     const c = await s.competition();
+    if (c.file.archived)
+      return ctx.reply(
+        text(
+          `「${c.file.name}」已归档：不再发送提醒、汇总或评审动态。`,
+          `"${c.file.nameEn}" is archived: it sends no more reminders, digests or daily cards.`,
+        ),
+        'reminders',
+      );
     const now = s.clock.now();
     const horizon = now + 14 * 86_400_000;
     const sched = scheduleOf(c);

@@ -592,7 +592,9 @@ export const scheduleCommand: CommandSpec = {
       .sort((a, b) => a.at - b.at)
       .slice(0, 5);
     let owed: Array<NonNullable<Parameters<typeof scheduleCard>[0]['owed']>[number]> | undefined;
-    if (ctx.roles.contactOf.length) {
+    // An archived competition owes nothing and has no deadline ahead: its stages only, and the note that it is over.
+    if (c.file.archived) deadlines.length = 0;
+    if (ctx.roles.contactOf.length && !c.file.archived) {
       owed = [];
       for (const unit of ctx.roles.contactOf) {
         const projects = await s.repos.projects.activeProjectsOf(s.competitionId, unit);
@@ -621,6 +623,7 @@ export const scheduleCommand: CommandSpec = {
     await ctx.reply(
       scheduleCard({
         competition: text(c.file.name, c.file.nameEn),
+        archived: c.file.archived,
         stages: c.stages.map((st) => ({
           name: st.name,
           nameEn: st.nameEn,
