@@ -232,6 +232,16 @@ export function budgetProblems(c: Card): string[] {
 export const fitsBudget = (c: Card): boolean => budgetProblems(c).length === 0;
 
 /**
+ * The card with `subtitle` under its title, when it has none and the card still fits the budget with it: where one
+ * app serves several competitions, every card says which one it is about.
+ */
+export function withSubtitle(c: Card, subtitle: Text): Card {
+  if (c.header.subtitle) return c;
+  const named: Card = { ...c, header: { ...c.header, subtitle: plainText(subtitle) } };
+  return fitsBudget(named) ? named : c;
+}
+
+/**
  * The card to send, patch or answer: the card itself when it meets the budget, otherwise a short card saying it could
  * not be shown (never a card Lark would refuse), with the problems for the log. Builders page their lists, so this
  * is a last guard, not a way to cut cards.

@@ -17,6 +17,8 @@ import { PEOPLE_COMMANDS } from './features/people/people.handlers';
 import { REGISTRATION_ACTIONS, REGISTRATION_COMMANDS } from './features/registration/registration.handlers';
 import { REPORT_ACTIONS, REPORT_COMMANDS, reportAttachSubject } from './features/reports/reports.handlers';
 import { Bot, type BotApp } from './lark/bot';
+import { withSubtitle, type Card } from '../cards/kit';
+import { text, type Text } from './platform/i18n';
 import { DisabledLarkApi, SdkLarkApi, type LarkApi } from './lark/client';
 import type { BotServices, CardActionSpec, CommandSpec } from './lark/handlers';
 import { enqueueMessages, type OutgoingMessage } from './lark/outbox.repository';
@@ -119,6 +121,8 @@ export interface ContainerParts {
   app?: string;
   /** The app's sender, when a deployment shares one among the app's competitions. */
   outbox?: OutboxSender;
+  /** The app serves several competitions: every card this one sends names it under its title. */
+  nameCards?: boolean;
 }
 
 /** Every chat command, in the order the help card lists them. */
@@ -248,6 +252,8 @@ export function createContainer(parts: ContainerParts): Container {
     return cached.competition;
   };
 
+  const stamp = messageStamp(app, parts.nameCards ? competition : undefined);
+
   // This process, as the owner of leases and run slots.
   const owner = newId('srv');
   let sender: OutboxSender;
@@ -255,7 +261,7 @@ export function createContainer(parts: ContainerParts): Container {
     if (lark.enabled) defer.run('outbox drain', () => sender.drain(20_000));
   };
   const services: BotServices = {
-    ...createStore(db, repositoriesFor(app)),
+    ...createStore(db, repositoriesFor(stamp)),
     clock,
     logger,
     competitionId,
@@ -264,7 +270,7 @@ export function createContainer(parts: ContainerParts): Container {
     competition,
     commands: COMMANDS,
     enqueue: async (messages) => {
-      const n = await enqueueMessages(db, withApp(messages, app), clock.now());
+      const n = await enqueueMessages(db, await stamp.messages(messages), clock.now());
       if (n > 0) kickOutbox();
       return n;
     },
@@ -362,22 +368,50 @@ export function createBot(
   });
 }
 
-/** Every message an app's competition enqueues is sent with that app's credentials (unless it names another). */
-function withApp(messages: readonly OutgoingMessage[], app: string): OutgoingMessage[] {
-  return messages.map((m) => (m.app ? m : { ...m, app }));
+/**
+ * What a competition stamps on the messages it enqueues: its app (they are sent with that app's credentials unless
+ * they name another) and, where the app serves several competitions, its name under each card's title.
+ */
+interface MessageStamp {
+  readonly app: string;
+  readonly naming: boolean;
+  messages(messages: readonly OutgoingMessage[]): Promise<OutgoingMessage[]>;
+  /** Without waiting for the competition (a step's messages are built inside its transaction): the name last read. */
+  messagesNow(messages: readonly OutgoingMessage[]): OutgoingMessage[];
+}
+
+function messageStamp(app: string, competition: (() => Promise<Competition>) | undefined): MessageStamp {
+  let name: Text | undefined;
+  const one = (m: OutgoingMessage): OutgoingMessage => {
+    const withApp = m.app ? m : { ...m, app };
+    const card = withApp.msgType === 'interactive' ? (withApp.content as Card) : undefined;
+    return name && card?.schema === '2.0' && card.header ? { ...withApp, content: withSubtitle(card, name) } : withApp;
+  };
+  return {
+    app,
+    naming: competition !== undefined,
+    async messages(messages) {
+      if (competition) {
+        const c = await competition().catch(() => undefined);
+        if (c) name = text(c.file.name, c.file.nameEn);
+      }
+      return messages.map(one);
+    },
+    messagesNow: (messages) => messages.map(one),
+  };
 }
 
 /**
  * The repositories of a competition speaking through `app`: the outbox's enqueue (and the award steps that enqueue
  * in their own transaction) stamp the app on each message.
  */
-function repositoriesFor(app: string): typeof REPOSITORIES {
-  if (app === 'default') return REPOSITORIES;
+function repositoriesFor(stamp: MessageStamp): typeof REPOSITORIES {
+  if (stamp.app === 'default' && !stamp.naming) return REPOSITORIES;
   return {
     ...REPOSITORIES,
     outbox: {
       ...outboxRepository,
-      enqueueMessages: (db, messages, now) => enqueueMessages(db, withApp(messages, app), now),
+      enqueueMessages: async (db, messages, now) => enqueueMessages(db, await stamp.messages(messages), now),
     },
     awards: {
       ...awardsRepository,
@@ -387,7 +421,7 @@ function repositoriesFor(app: string): typeof REPOSITORIES {
           competitionId,
           id,
           from,
-          { ...change, ...(change.messages ? { messages: (a) => withApp(change.messages!(a), app) } : {}) },
+          { ...change, ...(change.messages ? { messages: (a) => stamp.messagesNow(change.messages!(a)) } : {}) },
           now,
         ),
     },

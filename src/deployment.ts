@@ -95,6 +95,7 @@ export function createDeployment(parts: DeploymentParts): Deployment {
         app: name,
         lark,
         outbox: sender,
+        nameCards: members.length > 1,
         ...(parts.callbackBudgetMs !== undefined ? { callbackBudgetMs: parts.callbackBudgetMs } : {}),
         ...(parts.cardActions ? { cardActions: parts.cardActions } : {}),
       });

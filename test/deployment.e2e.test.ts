@@ -216,6 +216,10 @@ describe('one app serving two competitions', () => {
     await rig.settle();
     const card2024 = botMessages(rig).at(-1)!;
     expect(json(card2024.content)).toContain('"reg.open"');
+    // Every card says which competition it is about, under its title.
+    expect((card2024.content as { header: { subtitle?: { content: string } } }).header.subtitle?.content).toBe(
+      '2024年度上海市城市管理行政执法分赛区立功竞赛',
+    );
     // Now the contact switches the conversation to the youth contest, whose units are named apart.
     const [again] = await rig.say(who, '切换竞赛');
     await client.clickButton(again!.messageId, who, /青年/);
@@ -226,6 +230,7 @@ describe('one app serving two competitions', () => {
     const shown = json(opened) + json(botMessages(rig).at(-1)!.content);
     expect(shown).toContain('黄浦');
     expect(shown).not.toContain('青年黄浦');
+    expect(shown).toContain('"subtitle"');
   });
 
   it("a group the bot joins is given to a competition by that competition's office, then answered in it", async () => {

@@ -12,7 +12,7 @@ import type { Database } from '../../db/schema';
 import { actionValueSchema, type ActionValue } from '../../cards/actions';
 import { unknownCommandHint } from '../../cards/help';
 import { welcomeCard } from '../../cards/welcome';
-import { withinBudget, type Card } from '../../cards/kit';
+import { withinBudget, withSubtitle, type Card } from '../../cards/kit';
 import { rememberChatMembership } from '../core/chats.repository';
 import { inAudience, NO_ROLES } from '../core/roles';
 import { rolesOf } from '../core/roles.repository';
@@ -264,6 +264,11 @@ export class Bot {
       remembered,
       mine,
     });
+  }
+
+  private async nameOf(s: BotServices): Promise<Text> {
+    const c = await s.competition();
+    return text(c.file.name, c.file.nameEn);
   }
 
   private servicesOf(id: string): BotServices {
@@ -634,8 +639,13 @@ export class Bot {
     const overrun = new Promise<'overrun'>((resolve) => {
       timer = setTimeout(() => resolve('overrun'), this.options.callbackBudgetMs);
     });
-    const first = await Promise.race([work, overrun]);
+    const answered = await Promise.race([work, overrun]);
     clearTimeout(timer);
+    // Where the app serves several competitions, a card names its competition (src/container.ts does so for sends).
+    const first =
+      answered !== 'overrun' && answered.card && this.shared
+        ? { ...answered, card: withSubtitle(answered.card, await this.nameOf(s)) }
+        : answered;
     if (first !== 'overrun')
       return callbackBody(first, (problems) =>
         s.logger.error('card over budget in a callback answer', { action: parsed.data.a, problems }),
