@@ -197,6 +197,14 @@ describe('one app serving two competitions', () => {
 
   it('帮助 answers for each competition the asker is in, and says how the others are chosen', async () => {
     rig = await startRig(db, [competition2024(), youth()]);
+    // Opening the chat: welcomed once by each competition, each card naming its own.
+    const { lark, emu } = rig.apps.get('default')!;
+    await lark.p2pChatEntered({ operator: OFFICE });
+    await lark.p2pChatEntered({ operator: OFFICE });
+    await rig.settle();
+    const welcomes = emu.emulator.state.messages.filter((m) => json(m.content).includes('欢迎使用赛道助手'));
+    expect(welcomes).toHaveLength(2);
+    expect(json(welcomes.map((m) => m.content))).toContain('青年');
     const replies = await rig.say(OFFICE, '帮助');
     const cards = replies.filter((m) => m.msgType === 'interactive').map((m) => json(m.content));
     expect(cards).toHaveLength(2);

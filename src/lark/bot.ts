@@ -571,9 +571,23 @@ export class Bot {
 
   private async onP2pEntered(e: Extract<InboundEvent, { kind: 'p2p_entered' }>): Promise<void> {
     const routed = await this.route({ chatId: e.chatId, group: false, openId: e.operatorOpenId });
-    const s = this.servicesOf(routed.kind === 'one' ? routed.id : routed.ids[0]!);
-    // The event comes every time someone opens the chat; they are welcomed once.
-    await this.welcome(s, e.chatId, `welcome:p2p:${e.operatorOpenId}`, false, `user:${e.operatorOpenId}`);
+    // The event comes every time someone opens the chat; they are welcomed once, by each of their competitions.
+    if (routed.kind === 'one')
+      return this.welcome(
+        this.servicesOf(routed.id),
+        e.chatId,
+        `welcome:p2p:${e.operatorOpenId}`,
+        false,
+        `user:${e.operatorOpenId}`,
+      );
+    for (const id of routed.ids)
+      await this.welcome(
+        this.servicesOf(id),
+        e.chatId,
+        `welcome:p2p:${e.operatorOpenId}:${id}`,
+        false,
+        `user:${e.operatorOpenId}`,
+      );
   }
 
   private async welcome(
