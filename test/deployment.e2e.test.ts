@@ -66,7 +66,13 @@ async function startRig(db: TestDatabase, competitions: Competition[], now = at(
   const env: Record<string, string> = { BOT_ADMINS: OFFICE, LOG_LEVEL: 'silent' };
   for (const name of names) {
     const appId = `cli_dep_${process.pid}_${++counter}`;
-    const emu = await startEmulatorServer({ appId, appSecret: `secret-${name}`, tokenTtlSeconds: 30 * 86_400 });
+    // Each rig's emulator its own seed: message ids differ from the earlier tests' on the same database, as Lark's do.
+    const emu = await startEmulatorServer({
+      appId,
+      appSecret: `secret-${name}`,
+      tokenTtlSeconds: 30 * 86_400,
+      seed: counter,
+    });
     emus.set(name, emu);
     const prefix = name === 'default' ? 'LARK_' : `LARK_${name.toUpperCase()}_`;
     Object.assign(env, {
