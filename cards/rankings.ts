@@ -25,6 +25,7 @@ import {
   type Element,
 } from './kit';
 import type { PeriodTally } from '../src/core/periods';
+import { UNIT_REPORT_COLUMNS } from './reports';
 
 export interface TrackRef {
   code: string;
@@ -518,13 +519,7 @@ function participationPage(view: ParticipationView, maxUnits: number): Card {
         legends: { visible: true, orient: 'bottom' },
       }),
       table(
-        [
-          { name: 'unit', header: '单位 Unit', type: 'text' },
-          { name: 'on_time', header: '按时 On time', type: 'number' },
-          { name: 'late', header: '逾期 Late', type: 'number' },
-          { name: 'missing', header: '缺报 Missing', type: 'number' },
-          { name: 'share', header: '按时率 On-time', type: 'text' },
-        ],
+        UNIT_REPORT_COLUMNS,
         p.byUnit.slice(0, maxUnits).map((u) => ({
           unit: u.unitName,
           on_time: u.tally.onTime,

@@ -25,6 +25,7 @@ import {
   userText,
   type Card,
   type Element,
+  type TableColumn,
 } from './kit';
 import type { PeriodTally, ReportState } from '../src/core/periods';
 
@@ -643,16 +644,7 @@ export function reportsOverviewCard(view: {
             `${scope ? `${scope.en}. ` : ''}Due ${o.period.due}. ${tallyText(o.total).en}${o.total.owed ? `; on-time share **${pct(o.total.onTimeShare)}**` : ''}.`,
           ),
         ),
-        table(
-          [
-            { name: 'unit', header: '单位 Unit', type: 'text' },
-            { name: 'on_time', header: '按时 On time', type: 'number' },
-            { name: 'late', header: '逾期 Late', type: 'number' },
-            { name: 'missing', header: '缺报 Missing', type: 'number' },
-            { name: 'share', header: '按时率 On-time', type: 'text' },
-          ],
-          shown,
-        ),
+        table(UNIT_REPORT_COLUMNS, shown),
         ...pager({
           ...pagerAt,
           shown: shown.length,
@@ -703,6 +695,15 @@ export function reportsOverviewCard(view: {
   const step = Math.max(1, size);
   return fitCard((n) => build(rows.slice(offset, offset + n), step, detail), Math.min(step, total - offset)).card;
 }
+
+/** The columns of a per-unit table of reports (a period's overview, the participation digest). */
+export const UNIT_REPORT_COLUMNS: readonly TableColumn[] = [
+  { name: 'unit', header: '单位 Unit', type: 'text' },
+  { name: 'on_time', header: '按时 On time', type: 'number' },
+  { name: 'late', header: '逾期 Late', type: 'number' },
+  { name: 'missing', header: '缺报 Missing', type: 'number' },
+  { name: 'share', header: '按时率 On-time', type: 'text' },
+];
 
 /** Owed items listed per unit on the schedule at most; the rest are counted. */
 const OWED_LISTED = 12;

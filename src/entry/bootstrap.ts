@@ -31,7 +31,8 @@ export interface BootOptions {
   beforeLoad?: (container: Container, competition: Competition) => Promise<void>;
 }
 
-export async function boot(options: BootOptions = {}): Promise<Container> {
+/** Configuration, logger and clock, and the database opened and migrated: what every start begins with. */
+async function openMigrated(options: Pick<BootOptions, 'env' | 'clock' | 'logger'>) {
   const config: Config = loadConfig(options.env ?? process.env);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
@@ -39,6 +40,16 @@ export async function boot(options: BootOptions = {}): Promise<Container> {
   try {
     const { applied } = await migrateToLatest(database.db);
     if (applied.length) logger.info('migrations applied', { applied });
+  } catch (err) {
+    await database.destroy();
+    throw err;
+  }
+  return { config, logger, clock, database };
+}
+
+export async function boot(options: BootOptions = {}): Promise<Container> {
+  const { config, logger, clock, database } = await openMigrated(options);
+  try {
     const read = await readCompetitionFile(config.COMPETITION_FILE);
     const competition = options.prepare ? options.prepare(read) : read;
     // Built before the load, so that the load can ask the contact API through the container's Lark client.
@@ -148,13 +159,8 @@ async function againIfRaced<T>(load: () => Promise<T>, attempts = 3): Promise<T>
  * deployment, one container per competition over their Lark apps.
  */
 export async function bootDeployment(options: Pick<BootOptions, 'env' | 'clock' | 'logger'> = {}): Promise<Deployment> {
-  const config: Config = loadConfig(options.env ?? process.env);
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const clock = options.clock ?? systemClock;
-  const database = await openDatabase(config.DATABASE_URL);
+  const { config, logger, clock, database } = await openMigrated(options);
   try {
-    const { applied } = await migrateToLatest(database.db);
-    if (applied.length) logger.info('migrations applied', { applied });
     const competitions = await readCompetitions(config);
     const deployment = createDeployment({
       config,
