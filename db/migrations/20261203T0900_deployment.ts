@@ -6,7 +6,7 @@
  * - outbox.priority: 0 replies and card updates to a person's own action, 1 announcements and notices, 2 bulk sends
  *   (reminders, digests); the drain takes the lowest number first.
  * - outbox.message_id is indexed: a click on a card is routed to the competition that sent it.
- * - conversation_choices: the competition a person chose for a conversation (a one-to-one chat or a group) when the
+ * - conversation_choices: the competition a person chose for a one-to-one conversation when the
  *   app serves several and they have roles in more than one.
  */
 import { sql, type Kysely, MysqlAdapter } from 'kysely';

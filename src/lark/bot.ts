@@ -254,13 +254,14 @@ export class Bot {
     const [sentBy, group, remembered, mine] = await Promise.all([
       where.messageId ? competitionOfMessage(db, where.messageId) : undefined,
       where.group && where.chatId ? groupCompetition(db, where.chatId) : undefined,
-      where.chatId ? rememberedChoice(db, this.app.name, where.chatId) : undefined,
+      // A group's competition is its chats row (the office's pick); a one-to-one chat's, the person's choice.
+      where.chatId && !where.group ? rememberedChoice(db, this.app.name, where.chatId) : undefined,
       this.base.admins.includes(openId) ? new Set(competitions.map((c) => c.id)) : competitionsOfPerson(db, openId),
     ]);
     return routeToCompetition({
       competitions,
       sentBy,
-      group: group ?? (where.group ? remembered : undefined),
+      group,
       remembered,
       mine,
     });
@@ -419,7 +420,7 @@ export class Bot {
       ? (ids ?? this.app.competitions.map((s) => s.competitionId))
       : (ids ?? (await this.mineInApp(e.senderOpenId)));
     const current = inGroup
-      ? ((await groupCompetition(this.db, e.chatId)) ?? (await rememberedChoice(this.db, this.app.name, e.chatId)))
+      ? await groupCompetition(this.db, e.chatId)
       : await rememberedChoice(this.db, this.app.name, e.chatId);
     const choices = await this.choices(offered);
     if (inGroup && !(await this.officeOfAny(offered, e.senderOpenId)))
@@ -703,15 +704,16 @@ export class Bot {
     const now = s.clock.now();
     if (!kept) {
       const roles = await rolesOf(this.db, s.competitionId, action.operatorOpenId, s.admins);
-      const anyRole = roles.office || roles.leader || roles.contactOf.length > 0 || roles.judgeOf.length > 0;
-      if (inGroup ? !roles.office : !anyRole)
+      if (!inAudience(roles, inGroup ? 'office' : ['office', 'leader', 'contact', 'judge']))
         return callbackBody({ toast: { type: 'error', text: inGroup ? GROUP_CHOICE_OFFICE_ONLY : NOT_ALLOWED } });
-      await rememberChoice(
-        this.db,
-        { app: this.app.name, chatId, competitionId: s.competitionId, openId: action.operatorOpenId },
-        now,
-      );
+      // A group's choice is its chats row; a one-to-one chat's is remembered for the conversation.
       if (inGroup) await assignGroup(this.db, chatId, s.competitionId, now);
+      else
+        await rememberChoice(
+          this.db,
+          { app: this.app.name, chatId, competitionId: s.competitionId, openId: action.operatorOpenId },
+          now,
+        );
     }
     const pending = value.e;
     if (pending && (await claimReceipt(this.db, 'event', this.receiptKey(`replay:${pending}`), now))) {
