@@ -163,16 +163,6 @@ export async function claimDueEvents(
   return { due, failed };
 }
 
-/** Finished events older than Lark's re-delivery window (about 7.1 h) can go; we keep a week, like receipts. */
-export async function pruneInbox(db: Kysely<Database>, now: number, keepMs = 7 * 86_400_000): Promise<number> {
-  const r = await db
-    .deleteFrom('inbox')
-    .where('status', '!=', 'pending')
-    .where('received_at', '<', toDbInstant(now - keepMs))
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
-}
-
 export async function inboxCounts(db: Kysely<Database>): Promise<Record<string, number>> {
   const rows = await db
     .selectFrom('inbox')

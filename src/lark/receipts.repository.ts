@@ -30,15 +30,6 @@ export async function claimReceipt(
   return Number(result.numAffectedRows ?? 0n) === 1;
 }
 
-/** Receipts older than Lark's longest re-delivery window (about 7.1 h) can go; we keep a week. */
-export async function pruneReceipts(db: Kysely<Database>, now: number, keepMs = 7 * 86_400_000): Promise<number> {
-  const r = await db
-    .deleteFrom('receipts')
-    .where('created_at', '<', toDbInstant(now - keepMs))
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
-}
-
 /**
  * A per-process memory of receipts this server has already seen, in front of the database: a duplicate that comes
  * back to the same server (Lark's retries, concurrent copies) is answered without a database round trip. The
